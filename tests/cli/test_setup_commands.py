@@ -1,0 +1,103 @@
+"""The command line for setting up a workspace, run as a user would."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import main
+
+
+def run(*args: str) -> int:
+    return main(list(args))
+
+
+def test_init_then_log_verify_then_tamper(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = str(tmp_path / "w.sqlite")
+    assert run("init", "--workspace", ws, "--user", "ann.admin") == 0
+    assert run("users", "add", "bob.officer", "--role", "officer", "--workspace", ws, "--user", "ann.admin") == 0
+    assert run("log", "verify", "--workspace", ws, "--user", "ann.admin") == 0
+    assert "3 entries" in capsys.readouterr().out
+    con = sqlite3.connect(ws)
+    con.execute("update change_log set entity_id = 'eve' where seq = 3")
+    con.commit()
+    con.close()
+    assert run("log", "verify", "--workspace", ws, "--user", "ann.admin") == 1
+    err = capsys.readouterr().err
+    assert "entry 3" in err and "altered" in err
+
+
+def test_console_script_entry_point_runs(tmp_path: Path) -> None:
+    ws = tmp_path / "w.sqlite"
+    proc = subprocess.run([sys.executable, "-m", "workbench", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("workbench ")
+    proc = subprocess.run([sys.executable, "-m", "workbench", "init", "--workspace", str(ws)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert ws.exists()
+
+
+def test_users_list_json_and_passphrase_from_stdin(tmp_path: Path, capsys, monkeypatch) -> None:
+    import io
+    import json
+
+    ws = str(tmp_path / "w.sqlite")
+    run("init", "--workspace", ws, "--user", "ann.admin")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long sign-off passphrase\n"))
+    assert run("users", "add", "rita.reviewer", "--role", "reviewer", "--passphrase-stdin",
+               "--workspace", ws, "--user", "ann.admin") == 0
+    capsys.readouterr()
+    assert run("users", "list", "--json", "--workspace", ws, "--user", "rita.reviewer") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {(r["username"], r["role"], r["has_passphrase"]) for r in rows} == {
+        ("ann.admin", "admin", False), ("rita.reviewer", "reviewer", True)}
+
+
+def _digest(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["log", "verify", "--workspace", "{tmp}/missing.sqlite"], "no workspace at"),
+    (["init", "--workspace", "{tmp}/no/such/folder/w.sqlite"], "does not exist"),
+    (["log", "verify", "--db", "mysql://x/y"], "not supported"),
+    (["log", "verify", "--db", "postgresql+psycopg://u@127.0.0.1:1/x"], "cannot open database"),
+    (["users", "list", "--workspace", "{ws}", "--user", "nobody"], "not registered"),
+    (["users", "add", "x", "--role", "officer", "--workspace", "{ws}", "--user", "bob.officer"], "may not"),
+    (["backup", "{ws}", "--workspace", "{ws}", "--user", "ann.admin"], "already exists"),
+])
+def test_bad_input_exits_2_with_one_clear_message(tmp_path, capsys, argv, message) -> None:
+    ws = tmp_path / "w.sqlite"
+    run("init", "--workspace", str(ws), "--user", "ann.admin")
+    run("users", "add", "bob.officer", "--role", "officer", "--workspace", str(ws), "--user", "ann.admin")
+    capsys.readouterr()
+    before = _digest(ws)
+    args = [a.format(tmp=tmp_path, ws=ws) for a in argv]
+    assert run(*args) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "Traceback" not in captured.err
+    assert captured.err.startswith("workbench: error: ")
+    assert not (tmp_path / "missing.sqlite").exists()
+    assert _digest(ws) == before
+
+
+def test_backup_is_a_consistent_workspace(tmp_path: Path, capsys) -> None:
+    ws, out = tmp_path / "w.sqlite", tmp_path / "copy.sqlite"
+    run("init", "--workspace", str(ws), "--user", "ann.admin")
+    assert run("backup", str(out), "--workspace", str(ws), "--user", "ann.admin") == 0
+    assert run("log", "verify", "--workspace", str(out), "--user", "ann.admin") == 0
+    assert "2 entries" in capsys.readouterr().out  # the backup is logged in the live workspace
+    assert run("log", "verify", "--workspace", str(ws), "--user", "ann.admin") == 0
+    assert "3 entries" in capsys.readouterr().out
+
+
+def test_init_on_postgresql_and_verify(pg_url: str, capsys) -> None:
+    assert run("init", "--db", pg_url, "--user", "ann.admin") == 0
+    assert run("log", "verify", "--db", pg_url, "--user", "ann.admin") == 0
+    assert "2 entries" in capsys.readouterr().out

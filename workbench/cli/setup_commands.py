@@ -1,0 +1,153 @@
+"""init, users, backup, log: setting up and looking after a workspace."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.errors import InputError
+from workbench.services import users, workspace
+from workbench.services.access import ROLE_DESCRIPTIONS, ROLES
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "init", "create a new workspace; you become its admin")
+    p.add_argument("--name", default="", help="your display name")
+    p.set_defaults(handler=cmd_init)
+
+    u = add_command(sub, "users", "list or add users")
+    usub = u.add_subparsers(dest="users_command", metavar="VERB")
+    ul = add_command(usub, "list", "list the workspace's users")
+    ul.add_argument("--json", action="store_true")
+    ul.set_defaults(handler=cmd_users_list)
+    ua = add_command(usub, "add", "add a user (admin only)")
+    ua.add_argument("username")
+    ua.add_argument("--role", required=True, choices=ROLES,
+                    help="; ".join(f"{r}: {d}" for r, d in ROLE_DESCRIPTIONS.items()))
+    ua.add_argument("--name", default="", help="display name")
+    ua.add_argument("--passphrase-stdin", action="store_true",
+                    help="read a sign-off passphrase from standard input (reviewers)")
+    ua.set_defaults(handler=cmd_users_add)
+    up = add_command(usub, "passphrase", "set your sign-off passphrase (an admin may set anyone's)")
+    up.add_argument("username", nargs="?")
+    up.add_argument("--passphrase-stdin", action="store_true")
+    up.set_defaults(handler=cmd_users_passphrase)
+    ur = add_command(usub, "role", "change a user's role (admin only)")
+    ur.add_argument("username")
+    ur.add_argument("role", choices=ROLES)
+    ur.set_defaults(handler=cmd_users_role)
+
+    b = add_command(sub, "backup", "write a consistent copy of the workspace to OUT")
+    b.add_argument("out", type=Path)
+    b.set_defaults(handler=cmd_backup)
+
+    lg = add_command(sub, "log", "the tamper-evident change log")
+    lsub = lg.add_subparsers(dest="log_command", metavar="VERB")
+    lv = add_command(lsub, "verify", "check every link of the hash chain; names the first broken entry")
+    lv.add_argument("--json", action="store_true")
+    lv.set_defaults(handler=cmd_log_verify)
+    ls = add_command(lsub, "show", "the most recent changes")
+    ls.add_argument("--limit", type=int, default=30)
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=cmd_log_show)
+
+
+def cmd_init(ctx: CliContext) -> int:
+    loc = ctx.location()
+    ws = workspace.init_workspace(loc, ctx.username, ctx.args.name)
+    ctx.adopt(ws)
+    print(f"created workspace {loc.label}")
+    print(f"{ctx.username} is its admin; add colleagues with: workbench users add NAME --role officer")
+    return 0
+
+
+def cmd_users_list(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        rows = users.list_users(uow)
+    if ctx.args.json:
+        print_json(rows)
+    else:
+        print_table(
+            ["user", "name", "role", "active", "passphrase"],
+            [[u.username, u.display_name, u.role, "yes" if u.active else "no",
+              "set" if u.has_passphrase else "-"] for u in rows],
+        )
+    return 0
+
+
+def read_passphrase(from_stdin: bool, prompt: str = "Sign-off passphrase: ") -> str:
+    if from_stdin:
+        value = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty() and not os.environ.get("CI"):
+        value = getpass.getpass(prompt)
+        if getpass.getpass("Again: ") != value:
+            raise InputError("the two passphrases differ; nothing was changed")
+    else:
+        raise InputError("no passphrase given", "pass --passphrase-stdin and pipe it in")
+    if not value:
+        raise InputError("the passphrase is empty")
+    return value
+
+
+def cmd_users_add(ctx: CliContext) -> int:
+    passphrase = read_passphrase(True) if ctx.args.passphrase_stdin else None
+    with ctx.uow() as uow:
+        info = users.add_user(uow, ctx.args.username, ctx.args.role, ctx.args.name, passphrase)
+    print(f"added {info.username} as {info.role}")
+    return 0
+
+
+def cmd_users_passphrase(ctx: CliContext) -> int:
+    target = ctx.args.username or ctx.username
+    passphrase = read_passphrase(ctx.args.passphrase_stdin)
+    with ctx.uow() as uow:
+        users.set_passphrase(uow, target, passphrase)
+    print(f"sign-off passphrase set for {target}")
+    return 0
+
+
+def cmd_users_role(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        info = users.set_role(uow, ctx.args.username, ctx.args.role)
+    print(f"{info.username} is now {info.role}")
+    return 0
+
+
+def cmd_backup(ctx: CliContext) -> int:
+    ws = ctx.workspace()
+    with ctx.uow() as uow:
+        out = workspace.backup_workspace(ws, uow, ctx.args.out)
+    print(f"backup written to {out}")
+    return 0
+
+
+def cmd_log_verify(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        report = workspace.verify_log(uow)
+    if ctx.args.json:
+        print_json(report)
+    elif report.ok:
+        print(f"change log intact: {report.entries} entries, every link verified")
+    else:
+        print(f"CHANGE LOG BROKEN: {report.problem}", file=sys.stderr)
+        if report.broken_entry:
+            e = report.broken_entry
+            print(f"  entry {e.seq}: {e.at:%Y-%m-%d %H:%M:%S} UTC by {e.actor}: {e.entity} {e.entity_id} {e.action}",
+                  file=sys.stderr)
+        print(f"  {report.entries} entries before it verified", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_log_show(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        rows = workspace.recent_changes(uow, ctx.args.limit)
+    if ctx.args.json:
+        print_json(rows)
+    else:
+        print_table(["#", "when (UTC)", "who", "what", "id", "action"],
+                    [[r.seq, f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.entity, r.entity_id, r.action] for r in rows])
+    return 0

@@ -1,0 +1,46 @@
+"""Starting the desktop application."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from workbench.errors import WorkbenchError
+from workbench.gui.qt import QApplication, QMessageBox
+from workbench.store.location import WorkspaceLocation
+
+
+def display_available() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def run_gui(location: WorkspaceLocation, username: str) -> int:
+    if not display_available():
+        print("workbench: no display available, so the app cannot open here; "
+              "use the commands (workbench --help)", file=sys.stderr)
+        return 2
+    from workbench.gui.main_window import MainWindow
+    from workbench.services import workspace as workspace_service
+    from workbench.store.workspace import Workspace
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Inspection Readiness Workbench")
+    app.setOrganizationName("inspection-readiness-workbench")
+    try:
+        if location.is_default and location.path is not None and not location.path.exists():
+            ws = workspace_service.init_workspace(location, username)
+        else:
+            ws = Workspace.open(location)
+        window = MainWindow(ws, username)
+    except WorkbenchError as exc:
+        QMessageBox.critical(None, "Inspection Readiness Workbench", f"{exc.message}\n\n{exc.hint}".strip())
+        return exc.exit_code
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ws.close()

@@ -1,0 +1,94 @@
+"""Creating, opening and backing up workspaces; checking the change log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from workbench.errors import WorkspaceError
+from workbench.services import users
+from workbench.services.access import require
+from workbench.store import changelog
+from workbench.store.backup import backup_sqlite
+from workbench.store.location import WorkspaceLocation
+from workbench.store.models import ChangeLogEntry
+from workbench.store.uow import UnitOfWork
+from workbench.store.workspace import Workspace
+
+
+def init_workspace(location: WorkspaceLocation, admin: str, display_name: str = "") -> Workspace:
+    """Create a workspace whose first user, `admin`, is its administrator."""
+    if location.is_default and location.path is not None:
+        location.path.parent.mkdir(parents=True, exist_ok=True)
+    ws = Workspace.create(location)
+    try:
+        with ws.unit_of_work(None) as uow:
+            uow.log("workspace", location.label, "create", None, {"admin": admin})
+            users.create_first_admin(uow, admin, display_name)
+    except BaseException:
+        ws.close()
+        if location.path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{location.path}{suffix}").unlink(missing_ok=True)
+        raise
+    return ws
+
+
+def open_workspace(location: WorkspaceLocation) -> Workspace:
+    return Workspace.open(location)
+
+
+def backup_workspace(ws: Workspace, uow: UnitOfWork, out: Path) -> Path:
+    """Consistent copy of an SQLite workspace (the live file may be in use)."""
+    require(uow.actor, "read")
+    if ws.location.path is None:
+        raise WorkspaceError(
+            "backup copies SQLite workspaces; this one is on a database server",
+            "back it up with the server's own tools (pg_dump)",
+        )
+    written = backup_sqlite(ws.location.path, out)
+    uow.log("workspace", ws.location.label, "backup", None, {"to": str(written)})
+    return written
+
+
+@dataclass(frozen=True)
+class LogReport:
+    ok: bool
+    entries: int
+    broken_seq: int | None
+    problem: str
+    broken_entry: ChangeSummary | None = None
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    seq: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+
+
+def verify_log(uow: UnitOfWork) -> LogReport:
+    require(uow.actor, "read")
+    check = changelog.verify_chain(uow.session)
+    broken = None
+    if check.broken_seq is not None:
+        e = uow.session.get(ChangeLogEntry, check.broken_seq)
+        if e is not None:
+            broken = ChangeSummary(e.seq, e.at, e.actor, e.entity, e.entity_id, e.action)
+    return LogReport(check.ok, check.entries, check.broken_seq, check.problem, broken)
+
+
+def recent_changes(uow: UnitOfWork, limit: int = 50) -> list[ChangeSummary]:
+    require(uow.actor, "read")
+    rows = uow.session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc()).limit(limit))
+    return [ChangeSummary(e.seq, e.at, e.actor, e.entity, e.entity_id, e.action) for e in rows]
+
+
+def change_count(uow: UnitOfWork) -> int:
+    return uow.session.scalar(select(func.count()).select_from(ChangeLogEntry)) or 0

@@ -1,0 +1,40 @@
+"""Engine factory: the same code path for SQLite files and PostgreSQL servers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+from workbench.store.location import WorkspaceLocation
+
+#: execution option a unit of work sets when it intends to write
+WRITE_INTENT = "workbench_write"
+
+
+def make_engine(location: WorkspaceLocation) -> Engine:
+    if location.is_sqlite:
+        engine = create_engine(location.url, connect_args={"timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(location.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # take transaction control from pysqlite so BEGIN is ours (see "begin" below)
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A writer takes the write lock up front, so the change-log head it reads
+        # cannot be stale by the time it appends (no forked chain, no BUSY on upgrade).
+        immediate = conn.get_execution_options().get(WRITE_INTENT, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

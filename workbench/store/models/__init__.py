@@ -1,0 +1,23 @@
+"""The workspace schema. Import models from here."""
+
+from workbench.store.models.assurance import PackVersion, SelfAssessment, SignOff
+from workbench.store.models.audits import Audit, AuditTemplate, Response, SampledCase, TemplateCriterion, audit_findings
+from workbench.store.models.base import Base, UTCDateTime, utcnow
+from workbench.store.models.evidence import Evidence, EvidenceBlob, EvidenceLink
+from workbench.store.models.findings import Action, Finding, FindingLink, Inspection, KeyFigure, Measure, MeasurePoint
+from workbench.store.models.people import (
+    ChangeLogEntry,
+    ChangeLogHead,
+    ForceSetting,
+    PseudonymKey,
+    ReviewerCertificate,
+    User,
+)
+
+__all__ = [
+    "Action", "Audit", "AuditTemplate", "Base", "ChangeLogEntry", "ChangeLogHead", "Evidence",
+    "EvidenceBlob", "EvidenceLink", "Finding", "FindingLink", "ForceSetting", "Inspection", "KeyFigure",
+    "Measure", "MeasurePoint", "PackVersion", "PseudonymKey", "Response", "ReviewerCertificate",
+    "SampledCase", "SelfAssessment", "SignOff", "TemplateCriterion", "User", "UTCDateTime", "audit_findings",
+    "utcnow",
+]

@@ -1,0 +1,57 @@
+"""Self-assessments, pack versions and sign-offs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workbench.store.models.base import Base, UTCDateTime, Versioned, utcnow
+
+
+class SelfAssessment(Versioned, Base):
+    __tablename__ = "self_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), unique=True)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    proposed_status: Mapped[str] = mapped_column(String(60), default="")
+    readiness: Mapped[str] = mapped_column(String(30), default="")
+    preparer: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[str] = mapped_column(String(20), default="draft")  # draft|submitted|returned|approved
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class PackVersion(Versioned, Base):
+    """A built pack; once approved its snapshot and files never change."""
+
+    __tablename__ = "pack_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft")  # draft|submitted|returned|approved|superseded
+    scope: Mapped[Any] = mapped_column(JSON, default=list)  # finding ids
+    snapshot: Mapped[Any] = mapped_column(JSON, default=dict)
+    snapshot_sha256: Mapped[str] = mapped_column(String(64), default="")
+    pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"), default=None)
+    xlsx_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"), default=None)
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"), default=None)
+    built_by: Mapped[str] = mapped_column(String(120), default="")
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_by: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class SignOff(Base):
+    """A reviewer's decision on a self-assessment or pack version (four-eyes)."""
+
+    __tablename__ = "sign_offs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    self_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("self_assessments.id"), default=None)
+    pack_version_id: Mapped[int | None] = mapped_column(ForeignKey("pack_versions.id"), default=None)
+    reviewer: Mapped[str] = mapped_column(String(120))
+    decision: Mapped[str] = mapped_column(String(20))  # approved | returned
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
