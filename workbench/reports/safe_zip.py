@@ -114,7 +114,8 @@ def entry_problems(
     total = 0
     for info in infos:
         name = info.filename
-        problem = _name_problem(name)
+        # orig_filename is the raw name (zipfile rewrites "\\" to "/" on Windows)
+        problem = _name_problem(info.orig_filename) or _name_problem(name)
         if problem:
             bad(info, problem, refuse)
             continue
