@@ -375,7 +375,8 @@ def validate_pdf_signature(
     ``trust_roots`` are certificates (DER/PEM) or SHA-256 fingerprints. The
     result is ``trusted`` only if the signer's certificate chains to one of
     them; ``intact``/``valid`` are reported either way. Never raises for a
-    bad or hostile PDF: problems are listed instead.
+    bad or hostile PDF: problems are listed instead. A malformed trust root
+    (not a certificate, not 64 hex digits) raises SigningError.
     """
     try:
         data = pdf if isinstance(pdf, (bytes, bytearray)) else Path(pdf).read_bytes()
