@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -130,7 +128,7 @@ BAD_INPUTS = {
     "blank": (lambda d: _write(d / "blank.txt", b"  \n\r\n\t "), "empty"),
     "binary": (lambda d: _write(d / "image.txt", bytes(range(256)) * 8), "binary"),
     "invalid utf-8": (lambda d: _write(d / "latin.txt", "Areas for improvement caf\u00e9".encode("cp1252")),
-                      "invalid byte 0xe9 at byte offset 26"),
+                      "invalid byte 0xe9 at byte offset 25"),
     "fake pdf": (lambda d: _write(d / "fake.pdf", b"hello, not a pdf"), "not a PDF"),
     "damaged pdf": (lambda d: _write(d / "broken.pdf", b"%PDF-1.7\n1 0 obj <<>>\ntrash"), "PDF"),
     "scanned pdf": (lambda d: _pdf_without_text(d / "scan.pdf"), "no text layer"),
@@ -177,9 +175,18 @@ def test_oversized_file_is_refused_before_reading(tmp_path):
         read_report(small, max_bytes=10)
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root can read anything")
-def test_unreadable_file(tmp_path):
+def test_unreadable_file(tmp_path, monkeypatch):
     path = _write(tmp_path / "secret.txt", b"Areas for improvement")
-    path.chmod(0)
-    with pytest.raises(ReportImportError, match=r"secret\.txt: the file cannot be read"):
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(ReportImportError, match=r"secret\.txt: the file cannot be read \(Permission denied\)"):
+        read_report(path)
+
+
+def test_invalid_utf8_offset_counts_the_bom(tmp_path):
+    path = _write(tmp_path / "bom.txt", b"\xef\xbb\xbfab\xff")
+    with pytest.raises(ReportImportError, match="invalid byte 0xff at byte offset 5"):
         read_report(path)

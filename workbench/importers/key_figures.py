@@ -37,8 +37,8 @@ _SAMPLE = re.compile(
     rf"(?:that\s+|which\s+)?(?:we\s+)?(?:examined|reviewed|audited|looked at|sampled|assessed|checked|"
     rf"inspected|dip-sampled)\b[^.;]{{0,20}}?,?\s*(?:only\s+|just\s+|around\s+|about\s+)?({_NUM})\b"
     rf"(?!\s?(?:percent|per cent|%))", re.IGNORECASE)
-_OF = re.compile(rf"(?<![\w.,])({_NUM})\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?({_NUM})(?![\w.,%]|\s?percent)")
-_IN = re.compile(r"(?<![\w.,])(\d{1,2})\s+in\s+(?:every\s+)?(\d{1,3})(?![\w.,%])")
+_OF = re.compile(rf"(?<![\w.,])({_NUM})\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?({_NUM})(?![\w%]|[.,]\d|\s?percent)")
+_IN = re.compile(r"(?<![\w.,])(\d{1,2})\s+in\s+(?:every\s+)?(\d{1,3})(?![\w%]|[.,]\d)")
 _RANGE = re.compile(rf"\b(?:(?:ranged?|ranging|varied|varying|rose|fell|increased|decreased)\s+)?from\s+"
                     rf"({_NUM})\s+to\s+({_NUM})\b|\bbetween\s+({_NUM})\s+and\s+({_NUM})\b", re.IGNORECASE)
 _COUNT = re.compile(rf"(?<![\w.,/:-])({_NUM})(?![\w/:%-]|[.,]\d)")

@@ -117,7 +117,7 @@ def _decode(p: Path, data: bytes, encoding: str | None) -> str:
     try:
         return _check_text(p, data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        first_error = exc
+        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
     if encoding:
         try:
             return _check_text(p, data.decode(encoding))
@@ -129,8 +129,7 @@ def _decode(p: Path, data: bytes, encoding: str | None) -> str:
                 p, f"the file is neither UTF-8 nor {encoding} (invalid byte at offset {exc.start})",
                 "Save the report as UTF-8 text and import it again") from None
     raise ReportImportError(
-        p, f"the file is not valid UTF-8 text (invalid byte 0x{data[first_error.start]:02x} "
-           f"at byte offset {first_error.start})",
+        p, f"the file is not valid UTF-8 text (invalid byte 0x{data[offset]:02x} at byte offset {offset})",
         "Save it as UTF-8, or import it again giving its encoding (for example cp1252)")
 
 
