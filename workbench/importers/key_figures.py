@@ -128,13 +128,13 @@ def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
         n, d = _num(m.group(3)), _num(m.group(1))
         if free(m.start(1), m.end(3)) and d and n <= d:
             add(m.start(1), m.end(3), KeyFigure("proportion", n / d, _int(m.group(3)), _int(m.group(1)),
-                                                _after_label(s, m.end(3)) or m.group(2), s))
+                                                _after_label(s, m.end(3)) or m.group(2) or "proportion", s))
     for rx in (_OF, _IN):
         for m in rx.finditer(s):
             n, d = _num(m.group(1)), _num(m.group(2))
             if free(m.start(), m.end()) and d and n <= d and not _YEARISH.fullmatch(m.group(2)):
                 add(m.start(), m.end(), KeyFigure("proportion", n / d, _int(m.group(1)), _int(m.group(2)),
-                                                  _after_label(s, m.end()), s))
+                                                  _after_label(s, m.end()) or "proportion", s))
     for m in _RANGE.finditer(s):
         lo, hi = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if not free(m.start(), m.end()) or _YEARISH.fullmatch(lo) or _YEARISH.fullmatch(hi):
