@@ -1,0 +1,227 @@
+"""Pull the key figures out of a finding's text: proportions, percentages, ratios, counts,
+ranges, periods and targets, each with the sentence it came from.
+
+Figures that the source lost (HMICFRS pages sometimes drop digits: "in 2 2 /2 ,", "a caseload of
+more than offenders") are reported with ``missing_in_source=True`` and no value: never guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+FigureKind = Literal["proportion", "percentage", "ratio", "count", "range", "period", "target"]
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December)")
+_PCT = re.compile(rf"(?<![\w.,])({_NUM})\s?(?:percent\b|per cent\b|%)", re.IGNORECASE)
+_PERIOD = re.compile(rf"\b(?:(?:the\s+)?(?:financial\s+)?(?:year|12 months|quarter|six months|"
+                     rf"three months)\s+(?:ending|ended|to|up to)\s+(?:\d{{1,2}}\s+)?{_MONTH}\s+\d{{4}})")
+_DATE = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}\s+\d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
+_YEARISH = re.compile(r"\b(?:19|20)\d\d(?:\s?[-/]\s?\d{2,4})?\b")
+_BROKEN = re.compile(r"(?<![\w.,/])\d(?: \d){1,3}(?: ?/ ?\d{0,2})?(?![\w/])|(?<![\w.,])\d ?/ ?(?=[\s,.;])")
+_MISSING_CMP = re.compile(
+    r"\b(more|less|fewer|greater|higher|lower) than (?!(?:a|an|the|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|half|double|twice|ever|usual|expected|average|before|that|this|it|they|we|"
+    r"those|these|its|their|in|at|on|for|with|from|by|just|only|once|others|other|other's)\b)"
+    r"([a-z][a-z-]*s)\b")
+_NORMATIVE = re.compile(r"\b(should|must|aim|aims|target|expected to|maximum|minimum|limit|"
+                        r"no more|no less|required|standard|says|guidance)\b", re.IGNORECASE)
+_TARGET_CMP = re.compile(r"\b(lower|less|fewer|below|under|more|greater|higher|above|over|at least|"
+                         r"at most|no more|no less|up to|within)(?: than)?\s+$", re.IGNORECASE)
+_RATIO = re.compile(rf"(?<![\w.:])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\w:]|\.\d)")
+_RATIO_OF = re.compile(r"\bratio of ([a-z][\w -]{2,60}?) to ([a-z][\w-]*(?: [a-z][\w-]*)?)\b", re.IGNORECASE)
+_SAMPLE = re.compile(
+    rf"\b(?:in|of|from)\s+(?:the|our|a sample of|a total of)?\s*({_NUM})\s+([a-z][\w-]*(?:\s[a-z][\w-]*)?)\s+"
+    rf"(?:that\s+|which\s+)?(?:we\s+)?(?:examined|reviewed|audited|looked at|sampled|assessed|checked|"
+    rf"inspected|dip-sampled)\b[^.;]{{0,20}}?,?\s*(?:only\s+|just\s+|around\s+|about\s+)?({_NUM})\b"
+    rf"(?!\s?(?:percent|per cent|%))", re.IGNORECASE)
+_OF = re.compile(rf"(?<![\w.,])({_NUM})\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?({_NUM})(?![\w%]|[.,]\d|\s?percent)")
+_IN = re.compile(r"(?<![\w.,])(\d{1,2})\s+in\s+(?:every\s+)?(\d{1,3})(?![\w%]|[.,]\d)")
+_RANGE = re.compile(rf"\b(?:(?:ranged?|ranging|varied|varying|rose|fell|increased|decreased)\s+)?from\s+"
+                    rf"({_NUM})\s+to\s+({_NUM})\b|\bbetween\s+({_NUM})\s+and\s+({_NUM})\b", re.IGNORECASE)
+_COUNT = re.compile(rf"(?<![\w.,/:-])({_NUM})(?![\w/:%-]|[.,]\d)")
+_PHONE = re.compile(r"(?:101|999|111)(?=\s+(?:number|system|call|calls|line|service|contact))")
+_REF_WORDS = re.compile(r"\b(question|page|paragraph|section|chapter|recommendation|afi|improvement|"
+                        r"phase|level|tier|stage|grade|version|figure|table|schedule|part|step|no\.?)\s+$",
+                        re.IGNORECASE)
+_QUALIFIER = re.compile(r"\b(around|about|approximately|roughly|nearly|almost|as high as|as low as|"
+                        r"up to|over|more than|fewer than|less than|at least)\s+$", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?])[\"')]?\s+(?=[\"'(]?[A-Z0-9])")
+_LABEL_STOP = {"that", "which", "who", "in", "and", "was", "were", "had", "has", "have", "is", "are",
+               "compared", "than", "with", "for", "to", "from", "by", "during", "at", "on",
+               "because", "but", "or", "we", "it", "they", "as", "so", "this", "these", "since"}
+_LEAD_STRIP = {"of", "them", "these", "those", "the", "its", "their", "it", "which", "should", "must",
+               "be", "were", "was", "are", "is", "had", "have", "been", "being"}
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    kind: FigureKind
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    label: str
+    sentence: str
+    missing_in_source: bool = False
+    unit: str | None = None      # "percent" for percentages and percentage targets
+    low: float | None = None     # ranges only
+    high: float | None = None
+
+
+def split_sentences(text: str) -> list[str]:
+    out = []
+    for para in text.split("\n"):
+        out.extend(s.strip() for s in _SENTENCES.split(para) if s.strip())
+    return out
+
+
+def extract_figures(text: str) -> tuple[KeyFigure, ...]:
+    """Every key figure in ``text``, in reading order."""
+    sentences = split_sentences(text or "")
+    figures: list[tuple[int, int, KeyFigure]] = []
+    for index, sentence in enumerate(sentences):
+        found = _sentence_figures(sentence, sentences[:index])
+        figures.extend((index, pos, fig) for pos, fig in found)
+    return tuple(fig for _, _, fig in sorted(figures, key=lambda t: (t[0], t[1])))
+
+
+def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
+    claimed: list[tuple[int, int]] = []
+    out: list[tuple[int, KeyFigure]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in claimed)
+
+    def add(a: int, b: int, fig: KeyFigure | None) -> None:
+        claimed.append((a, b))
+        if fig is not None:
+            out.append((a, fig))
+
+    for m in _PERIOD.finditer(s):
+        add(m.start(), m.end(), KeyFigure("period", None, None, None, m.group(0).removeprefix("the "), s))
+    for m in _DATE.finditer(s):
+        if free(m.start(), m.end()):
+            add(m.start(), m.end(), None)
+    for m in _BROKEN.finditer(s):
+        if free(m.start(), m.end()):
+            kind = "period" if "/" in m.group(0) else "count"
+            add(m.start(), m.end(), KeyFigure(kind, None, None, None,
+                                              f"number missing in source ({m.group(0).strip()!r})",
+                                              s, missing_in_source=True))
+    if _NORMATIVE.search(s):
+        for m in _MISSING_CMP.finditer(s):
+            noun = _words_before(s, m.start(), 3) or m.group(2)
+            add(m.start(), m.end(), KeyFigure("target", None, None, None,
+                                              f"{noun}: {m.group(1)} than ? {m.group(2)}", s,
+                                              missing_in_source=True))
+    for m in _RATIO.finditer(s):
+        a, b = m.group(1), m.group(2)
+        if not free(m.start(), m.end()) or (float(b) != 1 and "ratio" not in s.lower()):
+            continue
+        if re.match(r"\s?(am|pm|hours?|hrs)\b", s[m.end():], re.IGNORECASE):
+            continue
+        add(m.start(), m.end(), KeyFigure("ratio", float(a) / float(b) if float(b) else None,
+                                          _int(a), _int(b), _ratio_label(s, before), s))
+    for m in _SAMPLE.finditer(s):
+        n, d = _num(m.group(3)), _num(m.group(1))
+        if free(m.start(1), m.end(3)) and d and n <= d:
+            add(m.start(1), m.end(3), KeyFigure("proportion", n / d, _int(m.group(3)), _int(m.group(1)),
+                                                _after_label(s, m.end(3)) or m.group(2) or "proportion", s))
+    for rx in (_OF, _IN):
+        for m in rx.finditer(s):
+            n, d = _num(m.group(1)), _num(m.group(2))
+            if free(m.start(), m.end()) and d and n <= d and not _YEARISH.fullmatch(m.group(2)):
+                add(m.start(), m.end(), KeyFigure("proportion", n / d, _int(m.group(1)), _int(m.group(2)),
+                                                  _after_label(s, m.end()) or "proportion", s))
+    for m in _RANGE.finditer(s):
+        lo, hi = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if not free(m.start(), m.end()) or _YEARISH.fullmatch(lo) or _YEARISH.fullmatch(hi):
+            continue
+        add(m.start(), m.end(), KeyFigure("range", None, None, None, _after_label(s, m.end()) or "range",
+                                          s, low=_num(lo), high=_num(hi)))
+    for m in _PCT.finditer(s):
+        if not free(m.start(), m.end()):
+            continue
+        value = _num(m.group(1))
+        cmp = _TARGET_CMP.search(s[max(0, m.start() - 20):m.start()])
+        if cmp and _NORMATIVE.search(s):
+            start = m.start() - len(cmp.group(0))
+            label = _words_before(s, start, 4) or _after_label(s, m.end()) or "target"
+            add(m.start(), m.end(), KeyFigure("target", value, None, None, label, s, unit="percent"))
+        else:
+            add(m.start(), m.end(), KeyFigure("percentage", value, None, None,
+                                              _after_label(s, m.end()) or "percentage", s, unit="percent"))
+    for m in _YEARISH.finditer(s):
+        if free(m.start(), m.end()):
+            add(m.start(), m.end(), None)
+    for m in _COUNT.finditer(s):
+        a, b = m.start(1), m.end(1)
+        if not free(a, b) or _PHONE.match(s, a) or _REF_WORDS.search(s[max(0, a - 30):a]):
+            continue
+        if re.match(r"\.\d", s[b:]) or re.match(r"\s?(?:am|pm|st|nd|rd|th)\b", s[b:]):
+            continue
+        label = _after_label(s, b, count=True)
+        qualifier = _QUALIFIER.search(s[max(0, a - 20):a])
+        if qualifier:
+            label = f"{label or 'count'} ({qualifier.group(1).lower()})"
+        if not label:
+            continue
+        cmp = _TARGET_CMP.search(s[max(0, a - 20):a])
+        kind = "target" if cmp and _NORMATIVE.search(s) else "count"
+        add(a, b, KeyFigure(kind, _num(m.group(1)), None, None, label, s))
+    return out
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _int(text: str) -> int | None:
+    value = _num(text)
+    return int(value) if value.is_integer() else None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'\"-]+|[,;:()]", text)
+
+
+def _after_label(s: str, end: int, count: bool = False) -> str:
+    """A short label from the words after a figure, up to the end of its clause."""
+    rest = re.split(r"[,;:.()](?!\d)|\s(?:but|before|because|whereas|while)\s", s[end:], maxsplit=1)[0]
+    words = rest.split()
+    if count:
+        kept = []
+        for w in words[:6]:
+            if w.lower() in _LABEL_STOP:
+                break
+            kept.append(w)
+        return " ".join(kept).strip("\"'")
+    while words and words[0].lower() in _LEAD_STRIP:
+        words.pop(0)
+    return " ".join(words[:12]).strip("\"'")
+
+
+def _words_before(s: str, start: int, limit: int) -> str:
+    """The noun phrase just before ``start`` (stops at verbs, articles and prepositions)."""
+    words = s[:start].split()
+    kept: list[str] = []
+    if words and words[-1].lower() == "of":
+        words.pop()
+    while words and len(kept) < limit:
+        w = words.pop()
+        if w.lower().strip(",") in _LABEL_STOP | _LEAD_STRIP | {"a", "an"} or not w[0].isalpha():
+            break
+        if w.endswith(","):
+            break
+        kept.insert(0, w)
+    return " ".join(kept)
+
+
+def _ratio_label(s: str, before: list[str]) -> str:
+    for sentence in [s, *reversed(before[-2:])]:
+        m = _RATIO_OF.search(sentence)
+        if m:
+            return f"ratio of {m.group(1).strip()} to {m.group(2)}"
+    return "ratio"
