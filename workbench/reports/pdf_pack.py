@@ -198,11 +198,12 @@ def _summary(ctx: Ctx, data: PackData) -> list[Flowable]:
             rag: object = "\u2013"
         else:
             c = audit.compliance
-            result = (f"{pct(c.point)} ({c.successes}/{c.n}), 95 % interval "
-                      f"{pct(c.low)} to {pct(c.high)}"
-                      + ("" if audit.baseline is None else
-                         f"; baseline {pct(audit.baseline.point)} "
-                         f"({audit.baseline.successes}/{audit.baseline.n})"))
+            lines = [f"<b>{pct(c.point)}</b> ({c.successes}/{c.n})",
+                     f"95 % CI {c.low * 100:.1f}\u2013{pct(c.high)}"]
+            if audit.baseline is not None:
+                b = audit.baseline
+                lines.append(f"Baseline {pct(b.point)} ({b.successes}/{b.n})")
+            result = ctx.markup("<br/>".join(lines), s.cell)
             rag = ctx.rag_word(audit.rag)
             extra += ctx.rag_cell_style(audit.rag, 5, i)
         readiness_rag = READINESS_RAG[f.readiness]
@@ -210,7 +211,7 @@ def _summary(ctx: Ctx, data: PackData) -> list[Flowable]:
         rows.append([ctx.cell(f.ref, s.cell_bold, 40), ctx.cell(f.title, limit=220), f.area,
                      ctx.rag_word(readiness_rag, READINESS_WORD[f.readiness]), result, rag])
     story.append(ctx.table(("Ref", "Finding", "PEEL area", "Readiness", "Latest audit result",
-                            "Audit RAG"), rows, (0.11, 0.33, 0.14, 0.11, 0.21, 0.1), extra))
+                            "Audit RAG"), rows, (0.15, 0.29, 0.14, 0.12, 0.21, 0.09), extra))
     story.append(Spacer(1, 6))
     story.append(ctx.para("Readiness and RAG ratings are written in words as well as shown in "
                           "colour. Rates are shown with Wilson 95 % intervals; a difference "
@@ -275,17 +276,23 @@ def _signoff(ctx: Ctx, data: PackData) -> list[Flowable]:
             ("Comment", so.comment or "None"),
         )))
     story.append(Spacer(1, 16 * mm))
-    line = "_" * 38
-    block = Table([[ctx.cell("Prepared by", s.cell_bold), ctx.cell("Signed off by", s.cell_bold)],
-                   [ctx.cell(f"Name: {so.preparer if so else ''}"),
-                    ctx.cell(f"Name: {so.reviewer if so else ''}")],
-                   [ctx.cell(f"Signature: {line}"), ctx.cell(f"Signature: {line}")],
-                   [ctx.cell(f"Date: {line}"), ctx.cell(f"Date: {line}")]],
-                  colWidths=[ctx.width / 2] * 2, hAlign="LEFT")
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    def field(label: str, value: str = "") -> list[object]:
+        return [ctx.cell(label, s.cell_bold), ctx.cell(value, limit=120)]
+
+    block = Table([field("Prepared by") + [""] + field("Signed off by"),
+                   field("Name", so.preparer if so else "") + [""]
+                   + field("Name", so.reviewer if so else ""),
+                   field("Signature") + [""] + field("Signature"),
+                   field("Date") + [""] + field("Date")],
+                  colWidths=[w * ctx.width for w in (0.13, 0.34, 0.06, 0.13, 0.34)],
+                  rowHeights=[16, 24, 34, 24], hAlign="LEFT")
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
-                               ("LINEABOVE", (0, 0), (-1, 0), 0.8, NAVY)]))
+                               ("SPAN", (0, 0), (1, 0)), ("SPAN", (3, 0), (4, 0)),
+                               ("LINEABOVE", (0, 0), (1, 0), 0.8, NAVY),
+                               ("LINEABOVE", (3, 0), (4, 0), 0.8, NAVY),
+                               ("LINEBELOW", (1, 1), (1, -1), 0.4, MUTED),
+                               ("LINEBELOW", (4, 1), (4, -1), 0.4, MUTED)]))
     story.append(block)
     return story
 

@@ -24,7 +24,7 @@ def rate_text(successes: int, n: int, point: float, low: float, high: float) -> 
 def finding_section(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
     s = ctx.styles
     story: list[Flowable] = [
-        ctx.heading(f"{finding.ref}  {finding.title}", 0),
+        ctx.heading(finding.title, 0, prefix_markup=f"<b>{ctx.text(finding.ref, 40)}</b>  "),
     ]
     meta = Table(
         [[ctx.head(h) for h in ("Type", "PEEL area", "Status", "Owner", "Readiness")],
@@ -42,6 +42,9 @@ def finding_section(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
               ctx.para(finding.text or "No finding text recorded.", s.quote)]
     story.append(ctx.heading(f"Readiness: {READINESS_WORD[finding.readiness]}", 1, toc=False))
     story += ctx.bullets(finding.readiness_reasons) or [ctx.para("No reasons recorded.", s.muted)]
+    story.append(ctx.heading("Self-assessment narrative", 1, toc=False))
+    story.append(ctx.para(finding.narrative) if finding.narrative.strip()
+                 else ctx.para("No narrative written yet.", s.muted))
     if finding.links:
         story.append(ctx.heading("Linked earlier findings", 1, toc=False))
         story += ctx.bullets(finding.links)
@@ -62,9 +65,6 @@ def finding_section(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
             story.append(measure_block(ctx, measure))
     story += actions_block(ctx, finding)
     story += evidence_block(ctx, finding)
-    story.append(ctx.heading("Self-assessment narrative", 1, toc=False))
-    story.append(ctx.para(finding.narrative) if finding.narrative.strip()
-                 else ctx.para("No narrative written yet.", s.muted))
     if finding.review_comments:
         story.append(ctx.heading("Review comments", 1, toc=False))
         story += ctx.bullets(finding.review_comments)
@@ -163,14 +163,16 @@ def agreement_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     return [ctx.heading("Grading agreement", 2, toc=False),
             ctx.table(header, rows, widths, diag),
             Spacer(1, 4),
-            ctx.markup(f"Agreement {pct(ag.rate)} of {ag.n} cases; Cohen's kappa {kappa}. "
+            ctx.markup(f"The auditor agreed with the original grade in "
+                       f"{sum(ag.matrix[i][i] for i in range(k))} of {ag.n} cases "
+                       f"({pct(ag.rate)}); Cohen's kappa {kappa}. "
                        f"Under-graded (auditor higher): {ag.under_graded}; over-graded: "
                        f"{ag.over_graded}.", ctx.styles.small)]
 
 
 def measure_block(ctx: Ctx, m: MeasureSeries) -> Flowable:
     unit = "" if m.unit.strip() in ("", "%") else f" {m.unit}"
-    pct_unit = "%" if m.unit.strip() == "%" else ""
+    pct_unit = " %" if m.unit.strip() == "%" else ""
 
     def val(v: float | None) -> str:
         return "not set" if v is None else f"{v:,.1f}".rstrip("0").rstrip(".") + pct_unit + unit

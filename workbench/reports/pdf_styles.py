@@ -115,7 +115,7 @@ def pack_styles() -> PackStyles:
         cover_sub=ParagraphStyle("CoverSub", parent=body, fontSize=13, leading=18,
                                  textColor=MUTED, spaceAfter=4),
         toc_levels=(
-            ParagraphStyle("TOC1", parent=body, fontName=SANS_BOLD, fontSize=10, leading=14,
+            ParagraphStyle("TOC1", parent=body, fontName=SANS, fontSize=9.5, leading=13.5,
                            leftIndent=0, firstLineIndent=0, spaceBefore=4),
             ParagraphStyle("TOC2", parent=body, fontSize=9, leading=12, leftIndent=14,
                            firstLineIndent=0, spaceAfter=1),
