@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from workbench.reports.pdf_styles import (
     RAG_FILL,
     RAG_TEXT,
+    SANS,
     PackStyles,
     grid_style,
     key_value_style,
@@ -100,7 +101,7 @@ class Ctx:
         para = Paragraph(f'<font color="{RAG_TEXT[rag].hexval()}"><b>'
                          f"{self.text(label)}</b></font>", self.styles.cell)
         table = Table([[para]], hAlign="LEFT")
-        table.setStyle(TableStyle([
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), 
             ("BACKGROUND", (0, 0), (-1, -1), RAG_FILL[rag]),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),

@@ -54,7 +54,7 @@ def interval_chart(rows: Sequence[IntervalRow], target: float | None, width: flo
     plot_x0 = label_w
     plot_w = max(60.0, width - label_w - value_w)
     height = top + bottom + row_h * len(rows)
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS, initialFontSize=7)
 
     def x_at(v: float) -> float:
         return plot_x0 + plot_w * min(1.0, max(0.0, v))
@@ -109,7 +109,7 @@ def _number(value: float) -> str:
 def trend_chart(series: MeasureSeries, width: float, height: float = 150.0,
                 covered: Container[int] | None = None) -> Drawing:
     """Line chart of a measure over time with dashed baseline and target lines."""
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS, initialFontSize=7)
     left, right, top, bottom = 42.0, 78.0, 10.0, 26.0
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [p.value for p in series.points]

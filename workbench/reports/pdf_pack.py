@@ -59,7 +59,7 @@ def _page_chrome(data: PackData, covered: frozenset[int]) -> Callable[[Canvas, o
     title = fit_text(data.title, SANS, 7.5, 60 * mm, covered)
     watermark = {"draft": "DRAFT", "superseded": "SUPERSEDED"}.get(data.status)
 
-    def draw(canvas: Canvas, doc: object) -> None:
+    def draw(canvas: Canvas, doc: _PackDocument) -> None:
         canvas.saveState()
         if watermark:
             canvas.setFillColor(RAG_FILL["red"])
@@ -88,33 +88,13 @@ def _page_chrome(data: PackData, covered: frozenset[int]) -> Callable[[Canvas, o
         canvas.setFont(SANS, 7.5)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN_X, bottom, title)
+        total = getattr(doc, "page_total", None)
+        canvas.drawRightString(PAGE_W - MARGIN_X, bottom,
+                               f"Page {doc.page} of {total if total else '?'}")
+        doc.totals_drawn.add(total)
         canvas.restoreState()
 
     return draw
-
-
-class _NumberedCanvas(Canvas):
-    """Defers pages so "Page X of Y" can be written once the total is known."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._pending: list[dict] = []
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab API
-        self._pending.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pending)
-        for number, state in enumerate(self._pending, start=1):
-            self.__dict__.update(state)
-            self.saveState()
-            self.setFont(SANS, 7.5)
-            self.setFillColor(MUTED)
-            self.drawRightString(PAGE_W - MARGIN_X, 10 * mm, f"Page {number} of {total}")
-            self.restoreState()
-            super().showPage()
-        super().save()
 
 
 class _PackDocument(BaseDocTemplate):
@@ -122,6 +102,7 @@ class _PackDocument(BaseDocTemplate):
         super().__init__(
             filename, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, invariant=1,
+            initialFontName=SANS, initialFontSize=9,
             title=f"{data.title} \u2013 {data.force}", author=data.built_by,
             subject=f"{data.marking} \u2013 pack version {data.pack_version}",
             creator="Inspection Readiness Workbench " + data.tool_version,
@@ -129,8 +110,25 @@ class _PackDocument(BaseDocTemplate):
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         chrome = _page_chrome(data, covered)
+        # "Page X of Y": each layout pass draws Y from the previous pass (the footer is outside
+        # the frame, so the count never changes the layout); see ``build_numbered``.
+        self.page_total: int | None = None
+        self.totals_drawn: set[int | None] = set()
         self.addPageTemplates([PageTemplate("cover", [frame], onPage=chrome),
                                PageTemplate("body", [frame], onPage=chrome)])
+
+    def build(self, flowables: list[Flowable], *args: object, **kwargs: object) -> None:
+        self.totals_drawn = set()
+        super().build(flowables, *args, **kwargs)
+        self.page_total = self.page
+
+    def build_numbered(self, story: list[Flowable]) -> None:
+        """multiBuild (contents page numbers) repeated until every page showed the true total."""
+        for _ in range(4):
+            self.multiBuild(story)
+            if self.totals_drawn == {self.page}:
+                return
+        raise PackError("page numbering did not settle; please report this pack's data")
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab API
         entry = getattr(flowable, "_toc_entry", None)
@@ -172,7 +170,7 @@ def _cover(ctx: Ctx, data: PackData) -> list[Flowable]:
 
 def _contents(ctx: Ctx) -> list[Flowable]:
     toc = TableOfContents(levelStyles=list(ctx.styles.toc_levels), dotsMinLevel=0)
-    toc.tableStyle = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
     return [Paragraph("Contents", ctx.styles.h1), toc, PageBreak()]
@@ -286,7 +284,7 @@ def _signoff(ctx: Ctx, data: PackData) -> list[Flowable]:
                    field("Date") + [""] + field("Date")],
                   colWidths=[w * ctx.width for w in (0.13, 0.34, 0.06, 0.13, 0.34)],
                   rowHeights=[16, 24, 34, 24], hAlign="LEFT")
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("SPAN", (0, 0), (1, 0)), ("SPAN", (3, 0), (4, 0)),
                                ("LINEABOVE", (0, 0), (1, 0), 0.8, NAVY),
@@ -331,7 +329,7 @@ def write_pdf_pack(data: PackData, out_path: str | os.PathLike[str],
         doc = _PackDocument(tmp_name, data, covered)
         ctx = Ctx.create(doc.width)
         story = build_story(data, ctx, progress, total)
-        doc.multiBuild(story, canvasmaker=_NumberedCanvas)
+        doc.build_numbered(story)
         if progress:
             progress(total, total)
         os.replace(tmp_name, out)

@@ -8,7 +8,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from workbench.reports.pack_data import AuditResult, FindingSection, MeasureSeries
 from workbench.reports.pdf_blocks import Ctx, fmt_date, fmt_size
 from workbench.reports.pdf_charts import IntervalRow, interval_chart, pct, trend_chart
-from workbench.reports.pdf_styles import RAG_TEXT, READINESS_RAG
+from workbench.reports.pdf_styles import RAG_TEXT, READINESS_RAG, SANS
 
 READINESS_WORD = {"ready": "Ready", "partly ready": "Partly ready", "not ready": "Not ready"}
 
@@ -32,7 +32,7 @@ def finding_section(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
           ctx.cell(finding.status, limit=80), ctx.cell(finding.owner, limit=120),
           readiness_badge(ctx, finding.readiness)]],
         colWidths=[w * ctx.width for w in (0.2, 0.24, 0.14, 0.24, 0.18)], hAlign="LEFT")
-    meta.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    meta.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
     story += [meta, Spacer(1, 6)]
@@ -98,7 +98,7 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
         story.append(ctx.para(audit.difference_text[:1].upper() + audit.difference_text[1:]))
     rag = Table([[ctx.badge(audit.rag), ctx.cell(audit.rag_reason, s.small)]],
                 colWidths=[0.12 * ctx.width, 0.88 * ctx.width], hAlign="LEFT")
-    rag.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    rag.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [rag, Spacer(1, 4)]
     rows: list[IntervalRow] = []

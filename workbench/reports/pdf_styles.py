@@ -97,7 +97,7 @@ def pack_styles() -> PackStyles:
         quote=ParagraphStyle("Quote", parent=body, fontName=SANS_ITALIC, leftIndent=10,
                              borderPadding=(4, 0, 4, 8), textColor=INK, spaceBefore=2,
                              spaceAfter=8, borderColor=RULE, borderWidth=0),
-        bullet=ParagraphStyle("Bullet", parent=body, leftIndent=12, bulletIndent=2,
+        bullet=ParagraphStyle("Bullet", parent=body, leftIndent=12, bulletIndent=2, bulletFontName=SANS,
                               spaceAfter=2),
         h1=ParagraphStyle("H1", parent=body, fontName=SANS_BOLD, fontSize=15, leading=19,
                           textColor=NAVY, spaceBefore=0, spaceAfter=8, keepWithNext=1),
