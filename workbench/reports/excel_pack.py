@@ -281,7 +281,21 @@ def write_excel_pack(data: PackData, out_path: str | os.PathLike[str],
         wb.save(tmp_name)
         os.replace(tmp_name, out)
     except BaseException:
+        _discard(wb)
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
         raise
     return out
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the streamed sheets of an abandoned workbook and delete openpyxl's temp files."""
+    for ws in wb.worksheets:
+        try:
+            if not ws.closed:
+                ws.close()
+            writer = getattr(ws, "_writer", None)
+            if writer is not None:
+                writer.cleanup()
+        except Exception:  # noqa: BLE001 - best effort: the original error matters more
+            continue

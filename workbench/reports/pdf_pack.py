@@ -142,10 +142,12 @@ class _PackDocument(BaseDocTemplate):
 
 def _cover(ctx: Ctx, data: PackData) -> list[Flowable]:
     s = ctx.styles
-    story: list[Flowable] = [Spacer(1, 40 * mm), ctx.para(data.force, s.cover_sub, 200),
-                             ctx.para(data.title, s.cover_title, 300)]
-    for inspection in data.inspections:
-        story.append(ctx.para(inspection, s.cover_sub, 300))
+    story: list[Flowable] = [Spacer(1, 36 * mm), ctx.para(data.force, s.cover_sub, 120),
+                             ctx.para(data.title, s.cover_title, 140)]
+    for inspection in data.inspections[:4]:
+        story.append(ctx.para(inspection, s.cover_sub, 160))
+    if len(data.inspections) > 4:
+        story.append(ctx.para(f"and {len(data.inspections) - 4} more inspections", s.cover_sub))
     signoff = ("Not yet signed off" if data.signoff is None else
                f"{data.signoff.decision} by {data.signoff.reviewer}, {fmt_date(data.signoff.at)}")
     story += [Spacer(1, 18 * mm), ctx.key_values((
