@@ -1,0 +1,152 @@
+"""The PDF pack read back with pypdf: markings, page numbers, figures, fonts, hostile text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.reports.hostile import ARABIC, HEBREW, hostile_pack
+from workbench.reports.pack_data import PackError, sample_pack_data
+from workbench.reports.pdf_pack import write_pdf_pack
+from workbench.reports.safe_text import pdf_markup
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    path = write_pdf_pack(sample_pack_data(), tmp_path_factory.mktemp("pdf") / "pack.pdf")
+    reader = PdfReader(path)
+    return path, [page.extract_text() for page in reader.pages]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_every_page_carries_the_marking_in_header_and_footer(sample_pdf) -> None:
+    _, pages = sample_pdf
+    assert len(pages) >= 10
+    for number, text in enumerate(pages, start=1):
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks header/footer marking"
+
+
+def test_page_x_of_y_is_right_on_every_page(sample_pdf) -> None:
+    _, pages = sample_pdf
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+
+
+def test_summary_and_attendance_figures_appear(sample_pdf) -> None:
+    _, pages = sample_pdf
+    summary = next(p for p in pages if "Executive summary" in p and "Latest audit result" in p)
+    flat = _flat(summary)
+    assert "Partly ready" in flat and "Not ready" in flat and "Amber" in flat
+    assert "78.0 % (64/82)" in flat and "Baseline 59.8 % (49/82)" in flat
+    body = _flat(" ".join(pages))
+    assert "In the 82 cases we examined, only 49 cases" in body
+    assert "64 of 82 cases compliant: 78.0 % (95 % interval 67.9 % to 85.6 %)" in body
+    assert "Inspection baseline: 49 of 82 (59.8 %)" in body
+    assert "Improved from 59.8 % to 78.0 %" in body
+    assert "Cohen's kappa 0.79" in body
+    assert "Not stated" in body  # the garbled APP caseload figure is flagged, not invented
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append((item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    return out
+
+
+def test_contents_and_bookmarks_point_at_the_right_pages(sample_pdf) -> None:
+    path, pages = sample_pdf
+    outline = _outline(PdfReader(path))
+    titles = [t for t, _ in outline]
+    assert titles[0] == "Executive summary" and titles[-1] == "Sign-off"
+    assert "Appendix: methodology" in titles
+    for title, page in outline:
+        assert title[:40] in _flat(pages[page - 1]), f"{title!r} not on page {page}"
+    contents = pages[1]
+    assert "Contents" in contents
+    numbers = [int(m.group(1)) for line in contents.splitlines()
+               if not line.startswith("Page ")
+               for m in [re.search(r"(?:^|[ .])(\d+)$", line)] if m]
+    assert numbers == [page for _, page in outline]
+
+
+def test_fonts_are_embedded_truetype(sample_pdf) -> None:
+    path, _ = sample_pdf
+    reader = PdfReader(path)
+    for number, page in enumerate(reader.pages, start=1):
+        fonts = page["/Resources"]["/Font"]
+        assert fonts, f"page {number} has no fonts"
+        for ref in fonts.values():
+            font = ref.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, f"{font['/BaseFont']} not embedded"
+            assert "DejaVu" in font["/BaseFont"]
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    data = sample_pack_data()
+    a = write_pdf_pack(data, tmp_path / "a.pdf").read_bytes()
+    b = write_pdf_pack(data, tmp_path / "b.pdf").read_bytes()
+    assert a == b
+
+
+def test_hostile_text_is_escaped_and_laid_out(tmp_path: Path) -> None:
+    path = write_pdf_pack(hostile_pack(), tmp_path / "hostile.pdf")
+    pages = [p.extract_text() for p in PdfReader(path).pages]
+    text = " ".join(pages)
+    flat = _flat(text)
+    assert "<script>alert('x')</script>" in flat  # shown literally, not parsed as markup
+    assert "<b>not bold</b> &amp;" in flat
+    assert "DRAFT" in pages[0]
+    for number, page in enumerate(pages, start=1):
+        assert page.count("OFFICIAL-SENSITIVE") >= 2
+        assert f"Page {number} of {len(pages)}" in page
+    # Long word is wrapped over many lines, not truncated in the body: count its characters.
+    assert text.count("Z") >= 30_000  # title (kept in body), text, narrative, reasons...
+    assert ARABIC[:3] in text or ARABIC[::-1][:3] in text
+    assert HEBREW[:3] in text or HEBREW[::-1][:3] in text
+
+
+def test_escaping_and_missing_glyphs() -> None:
+    assert pdf_markup("a < b & c") == "a &lt; b &amp; c"
+    assert pdf_markup("x\x00y\r\nz") == "xy<br/>z"
+    assert pdf_markup("\U0001F600", covered={ord("a")}) == "\u25a1"
+    assert pdf_markup("abc", limit=2) == "a\u2026"
+
+
+def test_progress_cancellation_leaves_no_file(tmp_path: Path) -> None:
+    calls: list[tuple[int, int | None]] = []
+
+    def cancel(done: int, total: int | None) -> None:
+        calls.append((done, total))
+        if done >= 2:
+            raise KeyboardInterrupt("cancelled")
+
+    with pytest.raises(KeyboardInterrupt):
+        write_pdf_pack(sample_pack_data(), tmp_path / "pack.pdf", progress=cancel)
+    assert calls[:2] == [(1, 7), (2, 7)]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_folder_and_bad_status_raise_typed_errors(tmp_path: Path) -> None:
+    with pytest.raises(PackError) as err:
+        write_pdf_pack(sample_pack_data(), tmp_path / "nope" / "pack.pdf")
+    assert err.value.path == str(tmp_path / "nope")
+    with pytest.raises(PackError) as err:
+        replace(sample_pack_data(), status="signed")
+    assert err.value.field == "PackData.status"

@@ -1,0 +1,311 @@
+"""Plain, frozen data for a self-assessment pack (PDF and Excel render the same PackData).
+
+Rates are fractions in [0, 1] (0.598 means 59.8 %). Every string may come from a user and is
+escaped or guarded by the writers, never here. ``sample_pack_data()`` (in ``pack_sample``) builds a
+realistic Norfolk pack for tests and previews.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Mapping
+
+PACK_STATUSES = ("draft", "submitted", "approved", "superseded")
+READINESS_LEVELS = ("ready", "partly ready", "not ready")
+RAG_LEVELS = ("green", "amber", "red")
+
+
+class PackError(ValueError):
+    """Pack data or the output location is unusable; ``field`` / ``path`` say where."""
+
+    def __init__(self, message: str, *, field: str | None = None, path: str | None = None) -> None:
+        self.field = field
+        self.path = path
+        where = []
+        if field:
+            where.append(f"field {field!r}")
+        if path:
+            where.append(f"path {path!r}")
+        super().__init__(f"{message} ({', '.join(where)})" if where else message)
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], field_name: str) -> None:
+    if value not in allowed:
+        raise PackError(
+            f"{value!r} is not one of {', '.join(allowed)}; pick one of those values",
+            field=field_name,
+        )
+
+
+@dataclass(frozen=True)
+class RateWithInterval:
+    """``successes`` of ``n`` with point estimate and 95 % interval (fractions)."""
+
+    successes: int
+    n: int
+    point: float
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        if self.n < 0 or self.successes < 0 or self.successes > self.n:
+            raise PackError(
+                f"successes {self.successes} must lie between 0 and n={self.n}",
+                field="RateWithInterval.successes",
+            )
+        for name in ("point", "low", "high"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise PackError(f"{name}={value} must be a fraction between 0 and 1",
+                                field=f"RateWithInterval.{name}")
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """A key figure cited by the inspection report (a baseline)."""
+
+    label: str
+    value_text: str
+    sentence: str
+    missing_in_source: bool = False
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    key: str
+    question: str
+    critical: bool
+    met: int
+    applicable: int
+    point: float | None
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class StratumRow:
+    stratum: str
+    population: int
+    sample: int
+    compliant: int
+    weight: float
+    point: float | None
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    ref: str
+    stratum: str
+    compliant: bool
+    answers: Mapping[str, str] = field(default_factory=dict)
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One audit round on a trend: label plus point and interval (fractions)."""
+
+    label: str
+    point: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class AgreementTable:
+    """Original-vs-auditor table: ``matrix[i][j]`` = cases graded ``categories[i]`` originally
+    and ``categories[j]`` by the auditor."""
+
+    categories: tuple[str, ...]
+    matrix: tuple[tuple[int, ...], ...]
+    kappa: float | None
+    rate: float
+    row_label: str = "Original grade"
+    column_label: str = "Auditor's grade"
+
+    def __post_init__(self) -> None:
+        size = len(self.categories)
+        if len(self.matrix) != size or any(len(row) != size for row in self.matrix):
+            raise PackError(f"agreement matrix must be {size} x {size} to match its categories",
+                            field="AgreementTable.matrix")
+
+    @property
+    def n(self) -> int:
+        return sum(sum(row) for row in self.matrix)
+
+    @property
+    def under_graded(self) -> int:
+        """Cases the original grader put in a lower category than the auditor (row < column)."""
+        return sum(self.matrix[i][j] for i in range(len(self.matrix))
+                   for j in range(len(self.matrix)) if j > i)
+
+    @property
+    def over_graded(self) -> int:
+        return sum(self.matrix[i][j] for i in range(len(self.matrix))
+                   for j in range(len(self.matrix)) if j < i)
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    title: str
+    template: str
+    template_version: str
+    round: int
+    method: str
+    sample_size: int
+    seed: str
+    population: str
+    population_fingerprint: str
+    compliance: RateWithInterval
+    baseline: RateWithInterval | None
+    difference_text: str
+    target: float | None
+    rag: str
+    rag_reason: str
+    criteria: tuple[CriterionRow, ...] = ()
+    strata: tuple[StratumRow, ...] = ()
+    cases: tuple[CaseRow, ...] = ()
+    notable_cases: tuple[CaseRow, ...] = ()
+    trend: tuple[TrendPoint, ...] = ()
+    agreement: AgreementTable | None = None
+
+    def __post_init__(self) -> None:
+        _check_choice(self.rag, RAG_LEVELS, "AuditResult.rag")
+
+
+@dataclass(frozen=True)
+class MeasurePoint:
+    when: date
+    value: float
+
+
+@dataclass(frozen=True)
+class MeasureSeries:
+    """A KPI: ``direction`` is "down" when lower is better, "up" when higher is better."""
+
+    name: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    direction: str
+    points: tuple[MeasurePoint, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_choice(self.direction, ("up", "down"), "MeasureSeries.direction")
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    title: str
+    owner: str
+    due: date | None
+    status: str
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    title: str
+    filename: str
+    evidence_date: date | None
+    uploaded: datetime | None
+    sha256: str
+    size: int
+    classification: str
+
+
+@dataclass(frozen=True)
+class FindingSection:
+    ref: str
+    kind: str
+    title: str
+    text: str
+    area: str
+    status: str
+    owner: str
+    readiness: str
+    readiness_reasons: tuple[str, ...] = ()
+    baseline_figures: tuple[FigureRow, ...] = ()
+    audits: tuple[AuditResult, ...] = ()
+    measures: tuple[MeasureSeries, ...] = ()
+    actions: tuple[ActionRow, ...] = ()
+    evidence: tuple[EvidenceRow, ...] = ()
+    narrative: str = ""
+    review_comments: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_choice(self.readiness, READINESS_LEVELS, "FindingSection.readiness")
+
+
+@dataclass(frozen=True)
+class AuditMethod:
+    """Appendix entry: how one audit's sample was planned and drawn, so anyone can redraw it."""
+
+    audit_title: str
+    template: str
+    template_version: str
+    sampling_plan: str
+    selection: str
+    confidence: float | None
+    tolerable_rate: float | None
+    expected_rate: float | None
+    population: str
+    population_size: int
+    population_fingerprint: str
+    seed: str
+    sample_size: int
+    strata: tuple[str, ...] = ()
+    reserve_used: int = 0
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SignOffInfo:
+    preparer: str
+    reviewer: str
+    decision: str
+    at: datetime
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class PackData:
+    force: str
+    title: str
+    inspections: tuple[str, ...]
+    pack_version: int
+    status: str
+    built_at: datetime
+    built_by: str
+    findings: tuple[FindingSection, ...]
+    methodology: tuple[AuditMethod, ...] = ()
+    signoff: SignOffInfo | None = None
+    tool_version: str = ""
+    marking: str = "OFFICIAL-SENSITIVE"
+
+    def __post_init__(self) -> None:
+        _check_choice(self.status, PACK_STATUSES, "PackData.status")
+        if not self.marking.strip():
+            raise PackError("every page must carry a protective marking; set one such as "
+                            "OFFICIAL-SENSITIVE", field="PackData.marking")
+        if self.pack_version < 1:
+            raise PackError("pack versions start at 1", field="PackData.pack_version")
+
+    def audits(self) -> tuple[AuditResult, ...]:
+        """All audits in finding order, each once (an audit mapped to two findings appears once)."""
+        seen: dict[tuple[str, int, str], AuditResult] = {}
+        for finding in self.findings:
+            for audit in finding.audits:
+                seen.setdefault((audit.title, audit.round, audit.seed), audit)
+        return tuple(seen.values())
+
+
+def sample_pack_data() -> PackData:
+    """A realistic Norfolk pack (2023-25 PEEL AFIs) for tests and previews."""
+    from workbench.reports.pack_sample import build_sample_pack
+
+    return build_sample_pack()
