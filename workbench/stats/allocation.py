@@ -11,6 +11,7 @@ def apportion(
     total: int,
     weights: Mapping[str, int],
     capacities: Mapping[str, int],
+    sizes: Mapping[str, int] | None = None,
     min_one: bool = True,
 ) -> dict[str, int]:
     """Share ``total`` units between strata in proportion to ``weights``.
@@ -18,8 +19,9 @@ def apportion(
     Largest-remainder (Hamilton) method, exact arithmetic:
 
     1. quota_h = total * w_h / sum(w); each stratum gets floor(quota_h); the units
-       left go one each to the largest fractional parts (ties: larger weight, then
-       larger capacity, then the stratum name in code-point order).
+       left go one each to the largest fractional parts (ties: larger ``sizes``
+       (default: the weights), then larger capacity, then the stratum name in
+       code-point order).
     2. A stratum given more than its capacity is fixed at its capacity and step 1 is
        repeated for the others with what remains.
     3. If ``min_one`` and ``total`` is at least the number of strata with capacity,
@@ -30,6 +32,7 @@ def apportion(
     Equal allocation is this with equal weights. ``total`` must not exceed the sum
     of the capacities.
     """
+    size = sizes if sizes is not None else weights
     names = sorted(h for h in weights if capacities[h] > 0)
     result = {h: 0 for h in weights}
     if total > sum(capacities[h] for h in names):
@@ -43,7 +46,7 @@ def apportion(
         left = remaining - sum(share.values())
         by_remainder = sorted(
             active,
-            key=lambda h: (-(quotas[h] - share[h]), -weights[h], -capacities[h], h),
+            key=lambda h: (-(quotas[h] - share[h]), -size[h], -capacities[h], h),
         )
         for h in by_remainder[:left]:
             share[h] += 1

@@ -290,9 +290,9 @@ def _systematic(rows, ranked, reserve, key, seed, plan) -> Draw:  # type: ignore
 def _stratified(ranked, counts, reserve, seed, plan, size) -> Draw:  # type: ignore[no-untyped-def]
     names = sorted(counts)
     weights = {h: (counts[h] if plan.allocation == "proportional" else 1) for h in names}
-    sample = apportion(plan.size, weights, counts)
+    sample = apportion(plan.size, weights, counts, counts)
     spare = {h: counts[h] - sample[h] for h in names}
-    extra = apportion(reserve, weights, spare)
+    extra = apportion(reserve, weights, spare, counts)
     selected, reserves, strata = [], [], {}
     for h in names:
         chosen = ranked[h]
