@@ -14,7 +14,7 @@ import hashlib
 import heapq
 import hmac
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,6 +24,7 @@ from workbench.stats.errors import SamplingError
 Method = Literal["simple", "systematic", "stratified"]
 Allocation = Literal["proportional", "equal"]
 Progress = Callable[[int, "int | None"], None]
+Row = tuple[str, "str | None"]
 
 SEED_LIMIT = 2**53  # seeds stay exact in JSON numbers and Excel cells
 _PROGRESS_EVERY = 10_000
@@ -161,7 +162,7 @@ def draw(
     """
     key = seed_key(seed)
     digest = _keyed_sha256(key)
-    total = len(population) if hasattr(population, "__len__") else None  # type: ignore[arg-type]
+    total = len(population) if isinstance(population, Sized) else None
     keep = plan.size + plan.reserve
     stratified = plan.method == "stratified"
     wanted = set(plan.strata)
@@ -231,6 +232,7 @@ def draw(
                        seed, plan, done)
     if plan.method == "systematic":
         return _systematic(rows, ranked[None], reserve, key, seed, plan)
+    # stratified rows always carry a stratum, so every key here is a str
     return _stratified(ranked, counts, reserve, seed, plan, done)  # type: ignore[arg-type]
 
 
@@ -265,11 +267,16 @@ def _picks(items: Iterable[tuple[str, str | None]]) -> tuple[Pick, ...]:
     return tuple(Pick(ref, stratum, i) for i, (ref, stratum) in enumerate(items, start=1))
 
 
-def _result(selected, reserves, strata, seed, plan, size) -> Draw:  # type: ignore[no-untyped-def]
+def _result(
+    selected: list[Row], reserves: list[Row], strata: dict[str, StratumAllocation],
+    seed: int, plan: SamplingPlan, size: int,
+) -> Draw:
     return Draw(_picks(selected), _picks(reserves), strata, seed, plan, size)
 
 
-def _systematic(rows, ranked, reserve, key, seed, plan) -> Draw:  # type: ignore[no-untyped-def]
+def _systematic(
+    rows: list[Row], ranked: list[Row], reserve: int, key: bytes, seed: int, plan: SamplingPlan
+) -> Draw:
     """Every (N/n)-th reference in UTF-8 byte order from a seed-derived start.
 
     With D = HMAC-SHA256(key, b"") as an integer and M = 2**256, the i-th pick
@@ -287,13 +294,18 @@ def _systematic(rows, ranked, reserve, key, seed, plan) -> Draw:  # type: ignore
     return _result(selected, reserves, {}, seed, plan, big_n)
 
 
-def _stratified(ranked, counts, reserve, seed, plan, size) -> Draw:  # type: ignore[no-untyped-def]
+def _stratified(
+    ranked: dict[str, list[Row]], counts: dict[str, int], reserve: int, seed: int,
+    plan: SamplingPlan, size: int,
+) -> Draw:
     names = sorted(counts)
     weights = {h: (counts[h] if plan.allocation == "proportional" else 1) for h in names}
     sample = apportion(plan.size, weights, counts, counts)
     spare = {h: counts[h] - sample[h] for h in names}
     extra = apportion(reserve, weights, spare, counts)
-    selected, reserves, strata = [], [], {}
+    selected: list[Row] = []
+    reserves: list[Row] = []
+    strata: dict[str, StratumAllocation] = {}
     for h in names:
         chosen = ranked[h]
         selected.extend(chosen[: sample[h]])
