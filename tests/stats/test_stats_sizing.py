@@ -6,6 +6,8 @@ import math
 from fractions import Fraction
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from workbench.stats import StatsError, attribute_sample_size, precision_sample_size
 
@@ -184,3 +186,36 @@ def test_precision_arguments_are_validated(kwargs):
     args = {"confidence": 0.95, "margin": 0.05} | kwargs
     with pytest.raises(StatsError):
         precision_sample_size(**args)
+
+
+def brute_force(confidence: Fraction, tol: Fraction, exp: Fraction, population: int | None) -> int:
+    alpha = 1 - confidence
+    limit = population if population is not None else 10_000
+    for n in range(1, limit + 1):
+        k = math.ceil(exp * n)
+        if population is None:
+            risk = binomial_cdf(k, n, tol)
+        else:
+            d = math.ceil(tol * population)
+            hits = sum(math.comb(d, x) * math.comb(population - d, n - x) for x in range(0, k + 1))
+            risk = Fraction(hits, math.comb(population, n))
+        if risk <= alpha:
+            return n
+    assert population is not None
+    return population
+
+
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from([Fraction(80, 100), Fraction(90, 100), Fraction(95, 100), Fraction(99, 100)]),
+    st.integers(min_value=10, max_value=40).map(lambda v: Fraction(v, 100)),
+    st.integers(min_value=0, max_value=100).map(lambda v: Fraction(v, 1000)),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=150)),
+)
+def test_matches_brute_force(confidence, tol, exp, population):
+    assume(exp < tol - Fraction(5, 100))
+    assert attribute_sample_size(confidence, tol, exp, population) == brute_force(
+        confidence, tol, exp, population
+    )
