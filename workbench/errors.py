@@ -16,10 +16,16 @@ class WorkbenchError(Exception):
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        if hint or not getattr(self, "hint", ""):  # a subclass may have set its own hint first
+            self.hint = hint
+
+    @property
+    def extra_hint(self) -> str:
+        """The hint, unless the message already says it."""
+        return "" if not self.hint or self.hint in self.message else self.hint
 
     def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
+        return f"{self.message} ({self.extra_hint})" if self.extra_hint else self.message
 
 
 class WorkspaceError(WorkbenchError):

@@ -7,12 +7,12 @@ import sys
 from collections.abc import Sequence
 
 from workbench import __version__
-from workbench.cli import setup_commands
+from workbench.cli import findings_commands, setup_commands
 from workbench.cli.context import CliContext, add_command, common_options
 from workbench.errors import WorkbenchError
 
 #: each module adds its subcommands with `register(subparsers)`
-COMMAND_MODULES = [setup_commands]
+COMMAND_MODULES = [setup_commands, findings_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,9 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(ctx) or 0)
     except WorkbenchError as exc:
         print(f"workbench: error: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"  how to fix: {exc.hint}", file=sys.stderr)
+        if exc.extra_hint:
+            print(f"  how to fix: {exc.extra_hint}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("workbench: cancelled; nothing more was written", file=sys.stderr)
         return 130

@@ -5,6 +5,7 @@ overrides areas of the same name and adds new ones (``replace = true`` drops the
 """
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 import re
 import tomllib
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ TITLE_FACTOR = 2.0
 MAX_REPEATS = 3
 
 
-class AreaRulesError(ValueError):
+class AreaRulesError(WorkbenchError, ValueError):
     """An area rules file is missing or malformed; ``str()`` names the file and the fix."""
 
     def __init__(self, path: str | Path, problem: str, field: str | None = None):

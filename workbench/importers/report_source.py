@@ -6,6 +6,7 @@ fix it.  Nothing else escapes :func:`read_report`.
 """
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 import hashlib
 import io
 import logging
@@ -31,7 +32,7 @@ _BLOCK_TAGS = ("p", "div", "section", "article", "main", "aside", "h1", "h2", "h
                "figcaption", "details", "summary", "address", "hr", "body")
 
 
-class ReportImportError(ValueError):
+class ReportImportError(WorkbenchError, ValueError):
     """A report file cannot be imported; ``str()`` says which file, what, and how to fix it."""
 
     def __init__(self, path: str | Path, problem: str, hint: str = "", line: int | None = None):

@@ -8,6 +8,7 @@ files under ``evidence/<finding ref>/``, a readable ``index.html``, a
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 import datetime as dt
 import re
 import unicodedata
@@ -47,7 +48,7 @@ GENERATED_ROLES: frozenset[str] = frozenset({"bundle-index", "bundle-readme", "b
 ALL_ROLES: frozenset[str] = CALLER_ROLES | GENERATED_ROLES
 
 
-class BundleError(ValueError):
+class BundleError(WorkbenchError, ValueError):
     """A bundle cannot be built or read safely.
 
     ``entry`` is the member name inside the zip, ``file`` the source file on

@@ -7,6 +7,7 @@ realistic Norfolk pack for tests and previews.
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Mapping
@@ -16,7 +17,7 @@ READINESS_LEVELS = ("ready", "partly ready", "not ready")
 RAG_LEVELS = ("green", "amber", "red")
 
 
-class PackError(ValueError):
+class PackError(WorkbenchError, ValueError):
     """Pack data or the output location is unusable; ``field`` / ``path`` say where."""
 
     def __init__(self, message: str, *, field: str | None = None, path: str | None = None) -> None:

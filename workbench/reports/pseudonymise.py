@@ -20,6 +20,8 @@ the table (e.g. by suppressing a second cell or the total).
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
+
 import base64
 import hashlib
 import hmac
@@ -41,7 +43,7 @@ _PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]{0,15}-$")
 _WS_RE = re.compile(r"\s+")
 
 
-class PseudonymError(ValueError):
+class PseudonymError(WorkbenchError, ValueError):
     """A pseudonymisation input is unusable; ``str()`` says what to do."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:

@@ -13,6 +13,7 @@ signature is still checked for integrity and cryptographic validity, but
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 import contextlib
 import contextvars
 import datetime as dt
@@ -60,7 +61,7 @@ _FINGERPRINT_RE = re.compile(r"^[0-9a-f]{64}$")
 TrustRoot = bytes | str
 
 
-class SigningError(ValueError):
+class SigningError(WorkbenchError, ValueError):
     """Signing or loading a signing key failed; ``str()`` says why and what to do."""
 
     def __init__(self, message: str, *, file: str | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:44:40.048745
+Create Date: 2026-11-22 01:50:18.074037
 """
 
 from __future__ import annotations
@@ -221,6 +221,9 @@ def upgrade() -> None:
     sa.Column('value', sa.Float(), nullable=True),
     sa.Column('numerator', sa.Integer(), nullable=True),
     sa.Column('denominator', sa.Integer(), nullable=True),
+    sa.Column('unit', sa.String(length=20), nullable=True),
+    sa.Column('low', sa.Float(), nullable=True),
+    sa.Column('high', sa.Float(), nullable=True),
     sa.Column('label', sa.Text(), nullable=False),
     sa.Column('sentence', sa.Text(), nullable=False),
     sa.Column('missing_in_source', sa.Boolean(), nullable=False),

@@ -1,0 +1,212 @@
+"""import-report, findings, links, measures: the findings register from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.cli.progress import progress_bar
+from workbench.errors import InputError
+from workbench.services import findings, measures
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "import-report", "register the findings of an HMICFRS report (text, HTML or PDF)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--force", metavar="NAME", help="the force, when the report does not say")
+    p.add_argument("--inspection", metavar="TITLE", help="a title for the inspection")
+    p.add_argument("--dry-run", action="store_true", help="show what would be added; write nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import)
+
+    f = add_command(sub, "findings", "list the findings register")
+    f.add_argument("--json", action="store_true")
+    f.add_argument("--full", action="store_true", help="show figures and links under each finding")
+    f.set_defaults(handler=cmd_findings)
+
+    u = add_command(sub, "finding", "change a finding's status, owner, target date, notes or area")
+    u.add_argument("ref", help='e.g. "AFI 7" or "PEEL 2018 / AFI 2"')
+    u.add_argument("--status")
+    u.add_argument("--owner")
+    u.add_argument("--target-date", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    u.add_argument("--notes")
+    u.add_argument("--area")
+    u.set_defaults(handler=cmd_finding_update)
+
+    lk = add_command(sub, "link", "accept or reject a suggested link between findings")
+    lk.add_argument("decision", choices=["accept", "reject"])
+    lk.add_argument("link_id", type=int, help="the link number shown by workbench findings --full")
+    lk.set_defaults(handler=cmd_link)
+
+    m = add_command(sub, "measures", "measures (KPIs) with baseline, target and values")
+    msub = m.add_subparsers(dest="measures_command", metavar="VERB")
+    ml = add_command(msub, "list", "list measures")
+    ml.add_argument("--all", action="store_true", help="include discarded ones")
+    ml.add_argument("--json", action="store_true")
+    ml.set_defaults(handler=cmd_measures_list)
+    for verb, status in (("confirm", "confirmed"), ("discard", "discarded")):
+        mv = add_command(msub, verb, f"{verb} a proposed measure")
+        mv.add_argument("measure_id", type=int)
+        mv.set_defaults(handler=cmd_measure_status, status=status)
+    me = add_command(msub, "edit", "edit a measure")
+    me.add_argument("measure_id", type=int)
+    me.add_argument("--name")
+    me.add_argument("--baseline", type=float)
+    me.add_argument("--target", type=float)
+    me.add_argument("--direction", choices=["higher", "lower"])
+    me.set_defaults(handler=cmd_measure_edit)
+    mr = add_command(msub, "record", "record a value for a period")
+    mr.add_argument("measure_id", type=int)
+    mr.add_argument("period", type=date.fromisoformat, help="YYYY-MM-DD (e.g. the first of the month)")
+    mr.add_argument("value", type=float)
+    mr.add_argument("--note", default="")
+    mr.set_defaults(handler=cmd_measure_record)
+
+
+def _figure_text(fig: findings.FigureInfo) -> str:
+    if fig.missing_in_source:
+        return f"MISSING IN SOURCE: {fig.sentence}"
+    if fig.kind == "proportion":
+        return f"{fig.numerator} of {fig.denominator} — {fig.label}"
+    if fig.kind == "range":
+        return f"{fig.low:g} to {fig.high:g} — {fig.label}"
+    if fig.kind == "period":
+        return f"period: {fig.label}"
+    unit = "%" if fig.unit == "percent" else (":1" if fig.kind == "ratio" else "")
+    value = "" if fig.value is None else f"{fig.value:,g}{unit}"
+    return f"{fig.kind} {value} — {fig.label}".strip()
+
+
+def _finding_json(f: findings.FindingInfo) -> dict[str, Any]:
+    return {
+        "id": f.id, "inspection": f.inspection, "kind": f.kind, "ref": f.ref, "title": f.title, "text": f.text,
+        "area": f.area, "area_reason": f.area_reason, "status": f.status, "owner": f.owner,
+        "target_date": f.target_date, "parent_ref": f.parent_ref, "question": f.question, "line": f.source_line,
+        "figures": [{k: v for k, v in fig.__dict__.items()} for fig in f.figures],
+        "links": [{"id": li.id, "finding": li.ref, "finding_id": li.other_id, "title": li.title,
+                   "score": li.score, "state": li.state, "direction": li.direction,
+                   "shared_terms": list(li.shared_terms)} for li in f.links],
+    }
+
+
+def cmd_import(ctx: CliContext) -> int:
+    a = ctx.args
+    with ctx.uow() as uow:
+        result = findings.import_report(uow, a.file, a.force, a.inspection, a.dry_run,
+                                        progress=progress_bar(f"reading {a.file.name}"))
+    if a.json:
+        print_json({
+            "dry_run": result.dry_run, "inspection": result.inspection, "new_inspection": result.new_inspection,
+            "added": [_finding_json(f) for f in result.added], "unchanged": list(result.unchanged),
+            "suggested_links": [{"finding": li.ref, "score": li.score, "title": li.title}
+                                for li in result.suggested_links],
+            "proposed_measures": result.proposed_measures, "warnings": list(result.warnings),
+        })
+        return 0
+    insp = result.inspection
+    verb = "would add" if result.dry_run else "added"
+    print(f"{insp.programme or insp.title} — {insp.force}"
+          + (f", published {insp.published:%d %B %Y}" if insp.published else ""))
+    print(f"{verb} {len(result.added)} finding(s); {len(result.unchanged)} already registered unchanged")
+    for f in result.added:
+        print(f"  {f.ref:<10} [{f.area or 'no area'}] {f.title}")
+        for fig in f.figures:
+            print(f"  {'':<10}   · {_figure_text(fig)}")
+    if result.proposed_measures:
+        print(f"{'would propose' if result.dry_run else 'proposed'} {result.proposed_measures} measure(s) "
+              "from the figures (confirm or discard: workbench measures list)")
+    if result.suggested_links:
+        print("suggested links to earlier findings"
+              + ("" if result.dry_run else " (accept with: workbench link accept ID)") + ":")
+        for f in result.added:
+            for li in f.links:
+                ident = f"#{li.id}" if li.id else ""
+                print(f"  {ident:<5} {f.ref} → {li.ref} (score {li.score:.2f}): {li.title[:80]}")
+    for w in result.warnings:
+        print(f"warning: {w}")
+    if result.dry_run:
+        print("dry run: nothing was written")
+    return 0
+
+
+def cmd_findings(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        rows = findings.list_findings(uow)
+    if ctx.args.json:
+        print_json([_finding_json(f) for f in rows])
+        return 0
+    if not rows:
+        print("the register is empty; import a report with: workbench import-report FILE")
+        return 0
+    print_table(["inspection", "ref", "area", "status", "owner", "title"],
+                [[f.inspection, f.ref, f.area, f.status, f.owner, f.title[:70]] for f in rows])
+    if ctx.args.full:
+        for f in rows:
+            print(f"\n{f.inspection} / {f.ref}: {f.title}")
+            for fig in f.figures:
+                print(f"  · {_figure_text(fig)}")
+            for li in f.links:
+                print(f"  ↔ link #{li.id} ({li.state}, {li.score:.2f}) {li.direction}: {li.ref} {li.title[:70]}")
+    return 0
+
+
+def cmd_finding_update(ctx: CliContext) -> int:
+    a = ctx.args
+    changes = {k: v for k, v in (("status", a.status), ("owner", a.owner), ("target_date", a.target_date),
+                                 ("notes", a.notes), ("area", a.area)) if v is not None}
+    if not changes:
+        raise InputError("nothing to change", "give --status, --owner, --target-date, --notes or --area")
+    with ctx.uow() as uow:
+        f = findings.find_by_ref(uow, a.ref)
+        f = findings.update_finding(uow, f.id, f.version, **changes)  # type: ignore[arg-type]
+    print(f"{f.inspection} / {f.ref}: " + ", ".join(f"{k} = {v}" for k, v in changes.items()))
+    return 0
+
+
+def cmd_link(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        li = findings.decide_link(uow, ctx.args.link_id, ctx.args.decision == "accept")
+    print(f"link #{li.id} to {li.ref} {li.state}")
+    return 0
+
+
+def cmd_measures_list(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        rows = measures.list_measures(uow, include_discarded=ctx.args.all)
+    if ctx.args.json:
+        print_json(rows)
+        return 0
+    print_table(["id", "finding", "status", "name", "baseline", "target", "better", "latest"],
+                [[m.id, m.finding_ref or "", m.status, m.name[:50], m.baseline_label or m.baseline,
+                  m.target, m.direction, f"{m.latest.value:g} ({m.latest.period:%b %Y})" if m.latest else ""]
+                 for m in rows])
+    return 0
+
+
+def cmd_measure_status(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        m = measures.update_measure(uow, ctx.args.measure_id, status=ctx.args.status)
+    print(f"measure {m.id} ({m.name}) {m.status}")
+    return 0
+
+
+def cmd_measure_edit(ctx: CliContext) -> int:
+    a = ctx.args
+    changes = {k: v for k, v in (("name", a.name), ("baseline", a.baseline), ("target", a.target),
+                                 ("direction", a.direction)) if v is not None}
+    if not changes:
+        raise InputError("nothing to change", "give --name, --baseline, --target or --direction")
+    with ctx.uow() as uow:
+        m = measures.update_measure(uow, a.measure_id, **changes)  # type: ignore[arg-type]
+    print(f"measure {m.id} updated")
+    return 0
+
+
+def cmd_measure_record(ctx: CliContext) -> int:
+    a = ctx.args
+    with ctx.uow() as uow:
+        m = measures.record_point(uow, a.measure_id, a.period, a.value, a.note)
+    print(f"measure {m.id}: {a.value:g} recorded for {a.period:%B %Y}")
+    return 0
