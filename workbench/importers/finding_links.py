@@ -1,5 +1,6 @@
 """Suggest links between newly imported findings and earlier ones (e.g. a 2023 AFI that repeats
-a 2018 AFI), by TF-IDF cosine similarity over stemmed words plus a bonus for the same PEEL area.
+a 2018 AFI), by TF-IDF cosine similarity over stemmed words blended with a bonus for the same PEEL area
+(score = 0.9 * cosine + 0.1 when the areas match).
 
 Small and explainable on purpose: each suggestion lists the shared terms that drove it.
 """
@@ -51,8 +52,10 @@ class LinkSuggestion:
 
 def stem(word: str) -> str:
     """A light suffix stripper: allocate/allocated/allocation -> alloc."""
-    for _ in range(2):
+    for round_ in range(2):
         for suffix in _SUFFIXES:
+            if round_ and suffix == "s":
+                continue
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
                 word = word[: -len(suffix)]
                 break
@@ -113,8 +116,8 @@ def suggest_links(new: Sequence[LinkCandidate], earlier: Sequence[LinkCandidate]
         for other, (ovec, onorm) in zip(earlier, old_vecs):
             shared = {t: vec[t] * ovec[t] for t in vec.keys() & ovec.keys()}
             cosine = sum(shared.values()) / (norm * onorm)
-            bonus = AREA_BONUS if cand.area and cand.area == other.area and cosine > 0 else 0.0
-            score = min(1.0, cosine + bonus)
+            same_area = bool(cand.area) and cand.area == other.area and cosine > 0
+            score = min(1.0, cosine * (1 - AREA_BONUS) + (AREA_BONUS if same_area else 0.0))
             if score >= min_score:
                 top = sorted(shared, key=lambda t: -shared[t])[:6]
                 terms = tuple(surfaces[t].most_common(1)[0][0] for t in top)

@@ -88,14 +88,14 @@ def extract_figures(text: str) -> tuple[KeyFigure, ...]:
 
 
 def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
-    claimed: list[tuple[int, int]] = []
+    claimed = bytearray(len(s))  # 1 where a figure, date or year has already been read
     out: list[tuple[int, KeyFigure]] = []
 
     def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in claimed)
+        return claimed.find(1, a, b) == -1
 
     def add(a: int, b: int, fig: KeyFigure | None) -> None:
-        claimed.append((a, b))
+        claimed[a:b] = b"\x01" * (b - a)
         if fig is not None:
             out.append((a, fig))
 

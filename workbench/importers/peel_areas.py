@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from itertools import islice
 from pathlib import Path
 
 PEEL_AREAS: tuple[str, ...] = (
@@ -26,6 +27,7 @@ PEEL_AREAS: tuple[str, ...] = (
 )
 TITLE_FACTOR = 2.0
 MAX_REPEATS = 3
+MAX_CHARS = 20_000  # a finding is never longer; keeps hostile input fast
 
 
 class AreaRulesError(WorkbenchError, ValueError):
@@ -128,16 +130,16 @@ def classify_area(title: str, text: str, rules: AreaRules | None = None) -> tupl
     Returns (None, reason) when no keyword matches.
     """
     rules = rules or _shipped_rules()
-    title, text = title or "", text or ""
+    title, text = (title or "")[:MAX_CHARS], (text or "")[:MAX_CHARS]
     scored: list[tuple[float, int, str, list[str]]] = []
     for order, area in enumerate(rules.areas):
         score, hits = 0.0, []
         for phrase, weight in area.keywords:
             rx = _pattern(phrase)
-            in_title = len(rx.findall(title))
-            in_text = min(len(rx.findall(text)), MAX_REPEATS)
+            in_title = rx.search(title) is not None
+            in_text = sum(1 for _ in islice(rx.finditer(text), MAX_REPEATS))
             if in_title or in_text:
-                score += weight * (TITLE_FACTOR * min(in_title, 1) + in_text)
+                score += weight * (TITLE_FACTOR * in_title + in_text)
                 hits.append(f"'{phrase}'" + (" (title)" if in_title else ""))
         if score:
             scored.append((score, -order, area.name, hits))

@@ -10,7 +10,7 @@ Layouts recognised:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from workbench.importers.report_normalise import BULLET
 
@@ -31,7 +31,6 @@ class RawFinding:
     question: str | None = None
     number: int | None = None  # number given by the report itself
     parent_index: int | None = None  # index of the cause of concern in the raw list
-    declared: dict[str, int] = field(default_factory=dict)
 
 
 _AFI_MARK = re.compile(r"^AFI(?:\s+(\d{1,3}))?(?:[:.\-]|\s|$)\s*")
@@ -55,8 +54,8 @@ _RUN_ON = re.compile(r"\b([a-z][\w'-]*|[A-Z]{2,}s?|\)|\d+)\s+([A-Z][a-z][\w'-]*)
 _OPENERS = frozenset(
     "In The We It At This There These Those Our During Of When Although However But As Since "
     "Following Despite Data Officers Some Its They A An On For From While Between Over Previously "
-    "Recently Currently Overall Inspectors Staff Between Where Until Around Throughout Also Most "
-    "Many Few Management Its".split())
+    "Recently Currently Overall Inspectors Staff Where Until Around Throughout Also Most Many Few "
+    "Management".split())
 _PROPER = frozenset(
     "England Wales Scotland Norfolk Suffolk College Policing Home Office Crown National Police "
     "Council Stripes Cyacomb Authorised Professional Practice Constabulary Service Act Code "

@@ -25,8 +25,9 @@ _HTML_SNIFF = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+ht
                          re.IGNORECASE | re.DOTALL)
 _BLOCK_BREAK = "\ue000"  # private-use sentinels, stripped from the input first
 _LINE_BREAK = "\ue001"
-_DROP_TAGS = ("script", "style", "nav", "header", "footer", "noscript", "template", "svg",
-              "button", "form", "iframe", "object", "head")
+_DROP_TAGS = ("script", "style", "nav", "noscript", "template", "svg", "button", "form", "iframe",
+              "object", "head")
+_PAGE_TAGS = ("header", "footer")  # dropped unless they belong to the report (inside main/article)
 _BLOCK_TAGS = ("p", "div", "section", "article", "main", "aside", "h1", "h2", "h3", "h4", "h5",
                "h6", "ul", "ol", "dl", "dt", "dd", "table", "tr", "blockquote", "pre", "figure",
                "figcaption", "details", "summary", "address", "hr", "body")
@@ -155,6 +156,9 @@ def _html_text(p: Path, markup: str) -> str:
                                 "Save the page again from your browser") from None
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
+    for tag in soup.find_all(_PAGE_TAGS):
+        if not tag.decomposed and tag.find_parent(("main", "article")) is None:
+            tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
     root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup

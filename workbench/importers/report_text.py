@@ -30,6 +30,11 @@ _NOT_FORCES = {"National", "College", "The", "Our", "Local", "Home", "Each", "Al
 
 @dataclass(frozen=True)
 class ParsedFinding:
+    """One finding. ``title`` is its first sentence (no closing full stop). ``text`` is the full
+    statement for bulleted/headed findings, and the body after the title for 2023-25 ``AFI``
+    paragraphs (whose title is a heading). ``line`` is 1-based in the source text (for HTML and
+    PDF: in the extracted text). ``ref`` is "AFI n", "CoC n", "CoC n Rm" or "Rm"."""
+
     kind: FindingKind
     ref: str
     title: str
@@ -44,6 +49,9 @@ class ParsedFinding:
 
 @dataclass(frozen=True)
 class ParsedReport:
+    """A parsed report. ``year`` is the publication year, else the programme's first year;
+    ``updated`` is a "Last updated" date, kept apart from ``published``."""
+
     source_name: str
     source_sha256: str
     text_fingerprint: str
