@@ -216,13 +216,13 @@ def scan_population(
                                     f"reference {dup.reference} repeats row {dup.rows[0]}"))
     extra = duplicate_total - sum(len(d.rows) - 1 for d in duplicates)
     problems.total += max(extra, 0)
-    refs = pa.chunked_array(ref_chunks, pa.string())
+    refs = pa.concat_arrays(ref_chunks)
     sampleable = pc.and_(pc.is_valid(refs), pc.invert(repeat_mask))
     cases = pc.sum(sampleable).as_py() or 0
     strata: dict[str, int] = {}
     if plan.stratum is not None:
-        chosen = pa.chunked_array([pc.cast(c, pa.string()) for c in stratum_chunks], pa.string())
-        counts = pc.value_counts(chosen.filter(sampleable))
+        chosen = pa.chunked_array(stratum_chunks).filter(sampleable)
+        counts = pc.value_counts(pc.cast(chosen, pa.string()))
         strata = {v: c for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())}
         strata = dict(sorted(strata.items()))
     field_list = ",".join(f.key for f in fields)
@@ -259,18 +259,24 @@ def _hash_rows(columns: list[pa.Array]) -> int:
 
 
 def _duplicates(ref_chunks: list[pa.Array], row_chunks: list[pa.Array]):
-    refs = pa.chunked_array(ref_chunks, pa.string())
-    rows = pa.chunked_array(row_chunks, pa.int64())
-    counts = pc.value_counts(refs.filter(pc.is_valid(refs)))
-    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-    if len(repeated) == 0:
-        return (), 0, pa.chunked_array([pa.array([False] * len(refs), pa.bool_())])
+    """Repeated references, found by sorting (lighter on memory than a hash table of all)."""
+    refs = pa.concat_arrays(ref_chunks) if ref_chunks else pa.array([], pa.string())
+    rows = pa.concat_arrays(row_chunks) if row_chunks else pa.array([], pa.int64())
+    no_repeats = pa.repeat(pa.scalar(False), len(refs))
+    present = refs.drop_null()
+    ordered = pc.take(present, pc.sort_indices(present))
+    if len(ordered) < 2:
+        return (), 0, no_repeats
+    same_as_next = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    if not pc.any(same_as_next).as_py():
+        return (), 0, no_repeats
+    repeated = pc.unique(ordered.slice(1).filter(same_as_next))
     mask = pc.fill_null(pc.is_in(refs, value_set=repeated), False)
     grouped: dict[str, list[int]] = {}
     for ref, row in zip(refs.filter(mask).to_pylist(), rows.filter(mask).to_pylist()):
         grouped.setdefault(ref, []).append(row)
-    first_rows = {r[0] for r in grouped.values()}
-    repeat_mask = pc.and_(mask, pc.invert(pc.is_in(rows, value_set=pa.array(sorted(first_rows), pa.int64()))))
+    first_rows = pa.array(sorted(r[0] for r in grouped.values()), pa.int64())
+    repeat_mask = pc.and_(mask, pc.invert(pc.is_in(rows, value_set=first_rows)))
     dups = sorted((DuplicateReference(ref, tuple(r)) for ref, r in grouped.items()), key=lambda d: d.rows[0])
     total = sum(len(d.rows) - 1 for d in dups)
     return tuple(dups[:MAX_PROBLEMS]), total, repeat_mask
@@ -364,5 +370,8 @@ def _json_values(field: Field, n: Normalised) -> list[Any]:
         return [None if v is None else (v if b else (float(v) if "." in v else int(v))) for v, b in zip(values, bad)]
     if field.type == "datetime" and n.time_missing is not None:
         no_time = n.time_missing.to_pylist()
-        return [v[:10] if t else v for v, t in zip(values, no_time)]
+        return [
+            v if v is None or b else (v[:10] if t else v.replace(" ", "T", 1))
+            for v, b, t in zip(values, bad, no_time)
+        ]
     return values

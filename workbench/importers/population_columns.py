@@ -62,34 +62,36 @@ def _choice(field: Field, kept: pa.Array, blank: pa.Array) -> Normalised:
     return Normalised(values, blank, _bad(good, blank), f"not one of: {shown}")
 
 
-_FAST_UK = r"^\d\d/\d\d/\d{4}(?: \d\d:\d\d(?::\d\d)?)?$"
-_FAST_ISO = r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?)?$"
+_FAST_FORMATS = (("%d/%m/%Y %H:%M", True), ("%d/%m/%Y %H:%M:%S", True), ("%d/%m/%Y", False))
+_NULL_TS = pa.scalar(None, pa.timestamp("s"))
 
 
 def _slice(text: pa.Array, start: int, stop: int) -> pa.Array:
     return pc.utf8_slice_codeunits(text, start, stop)
 
 
-def _fast_iso(kept: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """ISO text for zero-padded ``dd/mm/yyyy[ hh:mm[:ss]]`` and ISO values (fixed positions),
-    null elsewhere; plus whether a time was given.  Cheap: no capture groups."""
-    length = pc.utf8_length(kept)
-    seconds = pc.if_else(pc.equal(length, 19), _slice(kept, 17, 19), "00")
-    clock = pc.if_else(
-        pc.greater_equal(length, 16),
-        pc.binary_join_element_wise(_slice(kept, 11, 16), seconds, ":"),
-        "00:00:00",
+def _fast_dates(kept: pa.Array, blank: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Timestamps for the usual ``dd/mm/yyyy[ hh:mm[:ss]]`` forms (C strptime, leftovers only
+    for the rarer forms), null elsewhere; plus whether a time was given."""
+    fmt, timed = _FAST_FORMATS[0]
+    stamp = pc.strptime(kept, format=fmt, unit="s", error_is_null=True)
+    has_time = pc.is_valid(stamp)
+    for fmt, timed in _FAST_FORMATS[1:]:
+        todo = pc.and_(pc.is_null(stamp), pc.invert(blank))
+        if not pc.any(todo).as_py():
+            break
+        found = pc.strptime(kept.filter(todo), format=fmt, unit="s", error_is_null=True)
+        stamp = pc.replace_with_mask(stamp, todo, found)
+        has_time = pc.replace_with_mask(has_time, todo, pc.and_(pc.is_valid(found), pa.scalar(timed)))
+    # C strptime takes 31/02 as 02/03 and "24" as year 24: keep only real dates and 4-digit years
+    day_text = pc.replace_substring(_slice(kept, 0, 2), "/", "")
+    day_given = pc.cast(pc.if_else(pc.is_valid(stamp), day_text, pa.scalar(None, pa.string())), pa.int64())
+    year = pc.year(stamp)
+    real = pc.and_(
+        pc.equal(pc.day(stamp), day_given),
+        pc.and_(pc.greater_equal(year, 1000), pc.less_equal(year, 9999)),
     )
-    uk_date = pc.binary_join_element_wise(_slice(kept, 6, 10), _slice(kept, 3, 5), _slice(kept, 0, 2), "-")
-    uk = pc.binary_join_element_wise(uk_date, clock, "T")
-    iso = pc.binary_join_element_wise(_slice(kept, 0, 10), clock, "T")
-    null = pa.scalar(None, pa.string())
-    text = pc.if_else(
-        pc.match_substring_regex(kept, _FAST_UK),
-        uk,
-        pc.if_else(pc.match_substring_regex(kept, _FAST_ISO), iso, null),
-    )
-    return text, pc.greater_equal(length, 16)
+    return pc.if_else(pc.fill_null(real, False), stamp, _NULL_TS), has_time
 
 
 def _parts(kept: pa.Array, pattern: str) -> dict[str, pa.Array]:
@@ -119,16 +121,18 @@ def _regex_iso(kept: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def _dates(field: Field, kept: pa.Array, blank: pa.Array) -> Normalised:
-    text, has_time = _fast_iso(kept)
-    todo = pc.and_(pc.is_null(text), pc.invert(blank))
+    stamp, has_time = _fast_dates(kept, blank)
+    todo = pc.and_(pc.is_null(stamp), pc.invert(blank))
     if pc.any(todo).as_py():
-        slow_text, slow_time = _regex_iso(kept.filter(todo))
-        text = pc.replace_with_mask(text, todo, slow_text)
+        text, slow_time = _regex_iso(kept.filter(todo))
+        slow = pc.strptime(text, format=_ISO_FORMAT, unit="s", error_is_null=True)
+        # a real date keeps its day of the month (strptime rolls 31/02 over to 02/03)
+        real = pc.equal(pc.day(slow), pc.cast(_slice(text, 8, 10), pa.int64()))
+        slow = pc.if_else(pc.fill_null(real, False), slow, _NULL_TS)
+        stamp = pc.replace_with_mask(stamp, todo, slow)
         has_time = pc.replace_with_mask(has_time, todo, slow_time)
-    stamp = pc.strptime(text, format=_ISO_FORMAT, unit="s", error_is_null=True)
-    # strptime rolls 31/02 over to 02/03: a real date keeps its day of the month
-    real = pc.equal(pc.day(stamp), pc.cast(_slice(text, 8, 10), pa.int64()))
-    good = pc.fill_null(real, False)
+    good = pc.is_valid(stamp)
+    text = pc.cast(stamp, pa.string())  # "2024-03-14 14:02:00"
     if field.type == "date":
         values = pc.if_else(good, _slice(text, 0, 10), kept)
         return Normalised(values, blank, _bad(good, blank), DATE_MESSAGE)

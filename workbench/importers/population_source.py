@@ -25,7 +25,10 @@ from workbench.importers.population_model import PopulationError
 
 SNIFF_BYTES = 256 * 1024
 SNIFF_LINES = 30
-CSV_BLOCK_BYTES = 4 * 1024 * 1024
+# pyarrow's streaming reader reads about 35 blocks ahead, so small blocks bound the memory it
+# holds (~35 MB at 1 MB); blocks are then merged into batches big enough for vectorised work.
+CSV_BLOCK_BYTES = 1024 * 1024
+BATCH_ROWS = 65_536
 XLSX_BATCH_ROWS = 20_000
 DELIMITERS = (",", ";", "\t", "|")
 _BOM = b"\xef\xbb\xbf"
@@ -188,6 +191,7 @@ def iter_batches(
 
 
 def _csv_batches(path, layout, columns, on_bad_row, progress, block_size) -> Iterator[Batch]:
+    batch_rows = max(1024, BATCH_ROWS * min(block_size, CSV_BLOCK_BYTES) // CSV_BLOCK_BYTES)
     skipped: list[int] = []
     expected = len(layout.headers)
 
@@ -231,6 +235,8 @@ def _csv_batches(path, layout, columns, on_bad_row, progress, block_size) -> Ite
                 return
             raise PopulationError(f"cannot read the CSV ({exc})", path=path) from None
         next_record = 1
+        pending: list[Batch] = []
+        pending_rows = 0
         while True:
             try:
                 record = reader.read_next_batch()
@@ -249,11 +255,30 @@ def _csv_batches(path, layout, columns, on_bad_row, progress, block_size) -> Ite
                 rows = pc.add(pc.cumulative_sum(ones), layout.header_row + numbers.start - 1)
             else:
                 rows = pa.array([layout.header_row + r for r in numbers], pa.int64())
-            yield Batch(rows, {name: record.column(name) for name in dict.fromkeys(columns)})
-            if progress is not None:
-                progress(min(source.tell(), total), total)
+            pending.append(Batch(rows, {name: record.column(name) for name in dict.fromkeys(columns)}))
+            pending_rows += n
+            if pending_rows >= batch_rows:
+                yield _merge(pending)
+                pending, pending_rows = [], 0
+                if progress is not None:
+                    progress(min(source.tell(), total), total)
+        if pending:
+            yield _merge(pending)
+        if progress is not None:
+            progress(total, total)
     finally:
         source.close()
+
+
+def _merge(batches: list[Batch]) -> Batch:
+    """One batch from several small ones (the reader's blocks are small to bound read-ahead)."""
+    if len(batches) == 1:
+        return batches[0]
+    names = list(batches[0].columns)
+    return Batch(
+        pa.concat_arrays([b.rows for b in batches]),
+        {n: pa.concat_arrays([b.columns[n] for b in batches]) for n in names},
+    )
 
 
 def _record_numbers(start: int, count: int, skipped: list[int]):
