@@ -1,0 +1,377 @@
+"""Population import: validate an incident/crime extract, fingerprint it, and read cases.
+
+Memory stays bounded: rows are streamed in batches (see ``population_source``); only the
+reference column (compact Arrow strings, ~20 bytes a row) is kept whole, to find
+duplicates and count strata at the end.
+
+The fingerprint is independent of row order: each row's canonical values (template field
+order, joined with U+001F) are hashed with SHA-256, the hashes are summed modulo 2**256, and
+the sum is hashed with the mapped field keys and the row count.  Shuffled rows give the
+same fingerprint; any changed cell gives a different one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench.force_settings import ForceSettings
+from workbench.importers.population_columns import NO_TIME_MESSAGE, Normalised, normalise
+from workbench.importers.population_mapping import normalise_name, suggest_mapping
+from workbench.importers.population_model import (
+    BLANK_STRATUM,
+    MAX_PROBLEMS,
+    DuplicateReference,
+    PopulationError,
+    PopulationScan,
+    RowProblem,
+)
+from workbench.importers.population_source import Batch, Layout, Progress, detect_layout, iter_batches
+from workbench.templates.schema import Field, Template
+
+__all__ = [
+    "DuplicateReference",
+    "PopulationError",
+    "PopulationScan",
+    "RowProblem",
+    "iter_keys",
+    "normalise_name",
+    "read_cases",
+    "read_headers",
+    "scan_population",
+    "suggest_mapping",
+]
+
+_MOD = 1 << 256
+_SEP = "\x1f"
+
+
+def read_headers(path: str | Path) -> list[str]:
+    """Column names of a CSV or XLSX extract (title lines above the header are skipped)."""
+    return list(detect_layout(path).headers)
+
+
+class _Plan:
+    """A checked mapping: which columns to read for which fields."""
+
+    def __init__(self, path: Path, template: Template, mapping: Mapping[str, str | None],
+                 stratify_by: str | None, layout: Layout) -> None:
+        self.path, self.template, self.layout = path, template, layout
+        known = {f.key for f in template.fields}
+        for key in mapping:
+            if key not in known:
+                raise PopulationError(f"template '{template.key}' has no such field", path=path, field=key)
+        headers = set(layout.headers)
+        self.columns: dict[str, str] = {}
+        for f in template.fields:
+            column = mapping.get(f.key)
+            if column is None or column == "":
+                continue
+            if column not in headers:
+                raise PopulationError(
+                    f"column mapped to field '{f.key}' is not in the file; its columns are: "
+                    f"{', '.join(layout.headers)}",
+                    path=path, column=column, field=f.key,
+                )
+            self.columns[f.key] = column
+        ref = template.reference_field
+        if ref.key not in self.columns:
+            raise PopulationError(
+                "the reference field is not mapped to a column; map it to the case reference column",
+                path=path, field=ref.key,
+            )
+        self.ref = ref
+        self.stratum: Field | None = None
+        if stratify_by is not None:
+            if stratify_by not in known:
+                raise PopulationError(f"template '{template.key}' has no such field to stratify by",
+                                      path=path, field=stratify_by)
+            if stratify_by not in self.columns:
+                raise PopulationError("the stratification field is not mapped to a column",
+                                      path=path, field=stratify_by)
+            self.stratum = template.field(stratify_by)
+        self.fields = [f for f in template.fields if f.key in self.columns]
+
+    def batches(self, fields: list[Field], on_bad_row=None, progress: Progress | None = None,
+                block_size: int | None = None) -> Iterator[Batch]:
+        cols = [self.columns[f.key] for f in fields]
+        dates = [self.columns[f.key] for f in fields if f.type in ("date", "datetime")]
+        kwargs = {"block_size": block_size} if block_size else {}
+        return iter_batches(self.path, self.layout, cols, dates, on_bad_row, progress, **kwargs)
+
+
+def _plan(path: str | Path, template: Template, mapping: Mapping[str, str | None],
+          stratify_by: str | None = None) -> _Plan:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    layout = detect_layout(path)
+    if suffix in (".xlsx", ".xlsm") and layout.kind != "xlsx":
+        raise PopulationError("the file is named .xlsx but is not a workbook", path=path)
+    return _Plan(path, template, mapping, stratify_by, layout)
+
+
+def _not_blank_rows(normals: list[Normalised]) -> pa.Array:
+    keep = pc.invert(normals[0].blank)
+    for n in normals[1:]:
+        keep = pc.or_(keep, pc.invert(n.blank))
+    return keep
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[RowProblem] = []
+        self.total = 0
+
+    def add(self, problem: RowProblem) -> None:
+        self.total += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(problem)
+
+    def add_mask(self, mask: pa.Array, rows: pa.Array, raw: pa.Array, column: str, field: str,
+                 message: str, batch_items: list[RowProblem]) -> None:
+        count = pc.sum(mask).as_py() or 0
+        if not count:
+            return
+        room = MAX_PROBLEMS - len(self.items) - len(batch_items)
+        if room > 0:
+            where = pc.indices_nonzero(mask).slice(0, room)
+            for row, value in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist()):
+                batch_items.append(RowProblem(row, column, field, (value or "").strip()[:200], message))
+        self.total += count
+
+
+def scan_population(
+    path: str | Path,
+    template: Template,
+    mapping: Mapping[str, str | None],
+    stratify_by: str | None = None,
+    settings: ForceSettings | None = None,
+    progress: Progress | None = None,
+    *,
+    _block_size: int | None = None,
+) -> PopulationScan:
+    """Validate the extract and fingerprint it, streaming (bounded memory).
+
+    ``progress(done, total)`` is called per batch (bytes for CSV, rows for XLSX); an exception
+    it raises (e.g. cancellation) propagates.
+    """
+    plan = _plan(path, template, mapping, stratify_by)
+    problems = _Problems()
+    fields = plan.fields
+    ref_index = fields.index(plan.ref)
+    ref_chunks: list[pa.Array] = []
+    row_chunks: list[pa.Array] = []
+    stratum_chunks: list[pa.Array] = []
+    total_hash = 0
+    rows = 0
+
+    def bad_row(row: int | None, message: str) -> None:
+        problems.add(RowProblem(row, None, None, "", message))
+
+    for f in template.fields:
+        if f.required and f.key not in plan.columns:
+            problems.add(RowProblem(None, None, f.key, "", f"required field '{f.label}' is not mapped to a column"))
+    for batch in plan.batches(fields, bad_row, progress, _block_size):
+        raws = [batch.columns[plan.columns[f.key]] for f in fields]
+        normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+        keep = _not_blank_rows(normals)
+        if not pc.all(keep).as_py():
+            raws = [r.filter(keep) for r in raws]
+            normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+            batch = Batch(batch.rows.filter(keep), {})
+        if len(batch.rows) == 0:
+            continue
+        rows += len(batch.rows)
+        found: list[RowProblem] = []
+        for f, raw, n in zip(fields, raws, normals):
+            column = plan.columns[f.key]
+            if f.required:
+                problems.add_mask(n.blank, batch.rows, raw, column, f.key, "required value is empty", found)
+            if n.bad is not None:
+                problems.add_mask(n.bad, batch.rows, raw, column, f.key, n.message, found)
+            if n.time_missing is not None:
+                problems.add_mask(n.time_missing, batch.rows, raw, column, f.key, NO_TIME_MESSAGE, found)
+        found.sort(key=lambda p: p.row or 0)
+        problems.items.extend(found)
+        total_hash = (total_hash + _hash_rows([n.values for n in normals])) % _MOD
+        ref_chunks.append(normals[ref_index].values)
+        row_chunks.append(batch.rows)
+        if plan.stratum is not None:
+            values = normals[fields.index(plan.stratum)].values
+            stratum_chunks.append(pc.dictionary_encode(pc.fill_null(values, BLANK_STRATUM)))
+
+    if rows == 0:
+        raise PopulationError(
+            f"no data rows below the header (row {plan.layout.header_row})", path=plan.path,
+            row=plan.layout.header_row,
+        )
+    duplicates, duplicate_total, repeat_mask = _duplicates(ref_chunks, row_chunks)
+    for dup in duplicates:
+        for later in dup.rows[1:]:
+            problems.add(RowProblem(later, plan.columns[plan.ref.key], plan.ref.key, dup.reference,
+                                    f"reference {dup.reference} repeats row {dup.rows[0]}"))
+    extra = duplicate_total - sum(len(d.rows) - 1 for d in duplicates)
+    problems.total += max(extra, 0)
+    refs = pa.concat_arrays(ref_chunks)
+    sampleable = pc.and_(pc.is_valid(refs), pc.invert(repeat_mask))
+    cases = pc.sum(sampleable).as_py() or 0
+    strata: dict[str, int] = {}
+    if plan.stratum is not None:
+        chosen = pa.chunked_array(stratum_chunks).filter(sampleable)
+        counts = pc.value_counts(pc.cast(chosen, pa.string()))
+        strata = {v: c for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())}
+        strata = dict(sorted(strata.items()))
+    field_list = ",".join(f.key for f in fields)
+    fingerprint = hashlib.sha256(f"population-v1|{field_list}|{rows}|{total_hash:064x}".encode()).hexdigest()
+    return PopulationScan(
+        rows=rows,
+        fingerprint=fingerprint,
+        strata=strata,
+        problems=tuple(sorted(problems.items[:MAX_PROBLEMS], key=lambda p: (p.row is None, p.row or 0))),
+        problem_total=problems.total,
+        duplicates=duplicates,
+        ok=problems.total == 0,
+        cases=cases,
+        duplicate_total=duplicate_total,
+        header_row=plan.layout.header_row,
+        file_kind=plan.layout.kind,
+        warnings=_rule_warnings(plan, settings or ForceSettings()),
+        mapping=dict(plan.columns),
+    )
+
+
+def _hash_rows(columns: list[pa.Array]) -> int:
+    """Sum of SHA-256 of each row's canonical text (mod 2**256)."""
+    joined = pc.binary_join_element_wise(*columns, _SEP, null_handling="replace", null_replacement="")
+    joined = pa.concat_arrays([joined]) if joined.offset else joined
+    offsets = memoryview(joined.buffers()[1]).cast("i").tolist()[: len(joined) + 1]
+    data = joined.buffers()[2]
+    view = memoryview(data) if data is not None else memoryview(b"")
+    sha, as_int = hashlib.sha256, int.from_bytes
+    total = 0
+    for start, end in zip(offsets, offsets[1:]):
+        total += as_int(sha(view[start:end]).digest(), "big")
+    return total
+
+
+def _duplicates(ref_chunks: list[pa.Array], row_chunks: list[pa.Array]):
+    """Repeated references, found by sorting (lighter on memory than a hash table of all)."""
+    refs = pa.concat_arrays(ref_chunks) if ref_chunks else pa.array([], pa.string())
+    rows = pa.concat_arrays(row_chunks) if row_chunks else pa.array([], pa.int64())
+    no_repeats = pa.repeat(pa.scalar(False), len(refs))
+    present = refs.drop_null()
+    ordered = pc.take(present, pc.sort_indices(present))
+    if len(ordered) < 2:
+        return (), 0, no_repeats
+    same_as_next = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    if not pc.any(same_as_next).as_py():
+        return (), 0, no_repeats
+    repeated = pc.unique(ordered.slice(1).filter(same_as_next))
+    mask = pc.fill_null(pc.is_in(refs, value_set=repeated), False)
+    grouped: dict[str, list[int]] = {}
+    for ref, row in zip(refs.filter(mask).to_pylist(), rows.filter(mask).to_pylist()):
+        grouped.setdefault(ref, []).append(row)
+    first_rows = pa.array(sorted(r[0] for r in grouped.values()), pa.int64())
+    repeat_mask = pc.and_(mask, pc.invert(pc.is_in(rows, value_set=first_rows)))
+    dups = sorted((DuplicateReference(ref, tuple(r)) for ref, r in grouped.items()), key=lambda d: d.rows[0])
+    total = sum(len(d.rows) - 1 for d in dups)
+    return tuple(dups[:MAX_PROBLEMS]), total, repeat_mask
+
+
+def _rule_warnings(plan: _Plan, settings: ForceSettings) -> tuple[str, ...]:
+    """Computed criteria that cannot be evaluated because an input field is not mapped."""
+    notes = []
+    for criterion in plan.template.criteria:
+        rule = criterion.rule
+        if rule is None:
+            continue
+        needed = list(rule.field_keys())
+        if rule.kind == "minutes_within_target":
+            unused = "call_field" if settings.clock_start == "dispatch" else "dispatch_field"
+            needed = [k for k in needed if k != rule.get(unused)]
+        missing = [k for k in needed if k not in plan.columns]
+        if missing:
+            notes.append(f"criterion '{criterion.key}' cannot be computed: field(s) {', '.join(missing)} not mapped")
+    return tuple(notes)
+
+
+def iter_keys(
+    path: str | Path,
+    template: Template,
+    mapping: Mapping[str, str | None],
+    stratify_by: str | None = None,
+) -> Iterator[tuple[str, str | None]]:
+    """Yield ``(reference, stratum)`` once per distinct non-empty reference, in file order.
+
+    A repeated reference yields only its first row.  The stratum is the canonical value of
+    the ``stratify_by`` field ('(blank)' when empty), or None when not stratifying.
+    """
+    plan = _plan(path, template, mapping, stratify_by)
+    fields = [plan.ref] + ([plan.stratum] if plan.stratum and plan.stratum is not plan.ref else [])
+    seen: set[str] = set()
+    for batch in plan.batches(fields):
+        refs = normalise(plan.ref, batch.columns[plan.columns[plan.ref.key]]).values.to_pylist()
+        if plan.stratum is None:
+            strata: list[str | None] = [None] * len(refs)
+        else:
+            values = normalise(plan.stratum, batch.columns[plan.columns[plan.stratum.key]]).values
+            strata = pc.fill_null(values, BLANK_STRATUM).to_pylist()
+        for ref, stratum in zip(refs, strata):
+            if ref is not None and ref not in seen:
+                seen.add(ref)
+                yield ref, stratum
+
+
+def read_cases(
+    path: str | Path,
+    template: Template,
+    mapping: Mapping[str, str | None],
+    refs: set[str],
+) -> dict[str, dict[str, Any]]:
+    """Fields of the rows whose reference is in ``refs`` (first row per reference).
+
+    Values are JSON-safe: datetimes as ISO text (date only when no time was given), dates
+    as ``yyyy-mm-dd``, numbers as int/float, choices as their template label, unmapped or
+    empty fields as None; a value that failed validation is returned as its trimmed text.
+    """
+    plan = _plan(path, template, mapping)
+    wanted = pa.array(sorted({str(r).strip() for r in refs}), pa.string())
+    out: dict[str, dict[str, Any]] = {}
+    if len(wanted) == 0:
+        return out
+    fields = plan.fields
+    for batch in plan.batches(fields):
+        ref_values = normalise(plan.ref, batch.columns[plan.columns[plan.ref.key]]).values
+        mask = pc.fill_null(pc.is_in(ref_values, value_set=wanted), False)
+        if not pc.any(mask).as_py():
+            continue
+        picked = {f.key: normalise(f, batch.columns[plan.columns[f.key]].filter(mask)) for f in fields}
+        columns = {k: _json_values(plan.template.field(k), n) for k, n in picked.items()}
+        for i, ref in enumerate(picked[plan.ref.key].values.to_pylist()):
+            if ref in out:
+                continue
+            case: dict[str, Any] = {f.key: None for f in template.fields}
+            for key, values in columns.items():
+                case[key] = values[i]
+            out[ref] = case
+        if len(out) == len(wanted):
+            break
+    return out
+
+
+def _json_values(field: Field, n: Normalised) -> list[Any]:
+    values = n.values.to_pylist()
+    bad = n.bad.to_pylist() if n.bad is not None else [False] * len(values)
+    if field.type == "number":
+        return [None if v is None else (v if b else (float(v) if "." in v else int(v))) for v, b in zip(values, bad)]
+    if field.type == "datetime" and n.time_missing is not None:
+        no_time = n.time_missing.to_pylist()
+        return [
+            v if v is None or b else (v[:10] if t else v.replace(" ", "T", 1))
+            for v, b, t in zip(values, bad, no_time)
+        ]
+    return values

@@ -1,0 +1,79 @@
+"""Plain results and errors of the population import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: How many row problems (and duplicate references) a scan keeps; the totals count them all.
+MAX_PROBLEMS = 1000
+BLANK_STRATUM = "(blank)"
+
+
+class PopulationError(ValueError):
+    """The population file cannot be used at all.  Carries where: path, row, column, field."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.path = str(path) if path is not None else None
+        self.row = row
+        self.column = column
+        self.field = field
+        self.message = message
+        where = []
+        if self.path:
+            where.append(self.path)
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        if field is not None:
+            where.append(f"field '{field}'")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One value that failed validation.  ``row`` is the spreadsheet row (header row counts)."""
+
+    row: int | None
+    column: str | None
+    field: str | None
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DuplicateReference:
+    reference: str
+    rows: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PopulationScan:
+    """Validation report and fingerprint of a population extract.
+
+    ``rows`` counts data rows (wholly blank rows are skipped).  ``cases`` counts the distinct
+    non-empty references, i.e. what ``iter_keys`` yields; ``strata`` splits ``cases`` by the
+    stratification field.  The fingerprint does not depend on row order.
+    """
+
+    rows: int
+    fingerprint: str
+    strata: dict[str, int]
+    problems: tuple[RowProblem, ...]
+    problem_total: int
+    duplicates: tuple[DuplicateReference, ...]
+    ok: bool
+    cases: int = 0
+    duplicate_total: int = 0
+    header_row: int = 1
+    file_kind: str = "csv"
+    warnings: tuple[str, ...] = ()
+    mapping: dict[str, str] = field(default_factory=dict)

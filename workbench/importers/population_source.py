@@ -1,0 +1,362 @@
+"""Reading population files in bounded memory: layout sniffing and batches of raw text columns.
+
+CSV is streamed with pyarrow's incremental reader (``pyarrow.csv.open_csv``: C++ parsing,
+only the mapped columns converted, quoted newlines allowed, ragged rows reported and
+skipped).  XLSX is streamed with openpyxl's read-only mode; cell values are turned into the
+same text the CSV path sees (real dates as ISO text, Excel serial numbers in date fields
+converted).  Both yield ``Batch`` objects of string arrays keyed by column name.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from workbench.importers.population_model import PopulationError
+
+SNIFF_BYTES = 256 * 1024
+SNIFF_LINES = 30
+# pyarrow's streaming reader reads about 35 blocks ahead, so small blocks bound the memory it
+# holds (~35 MB at 1 MB); blocks are then merged into batches big enough for vectorised work.
+CSV_BLOCK_BYTES = 1024 * 1024
+BATCH_ROWS = 65_536
+XLSX_BATCH_ROWS = 20_000
+DELIMITERS = (",", ";", "\t", "|")
+_BOM = b"\xef\xbb\xbf"
+
+Progress = Callable[[int, "int | None"], None]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the header and data are in a population file."""
+
+    kind: str  # "csv" | "xlsx"
+    headers: tuple[str, ...]
+    header_row: int  # 1-based line / sheet row of the header
+    delimiter: str = ","
+    encoding: str = "utf8"
+    data_offset: int = 0  # CSV: byte offset of the first data line
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    rows: pa.Array  # int64 spreadsheet row numbers
+    columns: dict[str, pa.Array]  # column name -> string array (raw text, "" when empty)
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+def detect_layout(path: str | Path) -> Layout:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise PopulationError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
+    if size == 0 or not head.strip(b" \t\r\n" + _BOM):
+        raise PopulationError("the file is empty", path=path)
+    if head.startswith(b"PK\x03\x04"):
+        return _xlsx_layout(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise PopulationError("this is an old binary Excel (.xls) file; save it as .xlsx or CSV", path=path)
+    if b"\x00" in head or head.startswith(b"%PDF"):
+        raise PopulationError("this is not a CSV or XLSX file (binary content)", path=path)
+    return _csv_layout(path, head, truncated=size > len(head))
+
+
+def _csv_layout(path: Path, head: bytes, truncated: bool) -> Layout:
+    raw_lines = head.split(b"\n")
+    if truncated and len(raw_lines) > 1:
+        raw_lines = raw_lines[:-1]  # the last line may be cut short
+    raw_lines = raw_lines[: SNIFF_LINES + 1]
+    encoding = "utf8"  # pyarrow's own spelling: any other name goes through a slow Python transcoder
+    try:
+        b"\n".join(raw_lines).decode("utf-8")
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    lines = [ln.decode(encoding, errors="replace").lstrip("\ufeff").rstrip("\r") for ln in raw_lines]
+    delimiter, width = _sniff_delimiter(lines)
+    header_index = None
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        filled = sum(1 for c in cells if c.strip())
+        if len(cells) >= width and filled * 2 >= max(width, 1) and filled > 0:
+            header_index = i
+            break
+    if header_index is None:
+        raise PopulationError("no header row found (expected column names in the first lines)", path=path)
+    cells = next(csv.reader([lines[header_index]], delimiter=delimiter))
+    offset = sum(len(ln) + 1 for ln in raw_lines[: header_index + 1])
+    return Layout(
+        kind="csv",
+        headers=clean_headers(cells),
+        header_row=header_index + 1,
+        delimiter=delimiter,
+        encoding=encoding,
+        data_offset=offset,
+    )
+
+
+def _sniff_delimiter(lines: Sequence[str]) -> tuple[str, int]:
+    best = (",", 1, -1, -1)
+    sample = [ln for ln in lines if ln.strip()]
+    for delim in DELIMITERS:
+        counts = [len(next(csv.reader([ln], delimiter=delim), [])) for ln in sample]
+        if not counts:
+            continue
+        width, freq = Counter(counts).most_common(1)[0]
+        if width > 1 and (freq, width) > (best[2], best[3]):
+            best = (delim, width, freq, width)
+    return best[0], best[1]
+
+
+def clean_headers(cells: Sequence[object]) -> tuple[str, ...]:
+    """Trimmed header names; blanks become 'Column N', repeats get ' (2)', ' (3)' ..."""
+    out: list[str] = []
+    seen: Counter[str] = Counter()
+    for i, cell in enumerate(cells, 1):
+        name = " ".join(str(cell if cell is not None else "").replace("\ufeff", "").split())
+        name = name or f"Column {i}"
+        seen[name.casefold()] += 1
+        if seen[name.casefold()] > 1:
+            name = f"{name} ({seen[name.casefold()]})"
+        out.append(name)
+    return tuple(out)
+
+
+def _xlsx_layout(path: Path) -> Layout:
+    wb = _open_workbook(path)
+    try:
+        ws = wb.worksheets[0]
+        rows = []
+        for row in ws.iter_rows(max_row=SNIFF_LINES, values_only=True):
+            rows.append(row)
+        counts = [sum(1 for v in r if v is not None and str(v).strip()) for r in rows]
+        widest = max(counts, default=0)
+        for i, (row, filled) in enumerate(zip(rows, counts)):
+            texts = all(isinstance(v, str) for v in row if v is not None and str(v).strip())
+            if filled and filled * 2 >= widest and texts:
+                cells = list(row)
+                while cells and (cells[-1] is None or not str(cells[-1]).strip()):
+                    cells.pop()  # Excel pads rows with empty cells
+                return Layout(kind="xlsx", headers=clean_headers(cells), header_row=i + 1, sheet=ws.title)
+    finally:
+        wb.close()
+    raise PopulationError("no header row found on the first sheet", path=path)
+
+
+def _open_workbook(path: Path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise PopulationError(f"not a readable XLSX workbook ({exc})", path=path) from None
+
+
+# ----------------------------------------------------------------------------- batches
+
+
+def iter_batches(
+    path: str | Path,
+    layout: Layout,
+    columns: Sequence[str],
+    date_columns: Sequence[str] = (),
+    on_bad_row: Callable[[int, str], None] | None = None,
+    progress: Progress | None = None,
+    block_size: int = CSV_BLOCK_BYTES,
+) -> Iterator[Batch]:
+    """Stream the given columns as text.  ``on_bad_row(row, message)`` hears of skipped rows."""
+    if layout.kind == "xlsx":
+        yield from _xlsx_batches(Path(path), layout, columns, set(date_columns), progress)
+    else:
+        yield from _csv_batches(Path(path), layout, columns, on_bad_row, progress, block_size)
+
+
+def _csv_batches(path, layout, columns, on_bad_row, progress, block_size) -> Iterator[Batch]:
+    batch_rows = max(1024, BATCH_ROWS * min(block_size, CSV_BLOCK_BYTES) // CSV_BLOCK_BYTES)
+    skipped: list[int] = []
+    expected = len(layout.headers)
+
+    def handler(row: pcsv.InvalidRow) -> str:
+        number = row.number if row.number is not None else -1
+        skipped.append(number)
+        if on_bad_row is not None:
+            sheet_row = layout.header_row + number if number > 0 else None
+            on_bad_row(sheet_row, f"has {row.actual_columns} cells where the header has {expected}; row skipped")
+        return "skip"
+
+    total = os.path.getsize(path)
+    source = pa.OSFile(str(path), "rb")
+    try:
+        source.seek(layout.data_offset)
+        if source.tell() >= total:
+            return
+        try:
+            reader = pcsv.open_csv(
+                source,
+                read_options=pcsv.ReadOptions(
+                    column_names=list(layout.headers),
+                    use_threads=False,
+                    block_size=block_size,
+                    encoding=layout.encoding,
+                ),
+                parse_options=pcsv.ParseOptions(
+                    delimiter=layout.delimiter,
+                    newlines_in_values=True,
+                    invalid_row_handler=handler,
+                ),
+                convert_options=pcsv.ConvertOptions(
+                    include_columns=list(dict.fromkeys(columns)),
+                    column_types={c: pa.string() for c in columns},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc):
+                return
+            raise PopulationError(f"cannot read the CSV ({exc})", path=path) from None
+        next_record = 1
+        pending: list[Batch] = []
+        pending_rows = 0
+        while True:
+            try:
+                record = reader.read_next_batch()
+            except StopIteration:
+                break
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                raise PopulationError(
+                    f"cannot read the CSV near data record {next_record} ({exc})",
+                    path=path,
+                    row=layout.header_row + next_record,
+                ) from None
+            n = record.num_rows
+            numbers, next_record = _record_numbers(next_record, n, skipped)
+            if isinstance(numbers, range):
+                ones = pa.repeat(pa.scalar(1, pa.int64()), n)
+                rows = pc.add(pc.cumulative_sum(ones), layout.header_row + numbers.start - 1)
+            else:
+                rows = pa.array([layout.header_row + r for r in numbers], pa.int64())
+            pending.append(Batch(rows, {name: record.column(name) for name in dict.fromkeys(columns)}))
+            pending_rows += n
+            if pending_rows >= batch_rows:
+                yield _merge(pending)
+                pending, pending_rows = [], 0
+                if progress is not None:
+                    progress(min(source.tell(), total), total)
+        if pending:
+            yield _merge(pending)
+        if progress is not None:
+            progress(total, total)
+    finally:
+        source.close()
+
+
+def _merge(batches: list[Batch]) -> Batch:
+    """One batch from several small ones (the reader's blocks are small to bound read-ahead)."""
+    if len(batches) == 1:
+        return batches[0]
+    names = list(batches[0].columns)
+    return Batch(
+        pa.concat_arrays([b.rows for b in batches]),
+        {n: pa.concat_arrays([b.columns[n] for b in batches]) for n in names},
+    )
+
+
+def _record_numbers(start: int, count: int, skipped: list[int]):
+    """Record numbers of the next ``count`` good rows, stepping over skipped ones."""
+    if not skipped or skipped[-1] < start:
+        return range(start, start + count), start + count
+    gaps = set(skipped)
+    numbers = []
+    current = start
+    while len(numbers) < count:
+        if current not in gaps:
+            numbers.append(current)
+        current += 1
+    while current in gaps:
+        current += 1
+    return numbers, current
+
+
+def cell_text(value: object, date_column: bool, epoch: datetime | None = None) -> str:
+    """The text a CSV export would carry for an XLSX cell value."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (int, float)):
+        if date_column and 0 < value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            converted = from_excel(value, epoch) if epoch is not None else from_excel(value)
+            if isinstance(converted, datetime):
+                return converted.replace(microsecond=0).isoformat(timespec="seconds")
+            return str(converted)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return repr(value) if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], progress) -> Iterator[Batch]:
+    wb = _open_workbook(path)
+    try:
+        ws = wb[layout.sheet] if layout.sheet else wb.worksheets[0]
+        index = {name: i for i, name in enumerate(layout.headers)}
+        wanted = list(dict.fromkeys(columns))
+        positions = [index[c] for c in wanted]
+        is_date = [c in date_columns for c in wanted]
+        epoch = getattr(wb, "epoch", None)
+        total = ws.max_row
+        buffers: list[list[str]] = [[] for _ in wanted]
+        rows: list[int] = []
+        row_no = layout.header_row
+        for values in ws.iter_rows(min_row=layout.header_row + 1, values_only=True):
+            row_no += 1
+            width = len(values)
+            for buf, pos, dated in zip(buffers, positions, is_date):
+                buf.append(cell_text(values[pos], dated, epoch) if pos < width else "")
+            rows.append(row_no)
+            if len(rows) >= XLSX_BATCH_ROWS:
+                yield _xlsx_batch(rows, wanted, buffers)
+                rows, buffers = [], [[] for _ in wanted]
+                if progress is not None:
+                    progress(row_no, total)
+        if rows:
+            yield _xlsx_batch(rows, wanted, buffers)
+        if progress is not None:
+            progress(row_no, total)
+    finally:
+        wb.close()
+
+
+def _xlsx_batch(rows: list[int], names: list[str], buffers: list[list[str]]) -> Batch:
+    return Batch(pa.array(rows, pa.int64()), {n: pa.array(b, pa.string()) for n, b in zip(names, buffers)})
+
