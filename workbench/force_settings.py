@@ -7,6 +7,8 @@ reads it back with ``from_dict()``, which names the offending setting when a val
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
+
 import math
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
@@ -26,7 +28,7 @@ NUMERIC_RULE_SETTINGS = (
 )
 
 
-class SettingsError(ValueError):
+class SettingsError(WorkbenchError, ValueError):
     """A force setting is missing, unknown or out of range; ``setting`` names it."""
 
     def __init__(self, setting: str, problem: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
 from workbench.errors import InputError
-from workbench.services import users, workspace
+from workbench.services import settings, users, workspace
 from workbench.services.access import ROLE_DESCRIPTIONS, ROLES
 
 
@@ -40,6 +41,16 @@ def register(sub: Any) -> None:
     ur.add_argument("username")
     ur.add_argument("role", choices=ROLES)
     ur.set_defaults(handler=cmd_users_role)
+
+    st = add_command(sub, "settings", "force settings: marking, attendance targets, MARAC thresholds, …")
+    ssub = st.add_subparsers(dest="settings_command", metavar="VERB")
+    ss = add_command(ssub, "show", "show the force settings")
+    ss.add_argument("--json", action="store_true")
+    ss.set_defaults(handler=cmd_settings_show)
+    sset = add_command(ssub, "set", "change one setting (admin only); VALUE is JSON or plain text")
+    sset.add_argument("key")
+    sset.add_argument("value")
+    sset.set_defaults(handler=cmd_settings_set)
 
     b = add_command(sub, "backup", "write a consistent copy of the workspace to OUT")
     b.add_argument("out", type=Path)
@@ -150,4 +161,25 @@ def cmd_log_show(ctx: CliContext) -> int:
     else:
         print_table(["#", "when (UTC)", "who", "what", "id", "action"],
                     [[r.seq, f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.entity, r.entity_id, r.action] for r in rows])
+    return 0
+
+
+def cmd_settings_show(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        values = settings.get_force_settings(uow).to_dict()
+    if ctx.args.json:
+        print_json(values)
+    else:
+        print_table(["setting", "value"], [[k, json.dumps(v, ensure_ascii=False)] for k, v in values.items()])
+    return 0
+
+
+def cmd_settings_set(ctx: CliContext) -> int:
+    try:
+        value = json.loads(ctx.args.value)
+    except json.JSONDecodeError:
+        value = ctx.args.value
+    with ctx.uow() as uow:
+        settings.update_force_settings(uow, **{ctx.args.key: value})
+    print(f"{ctx.args.key} = {json.dumps(value, ensure_ascii=False)}")
     return 0

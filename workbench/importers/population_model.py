@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +12,7 @@ MAX_PROBLEMS = 1000
 BLANK_STRATUM = "(blank)"
 
 
-class PopulationError(ValueError):
+class PopulationError(WorkbenchError, ValueError):
     """The population file cannot be used at all.  Carries where: path, row, column, field."""
 
     def __init__(

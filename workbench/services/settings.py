@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.force_settings import ForceSettings, SettingsError
 from workbench.services.access import require
 from workbench.store.models import ForceSetting
 from workbench.store.uow import UnitOfWork
@@ -38,3 +39,23 @@ def set_value(uow: UnitOfWork, key: str, value: Any) -> None:
 
 def finding_statuses(uow: UnitOfWork) -> tuple[str, ...]:
     return tuple(get_value(uow, "finding_statuses", list(DEFAULT_FINDING_STATUSES)))
+
+
+FORCE_SETTINGS_KEY = "force_settings"
+
+
+def get_force_settings(uow: UnitOfWork) -> ForceSettings:
+    """The force settings (attendance targets, MARAC thresholds, marking, …) with defaults."""
+    return ForceSettings.from_dict(get_value(uow, FORCE_SETTINGS_KEY, {}))
+
+
+def update_force_settings(uow: UnitOfWork, **changes: Any) -> ForceSettings:
+    """Change named force settings; every value is validated before anything is stored."""
+    require(uow.actor, "settings.edit")
+    current = get_force_settings(uow).to_dict()
+    unknown = set(changes) - set(current)
+    if unknown:
+        raise SettingsError(", ".join(sorted(unknown)), "is not a force setting")
+    new = ForceSettings.from_dict({**current, **changes})
+    set_value(uow, FORCE_SETTINGS_KEY, new.to_dict())
+    return new

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 
-class StatsError(ValueError):
+
+class StatsError(WorkbenchError, ValueError):
     """An argument a statistic cannot be computed from.
 
     ``field`` names the offending argument (e.g. ``"tolerable"``); ``row`` is the

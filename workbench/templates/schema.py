@@ -7,6 +7,8 @@ code) that the rules module evaluates against the case fields and force settings
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
+
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ FIELD_TYPES = ("text", "number", "datetime", "date", "choice")
 ANSWER_TYPES = ("yes_no_na", "choice", "number", "datetime", "text")
 
 
-class TemplateError(ValueError):
+class TemplateError(WorkbenchError, ValueError):
     """A template is malformed.  ``source`` is the file (or '<text>'), ``location`` the
     field/criterion/rule concerned, ``line`` the TOML line when known."""
 

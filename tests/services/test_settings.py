@@ -1,0 +1,32 @@
+"""Force settings: typed, validated, stored in the workspace, changes logged."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ADMIN
+from workbench.errors import PermissionDeniedError, WorkbenchError
+from workbench.services import settings, users
+
+
+def test_defaults_then_update_round_trip(workspace) -> None:
+    with workspace.unit_of_work(ADMIN) as uow:
+        s = settings.get_force_settings(uow)
+        assert s.marking == "OFFICIAL-SENSITIVE" and s.attendance_target("emergency", "urban") == 15
+        settings.update_force_settings(uow, force_name="Norfolk Constabulary", clock_start="dispatch")
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        s = settings.get_force_settings(uow)
+    assert (s.force_name, s.clock_start) == ("Norfolk Constabulary", "dispatch")
+
+
+def test_bad_values_and_roles_are_refused(workspace) -> None:
+    with pytest.raises(WorkbenchError), workspace.unit_of_work(ADMIN) as uow:
+        settings.update_force_settings(uow, clock_start="sunrise")
+    with pytest.raises(WorkbenchError, match="not a force setting"), workspace.unit_of_work(ADMIN) as uow:
+        settings.update_force_settings(uow, colour="blue")
+    with workspace.unit_of_work(ADMIN) as uow:
+        users.add_user(uow, "off.icer", "officer")
+    with pytest.raises(PermissionDeniedError), workspace.unit_of_work("off.icer") as uow:
+        settings.update_force_settings(uow, force_name="X")
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        assert settings.get_force_settings(uow).clock_start == "call"
