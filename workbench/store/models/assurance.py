@@ -38,6 +38,13 @@ class PackVersion(Versioned, Base):
     pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"), default=None)
     xlsx_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"), default=None)
     signed_pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"), default=None)
+    # the release copy (pseudonymised, small cells suppressed), signed at approval with the full pack
+    release_pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"), default=None)
+    release_xlsx_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"), default=None)
+    release_min_cell: Mapped[int | None] = mapped_column(Integer, default=None)
+    content_sha256: Mapped[str] = mapped_column(String(64), default="")
+    approved_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     built_by: Mapped[str] = mapped_column(String(120), default="")
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_by: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:50:18.074037
+Create Date: 2026-11-22 02:03:24.037645
 """
 
 from __future__ import annotations
@@ -151,11 +151,19 @@ def upgrade() -> None:
     sa.Column('pdf_sha256', sa.String(length=64), nullable=True),
     sa.Column('xlsx_sha256', sa.String(length=64), nullable=True),
     sa.Column('signed_pdf_sha256', sa.String(length=64), nullable=True),
+    sa.Column('release_pdf_sha256', sa.String(length=64), nullable=True),
+    sa.Column('release_xlsx_sha256', sa.String(length=64), nullable=True),
+    sa.Column('release_min_cell', sa.Integer(), nullable=True),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('approved_by', sa.String(length=120), nullable=True),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
     sa.Column('built_by', sa.String(length=120), nullable=False),
     sa.Column('built_at', sa.DateTime(), nullable=False),
     sa.Column('superseded_by', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['pdf_sha256'], ['evidence_blobs.sha256'], name=op.f('fk_pack_versions_pdf_sha256_evidence_blobs')),
+    sa.ForeignKeyConstraint(['release_pdf_sha256'], ['evidence_blobs.sha256'], name=op.f('fk_pack_versions_release_pdf_sha256_evidence_blobs')),
+    sa.ForeignKeyConstraint(['release_xlsx_sha256'], ['evidence_blobs.sha256'], name=op.f('fk_pack_versions_release_xlsx_sha256_evidence_blobs')),
     sa.ForeignKeyConstraint(['signed_pdf_sha256'], ['evidence_blobs.sha256'], name=op.f('fk_pack_versions_signed_pdf_sha256_evidence_blobs')),
     sa.ForeignKeyConstraint(['xlsx_sha256'], ['evidence_blobs.sha256'], name=op.f('fk_pack_versions_xlsx_sha256_evidence_blobs')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pack_versions')),

@@ -1,0 +1,78 @@
+"""PackData to JSON and back, so an approved pack's snapshot can be rendered again, unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import types
+import typing
+from datetime import date, datetime
+from typing import Any
+
+from workbench.reports import pack_data
+from workbench.reports.pack_data import PackData
+
+
+def to_plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict) or isinstance(obj, typing.Mapping):
+        return {str(k): to_plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_plain(v) for v in obj]
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat()
+    return obj
+
+
+def canonical_json(data: PackData) -> str:
+    return json.dumps(to_plain(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_sha256(data: PackData) -> str:
+    """Hash of what the pack says (findings and methodology), not of when or by whom it was built."""
+    plain = to_plain(data)
+    content = {"findings": plain["findings"], "methodology": plain["methodology"], "force": plain["force"]}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":"),
+                                     ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def from_plain(cls: type, value: Any) -> Any:
+    """Rebuild a pack dataclass (and everything inside it) from `to_plain` output."""
+    hints = typing.get_type_hints(cls, vars(pack_data))
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in value:
+            kwargs[f.name] = _coerce(hints[f.name], value[f.name])
+    return cls(**kwargs)
+
+
+def _coerce(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(inner[0], value) if len(inner) == 1 else value
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(args[0], v) for v in value)
+        return tuple(_coerce(a, v) for a, v in zip(args, value))
+    if origin in (dict, typing.Mapping) or (origin is not None and getattr(origin, "__name__", "") == "Mapping"):
+        return {k: _coerce(args[1], v) for k, v in value.items()} if args else dict(value)
+    if tp is datetime:
+        return datetime.fromisoformat(value)
+    if tp is date:
+        return date.fromisoformat(value)
+    if dataclasses.is_dataclass(tp):
+        return from_plain(tp, value)
+    if tp is float and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def pack_from_json(text: str | dict[str, Any]) -> PackData:
+    data = json.loads(text) if isinstance(text, str) else text
+    return from_plain(PackData, data)

@@ -1,0 +1,109 @@
+"""Gathering everything a pack shows, from the workspace, as plain PackData."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+
+from workbench.reports import pack_data as pd
+from workbench.services import findings as finding_service
+from workbench.services import measures as measure_service
+from workbench.services import readiness, scoring
+from workbench.services.findings import FigureInfo, FindingInfo
+from workbench.services.settings import get_force_settings
+from workbench.store.models import Action, Evidence, EvidenceLink, SelfAssessment, SignOff, utcnow
+from workbench.store.uow import UnitOfWork
+
+
+def default_scope(uow: UnitOfWork) -> list[FindingInfo]:
+    """The findings of the most recent inspection (earlier ones appear through their links)."""
+    everything = finding_service.list_findings(uow)
+    inspections = finding_service.list_inspections(uow)
+    if not inspections:
+        return []
+    latest = max(inspections, key=lambda i: (i.published or date(i.year or 1900, 1, 1), i.id or 0))
+    return [f for f in everything if f.inspection == (latest.programme or latest.title)]
+
+
+def figure_row(fig: FigureInfo) -> pd.FigureRow:
+    if fig.missing_in_source:
+        value = "Not stated in the report"
+    elif fig.kind == "proportion":
+        value = f"{fig.numerator} of {fig.denominator} ({100 * fig.numerator / fig.denominator:.1f} %)"
+    elif fig.kind == "range":
+        value = f"{fig.low:,g} to {fig.high:,g}"
+    elif fig.kind == "period":
+        value = fig.label
+    elif fig.value is None:
+        value = ""
+    elif fig.unit == "percent":
+        value = f"{fig.value:g} %" + (" (target)" if fig.kind == "target" else "")
+    elif fig.kind == "ratio":
+        value = f"{fig.value:g}:1"
+    else:
+        value = f"{fig.value:,g}"
+    return pd.FigureRow(fig.label or fig.kind, value, fig.sentence, fig.missing_in_source)
+
+
+def _section(uow: UnitOfWork, f: FindingInfo, ref: str, today: date) -> pd.FindingSection:
+    s = uow.session
+    assert f.id is not None
+    ready = readiness.assess_readiness(uow, f.id, today=today)
+    series = tuple(
+        pd.MeasureSeries(m.name, m.unit, m.baseline, m.target, "down" if m.direction == "lower" else "up",
+                         tuple(pd.MeasurePoint(p.period, p.value) for p in m.points))
+        for m in measure_service.list_measures(uow, f.id) if m.status == "confirmed"
+    )
+    actions = tuple(
+        pd.ActionRow(a.title, a.owner, a.due_date, a.status,
+                     bool(a.due_date and a.due_date < today and a.status != "done"))
+        for a in s.scalars(select(Action).where(Action.finding_id == f.id).order_by(Action.due_date, Action.id))
+    )
+    evidence = tuple(
+        pd.EvidenceRow(e.title, e.filename, e.evidence_date, e.uploaded_at, e.sha256, e.size, e.classification)
+        for e in s.scalars(select(Evidence).join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+                           .where(EvidenceLink.finding_id == f.id).order_by(Evidence.evidence_date, Evidence.id)
+                           .distinct())
+    )
+    sa = s.scalar(select(SelfAssessment).where(SelfAssessment.finding_id == f.id))
+    comments: tuple[str, ...] = ()
+    if sa is not None:
+        comments = tuple(
+            f"{so.at:%d %b %Y} {so.reviewer} ({so.decision}): {so.comment}"
+            for so in s.scalars(select(SignOff).where(SignOff.self_assessment_id == sa.id).order_by(SignOff.at))
+            if so.comment
+        )
+    links = tuple(f"{li.ref}: {li.title}" for li in f.links if li.state == "accepted")
+    return pd.FindingSection(
+        ref=ref, kind=f.kind, title=f.title, text=f.text, area=f.area, status=f.status, owner=f.owner,
+        readiness=ready.rating, readiness_reasons=ready.reasons,
+        baseline_figures=tuple(figure_row(fig) for fig in f.figures),
+        audits=scoring.audit_results_for_pack(uow, f.id), measures=series, actions=actions, evidence=evidence,
+        narrative=sa.narrative if sa else "", review_comments=comments, links=links,
+    )
+
+
+def collect_pack_data(uow: UnitOfWork, finding_ids: Sequence[int] | None, number: int, status: str,
+                      tool_version: str) -> pd.PackData:
+    settings = get_force_settings(uow)
+    if finding_ids:
+        scope = [finding_service.get_finding(uow, i) for i in finding_ids]
+    else:
+        scope = default_scope(uow)
+    several = len({f.inspection for f in scope}) > 1
+    today = utcnow().date()
+    sections = tuple(_section(uow, f, f"{f.inspection} {f.ref}" if several else f.ref, today) for f in scope)
+    inspections = tuple(dict.fromkeys(f.inspection for f in scope))
+    force = settings.force_name or next(
+        (i.force for i in finding_service.list_inspections(uow) if i.force), "")
+    ids = [f.id for f in scope if f.id is not None]
+    return pd.PackData(
+        force=force, title="Self-assessment pack", inspections=inspections, pack_version=number,
+        status=status, built_at=utcnow(), built_by=uow.username, findings=sections,
+        methodology=scoring.audit_methods_for_pack(uow, ids), tool_version=tool_version,
+        marking=settings.marking,
+    )
+
+

@@ -1,0 +1,253 @@
+"""Self-assessment packs: build a version, submit it, approve (sign) or return it, export bundles.
+
+A pack version freezes the data it shows: its snapshot (the PackData as JSON) and the hash of its
+content are stored with it, and its PDF/XLSX are kept in the workspace by SHA-256. Approval renders
+the snapshot again as "approved" with the sign-off page, signs the PDF with the reviewer's
+certificate (PAdES) and also signs a release copy (pseudonymised case references, small cells
+suppressed). Later edits never change an approved version; building a new one and approving it
+marks the old one superseded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from workbench import __version__
+from workbench.errors import InputError, NotFoundError, PermissionDeniedError
+from workbench.reports.excel_pack import write_excel_pack
+from workbench.reports.pack_codec import canonical_json, content_sha256, pack_from_json
+from workbench.reports.pack_data import PackData, SignOffInfo
+from workbench.reports.pack_redaction import redact_pack
+from workbench.reports.pdf_pack import write_pdf_pack
+from workbench.reports.pseudonymise import new_pseudonym_key, pseudonymise_ref
+from workbench.reports.signing import sign_pdf
+from workbench.services import signing_identity
+from workbench.services.access import require
+from workbench.services.evidence import store_blob, write_file_atomically
+from workbench.services.pack_snapshot import collect_pack_data
+from workbench.services.settings import get_force_settings, get_value
+from workbench.store.models import EvidenceBlob, PackVersion, PseudonymKey, SignOff, utcnow
+from workbench.store.uow import UnitOfWork
+
+Progress = Callable[[int, int | None], None]
+DEFAULT_MIN_CELL = 5
+
+
+@dataclass(frozen=True)
+class PackVersionInfo:
+    number: int
+    version: int
+    state: str
+    built_by: str
+    built_at: datetime
+    findings: int
+    content_sha256: str
+    pdf_sha256: str | None
+    xlsx_sha256: str | None
+    signed_pdf_sha256: str | None
+    release_pdf_sha256: str | None
+    release_min_cell: int | None
+    approved_by: str | None
+    approved_at: datetime | None
+    superseded_by: int | None
+    current: bool  # the workspace's data still says what this version says
+
+
+@dataclass(frozen=True)
+class PackFiles:
+    info: PackVersionInfo
+    pdf: Path
+    xlsx: Path
+    release_pdf: Path | None = None
+    release_xlsx: Path | None = None
+
+
+def _info(uow: UnitOfWork, pv: PackVersion, current_sha: str | None = None) -> PackVersionInfo:
+    return PackVersionInfo(
+        pv.number, pv.version, pv.state, pv.built_by, pv.built_at, len(pv.scope or []), pv.content_sha256,
+        pv.pdf_sha256, pv.xlsx_sha256, pv.signed_pdf_sha256, pv.release_pdf_sha256, pv.release_min_cell,
+        pv.approved_by, pv.approved_at, pv.superseded_by,
+        current=current_sha is None or current_sha == pv.content_sha256,
+    )
+
+
+def _get(uow: UnitOfWork, number: int | None, states: Sequence[str] | None = None) -> PackVersion:
+    q = select(PackVersion)
+    if number is not None:
+        q = q.where(PackVersion.number == number)
+    elif states:
+        q = q.where(PackVersion.state.in_(states))
+    pv = uow.session.scalars(q.order_by(PackVersion.number.desc()).limit(1)).first()
+    if pv is None:
+        what = f"pack version {number}" if number is not None else f"{'/'.join(states or ['any'])} pack"
+        raise NotFoundError(f"no {what} in this workspace", "build one with: workbench pack build OUT_DIR")
+    return pv
+
+
+def _blob(uow: UnitOfWork, sha: str | None, what: str) -> bytes:
+    row = uow.session.get(EvidenceBlob, sha) if sha else None
+    if row is None:
+        raise NotFoundError(f"the {what} is not stored in the workspace")
+    if hashlib.sha256(row.data).hexdigest() != sha:
+        raise InputError(f"the stored {what} no longer matches its SHA-256 {sha[:12]}…; the workspace was altered",
+                         "restore the workspace from a backup")
+    return row.data
+
+
+def _render(data: PackData, out_dir: Path, stem: str, progress: Progress | None) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf = write_pdf_pack(data, out_dir / f"{stem}.pdf", progress=progress)
+    xlsx = write_excel_pack(data, out_dir / f"{stem}.xlsx")
+    return pdf, xlsx
+
+
+def _store(uow: UnitOfWork, path: Path) -> str:
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    store_blob(uow, data, sha)
+    return sha
+
+
+# -- building ----------------------------------------------------------------------------------
+def build_pack(uow: UnitOfWork, out_dir: Path, finding_ids: Sequence[int] | None = None,
+               progress: Progress | None = None) -> PackFiles:
+    """Snapshot the register (all findings, or those given) as a new draft pack version."""
+    require(uow.actor, "packs.build")
+    number = (uow.session.scalar(select(func.max(PackVersion.number))) or 0) + 1
+    data = collect_pack_data(uow, finding_ids, number, status="draft", tool_version=__version__)
+    pdf, xlsx = _render(data, Path(out_dir), f"self-assessment-pack-v{number}", progress)
+    pv = PackVersion(
+        number=number, state="draft", scope=[f.ref for f in data.findings],
+        snapshot=canonical_json(data), snapshot_sha256=hashlib.sha256(canonical_json(data).encode()).hexdigest(),
+        content_sha256=content_sha256(data), pdf_sha256=_store(uow, pdf), xlsx_sha256=_store(uow, xlsx),
+        built_by=uow.username, built_at=data.built_at,
+    )
+    uow.session.add(pv)
+    uow.session.flush()
+    uow.log("pack", number, "build", None, {"findings": len(data.findings), "content_sha256": pv.content_sha256,
+                                            "pdf_sha256": pv.pdf_sha256, "xlsx_sha256": pv.xlsx_sha256})
+    return PackFiles(_info(uow, pv), pdf, xlsx)
+
+
+def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
+    require(uow.actor, "read")
+    rows = uow.session.scalars(select(PackVersion).order_by(PackVersion.number)).all()
+    current = content_sha256(collect_pack_data(uow, None, 1, "draft", __version__)) if rows else None
+    return [_info(uow, pv, current) for pv in rows]
+
+
+def submit_pack(uow: UnitOfWork, number: int) -> PackVersionInfo:
+    require(uow.actor, "packs.build")
+    pv = _get(uow, number)
+    if pv.state not in ("draft", "returned"):
+        raise InputError(f"pack version {number} is {pv.state}; only a draft or returned pack can be submitted")
+    before, pv.state = pv.state, "submitted"
+    uow.session.flush()
+    uow.log("pack", number, "submit", {"state": before}, {"state": "submitted"})
+    return _info(uow, pv)
+
+
+def return_pack(uow: UnitOfWork, number: int, comment: str) -> PackVersionInfo:
+    require(uow.actor, "assessment.review")
+    pv = _get(uow, number)
+    _check_reviewable(uow, pv)
+    if not comment.strip():
+        raise InputError("say why the pack is returned", "give --comment with what must change")
+    pv.state = "returned"
+    uow.session.add(SignOff(pack_version_id=pv.id, reviewer=uow.username, decision="returned", comment=comment))
+    uow.session.flush()
+    uow.log("pack", number, "return", {"state": "submitted"}, {"state": "returned", "comment": comment})
+    return _info(uow, pv)
+
+
+def _check_reviewable(uow: UnitOfWork, pv: PackVersion) -> None:
+    if pv.state != "submitted":
+        raise InputError(f"pack version {pv.number} is {pv.state}; only a submitted pack can be reviewed",
+                         "the preparer submits it with: workbench pack submit N")
+    if pv.built_by == uow.username:
+        raise PermissionDeniedError(
+            f"{uow.username} built pack version {pv.number} and cannot also sign it off (four-eyes rule)",
+            "another reviewer must approve it")
+
+
+def approve_pack(uow: UnitOfWork, number: int, passphrase: str, out_dir: Path, comment: str = "",
+                 location: str = "", progress: Progress | None = None) -> PackFiles:
+    """Approve and sign: the stored snapshot is rendered as approved, signed, and a signed release
+    copy is made alongside. The reviewer proves who they are with their sign-off passphrase."""
+    require(uow.actor, "assessment.review")
+    pv = _get(uow, number)
+    _check_reviewable(uow, pv)
+    signing_identity.confirm_passphrase(uow, passphrase, "pack", number, "approve")
+    p12, p12_pass = signing_identity.reviewer_signer(uow, uow.username, passphrase)
+    now = utcnow()
+    settings = get_force_settings(uow)
+    snapshot = pack_from_json(pv.snapshot)
+    approved = replace(snapshot, status="approved",
+                       signoff=SignOffInfo(pv.built_by, uow.actor.display_name or uow.username if uow.actor else "",
+                                           "approved", now, comment))
+    min_cell = int(get_value(uow, "release_min_cell", DEFAULT_MIN_CELL))
+    release = redact_pack(approved, _pseudonymiser(uow), min_cell)
+    out_dir = Path(out_dir)
+    stem = f"self-assessment-pack-v{number}"
+    reason = f"Approved self-assessment pack version {number}"
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf, xlsx = _render(approved, Path(tmp), stem, progress)
+        rpdf, rxlsx = _render(release, Path(tmp), f"{stem}-release", None)
+        signed = sign_pdf(pdf, out_dir / f"{stem}-signed.pdf", p12, p12_pass, reason,
+                          location or settings.force_name, uow.username)
+        rsigned = sign_pdf(rpdf, out_dir / f"{stem}-release-signed.pdf", p12, p12_pass,
+                           reason + " (release copy)", location or settings.force_name, uow.username)
+        xlsx_out = write_file_atomically(out_dir / f"{stem}.xlsx", xlsx.read_bytes())
+        rxlsx_out = write_file_atomically(out_dir / f"{stem}-release.xlsx", rxlsx.read_bytes())
+    pv.signed_pdf_sha256, pv.xlsx_sha256 = _store(uow, signed), _store(uow, xlsx_out)
+    pv.release_pdf_sha256, pv.release_xlsx_sha256 = _store(uow, rsigned), _store(uow, rxlsx_out)
+    pv.release_min_cell, pv.state, pv.approved_by, pv.approved_at = min_cell, "approved", uow.username, now
+    for older in uow.session.scalars(select(PackVersion).where(PackVersion.state == "approved",
+                                                               PackVersion.number != number)):
+        older.state, older.superseded_by = "superseded", number
+        uow.log("pack", older.number, "supersede", {"state": "approved"}, {"state": "superseded", "by": number})
+    uow.session.add(SignOff(pack_version_id=pv.id, reviewer=uow.username, decision="approved", comment=comment))
+    uow.session.flush()
+    uow.log("pack", number, "approve", {"state": "submitted"},
+            {"state": "approved", "signed_pdf_sha256": pv.signed_pdf_sha256,
+             "release_pdf_sha256": pv.release_pdf_sha256, "comment": comment})
+    return PackFiles(_info(uow, pv), signed, xlsx_out, rsigned, rxlsx_out)
+
+
+def _pseudonymiser(uow: UnitOfWork) -> Callable[[str], str]:
+    key = pseudonym_key(uow)
+    return lambda ref: pseudonymise_ref(ref, key)
+
+
+def pseudonym_key(uow: UnitOfWork) -> bytes:
+    """The workspace's pseudonymisation key (created on first use; never exported)."""
+    row = uow.session.scalar(select(PseudonymKey).order_by(PseudonymKey.id).limit(1))
+    if row is None:
+        row = PseudonymKey(key=new_pseudonym_key())
+        uow.session.add(row)
+        uow.session.flush()
+        uow.log("pseudonym_key", row.id, "create", None, {"created": True})
+    return row.key
+
+
+def export_pack_files(uow: UnitOfWork, number: int | None, out_dir: Path, release: bool = False
+                      ) -> tuple[Path, Path]:
+    """Write a stored pack version's PDF (signed when approved) and workbook, re-checking their hashes."""
+    require(uow.actor, "read")
+    pv = _get(uow, number) if number is not None else _get(uow, None, ("approved",))
+    if release and pv.release_pdf_sha256 is None:
+        raise InputError(f"pack version {pv.number} has no release copy", "release copies are made on approval")
+    pdf_sha = pv.release_pdf_sha256 if release else (pv.signed_pdf_sha256 or pv.pdf_sha256)
+    xlsx_sha = pv.release_xlsx_sha256 if release else pv.xlsx_sha256
+    stem = f"self-assessment-pack-v{pv.number}" + ("-release" if release else "")
+    pdf = write_file_atomically(Path(out_dir) / f"{stem}{'-signed' if pv.signed_pdf_sha256 else ''}.pdf",
+                                _blob(uow, pdf_sha, "pack PDF"))
+    xlsx = write_file_atomically(Path(out_dir) / f"{stem}.xlsx", _blob(uow, xlsx_sha, "pack workbook"))
+    return pdf, xlsx
