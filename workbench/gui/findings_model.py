@@ -67,8 +67,8 @@ class FindingsTableModel(QAbstractTableModel):
             return f.title if col == TITLE else (f.area_reason if col == AREA and f.area_reason else None)
         if role == ID_ROLE:
             return f.id
-        if role == SORT_ROLE:
-            return self._sort_key(f, col)
+        if role == SORT_ROLE:  # ties keep the register's order
+            return f"{self._sort_key(f, col)}\x00{index.row():06d}"
         if role == SEARCH_ROLE:
             return " ".join((f.inspection, f.ref, kind_short(f.kind), f.area, f.status, f.owner,
                              f.title, f.text, f.notes)).casefold()

@@ -52,7 +52,8 @@ class MainWindow(QMainWindow):
         self.changes = ChangeBus(self)
         self.pool = QThreadPool(self)
         self.setStyleSheet(STYLESHEET)
-        self.resize(1280, 820)
+        room = self.screen().availableGeometry()
+        self.resize(min(1280, int(room.width() * 0.92)), min(820, int(room.height() * 0.92)))
         self._build_menus()
         self.status_workspace = QLabel(objectName="statusWorkspace")
         self.status_user = QLabel(objectName="statusUser")
@@ -80,6 +81,9 @@ class MainWindow(QMainWindow):
                                          "newWorkspaceAction"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, "quitAction"))
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self._action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh,
+                                         "refreshAction"))
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About", None, self.about, "aboutAction"))
 
@@ -122,6 +126,10 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(self.ctx.can("findings.edit"))
         self.import_action.setToolTip("" if self.ctx.can("findings.edit")
                                       else f"The {user.role} role cannot import reports")
+
+    def refresh(self) -> None:
+        """Read everything again (others may have changed the shared workspace)."""
+        self.changes.notify({"inspection", "finding", "finding_link", "measure"})
 
     def show_page(self, name: str) -> None:
         self.navigation.setCurrentRow(PAGES.index(name))
