@@ -61,13 +61,16 @@ def open_window(qtbot, settings):
     """Opens a MainWindow on a workspace as a user; closed (and its workers drained) after the test."""
     from workbench.gui.main_window import MainWindow
 
+    kept: list[MainWindow] = []  # alive until the test ends, whatever the test keeps
+
     def make(ws: Workspace, username: str = ADMIN) -> MainWindow:
         window = MainWindow(ws, username, settings)
         qtbot.addWidget(window)
         window.show()
+        kept.append(window)
         return window
 
-    return make
+    yield make
 
 
 @pytest.fixture
