@@ -45,7 +45,7 @@ def test_preview_then_import_the_2023_report(qtbot, open_window, sqlite_workspac
     assert boxes == []
     assert dialog.preview is not None and len(dialog.preview.added) == 12
     assert dialog.tree.topLevelItemCount() == 12
-    assert dialog.state.text() == "Preview"
+    assert dialog.state.text() == "Preview only"
     assert "Would add 12 findings" in dialog.summary.text() and "Norfolk Constabulary" in dialog.summary.text()
     afi5 = dialog.tree.topLevelItem(4)
     assert afi5.text(0) == "AFI 5" and afi5.text(1) == "Responding to the public"

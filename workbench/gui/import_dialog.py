@@ -8,6 +8,7 @@ from workbench.gui.context import GuiContext
 from workbench.gui.display_text import figure_value, kind_short, uk_date
 from workbench.gui.finding_links import DIRECTION_WORDS
 from workbench.gui.qt import (
+    QColor,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -20,12 +21,14 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from workbench.gui.style import label, set_tone, tag
+from workbench.gui.style import TONES, label, set_tone, tag
 from workbench.gui.workers import Cancelled, Progress, WorkerTask
 from workbench.services import findings as finding_service
 from workbench.services.findings import ImportResult
 from workbench.store.uow import UnitOfWork
 
+MUTED = QColor("#5b6773")
+AMBER_TEXT = QColor(TONES["amber"][1])
 REPORT_FILTER = "Inspection reports (*.txt *.text *.html *.htm *.pdf);;All files (*)"
 
 
@@ -183,7 +186,7 @@ class ImportReportDialog(QDialog):
             return
         self.import_button.setEnabled(self.ctx.can("findings.edit"))
         self.import_button.setDefault(True)
-        self._state("Preview", "blue", _summary(result))
+        self._state("Preview only", "blue", _summary(result) + " Press Import to register them.")
 
     def _imported(self, result: ImportResult) -> None:
         self._busy(False)
@@ -201,16 +204,26 @@ class ImportReportDialog(QDialog):
         for f in result.added:
             top = QTreeWidgetItem([f"{f.ref} ({kind_short(f.kind)})" if f.kind != "afi" else f.ref,
                                    f.area or "— no area —", f.title])
+            bold = top.font(0)
+            bold.setBold(True)
+            for col in (0, 2):
+                top.setFont(col, bold)
             top.setToolTip(1, f.area_reason)
             top.setToolTip(2, f.title)
             for fig in f.figures:
                 text = (f"Not stated in the report: “{fig.sentence}”" if fig.missing_in_source
                         else f"{figure_value(fig)} — {fig.label}")
-                QTreeWidgetItem(top, ["", "Key figure", text]).setToolTip(2, fig.sentence)
+                child = QTreeWidgetItem(top, ["", "Key figure", text])
+                child.setToolTip(2, fig.sentence)
+                child.setForeground(1, MUTED)
+                if fig.missing_in_source:
+                    child.setForeground(2, AMBER_TEXT)
             for li in f.links:
-                QTreeWidgetItem(top, ["", "Suggested link",
-                                      f"{DIRECTION_WORDS.get(li.direction, 'Linked to')} {li.ref} "
-                                      f"(match {li.score:.0%}): {li.title}"])
+                child = QTreeWidgetItem(top, ["", "Suggested link",
+                                              f"{DIRECTION_WORDS.get(li.direction, 'Linked to')} {li.ref} "
+                                              f"(match {li.score:.0%}): {li.title}"])
+                child.setToolTip(2, li.title)
+                child.setForeground(1, MUTED)
             self.tree.addTopLevelItem(top)
         self.tree.expandAll()
 

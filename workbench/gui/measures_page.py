@@ -99,6 +99,7 @@ class MeasuresPage(QWidget):
 
         self._editable = ctx.can("findings.edit")
         self.show_discarded.toggled.connect(lambda _on: self.refresh())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.confirm.clicked.connect(lambda: self._set_status("confirmed"))
         self.discard.clicked.connect(lambda: self._set_status("discarded"))
@@ -166,7 +167,7 @@ class MeasuresPage(QWidget):
         if m is None:
             return
         dialog = MeasureValueDialog(m, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         entry = dialog.entry()
         self.ctx.write(self, lambda uow: measure_service.record_point(uow, m.id, entry.period, entry.value,

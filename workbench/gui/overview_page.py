@@ -28,8 +28,14 @@ from workbench.services import workspace as workspace_service
 from workbench.services.findings import FindingInfo, InspectionInfo
 from workbench.services.settings import finding_statuses
 from workbench.services.users import list_users
-from workbench.services.workspace import LogReport
+from workbench.services.workspace import ChangeSummary, LogReport
 from workbench.store.uow import UnitOfWork
+
+
+RECENT = 50
+ACTIONS = {"import": "imported", "update": "changed", "suggest": "suggested", "propose": "proposed",
+           "record": "recorded a value of", "add": "added", "create": "created", "accepted": "accepted",
+           "rejected": "rejected", "set-role": "changed the role of", "backup": "backed up"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class OverviewData:
     inspections: tuple[InspectionInfo, ...]
     findings: tuple[FindingInfo, ...]
     statuses: tuple[str, ...]
+    recent: tuple[ChangeSummary, ...]
     measures_to_review: int
     links_to_decide: int
     log: LogReport
@@ -51,6 +58,7 @@ def read_overview(uow: UnitOfWork) -> OverviewData:
         inspections=tuple(finding_service.list_inspections(uow)),
         findings=found,
         statuses=finding_statuses(uow),
+        recent=tuple(workspace_service.recent_changes(uow, RECENT)),
         measures_to_review=sum(m.status == "proposed" for m in measure_service.list_measures(uow)),
         links_to_decide=len(suggested),
         log=workspace_service.verify_log(uow),
@@ -89,6 +97,11 @@ def _table(name: str) -> QTableWidget:
     return table
 
 
+def _fit_height(table: QTableWidget) -> None:
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth() + 2)
+
+
 def _item(text: object, align_right: bool = False) -> QTableWidgetItem:
     item = QTableWidgetItem(str(text))
     if align_right:
@@ -105,8 +118,8 @@ class OverviewPage(QWidget):
         self.stats = {
             "inspections": _Stat("Inspections", "statInspections"),
             "findings": _Stat("Findings", "statFindings"),
-            "measures": _Stat("Proposed measures to review", "statMeasures"),
-            "links": _Stat("Suggested links to decide", "statLinks"),
+            "measures": _Stat("Measures to review", "statMeasures"),
+            "links": _Stat("Links to decide", "statLinks"),
         }
         self.log_card = card()
         self.log_card.setObjectName("logCard")
@@ -122,6 +135,7 @@ class OverviewPage(QWidget):
 
         self.by_status = _table("findingsByStatus")
         self.inspections = _table("inspectionsTable")
+        self.recent = _table("recentChanges")
 
         cards = QGridLayout()
         cards.setSpacing(10)
@@ -129,14 +143,15 @@ class OverviewPage(QWidget):
             cards.addWidget(stat, 0, col)
             cards.setColumnStretch(col, 1)
         cards.addWidget(self.log_card, 0, len(self.stats))
-        cards.setColumnStretch(len(self.stats), 2)
+        cards.setColumnStretch(len(self.stats), 1)
         tables = QHBoxLayout()
         tables.setSpacing(16)
         for title, table, stretch in (("Findings by status", self.by_status, 2),
                                       ("Inspections", self.inspections, 3)):
             column = QVBoxLayout()
             column.addWidget(label(title, "section"))
-            column.addWidget(table, 1)
+            column.addWidget(table)
+            column.addStretch(1)
             tables.addLayout(column, stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 16)
@@ -144,7 +159,9 @@ class OverviewPage(QWidget):
         layout.addWidget(label("Overview", "pageTitle"))
         layout.addWidget(self.info)
         layout.addLayout(cards)
-        layout.addLayout(tables, 1)
+        layout.addLayout(tables)
+        layout.addWidget(label("Recent changes", "section"))
+        layout.addWidget(self.recent, 1)
         ctx.changes.changed.connect(lambda _kinds: self.refresh())
         self.refresh()
 
@@ -171,12 +188,15 @@ class OverviewPage(QWidget):
         self._show_log(data.log)
         self._fill_status_table(data)
         self._fill_inspections(data)
+        self._fill_recent(data)
+        for table in (self.by_status, self.inspections):
+            _fit_height(table)
 
     def _show_log(self, log: LogReport) -> None:
         if log.ok:
             self.log_state.setText("Intact")
             set_tone(self.log_state, "green")
-            self.log_text.setText(f"intact: {log.entries} entries, each chained to the one before")
+            self.log_text.setText(f"{log.entries} entries, each sealed to the one before; none altered or removed")
         else:
             self.log_state.setText("Broken")
             set_tone(self.log_state, "red")
@@ -229,3 +249,21 @@ class OverviewPage(QWidget):
             table.setItem(0, 0, _item("No inspections yet"))
             table.setItem(0, 1, _item("Use File ▸ Import report… to register a report's findings"))
 
+
+    def _fill_recent(self, data: OverviewData) -> None:
+        table = self.recent
+        table.clear()
+        table.setColumnCount(5)
+        table.setHorizontalHeaderLabels(["Entry", "When (UTC)", "Who", "What", "Record"])
+        table.setRowCount(len(data.recent))
+        for row, change in enumerate(data.recent):
+            table.setItem(row, 0, _item(change.seq, align_right=True))
+            table.setItem(row, 1, _item(f"{change.at:%d %b %Y %H:%M}"))
+            table.setItem(row, 2, _item(change.actor))
+            table.setItem(row, 3, _item(f"{ACTIONS.get(change.action, change.action)} "
+                                        f"{change.entity.replace('_', ' ')}"))
+            table.setItem(row, 4, _item(change.entity_id))
+        header = table.horizontalHeader()
+        for col in (0, 1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
