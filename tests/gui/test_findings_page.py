@@ -33,9 +33,10 @@ def test_model_passes_the_model_tester(qtmodeltester, window) -> None:
 
 def test_columns_and_values(window) -> None:
     from workbench.gui.findings_model import COLUMNS
+    from workbench.gui.qt import Qt
 
     model = window.findings.model
-    assert [model.headerData(c, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal)
+    assert [model.headerData(c, Qt.Orientation.Horizontal)
             for c in range(len(COLUMNS))] == ["Inspection", "Ref", "Kind", "Area", "Status", "Owner",
                                               "Target date", "Title"]
     row = next(r for r in range(15) if model.finding(r).ref == "AFI 6" and model.finding(r).inspection == "PEEL 2023-25")

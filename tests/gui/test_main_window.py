@@ -106,3 +106,27 @@ def test_new_workspace_makes_the_user_its_admin(window, tmp_path: Path, monkeypa
     assert (tmp_path / "fresh.sqlite").exists()
     assert window.status_role.text() == "Role: admin"
     assert window.findings.model.rowCount() == 0
+
+
+def test_a_tampered_change_log_shows_as_broken(window, seeded_workspace) -> None:
+    from sqlalchemy import update
+
+    from workbench.store.models import ChangeLogEntry
+
+    with seeded_workspace.engine.begin() as conn:
+        conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == 3).values(actor="mallory"))
+    window.refresh()
+    state = window.overview.log_state
+    assert state.text() == "Broken" and state.property("tone") == "red"
+    assert "entry 3 was altered" in window.overview.log_text.text()
+    assert "mallory" in window.overview.log_text.text()
+
+
+def test_about_names_the_version(window, monkeypatch) -> None:
+    from workbench import __version__
+    from workbench.gui.qt import QAction, QMessageBox
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: said.append(text))
+    window.findChild(QAction, "aboutAction").trigger()
+    assert said and f"Version {__version__}" in said[0]
