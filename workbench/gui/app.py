@@ -30,6 +30,7 @@ def run_gui(location: WorkspaceLocation, username: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Inspection Readiness Workbench")
     app.setOrganizationName("inspection-readiness-workbench")
+    ws = None
     try:
         if location.is_default and location.path is not None and not location.path.exists():
             ws = workspace_service.init_workspace(location, username)
@@ -37,10 +38,14 @@ def run_gui(location: WorkspaceLocation, username: str) -> int:
             ws = Workspace.open(location)
         window = MainWindow(ws, username)
     except WorkbenchError as exc:
+        if ws is not None:
+            ws.close()
         QMessageBox.critical(None, "Inspection Readiness Workbench", f"{exc.message}\n\n{exc.hint}".strip())
         return exc.exit_code
     window.show()
     try:
         return app.exec()
     finally:
-        ws.close()
+        window.ws.close()  # the workspace open at the end (File ▸ Open may have replaced the first)
+        if window.ws is not ws:
+            ws.close()

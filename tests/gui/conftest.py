@@ -1,0 +1,78 @@
+"""GUI fixtures: a workspace with the two seed reports, per-test window settings, captured message boxes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ADMIN
+from workbench.services import findings
+from workbench.store.workspace import Workspace
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+R2018 = SAMPLES / "peel-2018-norfolk-effectiveness.txt"
+R2023 = SAMPLES / "peel-2023-25-norfolk-afis.txt"
+
+
+@dataclass(frozen=True)
+class Box:
+    title: str
+    text: str
+    hint: str
+    details: str
+
+
+@pytest.fixture
+def seeded_workspace(sqlite_workspace: Workspace) -> Workspace:
+    """The 2018 report (3 AFIs) then the 2023-25 report (12 AFIs, links to 2018 suggested)."""
+    for report in (R2018, R2023):
+        with sqlite_workspace.unit_of_work(ADMIN) as uow:
+            findings.import_report(uow, report)
+    return sqlite_workspace
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    from workbench.gui.qt import QSettings
+
+    return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> list[Box]:
+    """Every message box the app shows, instead of showing it."""
+    from workbench.gui.qt import QMessageBox
+
+    shown: list[Box] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(Box(box.windowTitle(), box.text(), box.informativeText(), box.detailedText()))
+        return int(QMessageBox.StandardButton.Ok.value)
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return shown
+
+
+@pytest.fixture
+def open_window(qtbot, settings):
+    """Opens a MainWindow on a workspace as a user; closed (and its workers drained) after the test."""
+    from workbench.gui.main_window import MainWindow
+
+    kept: list[MainWindow] = []  # alive until the test ends, whatever the test keeps
+
+    def make(ws: Workspace, username: str = ADMIN) -> MainWindow:
+        window = MainWindow(ws, username, settings)
+        qtbot.addWidget(window)
+        window.show()
+        kept.append(window)
+        return window
+
+    yield make
+
+
+@pytest.fixture
+def window(open_window, seeded_workspace: Workspace) -> Iterator[object]:
+    yield open_window(seeded_workspace)

@@ -1,0 +1,93 @@
+"""What a view needs to act: the workspace, who is acting, the change signal and the worker pool.
+
+Every user action opens its own unit of work (one session, committed or rolled back as a whole);
+views get plain data back and never hold ORM objects.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from workbench.errors import UnknownUserError, WorkbenchError
+from workbench.gui.changes import ChangeBus
+from workbench.gui.messages import show_error
+from workbench.gui.qt import QThreadPool, QWidget
+from workbench.gui.workers import Progress, WorkerTask, run_in_worker
+from workbench.services.access import can
+from workbench.services.users import UserInfo, list_users
+from workbench.store.uow import Actor, UnitOfWork
+from workbench.store.workspace import Workspace
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class GuiContext:
+    ws: Workspace
+    user: UserInfo
+    changes: ChangeBus
+    pool: QThreadPool
+
+    @classmethod
+    def open(cls, ws: Workspace, username: str, changes: ChangeBus, pool: QThreadPool) -> GuiContext:
+        """Raises UnknownUserError when `username` is not an active user of the workspace."""
+        with ws.unit_of_work(username, write=False) as uow:
+            me = next((u for u in list_users(uow) if u.username == username), None)
+        if me is None:  # unit_of_work already refuses unknown users; kept for clarity
+            raise UnknownUserError(f"user '{username}' is not registered in workspace {ws.location.label}")
+        return cls(ws, me, changes, pool)
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user.username, self.user.role, self.user.display_name)
+
+    def can(self, permission: str) -> bool:
+        """For enabling controls only; the services check again."""
+        return can(self.actor, permission)
+
+    def read(self, fn: Callable[[UnitOfWork], T]) -> T:
+        """Run `fn` in a read-only unit of work on this thread. Errors propagate."""
+        with self.ws.unit_of_work(self.username, write=False) as uow:
+            return fn(uow)
+
+    def write(self, parent: QWidget | None, fn: Callable[[UnitOfWork], T],
+              on_error: Callable[[BaseException], None] | None = None) -> T | None:
+        """Run a short write on this thread and announce what changed; on error (nothing saved)
+        show it, call `on_error(exc)` and return None."""
+        try:
+            with self.ws.unit_of_work(self.username, write=True) as uow:
+                result = fn(uow)
+                changed = frozenset(uow.changed)
+        except Exception as exc:  # noqa: BLE001 - never a silent failure
+            show_error(parent, exc, "" if isinstance(exc, WorkbenchError) else traceback.format_exc())
+            if on_error is not None:
+                on_error(exc)
+            return None
+        self.changes.notify(changed)
+        return result
+
+    def background(self, parent: QWidget, label: str, fn: Callable[[UnitOfWork, Progress], Any], *,
+                   write: bool, on_success: Callable[[Any], None],
+                   on_failure: Callable[[BaseException], None] | None = None) -> WorkerTask:
+        """Run `fn(uow, progress)` in a worker with its own unit of work; announce what it changed."""
+        ws, username = self.ws, self.username
+
+        def work(progress: Progress) -> tuple[Any, frozenset[str]]:
+            with ws.unit_of_work(username, write=write) as uow:
+                result = fn(uow, progress)
+                changed = frozenset(uow.changed) if write else frozenset()
+            return result, changed
+
+        def done(outcome: tuple[Any, frozenset[str]]) -> None:
+            result, changed = outcome
+            self.changes.notify(changed)
+            on_success(result)
+
+        return run_in_worker(parent, self.pool, label, work, done, on_failure)

@@ -1,0 +1,241 @@
+"""Import a report: preview what it would add (nothing written), then import it for real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.gui.context import GuiContext
+from workbench.gui.display_text import figure_value, kind_short, uk_date
+from workbench.gui.finding_links import DIRECTION_WORDS
+from workbench.gui.qt import (
+    QColor,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from workbench.gui.style import TONES, label, set_tone, tag
+from workbench.gui.workers import Cancelled, Progress, WorkerTask
+from workbench.services import findings as finding_service
+from workbench.services.findings import ImportResult
+from workbench.store.uow import UnitOfWork
+
+MUTED = QColor("#5b6773")
+AMBER_TEXT = QColor(TONES["amber"][1])
+REPORT_FILTER = "Inspection reports (*.txt *.text *.html *.htm *.pdf);;All files (*)"
+
+
+class ImportReportDialog(QDialog):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Import report")
+        self.preview: ImportResult | None = None  # the dry run matching the current inputs
+        self.result: ImportResult | None = None  # the import, once done
+        self.task: WorkerTask | None = None
+
+        self.path = QLineEdit(objectName="reportPath", placeholderText="A report saved as text, HTML or PDF")
+        browse = QPushButton("Browse…", objectName="browseReport")
+        browse.clicked.connect(self._browse)
+        self.force = QLineEdit(objectName="forceName", placeholderText="Optional: as the report states it")
+        self.title = QLineEdit(objectName="inspectionTitle", placeholderText="Optional: as the report states it")
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Report file", file_row)
+        form.addRow("Force", self.force)
+        form.addRow("Inspection title", self.title)
+
+        self.state = tag("Not previewed", "neutral")
+        self.state.setObjectName("importState")
+        self.summary = label("Choose a report and press Preview: nothing is written until you press Import.",
+                             wrap=True)
+        self.summary.setObjectName("importSummary")
+        self.warnings = label("", wrap=True)
+        self.warnings.setObjectName("importWarnings")
+        self.warnings.setVisible(False)
+        self.tree = QTreeWidget(objectName="importPreview")
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Finding", "PEEL area", "Title, key figures and suggested links"])
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, 130)
+        self.tree.setColumnWidth(1, 230)
+
+        self.preview_button = QPushButton("Preview", objectName="previewButton")
+        self.import_button = QPushButton("Import", objectName="importButton")
+        self.close_button = QPushButton("Close", objectName="closeButton")
+        self.preview_button.setDefault(True)
+        self.import_button.setEnabled(False)
+        self.preview_button.clicked.connect(self.run_preview)
+        self.import_button.clicked.connect(self.run_import)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.preview_button, self.import_button, self.close_button):
+            buttons.addWidget(b)
+
+        state_row = QHBoxLayout()
+        state_row.addWidget(self.state)
+        state_row.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addLayout(form)
+        layout.addLayout(state_row)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self.resize(980, 640)
+
+        for edit in (self.path, self.force, self.title):
+            edit.textChanged.connect(self._inputs_changed)
+
+    # -- inputs -----------------------------------------------------------------------------
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a report", str(Path(self.path.text()).parent)
+                                                if self.path.text() else "", REPORT_FILTER)
+        if chosen:
+            self.path.setText(chosen)
+            self.run_preview()
+
+    def _inputs_changed(self) -> None:
+        self.preview = None
+        self.import_button.setEnabled(False)
+        if self.result is None:
+            self._state("Not previewed", "neutral")
+
+    def _args(self) -> tuple[Path, str | None, str | None] | None:
+        text = self.path.text().strip()
+        if not text:
+            self._state("No file", "amber", "Choose a report file first (text, HTML or PDF).")
+            return None
+        return Path(text).expanduser(), self.force.text().strip() or None, self.title.text().strip() or None
+
+    def _state(self, word: str, tone: str, summary: str | None = None) -> None:
+        self.state.setText(word)
+        set_tone(self.state, tone)
+        if summary is not None:
+            self.summary.setText(summary)
+
+    def _busy(self, busy: bool) -> None:
+        for w in (self.preview_button, self.path, self.force, self.title):
+            w.setEnabled(not busy)
+        if busy:
+            self.import_button.setEnabled(False)
+
+    # -- preview and import ----------------------------------------------------------------
+    def run_preview(self) -> None:
+        args = self._args()
+        if args is None:
+            return
+        path, force, title = args
+
+        def work(uow: UnitOfWork, progress: Progress) -> ImportResult:
+            return finding_service.import_report(uow, path, force, title, dry_run=True, progress=progress)
+
+        self._busy(True)
+        self.result = None
+        self._state("Reading…", "neutral", f"Reading {path.name}…")
+        self.task = self.ctx.background(self, f"Reading {path.name}…", work, write=False,
+                                        on_success=self._previewed, on_failure=self._failed)
+
+    def run_import(self) -> None:
+        args = self._args()
+        if args is None or self.preview is None:
+            return
+        path, force, title = args
+
+        def work(uow: UnitOfWork, progress: Progress) -> ImportResult:
+            return finding_service.import_report(uow, path, force, title, dry_run=False, progress=progress)
+
+        self._busy(True)
+        self._state("Importing…", "neutral", f"Importing {path.name}…")
+        self.task = self.ctx.background(self, f"Importing {path.name}…", work, write=True,
+                                        on_success=self._imported, on_failure=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        self.preview = None
+        if isinstance(exc, Cancelled):
+            self._state("Cancelled", "neutral", "Stopped; nothing was written.")
+        else:
+            self._state("Failed", "red", f"{getattr(exc, 'message', str(exc))} — nothing was written.")
+
+    def _previewed(self, result: ImportResult) -> None:
+        self._busy(False)
+        self.preview = result
+        self._show(result)
+        insp = result.inspection
+        name = insp.programme or insp.title
+        if not result.added:
+            self._state("Nothing new", "green",
+                        f"Nothing new: all {len(result.unchanged)} findings of {insp.source_name} are already "
+                        f"in the register under {name}.")
+            return
+        self.import_button.setEnabled(self.ctx.can("findings.edit"))
+        self.import_button.setDefault(True)
+        self._state("Preview only", "blue", _summary(result) + " Press Import to register them.")
+
+    def _imported(self, result: ImportResult) -> None:
+        self._busy(False)
+        self.preview = None
+        self.result = result
+        self._show(result)
+        self._state("Imported", "green", _summary(result))
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
+
+    def _show(self, result: ImportResult) -> None:
+        self.warnings.setVisible(bool(result.warnings))
+        self.warnings.setText("<b>Check:</b> " + "<br>".join(result.warnings) if result.warnings else "")
+        self.tree.clear()
+        for f in result.added:
+            top = QTreeWidgetItem([f"{f.ref} ({kind_short(f.kind)})" if f.kind != "afi" else f.ref,
+                                   f.area or "— no area —", f.title])
+            bold = top.font(0)
+            bold.setBold(True)
+            for col in (0, 2):
+                top.setFont(col, bold)
+            top.setToolTip(1, f.area_reason)
+            top.setToolTip(2, f.title)
+            for fig in f.figures:
+                text = (f"Not stated in the report: “{fig.sentence}”" if fig.missing_in_source
+                        else f"{figure_value(fig)} — {fig.label}")
+                child = QTreeWidgetItem(top, ["", "Key figure", text])
+                child.setToolTip(2, fig.sentence)
+                child.setForeground(1, MUTED)
+                if fig.missing_in_source:
+                    child.setForeground(2, AMBER_TEXT)
+            for li in f.links:
+                child = QTreeWidgetItem(top, ["", "Suggested link",
+                                              f"{DIRECTION_WORDS.get(li.direction, 'Linked to')} {li.ref} "
+                                              f"(match {li.score:.0%}): {li.title}"])
+                child.setToolTip(2, li.title)
+                child.setForeground(1, MUTED)
+            self.tree.addTopLevelItem(top)
+        self.tree.expandAll()
+
+
+def _summary(r: ImportResult) -> str:
+    insp = r.inspection
+    when = f", published {uk_date(insp.published)}" if insp.published else ""
+    head = f"{insp.programme or insp.title} — {insp.force or 'force not stated'}{when}."
+    verb = "Would add" if r.dry_run else "Added"
+    parts = [f"{verb} {len(r.added)} finding{'s' if len(r.added) != 1 else ''}"]
+    if r.unchanged:
+        parts.append(f"{len(r.unchanged)} already registered")
+    parts.append(f"{'would propose' if r.dry_run else 'proposed'} {r.proposed_measures} measure(s)")
+    parts.append(f"{len(r.suggested_links)} suggested link(s) to earlier findings")
+    return f"{head} {'; '.join(parts)}."

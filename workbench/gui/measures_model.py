@@ -1,0 +1,89 @@
+"""Measures (KPIs) as a Qt table model: baseline, target, direction and the latest value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from workbench.gui.display_text import measure_value, natural_key
+from workbench.gui.qt import QAbstractTableModel, QColor, QModelIndex, QPersistentModelIndex, Qt
+from workbench.gui.style import MEASURE_TONES, TONES
+from workbench.services.measures import MeasureInfo
+
+COLUMNS = ("Finding", "Status", "Name", "Baseline", "Target", "Direction", "Latest value")
+FINDING, STATUS, NAME, BASELINE, TARGET, DIRECTION, LATEST = range(len(COLUMNS))
+ID_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_WORDS = {"proposed": "To review", "confirmed": "Confirmed", "discarded": "Discarded"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class MeasuresTableModel(QAbstractTableModel):
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self._rows: list[MeasureInfo] = []
+        self._finding_names: dict[int, str] = {}
+
+    def set_rows(self, rows: Sequence[MeasureInfo], finding_names: Mapping[int, str]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._finding_names = dict(finding_names)
+        self.endResetModel()
+
+    def measure(self, row: int) -> MeasureInfo:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+                or not (0 <= index.column() < len(COLUMNS)):
+            return None
+        m, col = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(m, col)
+        if role == ID_ROLE:
+            return m.id
+        if role == SORT_ROLE:
+            return natural_key(self._display(m, col)) if col == FINDING else self._display(m, col).casefold()
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (BASELINE, TARGET, LATEST):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col == STATUS and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            bg, fg, _border = TONES[MEASURE_TONES.get(m.status, "neutral")]
+            return QColor(bg if role == Qt.ItemDataRole.BackgroundRole else fg)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col in (NAME, FINDING):
+                return self._display(m, col)
+            if col == BASELINE and m.baseline_label:
+                return f"As the report states it: {m.baseline_label}"
+            if col == LATEST and m.points:
+                return "\n".join(f"{p.period:%b %Y}: {measure_value(p.value, m.unit)}"
+                                 + (f" — {p.note}" if p.note else "") for p in m.points)
+        return None
+
+    def _display(self, m: MeasureInfo, col: int) -> str:
+        if col == FINDING:
+            return self._finding_names.get(m.finding_id or -1, m.finding_ref or "—")
+        if col == STATUS:
+            return STATUS_WORDS.get(m.status, m.status)
+        if col == NAME:
+            return m.name
+        if col == BASELINE:
+            return measure_value(m.baseline, m.unit)
+        if col == TARGET:
+            return measure_value(m.target, m.unit)
+        if col == DIRECTION:
+            return "Lower is better" if m.direction == "lower" else "Higher is better"
+        latest = m.latest
+        return "—" if latest is None else f"{measure_value(latest.value, m.unit)} ({latest.period:%b %Y})"

@@ -1,0 +1,269 @@
+"""The workspace at a glance: what is registered, what waits for a decision, is the log intact."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from workbench.errors import WorkbenchError
+from workbench.gui.context import GuiContext
+from workbench.gui.display_text import kind_short, uk_date
+from workbench.gui.messages import show_error
+from workbench.gui.qt import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from workbench.gui.style import card, label, set_tone, tag
+from workbench.services import findings as finding_service
+from workbench.services import measures as measure_service
+from workbench.services import workspace as workspace_service
+from workbench.services.findings import FindingInfo, InspectionInfo
+from workbench.services.settings import finding_statuses
+from workbench.services.users import list_users
+from workbench.services.workspace import ChangeSummary, LogReport
+from workbench.store.uow import UnitOfWork
+
+
+RECENT = 50
+ACTIONS = {"import": "imported", "update": "changed", "suggest": "suggested", "propose": "proposed",
+           "record": "recorded a value of", "add": "added", "create": "created", "accepted": "accepted",
+           "rejected": "rejected", "set-role": "changed the role of", "backup": "backed up"}
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    users: int
+    inspections: tuple[InspectionInfo, ...]
+    findings: tuple[FindingInfo, ...]
+    statuses: tuple[str, ...]
+    recent: tuple[ChangeSummary, ...]
+    measures_to_review: int
+    links_to_decide: int
+    log: LogReport
+
+
+def read_overview(uow: UnitOfWork) -> OverviewData:
+    found = tuple(finding_service.list_findings(uow))
+    suggested = {li.id for f in found for li in f.links if li.state == "suggested"}
+    return OverviewData(
+        users=len(list_users(uow)),
+        inspections=tuple(finding_service.list_inspections(uow)),
+        findings=found,
+        statuses=finding_statuses(uow),
+        recent=tuple(workspace_service.recent_changes(uow, RECENT)),
+        measures_to_review=sum(m.status == "proposed" for m in measure_service.list_measures(uow)),
+        links_to_decide=len(suggested),
+        log=workspace_service.verify_log(uow),
+    )
+
+
+class _Stat(QFrame):
+    def __init__(self, caption: str, name: str) -> None:
+        super().__init__()
+        self.setProperty("role", "card")
+        self.setObjectName(name)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 10)
+        lay.setSpacing(2)
+        self.value = label("", "statValue")
+        self.caption = label(caption, "statCaption", wrap=True)
+        self.note = label("", "muted", wrap=True)
+        lay.addWidget(self.value)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.note)
+
+    def set_value(self, value: str | int, note: str = "") -> None:
+        self.value.setText(str(value))
+        self.note.setText(note)
+
+
+def _table(name: str) -> QTableWidget:
+    table = QTableWidget(objectName=name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    return table
+
+
+def _fit_height(table: QTableWidget) -> None:
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth() + 2)
+
+
+def _item(text: object, align_right: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(str(text))
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+class OverviewPage(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.info = label("", "muted", wrap=True)
+        self.info.setObjectName("overviewInfo")
+        self.stats = {
+            "inspections": _Stat("Inspections", "statInspections"),
+            "findings": _Stat("Findings", "statFindings"),
+            "measures": _Stat("Measures to review", "statMeasures"),
+            "links": _Stat("Links to decide", "statLinks"),
+        }
+        self.log_card = card()
+        self.log_card.setObjectName("logCard")
+        log_lay = QVBoxLayout(self.log_card)
+        log_lay.setContentsMargins(14, 10, 14, 10)
+        self.log_state = tag("", "neutral")
+        self.log_state.setObjectName("logState")
+        self.log_text = label("", "muted", wrap=True)
+        log_lay.addWidget(label("Change log", "statCaption"))
+        log_lay.addWidget(self.log_state, 0, Qt.AlignmentFlag.AlignLeft)
+        log_lay.addWidget(self.log_text)
+        log_lay.addStretch(1)
+
+        self.by_status = _table("findingsByStatus")
+        self.inspections = _table("inspectionsTable")
+        self.recent = _table("recentChanges")
+
+        cards = QGridLayout()
+        cards.setSpacing(10)
+        for col, stat in enumerate(self.stats.values()):
+            cards.addWidget(stat, 0, col)
+            cards.setColumnStretch(col, 1)
+        cards.addWidget(self.log_card, 0, len(self.stats))
+        cards.setColumnStretch(len(self.stats), 1)
+        tables = QHBoxLayout()
+        tables.setSpacing(16)
+        for title, table, stretch in (("Findings by status", self.by_status, 2),
+                                      ("Inspections", self.inspections, 3)):
+            column = QVBoxLayout()
+            column.addWidget(label(title, "section"))
+            column.addWidget(table)
+            column.addStretch(1)
+            tables.addLayout(column, stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 16)
+        layout.setSpacing(10)
+        layout.addWidget(label("Overview", "pageTitle"))
+        layout.addWidget(self.info)
+        layout.addLayout(cards)
+        layout.addLayout(tables)
+        layout.addWidget(label("Recent changes", "section"))
+        layout.addWidget(self.recent, 1)
+        ctx.changes.changed.connect(lambda _kinds: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            data = self.ctx.read(read_overview)
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        user = self.ctx.user
+        self.info.setText(
+            f"Workspace <b>{self.ctx.ws.location.label}</b> · signed in as <b>{user.username}</b> "
+            f"({user.role}) · {data.users} user{'s' if data.users != 1 else ''}")
+        kinds = Counter(f.kind for f in data.findings)
+        open_count = sum(f.status == "open" for f in data.findings)
+        self.stats["inspections"].set_value(len(data.inspections))
+        self.stats["findings"].set_value(len(data.findings), ", ".join(
+            f"{n} {kind_short(k)}{'s' if n != 1 and k == 'afi' else ''}" for k, n in sorted(kinds.items()))
+            + (f" · {open_count} open" if data.findings else ""))
+        self.stats["measures"].set_value(data.measures_to_review, "confirm or discard on Measures"
+                                    if data.measures_to_review else "none waiting")
+        self.stats["links"].set_value(data.links_to_decide, "accept or reject on Findings"
+                                 if data.links_to_decide else "none waiting")
+        self._show_log(data.log)
+        self._fill_status_table(data)
+        self._fill_inspections(data)
+        self._fill_recent(data)
+        for table in (self.by_status, self.inspections):
+            _fit_height(table)
+
+    def _show_log(self, log: LogReport) -> None:
+        if log.ok:
+            self.log_state.setText("Intact")
+            set_tone(self.log_state, "green")
+            self.log_text.setText(f"{log.entries} entries, each sealed to the one before; none altered or removed")
+        else:
+            self.log_state.setText("Broken")
+            set_tone(self.log_state, "red")
+            where = ""
+            if log.broken_entry is not None:
+                e = log.broken_entry
+                where = f" (entry {e.seq}: {e.action} {e.entity} {e.entity_id} by {e.actor})"
+            self.log_text.setText(f"BROKEN — {log.problem}{where}. Restore a backup and tell your admin.")
+
+    def _fill_status_table(self, data: OverviewData) -> None:
+        kinds = sorted({f.kind for f in data.findings}) or ["afi"]
+        statuses = list(data.statuses) + sorted({f.status for f in data.findings} - set(data.statuses))
+        counts = Counter((f.status, f.kind) for f in data.findings)
+        table = self.by_status
+        table.clear()
+        table.setColumnCount(len(kinds) + 2)
+        table.setHorizontalHeaderLabels(["Status", *[kind_short(k) for k in kinds], "Total"])
+        table.setRowCount(len(statuses))
+        for row, status in enumerate(statuses):
+            table.setItem(row, 0, _item(status.capitalize()))
+            for col, kind in enumerate(kinds, start=1):
+                table.setItem(row, col, _item(counts[(status, kind)] or "–", align_right=True))
+            total = sum(counts[(status, k)] for k in kinds)
+            table.setItem(row, len(kinds) + 1, _item(total or "–", align_right=True))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(kinds) + 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _fill_inspections(self, data: OverviewData) -> None:
+        per = Counter(f.inspection for f in data.findings)
+        table = self.inspections
+        table.clear()
+        table.setColumnCount(4)
+        table.setHorizontalHeaderLabels(["Inspection", "Title", "Published", "Findings"])
+        table.setRowCount(len(data.inspections))
+        for row, insp in enumerate(data.inspections):
+            name = insp.programme or insp.title
+            table.setItem(row, 0, _item(name))
+            table.setItem(row, 1, _item(insp.title))
+            table.setItem(row, 2, _item(uk_date(insp.published) or (str(insp.year) if insp.year else "—")))
+            table.setItem(row, 3, _item(per[name], align_right=True))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        if not data.inspections:
+            table.setRowCount(1)
+            table.setItem(0, 0, _item("No inspections yet"))
+            table.setItem(0, 1, _item("Use File ▸ Import report… to register a report's findings"))
+
+
+    def _fill_recent(self, data: OverviewData) -> None:
+        table = self.recent
+        table.clear()
+        table.setColumnCount(5)
+        table.setHorizontalHeaderLabels(["Entry", "When (UTC)", "Who", "What", "Record"])
+        table.setRowCount(len(data.recent))
+        for row, change in enumerate(data.recent):
+            table.setItem(row, 0, _item(change.seq, align_right=True))
+            table.setItem(row, 1, _item(f"{change.at:%d %b %Y %H:%M}"))
+            table.setItem(row, 2, _item(change.actor))
+            table.setItem(row, 3, _item(f"{ACTIONS.get(change.action, change.action)} "
+                                        f"{change.entity.replace('_', ' ')}"))
+            table.setItem(row, 4, _item(change.entity_id))
+        header = table.horizontalHeader()
+        for col in (0, 1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
