@@ -103,7 +103,9 @@ def update_action(uow: UnitOfWork, action_id: int, expected_version: int | None 
     if not changes:
         return _info(uow, a, date.today())
     if "status" in changes:
-        changes["completed_on"] = date.today() if changes["status"] == "done" else None
+        completed = date.today() if changes["status"] == "done" else None
+        if completed != a.completed_on:
+            changes["completed_on"] = completed
     before = {k: getattr(a, k) for k in changes}
     for k, v in changes.items():
         setattr(a, k, v)
