@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from tests.conftest import ADMIN
@@ -20,6 +22,15 @@ REVIEWER2 = "rob.reviewer"
 VIEWER = "vic.viewer"
 RITA_PASS = "rita's long passphrase"
 ROB_PASS = "rob's other passphrase"
+
+
+@pytest.fixture(autouse=True)
+def fast_passphrase_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2, with cheap parameters: these tests hash and check many passphrases.
+
+    Import it into a test module to apply it there (it is autouse).
+    """
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def setup_register(ws: Workspace) -> list[FindingInfo]:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.conftest import ADMIN
+from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import OFFICER, VIEWER, count, setup_register
 from workbench.errors import NotFoundError, PermissionDeniedError
 from workbench.services import actions, evidence, settings

@@ -11,6 +11,7 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
 from tests.conftest import ADMIN
+from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import (
     OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, count, setup_register,
 )
