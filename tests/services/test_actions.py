@@ -59,6 +59,8 @@ def test_updates_are_checked_versioned_and_logged(workspace) -> None:
         actions.add_action(uow, f1.id, "   ")
     with pytest.raises(NotFoundError), workspace.unit_of_work(OFFICER) as uow:
         actions.add_action(uow, 999, "Nowhere")
+    with pytest.raises(InputError, match="longer than 120"), workspace.unit_of_work(OFFICER) as uow:
+        actions.update_action(uow, a.id, owner="x" * 121)  # a database error on PostgreSQL otherwise
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:
         actions.update_action(uow, a.id, owner="me")
     with workspace.unit_of_work(OFFICER, write=False) as uow:

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from tests.conftest import ADMIN
 from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import OFFICER, VIEWER, count, setup_register
-from workbench.errors import NotFoundError, PermissionDeniedError
+from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services import actions, evidence, settings
 from workbench.services.evidence import EvidenceError
 from workbench.store.models import ChangeLogEntry, Evidence, EvidenceBlob, EvidenceLink
@@ -76,8 +76,9 @@ def test_over_the_size_limit_is_refused_before_reading_and_writes_nothing(
     assert count(workspace, EvidenceBlob) == 0 and count(workspace, Evidence) == 0
     assert count(workspace, EvidenceLink) == 0 and count(workspace, ChangeLogEntry) == before
     with workspace.unit_of_work(OFFICER) as uow:  # at the limit is fine
-        ok = evidence.add_evidence(uow, _file(tmp_path, "fits.csv", b"y" * 1000), "Fits")
-    assert ok.size == 1000 and ok.media_type == "text/csv"
+        ok = evidence.add_evidence(uow, _file(tmp_path, "fits.XLSX", b"y" * 1000), "Fits")
+    assert ok.size == 1000
+    assert ok.media_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def test_tampered_blob_is_caught_naming_the_file(workspace, register, tmp_path) -> None:
@@ -140,6 +141,8 @@ def test_bad_input_and_permissions(workspace, register, tmp_path) -> None:
                           (_file(tmp_path, "empty.txt", b""), "is empty")):
         with pytest.raises(EvidenceError, match=message), workspace.unit_of_work(OFFICER) as uow:
             evidence.add_evidence(uow, path, "Something")
+    with pytest.raises(InputError, match="longer than 60"), workspace.unit_of_work(OFFICER) as uow:
+        evidence.add_evidence(uow, _file(tmp_path, "b.txt", b"b"), "B", classification="SECRET " * 10)
     with pytest.raises(NotFoundError), workspace.unit_of_work(OFFICER, write=False) as uow:
         evidence.evidence_bytes(uow, 12345)
     assert count(workspace, Evidence) == 0

@@ -14,6 +14,7 @@ from workbench.store.uow import UnitOfWork, check_version
 
 ACTION_STATUSES = ("not started", "in progress", "done", "blocked")
 EDITABLE = ("title", "owner", "due_date", "status", "progress_note")
+MAX_OWNER = 120
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,21 @@ def _check_title(title: object) -> str:
     return text
 
 
+def _check_owner(owner: object) -> str:
+    text = str(owner or "").strip()
+    if len(text) > MAX_OWNER:
+        raise InputError(f"the owner '{text[:40]}…' is longer than {MAX_OWNER} characters",
+                         "give a name or a role, e.g. 'DI Shaw'")
+    return text
+
+
 def add_action(uow: UnitOfWork, finding_id: int, title: str, owner: str = "", due_date: date | None = None,
                status: str = "not started") -> ActionInfo:
     require(uow.actor, "actions.edit")
     f = uow.session.get(Finding, finding_id)
     if f is None:
         raise NotFoundError(f"no finding with id {finding_id}", "see workbench findings for the references")
-    a = Action(finding_id=f.id, title=_check_title(title), owner=owner.strip(), due_date=_check_date(due_date),
+    a = Action(finding_id=f.id, title=_check_title(title), owner=_check_owner(owner), due_date=_check_date(due_date),
                status=_check_status(status))
     if a.status == "done":
         a.completed_on = date.today()
@@ -96,9 +105,10 @@ def update_action(uow: UnitOfWork, action_id: int, expected_version: int | None 
         changes["status"] = _check_status(changes["status"])
     if "due_date" in changes:
         changes["due_date"] = _check_date(changes["due_date"])
-    for key in ("owner", "progress_note"):
-        if key in changes:
-            changes[key] = str(changes[key] or "").strip()
+    if "owner" in changes:
+        changes["owner"] = _check_owner(changes["owner"])
+    if "progress_note" in changes:
+        changes["progress_note"] = str(changes["progress_note"] or "").strip()
     changes = {k: v for k, v in changes.items() if getattr(a, k) != v}
     if not changes:
         return _info(uow, a, date.today())

@@ -29,6 +29,16 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_CLASSIFICATION = "OFFICIAL-SENSITIVE"
 _CHUNK = 1024 * 1024
 
+#: office formats the platform's own tables may lack (same answer on every desktop)
+_OFFICE_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".msg": "application/vnd.ms-outlook",
+    ".eml": "message/rfc822",
+}
+MAX_CLASSIFICATION = 60
+
 #: link kind -> (EvidenceLink column, model, what users call it)
 _TARGETS = {
     "finding": ("finding_id", Finding, "finding"),
@@ -133,6 +143,11 @@ def evidence_bytes(uow: UnitOfWork, evidence_id: int) -> bytes:
 
 
 # -- storing --------------------------------------------------------------------------------
+def media_type_of(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    return _OFFICE_TYPES.get(suffix) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
 def store_blob(uow: UnitOfWork, data: bytes, sha256: str | None = None) -> bool:
     """Keep bytes in the workspace's content store once; True if they were not there yet."""
     sha = sha256 or hashlib.sha256(data).hexdigest()
@@ -222,17 +237,21 @@ def add_evidence(
         raise InputError("the evidence date must be a date")
     if isinstance(evidence_date, datetime):
         evidence_date = evidence_date.date()
+    classification = (classification or "").strip() or DEFAULT_CLASSIFICATION
+    if len(classification) > MAX_CLASSIFICATION:
+        raise InputError(f"the classification of {path.name} is longer than {MAX_CLASSIFICATION} characters",
+                         "use the force's marking, e.g. OFFICIAL-SENSITIVE")
     targets = _target_ids(finding_ids, audit_ids, case_ids, action_ids)
     _check_targets(uow, targets)
     limit = int(get_value(uow, "evidence_max_bytes", DEFAULT_MAX_BYTES))
     data, sha = _read_file(path, limit)
     s = uow.session
     new_blob = store_blob(uow, data, sha)
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    media_type = media_type_of(path.name)
     e = Evidence(
         sha256=sha, title=title, filename=path.name, media_type=media_type, size=len(data),
         evidence_date=evidence_date, uploaded_by=uow.username, source=source.strip(),
-        classification=(classification or "").strip() or DEFAULT_CLASSIFICATION,
+        classification=classification,
     )
     s.add(e)
     s.flush()
