@@ -1,0 +1,144 @@
+"""Self-assessments and their four-eyes review, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import ADMIN
+from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
+from tests.services.assurance_setup import (
+    OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, VIEWER, count, setup_register,
+)
+from workbench.errors import ConflictError, InputError, PermissionDeniedError
+from workbench.services import assessments, findings
+from workbench.services.assessments import AssessmentStateError
+from workbench.store import changelog
+from workbench.store.models import ChangeLogEntry, SignOff
+
+NARRATIVE = "Supervision is now recorded at 7 and 28 days; a dip sample of 60 files found 52 compliant."
+
+
+def _status(ws, finding_id: int) -> str:
+    with ws.unit_of_work(ADMIN, write=False) as uow:
+        return findings.get_finding(uow, finding_id).status
+
+
+def _submitted(ws, preparer: str = OFFICER):
+    f = setup_register(ws)[0]
+    with ws.unit_of_work(preparer) as uow:
+        assessments.save_assessment(uow, f.id, NARRATIVE, "signed off", "partly ready")
+        assessments.submit_assessment(uow, f.id)
+    return f
+
+
+def _log(ws, entity: str) -> list[tuple[str, str, dict | None]]:
+    with ws.unit_of_work(ADMIN, write=False) as uow:
+        return [(e.actor, e.action, e.after) for e in uow.session.scalars(
+            select(ChangeLogEntry).where(ChangeLogEntry.entity == entity).order_by(ChangeLogEntry.seq))]
+
+
+def test_approve_sets_statuses_and_records_the_sign_off(workspace) -> None:
+    f = setup_register(workspace)[0]
+    with workspace.unit_of_work(OFFICER) as uow:
+        draft = assessments.save_assessment(uow, f.id, "first go", "evidence gathering")
+        draft = assessments.save_assessment(uow, f.id, NARRATIVE, "signed off", "partly ready",
+                                            expected_version=draft.version)
+        sent = assessments.submit_assessment(uow, f.id)
+    assert (draft.state, draft.preparer, draft.readiness) == ("draft", OFFICER, "partly ready")
+    assert sent.state == "submitted" and sent.submitted_at is not None
+    assert _status(workspace, f.id) == "ready for review"
+    with workspace.unit_of_work(REVIEWER) as uow:
+        done = assessments.approve_assessment(uow, f.id, RITA_PASS, "Good evidence")
+    assert done.state == "approved"
+    assert [(h.reviewer, h.decision, h.comment) for h in done.history] == [(REVIEWER, "approved", "Good evidence")]
+    assert _status(workspace, f.id) == "signed off"
+    assert count(workspace, SignOff) == 1
+    assert [(a, act) for a, act, _ in _log(workspace, "assessment")] == [
+        (OFFICER, "create"), (OFFICER, "edit"), (OFFICER, "submit"), (REVIEWER, "approve")]
+    assert _log(workspace, "assessment")[-1][2]["preparer"] == OFFICER
+    with workspace.unit_of_work(VIEWER, write=False) as uow:
+        listed = assessments.list_assessments(uow)
+        assert [(a.finding_ref, a.state) for a in listed] == [(f.ref, "approved")]
+        assert assessments.get_assessment(uow, f.id).last_review.decision == "approved"
+
+
+def test_four_eyes_the_preparer_never_reviews(workspace) -> None:
+    f = _submitted(workspace, preparer=REVIEWER)
+    for attempt in (lambda uow: assessments.approve_assessment(uow, f.id, RITA_PASS),
+                    lambda uow: assessments.return_assessment(uow, f.id, "my own work")):
+        with pytest.raises(PermissionDeniedError, match="four-eyes") as info, \
+                workspace.unit_of_work(REVIEWER) as uow:
+            attempt(uow)
+        assert "another reviewer" in str(info.value)
+    with pytest.raises(PermissionDeniedError, match="assessment.review"), workspace.unit_of_work(OFFICER) as uow:
+        assessments.approve_assessment(uow, f.id, RITA_PASS)
+    assert count(workspace, SignOff) == 0 and _status(workspace, f.id) == "ready for review"
+    with workspace.unit_of_work(REVIEWER2) as uow:
+        assert assessments.approve_assessment(uow, f.id, ROB_PASS).state == "approved"
+
+
+def test_wrong_passphrase_is_refused_and_the_refusal_is_kept_in_the_log(workspace) -> None:
+    f = _submitted(workspace)
+    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), \
+            workspace.unit_of_work(REVIEWER) as uow:
+        assessments.approve_assessment(uow, f.id, ROB_PASS)
+    assert count(workspace, SignOff) == 0 and _status(workspace, f.id) == "ready for review"
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        assert assessments.get_assessment(uow, f.id).state == "submitted"
+        assert changelog.verify_chain(uow.session).ok
+    assert _log(workspace, "assessment")[-1] == (REVIEWER, "approve-refused", {"reason": "wrong sign-off passphrase"})
+
+
+def test_return_needs_a_comment_then_the_preparer_reworks(workspace) -> None:
+    f = _submitted(workspace)
+    with pytest.raises(InputError, match="needs a comment"), workspace.unit_of_work(REVIEWER) as uow:
+        assessments.return_assessment(uow, f.id, "   ")
+    with workspace.unit_of_work(REVIEWER) as uow:
+        back = assessments.return_assessment(uow, f.id, "Add the dip-sample workbook as evidence")
+    assert back.state == "returned" and _status(workspace, f.id) == "in progress"
+    with workspace.unit_of_work(OFFICER) as uow:
+        edited = assessments.save_assessment(uow, f.id, NARRATIVE + " Workbook attached.", "signed off",
+                                             expected_version=back.version)
+        assessments.submit_assessment(uow, f.id)
+    assert edited.state == "returned"
+    with workspace.unit_of_work(REVIEWER) as uow:
+        final = assessments.approve_assessment(uow, f.id, RITA_PASS)
+    assert [h.decision for h in final.history] == ["returned", "approved"]
+    assert final.history[0].comment == "Add the dip-sample workbook as evidence"
+
+
+def test_approved_is_not_edited_but_reopened_keeping_history(workspace) -> None:
+    f = _submitted(workspace)
+    with workspace.unit_of_work(REVIEWER) as uow:
+        approved = assessments.approve_assessment(uow, f.id, RITA_PASS)
+    with pytest.raises(AssessmentStateError, match="it is approved") as info, \
+            workspace.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, f.id, "changed", "signed off")
+    assert "workbench assessment reopen" in str(info.value)
+    with workspace.unit_of_work(OFFICER) as uow:
+        reopened = assessments.reopen_assessment(uow, f.id)
+        assert reopened.state == "draft" and reopened.narrative == NARRATIVE
+        assert [h.decision for h in reopened.history] == ["approved"]
+        assessments.save_assessment(uow, f.id, "Second version", "signed off")
+    assert _status(workspace, f.id) == "in progress"
+    reopen = [e for e in _log(workspace, "assessment") if e[1] == "reopen"]
+    assert reopen and reopen[0][0] == OFFICER
+    with pytest.raises(ConflictError), workspace.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, f.id, "stale", "signed off", expected_version=approved.version)
+
+
+def test_state_and_input_checks(workspace) -> None:
+    f = setup_register(workspace)[0]
+    with pytest.raises(InputError, match="unknown proposed status"), workspace.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, f.id, NARRATIVE, "sorted")
+    with pytest.raises(InputError, match="unknown readiness"), workspace.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, f.id, NARRATIVE, "signed off", "almost")
+    with workspace.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, f.id, "", "in progress")
+    with pytest.raises(InputError, match="no narrative"), workspace.unit_of_work(OFFICER) as uow:
+        assessments.submit_assessment(uow, f.id)
+    with pytest.raises(AssessmentStateError, match="it is draft"), workspace.unit_of_work(REVIEWER) as uow:
+        assessments.approve_assessment(uow, f.id, RITA_PASS)
+    with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:
+        assessments.save_assessment(uow, f.id, NARRATIVE, "in progress")

@@ -1,0 +1,134 @@
+"""Reviewers' signing certificates kept in the workspace, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from reportlab.pdfgen import canvas
+from sqlalchemy import select
+
+from tests.conftest import ADMIN
+from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
+from tests.services.assurance_setup import (
+    OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, count, setup_register,
+)
+from workbench.errors import InputError, NotFoundError, PermissionDeniedError
+from workbench.reports.signing import (
+    SigningError, certificate_fingerprint, create_reviewer_certificate, sign_pdf, validate_pdf_signature,
+)
+from workbench.services import settings, signing_identity
+from workbench.store.models import ChangeLogEntry, ReviewerCertificate
+
+FORCE = "Norfolk Constabulary"
+
+
+def _pdf() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, "Self-assessment pack")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.fixture
+def team(workspace):
+    setup_register(workspace)
+    with workspace.unit_of_work(ADMIN) as uow:
+        settings.set_value(uow, "force_name", FORCE)
+    return workspace
+
+
+def test_workspace_certificate_is_created_once_and_signs_a_valid_pdf(team, tmp_path: Path) -> None:
+    ws = team
+    with ws.unit_of_work(REVIEWER, write=False) as uow:
+        assert signing_identity.certificate_info(uow, REVIEWER) is None
+    with ws.unit_of_work(REVIEWER) as uow:
+        p12, pw = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+    with ws.unit_of_work(REVIEWER) as uow:
+        p12_again, _ = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+    assert pw == RITA_PASS and p12_again == p12
+    assert count(ws, ReviewerCertificate) == 1
+    with ws.unit_of_work(OFFICER, write=False) as uow:  # anyone may read the public certificate
+        pem = signing_identity.reviewer_certificate_pem(uow, REVIEWER)
+        info = signing_identity.certificate_info(uow, REVIEWER)
+    cert = x509.load_pem_x509_certificate(pem.encode())
+    assert info is not None and info.source == "workspace" and info.fingerprint == certificate_fingerprint(cert)
+    assert cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == "Rita Reviewer"
+    assert cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)[0].value == FORCE
+    out = sign_pdf(_pdf(), tmp_path / "signed.pdf", p12, pw, "Approved", "Norwich", "Rita Reviewer")
+    check = validate_pdf_signature(out, trust_roots=[pem.encode()])
+    assert check.ok and check.trusted and check.signer == "Rita Reviewer"
+    assert check.certificate_sha256 == info.fingerprint
+    with ws.unit_of_work(ADMIN, write=False) as uow:
+        created = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.entity == "certificate")).all()
+        assert [(e.actor, e.action, e.after["fingerprint"]) for e in created] == [
+            (REVIEWER, "create", info.fingerprint)]
+
+
+def test_only_the_reviewer_with_their_passphrase_gets_the_signer(team) -> None:
+    ws = team
+    with pytest.raises(PermissionDeniedError, match="only rita.reviewer"), ws.unit_of_work(REVIEWER2) as uow:
+        signing_identity.reviewer_signer(uow, REVIEWER, ROB_PASS)
+    with pytest.raises(PermissionDeniedError, match="assessment.review"), ws.unit_of_work(OFFICER) as uow:
+        signing_identity.reviewer_signer(uow, OFFICER, "whatever passphrase")
+    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), ws.unit_of_work(REVIEWER) as uow:
+        signing_identity.reviewer_signer(uow, REVIEWER, ROB_PASS)
+    assert count(ws, ReviewerCertificate) == 0
+    with ws.unit_of_work(ADMIN, write=False) as uow:
+        refused = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "sign-refused")).one()
+        assert refused.actor == REVIEWER
+        with pytest.raises(NotFoundError, match="no signing certificate yet"):
+            signing_identity.reviewer_certificate_pem(uow, REVIEWER)
+
+
+def test_imported_certificate_is_rewrapped_under_the_signoff_passphrase(team, tmp_path: Path) -> None:
+    ws = team
+    own = create_reviewer_certificate("Rob Reviewer", "Norfolk Constabulary PKI", "p12 secret", key_type="ec")
+    p12_file = tmp_path / "rob.p12"
+    p12_file.write_bytes(own)
+    with pytest.raises(SigningError, match="could not be opened"), ws.unit_of_work(REVIEWER2) as uow:
+        signing_identity.import_reviewer_certificate(uow, REVIEWER2, p12_file, "wrong", ROB_PASS)
+    with ws.unit_of_work(REVIEWER2) as uow:
+        info = signing_identity.import_reviewer_certificate(uow, REVIEWER2, p12_file, "p12 secret", ROB_PASS)
+    with ws.unit_of_work(REVIEWER2) as uow:
+        p12, pw = signing_identity.reviewer_signer(uow, REVIEWER2, ROB_PASS)
+    assert info.source == "imported" and pw == ROB_PASS and p12 != own
+    out = sign_pdf(_pdf(), tmp_path / "signed.pdf", p12, pw, "Approved", "Norwich", "Rob Reviewer")
+    check = validate_pdf_signature(out, trust_roots=[info.fingerprint])
+    assert check.ok and check.trusted and check.certificate_sha256 == info.fingerprint
+    assert count(ws, ReviewerCertificate) == 1
+    pem_out = tmp_path / "rob.pem"
+    with ws.unit_of_work(OFFICER) as uow:
+        signing_identity.export_reviewer_certificate(uow, REVIEWER2, pem_out)
+    assert certificate_fingerprint(pem_out.read_bytes()) == info.fingerprint
+
+
+def test_a_certificate_needs_the_force_name(workspace) -> None:
+    setup_register(workspace)  # the 2018 report names the force, so that is the fallback
+    with workspace.unit_of_work(REVIEWER) as uow:
+        signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+        org = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.entity == "certificate")).one()
+        assert "O=Norfolk Constabulary" in org.after["subject"]
+
+
+def test_no_force_name_anywhere_is_a_clear_error(sqlite_workspace) -> None:
+    from workbench.services import users
+
+    with sqlite_workspace.unit_of_work(ADMIN) as uow:
+        users.add_user(uow, REVIEWER, "reviewer", "Rita Reviewer", RITA_PASS)
+    with pytest.raises(InputError, match="force name is not set"), sqlite_workspace.unit_of_work(REVIEWER) as uow:
+        signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+
+
+def test_a_changed_passphrase_says_how_to_unlock_the_certificate(team) -> None:
+    from workbench.services import users
+
+    with team.unit_of_work(REVIEWER) as uow:
+        signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+        users.set_passphrase(uow, REVIEWER, "a brand new passphrase")
+    with pytest.raises(SigningError, match="earlier sign-off passphrase"), team.unit_of_work(REVIEWER) as uow:
+        signing_identity.reviewer_signer(uow, REVIEWER, "a brand new passphrase")

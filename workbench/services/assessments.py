@@ -1,0 +1,230 @@
+"""Self-assessments per finding, and their review: four-eyes sign-off with a passphrase.
+
+States: draft -> submitted -> approved, or submitted -> returned -> (edited) -> submitted again.
+An approved assessment is not edited: `reopen_assessment` starts a new draft, keeping the
+review history (and the change log keeps every earlier narrative).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from workbench.errors import InputError, NotFoundError, PermissionDeniedError, WorkbenchError
+from workbench.reports.pack_data import READINESS_LEVELS
+from workbench.services.access import require
+from workbench.services.settings import finding_statuses
+from workbench.services.signing_identity import confirm_passphrase
+from workbench.store.models import Finding, SelfAssessment, SignOff, utcnow
+from workbench.store.uow import UnitOfWork, check_version
+
+EDITABLE_STATES = ("draft", "returned")
+STATUS_SUBMITTED = "ready for review"
+STATUS_APPROVED = "signed off"
+STATUS_REWORK = "in progress"
+
+
+class AssessmentStateError(WorkbenchError):
+    """The self-assessment is not in a state that allows this step."""
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    reviewer: str
+    decision: str  # approved | returned
+    comment: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AssessmentInfo:
+    id: int
+    version: int
+    finding_id: int
+    finding_ref: str
+    finding_title: str
+    narrative: str
+    proposed_status: str
+    readiness: str
+    preparer: str
+    state: str  # draft | submitted | returned | approved
+    submitted_at: datetime | None
+    history: tuple[ReviewInfo, ...] = ()
+
+    @property
+    def last_review(self) -> ReviewInfo | None:
+        return self.history[-1] if self.history else None
+
+
+def _finding(uow: UnitOfWork, finding_id: int) -> Finding:
+    f = uow.session.get(Finding, finding_id)
+    if f is None:
+        raise NotFoundError(f"no finding with id {finding_id}", "see workbench findings for the references")
+    return f
+
+
+def _assessment(uow: UnitOfWork, finding_id: int) -> tuple[Finding, SelfAssessment]:
+    f = _finding(uow, finding_id)
+    sa = uow.session.scalar(select(SelfAssessment).where(SelfAssessment.finding_id == f.id))
+    if sa is None:
+        raise NotFoundError(f"{f.ref} has no self-assessment yet",
+                            f"draft one with: workbench assessment save \"{f.ref}\" --narrative TEXT")
+    return f, sa
+
+
+def _info(uow: UnitOfWork, f: Finding, sa: SelfAssessment) -> AssessmentInfo:
+    rows = uow.session.scalars(select(SignOff).where(SignOff.self_assessment_id == sa.id)
+                               .order_by(SignOff.at, SignOff.id))
+    history = tuple(ReviewInfo(r.reviewer, r.decision, r.comment, r.at) for r in rows)
+    return AssessmentInfo(sa.id, sa.version, f.id, f.ref, f.title, sa.narrative, sa.proposed_status,
+                          sa.readiness, sa.preparer, sa.state, sa.submitted_at, history)
+
+
+def _set_finding_status(uow: UnitOfWork, f: Finding, status: str, only_from: tuple[str, ...] | None = None) -> None:
+    if f.status == status or (only_from is not None and f.status not in only_from):
+        return
+    before = f.status
+    f.status = status
+    uow.session.flush()
+    uow.log("finding", f.id, "update", {"status": before}, {"status": status})
+
+
+def _require_state(f: Finding, sa: SelfAssessment, allowed: tuple[str, ...], doing: str) -> None:
+    if sa.state in allowed:
+        return
+    hints = {
+        "approved": f"it was signed off; start a new version with: workbench assessment reopen \"{f.ref}\"",
+        "submitted": "it is with a reviewer; they can return it for changes",
+        "draft": f"submit it first with: workbench assessment submit \"{f.ref}\"",
+        "returned": f"it was returned; edit and submit it again (workbench assessment submit \"{f.ref}\")",
+    }
+    raise AssessmentStateError(f"cannot {doing} the self-assessment for {f.ref}: it is {sa.state}",
+                               hints.get(sa.state, ""))
+
+
+def _require_not_preparer(uow: UnitOfWork, f: Finding, sa: SelfAssessment, doing: str) -> None:
+    if sa.preparer == uow.username:
+        raise PermissionDeniedError(
+            f"four-eyes rule: {uow.username} prepared the self-assessment for {f.ref} and so cannot "
+            f"{doing} it", "another reviewer must review it")
+
+
+# -- preparing --------------------------------------------------------------------------------
+def save_assessment(uow: UnitOfWork, finding_id: int, narrative: str, proposed_status: str, readiness: str = "",
+                    expected_version: int | None = None) -> AssessmentInfo:
+    """Create or edit the draft (or returned) self-assessment; the actor becomes its preparer."""
+    require(uow.actor, "assessment.prepare")
+    f = _finding(uow, finding_id)
+    statuses = finding_statuses(uow)
+    if proposed_status not in statuses:
+        raise InputError(f"unknown proposed status '{proposed_status}'", f"choose one of: {', '.join(statuses)}")
+    if readiness and readiness not in READINESS_LEVELS:
+        raise InputError(f"unknown readiness '{readiness}'", f"choose one of: {', '.join(READINESS_LEVELS)}")
+    narrative = (narrative or "").strip()
+    sa = uow.session.scalar(select(SelfAssessment).where(SelfAssessment.finding_id == f.id))
+    if sa is None:
+        sa = SelfAssessment(finding_id=f.id, narrative=narrative, proposed_status=proposed_status,
+                            readiness=readiness, preparer=uow.username, state="draft")
+        uow.session.add(sa)
+        uow.session.flush()
+        uow.log("assessment", f.id, "create", None, {"finding": f.ref, "narrative": narrative,
+                                                      "proposed_status": proposed_status, "readiness": readiness})
+        return _info(uow, f, sa)
+    check_version(sa, expected_version, f"the self-assessment for {f.ref}")
+    _require_state(f, sa, EDITABLE_STATES, "edit")
+    fields = {"narrative": narrative, "proposed_status": proposed_status, "readiness": readiness,
+              "preparer": uow.username}
+    before = {k: getattr(sa, k) for k in fields}
+    for k, v in fields.items():
+        setattr(sa, k, v)
+    uow.session.flush()
+    uow.log("assessment", f.id, "edit", before, fields)
+    return _info(uow, f, sa)
+
+
+def submit_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
+    """Send it for review; the finding becomes "ready for review"."""
+    require(uow.actor, "assessment.prepare")
+    f, sa = _assessment(uow, finding_id)
+    _require_state(f, sa, EDITABLE_STATES, "submit")
+    if not sa.narrative.strip():
+        raise InputError(f"the self-assessment for {f.ref} has no narrative",
+                         "write what has changed, and the evidence for it, before submitting")
+    before = sa.state
+    sa.state, sa.submitted_at = "submitted", utcnow()
+    uow.session.flush()
+    uow.log("assessment", f.id, "submit", {"state": before}, {"state": "submitted", "preparer": sa.preparer})
+    _set_finding_status(uow, f, STATUS_SUBMITTED)
+    return _info(uow, f, sa)
+
+
+# -- reviewing --------------------------------------------------------------------------------
+def approve_assessment(uow: UnitOfWork, finding_id: int, passphrase: str, comment: str = "") -> AssessmentInfo:
+    """Sign off a submitted assessment: a reviewer other than the preparer, with their passphrase.
+
+    A wrong passphrase is refused and the refusal is kept in the change log.
+    """
+    require(uow.actor, "assessment.review")
+    f, sa = _assessment(uow, finding_id)
+    _require_state(f, sa, ("submitted",), "approve")
+    _require_not_preparer(uow, f, sa, "approve")
+    confirm_passphrase(uow, passphrase, "assessment", f.id, "approve")
+    return _decide(uow, f, sa, "approved", comment.strip())
+
+
+def return_assessment(uow: UnitOfWork, finding_id: int, comment: str) -> AssessmentInfo:
+    """Send a submitted assessment back to its preparer, saying what to change."""
+    require(uow.actor, "assessment.review")
+    f, sa = _assessment(uow, finding_id)
+    _require_state(f, sa, ("submitted",), "return")
+    _require_not_preparer(uow, f, sa, "return")
+    comment = (comment or "").strip()
+    if not comment:
+        raise InputError(f"returning the self-assessment for {f.ref} needs a comment",
+                         "say what the preparer should change")
+    return _decide(uow, f, sa, "returned", comment)
+
+
+def _decide(uow: UnitOfWork, f: Finding, sa: SelfAssessment, decision: str, comment: str) -> AssessmentInfo:
+    uow.session.add(SignOff(self_assessment_id=sa.id, reviewer=uow.username, decision=decision, comment=comment,
+                            at=utcnow()))
+    sa.state = decision
+    uow.session.flush()
+    uow.log("assessment", f.id, "approve" if decision == "approved" else "return", {"state": "submitted"},
+            {"state": decision, "reviewer": uow.username, "preparer": sa.preparer, "comment": comment})
+    if decision == "approved":
+        _set_finding_status(uow, f, STATUS_APPROVED)
+    else:
+        _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_SUBMITTED,))
+    return _info(uow, f, sa)
+
+
+def reopen_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
+    """Start a new version of an approved assessment (back to draft); the review history stays."""
+    require(uow.actor, "assessment.prepare")
+    f, sa = _assessment(uow, finding_id)
+    _require_state(f, sa, ("approved",), "reopen")
+    sa.state, sa.submitted_at = "draft", None
+    uow.session.flush()
+    uow.log("assessment", f.id, "reopen", {"state": "approved", "narrative": sa.narrative},
+            {"state": "draft"})
+    _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_APPROVED,))
+    return _info(uow, f, sa)
+
+
+# -- reading ----------------------------------------------------------------------------------
+def get_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
+    require(uow.actor, "read")
+    f, sa = _assessment(uow, finding_id)
+    return _info(uow, f, sa)
+
+
+def list_assessments(uow: UnitOfWork, state: str | None = None) -> list[AssessmentInfo]:
+    require(uow.actor, "read")
+    q = select(SelfAssessment, Finding).join(Finding, SelfAssessment.finding_id == Finding.id)
+    if state is not None:
+        q = q.where(SelfAssessment.state == state)
+    rows = uow.session.execute(q.order_by(Finding.inspection_id, Finding.position, Finding.id)).all()
+    return [_info(uow, f, sa) for sa, f in rows]
