@@ -69,3 +69,18 @@ def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[o
     if progress is not None:
         progress(count, count)
     return count
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (temp file in the same folder, then rename)."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise DemoError(f"folder {target.parent} does not exist; create it first", field="path")
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
