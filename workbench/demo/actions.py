@@ -68,11 +68,11 @@ _PLAN = (
     ("outcomes", "Outcomes improvement plan for victim-based crime",
      _JUSTICE, 90, "not started", ""),
     ("investigation_skills_2018", "Appoint a professional lead for investigations",
-     _JUSTICE, -600, "done", "Lead appointed in 2019; role continues."),
+     _JUSTICE, -2100, "done", "Lead appointed; role continues."),
     ("allocation_2018", "Review crime allocation through the life of an investigation",
-     _JUSTICE, -560, "done", "Superseded by the 2023-25 allocation action."),
+     _JUSTICE, -2000, "done", "Superseded by the 2023-25 allocation action."),
     ("supervision_2018", "Record supervisory reviews at set intervals on the crime system",
-     _JUSTICE, -500, "done", "Mandatory review fields introduced."),
+     _JUSTICE, -1900, "done", "Mandatory review fields introduced."),
 )
 
 
