@@ -120,7 +120,8 @@ _DA_PROCESS: Body = [
           "review of the grade."),
     ("h", "Process"),
     ("t", [["Step", "Who", "When"],
-           ["Daily review of standard-risk cases with 3 or more incidents in 12 months", "DA safeguarding team", "Next working day"],
+           ["Daily review of standard-risk cases with 3 or more incidents in 12 months", "DA safeguarding team",
+            "Next working day"],
            ["Monthly dip sample of standard-risk DASH/DARA assessments", "Assurance team", "Monthly"],
            ["Referral of children in the household to the MASH", "Attending officer", "Before going off duty"],
            ["Agreement table of original and auditor grades to the DA board", "Head of Assurance", "Quarterly"]]),
@@ -196,7 +197,8 @@ def write_evidence_documents(folder: str | Path, today: date, seed: int = 2024,
     for day, rate in abandonment:
         offered = rng.randint(17_000, 21_000)
         abandoned = round(offered * rate / 100)
-        lines.append(",".join(safe_cell(v) for v in (f"{day:%m/%Y}", offered, offered - abandoned, abandoned, f"{rate:.1f}")))
+        cells = (f"{day:%m/%Y}", offered, offered - abandoned, abandoned, f"{rate:.1f}")
+        lines.append(",".join(safe_cell(v) for v in cells))
     csv_path = folder / "101-call-statistics.csv"
     write_bytes(csv_path, ("\r\n".join(lines) + "\r\n").encode("utf-8"))
     out.append(EvidenceDocument(csv_path, "101 switchboard monthly call statistics", abandonment[-1][0],

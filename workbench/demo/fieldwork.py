@@ -46,6 +46,11 @@ _ATTENDANCE_FAILURES = {
 }
 
 
+def _yes_or_no(rng: random.Random, p_yes: float, comment: str) -> Answer:
+    """'yes' with probability ``p_yes``, else 'no' with the auditor's comment."""
+    return YES if rng.random() < p_yes else Answer(NO, comment)
+
+
 def _rank(grade: Any) -> int | None:
     return _GRADE_RANK.get(" ".join(str(grade or "").split()).casefold())
 
@@ -73,18 +78,17 @@ def attendance_answers(case_fields: Mapping[str, Any], rng: random.Random, *, fa
         answers["downgrade_rationale"] = answers["downgrade_approved"] = NA
     else:
         if "resources available" in reason.casefold():
-            answers["downgrade_rationale"] = Answer(NO, "Downgraded because no resources were free; risk not reassessed.")
+            answers["downgrade_rationale"] = Answer(
+                NO, "Downgraded because no resources were free; risk not reassessed.")
         elif not reason.strip():
             answers["downgrade_rationale"] = Answer(NO, "Downgrade with no rationale on the log.")
         else:
             answers["downgrade_rationale"] = YES
-        answers["downgrade_approved"] = (
-            YES if rng.random() < 0.8 else Answer(NO, "No supervisor approval recorded; caller not told of the change.")
-        )
+        answers["downgrade_approved"] = _yes_or_no(
+            rng, 0.8, "No supervisor approval recorded; caller not told of the change.")
     if attended_in_time is False:
-        answers["caller_updated_on_delay"] = (
-            YES if rng.random() < 0.55 else Answer(NO, "No call-back to the caller during the delay; no fresh THRIVE+.")
-        )
+        answers["caller_updated_on_delay"] = _yes_or_no(
+            rng, 0.55, "No call-back to the caller during the delay; no fresh THRIVE+.")
     else:
         answers["caller_updated_on_delay"] = NA
     answers["minutes_to_arrival"] = Answer(None)
@@ -204,15 +208,14 @@ def da_answers(case_fields: Mapping[str, Any], rng: random.Random, *, fail: bool
     if tool in ("", "none"):
         answers["completed_in_person"] = NA
     else:
-        answers["completed_in_person"] = (
-            YES if rng.random() < 0.86 else Answer(NO, "Completed by telephone the next day; no reason recorded.")
-        )
+        answers["completed_in_person"] = _yes_or_no(
+            rng, 0.86, "Completed by telephone the next day; no reason recorded.")
     if previous == 0:
         answers["history_researched"] = YES
     elif under and rng.random() < 0.7:
         answers["history_researched"] = Answer(NO, f"{previous} DA incidents in the last 12 months not referred to.")
     else:
-        answers["history_researched"] = YES if rng.random() < 0.9 else Answer(NO, "No record of research on the suspect.")
+        answers["history_researched"] = _yes_or_no(rng, 0.9, "No record of research on the suspect.")
     return answers
 
 
@@ -224,8 +227,8 @@ def uof_answers(case_fields: Mapping[str, Any], rng: random.Random, *, fail: boo
     """
     force = str(case_fields.get("force_used") or "").strip().casefold()
     has_form = bool(str(case_fields.get("uof_form_ref") or "").strip())
-    answers: dict[str, Answer] = {"force_indicated": YES if force == "yes" else
-                                  Answer(NO, "Custody record shows no force used." if force == "no" else "Custody record silent on force.")}
+    silent = "Custody record shows no force used." if force == "no" else "Custody record silent on force."
+    answers: dict[str, Answer] = {"force_indicated": YES if force == "yes" else Answer(NO, silent)}
     if not has_form:
         return answers | {k: NA for k in ("all_tactics_recorded", "injury_recorded", "justification_recorded",
                                           "bwv_reviewed")}
@@ -233,8 +236,7 @@ def uof_answers(case_fields: Mapping[str, Any], rng: random.Random, *, fail: boo
         Answer(NO, "Custody record shows leg restraints; the form records handcuffing only.") if fail else YES
     )
     answers["injury_recorded"] = YES
-    answers["justification_recorded"] = (
-        YES if rng.random() < 0.85 else Answer(NO, "Account says 'force used as necessary' with no circumstances.")
-    )
-    answers["bwv_reviewed"] = YES if rng.random() < 0.75 else Answer(NO, "Body-worn video not captured; no reason given.")
+    answers["justification_recorded"] = _yes_or_no(
+        rng, 0.85, "Account says 'force used as necessary' with no circumstances.")
+    answers["bwv_reviewed"] = _yes_or_no(rng, 0.75, "Body-worn video not captured; no reason given.")
     return answers
