@@ -38,7 +38,7 @@ def _pdf() -> bytes:
 def team(workspace):
     setup_register(workspace)
     with workspace.unit_of_work(ADMIN) as uow:
-        settings.set_value(uow, "force_name", FORCE)
+        settings.update_force_settings(uow, force_name=FORCE)
     return workspace
 
 

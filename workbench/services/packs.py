@@ -78,7 +78,7 @@ def _info(uow: UnitOfWork, pv: PackVersion, current_sha: str | None = None) -> P
     )
 
 
-def _get(uow: UnitOfWork, number: int | None, states: Sequence[str] | None = None) -> PackVersion:
+def find_version(uow: UnitOfWork, number: int | None, states: Sequence[str] | None = None) -> PackVersion:
     q = select(PackVersion)
     if number is not None:
         q = q.where(PackVersion.number == number)
@@ -91,7 +91,7 @@ def _get(uow: UnitOfWork, number: int | None, states: Sequence[str] | None = Non
     return pv
 
 
-def _blob(uow: UnitOfWork, sha: str | None, what: str) -> bytes:
+def stored_bytes(uow: UnitOfWork, sha: str | None, what: str) -> bytes:
     row = uow.session.get(EvidenceBlob, sha) if sha else None
     if row is None:
         raise NotFoundError(f"the {what} is not stored in the workspace")
@@ -145,7 +145,7 @@ def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
 
 def submit_pack(uow: UnitOfWork, number: int) -> PackVersionInfo:
     require(uow.actor, "packs.build")
-    pv = _get(uow, number)
+    pv = find_version(uow, number)
     if pv.state not in ("draft", "returned"):
         raise InputError(f"pack version {number} is {pv.state}; only a draft or returned pack can be submitted")
     before, pv.state = pv.state, "submitted"
@@ -156,7 +156,7 @@ def submit_pack(uow: UnitOfWork, number: int) -> PackVersionInfo:
 
 def return_pack(uow: UnitOfWork, number: int, comment: str) -> PackVersionInfo:
     require(uow.actor, "assessment.review")
-    pv = _get(uow, number)
+    pv = find_version(uow, number)
     _check_reviewable(uow, pv)
     if not comment.strip():
         raise InputError("say why the pack is returned", "give --comment with what must change")
@@ -182,7 +182,7 @@ def approve_pack(uow: UnitOfWork, number: int, passphrase: str, out_dir: Path, c
     """Approve and sign: the stored snapshot is rendered as approved, signed, and a signed release
     copy is made alongside. The reviewer proves who they are with their sign-off passphrase."""
     require(uow.actor, "assessment.review")
-    pv = _get(uow, number)
+    pv = find_version(uow, number)
     _check_reviewable(uow, pv)
     signing_identity.confirm_passphrase(uow, passphrase, "pack", number, "approve")
     p12, p12_pass = signing_identity.reviewer_signer(uow, uow.username, passphrase)
@@ -241,13 +241,13 @@ def export_pack_files(uow: UnitOfWork, number: int | None, out_dir: Path, releas
                       ) -> tuple[Path, Path]:
     """Write a stored pack version's PDF (signed when approved) and workbook, re-checking their hashes."""
     require(uow.actor, "read")
-    pv = _get(uow, number) if number is not None else _get(uow, None, ("approved",))
+    pv = find_version(uow, number) if number is not None else find_version(uow, None, ("approved",))
     if release and pv.release_pdf_sha256 is None:
         raise InputError(f"pack version {pv.number} has no release copy", "release copies are made on approval")
     pdf_sha = pv.release_pdf_sha256 if release else (pv.signed_pdf_sha256 or pv.pdf_sha256)
     xlsx_sha = pv.release_xlsx_sha256 if release else pv.xlsx_sha256
     stem = f"self-assessment-pack-v{pv.number}" + ("-release" if release else "")
     pdf = write_file_atomically(Path(out_dir) / f"{stem}{'-signed' if pv.signed_pdf_sha256 else ''}.pdf",
-                                _blob(uow, pdf_sha, "pack PDF"))
-    xlsx = write_file_atomically(Path(out_dir) / f"{stem}.xlsx", _blob(uow, xlsx_sha, "pack workbook"))
+                                stored_bytes(uow, pdf_sha, "pack PDF"))
+    xlsx = write_file_atomically(Path(out_dir) / f"{stem}.xlsx", stored_bytes(uow, xlsx_sha, "pack workbook"))
     return pdf, xlsx

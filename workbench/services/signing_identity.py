@@ -23,7 +23,7 @@ from workbench.reports.signing import SigningError, certificate_fingerprint, cre
 from workbench.services import users
 from workbench.services.access import require
 from workbench.services.evidence import EvidenceError, store_blob, write_file_atomically
-from workbench.services.settings import get_value
+from workbench.services.settings import get_force_settings
 from workbench.store.models import EvidenceBlob, Inspection, ReviewerCertificate, User
 from workbench.store.uow import UnitOfWork
 
@@ -147,13 +147,13 @@ def _store(uow: UnitOfWork, user: User, p12: bytes, cert: x509.Certificate, sour
 
 
 def _force_name(uow: UnitOfWork) -> str:
-    name = str(get_value(uow, "force_name", "") or "").strip()
+    name = get_force_settings(uow).force_name.strip()
     if not name:  # the force named in the most recently imported report
         name = uow.session.scalar(select(Inspection.force_name).where(Inspection.force_name != "")
                                   .order_by(Inspection.id.desc()).limit(1)) or ""
     if not name:
         raise InputError("the force name is not set, so a signing certificate cannot name the force",
-                         "an admin sets the force_name setting (or import a report that names the force)")
+                         "an admin sets it with: workbench settings set force_name NAME (or import a report that names the force)")
     return name
 
 

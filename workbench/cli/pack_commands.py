@@ -1,0 +1,129 @@
+"""pack build|list|submit|approve|return|export and bundle: packs and sealed evidence bundles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.cli.progress import progress_bar
+from workbench.cli.setup_commands import read_passphrase
+from workbench.services import bundles, findings, packs
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "pack", "self-assessment packs (PDF and Excel), their review and sign-off")
+    psub = p.add_subparsers(dest="pack_command", metavar="VERB")
+    b = add_command(psub, "build", "build a new draft pack version into OUT_DIR")
+    b.add_argument("out_dir", type=Path)
+    b.add_argument("--findings", nargs="+", metavar="REF", help="only these findings (default: the latest "
+                   "inspection's)")
+    b.set_defaults(handler=cmd_build)
+    ls = add_command(psub, "list", "list pack versions")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=cmd_list)
+    s = add_command(psub, "submit", "submit a pack version for review")
+    s.add_argument("number", type=int)
+    s.set_defaults(handler=cmd_submit)
+    a = add_command(psub, "approve", "approve and digitally sign a submitted pack (reviewer; not its builder)")
+    a.add_argument("number", type=int)
+    a.add_argument("--out", type=Path, default=Path("."), help="folder for the signed files (default: here)")
+    a.add_argument("--comment", default="")
+    a.add_argument("--passphrase-stdin", action="store_true", help="read your sign-off passphrase from stdin")
+    a.set_defaults(handler=cmd_approve)
+    r = add_command(psub, "return", "return a submitted pack to its preparer with comments")
+    r.add_argument("number", type=int)
+    r.add_argument("--comment", required=True)
+    r.set_defaults(handler=cmd_return)
+    e = add_command(psub, "export", "write a stored pack version's files (signed when approved)")
+    e.add_argument("out_dir", type=Path)
+    e.add_argument("--number", type=int, help="default: the latest approved version")
+    e.add_argument("--release", action="store_true", help="the pseudonymised release copy")
+    e.set_defaults(handler=cmd_export)
+
+    bd = add_command(sub, "bundle", "write a sealed evidence bundle (zip + manifest of SHA-256 hashes) of the "
+                     "latest approved pack")
+    bd.add_argument("out", type=Path, metavar="OUT.zip")
+    bd.add_argument("--pack", type=int, dest="number", help="pack version (default: the latest approved)")
+    bd.add_argument("--pseudonymise", action="store_true",
+                    help="use the signed release copy: case references as keyed pseudonyms, case notes removed")
+    bd.add_argument("--drop-personal", action="store_true", help="leave out evidence attached to single cases")
+    bd.add_argument("--min-cell", type=int, help="small-cell threshold of the release copy (checked)")
+    bd.add_argument("--json", action="store_true")
+    bd.set_defaults(handler=cmd_bundle)
+
+
+def _show(info: packs.PackVersionInfo) -> str:
+    return (f"pack version {info.number}: {info.state}" + (f", approved by {info.approved_by}" if info.approved_by
+                                                           else ""))
+
+
+def cmd_build(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        ids = [findings.find_by_ref(uow, r).id for r in ctx.args.findings] if ctx.args.findings else None
+        result = packs.build_pack(uow, ctx.args.out_dir, ids, progress=progress_bar("building pack"))  # type: ignore[arg-type]
+    print(f"{_show(result.info)} ({result.info.findings} findings)")
+    print(f"  PDF:   {result.pdf}")
+    print(f"  Excel: {result.xlsx}")
+    print(f"submit it for review with: workbench pack submit {result.info.number}")
+    return 0
+
+
+def cmd_list(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        rows = packs.list_packs(uow)
+    if ctx.args.json:
+        print_json(rows)
+        return 0
+    print_table(["version", "state", "findings", "built by", "built (UTC)", "approved by", "data since"],
+                [[r.number, r.state, r.findings, r.built_by, f"{r.built_at:%Y-%m-%d %H:%M}", r.approved_by or "",
+                  "unchanged" if r.current else "changed"] for r in rows])
+    return 0
+
+
+def cmd_submit(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        info = packs.submit_pack(uow, ctx.args.number)
+    print(_show(info))
+    return 0
+
+
+def cmd_approve(ctx: CliContext) -> int:
+    passphrase = read_passphrase(ctx.args.passphrase_stdin)
+    with ctx.uow() as uow:
+        result = packs.approve_pack(uow, ctx.args.number, passphrase, ctx.args.out, ctx.args.comment,
+                                    progress=progress_bar("signing pack"))
+    print(_show(result.info))
+    print(f"  signed PDF:        {result.pdf}")
+    print(f"  workbook:          {result.xlsx}")
+    print(f"  release copy PDF:  {result.release_pdf}")
+    return 0
+
+
+def cmd_return(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        info = packs.return_pack(uow, ctx.args.number, ctx.args.comment)
+    print(_show(info))
+    return 0
+
+
+def cmd_export(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        pdf, xlsx = packs.export_pack_files(uow, ctx.args.number, ctx.args.out_dir, ctx.args.release)
+    print(f"{pdf}\n{xlsx}")
+    return 0
+
+
+def cmd_bundle(ctx: CliContext) -> int:
+    a = ctx.args
+    with ctx.uow() as uow:
+        summary = bundles.build_evidence_bundle(uow, a.out, a.number, a.pseudonymise, a.drop_personal, a.min_cell,
+                                                progress=progress_bar("sealing bundle"))
+    if a.json:
+        print_json({"path": summary.path, "sha256": summary.sha256, "files": len(summary.files)})
+        return 0
+    print(f"bundle written: {summary.path}")
+    print(f"  {len(summary.files)} files; SHA-256 of the bundle: {summary.sha256}")
+    print("  send the SHA-256 (and the reviewer's certificate fingerprint) to the inspectors separately;")
+    print(f"  they check it with: workbench verify {summary.path.name}")
+    return 0
