@@ -130,12 +130,16 @@ def list_templates(uow: UnitOfWork) -> list[TemplateInfo]:
 def get_template(uow: UnitOfWork, template_id: int) -> Template:
     """The stored template version, rebuilt and checked against its recorded SHA-256."""
     require(uow.actor, "read")
+    cache = uow.session.info.setdefault("workbench.templates", {})  # one action reuses what it checked
+    if template_id in cache:
+        return cache[template_id]
     row = uow.session.get(AuditTemplate, template_id)
     if row is None:
         raise NotFoundError(f"no audit template with id {template_id}", "see workbench templates list")
     template = template_from_dict(row.definition, source=f"stored template {row.key} v{row.version}")
     if template.sha256 != row.sha256:
         raise TemplateError(template.source, "", "the stored content does not match its recorded sha256")
+    cache[template_id] = template
     return template
 
 
