@@ -7,12 +7,12 @@ import sys
 from collections.abc import Sequence
 
 from workbench import __version__
-from workbench.cli import findings_commands, setup_commands
+from workbench.cli import audit_commands, audit_report_commands, findings_commands, setup_commands
 from workbench.cli.context import CliContext, add_command, common_options
 from workbench.errors import WorkbenchError
 
 #: each module adds its subcommands with `register(subparsers)`
-COMMAND_MODULES = [setup_commands, findings_commands]
+COMMAND_MODULES = [setup_commands, findings_commands, audit_commands, audit_report_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -279,3 +279,15 @@ def list_audits(uow: UnitOfWork, finding_id: int | None = None) -> list[AuditInf
 
 def series_rounds(uow: UnitOfWork, series: str) -> list[Audit]:
     return _series_audits(uow, series)
+
+
+def baseline_figure_of(uow: UnitOfWork, finding_id: int) -> int:
+    """The first count-of-total figure (e.g. 49 of 82) a finding cites, to use as an audit baseline."""
+    require(uow.actor, "read")
+    fig = uow.session.scalar(select(KeyFigure).where(
+        KeyFigure.finding_id == finding_id, KeyFigure.kind == "proportion", KeyFigure.denominator.is_not(None),
+        KeyFigure.numerator.is_not(None), KeyFigure.missing_in_source.is_(False)).order_by(KeyFigure.position))
+    if fig is None:
+        raise NotFoundError(f"finding {finding_id} cites no figure of the form 'N of M'",
+                            "give the key figure's id instead, or plan the audit without a baseline")
+    return fig.id

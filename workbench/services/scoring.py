@@ -251,7 +251,7 @@ def _strata(audit: Audit, cases: list[CaseScore]) -> tuple[tuple[StratumScore, .
         rows.append(StratumScore(name, populations[name], populations[name] / total, len(complete), ok,
                                  len(mine) - len(complete), wilson_interval(ok, len(complete)) if complete else None))
         counts.append(StratumCount(name, populations[name], len(complete), ok))
-    if (audit.plan or {}).get("method") != "stratified":
+    if (audit.plan or {}).get("method") != "stratified" or not any(c.n for c in counts):
         return tuple(rows), None, ""
     try:
         return tuple(rows), stratified_estimate(counts), ""
@@ -292,7 +292,7 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
         baseline = Baseline(fig.id, baseline_label(fig) or "", fig.numerator, fig.denominator,
                             wilson_interval(fig.numerator, fig.denominator))
         if estimate is None:
-            comparison = f"baseline {pct(baseline.interval.point)} ({baseline.label}); no case is complete yet"
+            comparison = f"{pct(baseline.interval.point)} ({baseline.label}) at the baseline; no case is complete yet"
         else:
             if stratified is None:
                 difference = newcombe_difference(compliant, len(complete), fig.numerator, fig.denominator)
