@@ -7,12 +7,23 @@ import sys
 from collections.abc import Sequence
 
 from workbench import __version__
-from workbench.cli import assurance_commands, findings_commands, setup_commands, verify_commands
+from workbench.cli import (
+    assurance_commands,
+    audit_commands,
+    audit_report_commands,
+    findings_commands,
+    pack_commands,
+    setup_commands,
+    verify_commands,
+)
 from workbench.cli.context import CliContext, add_command, common_options
 from workbench.errors import WorkbenchError
 
 #: each module adds its subcommands with `register(subparsers)`
-COMMAND_MODULES = [setup_commands, findings_commands, assurance_commands, verify_commands]
+COMMAND_MODULES = [
+    setup_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
+    pack_commands, verify_commands,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

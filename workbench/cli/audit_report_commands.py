@@ -1,0 +1,142 @@
+"""sample-size, templates, score, readiness: sizing, template versions and results from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.errors import InputError
+from workbench.services import findings, readiness, scoring, templates
+from workbench.services.scoring import interval_text, pct, target_text
+from workbench.stats import StatsError, attribute_sample_size
+
+
+def register(sub: Any) -> None:
+    s = add_command(sub, "sample-size", "attribute sample size (AICPA tables; hypergeometric with --population)")
+    s.add_argument("--confidence", type=float, default=0.95)
+    s.add_argument("--tolerable", type=float, required=True, help="tolerable deviation rate, e.g. 0.05")
+    s.add_argument("--expected", type=float, default=0.0, help="expected deviation rate, e.g. 0.01")
+    s.add_argument("--population", type=int, help="population size (small populations need fewer cases)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=cmd_sample_size)
+
+    t = add_command(sub, "templates", "audit templates stored in the workspace")
+    tsub = t.add_subparsers(dest="templates_command", metavar="VERB")
+    tl = add_command(tsub, "list", "list template versions (built-in and imported)")
+    tl.add_argument("--json", action="store_true")
+    tl.set_defaults(handler=cmd_templates_list)
+    ti = add_command(tsub, "import", "validate and store a custom template (TOML)")
+    ti.add_argument("file", type=Path)
+    ti.set_defaults(handler=cmd_templates_import)
+
+    sc = add_command(sub, "score", "score an audit: criteria, cases, strata, baseline, RAG, trend")
+    sc.add_argument("audit_id", type=int)
+    sc.add_argument("--json", action="store_true")
+    sc.add_argument("--cases", action="store_true", help="list every case with its status")
+    sc.set_defaults(handler=cmd_score)
+
+    r = add_command(sub, "readiness", "readiness of findings for inspection, with the reasons")
+    r.add_argument("ref", nargs="?", help='a finding, e.g. "AFI 2" (default: every finding)')
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(handler=cmd_readiness)
+
+
+def cmd_sample_size(ctx: CliContext) -> int:
+    a = ctx.args
+    try:
+        n = attribute_sample_size(a.confidence, a.tolerable, a.expected, a.population)
+    except StatsError as exc:
+        raise InputError(str(exc)) from None
+    model = "binomial" if a.population is None else f"hypergeometric, population {a.population:,}"
+    if a.json:
+        print_json({"sample_size": n, "confidence": a.confidence, "tolerable": a.tolerable,
+                    "expected": a.expected, "population": a.population, "model": model.split(",")[0]})
+        return 0
+    print(n)
+    print(f"  {target_text(a.confidence)} confidence, tolerable deviation rate {target_text(a.tolerable)}, "
+          f"expected {target_text(a.expected)} ({model})")
+    return 0
+
+
+def cmd_templates_list(ctx: CliContext) -> int:
+    with ctx.uow() as uow:  # the built-ins are stored on first use
+        rows = templates.list_templates(uow)
+    if ctx.args.json:
+        print_json(rows)
+        return 0
+    print_table(["key", "version", "name", "criteria", "critical", "computed", "source"],
+                [[t.key, t.version, t.name[:60], t.criteria, t.critical, t.computed, t.source] for t in rows])
+    return 0
+
+
+def cmd_templates_import(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        info, created = templates.import_template(uow, ctx.args.file)
+    state = "stored" if created else "already stored, unchanged:"
+    print(f"{state} {info.key} version {info.version} ({info.name}; {info.criteria} criteria, "
+          f"{info.critical} critical, {info.computed} computed)")
+    return 0
+
+
+def _rate(i: Any) -> str:
+    return "—" if i is None else interval_text(i)
+
+
+def cmd_score(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        s = scoring.score_audit(uow, ctx.args.audit_id)
+    if ctx.args.json:
+        print_json(s)
+        return 0
+    print(f"{s.title} — round {s.round} ({s.template_name} v{s.template_version})")
+    if s.estimate is None:
+        print("compliance: not rated yet (no case is complete)")
+    else:
+        print(f"compliance: {_rate(s.estimate)} ({s.estimate_basis}); {s.compliant} of {s.complete} complete "
+              "cases compliant")
+    if s.stratified is not None and s.sample_rate is not None:
+        print(f"  sample rate (unweighted): {_rate(s.sample_rate)}")
+    if s.stratified_note:
+        print(f"  {s.stratified_note}")
+    print(f"cases: {s.cases_in_use} in use, {s.incomplete} incomplete (left out), {s.unusable} set aside as unusable")
+    print(f"baseline: {s.comparison}")
+    target = "no target" if s.target is None else f"target {target_text(s.target)}"
+    print(f"RAG ({target}, {scoring.RULE_WORDS.get(s.rag_rule, s.rag_rule)} rule): "
+          f"{(s.rag or 'not rated').upper()} — {s.rag_reason}")
+    print()
+    print_table(["criterion", "critical", "met", "applicable", "n/a", "unanswered", "rate [95 %]"],
+                [[c.key + (" (computed)" if c.computed else ""), "yes" if c.critical else "", c.met, c.applicable,
+                  c.not_applicable, c.unanswered, _rate(c.interval)] for c in s.criteria])
+    if s.strata:
+        print()
+        print_table(["stratum", "population", "weight", "complete", "compliant", "rate [95 %]"],
+                    [[st.name, f"{st.population:,}", pct(st.weight), st.sample, st.compliant, _rate(st.interval)]
+                     for st in s.strata])
+    if len(s.trend) > 1:
+        print("\ntrend: " + "; ".join(f"round {t.round} {pct(t.point)} [{pct(t.low)}, {pct(t.high)}]"
+                                      for t in s.trend))
+    if ctx.args.cases:
+        print()
+        print_table(["case", "stratum", "status", "not met", "unanswered"],
+                    [[c.ref, c.stratum or "", c.status, ", ".join(c.failed), ", ".join(c.missing)] for c in s.cases])
+    return 0
+
+
+def cmd_readiness(ctx: CliContext) -> int:
+    with ctx.uow(write=False) as uow:
+        if ctx.args.ref:
+            ids = [findings.find_by_ref(uow, ctx.args.ref).id]
+        else:
+            ids = [f.id for f in findings.list_findings(uow)]
+        rows = [readiness.assess_readiness(uow, fid) for fid in ids]
+    if ctx.args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("the register is empty; import a report with: workbench import-report FILE")
+    for r in rows:
+        print(f"{r.finding_ref}: {r.rating.upper()}")
+        for reason in r.reasons:
+            print(f"  - {reason}")
+    return 0

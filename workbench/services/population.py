@@ -1,0 +1,316 @@
+"""The population of an audit: validate the extract, size and draw the sample, verify a redraw.
+
+A draw is recorded so that anyone holding the same extract can redraw it (docs/sampling.md):
+the seed, the plan (method, size, reserve, allocation, strata), the column mapping and the
+population fingerprint. ``verify_draw`` repeats the draw from a file and says whether it is the
+same extract and the same sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from workbench.errors import InputError, WorkbenchError
+from workbench.importers.population import (
+    PopulationScan,
+    iter_keys,
+    read_cases,
+    read_headers,
+    scan_population,
+    suggest_mapping,
+)
+from workbench.importers.population_model import BLANK_STRATUM, RowProblem
+from workbench.services.access import require
+from workbench.services.audits import default_reserve, get_audit_row
+from workbench.services.settings import get_force_settings
+from workbench.services.templates import get_template
+from workbench.stats import SamplingPlan, StatsError, attribute_sample_size, draw, new_seed
+from workbench.stats import Draw
+from workbench.store.models import Audit, EvidenceLink, Response, SampledCase, utcnow
+from workbench.store.uow import UnitOfWork
+from workbench.templates import Template
+
+Progress = Callable[[int, "int | None"], None]
+_SHOWN_PROBLEMS = 5
+
+
+class DrawRefusedError(WorkbenchError, ValueError):
+    """The extract or the plan does not allow a draw. ``problems`` lists the rows/columns at fault."""
+
+    def __init__(self, message: str, hint: str = "", path: str | None = None,
+                 problems: tuple[RowProblem, ...] = ()) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(message, hint)
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    audit_id: int
+    seed: int
+    method: str
+    size: int
+    reserve: int
+    sizing_text: str
+    population_name: str
+    population_rows: int
+    population_cases: int
+    fingerprint: str
+    strata: dict[str, dict[str, int]]  # name -> population, sample, reserve
+    selected: tuple[str, ...]
+    reserves: tuple[str, ...]
+    mapping: dict[str, str]
+
+
+def effective_mapping(path: str | Path, template: Template,
+                      mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    """The suggested mapping for the file's headers, overridden by the mapping given
+    (a field given None or "" is left unmapped)."""
+    result = suggest_mapping(read_headers(path), template)
+    for key, column in (mapping or {}).items():
+        result[key] = column or None
+    return result
+
+
+def preview_population(uow: UnitOfWork, audit_id: int, path: str | Path,
+                       mapping: Mapping[str, str | None] | None = None, stratify_by: str | None = None,
+                       progress: Progress | None = None) -> PopulationScan:
+    """The validation report of an extract for this audit's template. Writes nothing."""
+    require(uow.actor, "read")
+    audit = get_audit_row(uow, audit_id)
+    template = get_template(uow, audit.template_id)
+    stratify_by = stratify_by or (audit.plan or {}).get("stratify_by")
+    return scan_population(path, template, effective_mapping(path, template, mapping), stratify_by,
+                           get_force_settings(uow), progress)
+
+
+def summarise_problems(scan: PopulationScan, limit: int = _SHOWN_PROBLEMS) -> str:
+    parts = []
+    for p in scan.problems[:limit]:
+        where = ", ".join(x for x in (f"row {p.row}" if p.row is not None else "",
+                                      f"column '{p.column}'" if p.column else "",
+                                      f"field '{p.field}'" if p.field and not p.column else "") if x)
+        value = f" ({p.value!r})" if p.value else ""
+        parts.append(f"{where}{value}: {p.message}" if where else p.message)
+    more = scan.problem_total - min(limit, len(scan.problems))
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _phase(progress: Progress | None, index: int, phases: int) -> Progress | None:
+    """Scale one phase's (done, total) into a share of a single 0..1000*phases bar."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int | None) -> None:
+        share = min(1.0, done / total) if total else 0.0
+        progress(index * 1000 + int(share * 1000), phases * 1000)
+
+    return report
+
+
+def _size(audit: Audit, cases: int) -> tuple[int, str]:
+    plan = audit.plan or {}
+    if plan.get("size") is not None:
+        size = int(plan["size"])
+        if size > cases:
+            raise DrawRefusedError(
+                f"the sample size ({size}) is larger than the population ({cases:,} cases); nothing was drawn",
+                "plan a smaller sample or use a fuller extract")
+        return size, f"fixed sample size of {size}"
+    sizing = plan["sizing"]
+    try:
+        size = attribute_sample_size(sizing["confidence"], sizing["tolerable"], sizing["expected"], cases)
+    except StatsError as exc:
+        raise DrawRefusedError(f"sample sizing: {exc}") from None
+    text = (f"attribute sampling: {_pct(sizing['confidence'])} confidence, tolerable deviation rate "
+            f"{_pct(sizing['tolerable'])}, expected {_pct(sizing['expected'])}, population {cases:,} "
+            f"→ {size} cases" + (" (every case)" if size == cases else ""))
+    return size, text
+
+
+def _pct(rate: float) -> str:
+    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + " %"
+
+
+def _check_strata(audit: Audit, scan: PopulationScan, template: Template, size: int, column: str) -> None:
+    plan = audit.plan or {}
+    if plan.get("method") != "stratified":
+        return
+    field = template.field(plan["stratify_by"])
+    blank = scan.strata.get(BLANK_STRATUM, 0)
+    if blank:
+        raise DrawRefusedError(
+            f"{blank:,} case(s) have no {field.label} (column '{column}' is empty), so they belong to no "
+            "stratum; nothing was drawn", "fill in the column or choose another field to stratify by")
+    wanted = list(plan.get("strata") or ())
+    empty = [s for s in wanted if not scan.strata.get(s)]
+    if empty:
+        raise DrawRefusedError(
+            f"stratum {', '.join(repr(s) for s in empty)} has no rows in the population (column '{column}'); "
+            "nothing was drawn", "remove it from the plan's strata or use an extract that covers it")
+    extra = sorted(set(scan.strata) - set(wanted)) if wanted else []
+    if extra:
+        raise DrawRefusedError(
+            f"the population has {field.label} values the plan does not list: {', '.join(extra)}; nothing was drawn",
+            "add them to the plan's strata or filter the extract")
+    if size < len(scan.strata):
+        raise DrawRefusedError(
+            f"a sample of {size} cannot give each of the {len(scan.strata)} strata at least one case; "
+            "nothing was drawn", "plan a larger sample or stratify by a field with fewer values")
+
+
+def _sampling_plan(plan: Mapping[str, Any], size: int, reserve: int) -> SamplingPlan:
+    return SamplingPlan(plan["method"], size, reserve, plan.get("allocation") or "proportional",
+                        tuple(plan.get("strata") or ()) if plan["method"] == "stratified" else ())
+
+
+def _strata_counts(result: Draw, scan: PopulationScan) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {name: {"population": n, "sample": 0, "reserve": 0}
+                                         for name, n in scan.strata.items()}
+    for pick in result.selected:
+        if pick.stratum is not None:
+            counts.setdefault(pick.stratum, {"population": 0, "sample": 0, "reserve": 0})["sample"] += 1
+    for pick in result.reserves:
+        if pick.stratum is not None:
+            counts.setdefault(pick.stratum, {"population": 0, "sample": 0, "reserve": 0})["reserve"] += 1
+    return counts
+
+
+def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
+                mapping: Mapping[str, str | None] | None = None, stratify_by: str | None = None,
+                seed: int | None = None, progress: Progress | None = None) -> DrawResult:
+    """Validate the extract, size the sample, draw it and store the sampled and reserve cases.
+
+    Refused (nothing written) when the extract has problems, the sample is larger than the
+    population, a stratum has no rows, or the audit already has fieldwork answers.
+    """
+    require(uow.actor, "audits.edit")
+    path = Path(path)
+    audit = get_audit_row(uow, audit_id)
+    s = uow.session
+    answers = s.scalar(select(func.count()).select_from(Response).join(
+        SampledCase, SampledCase.id == Response.case_id).where(SampledCase.audit_id == audit.id)) or 0
+    if answers:
+        raise DrawRefusedError(
+            f"audit {audit.id} already has {answers} fieldwork answer(s); redrawing would discard them, "
+            "so nothing was drawn", "plan a new audit (or a new round) for a new sample")
+    linked = s.scalar(select(func.count()).select_from(EvidenceLink).join(
+        SampledCase, SampledCase.id == EvidenceLink.case_id).where(SampledCase.audit_id == audit.id)) or 0
+    if linked:
+        raise DrawRefusedError(f"audit {audit.id} has evidence attached to its cases; nothing was drawn",
+                               "plan a new audit for a new sample")
+    template = get_template(uow, audit.template_id)
+    plan = dict(audit.plan or {})
+    if stratify_by is not None and stratify_by != plan.get("stratify_by"):
+        if plan.get("method") == "stratified":
+            raise InputError(f"this audit is stratified by '{plan.get('stratify_by')}', not '{stratify_by}'",
+                             "plan a new audit to stratify by another field")
+        plan["stratify_by"] = stratify_by
+    stratify_by = plan.get("stratify_by")
+    columns = effective_mapping(path, template, mapping)
+    scan = scan_population(path, template, columns, stratify_by, get_force_settings(uow), _phase(progress, 0, 2))
+    if not scan.ok:
+        raise DrawRefusedError(
+            f"{path.name}: the extract has {scan.problem_total:,} problem(s), so nothing was drawn: "
+            f"{summarise_problems(scan)}",
+            "fix the extract or the column mapping (workbench audit population shows the full report)",
+            str(path), scan.problems)
+    size, sizing_text = _size(audit, scan.cases)
+    if stratify_by:
+        _check_strata(audit, scan, template, size, scan.mapping.get(stratify_by, stratify_by))
+    reserve = plan.get("reserve")
+    reserve = default_reserve(size) if reserve is None else int(reserve)
+    reserve = min(reserve, scan.cases - size)
+    seed = new_seed() if seed is None else seed
+    try:
+        result = draw(iter_keys(path, template, scan.mapping, stratify_by), _sampling_plan(plan, size, reserve),
+                      seed, _phase(progress, 1, 2))
+    except StatsError as exc:
+        raise DrawRefusedError(f"{path.name}: {exc}; nothing was drawn") from None
+    picks = [*result.selected, *result.reserves]
+    fields = read_cases(path, template, scan.mapping, {p.ref for p in picks})
+    before = {"seed": audit.seed, "fingerprint": audit.population_fingerprint} if audit.seed else None
+    s.execute(delete(SampledCase).where(SampledCase.audit_id == audit.id))
+    for pick in result.selected:
+        s.add(SampledCase(audit_id=audit.id, ref=pick.ref, stratum=pick.stratum, order=pick.order,
+                          reserve=False, state="active", fields=fields.get(pick.ref, {})))
+    for pick in result.reserves:
+        s.add(SampledCase(audit_id=audit.id, ref=pick.ref, stratum=pick.stratum, order=size + pick.order,
+                          reserve=True, state="reserve", fields=fields.get(pick.ref, {})))
+    strata = _strata_counts(result, scan) if stratify_by else {}
+    plan.update({"drawn_size": size, "drawn_reserve": len(result.reserves), "sizing_text": sizing_text})
+    audit.plan = plan
+    audit.seed = seed
+    audit.population_name = path.name
+    audit.population_fingerprint = scan.fingerprint
+    audit.population_size = scan.cases
+    audit.population_strata = strata
+    audit.column_mapping = dict(scan.mapping)
+    audit.drawn_at = utcnow()
+    audit.status = "drawn"
+    s.flush()
+    uow.log("audit", audit.id, "draw", before, {
+        "seed": seed, "fingerprint": scan.fingerprint, "population": path.name, "cases": scan.cases,
+        "size": size, "reserve": len(result.reserves), "method": plan["method"], "strata": strata,
+        "mapping": scan.mapping})
+    uow.changed.add("case")
+    if progress is not None:
+        progress(2000, 2000)
+    return DrawResult(audit.id, seed, plan["method"], size, len(result.reserves), sizing_text, path.name,
+                      scan.rows, scan.cases, scan.fingerprint, strata,
+                      tuple(p.ref for p in result.selected), tuple(p.ref for p in result.reserves),
+                      dict(scan.mapping))
+
+
+def verify_draw(uow: UnitOfWork, audit_id: int, path: str | Path,
+                progress: Progress | None = None) -> tuple[bool, str]:
+    """Redraw from ``path`` with the recorded seed, plan and mapping; (same, explanation).
+
+    Same means: the extract has the recorded fingerprint (same rows, any order) and the redraw
+    picks exactly the recorded sample and reserves, in the recorded order.
+    """
+    require(uow.actor, "read")
+    path = Path(path)
+    audit = get_audit_row(uow, audit_id)
+    plan = audit.plan or {}
+    if audit.seed is None or "drawn_size" not in plan:
+        return False, f"audit {audit.id} has not been drawn yet; there is nothing to compare"
+    template = get_template(uow, audit.template_id)
+    stratify_by = plan.get("stratify_by")
+    try:
+        scan = scan_population(path, template, audit.column_mapping, stratify_by, None, _phase(progress, 0, 2))
+        result = draw(iter_keys(path, template, audit.column_mapping, stratify_by),
+                      _sampling_plan(plan, plan["drawn_size"], plan["drawn_reserve"]), audit.seed,
+                      _phase(progress, 1, 2))
+    except WorkbenchError as exc:
+        return False, f"{path.name} cannot be redrawn with the recorded plan: {exc}"
+    stored = uow.session.scalars(select(SampledCase).where(SampledCase.audit_id == audit.id)
+                                 .order_by(SampledCase.order)).all()
+    want_sel = [(c.ref, c.stratum) for c in stored if not c.reserve]
+    want_res = [(c.ref, c.stratum) for c in stored if c.reserve]
+    got_sel = [(p.ref, p.stratum) for p in result.selected]
+    got_res = [(p.ref, p.stratum) for p in result.reserves]
+    same_file = scan.fingerprint == audit.population_fingerprint
+    same_picks = got_sel == want_sel and got_res == want_res
+    if same_file and same_picks:
+        return True, (f"{path.name} is the extract the sample was drawn from (fingerprint "
+                      f"{scan.fingerprint[:16]}…, {scan.cases:,} cases); seed {audit.seed} redraws the same "
+                      f"{len(got_sel)} cases and {len(got_res)} reserves in the same order")
+    parts = []
+    if not same_file:
+        parts.append(f"{path.name} is not the extract the sample was drawn from: its fingerprint is "
+                     f"{scan.fingerprint[:16]}…, the recorded one {audit.population_fingerprint[:16]}… "
+                     f"({scan.cases:,} cases now, {audit.population_size or 0:,} then)")
+    if same_picks:
+        parts.append(f"the redraw with seed {audit.seed} still selects the same cases")
+    else:
+        differ = len({r for r, _ in want_sel} ^ {r for r, _ in got_sel}) // 2
+        parts.append(f"the redraw with seed {audit.seed} selects a different sample "
+                     f"({differ} of {len(want_sel)} cases differ"
+                     + ("" if differ else "; the order or reserves differ") + ")")
+    return False, "; ".join(parts)
