@@ -12,6 +12,7 @@ from workbench.services import bundles, findings, packs
 
 
 def register(sub: Any) -> None:
+    register_demo(sub)
     p = add_command(sub, "pack", "self-assessment packs (PDF and Excel), their review and sign-off")
     psub = p.add_subparsers(dest="pack_command", metavar="VERB")
     b = add_command(psub, "build", "build a new draft pack version into OUT_DIR")
@@ -127,3 +128,36 @@ def cmd_bundle(ctx: CliContext) -> int:
     print("  send the SHA-256 (and the reviewer's certificate fingerprint) to the inspectors separately;")
     print(f"  they check it with: workbench verify {summary.path.name}")
     return 0
+
+
+def register_demo(sub: Any) -> None:
+    d = add_command(sub, "demo", "build a realistic Norfolk demo workspace, its signed packs and a "
+                    "pseudonymised bundle, then open the app on it")
+    d.add_argument("--out", type=Path, default=Path("demo-output"), help="output folder (default ./demo-output)")
+    d.add_argument("--no-gui", action="store_true", help="do not open the app afterwards")
+    d.set_defaults(handler=cmd_demo)
+
+
+def cmd_demo(ctx: CliContext) -> int:
+    from workbench.services.demo_workspace import OFFICER, REVIEWER, REVIEWER_PASSPHRASE, build_demo
+
+    result = build_demo(ctx.args.out, progress=progress_bar("building the demo"))
+    print(f"demo workspace: {result.workspace}")
+    print(f"  signed PDF pack:      {result.pdf}")
+    print(f"  Excel pack:           {result.xlsx}")
+    print(f"  pseudonymised bundle: {result.bundle}")
+    print(f"    bundle SHA-256:           {result.bundle_sha256}")
+    print(f"    signer certificate SHA-256: {result.certificate_sha256}")
+    print(f"    verify: {'passed' if result.verified else 'FAILED'} "
+          f"(workbench verify {result.bundle} --trust {result.certificate_sha256})")
+    print(f"users: {OFFICER} (officer), {REVIEWER} (reviewer, passphrase '{REVIEWER_PASSPHRASE}')")
+    if ctx.args.no_gui:
+        return 0 if result.verified else 1
+    from workbench.gui.app import display_available, run_gui
+    from workbench.store.location import sqlite_location
+
+    if not display_available():
+        print("no display here, so the app was not opened; open it later with: "
+              f"workbench --workspace {result.workspace} --user {OFFICER}")
+        return 0 if result.verified else 1
+    return run_gui(sqlite_location(result.workspace), OFFICER)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -118,6 +118,8 @@ class TableSheet:
             cell.data_type = "s"  # never "f": user text is data, not a formula
             if guard:
                 cell.quotePrefix = True
+        elif isinstance(value, datetime) and value.tzinfo is not None:
+            cell.value = value.astimezone(timezone.utc).replace(tzinfo=None)  # Excel has no zones: UTC
         else:
             cell.value = value
         if number_format:

@@ -69,12 +69,12 @@ def attendance_audits(ws: Workspace, officer: str, finding_id: int, baseline_fig
     """Round 1 reproduces the inspection's 49 of 82; round 2, a year on, 66 of 82."""
     with ws.unit_of_work(officer) as uow:
         first = audits.create_audit(
-            uow, "response-attendance", "Response attendance and grading — round 1", [finding_id],
+            uow, "response-attendance", "Response attendance and grading", [finding_id],
             method="simple", size=82, reserve=10, target=0.75, baseline_figure_id=baseline_figure_id)
     run_round(ws, officer, first.id, round1, 49, _attendance, 11, unusable=1)
     with ws.unit_of_work(officer) as uow:
         second = audits.create_audit(
-            uow, "response-attendance", "Response attendance and grading — round 2", [finding_id],
+            uow, "response-attendance", "Response attendance and grading", [finding_id],
             method="simple", size=82, reserve=10, target=0.75, baseline_figure_id=baseline_figure_id,
             series=first.series)
     run_round(ws, officer, second.id, round2, 66, _attendance, 31)

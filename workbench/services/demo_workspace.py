@@ -33,7 +33,7 @@ ADMIN, OFFICER, REVIEWER = "demo.admin", "sam.okafor", "helen.marsh"
 REVIEWER_PASSPHRASE = "demo reviewer passphrase"
 SAMPLES = ("peel-2018-norfolk-effectiveness.txt", "peel-2023-25-norfolk-afis.txt")
 Progress = Callable[[int, int | None], None]
-STEPS = 12
+STEPS = 13
 
 
 @dataclass(frozen=True)

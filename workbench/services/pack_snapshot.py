@@ -77,7 +77,7 @@ def _section(uow: UnitOfWork, f: FindingInfo, ref: str, today: date) -> pd.Findi
         )
     links = tuple(f"{li.ref}: {li.title}" for li in f.links if li.state == "accepted")
     return pd.FindingSection(
-        ref=ref, kind=f.kind, title=f.title, text=f.text, area=f.area, status=f.status, owner=f.owner,
+        ref=ref, kind=finding_service.KIND_LABELS.get(f.kind, f.kind), title=f.title, text=f.text, area=f.area, status=f.status, owner=f.owner,
         readiness=ready.rating, readiness_reasons=ready.reasons,
         baseline_figures=tuple(figure_row(fig) for fig in f.figures),
         audits=scoring.audit_results_for_pack(uow, f.id), measures=series, actions=actions, evidence=evidence,

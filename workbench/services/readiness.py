@@ -176,4 +176,5 @@ def assess_readiness(uow: UnitOfWork, finding_id: int, today: date | None = None
     else:
         tally.add(f"self-assessment {sa.state}")
     rating = "not ready" if tally.blockers else "partly ready" if tally.concerns else "ready"
-    return Readiness(finding.id, finding.ref, rating, tuple(tally.reasons))
+    label = finding.inspection.programme or finding.inspection.title
+    return Readiness(finding.id, f"{label} / {finding.ref}", rating, tuple(tally.reasons))
