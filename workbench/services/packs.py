@@ -247,6 +247,7 @@ def export_pack_files(uow: UnitOfWork, number: int | None, out_dir: Path, releas
     pdf_sha = pv.release_pdf_sha256 if release else (pv.signed_pdf_sha256 or pv.pdf_sha256)
     xlsx_sha = pv.release_xlsx_sha256 if release else pv.xlsx_sha256
     stem = f"self-assessment-pack-v{pv.number}" + ("-release" if release else "")
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
     pdf = write_file_atomically(Path(out_dir) / f"{stem}{'-signed' if pv.signed_pdf_sha256 else ''}.pdf",
                                 stored_bytes(uow, pdf_sha, "pack PDF"))
     xlsx = write_file_atomically(Path(out_dir) / f"{stem}.xlsx", stored_bytes(uow, xlsx_sha, "pack workbook"))
