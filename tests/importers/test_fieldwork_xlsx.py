@@ -153,3 +153,9 @@ def test_problem_list_is_capped_with_a_total(tmp_path: Path) -> None:
     err = _problems(path)
     assert len(err.problems) == MAX_PROBLEMS and err.total == 80
     assert "(and 75 more)" in str(err)
+
+
+def test_a_formula_without_a_saved_value_is_a_problem(tmp_path: Path) -> None:
+    path = _fill(write(tmp_path), {"L4": "=HYPERLINK(\"http://evil.example\")", "I5": "=1+1"})
+    cells = {p.cell: p.message for p in _problems(path).problems}
+    assert set(cells) == {"Cases!L4", "Cases!I5"} and "formula with no saved value" in cells["Cases!L4"]

@@ -25,6 +25,8 @@ def test_sheets_header_and_rows(tmp_path: Path) -> None:
     assert wb.sheetnames == ["Instructions", "Cases", "_lists", "_meta"]
     assert wb["_meta"].sheet_state == "hidden" and wb["_lists"].sheet_state == "hidden"
     assert wb["Cases"].sheet_state == "visible"
+    assert wb.active.title == "Cases"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Cases"]
     ws = wb["Cases"]
     assert [c.value for c in ws[1]] == [
         "Case reference", "Stratum", "Call received", "District", "plan_recorded (critical)", "grade", "minutes",

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from workbench.errors import WorkbenchError
-from workbench.reports.fieldwork_workbook import CASES, FORMAT, META, YES_NO_NA, cell_token, token_digest
+from workbench.reports.fieldwork_format import CASES, FORMAT, META, YES_NO_NA, cell_token, token_digest
 from workbench.templates import Criterion, Template
 from workbench.templates.values import match_choice, parse_datetime, parse_number
 
@@ -310,6 +310,16 @@ def _read_cases(rows: dict[int, tuple[Any, ...]], meta: FieldworkMeta, template:
     return out
 
 
+def _formula_cells(path: Path, width: int) -> list[tuple[int, int]]:
+    """(row, column index) of the formulas on the Cases sheet (their saved values are read apart)."""
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        return [(cell.row, cell.column - 1) for row in wb[CASES].iter_rows(max_col=width)
+                for cell in row if getattr(cell, "data_type", None) == "f"]
+    finally:
+        wb.close()
+
+
 def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: Template) -> FieldworkUpload:
     """The answers of a filled-in fieldwork workbook, or FieldworkImportError listing every problem."""
     path = Path(path)
@@ -333,6 +343,7 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
             rows[number] = tuple(values[:width])
             if any(v is not None and cell_token(v).strip() for v in values[width:]):
                 beyond.append(number)
+        formulas = _formula_cells(path, width)
     except FieldworkImportError:
         raise
     except Exception as exc:
@@ -342,6 +353,11 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
         wb.close()
     problems: list[ImportProblem] = []
     upload_rows = _read_cases(rows, meta, template, problems)
+    for number, index in formulas:
+        if _cell(rows, number, index) is None and number >= meta.first_row:
+            problems.append(ImportProblem("a formula with no saved value; type the answer itself (to start "
+                                          "text with '=', type an apostrophe first)", CASES, number,
+                                          meta.columns[index][0]))
     extra = get_column_letter(width + 1)
     problems += [ImportProblem("text was added beyond the last column; remove it", CASES, number, extra)
                  for number in beyond]
