@@ -114,6 +114,8 @@ def test_other_template_version_is_refused(tmp_path: Path) -> None:
     newer = replace(template, version=4)
     err = _problems(write(tmp_path), template=newer)
     assert "template 'fieldwork-test' version 3" in str(err) and "version 4" in str(err)
+    edited = replace(template, name="Fieldwork test (edited)")
+    assert "has different content" in str(_problems(write(tmp_path, name="b.xlsx"), template=edited))
 
 
 @pytest.mark.parametrize("content, words", [

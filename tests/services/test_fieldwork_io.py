@@ -14,7 +14,7 @@ from tests.conftest import ADMIN
 from tests.services.audit_population import incidents_csv
 from workbench.cli.context import CliContext
 from workbench.cli.fieldwork_commands import add_audit_verbs
-from workbench.errors import PermissionDeniedError
+from workbench.errors import InputError, PermissionDeniedError
 from workbench.services import audits, fieldwork, population, users
 from workbench.services.fieldwork_io import export_fieldwork, import_fieldwork
 from workbench.services.workspace import change_count, recent_changes
@@ -235,6 +235,14 @@ def test_viewer_may_not_export(setup, tmp_path: Path) -> None:
     with pytest.raises(PermissionDeniedError):
         _export(ws, audit_id, tmp_path / "fw.xlsx", user="vera.viewer")
     assert not (tmp_path / "fw.xlsx").exists()
+
+
+def test_export_to_a_missing_folder_or_not_xlsx(setup, tmp_path: Path) -> None:
+    ws, audit_id, _ = setup
+    with pytest.raises(InputError, match="does not exist"):
+        _export(ws, audit_id, tmp_path / "nowhere" / "fw.xlsx")
+    with pytest.raises(InputError, match="must be saved as .xlsx"):
+        _export(ws, audit_id, tmp_path / "fw.csv")
 
 
 def _cli(ws: Workspace, argv: list[str]) -> int:

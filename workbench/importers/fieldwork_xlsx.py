@@ -189,8 +189,11 @@ def _check_identity(meta: FieldworkMeta, expected_audit_id: int, template: Templ
         raise _fail(path, f"this workbook is from audit {meta.audit_id} ('{meta.audit_title}'), "
                           f"not audit {expected_audit_id}",
                     f"import it into audit {meta.audit_id}, or export the workbook of audit {expected_audit_id}")
-    if (meta.template_key, meta.template_version) != (template.key, template.version) \
-            or meta.template_sha256 != template.sha256:
+    if (meta.template_key, meta.template_version) == (template.key, template.version) \
+            and meta.template_sha256 != template.sha256:
+        raise _fail(path, f"the workbook's template '{template.key}' version {template.version} has different "
+                          "content from the audit's (SHA-256 differs)", "export a fresh workbook from the workbench")
+    if (meta.template_key, meta.template_version) != (template.key, template.version):
         raise _fail(path, f"the workbook was made for template '{meta.template_key}' version "
                           f"{meta.template_version}, but the audit uses '{template.key}' version {template.version}",
                     "export a fresh workbook from the workbench")

@@ -158,6 +158,12 @@ def _sheet_data(uow: UnitOfWork, audit_id: int) -> FieldworkSheetData:
 def export_fieldwork(uow: UnitOfWork, audit_id: int, out_path: str | Path) -> Path:
     """Write the fieldwork workbook of the audit's cases in use to ``out_path``; logged."""
     require(uow.actor, "fieldwork.record")
+    out_path = Path(out_path)
+    if not out_path.parent.is_dir():
+        raise InputError(f"the folder {out_path.parent} does not exist", "give a path in an existing folder")
+    if out_path.suffix.lower() != ".xlsx":
+        raise InputError(f"{out_path.name}: the fieldwork workbook must be saved as .xlsx",
+                         f"e.g. {out_path.with_suffix('.xlsx').name}")
     data = _sheet_data(uow, audit_id)
     out = write_fieldwork_workbook(data, out_path)
     sha = hashlib.sha256(out.read_bytes()).hexdigest()
