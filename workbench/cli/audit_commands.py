@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from workbench.cli import fieldwork_commands
 from workbench.cli.context import CliContext, add_command, print_json, print_table
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
@@ -106,6 +107,7 @@ def register(sub: Any) -> None:
     ag.add_argument("audit_id", type=int)
     ag.add_argument("--json", action="store_true")
     ag.set_defaults(handler=cmd_agreement)
+    fieldwork_commands.add_audit_verbs(asub)
 
 
 def cmd_new(ctx: CliContext) -> int:
