@@ -101,3 +101,29 @@ def test_init_on_postgresql_and_verify(pg_url: str, capsys) -> None:
     assert run("init", "--db", pg_url, "--user", "ann.admin") == 0
     assert run("log", "verify", "--db", pg_url, "--user", "ann.admin") == 0
     assert "2 entries" in capsys.readouterr().out
+
+
+def test_import_report_with_the_users_own_area_rules(tmp_path: Path, capsys) -> None:
+    import json
+
+    ws = str(tmp_path / "w.sqlite")
+    run("init", "--workspace", ws, "--user", "ann.admin")
+    rules = tmp_path / "areas.toml"
+    rules.write_text('version = 1\n[[area]]\nname = "Force control room"\n'
+                     'keywords = { "attend calls" = 90, "non-emergency" = 90 }\n')
+    sample = Path(__file__).resolve().parents[2] / "samples" / "peel-2023-25-norfolk-afis.txt"
+    capsys.readouterr()
+    assert run("import-report", str(sample), "--area-rules", str(rules), "--dry-run", "--json",
+               "--workspace", ws, "--user", "ann.admin") == 0
+    areas = {f["ref"]: f["area"] for f in json.loads(capsys.readouterr().out)["added"]}
+    assert areas["AFI 5"] == areas["AFI 6"] == "Force control room"
+    assert areas["AFI 7"] == "Investigating crime"  # the shipped rules still place the rest
+
+
+def test_settings_set_finding_statuses_from_the_command_line(tmp_path: Path, capsys) -> None:
+    ws = str(tmp_path / "w.sqlite")
+    run("init", "--workspace", ws, "--user", "ann.admin")
+    assert run("settings", "set", "finding_statuses", '["open", "closed"]', "--workspace", ws,
+               "--user", "ann.admin") == 0
+    assert run("settings", "show", "--workspace", ws, "--user", "ann.admin") == 0
+    assert '["open", "closed"]' in capsys.readouterr().out

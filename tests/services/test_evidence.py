@@ -61,8 +61,8 @@ def test_same_bytes_are_stored_once_with_separate_records(workspace, register, t
 def test_over_the_size_limit_is_refused_before_reading_and_writes_nothing(
         workspace, register, tmp_path, monkeypatch) -> None:
     with workspace.unit_of_work(ADMIN) as uow:
-        settings.set_value(uow, "evidence_max_bytes", 1000)
-    big = _file(tmp_path, "big.csv", b"x" * 1001)
+        settings.update_force_settings(uow, evidence_max_file_mb=1)
+    big = _file(tmp_path, "big.csv", b"x" * (1024 * 1024 + 1))
     before = count(workspace, ChangeLogEntry)
 
     def no_reading(*a, **k):
@@ -72,12 +72,12 @@ def test_over_the_size_limit_is_refused_before_reading_and_writes_nothing(
     with pytest.raises(EvidenceError) as info, workspace.unit_of_work(OFFICER) as uow:
         evidence.add_evidence(uow, big, "Too big", finding_ids=[register[0].id])
     monkeypatch.undo()
-    assert "big.csv" in str(info.value) and "1,000 bytes" in str(info.value) and info.value.file == str(big)
+    assert "big.csv" in str(info.value) and "1 MB" in str(info.value) and info.value.file == str(big)
     assert count(workspace, EvidenceBlob) == 0 and count(workspace, Evidence) == 0
     assert count(workspace, EvidenceLink) == 0 and count(workspace, ChangeLogEntry) == before
     with workspace.unit_of_work(OFFICER) as uow:  # at the limit is fine
-        ok = evidence.add_evidence(uow, _file(tmp_path, "fits.XLSX", b"y" * 1000), "Fits")
-    assert ok.size == 1000
+        ok = evidence.add_evidence(uow, _file(tmp_path, "fits.XLSX", b"y" * 1024 * 1024), "Fits")
+    assert ok.size == 1024 * 1024
     assert ok.media_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

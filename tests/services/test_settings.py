@@ -30,3 +30,21 @@ def test_bad_values_and_roles_are_refused(workspace) -> None:
         settings.update_force_settings(uow, force_name="X")
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         assert settings.get_force_settings(uow).clock_start == "call"
+
+
+def test_finding_statuses_are_configurable_but_keep_those_in_use(workspace) -> None:
+    from pathlib import Path
+
+    from workbench.services import findings
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "peel-2018-norfolk-effectiveness.txt"
+    with workspace.unit_of_work(ADMIN) as uow:
+        findings.import_report(uow, sample)
+        statuses = settings.set_finding_statuses(uow, ["open", "action plan agreed", "closed"])
+    assert statuses == ("open", "action plan agreed", "closed")
+    with pytest.raises(WorkbenchError, match="still used"), workspace.unit_of_work(ADMIN) as uow:
+        settings.set_finding_statuses(uow, ["new", "closed"])
+    with pytest.raises(WorkbenchError, match="twice"), workspace.unit_of_work(ADMIN) as uow:
+        settings.set_finding_statuses(uow, ["open", "open"])
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        assert settings.finding_statuses(uow) == ("open", "action plan agreed", "closed")

@@ -18,6 +18,8 @@ def register(sub: Any) -> None:
     p.add_argument("--force", metavar="NAME", help="the force, when the report does not say")
     p.add_argument("--inspection", metavar="TITLE", help="a title for the inspection")
     p.add_argument("--dry-run", action="store_true", help="show what would be added; write nothing")
+    p.add_argument("--area-rules", type=Path, metavar="FILE",
+                   help="your own PEEL-area keyword rules (TOML) instead of the shipped ones")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
@@ -95,7 +97,7 @@ def cmd_import(ctx: CliContext) -> int:
     a = ctx.args
     with ctx.uow() as uow:
         result = findings.import_report(uow, a.file, a.force, a.inspection, a.dry_run,
-                                        progress=progress_bar(f"reading {a.file.name}"))
+                                        progress=progress_bar(f"reading {a.file.name}"), area_rules=a.area_rules)
     if a.json:
         print_json({
             "dry_run": result.dry_run, "inspection": result.inspection, "new_inspection": result.new_inspection,

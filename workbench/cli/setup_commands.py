@@ -167,6 +167,7 @@ def cmd_log_show(ctx: CliContext) -> int:
 def cmd_settings_show(ctx: CliContext) -> int:
     with ctx.uow(write=False) as uow:
         values = settings.get_force_settings(uow).to_dict()
+        values["finding_statuses"] = list(settings.finding_statuses(uow))
     if ctx.args.json:
         print_json(values)
     else:
@@ -180,6 +181,9 @@ def cmd_settings_set(ctx: CliContext) -> int:
     except json.JSONDecodeError:
         value = ctx.args.value
     with ctx.uow() as uow:
-        settings.update_force_settings(uow, **{ctx.args.key: value})
+        if ctx.args.key == "finding_statuses":
+            settings.set_finding_statuses(uow, value)
+        else:
+            settings.update_force_settings(uow, **{ctx.args.key: value})
     print(f"{ctx.args.key} = {json.dumps(value, ensure_ascii=False)}")
     return 0

@@ -21,11 +21,10 @@ from sqlalchemy import select
 
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.services.access import require
-from workbench.services.settings import get_value
+from workbench.services.settings import get_force_settings
 from workbench.store.models import Action, Audit, Evidence, EvidenceBlob, EvidenceLink, Finding, SampledCase
 from workbench.store.uow import UnitOfWork
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_CLASSIFICATION = "OFFICIAL-SENSITIVE"
 _CHUNK = 1024 * 1024
 
@@ -170,8 +169,8 @@ def _read_file(path: Path, limit: int) -> tuple[bytes, str]:
     if not path.is_file():
         raise EvidenceError(f"{name} is not a file", "choose a file, not a folder", file=name)
     too_big = EvidenceError(
-        f"evidence file {name} is larger than the workspace limit of {limit:,} bytes; nothing was stored",
-        "split or compress the file, or ask an admin to raise the setting evidence_max_bytes", file=name)
+        f"evidence file {name} is larger than the workspace limit of {limit // (1024 * 1024):,} MB; nothing was stored",
+        "split or compress the file, or ask an admin to raise the setting evidence_max_file_mb", file=name)
     if st.st_size > limit:
         raise too_big
     digest = hashlib.sha256()
@@ -243,7 +242,7 @@ def add_evidence(
                          "use the force's marking, e.g. OFFICIAL-SENSITIVE")
     targets = _target_ids(finding_ids, audit_ids, case_ids, action_ids)
     _check_targets(uow, targets)
-    limit = int(get_value(uow, "evidence_max_bytes", DEFAULT_MAX_BYTES))
+    limit = get_force_settings(uow).evidence_max_file_mb * 1024 * 1024
     data, sha = _read_file(path, limit)
     s = uow.session
     new_blob = store_blob(uow, data, sha)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from workbench.errors import InputError, NotFoundError
 from workbench.importers.finding_links import LinkCandidate, LinkSuggestion, suggest_links
 from workbench.importers.key_figures import KeyFigure as ParsedFigure
+from workbench.importers.peel_areas import load_area_rules
 from workbench.importers.report_source import read_report
 from workbench.importers.report_text import ParsedFinding, ParsedReport, parse_report
 from workbench.services import measures as measure_service
@@ -113,14 +114,19 @@ def _label(insp: Inspection | InspectionInfo) -> str:
 
 # -- import ----------------------------------------------------------------------------------
 def read_and_parse(path: Path, force: str | None = None, inspection: str | None = None,
-                   progress: Callable[[int, int | None], None] | None = None) -> ParsedReport:
-    """Read a report file (text, HTML or PDF) into findings. Pure: writes nothing."""
-    return parse_report(read_report(path, progress=progress), force=force, inspection=inspection)
+                   progress: Callable[[int, int | None], None] | None = None,
+                   area_rules: Path | None = None) -> ParsedReport:
+    """Read a report file (text, HTML or PDF) into findings. Pure: writes nothing.
+
+    `area_rules` is a TOML file of PEEL-area keyword rules that overrides the shipped ones."""
+    rules = load_area_rules(area_rules) if area_rules is not None else None
+    return parse_report(read_report(path, progress=progress), force=force, inspection=inspection, area_rules=rules)
 
 
 def import_report(
     uow: UnitOfWork, path: Path, force: str | None = None, inspection: str | None = None,
     dry_run: bool = False, progress: Callable[[int, int | None], None] | None = None,
+    area_rules: Path | None = None,
 ) -> ImportResult:
     """Register a report's findings; re-importing the same report adds nothing.
 
@@ -128,7 +134,7 @@ def import_report(
     and text. With `dry_run` nothing is written and the result says what would be added.
     """
     require(uow.actor, "findings.edit")
-    parsed = read_and_parse(Path(path), force, inspection, progress)
+    parsed = read_and_parse(Path(path), force, inspection, progress, area_rules)
     s = uow.session
     existing = s.scalar(select(Inspection).where(Inspection.text_fingerprint == parsed.text_fingerprint))
     known: dict[str, Finding] = {}

@@ -240,7 +240,7 @@ def pseudonym_key(uow: UnitOfWork) -> bytes:
 def export_pack_files(uow: UnitOfWork, number: int | None, out_dir: Path, release: bool = False
                       ) -> tuple[Path, Path]:
     """Write a stored pack version's PDF (signed when approved) and workbook, re-checking their hashes."""
-    require(uow.actor, "read")
+    require(uow.actor, "exports.create")
     pv = find_version(uow, number) if number is not None else find_version(uow, None, ("approved",))
     if release and pv.release_pdf_sha256 is None:
         raise InputError(f"pack version {pv.number} has no release copy", "release copies are made on approval")
@@ -251,4 +251,6 @@ def export_pack_files(uow: UnitOfWork, number: int | None, out_dir: Path, releas
     pdf = write_file_atomically(Path(out_dir) / f"{stem}{'-signed' if pv.signed_pdf_sha256 else ''}.pdf",
                                 stored_bytes(uow, pdf_sha, "pack PDF"))
     xlsx = write_file_atomically(Path(out_dir) / f"{stem}.xlsx", stored_bytes(uow, xlsx_sha, "pack workbook"))
+    uow.log("pack", pv.number, "export-files", None,
+            {"pdf": str(pdf), "xlsx": str(xlsx), "release": release, "pdf_sha256": pdf_sha})
     return pdf, xlsx

@@ -59,3 +59,24 @@ def update_force_settings(uow: UnitOfWork, **changes: Any) -> ForceSettings:
     new = ForceSettings.from_dict({**current, **changes})
     set_value(uow, FORCE_SETTINGS_KEY, new.to_dict())
     return new
+
+
+def set_finding_statuses(uow: UnitOfWork, statuses: Any) -> tuple[str, ...]:
+    """Replace the register's status list; a status still used by a finding cannot be dropped."""
+    require(uow.actor, "settings.edit")
+    if not isinstance(statuses, list) or not statuses or not all(isinstance(x, str) and x.strip() for x in statuses):
+        raise SettingsError("finding_statuses", "must be a non-empty list of names, e.g. [\"open\", \"closed\"]")
+    cleaned = [x.strip() for x in statuses]
+    if len(set(cleaned)) != len(cleaned):
+        raise SettingsError("finding_statuses", "lists a status twice")
+    from sqlalchemy import select
+
+    from workbench.store.models import Finding
+
+    used = set(uow.session.scalars(select(Finding.status).distinct()))
+    missing = sorted(used - set(cleaned))
+    if missing:
+        raise SettingsError("finding_statuses", f"drops {', '.join(missing)}, still used by findings; "
+                            "move those findings to another status first")
+    set_value(uow, "finding_statuses", cleaned)
+    return tuple(cleaned)
