@@ -3,7 +3,7 @@
 The plan (stored as JSON on the audit) holds:
 ``method`` (simple | systematic | stratified), ``size`` (a fixed sample size) or ``sizing``
 (confidence, tolerable, expected: attribute sampling, sized with the population once it is
-known), ``reserve`` (reserve cases, or None for 10 % of the sample, at least 5),
+known), ``reserve`` (reserve cases, or None for 10 % of the sample, at least 5 — two per stratum when stratified),
 ``allocation`` (proportional | equal), ``stratify_by`` (a template field) and ``strata``
 (optional list of the strata the population must have). A draw adds ``drawn_size``,
 ``drawn_reserve`` and a ``sizing_text``; a second-review dip adds ``second_review`` (case ids).

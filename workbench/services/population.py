@@ -224,7 +224,11 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
     if stratify_by:
         _check_strata(audit, scan, template, size, scan.mapping.get(stratify_by, stratify_by))
     reserve = plan.get("reserve")
-    reserve = default_reserve(size) if reserve is None else int(reserve)
+    if reserve is None:
+        # by default every stratum keeps at least one reserve, so any unusable case can be replaced
+        reserve = max(default_reserve(size), 2 * len(scan.strata) if plan["method"] == "stratified" else 0)
+    else:
+        reserve = int(reserve)
     reserve = min(reserve, scan.cases - size)
     seed = new_seed() if seed is None else seed
     try:
