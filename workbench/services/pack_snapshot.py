@@ -101,7 +101,7 @@ def collect_pack_data(uow: UnitOfWork, finding_ids: Sequence[int] | None, number
     ids = [f.id for f in scope if f.id is not None]
     return pd.PackData(
         force=force, title="Self-assessment pack", inspections=inspections, pack_version=number,
-        status=status, built_at=utcnow(), built_by=uow.username, findings=sections,
+        status=status, built_at=utcnow(), built_by=(uow.actor.display_name if uow.actor and uow.actor.display_name else uow.username), findings=sections,
         methodology=scoring.audit_methods_for_pack(uow, ids), tool_version=tool_version,
         marking=settings.marking,
     )

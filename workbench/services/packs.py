@@ -189,9 +189,9 @@ def approve_pack(uow: UnitOfWork, number: int, passphrase: str, out_dir: Path, c
     now = utcnow()
     settings = get_force_settings(uow)
     snapshot = pack_from_json(pv.snapshot)
+    reviewer = (uow.actor.display_name if uow.actor else "") or uow.username
     approved = replace(snapshot, status="approved",
-                       signoff=SignOffInfo(pv.built_by, uow.actor.display_name or uow.username if uow.actor else "",
-                                           "approved", now, comment))
+                       signoff=SignOffInfo(snapshot.built_by, reviewer, "approved", now, comment))
     min_cell = int(get_value(uow, "release_min_cell", DEFAULT_MIN_CELL))
     release = redact_pack(approved, _pseudonymiser(uow), min_cell)
     out_dir = Path(out_dir)
