@@ -10,7 +10,7 @@ from workbench.gui.style import PACK_TONES
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.packs import PackVersionInfo
 
-COLUMNS = ("Version", "State", "Findings", "Built by", "Built", "Approved by", "Approved", "Data since")
+COLUMNS = ("Version", "State", "Findings", "Built by", "Built", "Approved by", "Approved", "Data since build")
 VERSION, STATE, FINDINGS, BUILT_BY, BUILT_AT, APPROVED_BY, APPROVED_AT, SINCE = range(len(COLUMNS))
 NUMBER_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,7 +76,7 @@ class PacksTableModel(QAbstractTableModel):
             return p.number
         if role == SORT_ROLE:
             return f"{p.number:06d}" if col in (VERSION, FINDINGS) else self._display(p, col).casefold()
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (VERSION, FINDINGS):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == FINDINGS:
             return RIGHT
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             if col == STATE:
@@ -107,4 +107,4 @@ class PacksTableModel(QAbstractTableModel):
             return self.name(p.approved_by)
         if col == APPROVED_AT:
             return when(p.approved_at)
-        return "Data changed since" if not p.current else "Current"
+        return "Changed since" if not p.current else "Unchanged"

@@ -12,12 +12,9 @@ from workbench.gui.comment_dialog import CommentDialog
 from workbench.gui.context import GuiContext
 from workbench.gui.messages import show_error, show_info
 from workbench.gui.packs_model import (
-    APPROVED_BY,
-    BUILT_BY,
     COLUMNS,
     NUMBER_ROLE,
     SORT_ROLE,
-    STATE,
     VERSION,
     PacksTableModel,
     state_words,
@@ -44,6 +41,7 @@ from workbench.services import bundles, packs, signing_identity
 from workbench.services.packs import PackFiles, PackVersionInfo
 from workbench.services.signing_identity import CertificateInfo
 from workbench.services.users import list_users
+from workbench.store.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -52,10 +50,27 @@ class Sealed:
     certificate: CertificateInfo | None
 
 
+def _fingerprint(uow: UnitOfWork, username: str) -> str:
+    try:
+        cert = signing_identity.certificate_info(uow, username)
+    except WorkbenchError as exc:
+        return f"cannot be read: {exc.message}"
+    return cert.fingerprint if cert is not None else "no certificate on record"
+
+
+def read_packs(uow: UnitOfWork) -> tuple[list[PackVersionInfo], dict[str, str], dict[str, str]]:
+    """The versions, display names by username, and each signer's certificate fingerprint."""
+    rows = packs.list_packs(uow)
+    names = {u.username: u.display_name for u in list_users(uow)}
+    signers = {p.approved_by for p in rows if p.approved_by}
+    return rows, names, {u: _fingerprint(uow, u) for u in signers}
+
+
 class PacksPage(QWidget):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.certificates: dict[str, str] = {}
         self.model = PacksTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -65,10 +80,7 @@ class PacksPage(QWidget):
         header = self.table.horizontalHeader()
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STATE, QHeaderView.ResizeMode.Stretch)
-        for col in (BUILT_BY, APPROVED_BY):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(col, 170)
+        header.setStretchLastSection(True)
         self.count = label("", "muted")
         self.build = QPushButton("Build pack…", objectName="buildPack")
         self.submit = QPushButton("Submit for review", objectName="submitPack")
@@ -131,8 +143,7 @@ class PacksPage(QWidget):
     def refresh(self) -> None:
         keep = self.selected()
         try:
-            rows, names = self.ctx.read(lambda uow: (packs.list_packs(uow),
-                                                     {u.username: u.display_name for u in list_users(uow)}))
+            rows, names, self.certificates = self.ctx.read(read_packs)
         except WorkbenchError as exc:
             show_error(self, exc)
             return
@@ -217,6 +228,8 @@ class PacksPage(QWidget):
             rows.append(("Approved", f"{when(p.approved_at)} by {self.model.name(p.approved_by)}"))
         if p.signed_pdf_sha256:
             rows.append(("Signed PDF SHA-256", p.signed_pdf_sha256))
+        if p.approved_by:
+            rows.append(("Signer certificate", self.certificates.get(p.approved_by, "—")))
         if p.release_pdf_sha256:
             rows.append(("Release copy", f"pseudonymised, cells under {p.release_min_cell} suppressed"))
         rows.append(("Data since", "Unchanged: the workspace still says what this version says" if p.current

@@ -65,8 +65,12 @@ def with_role(widget: QWidget, role: str) -> QWidget:
     return widget
 
 
-def label(text: str = "", role: str | None = None, wrap: bool = False, selectable: bool = False) -> QLabel:
+def label(text: str = "", role: str | None = None, wrap: bool = False, selectable: bool = False,
+          plain: bool = False) -> QLabel:
+    """A label in the house style; `plain` for text users wrote (never read as markup)."""
     out = QLabel(text)
+    if plain:
+        out.setTextFormat(Qt.TextFormat.PlainText)
     if role:
         out.setProperty("role", role)
     out.setWordWrap(wrap)
