@@ -3,8 +3,8 @@ with the inspection baseline, per criterion, per stratum and the trend across ro
 
 from __future__ import annotations
 
-from workbench.gui.layouts import clear_layout
-from workbench.gui.qt import QGridLayout, QHBoxLayout, QLabel, Qt, QVBoxLayout, QWidget
+from workbench.gui.layouts import clear_layout, shown_text, shown_within
+from workbench.gui.qt import QGridLayout, QHBoxLayout, Qt, QVBoxLayout, QWidget
 from workbench.gui.style import RAG_TONES, card, label, rag_words, rule, tag
 from workbench.gui.tables import TextTable
 from workbench.gui.trend_chart import TrendChart
@@ -51,9 +51,9 @@ class AuditScoreView(QWidget):
         self.show_score(None)
 
     def text(self) -> str:
-        labels = "\n".join(w.text() for w in self.findChildren(QLabel) if w.isVisibleTo(self))
-        tables = "\n".join(" | ".join(row) for t in (self.criteria, self.strata, self.rounds) if t.isVisibleTo(self)
-                           for row in t.texts())
+        labels = shown_text(self)
+        tables = "\n".join(" | ".join(row) for t in (self.criteria, self.strata, self.rounds)
+                           if shown_within(t, self) for row in t.texts())
         return labels + "\n" + tables
 
     def show_score(self, score: AuditScore | None) -> None:

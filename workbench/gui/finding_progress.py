@@ -11,9 +11,9 @@ from workbench.gui.context import GuiContext
 from workbench.gui.finding_actions import ActionsPanel
 from workbench.gui.finding_assessment import AssessmentPanel
 from workbench.gui.finding_evidence import EvidencePanel
-from workbench.gui.layouts import clear_layout
+from workbench.gui.layouts import clear_layout, shown_text
 from workbench.gui.messages import show_error
-from workbench.gui.qt import QHBoxLayout, QLabel, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget
 from workbench.gui.style import READINESS_TONES, label, rule, set_tone, tag
 from workbench.services import actions, assessments, evidence, readiness
 from workbench.services.actions import ActionInfo
@@ -90,7 +90,7 @@ class FindingProgress(QScrollArea):
         self.show_finding(None)
 
     def text(self) -> str:
-        return "\n".join(w.text() for w in self.widget().findChildren(QLabel) if w.isVisibleTo(self))
+        return shown_text(self.widget())
 
     def show_finding(self, finding: FindingInfo | None) -> None:
         same = finding is not None and self.finding is not None and finding.id == self.finding.id

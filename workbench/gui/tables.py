@@ -86,7 +86,7 @@ class TextTable(QTableWidget):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
                 if c in self._right:
-                    item.setTextAlignment(RIGHT)
+                    item.setTextAlignment(Qt.AlignmentFlag(RIGHT))
                 tone = (tones or {}).get((r, c))
                 if tone:
                     item.setBackground(tone_colour(tone, Qt.ItemDataRole.BackgroundRole))
