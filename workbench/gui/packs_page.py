@@ -28,6 +28,7 @@ from workbench.gui.qt import (
     QHBoxLayout,
     QHeaderView,
     QItemSelectionModel,
+    QLineEdit,
     QPushButton,
     QSortFilterProxyModel,
     Qt,
@@ -64,6 +65,16 @@ def read_packs(uow: UnitOfWork) -> tuple[list[PackVersionInfo], dict[str, str], 
     names = {u.username: u.display_name for u in list_users(uow)}
     signers = {p.approved_by for p in rows if p.approved_by}
     return rows, names, {u: _fingerprint(uow, u) for u in signers}
+
+
+def _hash_field(value: str) -> QLineEdit:
+    field = QLineEdit(value, objectName="hashField")
+    field.setReadOnly(True)
+    field.setFrame(False)
+    field.setCursorPosition(0)
+    field.setMinimumWidth(120)
+    field.setStyleSheet("background: transparent;")
+    return field
 
 
 class PacksPage(QWidget):
@@ -106,16 +117,22 @@ class PacksPage(QWidget):
         top.addWidget(self.state_tag)
         dlay.addLayout(top)
         dlay.addLayout(self.facts)
+        files = QHBoxLayout()
+        files.addWidget(label("For the inspectors: the signed files, or a sealed bundle with the evidence.",
+                              "muted", wrap=True), 1)
+        files.addWidget(self.export)
+        files.addWidget(self.seal)
+        dlay.addLayout(files)
 
         bar = QHBoxLayout()
         bar.addWidget(label("Self-assessment packs", "pageTitle"))
         bar.addStretch(1)
-        bar.addWidget(self.count)
         bar.addWidget(self.build)
+        bar.addWidget(self.submit)
         reviewing = QHBoxLayout()
         reviewing.addWidget(self.hint, 1)
-        for b in (self.submit, self.return_, self.approve, self.export, self.seal):
-            reviewing.addWidget(b)
+        reviewing.addWidget(self.return_)
+        reviewing.addWidget(self.approve)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
@@ -125,6 +142,7 @@ class PacksPage(QWidget):
                                "it with their sign-off passphrase, which signs the PDF, or returns it with a comment. "
                                "An approved version is sealed into an evidence bundle for the inspectors.",
                                "muted", wrap=True))
+        layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
         layout.addLayout(reviewing)
         layout.addWidget(detail)
@@ -235,7 +253,10 @@ class PacksPage(QWidget):
         rows.append(("Data since", "Unchanged: the workspace still says what this version says" if p.current
                      else "Changed since this version was built"))
         for caption, value in rows:
-            text = label(value, wrap=True, selectable=True)
+            if "SHA-256" in caption or caption == "Signer certificate":
+                text: QWidget = _hash_field(value)  # scrolls rather than widening the page; copyable
+            else:
+                text = label(value, wrap=True, selectable=True)
             self.facts.addRow(label(caption, "muted"), text)
 
     # -- acting ---------------------------------------------------------------------------
