@@ -227,7 +227,9 @@ def test_a_viewer_can_read_but_not_record(open_window, demo_ws) -> None:
 
     with demo_ws.unit_of_work(DEMO_ADMIN) as uow:
         users.add_user(uow, "view.only", "viewer")
-    page = open_window(demo_ws, "view.only").audits
+    window = open_window(demo_ws, "view.only")
+    window.show_page("Audits")
+    page = window.audits
     assert page.select_round("Response attendance", 2)
     page.cases.select_case(page.cases.model.case(0).case.id)
     assert not page.export.isEnabled() and not page.import_.isEnabled() and not page.cases.unusable.isEnabled()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pypdf
@@ -21,10 +22,32 @@ def _versions(ws) -> dict[int, packs.PackVersionInfo]:
         return {p.number: p for p in packs.list_packs(uow)}
 
 
-def _submitted_v2(ws, tmp_path: Path) -> None:
-    with ws.unit_of_work(OFFICER) as uow:
-        built = packs.build_pack(uow, tmp_path / "draft")
+@pytest.fixture(scope="module")
+def submitted_source(demo_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace with pack version 2 built and submitted by the officer (built once per module)."""
+    from workbench.store.location import sqlite_location
+    from workbench.store.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("submitted")
+    path = folder / "submitted.sqlite"
+    shutil.copyfile(demo_source, path)
+    with Workspace.open(sqlite_location(path)) as ws, ws.unit_of_work(OFFICER) as uow:
+        built = packs.build_pack(uow, folder / "draft")
         packs.submit_pack(uow, built.info.number)
+    return path
+
+
+@pytest.fixture
+def submitted_ws(submitted_source: Path, tmp_path: Path):
+    """A private copy of the workspace where v2 waits for a reviewer."""
+    from workbench.store.location import sqlite_location
+    from workbench.store.workspace import Workspace
+
+    copy = tmp_path / "submitted.sqlite"
+    shutil.copyfile(submitted_source, copy)
+    ws = Workspace.open(sqlite_location(copy))
+    yield ws
+    ws.close()
 
 
 @pytest.fixture
@@ -36,6 +59,12 @@ def folder(tmp_path, monkeypatch) -> Path:
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
     return out
+
+
+def _open(open_window, ws, user: str):
+    window = open_window(ws, user)
+    window.show_page("Packs")  # a page reads its data when first shown
+    return window
 
 
 def _passphrase(monkeypatch, secret: str, comment: str = "") -> None:
@@ -54,7 +83,7 @@ def _passphrase(monkeypatch, secret: str, comment: str = "") -> None:
 def test_the_packs_page_lists_the_signed_demo_pack(qtmodeltester, open_window, demo_ws) -> None:
     from workbench.gui.packs_model import COLUMNS
 
-    page = open_window(demo_ws, OFFICER).packs
+    page = _open(open_window, demo_ws, OFFICER).packs
     qtmodeltester.check(page.model)
     assert page.model.rowCount() == 1
     row = [page.model.index(0, c).data() for c in range(len(COLUMNS))]
@@ -67,7 +96,7 @@ def test_the_packs_page_lists_the_signed_demo_pack(qtmodeltester, open_window, d
 
 
 def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_ws, folder, boxes) -> None:
-    window = open_window(demo_ws, OFFICER)
+    window = _open(open_window, demo_ws, OFFICER)
     page = window.packs
     page.build.click()
     wait_for_workers(qtbot, window)
@@ -82,9 +111,9 @@ def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_
 
 
 def test_the_reviewer_approves_with_the_right_passphrase_and_the_pdf_is_signed(
-        qtbot, open_window, demo_ws, tmp_path, folder, monkeypatch, boxes) -> None:
-    _submitted_v2(demo_ws, tmp_path)
-    window = open_window(demo_ws, REVIEWER)
+        qtbot, open_window, submitted_ws, folder, monkeypatch, boxes) -> None:
+    demo_ws = submitted_ws
+    window = _open(open_window, demo_ws, REVIEWER)
     page = window.packs
     assert page.select_version(2) and page.approve.isEnabled() and page.return_.isEnabled()
     _passphrase(monkeypatch, REVIEWER_PASSPHRASE, "Signed after the re-audit")
@@ -103,10 +132,10 @@ def test_the_reviewer_approves_with_the_right_passphrase_and_the_pdf_is_signed(
     assert page.model.index(1, 1).data() == "Superseded by v2"
 
 
-def test_a_wrong_passphrase_shows_the_error_and_signs_nothing(qtbot, open_window, demo_ws, tmp_path, folder,
+def test_a_wrong_passphrase_shows_the_error_and_signs_nothing(qtbot, open_window, submitted_ws, folder,
                                                               monkeypatch, boxes) -> None:
-    _submitted_v2(demo_ws, tmp_path)
-    window = open_window(demo_ws, REVIEWER)
+    demo_ws = submitted_ws
+    window = _open(open_window, demo_ws, REVIEWER)
     page = window.packs
     assert page.select_version(2)
     _passphrase(monkeypatch, "not my passphrase")
@@ -122,17 +151,17 @@ def test_the_builder_cannot_review_their_own_pack(open_window, demo_ws, tmp_path
     with demo_ws.unit_of_work(REVIEWER) as uow:  # the reviewer builds this one
         built = packs.build_pack(uow, tmp_path / "draft")
         packs.submit_pack(uow, built.info.number)
-    page = open_window(demo_ws, REVIEWER).packs
+    page = _open(open_window, demo_ws, REVIEWER).packs
     assert page.select_version(2)
     assert not page.approve.isEnabled() and "four eyes" in page.approve.toolTip()
 
 
-def test_a_return_needs_a_comment(open_window, demo_ws, tmp_path, monkeypatch) -> None:
+def test_a_return_needs_a_comment(open_window, submitted_ws, monkeypatch) -> None:
     from workbench.gui.comment_dialog import CommentDialog
     from workbench.gui.qt import QDialog
 
-    _submitted_v2(demo_ws, tmp_path)
-    page = open_window(demo_ws, REVIEWER).packs
+    demo_ws = submitted_ws
+    page = _open(open_window, demo_ws, REVIEWER).packs
     assert page.select_version(2)
 
     def comment(dialog: CommentDialog) -> int:
@@ -160,7 +189,7 @@ def test_sealing_a_bundle_writes_a_zip_the_inspectors_can_verify(qtbot, open_win
     sealed: list[BundleSealedDialog] = []
     monkeypatch.setattr(BundleDialog, "exec", options)
     monkeypatch.setattr(BundleSealedDialog, "exec", lambda d: sealed.append(d) or 0)
-    window = open_window(demo_ws, OFFICER)
+    window = _open(open_window, demo_ws, OFFICER)
     window.packs.seal.click()
     wait_for_workers(qtbot, window)
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:

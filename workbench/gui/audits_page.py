@@ -85,6 +85,7 @@ class AuditsPage(QWidget):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._stale = False
         self.current: AuditRow | None = None
         self.model = AuditsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -153,7 +154,7 @@ class AuditsPage(QWidget):
         self.export.clicked.connect(self.export_workbook)
         self.import_.clicked.connect(self.import_workbook)
         ctx.changes.changed.connect(self._on_changed)
-        self.refresh()
+        self._stale = True  # read when first shown
 
     # -- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -171,6 +172,15 @@ class AuditsPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, AUDITS_VIEW):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True  # scoring every round is not free: wait until the page is shown
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self._stale = False
             self.refresh()
 
     def select_audit(self, audit_id: int) -> bool:

@@ -49,6 +49,8 @@ class FindingProgress(QScrollArea):
         self.ctx = ctx
         self.finding: FindingInfo | None = None
         self.progress: Progress | None = None
+        self._stale = False
+        self._shown_id: int | None = None
         self.setObjectName("findingProgress")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -93,8 +95,12 @@ class FindingProgress(QScrollArea):
         return shown_text(self.widget())
 
     def show_finding(self, finding: FindingInfo | None) -> None:
-        same = finding is not None and self.finding is not None and finding.id == self.finding.id
+        """Show `finding`; while the pane is hidden (another tab) it is read when the pane is shown."""
         self.finding = finding
+        if finding is not None and not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         progress = None
         if finding is not None and finding.id is not None:
             fid = finding.id
@@ -120,8 +126,14 @@ class FindingProgress(QScrollArea):
         self.actions.show_actions(finding.id, finding.ref, progress.actions)
         self.evidence.show_evidence(finding.id, finding.ref, progress.evidence)
         self.assessment.show_assessment(finding.id, finding.ref, progress.assessment, progress.statuses)
-        if not same:
+        if finding.id != self._shown_id:
             self.verticalScrollBar().setValue(0)
+        self._shown_id = finding.id
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self.show_finding(self.finding)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if self.finding is not None and concerns(kinds, PROGRESS_VIEW):

@@ -81,6 +81,7 @@ class PacksPage(QWidget):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._stale = False
         self.certificates: dict[str, str] = {}
         self.model = PacksTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -155,7 +156,7 @@ class PacksPage(QWidget):
         self.export.clicked.connect(self.export_files)
         self.seal.clicked.connect(self.seal_bundle)
         ctx.changes.changed.connect(self._on_changed)
-        self.refresh()
+        self._stale = True  # read when first shown
 
     # -- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -178,6 +179,15 @@ class PacksPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, PACKS_VIEW):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True  # "data changed since" re-collects the pack data: only when shown
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self._stale = False
             self.refresh()
 
     def selected(self) -> PackVersionInfo | None:
