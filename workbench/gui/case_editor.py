@@ -229,6 +229,12 @@ def _computed(c: Criterion, answer: Answer | None) -> QWidget:
     return box
 
 
+def _moment(iso: str) -> str:
+    """An extract's date-time as people read it, e.g. "12 Sep 2025 14:54"."""
+    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
+    return moment.toString("d MMM yyyy HH:mm") if moment.isValid() else iso
+
+
 def _fields(template: Template, case: CaseInfo) -> QWidget:
     box = card()
     grid = QGridLayout(box)
@@ -239,7 +245,7 @@ def _fields(template: Template, case: CaseInfo) -> QWidget:
     half = (len(shown) + 1) // 2
     for i, f in enumerate(shown):
         value = case.fields.get(f.key)
-        text = "—" if value in (None, "") else str(value).replace("T", " ") if f.type == "datetime" else str(value)
+        text = "—" if value in (None, "") else _moment(str(value)) if f.type == "datetime" else str(value)
         col = 0 if i < half else 2
         grid.addWidget(label(f.label, "muted"), i % half, col, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(label(text, wrap=True, selectable=True), i % half, col + 1, Qt.AlignmentFlag.AlignTop)

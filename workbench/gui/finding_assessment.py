@@ -139,6 +139,8 @@ class AssessmentPanel(QWidget):
         self.narrative.setReadOnly(not editable)
         self.status.setEnabled(editable)
         dirty = self.is_dirty()
+        for b in (self.save, self.submit):  # only while it can still be edited
+            b.setVisible(state is None or state in EDITABLE_STATES)
         self.save.setEnabled(editable and dirty)
         self.submit.setEnabled(editable and bool(self.narrative.toPlainText().strip()))
         preparer = info is not None and info.preparer == me

@@ -36,7 +36,7 @@ from workbench.gui.qt import (
     QWidget,
 )
 from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
-from workbench.gui.tables import list_view
+from workbench.gui.tables import fit_rows, list_view
 from workbench.reports.bundle_format import BundleSummary
 from workbench.services import bundles, packs, signing_identity
 from workbench.services.packs import PackFiles, PackVersionInfo
@@ -144,9 +144,10 @@ class PacksPage(QWidget):
                                "An approved version is sealed into an evidence bundle for the inspectors.",
                                "muted", wrap=True))
         layout.addWidget(self.count)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addLayout(reviewing)
         layout.addWidget(detail)
+        layout.addStretch(1)
 
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update())
         self.build.clicked.connect(self.build_pack)
@@ -167,6 +168,7 @@ class PacksPage(QWidget):
             show_error(self, exc)
             return
         self.model.set_rows(rows, names)
+        fit_rows(self.table)
         approved = next((p for p in self.model_rows() if p.state == "approved"), None)
         self.count.setText(f"{len(rows)} version{'s' if len(rows) != 1 else ''}"
                            + (f" · v{approved.number} approved" if approved else ""))
@@ -260,7 +262,7 @@ class PacksPage(QWidget):
             rows.append(("Signer certificate", self.certificates.get(p.approved_by, "—")))
         if p.release_pdf_sha256:
             rows.append(("Release copy", f"pseudonymised, cells under {p.release_min_cell} suppressed"))
-        rows.append(("Data since", "Unchanged: the workspace still says what this version says" if p.current
+        rows.append(("Data since build", "Unchanged: the workspace still says what this version says" if p.current
                      else "Changed since this version was built"))
         for caption, value in rows:
             if "SHA-256" in caption or caption == "Signer certificate":

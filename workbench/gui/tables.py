@@ -113,3 +113,11 @@ class TextTable(QTableWidget):
     def texts(self) -> list[list[str]]:
         return [[self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
                 for r in range(self.rowCount())]
+
+
+def fit_rows(view: QTableView, least: int = 4, most: int = 12) -> None:
+    """Make a short list only as tall as its rows (between `least` and `most` rows), not a tall empty box."""
+    model = view.model()
+    rows = max(least, min(most, model.rowCount() if model is not None else 0))
+    height = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+    view.setFixedHeight(height + rows * view.verticalHeader().defaultSectionSize())

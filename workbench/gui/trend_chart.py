@@ -9,7 +9,7 @@ from workbench.gui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, QSi
 from workbench.services.scoring import RoundPoint
 
 INK, MUTED, GRID = QColor("#1d2731"), QColor("#5b6773"), QColor("#e3e7ec")
-POINT, CURRENT = QColor("#1f4173"), QColor("#8c1d18")
+POINT, CURRENT = QColor("#7d93b2"), QColor("#14273f")  # the selected round darker; never a RAG colour
 TARGET, BASELINE = QColor("#1d5e31"), QColor("#7a4b00")
 
 
@@ -77,9 +77,11 @@ class TrendChart(QWidget):
                 p.drawLine(QPointF(x - 6, y(end)), QPointF(x + 6, y(end)))
             p.setBrush(colour)
             p.drawEllipse(QPointF(x, y(pt.point)), 4.5, 4.5)
+            words = f"{pt.point * 100:.1f} %"
+            box = QRectF(x + 10, y(pt.point) - fm.height() / 2, fm.horizontalAdvance(words) + 6, fm.height())
+            p.fillRect(box, QColor("#ffffff"))  # readable over the target and baseline lines
             p.setPen(INK)
-            p.drawText(QRectF(x + 10, y(pt.point) - fm.height() / 2, step / 2, fm.height()),
-                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"{pt.point * 100:.1f} %")
+            p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), words)
             p.setPen(colour if pt.audit_id == self._current else MUTED)
             p.drawText(QRectF(x - step / 2, plot.bottom() + 4, step, fm.height()),
                        int(Qt.AlignmentFlag.AlignCenter), f"Round {pt.round}")
