@@ -76,3 +76,34 @@ def open_window(qtbot, settings):
 @pytest.fixture
 def window(open_window, seeded_workspace: Workspace) -> Iterator[object]:
     yield open_window(seeded_workspace)
+
+
+# -- a demo-like workspace: built once per session, copied for each test that uses it -------------
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `workbench demo` workspace (two reports, four audit rounds, actions, evidence, a signed pack)."""
+    from workbench.services.demo_workspace import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("gui-demo")).workspace
+
+
+@pytest.fixture
+def demo_ws(demo_source: Path, tmp_path: Path) -> Iterator[Workspace]:
+    """A private copy of the demo workspace, so a test may write to it."""
+    import shutil
+
+    from workbench.store.location import sqlite_location
+
+    copy = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_source, copy)
+    ws = Workspace.open(sqlite_location(copy))
+    yield ws
+    ws.close()
+
+
+def wait_for_workers(qtbot, window) -> None:
+    """Let every background job of the window finish (and its result reach the main thread)."""
+    from workbench.gui.workers import WorkerTask
+
+    qtbot.waitUntil(lambda: window.pool.activeThreadCount() == 0 and not [
+        t for t in window.findChildren(WorkerTask) if t.running], timeout=30000)

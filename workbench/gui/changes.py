@@ -13,6 +13,13 @@ from workbench.gui.qt import QObject, Signal
 #: entity kinds (as written to the change log) that each view shows
 FINDINGS_VIEW = frozenset({"inspection", "finding", "finding_link"})
 MEASURES_VIEW = frozenset({"inspection", "finding", "measure"})
+AUDITS_VIEW = frozenset({"finding", "audit", "case", "response", "template", "setting"})
+#: a finding's readiness draws on all of these
+PROGRESS_VIEW = frozenset({"finding", "audit", "case", "response", "measure", "action", "evidence", "assessment"})
+#: a pack is "changed since" when anything it shows changes
+PACKS_VIEW = PROGRESS_VIEW | frozenset({"inspection", "finding_link", "pack", "bundle", "setting", "certificate"})
+#: everything View > Refresh re-reads
+ALL_VIEWS = FINDINGS_VIEW | MEASURES_VIEW | PACKS_VIEW
 
 
 class ChangeBus(QObject):

@@ -60,3 +60,13 @@ def measure_value(v: float | None, unit: str) -> str:
     if unit == ":1":
         return f"{number(v)}:1"
     return number(v)
+
+
+def file_size(n: int) -> str:
+    """e.g. "7,497 bytes", "2.5 MB"."""
+    size = float(n)
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024:
+            return f"{int(size):,} bytes" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{size:,.1f} GB"

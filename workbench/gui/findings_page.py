@@ -6,6 +6,7 @@ from workbench.errors import WorkbenchError
 from workbench.gui.changes import FINDINGS_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.finding_detail import FindingDetail
+from workbench.gui.finding_progress import FindingProgress
 from workbench.gui.findings_model import (
     AREA,
     COLUMNS,
@@ -33,6 +34,7 @@ from workbench.gui.qt import (
     QSplitter,
     Qt,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -83,13 +85,18 @@ class FindingsPage(QWidget):
         assert len(widths) == len(COLUMNS)
 
         self.detail = FindingDetail(ctx)
+        self.progress = FindingProgress(ctx)
+        self.detail_tabs = QTabWidget(objectName="findingTabs")
+        self.detail_tabs.setDocumentMode(True)
+        self.detail_tabs.addTab(self.detail, "Finding")
+        self.detail_tabs.addTab(self.progress, "Readiness and sign-off")
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="findingsSplitter")
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.detail_tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([700, 460])
+        self.splitter.setSizes([640, 540])
 
         bar = QHBoxLayout()
         bar.setSpacing(8)
@@ -129,8 +136,10 @@ class FindingsPage(QWidget):
         if keep is not None and self.select_finding(keep):
             row = self.model.row_of(keep)
             self.detail.show_finding(self.model.finding(row) if row is not None else None, statuses)
+            self.progress.show_finding(self.model.finding(row) if row is not None else None)
         else:
             self.detail.show_finding(None, statuses)
+            self.progress.show_finding(None)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, FINDINGS_VIEW):
@@ -184,7 +193,9 @@ class FindingsPage(QWidget):
 
     def _current_changed(self, current: object, _previous: object) -> None:
         index = self.proxy.mapToSource(current) if current.isValid() else None  # type: ignore[attr-defined]
-        self.detail.show_finding(self.model.finding(index.row()) if index is not None else None)
+        shown = self.model.finding(index.row()) if index is not None else None
+        self.detail.show_finding(shown)
+        self.progress.show_finding(shown)
 
     # -- window state ---------------------------------------------------------------------
     def save_state(self, settings: QSettings) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.gui.qt import QLayout
+from workbench.gui.qt import QLabel, QLayout, Qt, QWidget
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -17,3 +17,21 @@ def clear_layout(layout: QLayout) -> None:
         elif item.layout() is not None:
             clear_layout(item.layout())
             item.layout().deleteLater()
+
+
+def shown_within(widget: QWidget, ancestor: QWidget) -> bool:
+    """Whether `widget` shows when `ancestor` does: no widget between them was hidden on purpose.
+
+    Unlike `isVisibleTo`, a child just added to a visible layout counts (Qt shows it a moment later).
+    """
+    w: QWidget | None = widget
+    while w is not None and w is not ancestor:
+        if w.isHidden() and w.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+            return False
+        w = w.parentWidget()
+    return w is ancestor
+
+
+def shown_text(root: QWidget) -> str:
+    """The text of every label `root` shows, one per line (for tests and copying)."""
+    return "\n".join(w.text() for w in root.findChildren(QLabel) if shown_within(w, root))

@@ -6,13 +6,15 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
-from workbench.gui.changes import ChangeBus
+from workbench.gui.audits_page import AuditsPage
+from workbench.gui.changes import ALL_VIEWS, ChangeBus
 from workbench.gui.context import GuiContext
 from workbench.gui.findings_page import FindingsPage
 from workbench.gui.import_dialog import ImportReportDialog
 from workbench.gui.measures_page import MeasuresPage
 from workbench.gui.messages import APP_TITLE, show_error
 from workbench.gui.overview_page import OverviewPage
+from workbench.gui.packs_page import PacksPage
 from workbench.gui.qt import (
     QAction,
     QByteArray,
@@ -34,7 +36,7 @@ from workbench.services import workspace as workspace_service
 from workbench.store.location import sqlite_location
 from workbench.store.workspace import Workspace
 
-PAGES = ("Overview", "Findings", "Measures")
+PAGES = ("Overview", "Findings", "Audits", "Measures", "Packs")
 WORKSPACE_FILTER = "Workbench workspaces (*.sqlite);;All files (*)"
 
 
@@ -104,8 +106,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(objectName="pages")
         self.overview = OverviewPage(self.ctx)
         self.findings = FindingsPage(self.ctx)
+        self.audits = AuditsPage(self.ctx)
         self.measures = MeasuresPage(self.ctx)
-        for page in (self.overview, self.findings, self.measures):
+        self.packs = PacksPage(self.ctx)
+        for page in (self.overview, self.findings, self.audits, self.measures, self.packs):
             self.stack.addWidget(page)
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigation.setCurrentRow(0)
@@ -129,7 +133,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read everything again (others may have changed the shared workspace)."""
-        self.changes.notify({"inspection", "finding", "finding_link", "measure"})
+        self.changes.notify(ALL_VIEWS)
 
     def show_page(self, name: str) -> None:
         self.navigation.setCurrentRow(PAGES.index(name))

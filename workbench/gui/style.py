@@ -65,8 +65,12 @@ def with_role(widget: QWidget, role: str) -> QWidget:
     return widget
 
 
-def label(text: str = "", role: str | None = None, wrap: bool = False, selectable: bool = False) -> QLabel:
+def label(text: str = "", role: str | None = None, wrap: bool = False, selectable: bool = False,
+          plain: bool = False) -> QLabel:
+    """A label in the house style; `plain` for text users wrote (never read as markup)."""
     out = QLabel(text)
+    if plain:
+        out.setTextFormat(Qt.TextFormat.PlainText)
     if role:
         out.setProperty("role", role)
     out.setWordWrap(wrap)
@@ -94,3 +98,16 @@ STATUS_TONES = {
 }
 LINK_TONES = {"suggested": "blue", "accepted": "green", "rejected": "neutral"}
 MEASURE_TONES = {"proposed": "amber", "confirmed": "green", "discarded": "neutral"}
+RAG_TONES = {"green": "green", "amber": "amber", "red": "red"}
+RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+READINESS_TONES = {"ready": "green", "partly ready": "amber", "not ready": "red"}
+CASE_TONES = {"compliant": "green", "not compliant": "red", "incomplete": "amber", "unusable": "neutral"}
+PACK_TONES = {"draft": "neutral", "submitted": "blue", "returned": "amber", "approved": "green",
+              "superseded": "neutral"}
+ASSESSMENT_TONES = {"draft": "neutral", "submitted": "blue", "returned": "amber", "approved": "green"}
+ACTION_TONES = {"not started": "neutral", "in progress": "blue", "done": "green", "blocked": "red"}
+
+
+def rag_words(rag: str | None) -> str:
+    """RAG in words: the colour never carries the meaning alone."""
+    return RAG_WORDS.get(rag or "", "Not rated")

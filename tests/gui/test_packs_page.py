@@ -1,0 +1,202 @@
+"""The packs page on the demo workspace: build, submit, approve (sign) with the passphrase, seal a bundle."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from tests.gui.conftest import wait_for_workers
+from workbench.reports.bundle import verify_bundle
+from workbench.services import packs, signing_identity
+from workbench.services.demo_workspace import OFFICER, REVIEWER, REVIEWER_PASSPHRASE
+
+pytestmark = pytest.mark.gui
+
+
+def _versions(ws) -> dict[int, packs.PackVersionInfo]:
+    with ws.unit_of_work(OFFICER, write=False) as uow:
+        return {p.number: p for p in packs.list_packs(uow)}
+
+
+@pytest.fixture(scope="module")
+def submitted_source(demo_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace with pack version 2 built and submitted by the officer (built once per module)."""
+    from workbench.store.location import sqlite_location
+    from workbench.store.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("submitted")
+    path = folder / "submitted.sqlite"
+    shutil.copyfile(demo_source, path)
+    with Workspace.open(sqlite_location(path)) as ws, ws.unit_of_work(OFFICER) as uow:
+        built = packs.build_pack(uow, folder / "draft")
+        packs.submit_pack(uow, built.info.number)
+    return path
+
+
+@pytest.fixture
+def submitted_ws(submitted_source: Path, tmp_path: Path):
+    """A private copy of the workspace where v2 waits for a reviewer."""
+    from workbench.store.location import sqlite_location
+    from workbench.store.workspace import Workspace
+
+    copy = tmp_path / "submitted.sqlite"
+    shutil.copyfile(submitted_source, copy)
+    ws = Workspace.open(sqlite_location(copy))
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    """Every folder dialog answers this folder."""
+    from workbench.gui.qt import QFileDialog
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    return out
+
+
+def _open(open_window, ws, user: str):
+    window = open_window(ws, user)
+    window.show_page("Packs")  # a page reads its data when first shown
+    return window
+
+
+def _passphrase(monkeypatch, secret: str, comment: str = "") -> None:
+    from workbench.gui.passphrase_dialog import PassphraseDialog
+    from workbench.gui.qt import QDialog, QLineEdit
+
+    def fill(dialog: PassphraseDialog) -> int:
+        assert dialog.secret.echoMode() == QLineEdit.EchoMode.Password
+        dialog.secret.setText(secret)
+        dialog.note.setPlainText(comment)
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(PassphraseDialog, "exec", fill)
+
+
+def test_the_packs_page_lists_the_signed_demo_pack(qtmodeltester, open_window, demo_ws) -> None:
+    from workbench.gui.packs_model import COLUMNS
+
+    page = _open(open_window, demo_ws, OFFICER).packs
+    qtmodeltester.check(page.model)
+    assert page.model.rowCount() == 1
+    row = [page.model.index(0, c).data() for c in range(len(COLUMNS))]
+    assert row[0:3] == ["v1", "Approved and signed", "12"]
+    assert row[3] == "Sam Okafor (Assurance Officer)" and row[5] == "Supt Helen Marsh" and row[7] == "Unchanged"
+    assert page.selected().number == 1
+    assert page.build.isEnabled() and page.seal.isEnabled() and page.export.isEnabled()
+    assert not page.approve.isEnabled() and not page.return_.isEnabled()  # an officer does not review
+    assert page.approve.toolTip() == "Only a reviewer can approve or return a pack"
+
+
+def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_ws, folder, boxes) -> None:
+    window = _open(open_window, demo_ws, OFFICER)
+    page = window.packs
+    page.build.click()
+    wait_for_workers(qtbot, window)
+    stored = _versions(demo_ws)
+    assert sorted(stored) == [1, 2] and stored[2].state == "draft" and stored[2].built_by == OFFICER
+    assert (folder / "self-assessment-pack-v2.pdf").exists() and (folder / "self-assessment-pack-v2.xlsx").exists()
+    assert boxes[-1].title.startswith("Pack built")
+    assert page.selected().number == 2 and page.submit.isEnabled()
+    page.submit.click()
+    assert _versions(demo_ws)[2].state == "submitted"
+    assert page.selected().state == "submitted" and not page.approve.isEnabled()  # officers cannot sign
+
+
+def test_the_reviewer_approves_with_the_right_passphrase_and_the_pdf_is_signed(
+        qtbot, open_window, submitted_ws, folder, monkeypatch, boxes) -> None:
+    demo_ws = submitted_ws
+    window = _open(open_window, demo_ws, REVIEWER)
+    page = window.packs
+    assert page.select_version(2) and page.approve.isEnabled() and page.return_.isEnabled()
+    _passphrase(monkeypatch, REVIEWER_PASSPHRASE, "Signed after the re-audit")
+    page.approve.click()
+    wait_for_workers(qtbot, window)
+    stored = _versions(demo_ws)
+    assert (stored[2].state, stored[2].approved_by) == ("approved", REVIEWER)
+    assert stored[1].state == "superseded" and stored[1].superseded_by == 2
+    signed = folder / "self-assessment-pack-v2-signed.pdf"
+    reader = pypdf.PdfReader(signed)
+    sig = next(f for f in reader.get_fields().values() if f.get("/FT") == "/Sig")
+    assert sig.get("/V") is not None  # a signature value is present
+    assert hashlib.sha256(signed.read_bytes()).hexdigest() == stored[2].signed_pdf_sha256
+    assert boxes[-1].title.startswith("Pack signed")
+    assert page.selected().number == 2 and page.model.index(0, 1).data() == "Approved and signed"
+    assert page.model.index(1, 1).data() == "Superseded by v2"
+
+
+def test_a_wrong_passphrase_shows_the_error_and_signs_nothing(qtbot, open_window, submitted_ws, folder,
+                                                              monkeypatch, boxes) -> None:
+    demo_ws = submitted_ws
+    window = _open(open_window, demo_ws, REVIEWER)
+    page = window.packs
+    assert page.select_version(2)
+    _passphrase(monkeypatch, "not my passphrase")
+    page.approve.click()
+    wait_for_workers(qtbot, window)
+    assert boxes[-1].title.startswith("Not allowed")
+    assert "wrong sign-off passphrase" in boxes[-1].text and "logged" in boxes[-1].text
+    assert _versions(demo_ws)[2].state == "submitted"
+    assert not (folder / "self-assessment-pack-v2-signed.pdf").exists()
+
+
+def test_the_builder_cannot_review_their_own_pack(open_window, demo_ws, tmp_path) -> None:
+    with demo_ws.unit_of_work(REVIEWER) as uow:  # the reviewer builds this one
+        built = packs.build_pack(uow, tmp_path / "draft")
+        packs.submit_pack(uow, built.info.number)
+    page = _open(open_window, demo_ws, REVIEWER).packs
+    assert page.select_version(2)
+    assert not page.approve.isEnabled() and "four eyes" in page.approve.toolTip()
+
+
+def test_a_return_needs_a_comment(open_window, submitted_ws, monkeypatch) -> None:
+    from workbench.gui.comment_dialog import CommentDialog
+    from workbench.gui.qt import QDialog
+
+    demo_ws = submitted_ws
+    page = _open(open_window, demo_ws, REVIEWER).packs
+    assert page.select_version(2)
+
+    def comment(dialog: CommentDialog) -> int:
+        assert not dialog.ok.isEnabled()
+        dialog.edit.setPlainText("Add the MASH backlog figures for May")
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(CommentDialog, "exec", comment)
+    page.return_.click()
+    assert _versions(demo_ws)[2].state == "returned"
+
+
+def test_sealing_a_bundle_writes_a_zip_the_inspectors_can_verify(qtbot, open_window, demo_ws, tmp_path,
+                                                                 monkeypatch) -> None:
+    from workbench.gui.bundle_dialog import BundleDialog, BundleSealedDialog
+    from workbench.gui.qt import QDialog, QFrame, QLineEdit
+
+    out = tmp_path / "bundle for inspectors.zip"
+
+    def options(dialog: BundleDialog) -> int:
+        assert dialog.pseudonymise.isChecked() and dialog.drop_personal.isChecked()
+        dialog.path.setText(str(out))
+        return int(QDialog.DialogCode.Accepted.value)
+
+    sealed: list[BundleSealedDialog] = []
+    monkeypatch.setattr(BundleDialog, "exec", options)
+    monkeypatch.setattr(BundleSealedDialog, "exec", lambda d: sealed.append(d) or 0)
+    window = _open(open_window, demo_ws, OFFICER)
+    window.packs.seal.click()
+    wait_for_workers(qtbot, window)
+    with demo_ws.unit_of_work(OFFICER, write=False) as uow:
+        fingerprint = signing_identity.certificate_info(uow, REVIEWER).fingerprint
+    assert verify_bundle(out, [fingerprint]).ok
+    shown = sealed[0]
+    assert shown.bundle_sha.text() == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert shown.cert_sha.text() == fingerprint
+    detail = window.packs.findChild(QFrame, "packDetail")
+    assert fingerprint in [f.text() for f in detail.findChildren(QLineEdit, "hashField")]  # on the page too

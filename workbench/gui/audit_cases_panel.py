@@ -1,0 +1,208 @@
+"""The cases of the selected audit round: their results, and recording answers or setting one aside."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workbench.errors import WorkbenchError
+from workbench.gui.case_editor import CaseEditorDialog
+from workbench.gui.cases_model import ID_ROLE, NOTES, REF, RESULT, SORT_ROLE, STATE, STRATUM, CaseRow, CasesTableModel
+from workbench.gui.comment_dialog import CommentDialog
+from workbench.gui.context import GuiContext
+from workbench.gui.messages import show_error, show_info
+from workbench.gui.qt import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelectionModel,
+    QPushButton,
+    QSortFilterProxyModel,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from workbench.gui.style import label
+from workbench.gui.tables import list_view
+from workbench.services import fieldwork
+from workbench.services.audits import AuditInfo
+from workbench.templates import Template
+
+SHOW = ("All cases", "Compliant", "Not compliant", "Incomplete", "Set aside")
+SHOW_RESULT = {"Compliant": "compliant", "Not compliant": "not compliant", "Incomplete": "incomplete",
+               "Set aside": "unusable"}
+
+
+class _ResultFilter(QSortFilterProxyModel):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.result: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_result(self, result: str | None) -> None:
+        self.beginFilterChange()
+        self.result = result
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, _parent: object) -> bool:  # noqa: N802
+        return self.result is None or self.sourceModel().case(source_row).result == self.result
+
+
+class CasesPanel(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.audit: AuditInfo | None = None
+        self.template: Template | None = None
+        self.model = CasesTableModel(self)
+        self.proxy = _ResultFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = list_view("casesTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # draw order until the user sorts
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((REF, 150), (STRATUM, 90), (STATE, 100), (RESULT, 110)):
+            self.table.setColumnWidth(col, width)
+        self.show_only = QComboBox(objectName="caseResultFilter")
+        self.show_only.addItems(list(SHOW))
+        self.count = label("", "muted")
+        self.record = QPushButton("Record answers…", objectName="recordAnswers")
+        self.unusable = QPushButton("Mark unusable…", objectName="markUnusable")
+        self.record.setToolTip("Answer the criteria for the selected case (or double-click it)")
+        self.unusable.setToolTip("Set the selected case aside and bring in the next reserve case")
+        self.hint = label("", "muted", wrap=True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.count)
+        top.addStretch(1)
+        top.addWidget(label("Show", "muted"))
+        top.addWidget(self.show_only)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.hint, 1)
+        bottom.addWidget(self.unusable)
+        bottom.addWidget(self.record)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self._editable = ctx.can("fieldwork.record")
+        self.show_only.currentTextChanged.connect(lambda t: self.proxy.set_result(SHOW_RESULT.get(t)))
+        self.table.doubleClicked.connect(lambda _index: self.record_answers())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.record.clicked.connect(self.record_answers)
+        self.unusable.clicked.connect(self.mark_unusable)
+        self._update_buttons()
+
+    # -- showing --------------------------------------------------------------------------
+    def show_cases(self, audit: AuditInfo | None, template: Template | None, rows: Sequence[CaseRow]) -> None:
+        keep = self.selected()
+        same = audit is not None and self.audit is not None and audit.id == self.audit.id
+        self.audit, self.template = audit, template
+        self.model.set_rows(rows, len(template.criteria) if template is not None else 0)
+        in_use = [r for r in rows if r.case.state != "unusable"]
+        done = sum(1 for r in in_use if r.result != "incomplete")
+        aside = len(rows) - len(in_use)
+        self.count.setText(f"{len(in_use)} cases in use · {done} complete"
+                           + (f" · {aside} set aside" if aside else "") if audit is not None else "")
+        if same and keep is not None:
+            self.select_case(keep.case.id)
+        self._update_buttons()
+
+    def selected(self) -> CaseRow | None:
+        sel = self.table.selectionModel()
+        index = sel.currentIndex()
+        if not index.isValid() or not sel.hasSelection():
+            return None
+        return self.model.case(self.proxy.mapToSource(index).row())
+
+    def select_case(self, case_id: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, REF)
+            if index.data(ID_ROLE) == case_id:
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def select_ref(self, ref: str) -> bool:
+        row = next((r for r in self.model.rows() if r.case.ref == ref), None)
+        return row is not None and self.select_case(row.case.id)
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        usable = row is not None and row.case.state != "unusable"
+        self.record.setEnabled(usable)  # a viewer may open the editor to read; saving is refused
+        self.unusable.setEnabled(self._editable and usable)
+        if not self._editable:
+            self.hint.setText(f"Read only: the {self.ctx.user.role} role cannot record fieldwork.")
+        elif row is None:
+            self.hint.setText("Select a case to record its answers, or double-click it.")
+        elif row.case.state == "unusable":
+            self.hint.setText(f"{row.case.ref} was set aside: {row.case.unusable_reason}")
+        else:
+            self.hint.setText(f"{row.case.ref}: {row.case.answered} of {self.model_criteria()} criteria answered.")
+
+    def model_criteria(self) -> int:
+        return len(self.template.criteria) if self.template is not None else 0
+
+    # -- acting ---------------------------------------------------------------------------
+    def editor_for(self, row: CaseRow) -> CaseEditorDialog | None:
+        """The case editor for `row`, with the answers as they are now (None if they cannot be read)."""
+        audit, template = self.audit, self.template
+        if audit is None or template is None:
+            return None
+        try:
+            answers = self.ctx.read(lambda uow: fieldwork.case_answers(uow, audit.id)).get(row.case.id, {})
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return None
+        title = f"{audit.title} · round {audit.round}"
+        dialog = CaseEditorDialog(row.case, template, answers, title, self, result=row.result)
+        if not self._editable:
+            dialog.save.setEnabled(False)
+            dialog.save.setToolTip(f"The {self.ctx.user.role} role cannot record fieldwork")
+        return dialog
+
+    def record_answers(self) -> None:
+        row = self.selected()
+        if row is None or row.case.state == "unusable":
+            return
+        dialog = self.editor_for(row)
+        if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        edits = dialog.edits()
+        if not edits:
+            return
+        case_id = row.case.id
+
+        def record(uow: object) -> int:
+            for e in edits:
+                fieldwork.record_response(uow, case_id, e.criterion, e.value, e.comment,  # type: ignore[arg-type]
+                                          expected_version=e.version)
+            return len(edits)
+
+        self.ctx.write(self, record)
+
+    def mark_unusable(self) -> None:
+        row = self.selected()
+        if row is None or row.case.state == "unusable":
+            return
+        dialog = CommentDialog(
+            f"Mark case {row.case.ref} unusable",
+            f"Why can case {row.case.ref} not be audited? It is set aside (kept in the record with this reason) "
+            "and the next reserve case" + (" of the same stratum" if row.case.stratum else "") + " takes its place.",
+            "Set aside", self, placeholder="e.g. record not found; wrong incident type; duplicate of another case")
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        reason, case = dialog.text(), row.case
+        replacement = self.ctx.write(self, lambda uow: fieldwork.mark_unusable(uow, case.id, reason,
+                                                                               expected_version=case.version))
+        if replacement is not None:
+            show_info(self, "Case set aside", f"Case {case.ref} was set aside as unusable.",
+                      f"Reserve case {replacement.ref} replaces it; answer that case instead.")
+            self.select_case(replacement.id)

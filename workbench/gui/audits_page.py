@@ -1,0 +1,296 @@
+"""Audits: every round with its compliance and RAG; the selected round's score, cases and agreement,
+and the fieldwork workbook out and back in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.gui.agreement_view import AgreementView, has_agreement
+from workbench.gui.audit_cases_panel import CasesPanel
+from workbench.gui.audit_score_view import AuditScoreView
+from workbench.gui.audits_model import COLUMNS, ID_ROLE, SORT_ROLE, TEMPLATE, TITLE, AuditRow, AuditsTableModel
+from workbench.gui.cases_model import CaseRow
+from workbench.gui.changes import AUDITS_VIEW, concerns
+from workbench.gui.context import GuiContext
+from workbench.gui.fieldwork_import_dialog import FieldworkImportDialog
+from workbench.gui.messages import show_error, show_info
+from workbench.gui.qt import (
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelectionModel,
+    QPushButton,
+    QScrollArea,
+    QSortFilterProxyModel,
+    QSplitter,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from workbench.gui.style import label
+from workbench.gui.tables import list_view
+from workbench.services import audits as audit_service
+from workbench.services import fieldwork, scoring
+from workbench.services.agreement import Agreement, agreement
+from workbench.services.fieldwork_io import FieldworkImportResult, export_fieldwork, import_fieldwork
+from workbench.services.templates import get_template
+from workbench.store.uow import UnitOfWork
+from workbench.templates import Template
+
+XLSX_FILTER = "Excel workbooks (*.xlsx)"
+SCORE_TAB, CASES_TAB, AGREEMENT_TAB = range(3)
+
+
+@dataclass(frozen=True)
+class AuditDetail:
+    template: Template
+    cases: tuple[CaseRow, ...]
+    agreement: Agreement | None
+
+
+def read_audits(uow: UnitOfWork) -> list[AuditRow]:
+    return [AuditRow(a, scoring.score_audit(uow, a.id) if a.cases_sampled else None)
+            for a in audit_service.list_audits(uow)]
+
+
+def read_detail(uow: UnitOfWork, row: AuditRow) -> AuditDetail:
+    template = get_template(uow, row.info.template_id)
+    if not row.info.cases_sampled:
+        return AuditDetail(template, (), None)
+    scores = {c.case_id: c for c in (row.score.cases if row.score else ())}
+    cases = tuple(CaseRow(c, scores.get(c.id)) for c in fieldwork.list_cases(uow, row.info.id, include_reserves=False))
+    return AuditDetail(template, cases, agreement(uow, row.info.id))
+
+
+def _scrolling(widget: QWidget, name: str) -> QScrollArea:
+    area = QScrollArea(objectName=name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    holder = QWidget()
+    holder.setObjectName(f"{name}Body")
+    lay = QVBoxLayout(holder)
+    lay.setContentsMargins(4, 8, 12, 8)
+    lay.addWidget(widget)
+    area.setWidget(holder)
+    return area
+
+
+class AuditsPage(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+        self.current: AuditRow | None = None
+        self.model = AuditsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = list_view("auditsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TEMPLATE, QHeaderView.ResizeMode.Stretch)  # the least needed words
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 3 + 30)
+        self.count = label("", "muted")
+
+        self.heading = label("", "findingTitle", wrap=True)
+        self.heading.setObjectName("auditHeading")
+        self.subheading = label("", "muted", wrap=True)
+        self.export = QPushButton("Export fieldwork workbook…", objectName="exportFieldwork")
+        self.import_ = QPushButton("Import fieldwork workbook…", objectName="importFieldwork")
+        self.export.setToolTip("An Excel workbook of the cases in use, to fill in offline")
+        self.import_.setToolTip("Check a filled-in workbook first (nothing is written), then import it")
+        self.score = AuditScoreView()
+        self.cases = CasesPanel(ctx)
+        self.agreement = AgreementView()
+        self.tabs = QTabWidget(objectName="auditTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(_scrolling(self.score, "scoreScroll"), "Score")
+        self.tabs.addTab(self.cases, "Cases")
+        self.tabs.addTab(_scrolling(self.agreement, "agreementScroll"), "Agreement")
+
+        detail = QWidget(objectName="auditDetail")
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.heading)
+        titles.addWidget(self.subheading)
+        head.addLayout(titles, 1)
+        head.addWidget(self.export, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.import_, 0, Qt.AlignmentFlag.AlignTop)
+        lay = QVBoxLayout(detail)
+        lay.setContentsMargins(0, 8, 0, 0)
+        lay.addLayout(head)
+        lay.addWidget(self.tabs, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="auditsSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(detail)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setSizes([150, 620])
+
+        bar = QHBoxLayout()
+        bar.addWidget(label("Audits", "pageTitle"))
+        bar.addStretch(1)
+        bar.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+        self._editable = ctx.can("fieldwork.record")
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.export.clicked.connect(self.export_workbook)
+        self.import_.clicked.connect(self.import_workbook)
+        ctx.changes.changed.connect(self._on_changed)
+        self._stale = True  # read when first shown
+
+    # -- data -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        keep = self.current.info.id if self.current is not None else None
+        try:
+            rows = self.ctx.read(read_audits)
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        self.model.set_rows(rows)
+        red = sum(1 for r in rows if r.score is not None and r.score.rag == "red")
+        self.count.setText(f"{len(rows)} audit rounds" + (f" · {red} rated red" if red else ""))
+        if keep is None or not self.select_audit(keep):
+            self._show(None)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if concerns(kinds, AUDITS_VIEW):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True  # scoring every round is not free: wait until the page is shown
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def select_audit(self, audit_id: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, TITLE)
+            if index.data(ID_ROLE) == audit_id:
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                already = self.table.selectionModel().currentIndex().row() == row
+                self.table.selectionModel().setCurrentIndex(index, flags)
+                if already:  # no currentRowChanged: show the fresh data ourselves
+                    self._show(self.model.audit(self.proxy.mapToSource(index).row()))
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def select_round(self, title_starts: str, round_no: int) -> bool:
+        for r in range(self.model.rowCount()):
+            info = self.model.audit(r).info
+            if info.title.startswith(title_starts) and info.round == round_no:
+                return self.select_audit(info.id)
+        return False
+
+    def _current_changed(self, current: object, _previous: object) -> None:
+        valid = current.isValid()  # type: ignore[attr-defined]
+        self._show(self.model.audit(self.proxy.mapToSource(current).row()) if valid else None)
+
+    def _show(self, row: AuditRow | None) -> None:
+        self.current = row
+        detail = None
+        if row is not None:
+            try:
+                detail = self.ctx.read(lambda uow: read_detail(uow, row))
+            except WorkbenchError as exc:
+                show_error(self, exc)
+        info = row.info if row is not None else None
+        if info is None:
+            self.heading.setText("Select an audit round")
+            self.subheading.setText("Plan audits and draw samples with the audit commands; score them, record "
+                                    "fieldwork and compare rounds here.")
+        else:
+            self.heading.setText(f"{info.title} — round {info.round}")
+            refs = ", ".join(ref for _, ref in info.findings) or "no finding"
+            drawn = f"{info.cases_sampled} drawn from {info.population_size:,}" if info.population_size else "not drawn"
+            self.subheading.setText(f"{info.template_name} v{info.template_version} · {refs} · sample {drawn} "
+                                    f"({info.plan.get('method', 'simple')}) · seed {info.seed if info.seed is not None else '—'}")
+        self.score.show_score(row.score if row is not None else None)
+        self.cases.show_cases(info, detail.template if detail else None, detail.cases if detail else ())
+        agreed = detail.agreement if detail else None
+        self.agreement.show_agreement(agreed)
+        self.tabs.setTabText(AGREEMENT_TAB, "Agreement" if has_agreement(agreed) else "Agreement (none)")
+        drawn_cases = info is not None and info.cases_sampled > 0
+        self.export.setEnabled(self._editable and drawn_cases)
+        self.import_.setEnabled(self._editable and drawn_cases)
+        if not self._editable:
+            for b in (self.export, self.import_):
+                b.setToolTip(f"The {self.ctx.user.role} role cannot record fieldwork")
+
+    # -- fieldwork workbook -------------------------------------------------------------------
+    def _folder(self) -> str:
+        path = self.ctx.ws.location.path
+        return str(path.parent) if path is not None else ""
+
+    def export_workbook(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        name = f"fieldwork-audit-{row.info.id}-round-{row.info.round}.xlsx"
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export fieldwork workbook", str(Path(self._folder()) / name),
+                                                XLSX_FILTER)
+        if not chosen:
+            return
+        out = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
+        audit_id = row.info.id
+
+        def done(path: Path) -> None:
+            show_info(self, "Fieldwork workbook exported", f"Saved {path.name} with the {row.info.cases_active} "
+                      "cases in use.", f"Fill it in offline, then import it here. Folder: {path.parent}")
+
+        self.ctx.background(self, "Writing the fieldwork workbook…",
+                            lambda uow, _progress: export_fieldwork(uow, audit_id, out), write=True, on_success=done)
+
+    def import_workbook(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        chosen, _ = QFileDialog.getOpenFileName(self, "Import fieldwork workbook", self._folder(), XLSX_FILTER)
+        if chosen:
+            self.check_workbook(Path(chosen))
+
+    def check_workbook(self, path: Path) -> None:
+        """Dry run in a worker, then the dialog; Import there records the answers (another worker)."""
+        if self.current is None:
+            return
+        audit_id = self.current.info.id
+        self.ctx.background(self, f"Checking {path.name}…",
+                            lambda uow, _p: import_fieldwork(uow, audit_id, path, dry_run=True), write=False,
+                            on_success=lambda result: self._confirm_import(audit_id, path, result))
+
+    def _confirm_import(self, audit_id: int, path: Path, result: FieldworkImportResult) -> None:
+        self.import_dialog = FieldworkImportDialog(result, path, self)
+        if self.import_dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+
+        def done(final: FieldworkImportResult) -> None:
+            if final.written:
+                show_info(self, "Fieldwork imported", f"Recorded {final.changed:,} answers from {path.name}.",
+                          f"{final.unchanged:,} were unchanged.")
+            else:
+                FieldworkImportDialog(final, path, self).exec()  # changed since the check: say why
+
+        self.ctx.background(self, f"Importing {path.name}…",
+                            lambda uow, _p: import_fieldwork(uow, audit_id, path), write=True, on_success=done)
+

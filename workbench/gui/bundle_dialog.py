@@ -1,0 +1,129 @@
+"""Sealing an evidence bundle: the options first, then the fingerprints to send to the inspectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.gui.qt import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGuiApplication,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from workbench.gui.style import card, label
+from workbench.reports.bundle_format import BundleSummary
+from workbench.services.signing_identity import CertificateInfo
+
+ZIP_FILTER = "Evidence bundles (*.zip)"
+
+
+@dataclass(frozen=True)
+class BundleOptions:
+    out: Path
+    pseudonymise: bool
+    drop_personal: bool
+
+
+class BundleDialog(QDialog):
+    def __init__(self, number: int, default_out: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bundleDialog")
+        self.setWindowTitle(f"Seal evidence bundle — pack v{number}")
+        self.pseudonymise = QCheckBox("Pseudonymise case references (use the signed release copy)",
+                                      objectName="pseudonymise")
+        self.pseudonymise.setChecked(True)
+        self.drop_personal = QCheckBox("Leave out evidence attached to individual cases", objectName="dropPersonal")
+        self.drop_personal.setChecked(True)
+        self.path = QLineEdit(str(default_out), objectName="bundlePath")
+        browse = QPushButton("Browse…", objectName="browseBundle")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.path, 1)
+        where.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Save as", where)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Seal bundle")
+        self.path.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(f"<b>Evidence bundle of approved pack version {number}</b>"))
+        layout.addWidget(label("A zip of the signed pack, its workbook and every evidence file it lists, with a "
+                               "manifest of SHA-256 hashes. Inspectors verify it without access to force systems.",
+                               "muted", wrap=True))
+        layout.addWidget(self.pseudonymise)
+        layout.addWidget(self.drop_personal)
+        layout.addWidget(label("Personal case fields (names, addresses) never appear in packs.", "muted", wrap=True))
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save evidence bundle", self.path.text(), ZIP_FILTER)
+        if chosen:
+            self.path.setText(chosen)
+
+    def options(self) -> BundleOptions:
+        text = self.path.text().strip()
+        out = Path(text if text.lower().endswith(".zip") else text + ".zip")
+        return BundleOptions(out, self.pseudonymise.isChecked(), self.drop_personal.isChecked())
+
+
+class BundleSealedDialog(QDialog):
+    """What to send to the inspectors, separately from the bundle: its SHA-256 and the signer's certificate."""
+
+    def __init__(self, summary: BundleSummary, cert: CertificateInfo | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bundleSealedDialog")
+        self.setWindowTitle("Evidence bundle sealed")
+        self.summary, self.cert = summary, cert
+        box = card()
+        form = QFormLayout(box)
+        form.setContentsMargins(14, 10, 14, 10)
+        self.bundle_sha = _fixed(summary.sha256, "bundleSha256")
+        form.addRow("Bundle SHA-256", self.bundle_sha)
+        self.cert_sha = _fixed(cert.fingerprint if cert else "no certificate on record", "certificateFingerprint")
+        form.addRow("Signer certificate (SHA-256)", self.cert_sha)
+        if cert is not None:
+            form.addRow("Signed by", label(f"{cert.username} — {cert.subject}", wrap=True, selectable=True))
+        copy = QPushButton("Copy both", objectName="copyFingerprints")
+        copy.clicked.connect(self.copy)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(f"<b>{summary.path.name}</b> — {len(summary.files)} files", wrap=True))
+        layout.addWidget(label(str(summary.path.parent), "muted", wrap=True, selectable=True))
+        layout.addWidget(box)
+        layout.addWidget(label("Send these two fingerprints to the inspectors by another route (e.g. a phone call "
+                               "or a separate email). With them they can check that the bundle they received is "
+                               "the one sealed here and that the pack was signed by your reviewer: "
+                               "workbench verify BUNDLE --trust FINGERPRINT.", wrap=True))
+        layout.addWidget(buttons)
+        self.setMinimumWidth(640)
+
+    def text(self) -> str:
+        return f"Bundle SHA-256: {self.bundle_sha.text()}\nSigner certificate SHA-256: {self.cert_sha.text()}"
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+
+
+def _fixed(text: str, name: str) -> QLineEdit:
+    edit = QLineEdit(text, objectName=name)
+    edit.setReadOnly(True)
+    font = edit.font()
+    font.setFamily("monospace")
+    edit.setFont(font)
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("0" * 66))
+    return edit

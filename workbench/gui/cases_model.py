@@ -1,0 +1,114 @@
+"""The cases of one audit round as a Qt table model: state, result and what is missing or failed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workbench.gui.display_text import natural_key
+from workbench.gui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from workbench.gui.style import CASE_TONES
+from workbench.gui.tables import RIGHT, tone_colour
+from workbench.services.fieldwork import CaseInfo
+from workbench.services.scoring import CaseScore
+
+COLUMNS = ("Case", "Stratum", "State", "Result", "Answered", "Notes")
+REF, STRATUM, STATE, RESULT, ANSWERED, NOTES = range(len(COLUMNS))
+ID_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_WORDS = {"active": "In sample", "replacement": "Replacement", "unusable": "Unusable", "reserve": "Reserve"}
+RESULT_WORDS = {"compliant": "Compliant", "not compliant": "Not compliant", "incomplete": "Incomplete"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: CaseInfo
+    score: CaseScore | None  # None for a case set aside as unusable
+
+    @property
+    def result(self) -> str:
+        return self.score.status if self.score is not None else "unusable"
+
+
+def notes_text(row: CaseRow) -> str:
+    c, s = row.case, row.score
+    if c.state == "unusable":
+        return f"Set aside: {c.unusable_reason}"
+    parts = []
+    if c.replaces_ref:
+        parts.append(f"Replaces {c.replaces_ref}")
+    if s is not None and s.failed:
+        parts.append("Not met: " + ", ".join(k.replace("_", " ") for k in s.failed))
+    if s is not None and s.missing:
+        parts.append("To answer: " + ", ".join(k.replace("_", " ") for k in s.missing))
+    return "; ".join(parts)
+
+
+class CasesTableModel(QAbstractTableModel):
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CaseRow] = []
+        self._criteria = 0
+
+    def set_rows(self, rows: Sequence[CaseRow], criteria: int) -> None:
+        """`criteria`: how many criteria the template asks (for "answered n of m")."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._criteria = criteria
+        self.endResetModel()
+
+    def case(self, row: int) -> CaseRow:
+        return self._rows[row]
+
+    def rows(self) -> tuple[CaseRow, ...]:
+        return tuple(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+                or not (0 <= index.column() < len(COLUMNS)):
+            return None
+        row, col = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == ID_ROLE:
+            return row.case.id
+        if role == SORT_ROLE:
+            if col == ANSWERED:
+                return f"{row.case.answered:04d}"
+            return natural_key(self._display(row, col)) if col == REF else self._display(row, col).casefold()
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == ANSWERED:
+            return RIGHT
+        if col == RESULT and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            return tone_colour(CASE_TONES.get(row.result, "neutral"), role)
+        if role == Qt.ItemDataRole.ToolTipRole and col == NOTES:
+            return notes_text(row) or None
+        return None
+
+    def _display(self, row: CaseRow, col: int) -> str:
+        c = row.case
+        if col == REF:
+            return c.ref
+        if col == STRATUM:
+            return c.stratum or "—"
+        if col == STATE:
+            return STATE_WORDS.get(c.state, c.state.capitalize())
+        if col == RESULT:
+            return RESULT_WORDS.get(row.result, "Set aside")
+        if col == ANSWERED:
+            return "—" if c.state == "unusable" else f"{c.answered} of {self._criteria}"
+        return notes_text(row)

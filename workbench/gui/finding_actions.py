@@ -1,0 +1,119 @@
+"""A finding's action plan: each action with its owner, due date and status; add, edit, change status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workbench.gui.action_dialog import ActionDialog
+from workbench.gui.context import GuiContext
+from workbench.gui.display_text import uk_date
+from workbench.gui.layouts import clear_layout
+from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QVBoxLayout, QWidget
+from workbench.gui.style import card, label, tag
+from workbench.services import actions as action_service
+from workbench.services.actions import ACTION_STATUSES, ActionInfo
+
+
+class ActionsPanel(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.finding_id: int | None = None
+        self.finding_ref = ""
+        self.actions: tuple[ActionInfo, ...] = ()
+        self._editable = ctx.can("actions.edit")
+        self.add = QPushButton("Add action…", objectName="addAction")
+        self.add.setEnabled(self._editable)
+        self.add.clicked.connect(self.add_action)
+        self.summary = label("", "muted")
+        self._rows = QVBoxLayout()
+        self._rows.setSpacing(6)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.add)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(self._rows)
+
+    def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
+        self.finding_id, self.finding_ref, self.actions = finding_id, finding_ref, tuple(actions)
+        clear_layout(self._rows)
+        done = sum(1 for a in actions if a.status == "done")
+        overdue = sum(1 for a in actions if a.overdue)
+        self.summary.setText(f"{done} of {len(actions)} done" + (f" · {overdue} overdue" if overdue else "")
+                             if actions else "No action plan recorded yet.")
+        for a in actions:
+            self._rows.addWidget(self._row(a))
+
+    def _row(self, a: ActionInfo) -> QWidget:
+        frame = card()
+        frame.setObjectName(f"action-{a.id}")
+        grid = QGridLayout(frame)
+        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0)
+        status = QComboBox(objectName=f"actionStatus-{a.id}")
+        status.addItems(list(ACTION_STATUSES))
+        status.setCurrentText(a.status)
+        status.setEnabled(self._editable)
+        status.setToolTip("Change the status (saved at once)")
+        # saved after the signal returns: the refresh that follows rebuilds this row
+        status.currentTextChanged.connect(lambda text, action=a: QTimer.singleShot(
+            0, lambda: self.set_status(action, text)))
+        edit = QPushButton("Edit…", objectName=f"editAction-{a.id}")
+        edit.setEnabled(self._editable)
+        edit.clicked.connect(lambda _=False, action=a: self.edit_action(action))
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(status)
+        buttons.addWidget(edit)
+        grid.addLayout(buttons, 0, 1)
+        when = f"due {uk_date(a.due_date)}" if a.due_date else "no due date"
+        if a.status == "done" and a.completed_on:
+            when = f"done {uk_date(a.completed_on)}"
+        meta = QHBoxLayout()
+        meta.setSpacing(6)
+        meta.addWidget(label(f"{a.owner or 'No owner'} · {when}", "muted", wrap=True, plain=True), 1)
+        if a.overdue:
+            meta.addWidget(tag("Overdue", "red"))
+        grid.addLayout(meta, 1, 0, 1, 2)
+        if a.progress_note:
+            grid.addWidget(label(a.progress_note, "muted", wrap=True, selectable=True, plain=True), 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        return frame
+
+    def set_status(self, action: ActionInfo, status: str) -> None:
+        if status != action.status:
+            self.ctx.write(self, lambda uow: action_service.update_action(uow, action.id, action.version,
+                                                                         status=status),
+                           on_error=lambda _exc: self.show_actions(self.finding_id, self.finding_ref, self.actions))
+
+    def add_action(self) -> None:
+        finding_id = self.finding_id
+        if finding_id is None:
+            return
+        dialog = ActionDialog(self.finding_ref, None, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        v = dialog.values()
+        self.ctx.write(self, lambda uow: _add(uow, finding_id, v))
+
+    def edit_action(self, action: ActionInfo) -> None:
+        dialog = ActionDialog(self.finding_ref, action, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        changes = dialog.changes()
+        if changes:
+            self.ctx.write(self, lambda uow: action_service.update_action(uow, action.id, action.version,
+                                                                          **changes))
+
+
+def _add(uow: object, finding_id: int, v: dict[str, object]) -> ActionInfo:
+    added = action_service.add_action(uow, finding_id, str(v["title"]), str(v["owner"]),  # type: ignore[arg-type]
+                                      v["due_date"], str(v["status"]))  # type: ignore[arg-type]
+    if v["progress_note"]:
+        added = action_service.update_action(uow, added.id, added.version,  # type: ignore[arg-type]
+                                             progress_note=v["progress_note"])
+    return added

@@ -1,0 +1,217 @@
+"""A finding's self-assessment: the preparer drafts and submits it; a reviewer who did not prepare it
+approves it with their sign-off passphrase or returns it with a comment. Every review stays in its history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workbench.gui.comment_dialog import CommentDialog
+from workbench.gui.context import GuiContext
+from workbench.gui.layouts import clear_layout
+from workbench.gui.packs_model import when
+from workbench.gui.passphrase_dialog import PassphraseDialog
+from workbench.gui.qt import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+from workbench.gui.style import ASSESSMENT_TONES, card, label, set_tone, tag
+from workbench.services import assessments
+from workbench.services.assessments import EDITABLE_STATES, AssessmentInfo
+
+STATE_WORDS = {"draft": "Draft", "submitted": "Submitted for review", "returned": "Returned for changes",
+               "approved": "Approved (signed off)"}
+
+
+class AssessmentPanel(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.finding_id: int | None = None
+        self.finding_ref = ""
+        self.info: AssessmentInfo | None = None
+        self.state = tag("Not started", "neutral")
+        self.state.setObjectName("assessmentState")
+        self.preparer = label("", "muted", wrap=True)
+        self.narrative = QPlainTextEdit(objectName="assessmentNarrative")
+        self.narrative.setPlaceholderText("What has changed since the inspection, and the evidence that shows it")
+        self.narrative.setFixedHeight(150)
+        self.status = QComboBox(objectName="proposedStatus")
+        self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.save = QPushButton("Save draft", objectName="saveAssessment")
+        self.submit = QPushButton("Submit for review", objectName="submitAssessment")
+        self.approve = QPushButton("Approve…", objectName="approveAssessment")
+        self.return_ = QPushButton("Return…", objectName="returnAssessment")
+        self.reopen = QPushButton("Start a new version", objectName="reopenAssessment")
+        self.note = label("", "muted", wrap=True)
+        self._history = QVBoxLayout()
+        self._history.setSpacing(4)
+
+        head = QHBoxLayout()
+        head.addWidget(self.state)
+        head.addWidget(self.preparer, 1)
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Proposed status", self.status)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.reopen, self.return_, self.approve, self.save, self.submit):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(head)
+        layout.addWidget(self.narrative)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        layout.addWidget(label("Reviews", "section"))
+        layout.addLayout(self._history)
+
+        self.narrative.textChanged.connect(self._update)
+        self.status.currentTextChanged.connect(self._update)
+        self.save.clicked.connect(self.save_draft)
+        self.submit.clicked.connect(self.submit_for_review)
+        self.approve.clicked.connect(self.approve_it)
+        self.return_.clicked.connect(self.return_it)
+        self.reopen.clicked.connect(self.reopen_it)
+
+    # -- showing --------------------------------------------------------------------------
+    def show_assessment(self, finding_id: int | None, finding_ref: str, info: AssessmentInfo | None,
+                        statuses: Sequence[str]) -> None:
+        same = finding_id == self.finding_id and info is not None and self.info is not None \
+            and info.version == self.info.version
+        if same and self.is_dirty():
+            return  # keep what the user is writing
+        self.finding_id, self.finding_ref, self.info = finding_id, finding_ref, info
+        for w in (self.narrative, self.status):
+            w.blockSignals(True)
+        self.status.clear()
+        self.status.addItems(list(statuses))
+        self.narrative.setPlainText(info.narrative if info else "")
+        if info is not None:
+            if self.status.findText(info.proposed_status) < 0:
+                self.status.addItem(info.proposed_status)
+            self.status.setCurrentText(info.proposed_status)
+        for w in (self.narrative, self.status):
+            w.blockSignals(False)
+        self.state.setText(STATE_WORDS.get(info.state, info.state.capitalize()) if info else "Not started")
+        set_tone(self.state, ASSESSMENT_TONES.get(info.state, "neutral") if info else "neutral")
+        self.preparer.setText(f"Prepared by {info.preparer}" + (f" · submitted {when(info.submitted_at)}"
+                                                                if info.submitted_at else "") if info else "")
+        clear_layout(self._history)
+        reviews = info.history if info else ()
+        if not reviews:
+            self._history.addWidget(label("No review yet.", "muted"))
+        for r in reversed(reviews):
+            box = card()
+            box.setObjectName("review")
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(10, 6, 10, 6)
+            lay.setSpacing(2)
+            top = QHBoxLayout()
+            top.addWidget(tag(r.decision.capitalize(), "green" if r.decision == "approved" else "amber"))
+            top.addWidget(label(f"by {r.reviewer}, {when(r.at)}", "muted"), 1)
+            lay.addLayout(top)
+            if r.comment:
+                lay.addWidget(label(r.comment, wrap=True, selectable=True, plain=True))
+            self._history.addWidget(box)
+        self._update()
+
+    def is_dirty(self) -> bool:
+        base = self.info
+        narrative, status = self.narrative.toPlainText().strip(), self.status.currentText()
+        if base is None:
+            return bool(narrative)
+        return narrative != base.narrative or status != base.proposed_status
+
+    def _update(self) -> None:
+        info, me = self.info, self.ctx.username
+        state = info.state if info else None
+        can_prepare, can_review = self.ctx.can("assessment.prepare"), self.ctx.can("assessment.review")
+        editable = can_prepare and self.finding_id is not None and (state is None or state in EDITABLE_STATES)
+        self.narrative.setReadOnly(not editable)
+        self.status.setEnabled(editable)
+        dirty = self.is_dirty()
+        for b in (self.save, self.submit):  # only while it can still be edited
+            b.setVisible(state is None or state in EDITABLE_STATES)
+        self.save.setEnabled(editable and dirty)
+        self.submit.setEnabled(editable and bool(self.narrative.toPlainText().strip()))
+        preparer = info is not None and info.preparer == me
+        reviewable = can_review and state == "submitted" and not preparer
+        self.approve.setEnabled(reviewable)
+        self.return_.setEnabled(reviewable)
+        self.approve.setVisible(can_review)
+        self.return_.setVisible(can_review)
+        self.reopen.setVisible(state == "approved" and can_prepare)
+        if state == "submitted" and can_review and preparer:
+            self.note.setText("You prepared this self-assessment, so another reviewer must review it (four eyes).")
+        elif state == "submitted":
+            self.note.setText("With a reviewer." if not can_review else "Approve it with your sign-off passphrase, "
+                              "or return it with a comment.")
+        elif state == "approved":
+            self.note.setText("Signed off. Start a new version to change it; this one stays in the record.")
+        elif not can_prepare:
+            self.note.setText(f"Read only: the {self.ctx.user.role} role cannot prepare self-assessments.")
+        elif state == "returned" and info is not None and info.last_review is not None:
+            self.note.setText("Returned: edit it as the reviewer asks, then submit it again.")
+        else:
+            self.note.setText("Saved as a draft until you submit it." if dirty else "")
+
+    # -- acting ---------------------------------------------------------------------------
+    def _values(self) -> tuple[int, str, str, int | None]:
+        assert self.finding_id is not None
+        return (self.finding_id, self.narrative.toPlainText().strip(), self.status.currentText(),
+                self.info.version if self.info else None)
+
+    def save_draft(self) -> None:
+        if self.finding_id is None:
+            return
+        fid, narrative, status, version = self._values()
+        self.ctx.write(self, lambda uow: assessments.save_assessment(uow, fid, narrative, status,
+                                                                     expected_version=version))
+
+    def submit_for_review(self) -> None:
+        if self.finding_id is None:
+            return
+        fid, narrative, status, version = self._values()
+        dirty = self.is_dirty()
+
+        def submit(uow: object) -> AssessmentInfo:
+            if dirty:
+                assessments.save_assessment(uow, fid, narrative, status, expected_version=version)  # type: ignore[arg-type]
+            return assessments.submit_assessment(uow, fid)  # type: ignore[arg-type]
+
+        self.ctx.write(self, submit)
+
+    def approve_it(self) -> None:
+        fid = self.finding_id
+        if fid is None:
+            return
+        dialog = PassphraseDialog(f"Sign off the self-assessment for {self.finding_ref}",
+                                  self.ctx.user.display_name or self.ctx.username, self, action="Approve")
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        passphrase, comment = dialog.passphrase(), dialog.comment()
+        self.ctx.write(self, lambda uow: assessments.approve_assessment(uow, fid, passphrase, comment))
+
+    def return_it(self) -> None:
+        fid = self.finding_id
+        if fid is None:
+            return
+        dialog = CommentDialog(f"Return the self-assessment for {self.finding_ref}",
+                               "Say what the preparer should change or add.", "Return", self)
+        if dialog.exec() == QDialog.DialogCode.Accepted.value:
+            comment = dialog.text()
+            self.ctx.write(self, lambda uow: assessments.return_assessment(uow, fid, comment))
+
+    def reopen_it(self) -> None:
+        fid = self.finding_id
+        if fid is not None:
+            self.ctx.write(self, lambda uow: assessments.reopen_assessment(uow, fid))

@@ -1,0 +1,147 @@
+"""Beside a finding's text: how ready it is for inspection and why, its actions, evidence and
+self-assessment — everything read in one unit of work, refreshed when any of it changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.gui.changes import PROGRESS_VIEW, concerns
+from workbench.gui.context import GuiContext
+from workbench.gui.finding_actions import ActionsPanel
+from workbench.gui.finding_assessment import AssessmentPanel
+from workbench.gui.finding_evidence import EvidencePanel
+from workbench.gui.layouts import clear_layout, shown_text
+from workbench.gui.messages import show_error
+from workbench.gui.qt import QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.style import READINESS_TONES, label, rule, set_tone, tag
+from workbench.services import actions, assessments, evidence, readiness
+from workbench.services.actions import ActionInfo
+from workbench.services.assessments import AssessmentInfo
+from workbench.services.evidence import EvidenceInfo
+from workbench.services.findings import FindingInfo
+from workbench.services.readiness import Readiness
+from workbench.services.settings import finding_statuses
+from workbench.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Progress:
+    readiness: Readiness
+    actions: tuple[ActionInfo, ...]
+    evidence: tuple[EvidenceInfo, ...]
+    assessment: AssessmentInfo | None
+    statuses: tuple[str, ...]
+
+
+def read_progress(uow: UnitOfWork, finding_id: int) -> Progress:
+    try:
+        sa = assessments.get_assessment(uow, finding_id)
+    except NotFoundError:
+        sa = None
+    return Progress(readiness.assess_readiness(uow, finding_id), tuple(actions.list_actions(uow, finding_id)),
+                    tuple(evidence.list_evidence(uow, finding_id)), sa, tuple(finding_statuses(uow)))
+
+
+class FindingProgress(QScrollArea):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.finding: FindingInfo | None = None
+        self.progress: Progress | None = None
+        self._stale = False
+        self._shown_id: int | None = None
+        self.setObjectName("findingProgress")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(objectName="findingProgressBody")
+        policy = body.sizePolicy()
+        policy.setHeightForWidth(True)  # wrapped text grows the page; the pane scrolls
+        body.setSizePolicy(policy)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 14, 16, 16)
+        layout.setSpacing(8)
+        self.heading = label("", "muted", wrap=True)
+        self.rating = tag("", "neutral")
+        self.rating.setObjectName("readinessRating")
+        self._reasons = QVBoxLayout()
+        self._reasons.setSpacing(3)
+        self.actions = ActionsPanel(ctx)
+        self.evidence = EvidencePanel(ctx)
+        self.assessment = AssessmentPanel(ctx)
+        self.empty = label("Select a finding to see its readiness, actions, evidence and self-assessment.", "muted",
+                           wrap=True)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(label("Readiness for inspection", "section"))
+        head.addWidget(self.rating)
+        head.addStretch(1)
+        self._sections: list[QWidget] = []
+        layout.addWidget(self.empty)
+        layout.addWidget(self.heading)
+        holder = QWidget()
+        holder.setLayout(head)
+        for w in (holder, _holding(self._reasons), rule(), label("Action plan", "section"), self.actions, rule(),
+                  label("Evidence", "section"), self.evidence, rule(), label("Self-assessment", "section"),
+                  self.assessment):
+            layout.addWidget(w)
+            self._sections.append(w)
+        layout.addStretch(1)
+        self.setWidget(body)
+        ctx.changes.changed.connect(self._on_changed)
+        self.show_finding(None)
+
+    def text(self) -> str:
+        return shown_text(self.widget())
+
+    def show_finding(self, finding: FindingInfo | None) -> None:
+        """Show `finding`; while the pane is hidden (another tab) it is read when the pane is shown."""
+        self.finding = finding
+        if finding is not None and not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        progress = None
+        if finding is not None and finding.id is not None:
+            fid = finding.id
+            try:
+                progress = self.ctx.read(lambda uow: read_progress(uow, fid))
+            except WorkbenchError as exc:
+                show_error(self, exc)
+        self.progress = progress
+        self.empty.setVisible(progress is None)
+        self.heading.setVisible(progress is not None)
+        for w in self._sections:
+            w.setVisible(progress is not None)
+        if finding is None or progress is None:
+            return
+        ref = f"{finding.inspection} / {finding.ref}"
+        self.heading.setText(f"{ref} · {finding.title}")
+        r = progress.readiness
+        self.rating.setText(r.rating.capitalize())
+        set_tone(self.rating, READINESS_TONES.get(r.rating, "neutral"))
+        clear_layout(self._reasons)
+        for reason in r.reasons:
+            self._reasons.addWidget(label(f"•  {reason[:1].upper()}{reason[1:]}", wrap=True, plain=True))
+        self.actions.show_actions(finding.id, finding.ref, progress.actions)
+        self.evidence.show_evidence(finding.id, finding.ref, progress.evidence)
+        self.assessment.show_assessment(finding.id, finding.ref, progress.assessment, progress.statuses)
+        if finding.id != self._shown_id:
+            self.verticalScrollBar().setValue(0)
+        self._shown_id = finding.id
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self.show_finding(self.finding)
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if self.finding is not None and concerns(kinds, PROGRESS_VIEW):
+            self.show_finding(self.finding)
+
+
+def _holding(layout: QVBoxLayout) -> QWidget:
+    layout.setContentsMargins(0, 0, 0, 0)
+    box = QWidget()
+    box.setLayout(layout)
+    return box

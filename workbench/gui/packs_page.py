@@ -1,0 +1,371 @@
+"""Packs: build a version, submit it, approve (sign) or return it, export its files, seal a bundle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.gui.bundle_dialog import BundleDialog, BundleSealedDialog
+from workbench.gui.changes import PACKS_VIEW, concerns
+from workbench.gui.comment_dialog import CommentDialog
+from workbench.gui.context import GuiContext
+from workbench.gui.messages import show_error, show_info
+from workbench.gui.packs_model import (
+    COLUMNS,
+    NUMBER_ROLE,
+    SORT_ROLE,
+    VERSION,
+    PacksTableModel,
+    state_words,
+    when,
+)
+from workbench.gui.passphrase_dialog import PassphraseDialog
+from workbench.gui.qt import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelectionModel,
+    QLineEdit,
+    QPushButton,
+    QSortFilterProxyModel,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
+from workbench.gui.tables import fit_rows, list_view
+from workbench.reports.bundle_format import BundleSummary
+from workbench.services import bundles, packs, signing_identity
+from workbench.services.packs import PackFiles, PackVersionInfo
+from workbench.services.signing_identity import CertificateInfo
+from workbench.services.users import list_users
+from workbench.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Sealed:
+    summary: BundleSummary
+    certificate: CertificateInfo | None
+
+
+def _fingerprint(uow: UnitOfWork, username: str) -> str:
+    try:
+        cert = signing_identity.certificate_info(uow, username)
+    except WorkbenchError as exc:
+        return f"cannot be read: {exc.message}"
+    return cert.fingerprint if cert is not None else "no certificate on record"
+
+
+def read_packs(uow: UnitOfWork) -> tuple[list[PackVersionInfo], dict[str, str], dict[str, str]]:
+    """The versions, display names by username, and each signer's certificate fingerprint."""
+    rows = packs.list_packs(uow)
+    names = {u.username: u.display_name for u in list_users(uow)}
+    signers = {p.approved_by for p in rows if p.approved_by}
+    return rows, names, {u: _fingerprint(uow, u) for u in signers}
+
+
+def _hash_field(value: str) -> QLineEdit:
+    field = QLineEdit(value, objectName="hashField")
+    field.setReadOnly(True)
+    field.setFrame(False)
+    field.setCursorPosition(0)
+    field.setMinimumWidth(120)
+    field.setStyleSheet("background: transparent;")
+    return field
+
+
+class PacksPage(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+        self.certificates: dict[str, str] = {}
+        self.model = PacksTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = list_view("packsTable")
+        self.table.setModel(self.proxy)
+        header = self.table.horizontalHeader()
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.count = label("", "muted")
+        self.build = QPushButton("Build pack…", objectName="buildPack")
+        self.submit = QPushButton("Submit for review", objectName="submitPack")
+        self.approve = QPushButton("Approve and sign…", objectName="approvePack")
+        self.return_ = QPushButton("Return…", objectName="returnPack")
+        self.export = QPushButton("Export files…", objectName="exportPack")
+        self.seal = QPushButton("Seal evidence bundle…", objectName="sealBundle")
+        self.hint = label("", "muted", wrap=True)
+        self.hint.setObjectName("packsHint")
+
+        self.state_tag = tag("", "neutral")
+        self.detail_title = label("", "section")
+        self.facts = QFormLayout()
+        self.facts.setHorizontalSpacing(14)
+        self.facts.setVerticalSpacing(4)
+        detail = card()
+        detail.setObjectName("packDetail")
+        dlay = QVBoxLayout(detail)
+        dlay.setContentsMargins(14, 10, 14, 12)
+        top = QHBoxLayout()
+        top.addWidget(self.detail_title)
+        top.addStretch(1)
+        top.addWidget(self.state_tag)
+        dlay.addLayout(top)
+        dlay.addLayout(self.facts)
+        files = QHBoxLayout()
+        files.addWidget(label("For the inspectors: the signed files, or a sealed bundle with the evidence.",
+                              "muted", wrap=True), 1)
+        files.addWidget(self.export)
+        files.addWidget(self.seal)
+        dlay.addLayout(files)
+
+        bar = QHBoxLayout()
+        bar.addWidget(label("Self-assessment packs", "pageTitle"))
+        bar.addStretch(1)
+        bar.addWidget(self.build)
+        bar.addWidget(self.submit)
+        reviewing = QHBoxLayout()
+        reviewing.addWidget(self.hint, 1)
+        reviewing.addWidget(self.return_)
+        reviewing.addWidget(self.approve)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(bar)
+        layout.addWidget(label("A pack version freezes what the register, audits, measures, actions and evidence say "
+                               "when it is built. The preparer submits it; a reviewer who did not build it approves "
+                               "it with their sign-off passphrase, which signs the PDF, or returns it with a comment. "
+                               "An approved version is sealed into an evidence bundle for the inspectors.",
+                               "muted", wrap=True))
+        layout.addWidget(self.count)
+        layout.addWidget(self.table)
+        layout.addLayout(reviewing)
+        layout.addWidget(detail)
+        layout.addStretch(1)
+
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update())
+        self.build.clicked.connect(self.build_pack)
+        self.submit.clicked.connect(self.submit_pack)
+        self.approve.clicked.connect(self.approve_pack)
+        self.return_.clicked.connect(self.return_pack)
+        self.export.clicked.connect(self.export_files)
+        self.seal.clicked.connect(self.seal_bundle)
+        ctx.changes.changed.connect(self._on_changed)
+        self._stale = True  # read when first shown
+
+    # -- data -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        keep = self.selected()
+        try:
+            rows, names, self.certificates = self.ctx.read(read_packs)
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        self.model.set_rows(rows, names)
+        fit_rows(self.table)
+        approved = next((p for p in self.model_rows() if p.state == "approved"), None)
+        self.count.setText(f"{len(rows)} version{'s' if len(rows) != 1 else ''}"
+                           + (f" · v{approved.number} approved" if approved else ""))
+        if not (keep is not None and self.select_version(keep.number)) and rows:
+            self.select_version(max(p.number for p in rows))
+        self._update()
+
+    def model_rows(self) -> list[PackVersionInfo]:
+        return [self.model.pack(r) for r in range(self.model.rowCount())]
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        if concerns(kinds, PACKS_VIEW):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True  # "data changed since" re-collects the pack data: only when shown
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def selected(self) -> PackVersionInfo | None:
+        sel = self.table.selectionModel()
+        index = sel.currentIndex()
+        if not index.isValid() or not sel.hasSelection():
+            return None
+        return self.model.pack(self.proxy.mapToSource(index).row())
+
+    def select_version(self, number: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, VERSION)
+            if index.data(NUMBER_ROLE) == number:
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                return True
+        return False
+
+    # -- what may be done -------------------------------------------------------------------
+    def _update(self) -> None:
+        p, me = self.selected(), self.ctx.username
+        can_build, can_review = self.ctx.can("packs.build"), self.ctx.can("assessment.review")
+        reviewable = p is not None and p.state == "submitted"
+        four_eyes = p is not None and p.built_by == me
+        self.build.setEnabled(can_build)
+        self.submit.setEnabled(can_build and p is not None and p.state in ("draft", "returned"))
+        self.approve.setEnabled(can_review and reviewable and not four_eyes)
+        self.return_.setEnabled(can_review and reviewable and not four_eyes)
+        self.export.setEnabled(p is not None)
+        self.seal.setEnabled(self.ctx.can("exports.create") and p is not None
+                             and p.state in ("approved", "superseded"))
+        role = self.ctx.user.role
+        review_tip = ("Only a reviewer can approve or return a pack" if not can_review
+                      else "You built this version: another reviewer must review it (four eyes)" if four_eyes
+                      else "Only a submitted version can be reviewed" if not reviewable else "")
+        for b in (self.approve, self.return_):
+            b.setToolTip(review_tip)
+        self.build.setToolTip("" if can_build else f"The {role} role cannot build packs")
+        if p is None:
+            self.hint.setText("Build the first version of the pack." if can_build else "No pack has been built yet.")
+        elif p.state in ("draft", "returned"):
+            self.hint.setText(f"v{p.number} is a {p.state} version: submit it when it is ready for review.")
+        elif p.state == "submitted":
+            self.hint.setText(f"v{p.number} waits for a reviewer. {review_tip}".strip())
+        elif p.state == "approved":
+            self.hint.setText(f"v{p.number} is signed. Seal an evidence bundle for the inspectors."
+                              + ("" if p.current else " The data has changed since: build a new version to "
+                                 "show it."))
+        else:
+            self.hint.setText(f"v{p.number} was replaced by a later approved version.")
+        self._show_detail(p)
+
+    def _show_detail(self, p: PackVersionInfo | None) -> None:
+        while self.facts.rowCount():
+            self.facts.removeRow(0)
+        self.state_tag.setVisible(p is not None)
+        if p is None:
+            self.detail_title.setText("No version selected")
+            return
+        self.detail_title.setText(f"Pack version {p.number} — {p.findings} findings")
+        self.state_tag.setText(state_words(p))
+        set_tone(self.state_tag, PACK_TONES.get(p.state, "neutral"))
+        rows = [("Built", f"{when(p.built_at)} by {self.model.name(p.built_by)}"),
+                ("Content SHA-256", p.content_sha256)]
+        if p.approved_by:
+            rows.append(("Approved", f"{when(p.approved_at)} by {self.model.name(p.approved_by)}"))
+        if p.signed_pdf_sha256:
+            rows.append(("Signed PDF SHA-256", p.signed_pdf_sha256))
+        if p.approved_by:
+            rows.append(("Signer certificate", self.certificates.get(p.approved_by, "—")))
+        if p.release_pdf_sha256:
+            rows.append(("Release copy", f"pseudonymised, cells under {p.release_min_cell} suppressed"))
+        rows.append(("Data since build", "Unchanged: the workspace still says what this version says" if p.current
+                     else "Changed since this version was built"))
+        for caption, value in rows:
+            if "SHA-256" in caption or caption == "Signer certificate":
+                text: QWidget = _hash_field(value)  # scrolls rather than widening the page; copyable
+            else:
+                text = label(value, wrap=True, selectable=True)
+            self.facts.addRow(label(caption, "muted"), text)
+
+    # -- acting ---------------------------------------------------------------------------
+    def _folder(self, sub: str = "") -> str:
+        path = self.ctx.ws.location.path
+        base = path.parent if path is not None else Path.home()
+        return str(base / sub) if sub else str(base)
+
+    def build_pack(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Folder for the pack PDF and workbook", self._folder())
+        if not chosen:
+            return
+        out = Path(chosen)
+
+        def done(files: PackFiles) -> None:
+            self.select_version(files.info.number)
+            show_info(self, "Pack built", f"Pack version {files.info.number} is a draft with "
+                      f"{files.info.findings} findings.", f"Saved {files.pdf.name} and {files.xlsx.name} in {out}.")
+
+        self.ctx.background(self, "Building the pack…", lambda uow, progress: packs.build_pack(uow, out,
+                            progress=progress), write=True, on_success=done)
+
+    def submit_pack(self) -> None:
+        p = self.selected()
+        if p is not None:
+            self.ctx.write(self, lambda uow: packs.submit_pack(uow, p.number))
+
+    def return_pack(self) -> None:
+        p = self.selected()
+        if p is None:
+            return
+        dialog = CommentDialog(f"Return pack version {p.number}", "Say what must change before you can sign it. "
+                               "The preparer sees your comment.", "Return pack", self)
+        if dialog.exec() == QDialog.DialogCode.Accepted.value:
+            comment = dialog.text()
+            self.ctx.write(self, lambda uow: packs.return_pack(uow, p.number, comment))
+
+    def approve_pack(self) -> None:
+        p = self.selected()
+        if p is None:
+            return
+        dialog = PassphraseDialog(f"Approve and sign pack version {p.number} ({p.findings} findings)",
+                                  self.ctx.user.display_name or self.ctx.username, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        passphrase, comment = dialog.passphrase(), dialog.comment()
+        chosen = QFileDialog.getExistingDirectory(self, "Folder for the signed pack", self._folder())
+        if not chosen:
+            return
+        out = Path(chosen)
+
+        def done(files: PackFiles) -> None:
+            self.select_version(files.info.number)
+            show_info(self, "Pack signed", f"Pack version {files.info.number} is approved and signed.",
+                      f"Saved {files.pdf.name} and its release copy in {out}.")
+
+        self.ctx.background(self, "Signing the pack…", lambda uow, progress: packs.approve_pack(
+            uow, p.number, passphrase, out, comment, progress=progress), write=True, on_success=done)
+
+    def export_files(self) -> None:
+        p = self.selected()
+        if p is None:
+            return
+        chosen = QFileDialog.getExistingDirectory(self, f"Folder for pack version {p.number}", self._folder())
+        if not chosen:
+            return
+        out, release = Path(chosen), p.release_pdf_sha256 is not None
+
+        def work(uow: object, _progress: object) -> list[Path]:
+            files = list(packs.export_pack_files(uow, p.number, out))  # type: ignore[arg-type]
+            if release:
+                files += packs.export_pack_files(uow, p.number, out, release=True)  # type: ignore[arg-type]
+            return files
+
+        self.ctx.background(self, "Exporting the pack files…", work, write=False, on_success=lambda files: show_info(
+            self, "Pack files exported", f"Saved {len(files)} files of pack version {p.number}.",
+            "\n".join(f.name for f in files) + f"\n\nFolder: {out}"))
+
+    def seal_bundle(self) -> None:
+        p = self.selected()
+        if p is None:
+            return
+        default = Path(self._folder(f"evidence-bundle-pack-v{p.number}.zip"))
+        dialog = BundleDialog(p.number, default, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        options, signer = dialog.options(), p.approved_by
+
+        def work(uow: object, progress: object) -> Sealed:
+            summary = bundles.build_evidence_bundle(uow, options.out, p.number,  # type: ignore[arg-type]
+                                                    pseudonymise=options.pseudonymise,
+                                                    drop_personal=options.drop_personal, progress=progress)
+            cert = signing_identity.certificate_info(uow, signer) if signer else None  # type: ignore[arg-type]
+            return Sealed(summary, cert)
+
+        def done(sealed: Sealed) -> None:
+            self.sealed_dialog = BundleSealedDialog(sealed.summary, sealed.certificate, self)
+            self.sealed_dialog.exec()
+
+        self.ctx.background(self, "Sealing the evidence bundle…", work, write=True, on_success=done)

@@ -1,0 +1,88 @@
+"""A small chart of compliance across audit rounds: each round's estimate with its 95 % interval,
+the target and the inspection baseline as labelled lines. Every mark also has its number in words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workbench.gui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, QSize, Qt, QWidget
+from workbench.services.scoring import RoundPoint
+
+INK, MUTED, GRID = QColor("#1d2731"), QColor("#5b6773"), QColor("#e3e7ec")
+POINT, CURRENT = QColor("#7d93b2"), QColor("#14273f")  # the selected round darker; never a RAG colour
+TARGET, BASELINE = QColor("#1d5e31"), QColor("#7a4b00")
+
+
+class TrendChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trendChart")
+        self._points: tuple[RoundPoint, ...] = ()
+        self._target: float | None = None
+        self._baseline: float | None = None
+        self._current: int | None = None
+        self.setMinimumHeight(190)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(420, 200)
+
+    def set_trend(self, points: Sequence[RoundPoint], target: float | None, baseline: float | None,
+                  current_audit: int | None) -> None:
+        self._points, self._target, self._baseline = tuple(points), target, baseline
+        self._current = current_audit
+        self.update()
+
+    def paintEvent(self, _event: object) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.5, self.font().pointSizeF() - 1))
+        p.setFont(small)
+        fm = p.fontMetrics()
+        left, right, top, bottom = fm.horizontalAdvance("100 %") + 12, 130, 12, fm.height() + 12
+        plot = QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
+
+        def y(rate: float) -> float:
+            return plot.bottom() - rate * plot.height()
+
+        for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+            p.setPen(QPen(GRID, 1))
+            p.drawLine(QPointF(plot.left(), y(tick)), QPointF(plot.right(), y(tick)))
+            p.setPen(MUTED)
+            p.drawText(QRectF(0, y(tick) - fm.height() / 2, left - 6, fm.height()),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{tick * 100:.0f} %")
+        for value, colour, words, style in ((self._target, TARGET, "Target", Qt.PenStyle.DashLine),
+                                            (self._baseline, BASELINE, "Inspection", Qt.PenStyle.DotLine)):
+            if value is None:
+                continue
+            p.setPen(QPen(colour, 1.5, style))
+            p.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
+            p.setPen(colour)
+            p.drawText(QRectF(plot.right() + 6, y(value) - fm.height() / 2, right - 8, fm.height()),
+                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                       f"{words} {value * 100:.1f} %".replace(".0 %", " %"))
+        if not self._points:
+            p.setPen(MUTED)
+            p.drawText(plot, int(Qt.AlignmentFlag.AlignCenter), "No round has a complete case yet")
+            p.end()
+            return
+        step = plot.width() / len(self._points)
+        for i, pt in enumerate(self._points):
+            x = plot.left() + step * (i + 0.5)
+            colour = CURRENT if pt.audit_id == self._current else POINT
+            p.setPen(QPen(colour, 2))
+            p.drawLine(QPointF(x, y(pt.low)), QPointF(x, y(pt.high)))
+            for end in (pt.low, pt.high):
+                p.drawLine(QPointF(x - 6, y(end)), QPointF(x + 6, y(end)))
+            p.setBrush(colour)
+            p.drawEllipse(QPointF(x, y(pt.point)), 4.5, 4.5)
+            words = f"{pt.point * 100:.1f} %"
+            box = QRectF(x + 10, y(pt.point) - fm.height() / 2, fm.horizontalAdvance(words) + 6, fm.height())
+            p.fillRect(box, QColor("#ffffff"))  # readable over the target and baseline lines
+            p.setPen(INK)
+            p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), words)
+            p.setPen(colour if pt.audit_id == self._current else MUTED)
+            p.drawText(QRectF(x - step / 2, plot.bottom() + 4, step, fm.height()),
+                       int(Qt.AlignmentFlag.AlignCenter), f"Round {pt.round}")
+        p.end()
