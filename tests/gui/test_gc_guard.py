@@ -27,23 +27,31 @@ def test_a_window_holds_automatic_collection_off_until_it_closes(qtbot, seeded_w
     second.deleteLater()
 
 
-def test_the_timer_collects_on_the_main_thread(qtbot, seeded_workspace, settings) -> None:
+def test_the_timer_collects_on_the_main_thread(qtbot) -> None:
     from workbench.gui.gc_guard import MainThreadCollector
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.qt import QObject
 
-    window = MainWindow(seeded_workspace, ADMIN, settings)
-    qtbot.addWidget(window)
+    owner = QObject()
+    threshold = gc.get_threshold()
     threads: list[bool] = []
-    gc.callbacks.append(lambda phase, _info: threads.append(threading.current_thread() is threading.main_thread())
-                        if phase == "start" else None)
+
+    def seen(phase: str, _info: dict) -> None:
+        if phase == "start":
+            threads.append(threading.current_thread() is threading.main_thread())
+
+    gc.set_threshold(50, 10, 10)
+    gc.callbacks.append(seen)
+    collector = MainThreadCollector(owner, interval_ms=20)
     try:
+        assert not gc.isenabled()
         garbage = []
-        for _ in range(5000):  # cycles enough to pass the youngest generation's threshold
-            a: list[object] = []
-            a.append(a)
-            garbage.append(None)
-        assert isinstance(window.collector, MainThreadCollector)
+        for _ in range(200):  # past the youngest generation's threshold
+            cycle: list[object] = []
+            cycle.append(cycle)
+            garbage.append(cycle)
         qtbot.waitUntil(lambda: bool(threads), timeout=5000)
     finally:
-        gc.callbacks.pop()
-    assert all(threads)
+        collector.stop()
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+    assert all(threads) and gc.isenabled()
