@@ -10,6 +10,7 @@ from workbench.gui.audits_page import AuditsPage
 from workbench.gui.changes import ALL_VIEWS, ChangeBus
 from workbench.gui.context import GuiContext
 from workbench.gui.findings_page import FindingsPage
+from workbench.gui.gc_guard import MainThreadCollector
 from workbench.gui.import_dialog import ImportReportDialog
 from workbench.gui.measures_page import MeasuresPage
 from workbench.gui.messages import APP_TITLE, show_error
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.username = username
         self.settings = settings if settings is not None else default_settings()
         self.changes = ChangeBus(self)
+        self.collector = MainThreadCollector(self)  # before any worker can run
         self.pool = QThreadPool(self)
         self.setStyleSheet(STYLESHEET)
         room = self.screen().availableGeometry()
@@ -195,4 +197,5 @@ class MainWindow(QMainWindow):
         self.settings.setValue("mainWindow/geometry", self.saveGeometry())
         self.findings.save_state(self.settings)
         self.settings.sync()
+        self.collector.stop()
         super().closeEvent(event)

@@ -1,0 +1,58 @@
+"""Garbage collection only on the main thread while the window is open.
+
+Python's cyclic collector runs in whichever thread happens to allocate when a threshold is
+reached. If that is a worker thread (building a pack allocates a lot) and the garbage holds Qt
+objects of the main thread (a closed dialog caught in a reference cycle), Qt destroys them from
+the wrong thread and the process can crash. So, as pyqtgraph's `GarbageCollector` does, the
+automatic collector is switched off while any window is open and a main-thread timer collects
+instead, by the same generation thresholds.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from workbench.gui.qt import QObject, QTimer
+
+_holders = 0
+_was_enabled = True
+
+
+class MainThreadCollector(QObject):
+    """Owned by a window; collects every `interval_ms` on the main thread; undone when it is destroyed."""
+
+    def __init__(self, parent: QObject, interval_ms: int = 1000) -> None:
+        super().__init__(parent)
+        global _holders, _was_enabled
+        if _holders == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _holders += 1
+        self._threshold = gc.get_threshold()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(interval_ms)
+        self._held = True
+        self.destroyed.connect(_release)  # if never stopped, when the window goes
+
+    def stop(self) -> None:
+        """The window closed: automatic collection again once no window holds it off."""
+        if self._held:
+            self._held = False
+            self._timer.stop()
+            self.destroyed.disconnect(_release)
+            _release()
+
+    def check(self) -> None:
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self._threshold[generation]:
+                gc.collect(generation)
+                return
+
+
+def _release(*_: object) -> None:
+    global _holders
+    _holders = max(0, _holders - 1)
+    if _holders == 0 and _was_enabled:
+        gc.enable()
