@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.gui.display_text import natural_key
-from workbench.gui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from workbench.gui.rows_model import RowsTableModel
+from workbench.gui.qt import Qt
 from workbench.gui.style import RAG_TONES, rag_words
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.audits import AuditInfo
@@ -22,7 +23,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_WORDS = {"planned": "Planned", "drawn": "Sample drawn", "fieldwork": "Fieldwork", "closed": "Closed"}
 
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,9 @@ def cases_text(row: AuditRow) -> str:
     return f"{row.score.complete} of {info.cases_active} complete"
 
 
-class AuditsTableModel(QAbstractTableModel):
+class AuditsTableModel(RowsTableModel):
+    columns = COLUMNS
+
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self._rows: list[AuditRow] = []
@@ -64,24 +66,7 @@ class AuditsTableModel(QAbstractTableModel):
     def row_of(self, audit_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.info.id == audit_id), None)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(COLUMNS)):
-            return None
-        row, col = self._rows[index.row()], index.column()
+    def cell(self, row: AuditRow, col: int, role: int, position: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == ID_ROLE:

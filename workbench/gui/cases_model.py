@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.gui.display_text import natural_key
-from workbench.gui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from workbench.gui.rows_model import RowsTableModel
+from workbench.gui.qt import Qt
 from workbench.gui.style import CASE_TONES
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.fieldwork import CaseInfo
@@ -19,7 +20,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_WORDS = {"active": "In sample", "replacement": "Replacement", "unusable": "Unusable", "reserve": "Reserve"}
 RESULT_WORDS = {"compliant": "Compliant", "not compliant": "Not compliant", "incomplete": "Incomplete"}
 
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ def notes_text(row: CaseRow) -> str:
     return "; ".join(parts)
 
 
-class CasesTableModel(QAbstractTableModel):
+class CasesTableModel(RowsTableModel):
+    columns = COLUMNS
+
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self._rows: list[CaseRow] = []
@@ -65,24 +67,7 @@ class CasesTableModel(QAbstractTableModel):
     def rows(self) -> tuple[CaseRow, ...]:
         return tuple(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(COLUMNS)):
-            return None
-        row, col = self._rows[index.row()], index.column()
+    def cell(self, row: CaseRow, col: int, role: int, position: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == ID_ROLE:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbench.gui.display_text import kind_short, natural_key, uk_date
-from workbench.gui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from workbench.gui.rows_model import RowsTableModel
+from workbench.gui.qt import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from workbench.services.findings import FindingInfo
 
 COLUMNS = ("Inspection", "Ref", "Kind", "Area", "Status", "Owner", "Target date", "Title")
@@ -21,7 +22,9 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
-class FindingsTableModel(QAbstractTableModel):
+class FindingsTableModel(RowsTableModel):
+    columns = COLUMNS
+
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self._rows: list[FindingInfo] = []
@@ -43,24 +46,7 @@ class FindingsTableModel(QAbstractTableModel):
         return next((i for i, f in enumerate(self._rows) if f.id == finding_id), None)
 
     # -- Qt model -----------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(COLUMNS)):
-            return None
-        f, col = self._rows[index.row()], index.column()
+    def cell(self, f: FindingInfo, col: int, role: int, position: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(f, col)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -68,7 +54,7 @@ class FindingsTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return f.id
         if role == SORT_ROLE:  # ties keep the register's order
-            return f"{self._sort_key(f, col)}\x00{index.row():06d}"
+            return f"{self._sort_key(f, col)}\x00{position:06d}"
         if role == SEARCH_ROLE:
             return " ".join((f.inspection, f.ref, kind_short(f.kind), f.area, f.status, f.owner,
                              f.title, f.text, f.notes)).casefold()

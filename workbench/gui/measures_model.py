@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from workbench.gui.display_text import measure_value, natural_key
-from workbench.gui.qt import QAbstractTableModel, QColor, QModelIndex, QPersistentModelIndex, Qt
+from workbench.gui.rows_model import RowsTableModel
+from workbench.gui.qt import QColor, Qt
 from workbench.gui.style import MEASURE_TONES, TONES
 from workbench.services.measures import MeasureInfo
 
@@ -15,10 +16,11 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_WORDS = {"proposed": "To review", "confirmed": "Confirmed", "discarded": "Discarded"}
 
-Index = QModelIndex | QPersistentModelIndex
 
 
-class MeasuresTableModel(QAbstractTableModel):
+class MeasuresTableModel(RowsTableModel):
+    columns = COLUMNS
+
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self._rows: list[MeasureInfo] = []
@@ -33,24 +35,7 @@ class MeasuresTableModel(QAbstractTableModel):
     def measure(self, row: int) -> MeasureInfo:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(COLUMNS)):
-            return None
-        m, col = self._rows[index.row()], index.column()
+    def cell(self, m: MeasureInfo, col: int, role: int, position: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(m, col)
         if role == ID_ROLE:

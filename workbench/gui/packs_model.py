@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from workbench.gui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from workbench.gui.rows_model import RowsTableModel
+from workbench.gui.qt import Qt
 from workbench.gui.style import PACK_TONES
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.packs import PackVersionInfo
@@ -17,7 +18,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_WORDS = {"draft": "Draft", "submitted": "Submitted for review", "returned": "Returned",
                "approved": "Approved and signed", "superseded": "Superseded"}
 
-Index = QModelIndex | QPersistentModelIndex
 
 
 def when(moment: datetime | None) -> str:
@@ -33,7 +33,9 @@ def state_words(p: PackVersionInfo) -> str:
     return f"{words} by v{p.superseded_by}" if p.state == "superseded" and p.superseded_by else words
 
 
-class PacksTableModel(QAbstractTableModel):
+class PacksTableModel(RowsTableModel):
+    columns = COLUMNS
+
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self._rows: list[PackVersionInfo] = []
@@ -52,24 +54,7 @@ class PacksTableModel(QAbstractTableModel):
     def name(self, username: str | None) -> str:
         return "—" if not username else self._names.get(username) or username
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(COLUMNS)):
-            return None
-        p, col = self._rows[index.row()], index.column()
+    def cell(self, p: PackVersionInfo, col: int, role: int, position: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(p, col)
         if role == NUMBER_ROLE:

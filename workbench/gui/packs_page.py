@@ -31,7 +31,6 @@ from workbench.gui.qt import (
     QLineEdit,
     QPushButton,
     QSortFilterProxyModel,
-    Qt,
     QVBoxLayout,
     QWidget,
 )
