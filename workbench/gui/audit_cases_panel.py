@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbench.errors import WorkbenchError
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.case_editor import CaseEditorDialog
 from workbench.gui.cases_model import ID_ROLE, NOTES, REF, RESULT, SORT_ROLE, STATE, STRATUM, CaseRow, CasesTableModel
 from workbench.gui.comment_dialog import CommentDialog
@@ -15,7 +16,6 @@ from workbench.gui.qt import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QItemSelectionModel,
     QPushButton,
     QSortFilterProxyModel,
     Qt,
@@ -113,21 +113,11 @@ class CasesPanel(QWidget):
         self._update_buttons()
 
     def selected(self) -> CaseRow | None:
-        sel = self.table.selectionModel()
-        index = sel.currentIndex()
-        if not index.isValid() or not sel.hasSelection():
-            return None
-        return self.model.case(self.proxy.mapToSource(index).row())
+        row = selected_source_row(self.table, self.proxy)
+        return None if row is None else self.model.case(row)
 
     def select_case(self, case_id: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, REF)
-            if index.data(ID_ROLE) == case_id:
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-                self.table.scrollTo(index)
-                return True
-        return False
+        return select_row_where(self.table, self.proxy, REF, ID_ROLE, case_id) is not None
 
     def select_ref(self, ref: str) -> bool:
         row = next((r for r in self.model.rows() if r.case.ref == ref), None)

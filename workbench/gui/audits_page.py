@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.gui.rows_model import select_row_where
 from workbench.gui.agreement_view import AgreementView, has_agreement
 from workbench.gui.audit_cases_panel import CasesPanel
 from workbench.gui.audit_score_view import AuditScoreView
@@ -22,7 +23,6 @@ from workbench.gui.qt import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QItemSelectionModel,
     QPushButton,
     QScrollArea,
     QSortFilterProxyModel,
@@ -184,17 +184,11 @@ class AuditsPage(QWidget):
             self.refresh()
 
     def select_audit(self, audit_id: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, TITLE)
-            if index.data(ID_ROLE) == audit_id:
-                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-                already = self.table.selectionModel().currentIndex().row() == row
-                self.table.selectionModel().setCurrentIndex(index, flags)
-                if already:  # no currentRowChanged: show the fresh data ourselves
-                    self._show(self.model.audit(self.proxy.mapToSource(index).row()))
-                self.table.scrollTo(index)
-                return True
-        return False
+        before = self.table.selectionModel().currentIndex().row()
+        row = select_row_where(self.table, self.proxy, TITLE, ID_ROLE, audit_id)
+        if row is not None and row == before:  # no currentRowChanged: show the fresh data ourselves
+            self._show(self.model.audit(self.proxy.mapToSource(self.proxy.index(row, TITLE)).row()))
+        return row is not None
 
     def select_round(self, title_starts: str, round_no: int) -> bool:
         for r in range(self.model.rowCount()):

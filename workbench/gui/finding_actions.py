@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from workbench.gui.action_dialog import ActionDialog
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
-from workbench.gui.layouts import clear_layout
-from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QVBoxLayout, QWidget
+from workbench.gui.layouts import clear_layout, summary_and_rows
+from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget
 from workbench.gui.style import card, label, tag
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
@@ -26,15 +26,7 @@ class ActionsPanel(QWidget):
         self.add.setEnabled(self._editable)
         self.add.clicked.connect(self.add_action)
         self.summary = label("", "muted")
-        self._rows = QVBoxLayout()
-        self._rows.setSpacing(6)
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.add)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addLayout(self._rows)
+        self._rows = summary_and_rows(self, self.summary, self.add)
 
     def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
         self.finding_id, self.finding_ref, self.actions = finding_id, finding_ref, tuple(actions)

@@ -8,9 +8,9 @@ from pathlib import Path
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import file_size, uk_date
 from workbench.gui.evidence_dialog import EvidenceDialog, EvidenceEntry
-from workbench.gui.layouts import clear_layout
+from workbench.gui.layouts import clear_layout, summary_and_rows
 from workbench.gui.messages import show_info
-from workbench.gui.qt import QDialog, QFileDialog, QGridLayout, QHBoxLayout, QPushButton, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QDialog, QFileDialog, QGridLayout, QPushButton, Qt, QWidget
 from workbench.gui.style import card, label
 from workbench.services import evidence as evidence_service
 from workbench.services.evidence import EvidenceInfo
@@ -27,15 +27,7 @@ class EvidencePanel(QWidget):
         self.add.setEnabled(ctx.can("evidence.edit"))
         self.add.clicked.connect(self.add_evidence)
         self.summary = label("", "muted")
-        self._rows = QVBoxLayout()
-        self._rows.setSpacing(6)
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.add)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addLayout(self._rows)
+        self._rows = summary_and_rows(self, self.summary, self.add)
 
     def show_evidence(self, finding_id: int | None, finding_ref: str, items: Sequence[EvidenceInfo]) -> None:
         self.finding_id, self.finding_ref, self.items = finding_id, finding_ref, tuple(items)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.errors import WorkbenchError
+from workbench.gui.rows_model import select_row_where
 from workbench.gui.changes import FINDINGS_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.finding_detail import FindingDetail
@@ -28,7 +29,6 @@ from workbench.gui.qt import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QItemSelectionModel,
     QLineEdit,
     QSettings,
     QSplitter,
@@ -175,15 +175,7 @@ class FindingsPage(QWidget):
 
     def select_finding(self, finding_id: int) -> bool:
         """Select a finding by id if the filters show it."""
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, REF)
-            if index.data(ID_ROLE) == finding_id:
-                flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                         | QItemSelectionModel.SelectionFlag.Rows)
-                self.table.selectionModel().setCurrentIndex(index, flags)
-                self.table.scrollTo(index)
-                return True
-        return False
+        return select_row_where(self.table, self.proxy, REF, ID_ROLE, finding_id) is not None
 
     def select_ref(self, inspection: str, ref: str) -> bool:
         row = next((i for i in range(self.model.rowCount())

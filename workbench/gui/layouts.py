@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.gui.qt import QLabel, QLayout, Qt, QWidget
+from workbench.gui.qt import QHBoxLayout, QLabel, QLayout, Qt, QVBoxLayout, QWidget
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -35,3 +35,17 @@ def shown_within(widget: QWidget, ancestor: QWidget) -> bool:
 def shown_text(root: QWidget) -> str:
     """The text of every label `root` shows, one per line (for tests and copying)."""
     return "\n".join(w.text() for w in root.findChildren(QLabel) if shown_within(w, root))
+
+
+def summary_and_rows(owner: QWidget, summary: QLabel, button: QWidget) -> QVBoxLayout:
+    """A list section: a summary line with its action button on top, then the rows (returned)."""
+    rows = QVBoxLayout()
+    rows.setSpacing(6)
+    top = QHBoxLayout()
+    top.addWidget(summary, 1)
+    top.addWidget(button)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addLayout(top)
+    layout.addLayout(rows)
+    return rows

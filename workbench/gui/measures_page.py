@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.errors import WorkbenchError
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.changes import MEASURES_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.measure_value_dialog import MeasureValueDialog
@@ -25,7 +26,6 @@ from workbench.gui.qt import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QItemSelectionModel,
     QPushButton,
     QSortFilterProxyModel,
     Qt,
@@ -129,20 +129,11 @@ class MeasuresPage(QWidget):
             self.refresh()
 
     def selected(self) -> MeasureInfo | None:
-        sel = self.table.selectionModel()
-        index = sel.currentIndex()
-        if not index.isValid() or not sel.hasSelection():
-            return None
-        return self.model.measure(self.proxy.mapToSource(index).row())
+        row = selected_source_row(self.table, self.proxy)
+        return None if row is None else self.model.measure(row)
 
     def select_measure(self, measure_id: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, NAME)
-            if index.data(ID_ROLE) == measure_id:
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-                return True
-        return False
+        return select_row_where(self.table, self.proxy, NAME, ID_ROLE, measure_id) is not None
 
     def _update_buttons(self) -> None:
         m = self.selected()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.bundle_dialog import BundleDialog, BundleSealedDialog
 from workbench.gui.changes import PACKS_VIEW, concerns
 from workbench.gui.comment_dialog import CommentDialog
@@ -27,7 +28,6 @@ from workbench.gui.qt import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QItemSelectionModel,
     QLineEdit,
     QPushButton,
     QSortFilterProxyModel,
@@ -192,20 +192,11 @@ class PacksPage(QWidget):
             self.refresh()
 
     def selected(self) -> PackVersionInfo | None:
-        sel = self.table.selectionModel()
-        index = sel.currentIndex()
-        if not index.isValid() or not sel.hasSelection():
-            return None
-        return self.model.pack(self.proxy.mapToSource(index).row())
+        row = selected_source_row(self.table, self.proxy)
+        return None if row is None else self.model.pack(row)
 
     def select_version(self, number: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, VERSION)
-            if index.data(NUMBER_ROLE) == number:
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-                return True
-        return False
+        return select_row_where(self.table, self.proxy, VERSION, NUMBER_ROLE, number) is not None
 
     # -- what may be done -------------------------------------------------------------------
     def _update(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.gui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from workbench.gui.qt import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -40,3 +40,25 @@ class RowsTableModel(QAbstractTableModel):
                 or not (0 <= index.column() < len(self.columns)):
             return None
         return self.cell(self._rows[index.row()], index.column(), role, index.row())
+
+
+def selected_source_row(table: Any, proxy: Any) -> int | None:
+    """The model row of a table's current selection through its sort/filter proxy, if any."""
+    sel = table.selectionModel()
+    index = sel.currentIndex()
+    if not index.isValid() or not sel.hasSelection():
+        return None
+    return int(proxy.mapToSource(index).row())
+
+
+def select_row_where(table: Any, proxy: Any, column: int, role: int, value: object) -> int | None:
+    """Select (and scroll to) the first shown row whose `role` data in `column` equals `value`;
+    returns the proxy row, or None when the filters hide it."""
+    for row in range(proxy.rowCount()):
+        index = proxy.index(row, column)
+        if index.data(role) == value:
+            table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            table.scrollTo(index)
+            return row
+    return None
