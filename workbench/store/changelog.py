@@ -107,3 +107,19 @@ def verify_chain(session: Session, batch: int = 2000) -> ChainCheck:
             f"the log ends at entry {count} but its head names entry {head.seq}; entries were removed",
         )
     return ChainCheck(True, count)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The newest entry of the change log: what an anchor records."""
+
+    seq: int
+    hash: str
+
+
+def head(session: Session) -> ChainHead:
+    """The chain's current head (entry number and hash) as this transaction sees it."""
+    row = session.get(ChangeLogHead, 1)
+    if row is None:
+        return ChainHead(0, GENESIS)
+    return ChainHead(row.seq, row.hash)
