@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import functools
 import io
 import json
 import zipfile
@@ -37,7 +38,9 @@ def _pdf() -> bytes:
     return buf.getvalue()
 
 
+@functools.cache
 def _xlsx() -> bytes:
+    """One workbook per run: openpyxl stamps the save time, so two saves can differ."""
     wb = Workbook()
     wb.active["A1"] = "Finding"
     wb.active["B1"] = 42
