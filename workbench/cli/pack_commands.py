@@ -153,11 +153,12 @@ def cmd_demo(ctx: CliContext) -> int:
     print(f"users: {OFFICER} (officer), {REVIEWER} (reviewer, passphrase '{REVIEWER_PASSPHRASE}')")
     if ctx.args.no_gui:
         return 0 if result.verified else 1
-    from workbench.gui.app import display_available, run_gui
+    from workbench.gui.app import display_problem, run_gui
     from workbench.store.location import sqlite_location
 
-    if not display_available():
-        print("no display here, so the app was not opened; open it later with: "
+    problem = display_problem()
+    if problem is not None:
+        print(f"the app was not opened: {problem}; open it later with: "
               f"workbench --workspace {result.workspace} --user {OFFICER}")
         return 0 if result.verified else 1
     return run_gui(sqlite_location(result.workspace), OFFICER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 from workbench.errors import WorkbenchError
@@ -10,18 +11,49 @@ from workbench.gui.qt import QApplication, QMessageBox
 from workbench.store.location import WorkspaceLocation
 
 
-def display_available() -> bool:
+_XCB_PACKAGES = (
+    "libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 "
+    "libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0"
+)
+
+
+def display_problem() -> str | None:
+    """Why the window cannot open here, or None when it can.
+
+    Qt aborts the whole process when its platform plugin cannot load (on Linux, usually a missing
+    libxcb-* library), so the plugin is tried in a child process before this one depends on it.
+    """
     if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
-        return True
-    if sys.platform.startswith("linux"):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return True
+        return None
+    if not sys.platform.startswith("linux"):
+        return None
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return "no display is available here (DISPLAY and WAYLAND_DISPLAY are not set)"
+    probe = "from workbench.gui.qt import QApplication; QApplication(['workbench-probe'])"
+    try:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"the display could not be tried ({exc})"
+    if done.returncode == 0:
+        return None
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    detail = next((line for line in lines if "platform plugin" in line), lines[-1] if lines else "")
+    return (
+        f"Qt could not open a window on this display ({detail or f'exit code {done.returncode}'}); "
+        f"on Debian or Ubuntu install its libraries with: sudo apt-get install {_XCB_PACKAGES} "
+        "(bash scripts/bootstrap does this when run as root)"
+    )
+
+
+def display_available() -> bool:
+    return display_problem() is None
 
 
 def run_gui(location: WorkspaceLocation, username: str) -> int:
-    if not display_available():
-        print("workbench: no display available, so the app cannot open here; "
-              "use the commands (workbench --help)", file=sys.stderr)
+    problem = display_problem()
+    if problem is not None:
+        print(f"workbench: the app cannot open here: {problem}; "
+              "the commands work without it (workbench --help)", file=sys.stderr)
         return 2
     from workbench.gui.main_window import MainWindow
     from workbench.services import workspace as workspace_service

@@ -1,0 +1,49 @@
+"""The window is tried in a child process first: a display Qt cannot use is a message, not an abort."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from workbench.gui import app
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the X11 display variables are Linux's")
+def test_unusable_display_is_reported_in_words(monkeypatch):
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("DISPLAY", ":987")  # no X server listens there
+    problem = app.display_problem()
+    assert problem is not None
+    assert "could not open a window" in problem
+    assert "libxcb-cursor0" in problem
+    assert not app.display_available()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the X11 display variables are Linux's")
+def test_no_display_variables(monkeypatch):
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    assert "no display" in app.display_problem()
+
+
+def test_offscreen_needs_no_probe(monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert app.display_problem() is None
+
+
+def test_run_gui_refuses_cleanly_without_a_display(monkeypatch, tmp_path, capsys):
+    from workbench.store.location import sqlite_location
+
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the X11 display variables are Linux's")
+    assert app.run_gui(sqlite_location(tmp_path / "w.sqlite"), "someone") == 2
+    assert "the app cannot open here" in capsys.readouterr().err
+    assert not (tmp_path / "w.sqlite").exists()
