@@ -18,9 +18,25 @@ def test_unusable_display_is_reported_in_words(monkeypatch):
     monkeypatch.setenv("DISPLAY", ":987")  # no X server listens there
     problem = app.display_problem()
     assert problem is not None
-    assert "could not open a window" in problem
-    assert "libxcb-cursor0" in problem
+    assert "could not connect to the display :987" in problem
     assert not app.display_available()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the X11 display variables are Linux's")
+def test_missing_library_names_the_packages(monkeypatch):
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+
+    def plugin_fails(*args, **kwargs):
+        return app.subprocess.CompletedProcess(args, -6, "", (
+            "qt.qpa.plugin: From 6.5.0, xcb-cursor0 or libxcb-cursor0 is needed to load the Qt xcb "
+            "platform plugin.\nThis application failed to start because no Qt platform plugin could "
+            "be initialized.\n"))
+
+    monkeypatch.setattr(app.subprocess, "run", plugin_fails)
+    problem = app.display_problem()
+    assert "xcb-cursor0 or libxcb-cursor0 is needed" in problem
+    assert "sudo apt-get install libxcb-cursor0" in problem
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the X11 display variables are Linux's")

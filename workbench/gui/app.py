@@ -37,6 +37,9 @@ def display_problem() -> str | None:
     if done.returncode == 0:
         return None
     lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    if any("could not connect to display" in line for line in lines):
+        where = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        return f"Qt could not connect to the display {where} (is a desktop session running there?)"
     detail = next((line for line in lines if "platform plugin" in line), lines[-1] if lines else "")
     return (
         f"Qt could not open a window on this display ({detail or f'exit code {done.returncode}'}); "
