@@ -55,7 +55,7 @@ from workbench.reports.pseudonymise import TextScrubber, small_mark, suppress_sm
 _NOT_TEXT = {
     "sha256", "population_fingerprint", "seed", "key",  # hashes, seeds, criterion keys
     "rag", "readiness", "direction", "status",  # checked fixed words
-    "marking", "classification",
+    "marking",
 }
 _CASE_REF = ("CaseRow", "ref")  # pseudonymised as a whole in step 2, not scrubbed
 # The force's own staff, named on purpose: references are replaced there, people's names are not.
