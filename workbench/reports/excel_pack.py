@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from workbench.reports.excel_sheet import Column, Marking, TableSheet, sheet_name
-from workbench.reports.pack_data import AuditResult, PackData, PackError
+from workbench.reports.pack_data import AuditResult, PackData, PackError, result_word
 
 Progress = Callable[[int, "int | None"], None]
 READINESS_WORD = {"ready": "Ready", "partly ready": "Partly ready", "not ready": "Not ready"}
@@ -124,7 +124,7 @@ def _audit_results(wb: Workbook, data: PackData, mark: Marking, used: set[str],
 
 
 def _case_sheet(wb: Workbook, audit: AuditResult, name: str, mark: Marking,
-                tick: Callable[[], None]) -> None:
+                tick: Callable[[], None], min_cell: int | None = None) -> None:
     keys = [cr.key for cr in audit.criteria]
     for case in audit.cases:
         keys += [k for k in case.answers if k not in keys]
@@ -134,12 +134,16 @@ def _case_sheet(wb: Workbook, audit: AuditResult, name: str, mark: Marking,
         ("Round", audit.round), ("Seed", audit.seed), ("Population", audit.population),
         ("Population fingerprint", audit.population_fingerprint),
     ]
+    if min_cell is not None:
+        titles.append(("Release copy", "Cases are keyed pseudonyms; case notes are removed"
+                       + (f"; a value held by fewer than {min_cell} of these cases is shown as <{min_cell}"
+                          if min_cell > 1 else "")))
     columns = [Column("Case", 16), Column("Stratum", 14), Column("Result", 14, "rag")]
     columns += [Column(questions.get(k, k), 18, "wrap") for k in keys]
     columns.append(Column("Auditor's notes", 50, "wrap"))
     sheet = TableSheet(wb, name, columns, mark, titles)
     sheet.write_rows(([case.ref, case.stratum,
-                       "Compliant" if case.compliant else "Not compliant",
+                       result_word(case.compliant, f"<{min_cell}"),
                        *[case.answers.get(k, "") for k in keys], case.notes]
                       for case in audit.cases), tick=tick)
     sheet.close()
@@ -268,7 +272,7 @@ def write_excel_pack(data: PackData, out_path: str | os.PathLike[str],
         _audit_results(wb, data, mark, used, case_sheets)
         step()
         for audit in audits:
-            _case_sheet(wb, audit, case_sheets[id(audit)], mark, tick)
+            _case_sheet(wb, audit, case_sheets[id(audit)], mark, tick, data.release_min_cell)
             step()
         _criteria(wb, data, mark, used)
         step()

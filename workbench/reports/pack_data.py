@@ -1,7 +1,8 @@
 """Plain, frozen data for a self-assessment pack (PDF and Excel render the same PackData).
 
 Rates are fractions in [0, 1] (0.598 means 59.8 %). Every string may come from a user and is
-escaped or guarded by the writers, never here. ``sample_pack_data()`` (in ``pack_sample``) builds a
+escaped or guarded by the writers, never here. A ``Count`` is a whole number, or in a release copy
+the text "<N" that stands for a small count (see ``pack_redaction``); writers print it as it is. ``sample_pack_data()`` (in ``pack_sample``) builds a
 realistic Norfolk pack for tests and previews.
 """
 
@@ -15,6 +16,7 @@ from typing import Mapping
 PACK_STATUSES = ("draft", "submitted", "approved", "superseded")
 READINESS_LEVELS = ("ready", "partly ready", "not ready")
 RAG_LEVELS = ("green", "amber", "red")
+Count = int | str  # a number of cases, or "<N" where a release copy suppresses a small count
 
 
 class PackError(WorkbenchError, ValueError):
@@ -77,8 +79,8 @@ class CriterionRow:
     key: str
     question: str
     critical: bool
-    met: int
-    applicable: int
+    met: Count
+    applicable: Count
     point: float | None
     low: float | None
     high: float | None
@@ -87,10 +89,10 @@ class CriterionRow:
 @dataclass(frozen=True)
 class StratumRow:
     stratum: str
-    population: int
-    sample: int
-    compliant: int
-    weight: float
+    population: Count
+    sample: Count
+    compliant: Count
+    weight: float | None
     point: float | None
     low: float | None
     high: float | None
@@ -98,11 +100,39 @@ class StratumRow:
 
 @dataclass(frozen=True)
 class CaseRow:
+    """One case. ``compliant`` is None where a release copy withholds the result (too few cases)."""
+
     ref: str
     stratum: str
-    compliant: bool
+    compliant: bool | None
     answers: Mapping[str, str] = field(default_factory=dict)
     notes: str = ""
+
+
+def result_word(compliant: bool | None, withheld: str = "withheld") -> str:
+    """The result column's words; the release copy's mark when the result is withheld."""
+    if compliant is None:
+        return withheld
+    return "Compliant" if compliant else "Not compliant"
+
+
+def count_text(count: Count | None) -> str:
+    """A count as printed: thousands separated, a suppressed count ("<5") as it is."""
+    if count is None:
+        return ""
+    return f"{count:,}" if isinstance(count, int) else str(count)
+
+
+@dataclass(frozen=True)
+class AgreementMargins:
+    """The totals a release copy prints for an agreement table (each may be "<N")."""
+
+    rows: tuple[Count, ...]
+    columns: tuple[Count, ...]
+    total: Count
+    agreed: Count
+    under_graded: Count
+    over_graded: Count
 
 
 @dataclass(frozen=True)
@@ -121,9 +151,9 @@ class AgreementTable:
     and ``categories[j]`` by the auditor."""
 
     categories: tuple[str, ...]
-    matrix: tuple[tuple[int, ...], ...]
+    matrix: tuple[tuple[Count, ...], ...]
     kappa: float | None
-    rate: float
+    rate: float | None
     row_label: str = "Original grade"
     column_label: str = "Auditor's grade"
 
@@ -133,20 +163,42 @@ class AgreementTable:
             raise PackError(f"agreement matrix must be {size} x {size} to match its categories",
                             field="AgreementTable.matrix")
 
-    @property
-    def n(self) -> int:
-        return sum(sum(row) for row in self.matrix)
+    def _cells(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(int(v) for v in row) for row in self.matrix)
+
+    def totals(self) -> AgreementMargins:
+        """Row and column totals, agreed, under- and over-graded: as counted, or as a release
+        copy suppressed them (``SuppressedAgreementTable``: its cells are not summed)."""
+        margins = getattr(self, "margins", None)
+        if margins is not None:
+            return margins
+        m = self._cells()
+        k = len(m)
+        return AgreementMargins(
+            rows=tuple(sum(row) for row in m), columns=tuple(sum(row[j] for row in m) for j in range(k)),
+            total=sum(map(sum, m)), agreed=sum(m[i][i] for i in range(k)),
+            under_graded=sum(m[i][j] for i in range(k) for j in range(k) if j > i),
+            over_graded=sum(m[i][j] for i in range(k) for j in range(k) if j < i))
 
     @property
-    def under_graded(self) -> int:
+    def n(self) -> Count:
+        return self.totals().total
+
+    @property
+    def under_graded(self) -> Count:
         """Cases the original grader put in a lower category than the auditor (row < column)."""
-        return sum(self.matrix[i][j] for i in range(len(self.matrix))
-                   for j in range(len(self.matrix)) if j > i)
+        return self.totals().under_graded
 
     @property
-    def over_graded(self) -> int:
-        return sum(self.matrix[i][j] for i in range(len(self.matrix))
-                   for j in range(len(self.matrix)) if j < i)
+    def over_graded(self) -> Count:
+        return self.totals().over_graded
+
+
+@dataclass(frozen=True)
+class SuppressedAgreementTable(AgreementTable):
+    """A release copy's agreement table: cells and totals of 1 to N-1 cases print as "<N"."""
+
+    margins: AgreementMargins | None = None
 
 
 @dataclass(frozen=True)
@@ -260,7 +312,7 @@ class AuditMethod:
     seed: str
     sample_size: int
     strata: tuple[str, ...] = ()
-    reserve_used: int = 0
+    reserve_used: Count = 0
     notes: str = ""
 
 
@@ -271,6 +323,19 @@ class SignOffInfo:
     decision: str
     at: datetime
     comment: str = ""
+
+
+@dataclass(frozen=True)
+class RedactionTerms:
+    """What a release copy must never show, gathered when the pack is built and kept with its
+    snapshot: every case reference of the pack's audits (sampled, reserve, unusable), the values
+    of the case fields that templates mark personal and the surnames among them
+    (``pseudonymise.personal_variants``). No writer renders these; the release copy
+    (``pack_redaction``) scans every text for them and then empties this record."""
+
+    case_refs: tuple[str, ...] = ()
+    personal_values: tuple[str, ...] = ()
+    personal_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -287,6 +352,8 @@ class PackData:
     signoff: SignOffInfo | None = None
     tool_version: str = ""
     marking: str = "OFFICIAL-SENSITIVE"
+    redaction: RedactionTerms = field(default_factory=RedactionTerms)
+    release_min_cell: int | None = None  # set on a release copy: counts below it print as "<N"
 
     def __post_init__(self) -> None:
         _check_choice(self.status, PACK_STATUSES, "PackData.status")

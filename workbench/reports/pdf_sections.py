@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from workbench.reports.pack_data import AuditResult, FindingSection, MeasureSeries
+from workbench.reports.pack_data import AuditResult, FindingSection, MeasureSeries, count_text, result_word
 from workbench.reports.pdf_blocks import Ctx, fmt_date, fmt_size
 from workbench.reports.pdf_charts import IntervalRow, interval_chart, pct, trend_chart
 from workbench.reports.pdf_styles import RAG_TEXT, READINESS_RAG, SANS
@@ -130,8 +130,8 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
         story.append(ctx.heading("Results by stratum", 2, toc=False))
         story.append(ctx.table(
             ("Stratum", "Population", "Weight", "Sampled", "Compliant", "Rate", "95 % interval"),
-            [[st.stratum, f"{st.population:,}", pct(st.weight), str(st.sample),
-              str(st.compliant), pct(st.point),
+            [[st.stratum, count_text(st.population), pct(st.weight), count_text(st.sample),
+              count_text(st.compliant), pct(st.point),
               "n/a" if st.low is None or st.high is None else f"{pct(st.low)} to {pct(st.high)}"]
              for st in audit.strata], (0.2, 0.12, 0.1, 0.1, 0.12, 0.12, 0.24)))
     if audit.agreement is not None:
@@ -139,10 +139,10 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     if audit.notable_cases:
         story.append(ctx.heading("Notable cases", 2, toc=False))
         story.append(ctx.table(
-            ("Case", "Stratum", "Result", "Auditor's note"),
+            ("Case", "Stratum", "Result", "Why not compliant"),
             [[ctx.cell(case.ref, s.cell_bold, 60), case.stratum,
-              ctx.rag_word("green", "Compliant") if case.compliant
-              else ctx.rag_word("red", "Not compliant"), case.notes]
+              ctx.rag_word("green" if case.compliant else "red" if case.compliant is False else "amber",
+                           result_word(case.compliant)), case.notes]
              for case in audit.notable_cases], (0.18, 0.14, 0.16, 0.52)))
     return story
 
@@ -151,23 +151,24 @@ def agreement_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     ag = audit.agreement
     assert ag is not None
     header = [f"{ag.row_label} \u2193 / {ag.column_label} \u2192", *ag.categories, "Total"]
+    t = ag.totals()  # a release copy's table carries its (suppressed) totals: never summed here
     rows = []
-    for cat, row in zip(ag.categories, ag.matrix):
-        rows.append([ctx.cell(cat, ctx.styles.cell_bold, 60), *map(str, row), str(sum(row))])
-    totals = [sum(row[j] for row in ag.matrix) for j in range(len(ag.categories))]
-    rows.append([ctx.cell("Total", ctx.styles.cell_bold), *map(str, totals), str(ag.n)])
+    for cat, row, total in zip(ag.categories, ag.matrix, t.rows):
+        rows.append([ctx.cell(cat, ctx.styles.cell_bold, 60), *map(count_text, row), count_text(total)])
+    rows.append([ctx.cell("Total", ctx.styles.cell_bold), *map(count_text, t.columns), count_text(t.total)])
     k = len(ag.categories)
     widths = [0.34] + [0.66 / (k + 1)] * (k + 1)
     diag = [("BACKGROUND", (i + 1, i + 1), (i + 1, i + 1), "#E3EAF2") for i in range(k)]
     kappa = "not computed" if ag.kappa is None else f"{ag.kappa:.2f}"
+    rate = "rate withheld" if ag.rate is None else pct(ag.rate)
     return [ctx.heading("Grading agreement", 2, toc=False),
             ctx.table(header, rows, widths, diag),
             Spacer(1, 4),
             ctx.markup(f"The auditor agreed with the original grade in "
-                       f"{sum(ag.matrix[i][i] for i in range(k))} of {ag.n} cases "
-                       f"({pct(ag.rate)}); Cohen's kappa {kappa}. "
-                       f"Under-graded (auditor higher): {ag.under_graded}; over-graded: "
-                       f"{ag.over_graded}.", ctx.styles.small)]
+                       f"{count_text(t.agreed)} of {count_text(t.total)} cases "
+                       f"({rate}); Cohen's kappa {kappa}. "
+                       f"Under-graded (auditor higher): {count_text(t.under_graded)}; over-graded: "
+                       f"{count_text(t.over_graded)}.", ctx.styles.small)]
 
 
 def measure_block(ctx: Ctx, m: MeasureSeries) -> Flowable:

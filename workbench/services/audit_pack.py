@@ -7,6 +7,7 @@ cannot be green: it is shown amber with the reason saying no target is set.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -18,9 +19,11 @@ from workbench.reports.pack_data import (
     CaseRow,
     CriterionRow,
     RateWithInterval,
+    RedactionTerms,
     StratumRow,
     TrendPoint,
 )
+from workbench.reports.pseudonymise import personal_variants
 from workbench.services.access import require
 from workbench.services.agreement import agreement
 from workbench.services.scoring import AuditScore, CaseScore, pct, score_audit
@@ -176,3 +179,26 @@ def audit_methods(uow: UnitOfWork, finding_ids: Iterable[int]) -> tuple[AuditMet
             sample_size=int(plan.get("drawn_size", 0)), strata=strata, reserve_used=len(replaced),
             notes="; ".join(notes)))
     return tuple(out)
+
+
+def redaction_terms(uow: UnitOfWork, finding_ids: Iterable[int]) -> RedactionTerms:
+    """What a release copy of a pack about these findings must never show: the reference of every
+    case of their audits (every round; sampled, reserve, unusable or replacement), the values of
+    other reference fields (a text field keyed ``*_ref`` or labelled "... reference", e.g. a linked
+    crime reference) and the values of the case fields their templates mark personal. Kept with
+    the pack's snapshot, never rendered."""
+    require(uow.actor, "read")
+    refs: set[str] = set()
+    personal: Counter[str] = Counter()
+    for audit in _audits_for(uow, finding_ids):
+        template = get_template(uow, audit.template_id)
+        keys = [f.key for f in template.personal_fields]
+        ref_keys = [f.key for f in template.fields if not f.personal and f.type == "text"
+                    and (f.reference or f.key.endswith("_ref") or "reference" in f.label.lower())]
+        for case in uow.session.scalars(select(SampledCase).where(SampledCase.audit_id == audit.id)):
+            refs.add(case.ref)
+            values = case.fields if isinstance(case.fields, dict) else {}
+            personal.update({str(values[k]).strip() for k in keys if str(values.get(k) or "").strip()})
+            refs.update(str(values[k]).strip() for k in ref_keys if str(values.get(k) or "").strip())
+    values, words = personal_variants(personal.items())
+    return RedactionTerms(tuple(sorted(refs)), values, words)

@@ -20,6 +20,7 @@ from workbench.errors import InputError
 from workbench.reports.bundle import BundleFile, BundleMeta, BundleSummary, build_bundle
 from workbench.reports.pack_codec import pack_from_json
 from workbench.services.access import require
+from workbench.services.pack_snapshot import release_pack_data
 from workbench.services.packs import find_version, stored_bytes
 from workbench.services.settings import get_force_settings
 from workbench.store.models import Evidence, EvidenceLink, utcnow
@@ -44,6 +45,8 @@ def build_evidence_bundle(
     if min_cell is not None and not pseudonymise:
         raise InputError("--min-cell applies to pseudonymised bundles", "add --pseudonymise")
     snapshot = pack_from_json(pv.snapshot)
+    if pseudonymise:  # evidence titles and file names as the signed release copy prints them
+        snapshot = release_pack_data(uow, snapshot, pv.release_min_cell or 0)
     pdf_sha = pv.release_pdf_sha256 if pseudonymise else pv.signed_pdf_sha256
     xlsx_sha = pv.release_xlsx_sha256 if pseudonymise else pv.xlsx_sha256
     stem = f"self-assessment-pack-v{pv.number}" + ("-release" if pseudonymise else "")

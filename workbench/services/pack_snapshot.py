@@ -11,6 +11,7 @@ from workbench.reports import pack_data as pd
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
 from workbench.services import readiness, scoring
+from workbench.services.audit_pack import redaction_terms
 from workbench.services.findings import FigureInfo, FindingInfo
 from workbench.services.settings import get_force_settings
 from workbench.store.models import Action, Evidence, EvidenceLink, SelfAssessment, SignOff, utcnow
@@ -103,7 +104,19 @@ def collect_pack_data(uow: UnitOfWork, finding_ids: Sequence[int] | None, number
         force=force, title="Self-assessment pack", inspections=inspections, pack_version=number,
         status=status, built_at=utcnow(), built_by=(uow.actor.display_name if uow.actor and uow.actor.display_name else uow.username), findings=sections,
         methodology=scoring.audit_methods_for_pack(uow, ids), tool_version=tool_version,
-        marking=settings.marking,
+        marking=settings.marking, redaction=redaction_terms(uow, ids),
     )
 
 
+
+
+def release_pack_data(uow: UnitOfWork, data: pd.PackData, min_cell: int) -> pd.PackData:
+    """The release copy of a pack's data (``reports.pack_redaction.redact_pack`` with the workspace's
+    pseudonymisation key): what the release PDF and workbook render, and what a pseudonymised
+    bundle lists (evidence titles and file names). Same data and key, same result."""
+    from workbench.reports.pack_redaction import redact_pack
+    from workbench.reports.pseudonymise import pseudonymise_ref
+    from workbench.services.packs import pseudonym_key  # packs imports this module
+
+    key = pseudonym_key(uow)
+    return redact_pack(data, lambda ref: pseudonymise_ref(ref, key), min_cell)
