@@ -281,7 +281,7 @@ def _stream(session: Session, table: Table) -> Iterable[tuple[str, dict[str, Any
 def _label(table: str, row_id: str, state: dict[str, Any]) -> str:
     col = LABELS.get(table)
     name = state.get(col) if col else None
-    return f"{kind(table)} {row_id}" + (f" ({name})" if name not in (None, "", row_id) else "")
+    return f"{kind(table)} {row_id}" + (f" ({name})" if name not in (None, "") and str(name) != row_id else "")
 
 
 def _changed(session: Session, table: str, row_id: str, label: str, state: dict[str, Any], seq: int) -> str:
