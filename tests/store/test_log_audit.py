@@ -146,3 +146,26 @@ def test_an_upgraded_workspace_s_old_rows_are_reported_as_not_vouched_for(worksp
         s.expire_all()
     report = _verify(workspace)
     assert report.ok and report.unvouched_rows == 2 and report.data_problem_count == 0
+
+
+@pytest.mark.parametrize("statement", [
+    "update users set created_at = 'next tuesday' where username = 'officer.one'",
+    "update users set version = x'00ff' where username = 'officer.one'",
+])
+def test_a_value_no_column_type_accepts_is_named_not_a_crash(sqlite_workspace, statement) -> None:
+    with sqlite_workspace.unit_of_work(ADMIN) as uow:
+        users.add_user(uow, "officer.one", "officer")
+    _sql(sqlite_workspace, statement)
+    report = _verify(sqlite_workspace)
+    assert not report.ok
+    (issue,) = report.data_problems
+    assert issue.table == "users" and issue.problem in ("unreadable", "changed")
+    assert issue.message.startswith("user 2")
+
+
+def test_broken_json_in_a_json_column_is_named(sqlite_workspace) -> None:
+    with sqlite_workspace.unit_of_work(ADMIN) as uow:
+        settings.update_force_settings(uow, force_name="Testshire Police")
+    _sql(sqlite_workspace, "update force_settings set value = '{not json'")
+    (issue,) = _verify(sqlite_workspace).data_problems
+    assert issue.problem == "unreadable" and "cannot read" in issue.message

@@ -54,7 +54,7 @@ class AnchorResult:
 class RowIssue:
     table: str
     row_id: str
-    #: changed | unlogged | deleted | recreated
+    #: changed | unlogged | deleted | recreated | unreadable
     problem: str
     message: str
     entry: int | None

@@ -13,15 +13,17 @@ both canonicalise rows with `row_state`, from the same SELECT of the same audite
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, LargeBinary, Table, event, select
+from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.types import TypeDecorator
 
 from workbench.store.models import Base, ChangeLogEntry, audit_findings
 
@@ -93,9 +95,29 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def row_state(table: Table, row: Any, children: list[Any] | None = None) -> dict[str, Any]:
-    """The canonical record of one row: every column, plus its child list if it has one."""
-    state = dict(_value(c, row[c.name]) for c in table.columns)
+_PLAIN = (int, float, bool)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _converter(column: Any) -> Callable[[Any], tuple[str, Any]]:
+    """A fast canonicaliser for one column; anything unexpected falls back to `_value`."""
+    name = column.name
+    impl = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if isinstance(impl, (Integer, Float, Boolean)):
+        return lambda v: (name, v) if v is None or type(v) in _PLAIN else _value(column, v)
+    if isinstance(impl, String) and not isinstance(impl, JSON):
+        return lambda v: (name, v) if v is None or (type(v) is str and len(v) <= SHORT) else _value(column, v)
+    return lambda v: _value(column, v)
+
+
+@functools.cache
+def _converters(table: Table) -> tuple[Callable[[Any], tuple[str, Any]], ...]:
+    return tuple(_converter(c) for c in table.columns)
+
+
+def row_state(table: Table, row: Sequence[Any], children: list[Any] | None = None) -> dict[str, Any]:
+    """The canonical record of one row (its values in column order), plus its child list if any."""
+    state = dict(conv(v) for conv, v in zip(_converters(table), row, strict=True))
     child = CHILD_LISTS.get(table.name)
     if child is not None:
         state[child[0]] = sorted(children or [])
@@ -105,26 +127,45 @@ def row_state(table: Table, row: Any, children: list[Any] | None = None) -> dict
 def state_digest(state: dict[str, Any] | None) -> str | None:
     if state is None:
         return None
-    return _sha(json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    return _sha(_CANONICAL.encode(state).encode("utf-8"))
 
 
-def _select_rows(session: Session, table: Table, where: Any, order: bool = False) -> Iterator[tuple[str, dict]]:
-    """(row id, canonical state) for the rows of `table` matching `where`."""
-    stmt = select(*table.columns).where(where)
-    if order:
-        stmt = stmt.order_by(_pk(table))
-    rows = [r._mapping for r in session.execute(stmt)]
+def _fetch(session: Session, table: Table, ids: Sequence[Any]) -> list[Any]:
+    pk = _pk(table)
+    return list(session.execute(select(*table.columns).where(pk.in_(ids)).order_by(pk)).all())
+
+
+def _select_rows(session: Session, table: Table, ids: Sequence[Any],
+                 tolerant: bool = False) -> Iterator[tuple[str, dict[str, Any] | None, str]]:
+    """(row id, canonical state, "") for the rows of `table` with these ids, in id order.
+
+    `tolerant`: a row whose stored value cannot be read (text in a date column, broken JSON)
+    comes back as (row id, None, why) instead of stopping the whole check.
+    """
+    unreadable: dict[Any, str] = {}
+    try:
+        rows = _fetch(session, table, ids)
+    except Exception:
+        if not tolerant:
+            raise
+        rows = []
+        for i in ids:
+            try:
+                rows.extend(_fetch(session, table, [i]))
+            except Exception as exc:  # the database holds a value no column type accepts
+                unreadable[i] = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    index = list(table.columns).index(_pk(table))
     child = CHILD_LISTS.get(table.name)
     lists: dict[Any, list[Any]] = defaultdict(list)
     if child is not None and rows:
         _, ctable, parent_col, value_col = child
-        ids = [r[_pk(table).name] for r in rows]
-        for parent, value in session.execute(
-                select(ctable.c[parent_col], ctable.c[value_col]).where(ctable.c[parent_col].in_(ids))):
+        for parent, value in session.execute(select(ctable.c[parent_col], ctable.c[value_col])
+                                             .where(ctable.c[parent_col].in_([r[index] for r in rows]))):
             lists[parent].append(value)
-    pk = _pk(table).name
     for r in rows:
-        yield str(r[pk]), row_state(table, r, lists.get(r[pk]))
+        yield str(r[index]), row_state(table, r, lists.get(r[index])), ""
+    for i, why in unreadable.items():
+        yield str(i), None, why
 
 
 def read_states(session: Session, touched: dict[str, set[Any]]) -> dict[str, dict[str, Any]]:
@@ -137,7 +178,7 @@ def read_states(session: Session, touched: dict[str, set[Any]]) -> dict[str, dic
         found: dict[str, Any] = {str(i): None for i in ids}
         id_list = sorted(ids, key=str)
         for i in range(0, len(id_list), 500):
-            found.update(_select_rows(session, table, pk.in_(id_list[i:i + 500])))
+            found.update((row_id, state) for row_id, state, _ in _select_rows(session, table, id_list[i:i + 500]))
         out[name] = found
     return out
 
@@ -207,7 +248,7 @@ class RecordedStates:
 class RowProblem:
     table: str
     row_id: str
-    #: "changed" | "unlogged" | "deleted" | "recreated" | "unvouched"
+    #: "changed" | "unlogged" | "deleted" | "recreated" | "unreadable"
     problem: str
     message: str
     #: the entry that last recorded this row, if any
@@ -237,9 +278,13 @@ def check_rows(session: Session, recorded: RecordedStates, limit: int = 500) -> 
 
     for name, table in sorted(audited_tables().items()):
         logged = dict(recorded.last.get(name, {}))
-        for row_id, state in _stream(session, table):
+        for row_id, state, unreadable in _stream(session, table):
             rows += 1
             last = logged.pop(row_id, None)
+            if state is None:
+                add(RowProblem(name, row_id, "unreadable", f"{kind(name)} {row_id}: holds a value the application "
+                               f"cannot read, written outside it ({unreadable})", last[0] if last else None))
+                continue
             label = _label(name, row_id, state)
             if last is None:
                 if recorded.legacy_entries:
@@ -262,7 +307,7 @@ def check_rows(session: Session, recorded: RecordedStates, limit: int = 500) -> 
     return DataCheck(rows, tuple(problems), unvouched, count)
 
 
-def _stream(session: Session, table: Table) -> Iterable[tuple[str, dict[str, Any]]]:
+def _stream(session: Session, table: Table) -> Iterable[tuple[str, dict[str, Any] | None, str]]:
     """Keyset pages in id order, so memory stays flat however big the table."""
     pk = _pk(table)
     size = BATCH.get(table.name, 1000)
@@ -274,7 +319,7 @@ def _stream(session: Session, table: Table) -> Iterable[tuple[str, dict[str, Any
         ids = list(session.execute(page).scalars())
         if not ids:
             return
-        yield from _select_rows(session, table, pk.in_(ids), order=True)
+        yield from _select_rows(session, table, ids, tolerant=True)
         last = ids[-1]
 
 
