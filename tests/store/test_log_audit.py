@@ -169,3 +169,23 @@ def test_broken_json_in_a_json_column_is_named(sqlite_workspace) -> None:
     _sql(sqlite_workspace, "update force_settings set value = '{not json'")
     (issue,) = _verify(sqlite_workspace).data_problems
     assert issue.problem == "unreadable" and "cannot read" in issue.message
+
+
+def test_a_redraw_records_the_cases_it_deletes_in_bulk(workspace, tmp_path) -> None:
+    from tests.services.audit_population import incidents_csv
+    from workbench.services import audits, population
+    from workbench.store.models import SampledCase
+
+    path = incidents_csv(tmp_path / "plain.csv", count=200)
+    with workspace.unit_of_work(ADMIN) as uow:
+        audit_id = audits.create_audit(uow, "response-attendance", "Attendance", size=10).id
+    for seed in (9, 10):  # the second draw deletes the first sample with one DELETE statement
+        with workspace.unit_of_work(ADMIN) as uow:
+            population.draw_sample(uow, audit_id, path, seed=seed)
+    report = _verify(workspace)
+    assert report.ok, _messages(report)
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        first_ids = uow.session.scalar(select(SampledCase.id).order_by(SampledCase.id))
+    _sql(workspace, "update sampled_cases set stratum = 'moved' where id = :i", i=first_ids)
+    (issue,) = _verify(workspace).data_problems
+    assert issue.table == "sampled_cases" and "stratum is 'moved'" in issue.message
