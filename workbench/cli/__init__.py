@@ -12,6 +12,7 @@ from workbench.cli import (
     audit_commands,
     audit_report_commands,
     findings_commands,
+    log_commands,
     pack_commands,
     setup_commands,
     verify_commands,
@@ -21,7 +22,7 @@ from workbench.errors import WorkbenchError
 
 #: each module adds its subcommands with `register(subparsers)`
 COMMAND_MODULES = [
-    setup_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
+    setup_commands, log_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
     pack_commands, verify_commands,
 ]
 

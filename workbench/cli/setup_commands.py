@@ -1,4 +1,4 @@
-"""init, users, backup, log: setting up and looking after a workspace."""
+"""init, users, settings, backup: setting up and looking after a workspace."""
 
 from __future__ import annotations
 
@@ -55,16 +55,6 @@ def register(sub: Any) -> None:
     b = add_command(sub, "backup", "write a consistent copy of the workspace to OUT")
     b.add_argument("out", type=Path)
     b.set_defaults(handler=cmd_backup)
-
-    lg = add_command(sub, "log", "the tamper-evident change log")
-    lsub = lg.add_subparsers(dest="log_command", metavar="VERB")
-    lv = add_command(lsub, "verify", "check every link of the hash chain; names the first broken entry")
-    lv.add_argument("--json", action="store_true")
-    lv.set_defaults(handler=cmd_log_verify)
-    ls = add_command(lsub, "show", "the most recent changes")
-    ls.add_argument("--limit", type=int, default=30)
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(handler=cmd_log_show)
 
 
 def cmd_init(ctx: CliContext) -> int:
@@ -133,34 +123,6 @@ def cmd_backup(ctx: CliContext) -> int:
     with ctx.uow() as uow:
         out = workspace.backup_workspace(ws, uow, ctx.args.out)
     print(f"backup written to {out}")
-    return 0
-
-
-def cmd_log_verify(ctx: CliContext) -> int:
-    with ctx.uow(write=False) as uow:
-        report = workspace.verify_log(uow)
-    if ctx.args.json:
-        print_json(report)
-    elif report.ok:
-        print(f"change log intact: {report.entries} entries, every link verified")
-    else:
-        print(f"CHANGE LOG BROKEN: {report.problem}", file=sys.stderr)
-        if report.broken_entry:
-            e = report.broken_entry
-            print(f"  entry {e.seq}: {e.at:%Y-%m-%d %H:%M:%S} UTC by {e.actor}: {e.entity} {e.entity_id} {e.action}",
-                  file=sys.stderr)
-        print(f"  {report.entries} entries before it verified", file=sys.stderr)
-    return 0 if report.ok else 1
-
-
-def cmd_log_show(ctx: CliContext) -> int:
-    with ctx.uow(write=False) as uow:
-        rows = workspace.recent_changes(uow, ctx.args.limit)
-    if ctx.args.json:
-        print_json(rows)
-    else:
-        print_table(["#", "when (UTC)", "who", "what", "id", "action"],
-                    [[r.seq, f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.entity, r.entity_id, r.action] for r in rows])
     return 0
 
 

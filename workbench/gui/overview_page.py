@@ -1,4 +1,5 @@
-"""The workspace at a glance: what is registered, what waits for a decision, is the log intact."""
+"""The workspace at a glance: what is registered, what waits for a decision, is the log intact
+and does the data match it."""
 
 from __future__ import annotations
 
@@ -24,11 +25,13 @@ from workbench.gui.qt import (
 from workbench.gui.style import card, label, set_tone, tag
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
+from workbench.services import log_check
 from workbench.services import workspace as workspace_service
 from workbench.services.findings import FindingInfo, InspectionInfo
 from workbench.services.settings import finding_statuses
 from workbench.services.users import list_users
-from workbench.services.workspace import ChangeSummary, LogReport
+from workbench.services.log_check import LogReport
+from workbench.services.workspace import ChangeSummary
 from workbench.store.uow import UnitOfWork
 
 
@@ -61,7 +64,7 @@ def read_overview(uow: UnitOfWork) -> OverviewData:
         recent=tuple(workspace_service.recent_changes(uow, RECENT)),
         measures_to_review=sum(m.status == "proposed" for m in measure_service.list_measures(uow)),
         links_to_decide=len(suggested),
-        log=workspace_service.verify_log(uow),
+        log=log_check.verify_log(uow),
     )
 
 
@@ -193,11 +196,16 @@ class OverviewPage(QWidget):
             _fit_height(table)
 
     def _show_log(self, log: LogReport) -> None:
+        anchors = sum(a.status == "holds" for a in log.anchors)
+        held = f"; {anchors} anchor{'s' if anchors != 1 else ''} in signed packs hold" if anchors else ""
         if log.ok:
             self.log_state.setText("Intact")
             set_tone(self.log_state, "green")
-            self.log_text.setText(f"{log.entries} entries, each sealed to the one before; none altered or removed")
-        else:
+            unvouched = (f" {log.unvouched_rows} rows written before the log recorded row states cannot be "
+                         "vouched for.") if log.unvouched_rows else ""
+            self.log_text.setText(f"{log.entries} entries, each sealed to the one before; none altered or removed"
+                                  f"{held}. {log.rows_checked} rows match their last logged state.{unvouched}")
+        elif log.problem:
             self.log_state.setText("Broken")
             set_tone(self.log_state, "red")
             where = ""
@@ -205,6 +213,15 @@ class OverviewPage(QWidget):
                 e = log.broken_entry
                 where = f" (entry {e.seq}: {e.action} {e.entity} {e.entity_id} by {e.actor})"
             self.log_text.setText(f"BROKEN — {log.problem}{where}. Restore a backup and tell your admin.")
+        else:
+            self.log_state.setText("Data changed")
+            set_tone(self.log_state, "red")
+            first = log.data_problems[0].message if log.data_problems else ""
+            more = log.data_problem_count - 1
+            self.log_text.setText(
+                f"{log.data_problem_count} row{'s' if log.data_problem_count != 1 else ''} changed outside the "
+                f"application — {first}" + (f" (and {more} more)" if more > 0 else "")
+                + ". Run workbench log verify for the list, restore a backup and tell your admin.")
 
     def _fill_status_table(self, data: OverviewData) -> None:
         kinds = sorted({f.kind for f in data.findings}) or ["afi"]

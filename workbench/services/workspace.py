@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from workbench.errors import WorkspaceError
 from workbench.services import users
 from workbench.services.access import require
-from workbench.store import changelog
+from workbench.services.log_check import LogReport, verify_log  # noqa: F401  (checking the log lives there)
 from workbench.store.backup import backup_sqlite
 from workbench.store.location import WorkspaceLocation
 from workbench.store.models import ChangeLogEntry
@@ -55,15 +55,6 @@ def backup_workspace(ws: Workspace, uow: UnitOfWork, out: Path) -> Path:
 
 
 @dataclass(frozen=True)
-class LogReport:
-    ok: bool
-    entries: int
-    broken_seq: int | None
-    problem: str
-    broken_entry: ChangeSummary | None = None
-
-
-@dataclass(frozen=True)
 class ChangeSummary:
     seq: int
     at: datetime
@@ -71,17 +62,6 @@ class ChangeSummary:
     entity: str
     entity_id: str
     action: str
-
-
-def verify_log(uow: UnitOfWork) -> LogReport:
-    require(uow.actor, "read")
-    check = changelog.verify_chain(uow.session)
-    broken = None
-    if check.broken_seq is not None:
-        e = uow.session.get(ChangeLogEntry, check.broken_seq)
-        if e is not None:
-            broken = ChangeSummary(e.seq, e.at, e.actor, e.entity, e.entity_id, e.action)
-    return LogReport(check.ok, check.entries, check.broken_seq, check.problem, broken)
 
 
 def recent_changes(uow: UnitOfWork, limit: int = 50) -> list[ChangeSummary]:

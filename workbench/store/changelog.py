@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from workbench.store.models import ChangeLogEntry, ChangeLogHead, utcnow
 
@@ -31,36 +33,97 @@ def _default(obj: Any) -> Any:
 
 def entry_hash(
     seq: int, at: datetime, actor: str, entity: str, entity_id: str, action: str,
-    before: Any, after: Any, prev_hash: str,
+    before: Any, after: Any, prev_hash: str, states: Any = None,
 ) -> str:
-    payload = json.dumps(
-        {
-            "seq": seq, "at": at.isoformat(), "actor": actor, "entity": entity, "entity_id": entity_id,
-            "action": action, "before": before, "after": after, "prev": prev_hash,
-        },
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )
+    """The entry's SHA-256 over its canonical JSON; `states` counts only when recorded.
+
+    Entries written before row states were recorded have none, and keep their old hash.
+    """
+    content = {
+        "seq": seq, "at": at.isoformat(), "actor": actor, "entity": entity, "entity_id": entity_id,
+        "action": action, "before": before, "after": after, "prev": prev_hash,
+    }
+    if states is not None:
+        content["states"] = states
+    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _hash_of(e: ChangeLogEntry) -> str:
+    return entry_hash(e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash,
+                      e.states)
 
 
 def append(
     session: Session, actor: str, entity: str, entity_id: object, action: str,
-    before: Any = None, after: Any = None,
+    before: Any = None, after: Any = None, states: dict[str, Any] | None = None,
 ) -> ChangeLogEntry:
-    """Append one entry in the caller's transaction, locking the chain head first."""
+    """Append one entry in the caller's transaction, locking the chain head first.
+
+    `states` are the rows the entry vouches for (see `store/log_audit.py`); more may be added
+    to the newest entry with `add_states` before the transaction commits.
+    """
     head = session.execute(select(ChangeLogHead).where(ChangeLogHead.id == 1).with_for_update()).scalar_one()
     before, after = to_json_safe(before), to_json_safe(after)
     at = utcnow()
     seq = head.seq + 1
-    digest = entry_hash(seq, at, actor, entity, str(entity_id), action, before, after, head.hash)
+    states = to_json_safe(states or {})
+    digest = entry_hash(seq, at, actor, entity, str(entity_id), action, before, after, head.hash, states)
     entry = ChangeLogEntry(
         seq=seq, at=at, actor=actor, entity=entity, entity_id=str(entity_id), action=action,
-        before=before, after=after, prev_hash=head.hash, hash=digest,
+        before=before, after=after, prev_hash=head.hash, hash=digest, states=states,
     )
     session.add(entry)
     head.seq, head.hash = seq, digest
     session.flush()
     return entry
+
+
+def is_head(session: Session, entry: ChangeLogEntry) -> bool:
+    """Is `entry` (appended in this transaction) still the newest entry of the chain?"""
+    state = inspect(entry)
+    if state.deleted or state.detached or state.was_deleted:
+        return False
+    head_row = session.get(ChangeLogHead, 1)
+    try:
+        return head_row is not None and head_row.seq == entry.seq and head_row.hash == entry.hash
+    except ObjectDeletedError:  # its row went with a rolled-back savepoint
+        return False
+
+
+def add_states(session: Session, entry: ChangeLogEntry, states: dict[str, Any]) -> None:
+    """Record more row states on `entry`, which must still be the head of this transaction.
+
+    The entry is rehashed and the head follows; nothing links to it yet, so no chain breaks.
+    """
+    head = session.execute(select(ChangeLogHead).where(ChangeLogHead.id == 1).with_for_update()).scalar_one()
+    if head.seq != entry.seq or head.hash != entry.hash:
+        raise RuntimeError(f"change-log entry {entry.seq} is no longer the head; cannot add row states")
+    merged = {table: dict(rows) for table, rows in (entry.states or {}).items()}
+    for table, rows in to_json_safe(states).items():
+        merged.setdefault(table, {}).update(rows)
+    entry.states = merged
+    entry.hash = _hash_of(entry)
+    head.hash = entry.hash
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain head kept outside the workspace: entry `seq` had hash `hash` (from `source`)."""
+
+    seq: int
+    hash: str
+    source: str
+
+
+@dataclass(frozen=True)
+class AnchorCheck:
+    anchor: Anchor
+    #: "holds": the entry still has that hash; "differs": it was rewritten; "missing": the log
+    #: no longer reaches that entry (entries were removed); "unchecked": the walk stopped earlier
+    status: str
+    found_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,15 +132,33 @@ class ChainCheck:
     entries: int
     broken_seq: int | None = None
     problem: str = ""
+    anchors: tuple[AnchorCheck, ...] = ()
+    #: the newest anchor that still holds below the first one that does not (None: none held)
+    last_good_anchor: Anchor | None = None
+    #: every entry links to the one before and the head names the last: the log is whole
+    walked: bool = False
 
 
-def verify_chain(session: Session, batch: int = 2000) -> ChainCheck:
-    """Walk the log in order and report the first entry whose hash or link is wrong."""
+def verify_chain(
+    session: Session, batch: int = 2000, anchors: Sequence[Anchor] = (),
+    visit: Callable[[ChangeLogEntry], None] | None = None,
+) -> ChainCheck:
+    """Walk the log in order and report the first entry whose hash or link is wrong.
+
+    Each anchor is compared with the entry it names: a chain rewritten from any entry on (even
+    with every hash recomputed) differs from every anchor taken after that entry. `visit` sees
+    each entry once its hash has been checked.
+    """
+    by_seq: dict[int, list[Anchor]] = {}
+    for a in anchors:
+        by_seq.setdefault(a.seq, []).append(a)
+    seen: dict[int, str] = {}
     prev = GENESIS
     count = 0
     expected_seq = 1
     last_seq = 0
-    while True:
+    broken: tuple[int | None, str] | None = None
+    while broken is None:
         rows = session.execute(
             select(ChangeLogEntry).where(ChangeLogEntry.seq > last_seq).order_by(ChangeLogEntry.seq).limit(batch)
         ).scalars().all()
@@ -85,28 +166,61 @@ def verify_chain(session: Session, batch: int = 2000) -> ChainCheck:
             break
         for e in rows:
             if e.seq != expected_seq:
-                return ChainCheck(False, count, expected_seq, f"entry {expected_seq} is missing")
-            if e.prev_hash != prev:
-                return ChainCheck(False, count, e.seq, f"entry {e.seq} does not link to entry {e.seq - 1}")
-            digest = entry_hash(
-                e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.prev_hash
-            )
-            if digest != e.hash:
-                return ChainCheck(False, count, e.seq, f"entry {e.seq} was altered after it was written")
+                broken = (expected_seq, f"entry {expected_seq} is missing")
+            elif e.prev_hash != prev:
+                broken = (e.seq, f"entry {e.seq} does not link to entry {e.seq - 1}")
+            elif _hash_of(e) != e.hash:
+                broken = (e.seq, f"entry {e.seq} was altered after it was written")
+            if broken is not None:
+                break
+            if e.seq in by_seq:
+                seen[e.seq] = e.hash
+            if visit is not None:
+                visit(e)
             prev = e.hash
             count += 1
             expected_seq += 1
             last_seq = e.seq
         session.expunge_all()
-    head = session.get(ChangeLogHead, 1)
-    if head is None:
-        return ChainCheck(False, count, None, "the change-log head record is missing")
-    if head.seq != count or head.hash != prev:
-        return ChainCheck(
-            False, count, count + 1 if head.seq > count else head.seq,
-            f"the log ends at entry {count} but its head names entry {head.seq}; entries were removed",
-        )
-    return ChainCheck(True, count)
+    if broken is None:
+        head_row = session.get(ChangeLogHead, 1)
+        if head_row is None:
+            broken = (None, "the change-log head record is missing")
+        elif head_row.seq != count or head_row.hash != prev:
+            broken = (count + 1 if head_row.seq > count else head_row.seq,
+                      f"the log ends at entry {count} but its head names entry {head_row.seq}; entries were removed")
+    checks = tuple(_check_anchor(a, seen, count, broken is None) for a in sorted(anchors, key=lambda a: a.seq))
+    bad = [c for c in checks if c.status in ("differs", "missing")]
+    last_good = None
+    if bad:
+        first_bad = bad[0].anchor.seq
+        good = [c.anchor for c in checks if c.status == "holds" and c.anchor.seq < first_bad]
+        last_good = good[-1] if good else None
+    if broken is not None:
+        return ChainCheck(False, count, broken[0], broken[1], checks, last_good)
+    if bad:
+        return ChainCheck(False, count, (last_good.seq if last_good else 0) + 1, _anchor_problem(bad[0], last_good),
+                          checks, last_good, walked=True)
+    return ChainCheck(True, count, anchors=checks, walked=True)
+
+
+def _check_anchor(a: Anchor, seen: dict[int, str], count: int, complete: bool) -> AnchorCheck:
+    if a.seq in seen:
+        return AnchorCheck(a, "holds" if seen[a.seq] == a.hash else "differs", seen[a.seq])
+    if a.seq == 0:
+        return AnchorCheck(a, "holds" if a.hash == GENESIS else "differs", GENESIS)
+    return AnchorCheck(a, "missing" if complete and a.seq > count else "unchecked")
+
+
+def _anchor_problem(bad: AnchorCheck, last_good: Anchor | None) -> str:
+    a = bad.anchor
+    since = (f"the last anchor that holds is entry {last_good.seq} ({last_good.source}), so entry "
+             f"{last_good.seq + 1} is the first that cannot be trusted") if last_good else (
+             "no earlier anchor holds, so entry 1 is the first that cannot be trusted")
+    if bad.status == "missing":
+        return f"entries were removed: {a.source} records entry {a.seq} but the log now ends before it; {since}"
+    return (f"the log was rewritten: {a.source} records entry {a.seq} with hash {a.hash[:16]}…, the log now has "
+            f"{(bad.found_hash or '')[:16]}…; {since}")
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ class ChangeLogEntry(Base):
     action: Mapped[str] = mapped_column(String(60))
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    #: canonical state of every audited row this action wrote ({table: {row id: state or null}});
+    #: null only on entries written before the log recorded row states (see store/log_audit.py)
+    states: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
     # unique: two writers can never chain from the same predecessor (no fork)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
