@@ -208,19 +208,23 @@ class _Verifier:
         raw = self.read(members[MANIFEST_NAME], MAX_MANIFEST_BYTES)
         if raw is None:
             return _broken(*self.problems)
-        try:
-            manifest = parse_manifest(raw)
-        except ManifestInvalid as exc:
-            return _broken(Problem(MANIFEST_NAME, str(exc)))
         if SIGNATURE_NAME not in members:
+            try:
+                parse_manifest(raw)
+            except ManifestInvalid as exc:
+                return _broken(Problem(MANIFEST_NAME, str(exc)))
             return _broken(Problem(SIGNATURE_NAME, "is missing: the manifest is not signed, so nothing in this "
-                                                   "bundle can be vouched for"), manifest=manifest)
+                                                   "bundle can be vouched for"))
         signature = self.read(members[SIGNATURE_NAME], MAX_SIGNATURE_BYTES)
         if signature is None:
-            return _broken(*self.problems, manifest=manifest)
+            return _broken(*self.problems)
         cms = verify_detached(raw, signature, self.anchors)
         self.notes.extend(cms.notes)
         self.problems.extend(Problem(SIGNATURE_NAME, p) for p in cms.problems)
+        try:
+            manifest = parse_manifest(raw)
+        except ManifestInvalid as exc:
+            return _broken(*self.problems, Problem(MANIFEST_NAME, str(exc)))
         recorded = manifest["signer"]["certificate_sha256"]
         if cms.certificate_sha256 and cms.certificate_sha256 != recorded:
             self.problems.append(Problem(SIGNATURE_NAME, f"was made with certificate {cms.certificate_sha256}, not "
