@@ -318,8 +318,8 @@ def import_force_ca(uow: UnitOfWork, path: Path) -> CertificateInfo:
     except x509.ExtensionNotFound:
         is_ca = False
     if not is_ca:
-        raise SigningError(f"{path} is not a CA certificate (its basic constraints do not allow issuing)",
-                           "give the force's certificate authority certificate, not a reviewer's", file=str(path))
+        raise SigningError(f"{path} is not a CA certificate (its basic constraints do not allow issuing); give the "
+                           "force's certificate authority certificate, not a reviewer's", file=str(path))
     der = cert.public_bytes(serialization.Encoding.DER)
     fingerprint = certificate_fingerprint(cert)
     if uow.session.scalar(select(ForceCaCertificate).where(ForceCaCertificate.certificate_sha256 == fingerprint)):
