@@ -22,7 +22,6 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 from reportlab.platypus.tableofcontents import TableOfContents
@@ -34,7 +33,6 @@ from workbench.reports.pdf_sections import READINESS_WORD, finding_section
 from workbench.reports.pdf_styles import (
     INK,
     MUTED,
-    NAVY,
     RAG_FILL,
     READINESS_RAG,
     RULE,

@@ -24,14 +24,13 @@ from sqlalchemy import func, select
 from workbench import __version__
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.reports.excel_pack import write_excel_pack
-from workbench.reports.pack_codec import canonical_json, content_sha256, pack_from_json
+from workbench.reports.pack_codec import canonical_json, content_sha256
 from workbench.reports.pack_data import PackData
 from workbench.reports.pdf_pack import write_pdf_pack
-from workbench.reports.pseudonymise import new_pseudonym_key, pseudonymise_ref
+from workbench.reports.pseudonymise import new_pseudonym_key
 from workbench.services.access import require
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
-from workbench.services.settings import get_force_settings, get_value
 from workbench.store.models import EvidenceBlob, PackVersion, PseudonymKey, SignOff
 from workbench.store.uow import UnitOfWork
 
@@ -194,11 +193,6 @@ def approve_pack(open_uow: Callable[[bool], Any], number: int, passphrase: str, 
     from workbench.services.pack_approval import approve_pack as approve
 
     return approve(open_uow, number, passphrase, out_dir, comment, location, progress)
-
-
-def _pseudonymiser(uow: UnitOfWork) -> Callable[[str], str]:
-    key = pseudonym_key(uow)
-    return lambda ref: pseudonymise_ref(ref, key)
 
 
 def pseudonym_key(uow: UnitOfWork) -> bytes:
