@@ -108,6 +108,19 @@ def test_a_failure_or_cancel_at_any_step_leaves_the_pack_submitted_and_no_signed
         assert _state(ws, number) == "submitted" and _blobs(ws) == blobs
         assert not (tmp_path / f"cancel-{stop_at}").exists()
 
+    # Cancel in the middle of rendering a PDF (the renderer reports each section)
+    calls: list[int] = []
+
+    def cancel_mid_render(done: int, total: int | None) -> None:
+        calls.append(done)
+        if calls.count(done) == 3:  # the step's own report, then two sections into the render
+            raise Injected("cancelled while rendering")
+
+    with pytest.raises(Injected):
+        packs.approve_pack(acting(ws, REVIEWER), number, RITA_PASS, tmp_path / "cancel-render",
+                           progress=cancel_mid_render)
+    assert _state(ws, number) == "submitted" and _blobs(ws) == blobs and _leftovers() == leftovers
+
     # and then it is approved in one go, the files written only from the stored copies
     seen: list[tuple[int, int | None]] = []
     result = packs.approve_pack(acting(ws, REVIEWER), number, RITA_PASS, tmp_path / "signed",

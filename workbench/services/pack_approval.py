@@ -91,6 +91,10 @@ class _Steps:
 
     def tick(self) -> None:
         self.done += 1
+        self.check()
+
+    def check(self, *_: object) -> None:
+        """Report the current step again (inside a long render): a Cancel raises here."""
         if self.progress is not None:
             self.progress(min(self.done, STEPS), STEPS)
 
@@ -169,9 +173,9 @@ def _render_xlsx(data: PackData, tmp: Path, name: str) -> bytes:
     return write_excel_pack(data, tmp / name).read_bytes()
 
 
-def _render_pdf(data: PackData, tmp: Path, name: str) -> tuple[bytes, SignatureSlot]:
+def _render_pdf(data: PackData, tmp: Path, name: str, steps: _Steps) -> tuple[bytes, SignatureSlot]:
     slot = SignatureSlot()
-    pdf = write_pdf_pack(data, tmp / name, signature_slot=slot).read_bytes()
+    pdf = write_pdf_pack(data, tmp / name, progress=steps.check, signature_slot=slot).read_bytes()
     return pdf, slot
 
 
@@ -211,7 +215,8 @@ def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
                          manifest_sha256=(shas["release"], shas["release-without-personal"]))
         pdfs = []
         for is_release, data, so in ((False, approved, full_so), (True, release, rel_so)):
-            raw, slot = _render_pdf(replace(data, signoff=so), tmp, f"{stem}{'-release' if is_release else ''}.pdf")
+            raw, slot = _render_pdf(replace(data, signoff=so), tmp, f"{stem}{'-release' if is_release else ''}.pdf",
+                                   steps)
             steps.tick()
             reason = f"Approved self-assessment pack version {plan.number}" + (" (release copy)" if is_release else "")
             pdfs.append(sign_pdf_bytes(raw, key, reason, location or plan.force_name, plan.reviewer_name,
