@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.reports.test_bundle import rewrite
+from tests.reports.signed_bundles import forge
 from workbench.cli import main
 from workbench.reports.signing import validate_pdf_signature
 
@@ -74,12 +74,14 @@ def test_workspace_holds_the_scripted_audits(demo: Path, capsys) -> None:
 
 def test_bundle_verifies_then_fails_naming_a_changed_evidence_file(demo: Path, tmp_path: Path, capsys) -> None:
     bundle = demo / "evidence-bundle-pseudonymised.zip"
-    assert main(["verify", str(bundle)]) == 0
+    assert main(["verify", str(bundle)]) == 3  # intact, but no trust anchor given
+    fingerprint = capsys.readouterr().out.split("check the fingerprint ")[1].split()[0]
+    assert main(["verify", str(bundle), "--trust", fingerprint]) == 0
     with zipfile.ZipFile(bundle) as zf:
         target = next(n for n in zf.namelist() if n.startswith("evidence/"))
         original = zf.read(target)
-    tampered = rewrite(bundle, tmp_path / "tampered.zip",
-                       replace={target: bytes([original[0] ^ 0x01]) + original[1:]})
+    tampered = forge(bundle, tmp_path / "tampered.zip",
+                     replace={target: bytes([original[0] ^ 0x01]) + original[1:]}, fix_hashes=False)
     capsys.readouterr()
-    assert main(["verify", str(tampered)]) == 1
+    assert main(["verify", str(tampered), "--trust", fingerprint]) == 1
     assert target in capsys.readouterr().err

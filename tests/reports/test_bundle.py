@@ -1,492 +1,268 @@
+"""Sealed bundles: the genuine one verifies against a trust anchor; every forgery is named."""
+
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import functools
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
-from openpyxl import Workbook, load_workbook
-from reportlab.pdfgen import canvas
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from workbench.reports.bundle import (
-    BundleError,
-    BundleFile,
-    BundleMeta,
-    build_bundle,
-    verify_bundle,
+from tests.reports.signed_bundles import (
+    ANCHOR_HASH, approve, forge, members_of, new_key, pdf_bytes, seal, write_zip, evidence_files,
 )
-from workbench.reports.safe_zip import ZipLimits, read_member, safe_entries
-from workbench.reports.signing import create_reviewer_certificate, sign_pdf
+from workbench.reports.bundle import BROKEN, UNTRUSTED, VERIFIED, BundleError, verify_bundle
+from workbench.reports.signing import certificate_fingerprint
+from workbench.reports.signing_cms import sign_detached
 
-PASS = "reviewer passphrase"
-MARKER = b"PACK-BODY-TEXT"
-WHEN = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.timezone.utc)
-
-
-def _pdf() -> bytes:
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pageCompression=0, invariant=1)
-    c.drawString(72, 720, MARKER.decode())
-    c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-@functools.cache
-def _xlsx() -> bytes:
-    """One workbook per run: openpyxl stamps the save time, so two saves can differ."""
-    wb = Workbook()
-    wb.active["A1"] = "Finding"
-    wb.active["B1"] = 42
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+PDF = "self-assessment-pack-v3.pdf"
+RPDF = "self-assessment-pack-v3-release.pdf"
+EV = "evidence/AFI-1/minutes.txt"
 
 
 @pytest.fixture(scope="module")
-def p12() -> bytes:
-    return create_reviewer_certificate("Rev Iewer", "Test Constabulary", PASS, key_type="ec")
+def ca():
+    return new_key("Test Force CA", ca=True)
 
 
 @pytest.fixture(scope="module")
-def cert_der(p12) -> bytes:
-    _, cert, _ = pkcs12.load_key_and_certificates(p12, PASS.encode())
-    return cert.public_bytes(serialization.Encoding.DER)
+def key(ca):
+    return new_key(issuer=ca)
 
 
 @pytest.fixture(scope="module")
-def signed_pdf_path(tmp_path_factory, p12) -> Path:
-    out = tmp_path_factory.mktemp("pack") / "pack.pdf"
-    return sign_pdf(_pdf(), out, p12, PASS, "Approved", "HQ", "Rev Iewer")
+def approval(key):
+    return approve(key)
 
 
-META = BundleMeta(
-    force="Test Constabulary",
-    marking="OFFICIAL-SENSITIVE",
-    pack_version="3",
-    built_by="Ann Analyst",
-    built_at=WHEN,
-    signed_by="Rev Iewer",
-    signed_at=WHEN,
-    tool_version="0.1.0",
-    pseudonymised=True,
-    personal_data_dropped=True,
-    min_cell=5,
-)
-
-
-def _files(tmp_path: Path, pdf_path: Path) -> list[BundleFile]:
-    ev = tmp_path / "audit sheet.csv"
-    ev.write_text("case,result\nCASE-AAAA,met\n", encoding="utf-8")
-    return [
-        BundleFile("Self-assessment pack.pdf", "pack-pdf", path=pdf_path, title="Pack"),
-        BundleFile("workbook.xlsx", "pack-xlsx", data=_xlsx(), title="Workbook"),
-        BundleFile(
-            "audit sheet.csv",
-            "evidence",
-            path=ev,
-            finding_ref="AFI-1",
-            title="Audit <script>alert(1)</script> & results",
-            expected_sha256=hashlib.sha256(ev.read_bytes()).hexdigest(),
-        ),
-        BundleFile("../../etc/passwd", "evidence", data=b"not really", finding_ref="AFI 2/b"),
-        BundleFile("notes.txt", "evidence", data=b"first", finding_ref="AFI-1"),
-        BundleFile("NOTES.txt", "evidence", data=b"second", finding_ref="AFI-1"),
-        BundleFile("C:\\temp\\photo.txt", "evidence", data=b"photo", finding_ref=None),
-    ]
-
-
-EXPECTED_PATHS = [
-    "Self-assessment pack.pdf",
-    "workbook.xlsx",
-    "evidence/AFI-1/audit sheet.csv",
-    "evidence/AFI 2_b/etc/passwd",
-    "evidence/AFI-1/notes.txt",
-    "evidence/AFI-1/NOTES (2).txt",
-    "evidence/general/temp/photo.txt",
-    "index.html",
-    "README.txt",
-    "SHA256SUMS",
-]
+@pytest.fixture(scope="module")
+def fp(key) -> str:
+    return certificate_fingerprint(key.certificate)
 
 
 @pytest.fixture()
-def bundle(tmp_path, signed_pdf_path) -> Path:
-    out = tmp_path / "out" / "bundle.zip"
-    build_bundle(out, _files(tmp_path, signed_pdf_path), META)
-    return out
+def full(tmp_path, approval):
+    return seal(approval, "full", tmp_path / "full.zip")
 
 
-def rewrite(src: Path, dst: Path, replace=None, drop=(), add=None) -> Path:
-    """Copy a zip, replacing/dropping/adding members (as a tamperer would)."""
-    replace, add = replace or {}, add or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename in drop:
-                continue
-            data = replace.get(info.filename, zin.read(info))
-            zout.writestr(info.filename, data)
-        for name, data in add.items():
-            zout.writestr(name, data)
-    return dst
+@pytest.fixture()
+def release(tmp_path, approval):
+    return seal(approval, "release", tmp_path / "release.zip")
 
 
-def manifest_of(path: Path) -> dict:
-    with zipfile.ZipFile(path) as zf:
-        return json.loads(zf.read("manifest.json"))
+def named(report) -> set[str]:
+    return {p.path for p in report.problems}
 
 
-# ---------------------------------------------------------------- build
+# -- the genuine bundle ---------------------------------------------------------------------------------
+def test_genuine_bundle_is_verified_only_against_a_trust_anchor(full, fp, key, ca):
+    untrusted = verify_bundle(full)
+    assert untrusted.verdict == UNTRUSTED and untrusted.exit_code == 3 and untrusted.intact
+    assert untrusted.problems == () and untrusted.certificate_sha256 == fp
+    assert "manifest.json.p7s" in {p.path for p in untrusted.trust_problems}
+    by_print = verify_bundle(full, [fp])
+    assert by_print.verdict == VERIFIED and by_print.exit_code == 0 and by_print.ok
+    pem = key.certificate.public_bytes(serialization.Encoding.PEM)
+    assert verify_bundle(full, [pem]).verdict == VERIFIED
+    # the force's CA as the anchor: the chain is shown
+    by_ca = verify_bundle(full, [certificate_fingerprint(ca.certificate)])
+    assert by_ca.verdict == VERIFIED and by_ca.chain == ("Rita Reviewer", "Test Force CA")
+    other = verify_bundle(full, [certificate_fingerprint(new_key("Somebody Else").certificate)])
+    assert other.verdict == UNTRUSTED and "matches none" in other.trust_problems[0].what
 
 
-def test_build_writes_manifest_index_readme_and_sums(tmp_path, signed_pdf_path, cert_der):
-    out = tmp_path / "b.zip"
-    steps: list[tuple[int, int | None]] = []
-    summary = build_bundle(out, _files(tmp_path, signed_pdf_path), META, progress=lambda d, t: steps.append((d, t)))
-    assert summary.path == out
-    assert summary.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
-    assert steps[0] == (0, 11) and steps[-1] == (11, 11)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit sheet.csv", "b.zip"]
-
-    manifest = manifest_of(out)
-    assert manifest["format_version"] == 1
-    assert [f["path"] for f in manifest["files"]] == EXPECTED_PATHS
-    assert [f.path for f in summary.files] == EXPECTED_PATHS
-    assert manifest["meta"]["force"] == "Test Constabulary"
-    assert manifest["meta"]["built_at"] == "2025-03-14T09:30:00+00:00"
-    assert manifest["meta"]["min_cell"] == 5 and manifest["meta"]["pseudonymised"] is True
-    with zipfile.ZipFile(out) as zf:
-        assert sorted(zf.namelist()) == sorted(EXPECTED_PATHS + ["manifest.json"])
-        for entry in manifest["files"]:
-            data = zf.read(entry["path"])
-            assert len(data) == entry["size"]
-            assert hashlib.sha256(data).hexdigest() == entry["sha256"]
-        assert zf.read("Self-assessment pack.pdf") == signed_pdf_path.read_bytes()
-        assert zf.read("evidence/AFI-1/NOTES (2).txt") == b"second"
-        assert load_workbook(io.BytesIO(zf.read("workbook.xlsx"))).active["B1"].value == 42
-        index = zf.read("index.html").decode()
-        readme = zf.read("README.txt").decode()
-        sums = zf.read("SHA256SUMS").decode().splitlines()
-    assert hashlib.sha256(
-        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True).encode() + b"\n"
-    ).hexdigest() == summary.manifest_sha256
-    pdf_entry = manifest["files"][0]
-    assert pdf_entry["role"] == "pack-pdf"
-    assert pdf_entry["signature"]["signer"] == "Rev Iewer"
-    assert pdf_entry["signature"]["certificate_sha256"] == hashlib.sha256(cert_der).hexdigest()
-    audit = manifest["files"][2]
-    assert (audit["role"], audit["finding"]) == ("evidence", "AFI-1")
-
-    assert "<script>" not in index
-    assert "Audit &lt;script&gt;alert(1)&lt;/script&gt; &amp; results" in index
-    assert index.count("OFFICIAL-SENSITIVE") >= 2
-    assert "evidence/AFI%202_b/etc/passwd" in index
-    assert readme.startswith("OFFICIAL-SENSITIVE")
-    assert "sha256sum -c SHA256SUMS" in readme
-    assert "1 to 4 shown as <5" in readme
-    assert len(sums) == 9  # every member but SHA256SUMS itself and the manifest
-    assert sums[0] == f"{pdf_entry['sha256']}  Self-assessment pack.pdf"
+def test_everything_reported_comes_from_the_signed_manifest(full, fp):
+    report = verify_bundle(full, [fp])
+    pack = report.manifest["pack"]
+    assert (pack["built_by"], pack["approved_by"], pack["version"]) == ("olly.officer", "rita.reviewer", 3)
+    assert report.manifest["change_log_anchor"] == {"seq": 41, "hash": ANCHOR_HASH}
+    roles = {e["path"]: e["role"] for e in report.manifest["files"]}
+    assert roles[PDF] == "approved-pack" and roles[EV] == "evidence"
+    assert report.seal["sealed_by"] == "olly.officer"  # the sealer is reported apart from the builder
+    readme = members_of(full)["README.txt"].decode()
+    assert "Olly Officer (olly.officer)" in readme and "Rita Reviewer (rita.reviewer)" in readme
+    steps = [line for line in readme.splitlines() if line[:2] in ("1.", "2.", "3.", "4.", "5.")]
+    assert len(steps) == 5 and "--trust" in steps[1]
+    assert "How to check it" in members_of(full)["index.html"].decode()
 
 
-def test_build_is_deterministic(tmp_path, signed_pdf_path):
-    a = build_bundle(tmp_path / "a.zip", _files(tmp_path, signed_pdf_path), META)
-    b = build_bundle(tmp_path / "b.zip", _files(tmp_path, signed_pdf_path), META)
-    assert a.sha256 == b.sha256
+def test_release_bundle_without_personal_evidence(tmp_path, approval, fp):
+    out = seal(approval, "release-without-personal", tmp_path / "r.zip")
+    report = verify_bundle(out, [fp])
+    assert report.verdict == VERIFIED
+    names = set(members_of(out))
+    assert RPDF in names and not any("case-note" in n for n in names)
 
 
-def test_source_changed_since_recorded_is_refused(tmp_path, signed_pdf_path):
-    ev = tmp_path / "statement.txt"
-    ev.write_text("original")
-    expected = hashlib.sha256(b"original").hexdigest()
-    ev.write_text("altered!")
-    files = [
-        BundleFile("pack.pdf", "pack-pdf", path=signed_pdf_path),
-        BundleFile("statement.txt", "evidence", path=ev, finding_ref="AFI-3", expected_sha256=expected),
-    ]
-    out = tmp_path / "out.zip"
-    with pytest.raises(BundleError) as info:
-        build_bundle(out, files, META)
-    assert info.value.file == str(ev)
-    assert str(ev) in str(info.value) and "changed" in str(info.value)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["statement.txt"]  # no zip, no temp
+# -- forgeries named in the issue ----------------------------------------------------------------------
+@pytest.mark.parametrize("member", [EV, "self-assessment-pack-v3.xlsx", "README.txt", "index.html"])
+def test_replaced_file_with_hashes_fixed_up_fails_naming_it(full, tmp_path, fp, member):
+    forged = forge(full, tmp_path / "f.zip", replace={member: b"forged content"})
+    for trust in (None, [fp]):
+        report = verify_bundle(forged, trust)
+        assert report.verdict == BROKEN and report.exit_code == 1
+        assert "manifest.json.p7s" in named(report) or member in named(report)
+    # without fixing the hashes the file itself is named
+    plain = verify_bundle(forge(full, tmp_path / "g.zip", replace={member: b"forged"}, fix_hashes=False), [fp])
+    assert member in named(plain)
 
 
-def test_missing_source_and_reserved_name_and_cancel(tmp_path, signed_pdf_path):
-    with pytest.raises(BundleError, match="Cannot read"):
-        build_bundle(tmp_path / "x.zip", [BundleFile("gone.txt", "evidence", path=tmp_path / "gone.txt")], META)
-    with pytest.raises(BundleError, match="reserved"):
-        build_bundle(tmp_path / "x.zip", [BundleFile("manifest.json", "index", data=b"{}")], META)
-
-    def cancel(done, total):
-        if done == 2:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        build_bundle(tmp_path / "x.zip", _files(tmp_path, signed_pdf_path), META, progress=cancel)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit sheet.csv"]
-
-
-def test_bundle_file_needs_one_source_and_known_role():
-    with pytest.raises(BundleError):
-        BundleFile("a", "evidence")
-    with pytest.raises(BundleError):
-        BundleFile("a", "evidence", data=b"x", path=Path("a"))
-    with pytest.raises(BundleError, match="unknown role"):
-        BundleFile("a", "secret", data=b"x")  # type: ignore[arg-type]
+def test_unsigned_pdf_relabelled_fails(full, tmp_path, fp):
+    unsigned = pdf_bytes("An unsigned pack", evidence_files(False))
+    members = members_of(full)
+    manifest = json.loads(members["manifest.json"])
+    for e in manifest["files"]:
+        if e["path"] == PDF:
+            e["role"], e["signed_by"] = "evidence", None
+    forged = forge(full, tmp_path / "u.zip", replace={PDF: unsigned})
+    assert PDF in named(verify_bundle(forged, [fp]))
+    relabelled = forge(full, tmp_path / "r.zip", replace={"manifest.json": json.dumps(manifest).encode(),
+                                                          PDF: unsigned})
+    report = verify_bundle(relabelled, [fp])
+    assert report.verdict == BROKEN and "manifest.json.p7s" in named(report)
 
 
-def test_broken_pack_signature_is_refused_at_build(tmp_path, signed_pdf_path):
-    data = bytearray(signed_pdf_path.read_bytes())
-    data[data.index(MARKER)] ^= 1
-    with pytest.raises(BundleError, match="signature does not verify"):
-        build_bundle(tmp_path / "x.zip", [BundleFile("p.pdf", "pack-pdf", data=bytes(data))], META)
+def test_unpseudonymised_pdf_swapped_into_a_pseudonymised_bundle_fails(release, approval, tmp_path, fp):
+    forged = forge(release, tmp_path / "s.zip", replace={RPDF: approval.pdf})
+    report = verify_bundle(forged, [fp])
+    assert report.verdict == BROKEN
+    assert any(p.path == RPDF and "swapped" in p.what for p in report.problems)
 
 
-# ---------------------------------------------------------------- verify
+def test_pdf_from_another_approval_fails(full, tmp_path, fp, key):
+    other = approve(key, anchor_seq=99)
+    report = verify_bundle(forge(full, tmp_path / "o.zip", replace={PDF: other.pdf}), [fp])
+    assert any(p.path == PDF and "not signed together with this manifest" in p.what for p in report.problems)
 
 
-def test_verify_passes_on_fresh_bundle(bundle, cert_der):
-    steps = []
-    report = verify_bundle(bundle, progress=lambda d, t: steps.append((d, t)))
-    assert report.problems == ()
-    assert report.ok is True
-    assert report.checked == len(EXPECTED_PATHS)
-    assert steps[-1] == (10, 10)
-    assert report.manifest_meta["force"] == "Test Constabulary"
-    assert report.signature is not None
-    assert report.signature.intact and report.signature.valid and not report.signature.trusted
-    assert report.signature.signer == "Rev Iewer"
-
-    trusted = verify_bundle(bundle, trust_roots=[hashlib.sha256(cert_der).hexdigest()])
-    assert trusted.ok and trusted.signature.trusted
-
-
-def test_verify_untrusted_signer_names_the_pdf(bundle):
-    other = create_reviewer_certificate("Someone Else", "Elsewhere", PASS, key_type="ec")
-    _, cert, _ = pkcs12.load_key_and_certificates(other, PASS.encode())
-    report = verify_bundle(bundle, trust_roots=[cert.public_bytes(serialization.Encoding.PEM)])
-    assert not report.ok
-    assert [p.path for p in report.problems] == ["Self-assessment pack.pdf"]
-    assert "not one of the trusted certificates" in report.problems[0].what
+def test_impostor_resigning_everything_is_never_verified(full, tmp_path, fp):
+    impostor = new_key("Rita Reviewer")  # same name, self-signed, own key
+    fake = approve(impostor)
+    forged = seal(fake, "full", tmp_path / "impostor.zip")
+    alone = verify_bundle(forged)
+    assert alone.verdict == UNTRUSTED and not alone.ok and alone.certificate_sha256 != fp
+    with_trust = verify_bundle(forged, [fp])
+    assert with_trust.verdict == UNTRUSTED and not with_trust.ok
+    # the impostor edits the manifest's fingerprint to the genuine one: the signature breaks
+    members = members_of(forged)
+    manifest = json.loads(members["manifest.json"])
+    manifest["signer"]["certificate_sha256"] = fp
+    edited = forge(forged, tmp_path / "edited.zip", replace={"manifest.json": json.dumps(manifest).encode()})
+    report = verify_bundle(edited)
+    assert report.verdict == BROKEN and "manifest.json.p7s" in named(report)
 
 
-def test_one_changed_byte_in_evidence_names_that_file(bundle, tmp_path):
-    name = "evidence/AFI-1/audit sheet.csv"
-    with zipfile.ZipFile(bundle) as zf:
-        data = bytearray(zf.read(name))
-    data[5] ^= 0x20
-    bad = rewrite(bundle, tmp_path / "bad.zip", replace={name: bytes(data)})
-    report = verify_bundle(bad)
-    assert not report.ok
-    assert [p.path for p in report.problems] == [name]
-    assert "SHA-256" in report.problems[0].what and "changed" in report.problems[0].what
-    assert report.checked == len(EXPECTED_PATHS)
+@pytest.mark.parametrize("change", ["add", "remove", "relabel", "edit"])
+def test_added_removed_relabelled_files_and_manifest_edits_fail(full, tmp_path, fp, change):
+    members = members_of(full)
+    if change == "add":
+        forged = forge(full, tmp_path / "x.zip", add={"evidence/AFI-1/extra.txt": b"extra"})
+        expect = "evidence/AFI-1/extra.txt"
+    elif change == "remove":
+        forged = forge(full, tmp_path / "x.zip", drop=(EV,))
+        expect = EV
+    else:
+        manifest = json.loads(members["manifest.json"])
+        if change == "relabel":
+            manifest["files"][2]["role"] = "workbook"
+        else:
+            manifest["pack"]["built_by"] = "rita.reviewer"
+        forged = forge(full, tmp_path / "x.zip", replace={"manifest.json": json.dumps(manifest).encode()})
+        expect = "manifest.json.p7s"
+    report = verify_bundle(forged, [fp])
+    assert report.verdict == BROKEN and expect in named(report)
 
 
-def test_missing_file_is_named(bundle, tmp_path):
-    name = "evidence/AFI-1/notes.txt"
-    report = verify_bundle(rewrite(bundle, tmp_path / "bad.zip", drop={name}))
-    assert [(p.path, p.what) for p in report.problems] == [
-        (name, "is listed in the manifest but missing from the bundle")
-    ]
-    assert report.checked == len(EXPECTED_PATHS) - 1
+# -- bad input ---------------------------------------------------------------------------------------------
+def test_manifest_signature_from_another_certificate_fails(full, tmp_path, fp):
+    other = sign_detached(members_of(full)["manifest.json"], new_key("Rob Reviewer").signer())
+    report = verify_bundle(forge(full, tmp_path / "x.zip", replace={"manifest.json.p7s": other}), [fp])
+    assert report.verdict == BROKEN and {"manifest.json.p7s", PDF} <= named(report)
 
 
-def test_extra_file_is_named(bundle, tmp_path):
-    report = verify_bundle(rewrite(bundle, tmp_path / "bad.zip", add={"evidence/AFI-1/planted.txt": b"x"}))
-    assert [(p.path, p.what) for p in report.problems] == [
-        ("evidence/AFI-1/planted.txt", "is in the bundle but not listed in the manifest")
-    ]
+@pytest.mark.parametrize("damage", ["truncate", "corrupt", "garbage", "empty"])
+def test_truncated_or_corrupted_signature_is_one_clear_verdict(full, tmp_path, fp, damage):
+    sig = members_of(full)["manifest.json.p7s"]
+    bad = {"truncate": sig[: len(sig) // 2], "corrupt": sig[:200] + bytes([sig[200] ^ 0xFF]) + sig[201:],
+           "garbage": b"not a signature at all", "empty": b""}[damage]
+    report = verify_bundle(forge(full, tmp_path / "x.zip", replace={"manifest.json.p7s": bad}), [fp])
+    assert report.verdict == BROKEN and "manifest.json.p7s" in named(report)
 
 
-def test_edited_manifest_entry_is_named(bundle, tmp_path):
-    manifest = manifest_of(bundle)
-    manifest["files"][1]["size"] += 1
-    manifest["files"][1]["sha256"] = "0" * 64
-    edited = json.dumps(manifest).encode()
-    report = verify_bundle(rewrite(bundle, tmp_path / "bad.zip", replace={"manifest.json": edited}))
-    assert {p.path for p in report.problems} == {"workbook.xlsx"}
-    whats = " | ".join(p.what for p in report.problems)
-    assert "manifest says" in whats and "bytes" in whats and "SHA-256" in whats
+def test_missing_signature_and_format_1_bundle(full, tmp_path, fp):
+    report = verify_bundle(forge(full, tmp_path / "n.zip", drop=("manifest.json.p7s",)), [fp])
+    assert report.verdict == BROKEN and "manifest.json.p7s" in named(report)
+    old = write_zip(tmp_path / "v1.zip", {"manifest.json": json.dumps(
+        {"format": "inspection-readiness-evidence-bundle", "format_version": 1, "meta": {}, "files": []}).encode()})
+    report = verify_bundle(old, [fp])
+    assert report.verdict == BROKEN and "format 1" in report.problems[0].what
 
 
-@pytest.mark.parametrize(
-    "payload,expect",
-    [
-        (b"{not json", "not valid JSON"),
-        (b'{"format": "x", "format": "y"}', "twice"),
-        (b"[]", "not a JSON object"),
-        (b'{"format": "something-else"}', "does not describe"),
-    ],
-)
-def test_unreadable_manifest_is_reported(bundle, tmp_path, payload, expect):
-    report = verify_bundle(rewrite(bundle, tmp_path / "bad.zip", replace={"manifest.json": payload}))
-    assert not report.ok
-    assert len(report.problems) == 1
-    assert report.problems[0].path == "manifest.json"
-    assert expect in report.problems[0].what
+def test_expired_reviewer_certificate_is_refused(tmp_path):
+    import datetime as dt
+
+    expired = new_key(not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), valid_days=30)
+    out = seal(approve(expired), "full", tmp_path / "exp.zip")
+    report = verify_bundle(out, [certificate_fingerprint(expired.certificate)])
+    assert report.verdict == BROKEN
+    assert any(p.path == "manifest.json.p7s" and "not valid" in p.what for p in report.problems)
 
 
-def test_manifest_missing_and_not_a_zip(bundle, tmp_path):
-    report = verify_bundle(rewrite(bundle, tmp_path / "bad.zip", drop={"manifest.json"}))
-    assert [p.path for p in report.problems] == ["manifest.json"]
-    junk = tmp_path / "junk.zip"
-    junk.write_bytes(b"PK\x03\x04 garbage")
-    report = verify_bundle(junk)
-    assert not report.ok and "not a readable zip" in report.problems[0].what
-    assert not verify_bundle(tmp_path / "nope.zip").ok
+def test_two_manifests_fail_naming_the_second(full, tmp_path, fp):
+    members = members_of(full)
+    forged = forge(full, tmp_path / "two.zip", add={"evidence/AFI-1/manifest.json": members["manifest.json"]})
+    report = verify_bundle(forged, [fp])
+    assert report.verdict == BROKEN and named(report) == {"evidence/AFI-1/manifest.json"}
 
 
-def test_resigned_or_broken_pdf_is_named(bundle, tmp_path):
-    """A tamperer changes the PDF and fixes up every hash: the signature still catches it."""
-    name = "Self-assessment pack.pdf"
-    with zipfile.ZipFile(bundle) as zf:
-        pdf = bytearray(zf.read(name))
-    pdf[pdf.index(MARKER)] ^= 1
-    manifest = manifest_of(bundle)
-    entry = next(f for f in manifest["files"] if f["path"] == name)
-    entry["sha256"] = hashlib.sha256(pdf).hexdigest()
-    bad = rewrite(
-        bundle,
-        tmp_path / "bad.zip",
-        replace={name: bytes(pdf), "manifest.json": json.dumps(manifest).encode()},
-    )
-    report = verify_bundle(bad)
-    assert not report.ok
-    assert {p.path for p in report.problems} == {name}
-    assert any("signed bytes were changed" in p.what for p in report.problems)
-    assert report.signature is not None and report.signature.intact is False
+def test_incremental_update_appended_to_the_signed_pdf_is_reported_in_words(full, tmp_path, fp):
+    pdf = members_of(full)[PDF]
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    writer.root["/Forged"] = generic.TextStringObject("added after signing")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    report = verify_bundle(forge(full, tmp_path / "inc.zip", replace={PDF: out.getvalue()}), [fp])
+    assert report.verdict == BROKEN
+    assert any(p.path == PDF and "incremental update" in p.what for p in report.problems)
 
 
-def test_pdf_replaced_by_one_signed_with_another_key_is_named(bundle, tmp_path):
-    other = create_reviewer_certificate("Rev Iewer", "Test Constabulary", PASS, key_type="ec")
-    forged = sign_pdf(_pdf(), tmp_path / "forged.pdf", other, PASS, "Approved", "HQ", "Rev Iewer").read_bytes()
-    name = "Self-assessment pack.pdf"
-    manifest = manifest_of(bundle)
-    entry = next(f for f in manifest["files"] if f["path"] == name)
-    entry["sha256"], entry["size"] = hashlib.sha256(forged).hexdigest(), len(forged)
-    bad = rewrite(bundle, tmp_path / "bad.zip", replace={name: forged, "manifest.json": json.dumps(manifest).encode()})
-    report = verify_bundle(bad)
-    assert [p.path for p in report.problems] == [name]
-    assert "recorded when the bundle was built" in report.problems[0].what
+def test_garbage_and_not_a_zip(tmp_path):
+    (tmp_path / "x.zip").write_bytes(b"not a zip")
+    assert verify_bundle(tmp_path / "x.zip").verdict == BROKEN
+    empty = write_zip(tmp_path / "e.zip", {"a.txt": b"a"})
+    assert named(verify_bundle(empty)) == {"manifest.json"}
+    bad = write_zip(tmp_path / "b.zip", {"manifest.json": b"{not json"})
+    assert "not valid JSON" in verify_bundle(bad).problems[0].what
 
 
-# ---------------------------------------------------------------- safe zip
+# -- sealing refuses what the signature does not cover ------------------------------------------------------
+def test_sealing_checks_every_file_against_the_signed_manifest(tmp_path, approval):
+    from workbench.reports.bundle import SealInfo, build_bundle
+    from tests.reports.signed_bundles import WHEN
+
+    members = approval.members("full")
+    members[EV] = b"changed since approval"
+    with pytest.raises(BundleError, match="minutes.txt") as info:
+        build_bundle(tmp_path / "b.zip", approval.manifests["full"], approval.signatures["full"], members,
+                     SealInfo("o", "O", WHEN, "t"))
+    assert info.value.entry == EV and not (tmp_path / "b.zip").exists()
+    members = approval.members("full")
+    members[PDF] = approval.release_pdf
+    with pytest.raises(BundleError, match="not signed with this manifest"):
+        build_bundle(tmp_path / "b.zip", approval.manifests["full"], approval.signatures["full"], members,
+                     SealInfo("o", "O", WHEN, "t"))
+    assert list(tmp_path.iterdir()) == []
 
 
-def _hostile_zip(path: Path, members: list[tuple[str, bytes]]) -> Path:
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in members:
-            zf.writestr(zipfile.ZipInfo(name), data)
-    return path
-
-
-@pytest.mark.parametrize(
-    "name,what",
-    [
-        ("../evil", "'..'"),
-        ("/etc/passwd", "absolute"),
-        ("C:/Windows/evil.dll", "drive letter"),
-        ("evidence\\..\\evil", "backslash"),
-        ("a/./b", "'.'"),
-        ("bell\x07name", "control"),
-    ],
-)
-def test_unsafe_names_are_refused(tmp_path, name, what):
-    path = _hostile_zip(tmp_path / "h.zip", [("ok.txt", b"fine"), (name, b"bad")])
-    with zipfile.ZipFile(path) as zf:
-        with pytest.raises(BundleError) as info:
-            safe_entries(zf)
-    assert info.value.entry == zipfile.ZipInfo(name).filename
-    assert what in str(info.value)
-
-
-def test_verify_names_every_unsafe_entry_and_extracts_nothing(tmp_path):
-    before = set(tmp_path.iterdir())
-    path = _hostile_zip(
-        tmp_path / "h.zip",
-        [("manifest.json", b"{}"), ("../evil", b"x"), ("/abs/evil", b"y")],
-    )
-    report = verify_bundle(path)
-    assert not report.ok and report.checked == 0
-    assert [p.path for p in report.problems] == ["../evil", "/abs/evil"]
-    assert set(tmp_path.iterdir()) == before | {path}
-    assert not (tmp_path.parent / "evil").exists()
-
-
-def test_symlink_duplicate_and_encrypted_are_refused(tmp_path):
-    path = tmp_path / "s.zip"
-    with zipfile.ZipFile(path, "w") as zf:
-        link = zipfile.ZipInfo("link")
-        link.create_system = 3
-        link.external_attr = (0o120777) << 16
-        zf.writestr(link, "/etc/passwd")
-    with zipfile.ZipFile(path) as zf, pytest.raises(BundleError, match="symbolic link"):
-        safe_entries(zf)
-
-    dup = _hostile_zip(tmp_path / "d.zip", [("Notes.txt", b"a"), ("notes.TXT", b"b")])
-    with zipfile.ZipFile(dup) as zf, pytest.raises(BundleError, match="duplicates") as info:
-        safe_entries(zf)
-    assert info.value.entry == "notes.TXT"
-
-    enc = tmp_path / "e.zip"
-    with zipfile.ZipFile(enc, "w") as zf:
-        zf.writestr("secret.txt", b"data")
-    raw = bytearray(enc.read_bytes())
-    # set the "encrypted" flag bit in both the local and the central header
-    raw[6] |= 1
-    central = raw.index(b"PK\x01\x02")
-    raw[central + 8] |= 1
-    enc.write_bytes(bytes(raw))
-    with zipfile.ZipFile(enc) as zf, pytest.raises(BundleError, match="encrypted"):
-        safe_entries(zf)
-
-
-def test_zip_bombs_are_refused(tmp_path):
-    bomb = tmp_path / "bomb.zip"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("zeros.bin", b"\0" * (4 * 1024 * 1024))
-    with zipfile.ZipFile(bomb) as zf:
-        with pytest.raises(BundleError, match="expands") as info:
-            safe_entries(zf)
-        assert info.value.entry == "zeros.bin"
-        small = ZipLimits(max_member_size=1024, max_ratio=1e9)
-        with pytest.raises(BundleError, match="over the 1024-byte limit"):
-            safe_entries(zf, small)
-        with pytest.raises(BundleError, match="over the 100-byte limit"):
-            read_member(zf, "zeros.bin", ZipLimits(max_ratio=1e9), max_size=100)
-        total = ZipLimits(max_total_size=1000, max_ratio=1e9)
-        with pytest.raises(BundleError, match="in all"):
-            safe_entries(zf, total)
-
-
-def test_member_lying_about_its_size_is_stopped(tmp_path):
-    path = tmp_path / "lie.zip"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr("a.txt", b"0123456789")
-    with zipfile.ZipFile(path) as zf:
-        info = zf.getinfo("a.txt")
-        info.file_size = 4  # the central directory claims fewer bytes than stored
-        with pytest.raises(BundleError) as err:
-            read_member(zf, info)
-    assert err.value.entry == "a.txt"
-
-
-def test_overlapping_members_are_refused(tmp_path):
-    path = tmp_path / "overlap.zip"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("a.txt", b"A" * 100)
-        zf.writestr("b.txt", b"B" * 100)
-    raw = bytearray(path.read_bytes())
-    second = raw.index(b"PK\x01\x02", raw.index(b"PK\x01\x02") + 4)
-    raw[second + 42 : second + 46] = (0).to_bytes(4, "little")  # b.txt -> a.txt's data
-    path.write_bytes(bytes(raw))
-    with zipfile.ZipFile(path) as zf, pytest.raises(BundleError, match="overlaps") as info:
-        safe_entries(zf)
-    assert info.value.entry in {"a.txt", "b.txt"}
+def test_sums_file_matches_sha256sum(full):
+    members = members_of(full)
+    for line in members["SHA256SUMS"].decode().splitlines():
+        sha, name = line.split("  ", 1)
+        assert hashlib.sha256(members[name]).hexdigest() == sha
+    with zipfile.ZipFile(full) as zf:
+        assert zf.namelist()[:2] == ["manifest.json", "manifest.json.p7s"]

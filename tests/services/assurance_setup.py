@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from tests.conftest import ADMIN
+from workbench.reports import signing_keystore
 from workbench.services import findings, users
 from workbench.services.findings import FindingInfo
 from workbench.store.workspace import Workspace
@@ -31,6 +32,12 @@ def fast_passphrase_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     Import it into a test module to apply it there (it is autouse).
     """
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(signing_keystore, "KDF_PARAMS", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+
+
+def acting(ws: Workspace, username: str):  # noqa: ANN201 - a unit-of-work factory
+    """``open_uow(write)`` for ``username``, as pack approval takes it."""
+    return lambda write: ws.unit_of_work(username, write=write)
 
 
 def setup_register(ws: Workspace) -> list[FindingInfo]:

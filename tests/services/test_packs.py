@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, REVIEWER, RITA_PASS, fast_passphrase_hashing, setup_register,
+    OFFICER, REVIEWER, RITA_PASS, acting, fast_passphrase_hashing, setup_register,
 )
 from workbench.errors import InputError, PermissionDeniedError, WorkbenchError
 from workbench.reports.bundle import verify_bundle
@@ -34,8 +34,7 @@ def _approved(ws, tmp_path: Path) -> packs.PackFiles:
     with ws.unit_of_work(OFFICER) as uow:
         built = packs.build_pack(uow, tmp_path / "draft")
         packs.submit_pack(uow, built.info.number)
-    with ws.unit_of_work(REVIEWER) as uow:
-        return packs.approve_pack(uow, built.info.number, RITA_PASS, tmp_path / "signed", "Agreed.")
+    return packs.approve_pack(acting(ws, REVIEWER), built.info.number, RITA_PASS, tmp_path / "signed", "Agreed.")
 
 
 def test_build_approve_sign_and_bundle(workspace, tmp_path: Path) -> None:
@@ -45,17 +44,16 @@ def test_build_approve_sign_and_bundle(workspace, tmp_path: Path) -> None:
     assert built.info.state == "draft" and built.info.findings == 3
     text = "\n".join(p.extract_text() for p in PdfReader(built.pdf).pages)
     assert "The force should improve how it allocates crime" in text
-    with pytest.raises(InputError, match="only a submitted"), workspace.unit_of_work(REVIEWER) as uow:
-        packs.approve_pack(uow, built.info.number, RITA_PASS, tmp_path)
+    with pytest.raises(InputError, match="only a submitted"):
+        packs.approve_pack(acting(workspace, REVIEWER), built.info.number, RITA_PASS, tmp_path)
     with workspace.unit_of_work(OFFICER) as uow:
         packs.submit_pack(uow, built.info.number)
-    with pytest.raises(PermissionDeniedError), workspace.unit_of_work(OFFICER) as uow:
-        packs.approve_pack(uow, built.info.number, RITA_PASS, tmp_path)
-    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), \
-            workspace.unit_of_work(REVIEWER) as uow:
-        packs.approve_pack(uow, built.info.number, "not the passphrase", tmp_path)
-    with workspace.unit_of_work(REVIEWER) as uow:
-        result = packs.approve_pack(uow, built.info.number, RITA_PASS, tmp_path / "signed", "Agreed.")
+    with pytest.raises(PermissionDeniedError):
+        packs.approve_pack(acting(workspace, OFFICER), built.info.number, RITA_PASS, tmp_path)
+    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"):
+        packs.approve_pack(acting(workspace, REVIEWER), built.info.number, "not the passphrase", tmp_path)
+    result = packs.approve_pack(acting(workspace, REVIEWER), built.info.number, RITA_PASS, tmp_path / "signed",
+                                "Agreed.")
     check = validate_pdf_signature(result.pdf)
     assert check.signed and check.intact and check.valid and "Rita Reviewer" in check.signer
     pages = PdfReader(result.pdf).pages
@@ -112,6 +110,6 @@ def test_pseudonymised_bundle_hides_case_references(sqlite_workspace, tmp_path: 
     with ws.unit_of_work(OFFICER) as uow:
         bundles.build_evidence_bundle(uow, tmp_path / "p.zip", pseudonymise=True, min_cell=5)
     report = verify_bundle(tmp_path / "p.zip")
-    assert report.ok and report.manifest_meta["pseudonymised"] is True
+    assert report.verdict == "untrusted" and report.manifest["release"]["pseudonymised"] is True
     with zipfile.ZipFile(tmp_path / "p.zip") as zf:
         assert any(n.endswith("-release.pdf") for n in zf.namelist())

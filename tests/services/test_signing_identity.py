@@ -19,6 +19,7 @@ from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.reports.signing import (
     SigningError, certificate_fingerprint, create_reviewer_certificate, sign_pdf, validate_pdf_signature,
 )
+from workbench.reports.signing_keystore import MAGIC, KeyStoreError, is_sealed, open_key_store
 from workbench.services import settings, signing_identity
 from workbench.store.models import ChangeLogEntry, ReviewerCertificate
 
@@ -47,10 +48,10 @@ def test_workspace_certificate_is_created_once_and_signs_a_valid_pdf(team, tmp_p
     with ws.unit_of_work(REVIEWER, write=False) as uow:
         assert signing_identity.certificate_info(uow, REVIEWER) is None
     with ws.unit_of_work(REVIEWER) as uow:
-        p12, pw = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+        key = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
     with ws.unit_of_work(REVIEWER) as uow:
-        p12_again, _ = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
-    assert pw == RITA_PASS and p12_again == p12
+        key_again = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+    assert certificate_fingerprint(key_again.certificate) == certificate_fingerprint(key.certificate)
     assert count(ws, ReviewerCertificate) == 1
     with ws.unit_of_work(OFFICER, write=False) as uow:  # anyone may read the public certificate
         pem = signing_identity.reviewer_certificate_pem(uow, REVIEWER)
@@ -59,7 +60,7 @@ def test_workspace_certificate_is_created_once_and_signs_a_valid_pdf(team, tmp_p
     assert info is not None and info.source == "workspace" and info.fingerprint == certificate_fingerprint(cert)
     assert cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == "Rita Reviewer"
     assert cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)[0].value == FORCE
-    out = sign_pdf(_pdf(), tmp_path / "signed.pdf", p12, pw, "Approved", "Norwich", "Rita Reviewer")
+    out = sign_pdf(_pdf(), tmp_path / "signed.pdf", key, "Approved", "Norwich", "Rita Reviewer")
     check = validate_pdf_signature(out, trust_roots=[pem.encode()])
     assert check.ok and check.trusted and check.signer == "Rita Reviewer"
     assert check.certificate_sha256 == info.fingerprint
@@ -95,9 +96,10 @@ def test_imported_certificate_is_rewrapped_under_the_signoff_passphrase(team, tm
     with ws.unit_of_work(REVIEWER2) as uow:
         info = signing_identity.import_reviewer_certificate(uow, REVIEWER2, p12_file, "p12 secret", ROB_PASS)
     with ws.unit_of_work(REVIEWER2) as uow:
-        p12, pw = signing_identity.reviewer_signer(uow, REVIEWER2, ROB_PASS)
-    assert info.source == "imported" and pw == ROB_PASS and p12 != own
-    out = sign_pdf(_pdf(), tmp_path / "signed.pdf", p12, pw, "Approved", "Norwich", "Rob Reviewer")
+        key = signing_identity.reviewer_signer(uow, REVIEWER2, ROB_PASS)
+        stored = uow.session.scalars(select(ReviewerCertificate)).one().pkcs12
+    assert info.source == "imported" and is_sealed(stored) and own not in stored
+    out = sign_pdf(_pdf(), tmp_path / "signed.pdf", key, "Approved", "Norwich", "Rob Reviewer")
     check = validate_pdf_signature(out, trust_roots=[info.fingerprint])
     assert check.ok and check.trusted and check.certificate_sha256 == info.fingerprint
     assert count(ws, ReviewerCertificate) == 1
@@ -132,3 +134,81 @@ def test_a_changed_passphrase_says_how_to_unlock_the_certificate(team) -> None:
         users.set_passphrase(uow, REVIEWER, "a brand new passphrase")
     with pytest.raises(SigningError, match="earlier sign-off passphrase"), team.unit_of_work(REVIEWER) as uow:
         signing_identity.reviewer_signer(uow, REVIEWER, "a brand new passphrase")
+
+
+def test_key_store_is_argon2id_sealed_with_no_fast_check_beside_it(team) -> None:
+    with team.unit_of_work(REVIEWER) as uow:
+        signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+        row = uow.session.scalars(select(ReviewerCertificate)).one()
+    data = bytes(row.pkcs12)
+    assert data.startswith(MAGIC) and b'"kdf": "argon2id"' in data
+    assert open_key_store(data, RITA_PASS).certificate is not None
+    with pytest.raises(KeyStoreError, match="wrong passphrase"):
+        open_key_store(data, ROB_PASS)
+
+
+def test_an_old_pkcs12_store_is_resealed_on_the_next_unlock(team) -> None:
+    from workbench.services.signing_identity import _user
+
+    old = create_reviewer_certificate("Rita Reviewer", FORCE, RITA_PASS, key_type="ec")
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    cert = pkcs12.load_key_and_certificates(old, RITA_PASS.encode())[1]
+    with team.unit_of_work(ADMIN) as uow:  # as a workspace written before this version holds it
+        uow.session.add(ReviewerCertificate(user_id=_user(uow, REVIEWER).id, pkcs12=old,
+                                            certificate_sha256=certificate_fingerprint(cert), source="workspace"))
+    with team.unit_of_work(REVIEWER) as uow:
+        key = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+    assert certificate_fingerprint(key.certificate) == certificate_fingerprint(cert)
+    with team.unit_of_work(ADMIN, write=False) as uow:
+        row = uow.session.scalars(select(ReviewerCertificate)).one()
+        assert is_sealed(row.pkcs12) and count(team, ReviewerCertificate) == 1
+        assert uow.session.scalars(select(ChangeLogEntry.action).where(ChangeLogEntry.entity == "certificate")
+                                   ).all() == ["rekey"]
+
+
+def test_changing_the_passphrase_reencrypts_the_signing_key(team) -> None:
+    new = "a brand new long passphrase"
+    with team.unit_of_work(REVIEWER) as uow:
+        first = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
+    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), team.unit_of_work(REVIEWER) as uow:
+        signing_identity.change_signoff_passphrase(uow, REVIEWER, "not it", new)
+    with team.unit_of_work(REVIEWER) as uow:
+        assert signing_identity.change_signoff_passphrase(uow, REVIEWER, RITA_PASS, new) == 1
+    with team.unit_of_work(REVIEWER) as uow:
+        again = signing_identity.reviewer_signer(uow, REVIEWER, new)
+        stored = bytes(uow.session.scalars(select(ReviewerCertificate)).one().pkcs12)
+    assert certificate_fingerprint(again.certificate) == certificate_fingerprint(first.certificate)
+    with pytest.raises(KeyStoreError):
+        open_key_store(stored, RITA_PASS)
+
+
+def test_force_ca_is_imported_by_an_admin_and_joins_the_chain(team, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from workbench.reports.signing import create_reviewer_material, to_pkcs12
+
+    ca = create_reviewer_material("Norfolk Constabulary CA", FORCE, ca=True, key_type="ec")
+    rob = create_reviewer_material("Rob Reviewer", FORCE, issuer=ca, key_type="ec")
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(ca.certificate.public_bytes(serialization.Encoding.PEM))
+    with pytest.raises(PermissionDeniedError), team.unit_of_work(REVIEWER2) as uow:
+        signing_identity.import_force_ca(uow, ca_file)
+    not_ca = tmp_path / "rob.pem"
+    not_ca.write_bytes(rob.certificate.public_bytes(serialization.Encoding.PEM))
+    with pytest.raises(SigningError, match="not a CA"), team.unit_of_work(ADMIN) as uow:
+        signing_identity.import_force_ca(uow, not_ca)
+    with team.unit_of_work(ADMIN) as uow:
+        signing_identity.import_force_ca(uow, ca_file)
+    from workbench.reports.signing_keystore import KeyMaterial
+
+    p12 = tmp_path / "rob.p12"
+    p12.write_bytes(to_pkcs12(KeyMaterial(rob.key, rob.certificate), "p12 secret"))  # no chain inside
+    with team.unit_of_work(REVIEWER2) as uow:
+        signing_identity.import_reviewer_certificate(uow, REVIEWER2, p12, "p12 secret", ROB_PASS)
+    with team.unit_of_work(REVIEWER2) as uow:
+        key = signing_identity.reviewer_signer(uow, REVIEWER2, ROB_PASS)
+    assert [certificate_fingerprint(c) for c in key.chain] == [certificate_fingerprint(ca.certificate)]
+    out = sign_pdf(_pdf(), tmp_path / "signed.pdf", key, "Approved", "Norwich", "Rob Reviewer")
+    check = validate_pdf_signature(out, [certificate_fingerprint(ca.certificate)])
+    assert check.trusted and check.chain == ("Rob Reviewer", "Norfolk Constabulary CA")

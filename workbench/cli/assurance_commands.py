@@ -121,6 +121,14 @@ def register(sub: Any) -> None:
     p.add_argument("--reviewer", metavar="USER", help="default: you")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_certificate_show)
+    p = add_command(ce, "import-ca", "import the force's CA certificate (admin): reviewers' certificates it "
+                    "issued then chain to it in every signature")
+    p.add_argument("file", type=Path, help="the CA certificate, PEM or DER")
+    p.set_defaults(handler=cmd_certificate_import_ca)
+    p = add_command(ce, "passphrase", "change your sign-off passphrase and re-encrypt your signing key under it")
+    p.add_argument("--passphrase-stdin", action="store_true",
+                   help="read two lines from stdin: the current passphrase, then the new one")
+    p.set_defaults(handler=cmd_certificate_passphrase)
 
 
 def _finding_id(uow: UnitOfWork, ref: str) -> int:
@@ -331,6 +339,24 @@ def cmd_certificate_export(ctx: CliContext) -> int:
     assert info is not None
     print(f"{who}'s public certificate written to {out}")
     print(f"  SHA-256 fingerprint (give it to inspectors separately): {info.fingerprint}")
+    return 0
+
+
+def cmd_certificate_import_ca(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        info = signing_identity.import_force_ca(uow, ctx.args.file)
+    print(f"force CA certificate imported: {info.subject}")
+    print(f"  valid until {info.not_valid_after:%d %B %Y}")
+    print(f"  SHA-256 fingerprint (inspectors may trust it with --trust): {info.fingerprint}")
+    return 0
+
+
+def cmd_certificate_passphrase(ctx: CliContext) -> int:
+    old = read_passphrase(ctx.args.passphrase_stdin, "Current sign-off passphrase: ")
+    new = read_passphrase(ctx.args.passphrase_stdin, "New sign-off passphrase: ")
+    with ctx.uow() as uow:
+        count = signing_identity.change_signoff_passphrase(uow, ctx.username, old, new)
+    print(f"sign-off passphrase changed for {ctx.username}; {count} signing key store(s) re-encrypted under it")
     return 0
 
 

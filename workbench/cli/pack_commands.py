@@ -91,13 +91,13 @@ def cmd_submit(ctx: CliContext) -> int:
 
 def cmd_approve(ctx: CliContext) -> int:
     passphrase = read_passphrase(ctx.args.passphrase_stdin)
-    with ctx.uow() as uow:
-        result = packs.approve_pack(uow, ctx.args.number, passphrase, ctx.args.out, ctx.args.comment,
-                                    progress=progress_bar("signing pack"))
+    result = packs.approve_pack(lambda write: ctx.uow(write=write), ctx.args.number, passphrase, ctx.args.out,
+                                ctx.args.comment, progress=progress_bar("signing pack"))
     print(_show(result.info))
     print(f"  signed PDF:        {result.pdf}")
     print(f"  workbook:          {result.xlsx}")
     print(f"  release copy PDF:  {result.release_pdf}")
+    print("  the bundle manifests are signed too: seal a bundle with: workbench bundle OUT.zip")
     return 0
 
 
@@ -121,12 +121,14 @@ def cmd_bundle(ctx: CliContext) -> int:
         summary = bundles.build_evidence_bundle(uow, a.out, a.number, a.pseudonymise, a.drop_personal, a.min_cell,
                                                 progress=progress_bar("sealing bundle"))
     if a.json:
-        print_json({"path": summary.path, "sha256": summary.sha256, "files": len(summary.files)})
+        print_json({"path": summary.path, "sha256": summary.sha256, "files": len(summary.files),
+                    "manifest_sha256": summary.manifest_sha256, "certificate_sha256": summary.certificate_sha256})
         return 0
     print(f"bundle written: {summary.path}")
     print(f"  {len(summary.files)} files; SHA-256 of the bundle: {summary.sha256}")
-    print("  send the SHA-256 (and the reviewer's certificate fingerprint) to the inspectors separately;")
-    print(f"  they check it with: workbench verify {summary.path.name}")
+    print(f"  signed by the certificate with SHA-256 {summary.certificate_sha256}")
+    print("  send that fingerprint to the inspectors by a separate channel (phone, e-mail); they check with:")
+    print(f"  workbench verify {summary.path.name} --trust {summary.certificate_sha256}")
     return 0
 
 

@@ -92,9 +92,11 @@ class BundleSealedDialog(QDialog):
         form.setContentsMargins(14, 10, 14, 10)
         self.bundle_sha = _fixed(summary.sha256, "bundleSha256")
         form.addRow("Bundle SHA-256", self.bundle_sha)
-        self.cert_sha = _fixed(cert.fingerprint if cert else "no certificate on record", "certificateFingerprint")
+        # the certificate that signed this bundle's manifest (the reviewer may have a newer one since)
+        signer_sha = summary.certificate_sha256 or (cert.fingerprint if cert else "no certificate on record")
+        self.cert_sha = _fixed(signer_sha, "certificateFingerprint")
         form.addRow("Signer certificate (SHA-256)", self.cert_sha)
-        if cert is not None:
+        if cert is not None and cert.fingerprint == signer_sha:
             form.addRow("Signed by", label(f"{cert.username} — {cert.subject}", wrap=True, selectable=True))
         copy = QPushButton("Copy both", objectName="copyFingerprints")
         copy.clicked.connect(self.copy)

@@ -35,6 +35,7 @@ from workbench.gui.qt import (
     QWidget,
 )
 from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
+from workbench.gui.workers import Progress, run_in_worker
 from workbench.gui.tables import fit_rows, list_view
 from workbench.reports.bundle_format import BundleSummary
 from workbench.services import bundles, packs, signing_identity
@@ -313,10 +314,21 @@ class PacksPage(QWidget):
         def done(files: PackFiles) -> None:
             self.select_version(files.info.number)
             show_info(self, "Pack signed", f"Pack version {files.info.number} is approved and signed.",
-                      f"Saved {files.pdf.name} and its release copy in {out}.")
+                      f"Saved {files.pdf.name} and its release copy in {out}. The bundle manifests are signed too.")
 
-        self.ctx.background(self, "Signing the pack…", lambda uow, progress: packs.approve_pack(
-            uow, p.number, passphrase, out, comment, progress=progress), write=True, on_success=done)
+        ws, username = self.ctx.ws, self.ctx.username
+
+        def work(progress: Progress) -> PackFiles:
+            # render and sign with no write lock held; the service opens its own units of work
+            return packs.approve_pack(lambda write: ws.unit_of_work(username, write=write), p.number, passphrase,
+                                      out, comment, progress=progress)
+
+        def signed(files: PackFiles) -> None:
+            self.ctx.changes.notify(frozenset({"pack", "certificate", "sign_off", "pseudonym_key"}))
+            done(files)
+
+        run_in_worker(self, self.ctx.pool, "Signing the pack…", work, signed,
+                      lambda _exc: self.ctx.changes.notify(frozenset({"pack"})))
 
     def export_files(self) -> None:
         p = self.selected()

@@ -1,31 +1,31 @@
-"""The evidence bundle format: plain data types, the error type, names.
+"""The evidence bundle format (version 2): plain data types, the error type, names.
 
-A bundle is a zip holding the signed pack PDF, the Excel workbook, evidence
-files under ``evidence/<finding ref>/``, a readable ``index.html``, a
-``README.txt``, a ``SHA256SUMS`` file (for ``sha256sum -c``) and
-``manifest.json`` listing every other member with size, SHA-256 and role.
+A bundle is a zip holding ``manifest.json`` exactly as the approving reviewer signed it at
+approval, its detached CMS signature ``manifest.json.p7s``, the signed pack PDF (its own PAdES
+signature records the manifest's SHA-256), the workbook and evidence files the manifest lists
+under ``evidence/<finding ref>/``, and ``README.txt``, ``index.html`` and ``SHA256SUMS`` rendered
+from the signed manifest alone (so ``verify`` renders them again and compares every byte).
+``seal.json`` says who sealed the bundle and when; it is the only unsigned statement.
 """
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
-if TYPE_CHECKING:  # keep this module (and safe_zip) free of the pyHanko import
-    from .signing import SignatureCheck
+from workbench.errors import WorkbenchError
 
 __all__ = [
     "BUNDLE_FORMAT",
     "BUNDLE_FORMAT_VERSION",
     "BundleError",
-    "BundleFile",
-    "BundleMeta",
     "BundleSummary",
+    "ManifestEntry",
+    "SealInfo",
     "MANIFEST_NAME",
     "Problem",
     "VerifyReport",
@@ -34,18 +34,21 @@ __all__ = [
 ]
 
 BUNDLE_FORMAT = "inspection-readiness-evidence-bundle"
-BUNDLE_FORMAT_VERSION = 1
+BUNDLE_FORMAT_VERSION = 2
 MANIFEST_NAME = "manifest.json"
+SIGNATURE_NAME = "manifest.json.p7s"
+SEAL_NAME = "seal.json"
 INDEX_NAME = "index.html"
 README_NAME = "README.txt"
 SUMS_NAME = "SHA256SUMS"
-GENERATED_NAMES = (INDEX_NAME, README_NAME, SUMS_NAME, MANIFEST_NAME)
+GENERATED_NAMES = (INDEX_NAME, README_NAME, SUMS_NAME, MANIFEST_NAME, SIGNATURE_NAME, SEAL_NAME)
 
-Role = Literal["pack-pdf", "pack-xlsx", "evidence", "index"]
-CALLER_ROLES: frozenset[str] = frozenset({"pack-pdf", "pack-xlsx", "evidence", "index"})
-# roles of the members the bundle writes itself
-GENERATED_ROLES: frozenset[str] = frozenset({"bundle-index", "bundle-readme", "bundle-sums"})
-ALL_ROLES: frozenset[str] = CALLER_ROLES | GENERATED_ROLES
+# roles of the files a signed manifest lists, in words for verify
+PDF_ROLES = {"approved-pack": "approved pack (signed PDF)", "release-copy": "release copy (signed PDF, pseudonymised)"}
+ROLE_WORDS = {**PDF_ROLES, "workbook": "workbook of the approved pack",
+              "release-workbook": "workbook of the release copy", "evidence": "evidence file"}
+ALL_ROLES: frozenset[str] = frozenset(ROLE_WORDS)
+VARIANTS = ("full", "full-without-personal", "release", "release-without-personal")
 
 
 class BundleError(WorkbenchError, ValueError):
@@ -64,103 +67,36 @@ class BundleError(WorkbenchError, ValueError):
 
 
 @dataclass(frozen=True)
-class BundleFile:
-    """One file to put in a bundle: from ``path`` on disk or in-memory ``data``.
-
-    ``expected_sha256`` (hex), when given, is checked against the bytes
-    actually written, so a file changed since it was recorded is refused.
-    """
-
-    arcname: str
-    role: Role
-    path: Path | None = None
-    data: bytes | None = None
-    finding_ref: str | None = None
-    title: str = ""
-    expected_sha256: str | None = None
-
-    def __post_init__(self) -> None:
-        if (self.path is None) == (self.data is None):
-            raise BundleError(
-                f"Bundle file {self.arcname!r} needs exactly one of path or data.",
-                entry=self.arcname,
-            )
-        if self.role not in CALLER_ROLES:
-            raise BundleError(
-                f"Bundle file {self.arcname!r} has unknown role {self.role!r}; "
-                f"use one of {', '.join(sorted(CALLER_ROLES))}.",
-                entry=self.arcname,
-            )
-        if self.expected_sha256 is not None and not re.fullmatch(
-            r"[0-9a-fA-F]{64}", self.expected_sha256
-        ):
-            raise BundleError(
-                f"Bundle file {self.arcname!r}: expected_sha256 is not 64 hex digits.",
-                entry=self.arcname,
-            )
-
-    @property
-    def source(self) -> str:
-        return str(self.path) if self.path is not None else f"<data for {self.arcname}>"
-
-
-@dataclass(frozen=True)
-class BundleMeta:
-    """Facts about the pack recorded in the manifest and shown in the index."""
-
-    force: str
-    marking: str
-    pack_version: str
-    built_by: str
-    built_at: dt.datetime
-    signed_by: str | None
-    signed_at: dt.datetime | None
-    tool_version: str
-    pseudonymised: bool
-    personal_data_dropped: bool
-    min_cell: int | None
-
-    def to_json(self) -> dict[str, Any]:
-        def when(value: dt.datetime | None) -> str | None:
-            return value.isoformat() if value is not None else None
-
-        return {
-            "force": self.force,
-            "marking": self.marking,
-            "pack_version": self.pack_version,
-            "built_by": self.built_by,
-            "built_at": when(self.built_at),
-            "signed_by": self.signed_by,
-            "signed_at": when(self.signed_at),
-            "tool_version": self.tool_version,
-            "pseudonymised": self.pseudonymised,
-            "personal_data_dropped": self.personal_data_dropped,
-            "min_cell": self.min_cell,
-        }
-
-
-@dataclass(frozen=True)
 class ManifestEntry:
+    """One file of a bundle as the signed manifest lists it. ``sha256``/``size`` are None for a
+    pack PDF: it carries its own signature, which records the manifest's SHA-256."""
+
     path: str
-    size: int
-    sha256: str
     role: str
-    finding: str | None
     title: str
-    signature: dict[str, Any] | None = None
+    sha256: str | None
+    size: int | None
+    finding: str | None = None
+    case_linked: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "path": self.path,
-            "size": self.size,
-            "sha256": self.sha256,
-            "role": self.role,
-            "finding": self.finding,
-            "title": self.title,
-        }
-        if self.signature is not None:
-            out["signature"] = self.signature
-        return out
+        return {"path": self.path, "role": self.role, "title": self.title, "sha256": self.sha256,
+                "size": self.size, "finding": self.finding, "case_linked": self.case_linked}
+
+
+@dataclass(frozen=True)
+class SealInfo:
+    """Who sealed the bundle and when: the sealer's own statement, not covered by the signature."""
+
+    sealed_by: str
+    sealed_by_name: str
+    sealed_at: dt.datetime
+    tool_version: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sealed_by": self.sealed_by, "sealed_by_name": self.sealed_by_name,
+                "sealed_at": self.sealed_at.isoformat(), "tool_version": self.tool_version,
+                "signed": False}
 
 
 @dataclass(frozen=True)
@@ -169,8 +105,9 @@ class BundleSummary:
 
     path: Path
     sha256: str
-    files: tuple[ManifestEntry, ...]
+    files: tuple[str, ...]
     manifest_sha256: str = ""
+    certificate_sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,13 +121,39 @@ class Problem:
         return f"{self.path or '(bundle)'}: {self.what}"
 
 
+VERIFIED, UNTRUSTED, BROKEN = "verified", "untrusted", "broken"
+EXIT_CODES = {VERIFIED: 0, BROKEN: 1, UNTRUSTED: 3}
+
+
 @dataclass(frozen=True)
 class VerifyReport:
-    ok: bool
+    """The verdict on a bundle. ``verdict``: verified (intact and signed by a trust anchor),
+    untrusted (intact, but the signer matches no trust anchor given) or broken. Everything in
+    ``manifest`` comes from the signed manifest; ``seal`` is the sealer's unsigned statement."""
+
+    verdict: str
     checked: int
     problems: tuple[Problem, ...]
-    manifest_meta: dict[str, Any] = field(default_factory=dict)
-    signature: SignatureCheck | None = None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    signer: str = ""
+    certificate_sha256: str = ""
+    chain: tuple[str, ...] = ()
+    signed_at: dt.datetime | None = None
+    notes: tuple[str, ...] = ()
+    trust_problems: tuple[Problem, ...] = ()
+    seal: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == VERIFIED
+
+    @property
+    def intact(self) -> bool:
+        return self.verdict in (VERIFIED, UNTRUSTED)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
 
 
 # --------------------------------------------------------------------------

@@ -1,135 +1,53 @@
-"""Verifying an evidence bundle with nothing but the bundle (and trust roots).
+"""Verifying an evidence bundle with nothing but the bundle and the inspector's trust anchors.
 
-Nothing is extracted to disk: members are streamed out of the zip and
-hashed. Every failure is reported as a :class:`Problem` naming the member.
+Nothing is extracted to disk. The verdict is one of three (see :class:`VerifyReport`):
+*verified* when every check holds and the signer chains to a trust anchor; *untrusted* when the
+bundle is intact but the signer matches no anchor; *broken* otherwise, with each failure named
+by the file it concerns. Every fact reported comes from the signed manifest, except the sealer's
+own statement in ``seal.json``, which is labelled as unsigned.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .bundle_format import (
     ALL_ROLES,
+    BROKEN,
     BUNDLE_FORMAT,
     BUNDLE_FORMAT_VERSION,
     MANIFEST_NAME,
+    PDF_ROLES,
+    SEAL_NAME,
+    SIGNATURE_NAME,
+    UNTRUSTED,
+    VARIANTS,
+    VERIFIED,
     BundleError,
     Problem,
     VerifyReport,
 )
 from .safe_zip import DEFAULT_LIMITS, ZipLimits, entry_problems, iter_member, open_zip, read_member
-from .signing import SignatureCheck, SigningError, TrustRoot, validate_pdf_signature
 
-__all__ = ["verify_bundle"]
+__all__ = ["ManifestInvalid", "parse_manifest", "verify_bundle"]
 
 Progress = Callable[[int, int | None], None]
 
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
+MAX_SIGNATURE_BYTES = 1024 * 1024
 MAX_PDF_BYTES = 512 * 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-class _ManifestInvalid(Exception):
+class ManifestInvalid(Exception):
     pass
-
-
-def verify_bundle(
-    path: Path,
-    trust_roots: Sequence[TrustRoot] | None = None,
-    progress: Progress | None = None,
-    *,
-    limits: ZipLimits = DEFAULT_LIMITS,
-) -> VerifyReport:
-    """Check a bundle: safe zip, manifest, every file's size and SHA-256, no
-    unlisted files, and the pack PDF's signature.
-
-    ``trust_roots`` are certificates (DER/PEM) or SHA-256 fingerprints of the
-    signer's certificate, received out of band; when given, an untrusted
-    signer is a problem. Bad bundles are reported, not raised.
-    """
-    try:
-        zf = open_zip(path)
-    except BundleError as exc:
-        return VerifyReport(ok=False, checked=0, problems=(Problem("", str(exc)),))
-    with zf:
-        return _verify_open(zf, trust_roots, progress, limits)
-
-
-def _verify_open(
-    zf: zipfile.ZipFile,
-    trust_roots: Sequence[TrustRoot] | None,
-    progress: Progress | None,
-    limits: ZipLimits,
-) -> VerifyReport:
-    unsafe = entry_problems(zf, limits)
-    if unsafe:
-        problems = tuple(Problem(e.entry or "", str(e)) for e in unsafe)
-        return VerifyReport(ok=False, checked=0, problems=problems)
-
-    members = {i.filename: i for i in zf.infolist() if not i.is_dir()}
-    if MANIFEST_NAME not in members:
-        return _fail(MANIFEST_NAME, "is missing: this is not an evidence bundle, or it was altered")
-    try:
-        raw = read_member(zf, members[MANIFEST_NAME], limits, max_size=MAX_MANIFEST_BYTES)
-        manifest = _parse_manifest(raw)
-    except BundleError as exc:
-        return _fail(MANIFEST_NAME, str(exc))
-    except _ManifestInvalid as exc:
-        return _fail(MANIFEST_NAME, str(exc))
-
-    meta: dict[str, Any] = manifest["meta"]
-    entries: list[dict[str, Any]] = manifest["files"]
-    problems: list[Problem] = []
-    checked = 0
-    total = len(entries)
-    if progress is not None:
-        progress(0, total)
-    listed: set[str] = set()
-    pdfs: list[dict[str, Any]] = []
-    for n, entry in enumerate(entries, start=1):
-        name = entry["path"]
-        listed.add(name)
-        info = members.get(name)
-        if info is None:
-            problems.append(Problem(name, "is listed in the manifest but missing from the bundle"))
-        else:
-            checked += 1
-            problems.extend(_check_member(zf, info, entry, limits))
-            if entry["role"] == "pack-pdf":
-                pdfs.append(entry)
-        if progress is not None:
-            progress(n, total)
-
-    for name in members:
-        if name != MANIFEST_NAME and name not in listed:
-            problems.append(Problem(name, "is in the bundle but not listed in the manifest"))
-
-    signature: SignatureCheck | None = None
-    for entry in pdfs:
-        check, sig_problems = _check_signature(zf, members[entry["path"]], entry, trust_roots, limits)
-        signature = signature or check
-        problems.extend(sig_problems)
-    if not pdfs and meta.get("signed_by"):
-        problems.append(
-            Problem("", "the manifest says the pack was signed but there is no pack PDF to check")
-        )
-    return VerifyReport(
-        ok=not problems,
-        checked=checked,
-        problems=tuple(problems),
-        manifest_meta=meta,
-        signature=signature,
-    )
-
-
-def _fail(name: str, what: str) -> VerifyReport:
-    return VerifyReport(ok=False, checked=0, problems=(Problem(name, what),))
 
 
 # --------------------------------------------------------------------------
@@ -141,122 +59,320 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _ManifestInvalid(f"has the key {key!r} twice: it was edited by hand")
+            raise ManifestInvalid(f"has the key {key!r} twice: it was edited by hand")
         out[key] = value
     return out
 
 
 def _no_constants(name: str) -> Any:
-    raise _ManifestInvalid(f"holds the non-JSON value {name}")
+    raise ManifestInvalid(f"holds the non-JSON value {name}")
 
 
-def _parse_manifest(raw: bytes) -> dict[str, Any]:
+def _need(obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        raise ManifestInvalid(f"has no valid {where}{key!r}")
+    return value
+
+
+def parse_manifest(raw: bytes) -> dict[str, Any]:
+    """The manifest as a dict, checked for shape; ManifestInvalid says what is wrong."""
     try:
-        text = raw.decode("utf-8")
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except UnicodeDecodeError as exc:
-        raise _ManifestInvalid(f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise ManifestInvalid(f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
-        raise _ManifestInvalid(
-            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
+        raise ManifestInvalid(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
     if not isinstance(data, dict):
-        raise _ManifestInvalid("is not a JSON object")
+        raise ManifestInvalid("is not a JSON object")
     if data.get("format") != BUNDLE_FORMAT:
-        raise _ManifestInvalid(f"does not describe an evidence bundle (format {data.get('format')!r})")
+        raise ManifestInvalid(f"does not describe an evidence bundle (format {data.get('format')!r})")
+    if data.get("format_version") == 1:
+        raise ManifestInvalid("is of bundle format 1, whose manifest nobody signed: it cannot be verified; "
+                              "ask the force to seal the pack again with a current Workbench")
     if data.get("format_version") != BUNDLE_FORMAT_VERSION:
-        raise _ManifestInvalid(
-            f"has format version {data.get('format_version')!r}; this tool reads version "
-            f"{BUNDLE_FORMAT_VERSION}: use a matching version of the Workbench"
-        )
-    if not isinstance(data.get("meta"), dict):
-        raise _ManifestInvalid("has no 'meta' object")
-    files = data.get("files")
-    if not isinstance(files, list):
-        raise _ManifestInvalid("has no 'files' list")
+        raise ManifestInvalid(f"has format version {data.get('format_version')!r}; this tool reads version "
+                              f"{BUNDLE_FORMAT_VERSION}: use a matching version of the Workbench")
+    if data.get("variant") not in VARIANTS:
+        raise ManifestInvalid(f"names an unknown kind of bundle {data.get('variant')!r}")
+    pack = _need(data, "pack", dict, "")
+    for key in ("force", "marking", "built_by", "built_by_name", "built_at", "approved_by", "approved_by_name",
+                "approved_at", "comment", "tool_version"):
+        _need(pack, key, str, "pack ")
+    _need(pack, "version", int, "pack ")
+    release = _need(data, "release", dict, "")
+    _need(release, "pseudonymised", bool, "release ")
+    _need(release, "personal_data_dropped", bool, "release ")
+    signer = _need(data, "signer", dict, "")
+    if not _HEX64.match(str(signer.get("certificate_sha256", ""))):
+        raise ManifestInvalid("has no valid signer certificate fingerprint")
+    anchor = _need(data, "change_log_anchor", dict, "")
+    _need(anchor, "seq", int, "change-log anchor ")
+    if not _HEX64.match(str(anchor.get("hash", ""))):
+        raise ManifestInvalid("has no valid change-log anchor hash")
+    files = _need(data, "files", list, "")
     seen: set[str] = set()
+    pdfs = 0
     for index, entry in enumerate(files):
-        where = f"files[{index}]"
         if not isinstance(entry, dict):
-            raise _ManifestInvalid(f"{where} is not an object")
+            raise ManifestInvalid(f"files[{index}] is not an object")
         name = entry.get("path")
         if not isinstance(name, str) or not name:
-            raise _ManifestInvalid(f"{where} has no path")
-        where = f"entry {name!r}"
-        if name == MANIFEST_NAME or name in seen:
-            raise _ManifestInvalid(f"lists {name!r} more than once or lists itself")
+            raise ManifestInvalid(f"files[{index}] has no path")
+        if name in seen or PurePosixPath(name).name in (MANIFEST_NAME, SIGNATURE_NAME, SEAL_NAME):
+            raise ManifestInvalid(f"lists {name!r} more than once or lists a manifest")
         seen.add(name)
+        role = entry.get("role")
+        if role not in ALL_ROLES:
+            raise ManifestInvalid(f"entry {name!r} has an unknown role {role!r}")
+        if role in PDF_ROLES:
+            pdfs += 1
+            if entry.get("sha256") is not None:
+                raise ManifestInvalid(f"entry {name!r} gives a hash for the signed PDF")
+            continue
+        if not isinstance(entry.get("sha256"), str) or not _HEX64.match(entry["sha256"]):
+            raise ManifestInvalid(f"entry {name!r} has an invalid SHA-256 {entry.get('sha256')!r}")
         size = entry.get("size")
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            raise _ManifestInvalid(f"{where} has an invalid size {size!r}")
-        if not isinstance(entry.get("sha256"), str) or not _HEX64.match(entry["sha256"]):
-            raise _ManifestInvalid(f"{where} has an invalid SHA-256 {entry.get('sha256')!r}")
-        if entry.get("role") not in ALL_ROLES:
-            raise _ManifestInvalid(f"{where} has an unknown role {entry.get('role')!r}")
+            raise ManifestInvalid(f"entry {name!r} has an invalid size {size!r}")
+    if pdfs != 1:
+        raise ManifestInvalid(f"lists {pdfs} pack PDFs; a bundle holds exactly one")
+    want = "release-copy" if release["pseudonymised"] else "approved-pack"
+    if not any(e["role"] == want for e in files):
+        raise ManifestInvalid(f"is for a {'pseudonymised' if release['pseudonymised'] else 'full'} bundle but "
+                              "lists the other pack PDF")
     return data
 
 
 # --------------------------------------------------------------------------
-# Members and signature
+# The checks
 # --------------------------------------------------------------------------
 
 
-def _check_member(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: dict[str, Any], limits: ZipLimits
-) -> list[Problem]:
-    name = info.filename
-    digest = hashlib.sha256()
-    size = 0
+def verify_bundle(
+    path: Path,
+    trust_roots: Any = None,
+    progress: Progress | None = None,
+    *,
+    limits: ZipLimits = DEFAULT_LIMITS,
+) -> VerifyReport:
+    """Check a bundle against its signed manifest and the trust anchors given.
+
+    ``trust_roots``: a :class:`~workbench.reports.signing_cms.TrustAnchors`, or certificates
+    (DER/PEM bytes) and SHA-256 fingerprints. Bad bundles are reported, never raised.
+    """
+    from .signing import as_anchors
+
+    anchors = as_anchors(trust_roots)
     try:
-        for chunk in iter_member(zf, info, limits):
-            digest.update(chunk)
-            size += len(chunk)
+        zf = open_zip(path)
     except BundleError as exc:
-        return [Problem(name, str(exc))]
-    out: list[Problem] = []
-    if size != entry["size"]:
-        out.append(
-            Problem(name, f"is {size} bytes but the manifest says {entry['size']}: it was changed")
-        )
-    sha = digest.hexdigest()
-    if sha != entry["sha256"]:
-        out.append(
-            Problem(
-                name,
-                f"SHA-256 is {sha} but the manifest says {entry['sha256']}: the file was changed",
-            )
-        )
-    return out
+        return _broken(Problem("", str(exc)))
+    with zf:
+        return _Verifier(zf, anchors, progress, limits).run()
 
 
-def _check_signature(
-    zf: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    entry: dict[str, Any],
-    trust_roots: Sequence[TrustRoot] | None,
-    limits: ZipLimits,
-) -> tuple[SignatureCheck | None, list[Problem]]:
-    name = info.filename
+def _broken(*problems: Problem, **kw: Any) -> VerifyReport:
+    return VerifyReport(verdict=BROKEN, checked=kw.pop("checked", 0), problems=tuple(problems), **kw)
+
+
+class _Verifier:
+    def __init__(self, zf: zipfile.ZipFile, anchors: Any, progress: Progress | None, limits: ZipLimits) -> None:
+        self.zf, self.anchors, self.progress, self.limits = zf, anchors, progress, limits
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+        self.checked = 0
+
+    def read(self, info: zipfile.ZipInfo, cap: int) -> bytes | None:
+        try:
+            return read_member(self.zf, info, self.limits, max_size=cap)
+        except BundleError as exc:
+            self.problems.append(Problem(info.filename, str(exc)))
+            return None
+
+    def run(self) -> VerifyReport:
+        from .signing_cms import verify_detached
+
+        unsafe = entry_problems(self.zf, self.limits)
+        if unsafe:
+            return _broken(*(Problem(e.entry or "", str(e)) for e in unsafe))
+        members = {i.filename: i for i in self.zf.infolist() if not i.is_dir()}
+        extra_manifests = sorted(n for n in members if n not in (MANIFEST_NAME, SIGNATURE_NAME) and (
+            PurePosixPath(n).name.casefold() in (MANIFEST_NAME, SIGNATURE_NAME) or n.lower().endswith(".p7s")))
+        if extra_manifests:
+            return _broken(*(Problem(n, "is a second manifest or manifest signature: a bundle holds exactly one "
+                                        f"{MANIFEST_NAME} and one {SIGNATURE_NAME}, so this bundle was altered")
+                             for n in extra_manifests))
+        if MANIFEST_NAME not in members:
+            return _broken(Problem(MANIFEST_NAME, "is missing: this is not an evidence bundle, or it was altered"))
+        raw = self.read(members[MANIFEST_NAME], MAX_MANIFEST_BYTES)
+        if raw is None:
+            return _broken(*self.problems)
+        if SIGNATURE_NAME not in members:
+            try:
+                parse_manifest(raw)
+            except ManifestInvalid as exc:
+                return _broken(Problem(MANIFEST_NAME, str(exc)))
+            return _broken(Problem(SIGNATURE_NAME, "is missing: the manifest is not signed, so nothing in this "
+                                                   "bundle can be vouched for"))
+        signature = self.read(members[SIGNATURE_NAME], MAX_SIGNATURE_BYTES)
+        if signature is None:
+            return _broken(*self.problems)
+        cms = verify_detached(raw, signature, self.anchors)
+        self.notes.extend(cms.notes)
+        self.problems.extend(Problem(SIGNATURE_NAME, p) for p in cms.problems)
+        try:
+            manifest = parse_manifest(raw)
+        except ManifestInvalid as exc:
+            return _broken(*self.problems, Problem(MANIFEST_NAME, str(exc)))
+        recorded = manifest["signer"]["certificate_sha256"]
+        if cms.certificate_sha256 and cms.certificate_sha256 != recorded:
+            self.problems.append(Problem(SIGNATURE_NAME, f"was made with certificate {cms.certificate_sha256}, not "
+                                                         f"the certificate {recorded} the manifest names"))
+        pdf_trusted = self.check_files(members, manifest, raw, cms.certificate_sha256)
+        seal = self.check_seal(members)
+        trust_problems: list[Problem] = []
+        if not (cms.trusted and pdf_trusted):
+            what = (f"is signed by {cms.signer} (certificate SHA-256 {cms.certificate_sha256}), which matches none "
+                    "of the trust anchors given" if self.anchors else
+                    f"is signed by {cms.signer} (certificate SHA-256 {cms.certificate_sha256}); no trust anchor was "
+                    "given, so who signed it is not confirmed")
+            trust_problems.append(Problem(SIGNATURE_NAME, what))
+        verdict = BROKEN if self.problems else (VERIFIED if not trust_problems else UNTRUSTED)
+        return VerifyReport(verdict=verdict, checked=self.checked, problems=tuple(self.problems), manifest=manifest,
+                            signer=cms.signer, certificate_sha256=cms.certificate_sha256, chain=cms.chain,
+                            signed_at=cms.signed_at, notes=tuple(self.notes),
+                            trust_problems=tuple(trust_problems) if verdict != BROKEN else (), seal=seal)
+
+    # -- the files the manifest lists ---------------------------------------------------------
+    def check_files(self, members: dict[str, zipfile.ZipInfo], manifest: dict[str, Any], raw: bytes,
+                    cms_print: str) -> bool:
+        from .bundle_manifest import render_generated
+
+        entries = manifest["files"]
+        total = len(entries)
+        self.checked = 0
+        if self.progress is not None:
+            self.progress(0, total)
+        pdf_sha, pdf_trusted = "", False
+        for n, entry in enumerate(entries, start=1):
+            name = entry["path"]
+            info = members.get(name)
+            if info is None:
+                self.problems.append(Problem(name, "is listed in the signed manifest but missing from the bundle"))
+            elif entry["role"] in PDF_ROLES:
+                self.checked += 1
+                pdf_sha, pdf_trusted = self.check_pdf(info, entry, manifest, raw, cms_print)
+            else:
+                self.checked += 1
+                self.check_hash(info, entry)
+            if self.progress is not None:
+                self.progress(n, total)
+        listed = {e["path"] for e in entries} | {MANIFEST_NAME, SIGNATURE_NAME, SEAL_NAME}
+        for name, data in render_generated(manifest, pdf_sha or "0" * 64).items():
+            listed.add(name)
+            info = members.get(name)
+            if info is None:
+                self.problems.append(Problem(name, "is missing from the bundle"))
+                continue
+            got = self.read(info, MAX_MANIFEST_BYTES)
+            if got is not None and pdf_sha and got != data:
+                self.problems.append(Problem(name, "differs from the one rendered from the signed manifest: it was "
+                                                   "changed after signing"))
+            self.checked += 1
+        for name in sorted(set(members) - listed):
+            self.problems.append(Problem(name, "is in the bundle but not listed in the signed manifest"))
+        return pdf_trusted
+
+    def check_hash(self, info: zipfile.ZipInfo, entry: dict[str, Any]) -> None:
+        digest, size = hashlib.sha256(), 0
+        try:
+            for chunk in iter_member(self.zf, info, self.limits):
+                digest.update(chunk)
+                size += len(chunk)
+        except BundleError as exc:
+            self.problems.append(Problem(info.filename, str(exc)))
+            return
+        if digest.hexdigest() != entry["sha256"] or size != entry["size"]:
+            self.problems.append(Problem(info.filename, f"SHA-256 is {digest.hexdigest()} ({size} bytes) but the "
+                                                        f"signed manifest says {entry['sha256']} ({entry['size']} "
+                                                        "bytes): the file was replaced or changed"))
+
+    def check_pdf(self, info: zipfile.ZipInfo, entry: dict[str, Any], manifest: dict[str, Any], raw: bytes,
+                  cms_print: str) -> tuple[str, bool]:
+        from .bundle_manifest import INFO_ANCHOR, INFO_EVIDENCE, INFO_MANIFESTS, INFO_ROLE, INFO_VERSION
+        from .signing import signed_info, validate_pdf_signature
+
+        name = info.filename
+        data = self.read(info, MAX_PDF_BYTES)
+        if data is None:
+            return "", False
+        check = validate_pdf_signature(data, self.anchors)
+        if not check.signed:
+            self.problems.append(Problem(name, "is not signed: the signed manifest lists the reviewer's signed "
+                                               f"{PDF_ROLES[entry['role']]} here"))
+            return hashlib.sha256(data).hexdigest(), False
+        self.problems.extend(Problem(name, f"signature: {p}") for p in check.problems
+                             if "not one of the trusted" not in p)
+        if cms_print and check.certificate_sha256 != cms_print:
+            self.problems.append(Problem(name, f"is signed with certificate {check.certificate_sha256}, not the "
+                                               f"certificate {cms_print} that signed the manifest"))
+        info_map = signed_info(data) if check.ok else {}
+        manifest_sha = hashlib.sha256(raw).hexdigest()
+        if check.ok:
+            role = info_map.get(INFO_ROLE, "")
+            if role != entry["role"]:
+                self.problems.append(Problem(name, f"is the {PDF_ROLES.get(role, 'an unknown PDF')}, but the signed "
+                                                   f"manifest lists the {PDF_ROLES[entry['role']]} here: the file "
+                                                   "was swapped"))
+            elif manifest_sha not in info_map.get(INFO_MANIFESTS, "").split():
+                self.problems.append(Problem(name, "was not signed together with this manifest: it comes from another "
+                                                   "approval or another kind of bundle"))
+            if info_map.get(INFO_VERSION) != str(manifest["pack"]["version"]):
+                self.problems.append(Problem(name, f"is pack version {info_map.get(INFO_VERSION, '?')}, not version "
+                                                   f"{manifest['pack']['version']} as the manifest says"))
+            anchor = manifest["change_log_anchor"]
+            if info_map.get(INFO_ANCHOR) != f"{anchor['seq']}:{anchor['hash']}":
+                self.problems.append(Problem(name, "records a different change-log anchor than the manifest"))
+            self.check_evidence_index(name, info_map.get(INFO_EVIDENCE, ""), data, manifest)
+        return hashlib.sha256(data).hexdigest(), check.trusted
+
+    def check_evidence_index(self, pdf_name: str, index_json: str, pdf: bytes, manifest: dict[str, Any]) -> None:
+        try:
+            index = {tuple(x) for x in json.loads(index_json or "[]")}
+        except (ValueError, TypeError):
+            self.problems.append(Problem(pdf_name, "carries an unreadable evidence index"))
+            return
+        printed = _printed_text(pdf)
+        for entry in manifest["files"]:
+            if entry["role"] != "evidence":
+                continue
+            if (entry.get("finding"), entry["sha256"]) not in index:
+                self.problems.append(Problem(entry["path"], f"is not in the evidence index of the signed {pdf_name}"))
+            elif printed is not None and entry["sha256"] not in printed:
+                self.problems.append(Problem(entry["path"], f"is not in the evidence index printed in {pdf_name}"))
+
+    def check_seal(self, members: dict[str, zipfile.ZipInfo]) -> dict[str, Any]:
+        info = members.get(SEAL_NAME)
+        if info is None:
+            return {}
+        raw = self.read(info, 64 * 1024)
+        try:
+            seal = json.loads(raw or b"")
+            if not isinstance(seal, dict) or not all(isinstance(seal.get(k), str) for k in ("sealed_by", "sealed_at")):
+                raise ValueError
+        except ValueError:
+            self.problems.append(Problem(SEAL_NAME, "cannot be read (it should say who sealed the bundle and when)"))
+            return {}
+        return {k: seal[k] for k in ("sealed_by", "sealed_by_name", "sealed_at") if isinstance(seal.get(k), str)}
+
+
+def _printed_text(pdf: bytes) -> str | None:
+    """The PDF's text without white space (hashes wrap across lines), or None if unreadable."""
     try:
-        data = read_member(zf, info, limits, max_size=MAX_PDF_BYTES)
-    except BundleError as exc:
-        return None, [Problem(name, f"signature not checked: {exc}")]
-    try:
-        check = validate_pdf_signature(data, trust_roots)
-    except SigningError as exc:  # a malformed trust root given by the caller
-        return None, [Problem(name, f"signature not checked: {exc}")]
-    out = [Problem(name, f"signature: {p}") for p in check.problems]
-    recorded = entry.get("signature")
-    if isinstance(recorded, dict) and check.signed:
-        want = recorded.get("certificate_sha256")
-        if want and want != check.certificate_sha256:
-            out.append(
-                Problem(
-                    name,
-                    f"signature: signed with certificate {check.certificate_sha256}, not the "
-                    f"certificate {want} recorded when the bundle was built",
-                )
-            )
-    elif isinstance(recorded, dict) and not check.signed:
-        out.append(Problem(name, "signature: the manifest records a signature but the PDF has none"))
-    return check, out
+        from pypdf import PdfReader
+
+        text = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    except Exception:  # noqa: BLE001 - the signature check already vouches for the bytes
+        return None
+    return re.sub(r"\s+", "", text)

@@ -323,6 +323,10 @@ class SignOffInfo:
     decision: str
     at: datetime
     comment: str = ""
+    reviewer_role: str = ""  # e.g. "Reviewer (approver)"
+    certificate_sha256: str = ""  # the signer's certificate, printed on the sign-off page
+    log_anchor: str = ""  # the change-log head the approval records: "entry N, hash H"
+    manifest_sha256: tuple[str, ...] = ()  # the signed bundle manifests this PDF belongs to
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -21,7 +22,6 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 from reportlab.platypus.tableofcontents import TableOfContents
@@ -33,7 +33,6 @@ from workbench.reports.pdf_sections import READINESS_WORD, finding_section
 from workbench.reports.pdf_styles import (
     INK,
     MUTED,
-    NAVY,
     RAG_FILL,
     READINESS_RAG,
     RULE,
@@ -260,7 +259,41 @@ def _appendix(ctx: Ctx, data: PackData) -> list[Flowable]:
     return story
 
 
-def _signoff(ctx: Ctx, data: PackData) -> list[Flowable]:
+@dataclass
+class SignatureSlot:
+    """Where the sign-off page leaves room for the visible digital signature (filled when the
+    PDF is laid out): 0-based page and box (x1, y1, x2, y2) in points."""
+
+    page: int = -1
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+
+
+class _SignatureBox(Flowable):
+    """Reserves the signature box and records where it landed; until approval it says so."""
+
+    def __init__(self, slot: SignatureSlot, width: float, height: float, placeholder: str) -> None:
+        super().__init__()
+        self.slot, self.width, self.height, self.placeholder = slot, width, height, placeholder
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.slot.page = self.canv.getPageNumber() - 1
+        self.slot.box = (x, y, x + self.width, y + self.height)
+        if self.placeholder:
+            self.canv.saveState()
+            self.canv.setStrokeColor(MUTED)
+            self.canv.setDash(3, 3)
+            self.canv.rect(0, 0, self.width, self.height)
+            self.canv.setFont(SANS, 9)
+            self.canv.setFillColor(MUTED)
+            self.canv.drawString(8, self.height / 2 - 3, fit_text(self.placeholder, SANS, 9, self.width - 16))
+            self.canv.restoreState()
+
+
+def _signoff(ctx: Ctx, data: PackData, slot: SignatureSlot) -> list[Flowable]:
     s = ctx.styles
     story: list[Flowable] = [PageBreak(), ctx.heading("Sign-off", 0)]
     story.append(ctx.para(
@@ -270,35 +303,34 @@ def _signoff(ctx: Ctx, data: PackData) -> list[Flowable]:
     if so is None:
         story.append(ctx.para("This pack has not been signed off.", s.h3))
     else:
-        story.append(ctx.key_values((
-            ("Prepared by", so.preparer), ("Signed off by", so.reviewer),
-            ("Decision", ctx.cell(so.decision, s.cell_bold, 200)), ("Date", fmt_date(so.at)),
+        pairs: list[tuple[str, object]] = [
+            ("Prepared by", so.preparer), ("Signed off by", so.reviewer + (f", {so.reviewer_role}"
+                                                                           if so.reviewer_role else "")),
+            ("Decision", ctx.cell(so.decision, s.cell_bold, 200)), ("Date and time", fmt_date(so.at) + " UTC"),
             ("Comment", so.comment or "None"),
-        )))
-    story.append(Spacer(1, 16 * mm))
-    def field(label: str, value: str = "") -> list[object]:
-        return [ctx.cell(label, s.cell_bold), ctx.cell(value, limit=120)]
-
-    block = Table([field("Prepared by") + [""] + field("Signed off by"),
-                   field("Name", so.preparer if so else "") + [""]
-                   + field("Name", so.reviewer if so else ""),
-                   field("Signature") + [""] + field("Signature"),
-                   field("Date") + [""] + field("Date")],
-                  colWidths=[w * ctx.width for w in (0.13, 0.34, 0.06, 0.13, 0.34)],
-                  rowHeights=[16, 24, 34, 24], hAlign="LEFT")
-    block.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("SPAN", (0, 0), (1, 0)), ("SPAN", (3, 0), (4, 0)),
-                               ("LINEABOVE", (0, 0), (1, 0), 0.8, NAVY),
-                               ("LINEABOVE", (3, 0), (4, 0), 0.8, NAVY),
-                               ("LINEBELOW", (1, 1), (1, -1), 0.4, MUTED),
-                               ("LINEBELOW", (4, 1), (4, -1), 0.4, MUTED)]))
-    story.append(block)
+        ]
+        if so.certificate_sha256:
+            pairs.append(("Signer's certificate SHA-256", ctx.cell(so.certificate_sha256, s.cell_mono, 80)))
+        if so.log_anchor:
+            pairs.append(("Change-log anchor", ctx.cell(so.log_anchor, s.cell_mono, 120)))
+        for sha in so.manifest_sha256:
+            pairs.append(("Bundle manifest SHA-256", ctx.cell(sha, s.cell_mono, 80)))
+        story.append(ctx.key_values(pairs))  # type: ignore[arg-type]
+    story.append(Spacer(1, 10 * mm))
+    story.append(ctx.para("Digital signature", s.h3))
+    placeholder = "" if so is not None and so.certificate_sha256 else (
+        "The reviewer's digital signature appears here when the pack is approved.")
+    story.append(_SignatureBox(slot, min(ctx.width, 300.0), 92.0, placeholder))
+    story.append(Spacer(1, 4 * mm))
+    story.append(ctx.para(
+        "The signature covers this whole document. Check it in a PDF reader's signature panel, or with "
+        "workbench verify on the evidence bundle, and compare the certificate fingerprint with the one the "
+        "force gives you separately.", s.muted))
     return story
 
 
 def build_story(data: PackData, ctx: Ctx, progress: Progress | None = None,
-                total: int | None = None) -> list[Flowable]:
+                total: int | None = None, slot: SignatureSlot | None = None) -> list[Flowable]:
     story = _cover(ctx, data) + _contents(ctx) + _summary(ctx, data)
     done = 1
     if progress:
@@ -308,12 +340,12 @@ def build_story(data: PackData, ctx: Ctx, progress: Progress | None = None,
         done += 1
         if progress:
             progress(done, total)
-    story += _appendix(ctx, data) + _signoff(ctx, data)
+    story += _appendix(ctx, data) + _signoff(ctx, data, slot or SignatureSlot())
     return story
 
 
 def write_pdf_pack(data: PackData, out_path: str | os.PathLike[str],
-                   progress: Progress | None = None) -> Path:
+                   progress: Progress | None = None, signature_slot: SignatureSlot | None = None) -> Path:
     """Write the pack to ``out_path`` atomically (temp file in the same folder, then replace).
 
     ``progress(done, total)`` is called per section and after layout; if it raises (e.g. the
@@ -330,7 +362,7 @@ def write_pdf_pack(data: PackData, out_path: str | os.PathLike[str],
     try:
         doc = _PackDocument(tmp_name, data, covered)
         ctx = Ctx.create(doc.width)
-        story = build_story(data, ctx, progress, total)
+        story = build_story(data, ctx, progress, total, signature_slot)
         doc.build_numbered(story)
         if progress:
             progress(total, total)

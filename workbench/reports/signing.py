@@ -13,7 +13,6 @@ signature is still checked for integrity and cryptographic validity, but
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
 import contextlib
 import contextvars
 import datetime as dt
@@ -42,8 +41,18 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from workbench.errors import WorkbenchError
+from workbench.reports.signing_cms import TrustAnchors
+from workbench.reports.signing_keystore import KeyMaterial, KeyStoreError, material_from_pkcs12
+
 __all__ = [
+    "Appearance",
+    "KeyMaterial",
     "SigningError",
+    "as_anchors",
+    "create_reviewer_material",
+    "sign_pdf_bytes",
+    "signed_info",
     "SignatureCheck",
     "TrustRoot",
     "certificate_fingerprint",
@@ -88,6 +97,7 @@ class SignatureCheck:
     certificate_sha256: str
     problems: tuple[str, ...]
     modified: bool = False
+    chain: tuple[str, ...] = ()  # common names, signer first, up to the trust anchor
 
     @property
     def ok(self) -> bool:
@@ -100,19 +110,21 @@ class SignatureCheck:
 # --------------------------------------------------------------------------
 
 
-def create_reviewer_certificate(
+def create_reviewer_material(
     common_name: str,
     organisation: str,
-    passphrase: str,
     valid_days: int = 825,
     *,
     key_type: str = "rsa",
-) -> bytes:
-    """Create a PKCS#12 store with a self-signed signing key and certificate.
+    issuer: KeyMaterial | None = None,
+    ca: bool = False,
+    not_before: dt.datetime | None = None,
+) -> KeyMaterial:
+    """A new signing key and certificate: self-signed, or issued by ``issuer`` (a CA's key).
 
-    The certificate carries the digitalSignature and nonRepudiation key usages
-    and is not a CA. ``key_type`` is "rsa" (3072-bit, widest reader support)
-    or "ec" (P-256). The store is encrypted with ``passphrase``.
+    A signing certificate carries digitalSignature and nonRepudiation and is not a CA; ``ca=True``
+    makes a CA certificate (keyCertSign, cRLSign) such as a force's own CA. ``key_type`` is "rsa"
+    (3072-bit, widest reader support) or "ec" (P-256).
     """
     common_name = (common_name or "").strip()
     organisation = (organisation or "").strip()
@@ -120,11 +132,8 @@ def create_reviewer_certificate(
         raise SigningError("The reviewer's name is empty; give the name to put in the certificate.")
     if not organisation:
         raise SigningError("The organisation is empty; give the force name to put in the certificate.")
-    if not passphrase:
-        raise SigningError("An empty passphrase would leave the signing key unprotected; choose one.")
     if not 1 <= valid_days <= 3650:
         raise SigningError(f"valid_days={valid_days} is out of range; use 1 to 3650 days.")
-
     key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     if key_type == "rsa":
         key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
@@ -132,87 +141,73 @@ def create_reviewer_certificate(
         key = ec.generate_private_key(ec.SECP256R1())
     else:
         raise SigningError(f"Unknown key_type {key_type!r}; use 'rsa' or 'ec'.")
-
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
-        ]
-    )
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
+    ])
+    start = not_before or dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(minutes=5)
     public_key = key.public_key()
+    issuer_name = issuer.certificate.subject if issuer else name
+    issuer_key = issuer.key if issuer else key
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
-        .issuer_name(name)
+        .issuer_name(issuer_name)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=valid_days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=valid_days))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,  # nonRepudiation
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
+                digital_signature=not ca, content_commitment=not ca, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+                encipher_only=False, decipher_only=False,
             ),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(public_key), critical=False
-        )
-        .sign(key, hashes.SHA256())
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+                       critical=False)
+        .sign(issuer_key, hashes.SHA256())
     )
+    chain = (issuer.certificate, *issuer.chain) if issuer else ()
+    return KeyMaterial(key, cert, chain)
+
+
+def create_reviewer_certificate(
+    common_name: str,
+    organisation: str,
+    passphrase: str,
+    valid_days: int = 825,
+    *,
+    key_type: str = "rsa",
+    issuer: KeyMaterial | None = None,
+) -> bytes:
+    """A PKCS#12 (.p12) file with a new signing key and certificate, encrypted with ``passphrase``
+    (the format reviewers import; the workspace keeps keys in :mod:`signing_keystore` form)."""
+    if not passphrase:
+        raise SigningError("An empty passphrase would leave the signing key unprotected; choose one.")
+    material = create_reviewer_material(common_name, organisation, valid_days, key_type=key_type, issuer=issuer)
+    return to_pkcs12(material, passphrase)
+
+
+def to_pkcs12(material: KeyMaterial, passphrase: str) -> bytes:
+    name = material.certificate.subject.rfc4514_string().encode("utf-8")
     return pkcs12.serialize_key_and_certificates(
-        name=common_name.encode("utf-8"),
-        key=key,
-        cert=cert,
-        cas=None,
-        encryption_algorithm=serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
-    )
+        name=name, key=material.key, cert=material.certificate, cas=list(material.chain) or None,
+        encryption_algorithm=serialization.BestAvailableEncryption(passphrase.encode("utf-8")))
 
 
-def load_signer(pkcs12_bytes: bytes, passphrase: str) -> signers.SimpleSigner:
-    """Load a pyHanko signer from a PKCS#12 store; SigningError if that fails."""
+def load_signer(pkcs12_bytes: bytes, passphrase: str) -> KeyMaterial:
+    """Read a PKCS#12 store as key material; SigningError if that fails."""
     if not pkcs12_bytes:
         raise SigningError("The certificate file is empty; choose the reviewer's .p12/.pfx file.")
-    pw = passphrase.encode("utf-8") if passphrase else None
     try:
-        key, cert, _ = pkcs12.load_key_and_certificates(pkcs12_bytes, pw)
-    except ValueError as exc:
-        text = str(exc).lower()
-        if "password" in text or "decrypt" in text or "mac" in text:
-            raise SigningError(
-                "Wrong passphrase for the signing certificate; re-enter it "
-                "(it is case-sensitive)."
-            ) from exc
-        raise SigningError(
-            "The certificate file could not be read as PKCS#12 (.p12/.pfx); "
-            "check that the right file was chosen."
-        ) from exc
-    except Exception as exc:  # noqa: BLE001 - any parser failure means a bad file
-        raise SigningError(
-            "The certificate file could not be read as PKCS#12 (.p12/.pfx); "
-            "check that the right file was chosen."
-        ) from exc
-    if key is None or cert is None:
-        raise SigningError(
-            "The PKCS#12 file holds no private key and certificate pair; "
-            "export it again including the private key."
-        )
-    try:
-        signer = signers.SimpleSigner.load_pkcs12_data(pkcs12_bytes, other_certs=[], passphrase=pw)
-    except ValueError as exc:
-        raise SigningError(f"The signing key could not be used: {exc}") from exc
-    return signer
+        return material_from_pkcs12(pkcs12_bytes, passphrase)
+    except KeyStoreError as exc:
+        raise SigningError(str(exc)) from None
 
 
 def certificate_fingerprint(cert: asn1_x509.Certificate | x509.Certificate | bytes) -> str:
@@ -238,37 +233,49 @@ def _cert_der(data: bytes) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def sign_pdf(
-    pdf_in: Path | bytes,
-    out_path: Path,
-    pkcs12_bytes: bytes,
-    passphrase: str,
+@dataclass(frozen=True)
+class Appearance:
+    """A visible signature: where (0-based page, box x1, y1, x2, y2 in points) and what it says."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    role: str = "Reviewer"
+
+
+STAMP_TEXT = ("Digitally signed by %(signer)s\n%(role)s\n%(ts)s\n"
+              "Certificate SHA-256:\n%(fp1)s\n%(fp2)s")
+
+
+def with_info(data: bytes, info: dict[str, str]) -> bytes:
+    """The PDF with extra document-information entries (set before signing, so signed)."""
+    from pypdf import PdfReader, PdfWriter
+
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        writer.add_metadata({(k if k.startswith("/") else "/" + k): v for k, v in info.items()})
+        out = io.BytesIO()
+        writer.write(out)
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on bad PDFs
+        raise SigningError(f"could not record the signing facts in the PDF: {exc}") from exc
+    return out.getvalue()
+
+
+def sign_pdf_bytes(
+    data: bytes,
+    key: KeyMaterial,
     reason: str,
     location: str,
     signer_name: str,
     *,
-    visible: bool = False,
-    page: int = 0,
-    box: tuple[int, int, int, int] = (36, 36, 276, 96),
-) -> Path:
-    """Sign a PDF with a PAdES signature and write it atomically to ``out_path``.
-
-    ``visible`` puts a signature box (points, ``box`` = x1, y1, x2, y2) on
-    ``page`` (0-based; -1 for the last page); otherwise the field is invisible.
-    """
-    signer = load_signer(pkcs12_bytes, passphrase)
-    if isinstance(pdf_in, (bytes, bytearray)):
-        data = bytes(pdf_in)
-        source = "<pdf bytes>"
-    else:
-        source = str(pdf_in)
-        try:
-            data = Path(pdf_in).read_bytes()
-        except OSError as exc:
-            raise SigningError(f"Cannot read the PDF to sign: {exc}", file=source) from exc
-    if not data.startswith(b"%PDF-"):
-        raise SigningError(f"{source} is not a PDF file (no %PDF- header).", file=source)
-
+    info: dict[str, str] | None = None,
+    appearance: Appearance | None = None,
+) -> bytes:
+    """A PAdES signature over ``data``; ``info`` entries are added first (so they are signed),
+    ``appearance`` makes the signature visible with the signer, role, time and fingerprint."""
+    if not bytes(data[:5]) == b"%PDF-":
+        raise SigningError("the data to sign is not a PDF file (no %PDF- header).")
+    if info:
+        data = with_info(bytes(data), info)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -277,24 +284,51 @@ def sign_pdf(
         location=location or None,
         name=signer_name or None,
     )
-    if visible:
-        spec = fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=page, box=box)
+    params = None
+    if appearance is not None:
+        spec = fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=appearance.page,
+                                   box=tuple(int(round(v)) for v in appearance.box))  # type: ignore[arg-type]
+        fp = certificate_fingerprint(key.certificate)
+        params = {"role": appearance.role, "fp1": fp[:32], "fp2": fp[32:]}
+        style = TextStampStyle(stamp_text=STAMP_TEXT, border_width=1)
     else:
-        spec = fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=page)
-    style = TextStampStyle(stamp_text="Signed by %(signer)s\n%(ts)s")
+        spec = fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD)
+        style = TextStampStyle(stamp_text="Signed by %(signer)s\n%(ts)s")
     try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-        pdf_signer = signers.PdfSigner(meta, signer, new_field_spec=spec, stamp_style=style)
-        out = pdf_signer.sign_pdf(writer)
+        writer = IncrementalPdfFileWriter(io.BytesIO(bytes(data)), strict=False)
+        pdf_signer = signers.PdfSigner(meta, key.signer(), new_field_spec=spec, stamp_style=style)
+        out = pdf_signer.sign_pdf(writer, appearance_text_params=params)
     except SigningError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on bad PDFs
-        raise SigningError(
-            f"Could not sign {source}: {exc}. If the PDF already holds a "
-            "signature in this field, sign the unsigned pack instead.",
-            file=source,
-        ) from exc
-    signed = out.getvalue()
+        raise SigningError(f"Could not sign the PDF: {exc}. If it already holds a signature in this field, "
+                           "sign the unsigned pack instead.") from exc
+    return bytes(out.getvalue())
+
+
+def sign_pdf(
+    pdf_in: Path | bytes,
+    out_path: Path,
+    key: KeyMaterial,
+    reason: str,
+    location: str,
+    signer_name: str,
+    *,
+    info: dict[str, str] | None = None,
+    appearance: Appearance | None = None,
+) -> Path:
+    """Sign a PDF (see :func:`sign_pdf_bytes`) and write it atomically to ``out_path``."""
+    if isinstance(pdf_in, (bytes, bytearray)):
+        data, source = bytes(pdf_in), "<pdf bytes>"
+    else:
+        source = str(pdf_in)
+        try:
+            data = Path(pdf_in).read_bytes()
+        except OSError as exc:
+            raise SigningError(f"Cannot read the PDF to sign: {exc}", file=source) from exc
+    if not data.startswith(b"%PDF-"):
+        raise SigningError(f"{source} is not a PDF file (no %PDF- header).", file=source)
+    signed = sign_pdf_bytes(data, key, reason, location, signer_name, info=info, appearance=appearance)
     return _write_atomically(Path(out_path), signed)
 
 
@@ -321,9 +355,10 @@ def _write_atomically(out_path: Path, data: bytes) -> Path:
 # --------------------------------------------------------------------------
 
 
-def _split_roots(
-    trust_roots: Iterable[TrustRoot] | None,
-) -> tuple[list[asn1_x509.Certificate], set[str]]:
+def as_anchors(trust_roots: TrustAnchors | Iterable[TrustRoot] | None) -> TrustAnchors:
+    """Trust anchors from certificates (DER/PEM bytes) and hex SHA-256 fingerprints."""
+    if isinstance(trust_roots, TrustAnchors):
+        return trust_roots
     certs: list[asn1_x509.Certificate] = []
     prints: set[str] = set()
     for root in trust_roots or ():
@@ -344,7 +379,7 @@ def _split_roots(
             certs.append(cert)
         else:
             raise SigningError(f"Unsupported trust root type {type(root).__name__}.")
-    return certs, prints
+    return TrustAnchors(tuple(certs), frozenset(prints))
 
 
 def _signer_name(cert: asn1_x509.Certificate) -> str:
@@ -369,21 +404,21 @@ def _unsigned(problem: str) -> SignatureCheck:
 
 def validate_pdf_signature(
     pdf: Path | bytes,
-    trust_roots: Sequence[TrustRoot] | None = None,
+    trust_roots: TrustAnchors | Sequence[TrustRoot] | None = None,
 ) -> SignatureCheck:
     """Check every signature in a PDF; report on the last (the approval).
 
-    ``trust_roots`` are certificates (DER/PEM) or SHA-256 fingerprints. The
-    result is ``trusted`` only if the signer's certificate chains to one of
-    them; ``intact``/``valid`` are reported either way. Never raises for a
-    bad or hostile PDF: problems are listed instead. A malformed trust root
-    (not a certificate, not 64 hex digits) raises SigningError.
+    ``trust_roots`` are trust anchors (certificates or SHA-256 fingerprints of the signer or of a
+    CA above it). The result is ``trusted`` only if the signer's certificate chains to one of
+    them; ``intact``/``valid`` are reported either way. The certificate is checked at the signing
+    time the signature records. Never raises for a bad or hostile PDF: problems are listed
+    instead. A malformed trust root (not a certificate, not 64 hex digits) raises SigningError.
     """
     try:
         data = pdf if isinstance(pdf, (bytes, bytearray)) else Path(pdf).read_bytes()
     except OSError as exc:
         return _unsigned(f"cannot read the PDF: {exc}")
-    root_certs, root_prints = _split_roots(trust_roots)
+    anchors = as_anchors(trust_roots)
     try:
         reader = PdfFileReader(io.BytesIO(bytes(data)), strict=False)
         embedded = list(reader.embedded_regular_signatures)
@@ -398,16 +433,17 @@ def validate_pdf_signature(
     last_signer = ""
     last_time: dt.datetime | None = None
     last_print = ""
+    chain: tuple[str, ...] = ()
     for index, sig in enumerate(embedded, start=1):
         label = f"signature {index} ({sig.field_name})" if len(embedded) > 1 else "the signature"
         try:
             cert = sig.signer_cert
             fp = certificate_fingerprint(cert)
-            roots = list(root_certs)
-            if fp in root_prints:
-                roots.append(cert)
-            vc = ValidationContext(trust_roots=roots, allow_fetching=False)
-            with _quiet_validation_logs():
+            carried = list(sig.other_embedded_certs)
+            moment = sig.self_reported_timestamp
+            vc = ValidationContext(trust_roots=anchors.roots_for([cert, *carried]), other_certs=carried,
+                                   allow_fetching=False, moment=moment, best_signature_time=moment)
+            with quiet_validation_logs():
                 status = _pyhanko_validate(sig, vc)
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{label} could not be checked: {exc}")
@@ -416,6 +452,9 @@ def validate_pdf_signature(
         last_signer = _signer_name(cert)
         last_time = status.signer_reported_dt
         last_print = fp
+        chain = (last_signer,)
+        if status.trusted and status.validation_path is not None:
+            chain = tuple(_signer_name(c) for c in reversed(list(status.validation_path.iter_certs(True))))
         if not status.intact:
             intact = False
             problems.append(f"{label} does not match the document: the signed bytes were changed")
@@ -424,7 +463,7 @@ def validate_pdf_signature(
             problems.append(f"{label} is cryptographically invalid")
         if not status.trusted:
             trusted = False
-            if root_certs or root_prints:
+            if anchors:
                 problems.append(
                     f"{label}'s certificate ({last_signer}, SHA-256 {fp}) is not one of the "
                     "trusted certificates given"
@@ -432,7 +471,8 @@ def validate_pdf_signature(
         if status.coverage != SignatureCoverageLevel.ENTIRE_FILE and index == len(embedded):
             modified = True
             problems.append(
-                f"{label} does not cover the whole file: content was added after signing"
+                f"{label} does not cover the whole file: content was added after signing "
+                "(an incremental update appended to the signed PDF)"
             )
         if status.docmdp_ok is False:
             problems.append(f"{label}: later changes break the document's modification policy")
@@ -440,13 +480,34 @@ def validate_pdf_signature(
         signed=True,
         intact=intact,
         valid=valid,
-        trusted=trusted and (bool(root_certs) or bool(root_prints)),
+        trusted=trusted and bool(anchors),
         signer=last_signer,
         signed_at=last_time,
         certificate_sha256=last_print,
         problems=tuple(problems),
         modified=modified,
+        chain=chain,
     )
+
+
+def signed_info(pdf: bytes) -> dict[str, str]:
+    """The document-information entries of a signed PDF whose last signature covers the whole
+    file (so every entry returned is covered by it); {} for any other PDF."""
+    try:
+        reader = PdfFileReader(io.BytesIO(bytes(pdf)), strict=False)
+        embedded = list(reader.embedded_regular_signatures)
+        if not embedded:
+            return {}
+        with quiet_validation_logs():
+            status = _pyhanko_validate(embedded[-1], ValidationContext(trust_roots=[], allow_fetching=False))
+        if not (status.intact and status.valid) or status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            return {}
+        info = reader.trailer_view.get("/Info")
+        if info is None:
+            return {}
+        return {str(k).lstrip("/"): str(v) for k, v in info.get_object().items()}
+    except Exception:  # noqa: BLE001 - hostile input: nothing is vouched for
+        return {}
 
 
 _EXPECTED_TRUST_FAILURE: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -466,13 +527,15 @@ class _DropUntrustedChainWarnings(logging.Filter):
         return not (_EXPECTED_TRUST_FAILURE.get() and record.levelno <= logging.WARNING)
 
 
-_cms_logger = logging.getLogger("pyhanko.sign.validation.generic_cms")
-if not any(isinstance(f, _DropUntrustedChainWarnings) for f in _cms_logger.filters):
-    _cms_logger.addFilter(_DropUntrustedChainWarnings())
+for _name in ("pyhanko.sign.validation.generic_cms", "pyhanko.sign.validation.pdf_embedded",
+              "pyhanko_certvalidator"):
+    _cms_logger = logging.getLogger(_name)
+    if not any(isinstance(f, _DropUntrustedChainWarnings) for f in _cms_logger.filters):
+        _cms_logger.addFilter(_DropUntrustedChainWarnings())
 
 
 @contextlib.contextmanager
-def _quiet_validation_logs() -> Iterator[None]:
+def quiet_validation_logs() -> Iterator[None]:
     token = _EXPECTED_TRUST_FAILURE.set(True)
     try:
         yield

@@ -130,9 +130,9 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
             built = packs.build_pack(uow, pack_dir / "draft")
             packs.submit_pack(uow, built.info.number)
         step("reviewer approves and signs the pack")
-        with ws.unit_of_work(REVIEWER) as uow:
-            approved = packs.approve_pack(uow, built.info.number, REVIEWER_PASSPHRASE, pack_dir,
-                                          "Evidence supports the self-assessment; re-audit in six months.")
+        approved = packs.approve_pack(lambda write: ws.unit_of_work(REVIEWER, write=write), built.info.number,
+                                      REVIEWER_PASSPHRASE, pack_dir,
+                                      "Evidence supports the self-assessment; re-audit in six months.")
         step("seal a pseudonymised evidence bundle")
         bundle_path = out_dir / "evidence-bundle-pseudonymised.zip"
         bundle_path.unlink(missing_ok=True)

@@ -1,39 +1,37 @@
 """Self-assessment packs: build a version, submit it, approve (sign) or return it, export bundles.
 
 A pack version freezes the data it shows: its snapshot (the PackData as JSON) and the hash of its
-content are stored with it, and its PDF/XLSX are kept in the workspace by SHA-256. Approval renders
-the snapshot again as "approved" with the sign-off page, signs the PDF with the reviewer's
-certificate (PAdES) and also signs a release copy (pseudonymised case references, small cells
-suppressed). Later edits never change an approved version; building a new one and approving it
-marks the old one superseded.
+content are stored with it, and its PDF/XLSX are kept in the workspace by SHA-256. Approval
+(``pack_approval.py``) renders the snapshot again as "approved" with the sign-off page, signs the
+PDF with the reviewer's certificate (PAdES), signs a release copy too (pseudonymised case
+references, small cells suppressed) and signs the bundle manifests. A snapshot edited since it was
+built is refused at approval and at every export. Later edits never change an approved version;
+building a new one and approving it marks the old one superseded.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 from workbench import __version__
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.reports.excel_pack import write_excel_pack
-from workbench.reports.pack_codec import canonical_json, content_sha256, pack_from_json
-from workbench.reports.pack_data import PackData, SignOffInfo
-from workbench.reports.pack_redaction import redact_pack
+from workbench.reports.pack_codec import canonical_json, content_sha256
+from workbench.reports.pack_data import PackData
 from workbench.reports.pdf_pack import write_pdf_pack
-from workbench.reports.pseudonymise import new_pseudonym_key, pseudonymise_ref
-from workbench.reports.signing import sign_pdf
-from workbench.services import signing_identity
+from workbench.reports.pseudonymise import new_pseudonym_key
 from workbench.services.access import require
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
-from workbench.services.settings import get_force_settings, get_value
-from workbench.store.models import EvidenceBlob, PackVersion, PseudonymKey, SignOff, utcnow
+from workbench.store.models import EvidenceBlob, PackVersion, PseudonymKey, SignOff
 from workbench.store.uow import UnitOfWork
 
 Progress = Callable[[int, int | None], None]
@@ -177,53 +175,24 @@ def _check_reviewable(uow: UnitOfWork, pv: PackVersion) -> None:
             "another reviewer must approve it")
 
 
-def approve_pack(uow: UnitOfWork, number: int, passphrase: str, out_dir: Path, comment: str = "",
-                 location: str = "", progress: Progress | None = None) -> PackFiles:
-    """Approve and sign: the stored snapshot is rendered as approved, signed, and a signed release
-    copy is made alongside. The reviewer proves who they are with their sign-off passphrase."""
-    require(uow.actor, "assessment.review")
-    pv = find_version(uow, number)
-    _check_reviewable(uow, pv)
-    signing_identity.confirm_passphrase(uow, passphrase, "pack", number, "approve")
-    p12, p12_pass = signing_identity.reviewer_signer(uow, uow.username, passphrase)
-    now = utcnow()
-    settings = get_force_settings(uow)
-    snapshot = pack_from_json(pv.snapshot)
-    reviewer = (uow.actor.display_name if uow.actor else "") or uow.username
-    approved = replace(snapshot, status="approved",
-                       signoff=SignOffInfo(snapshot.built_by, reviewer, "approved", now, comment))
-    min_cell = int(get_value(uow, "release_min_cell", DEFAULT_MIN_CELL))
-    release = redact_pack(approved, _pseudonymiser(uow), min_cell)
-    out_dir = Path(out_dir)
-    stem = f"self-assessment-pack-v{number}"
-    reason = f"Approved self-assessment pack version {number}"
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf, xlsx = _render(approved, Path(tmp), stem, progress)
-        rpdf, rxlsx = _render(release, Path(tmp), f"{stem}-release", None)
-        signed = sign_pdf(pdf, out_dir / f"{stem}-signed.pdf", p12, p12_pass, reason,
-                          location or settings.force_name, uow.username)
-        rsigned = sign_pdf(rpdf, out_dir / f"{stem}-release-signed.pdf", p12, p12_pass,
-                           reason + " (release copy)", location or settings.force_name, uow.username)
-        xlsx_out = write_file_atomically(out_dir / f"{stem}.xlsx", xlsx.read_bytes())
-        rxlsx_out = write_file_atomically(out_dir / f"{stem}-release.xlsx", rxlsx.read_bytes())
-    pv.signed_pdf_sha256, pv.xlsx_sha256 = _store(uow, signed), _store(uow, xlsx_out)
-    pv.release_pdf_sha256, pv.release_xlsx_sha256 = _store(uow, rsigned), _store(uow, rxlsx_out)
-    pv.release_min_cell, pv.state, pv.approved_by, pv.approved_at = min_cell, "approved", uow.username, now
-    for older in uow.session.scalars(select(PackVersion).where(PackVersion.state == "approved",
-                                                               PackVersion.number != number)):
-        older.state, older.superseded_by = "superseded", number
-        uow.log("pack", older.number, "supersede", {"state": "approved"}, {"state": "superseded", "by": number})
-    uow.session.add(SignOff(pack_version_id=pv.id, reviewer=uow.username, decision="approved", comment=comment))
-    uow.session.flush()
-    uow.log("pack", number, "approve", {"state": "submitted"},
-            {"state": "approved", "signed_pdf_sha256": pv.signed_pdf_sha256,
-             "release_pdf_sha256": pv.release_pdf_sha256, "comment": comment})
-    return PackFiles(_info(uow, pv), signed, xlsx_out, rsigned, rxlsx_out)
+def check_snapshot(pv: PackVersion) -> None:
+    """Refuse a pack version whose stored snapshot no longer matches its recorded SHA-256 (it was
+    edited inside the workspace): it is neither signed nor exported."""
+    text = pv.snapshot if isinstance(pv.snapshot, str) else json.dumps(pv.snapshot)
+    if not pv.snapshot_sha256 or hashlib.sha256(text.encode()).hexdigest() != pv.snapshot_sha256:
+        raise InputError(
+            f"the stored snapshot of pack version {pv.number} was changed after the pack was built (its SHA-256 "
+            "no longer matches the one recorded then); it is not signed or exported",
+            "restore the workspace from a backup, or build a new pack version")
 
 
-def _pseudonymiser(uow: UnitOfWork) -> Callable[[str], str]:
-    key = pseudonym_key(uow)
-    return lambda ref: pseudonymise_ref(ref, key)
+def approve_pack(open_uow: Callable[[bool], Any], number: int, passphrase: str, out_dir: Path,
+                 comment: str = "", location: str = "", progress: Progress | None = None) -> PackFiles:
+    """Approve and sign, whole: see :mod:`workbench.services.pack_approval`. ``open_uow(write)``
+    opens a unit of work for the acting reviewer."""
+    from workbench.services.pack_approval import approve_pack as approve
+
+    return approve(open_uow, number, passphrase, out_dir, comment, location, progress)
 
 
 def pseudonym_key(uow: UnitOfWork) -> bytes:
@@ -242,6 +211,7 @@ def export_pack_files(uow: UnitOfWork, number: int | None, out_dir: Path, releas
     """Write a stored pack version's PDF (signed when approved) and workbook, re-checking their hashes."""
     require(uow.actor, "exports.create")
     pv = find_version(uow, number) if number is not None else find_version(uow, None, ("approved",))
+    check_snapshot(pv)
     if release and pv.release_pdf_sha256 is None:
         raise InputError(f"pack version {pv.number} has no release copy", "release copies are made on approval")
     pdf_sha = pv.release_pdf_sha256 if release else (pv.signed_pdf_sha256 or pv.pdf_sha256)

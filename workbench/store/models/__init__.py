@@ -1,6 +1,6 @@
 """The workspace schema. Import models from here."""
 
-from workbench.store.models.assurance import PackVersion, SelfAssessment, SignOff
+from workbench.store.models.assurance import ForceCaCertificate, PackVersion, SelfAssessment, SignOff
 from workbench.store.models.audits import Audit, AuditTemplate, Response, SampledCase, TemplateCriterion, audit_findings
 from workbench.store.models.base import Base, UTCDateTime, utcnow
 from workbench.store.models.evidence import Evidence, EvidenceBlob, EvidenceLink
@@ -17,7 +17,7 @@ from workbench.store.models.people import (
 __all__ = [
     "Action", "Audit", "AuditTemplate", "Base", "ChangeLogEntry", "ChangeLogHead", "Evidence",
     "EvidenceBlob", "EvidenceLink", "Finding", "FindingLink", "ForceSetting", "Inspection", "KeyFigure",
-    "Measure", "MeasurePoint", "PackVersion", "PseudonymKey", "Response", "ReviewerCertificate",
+    "ForceCaCertificate", "Measure", "MeasurePoint", "PackVersion", "PseudonymKey", "Response", "ReviewerCertificate",
     "SampledCase", "SelfAssessment", "SignOff", "TemplateCriterion", "User", "UTCDateTime", "audit_findings",
     "utcnow",
 ]

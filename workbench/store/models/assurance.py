@@ -48,6 +48,9 @@ class PackVersion(Versioned, Base):
     built_by: Mapped[str] = mapped_column(String(120), default="")
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    # the bundle manifests signed at approval: {variant: {"manifest": sha256, "signature": sha256}},
+    # both stored as blobs by SHA-256
+    signed_manifests: Mapped[Any] = mapped_column(JSON, default=None, nullable=True)
 
 
 class SignOff(Base):
@@ -62,3 +65,16 @@ class SignOff(Base):
     decision: Mapped[str] = mapped_column(String(20))  # approved | returned
     comment: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ForceCaCertificate(Base):
+    """A force's own certificate authority, imported by an admin: reviewers' certificates it issued
+    carry it in their chain, so signatures chain to the force's CA."""
+
+    __tablename__ = "force_ca_certificates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_sha256: Mapped[str] = mapped_column(ForeignKey("evidence_blobs.sha256"), unique=True)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    imported_by: Mapped[str] = mapped_column(String(120), default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

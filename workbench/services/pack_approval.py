@@ -1,0 +1,295 @@
+"""Approving a pack, whole: read, then render and sign with no write lock, then one short write.
+
+1. A read-only unit of work checks the pack (submitted, four-eyes, snapshot intact), the
+   reviewer's sign-off passphrase, unlocks their signing key and reads everything else needed.
+2. With no transaction open: the release copy is redacted, both workbooks and both PDFs are
+   rendered, the four bundle manifests are made, both PDFs are signed (PAdES, visible signature on
+   the sign-off page) and the manifests are signed (detached CMS). Progress is reported after each
+   step, so Cancel (a progress callback that raises) stops it between any two.
+3. One short write stores the files by hash, the state change, the sign-off and the log entry; it
+   re-checks that nobody changed the pack meanwhile.
+4. Only after that commit are the user's copies written, from the stored files.
+
+A failure before the commit leaves the pack "submitted" and no signed file anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from workbench import __version__
+from workbench.errors import ConflictError, InputError
+from workbench.reports.bundle_manifest import ApprovalFacts, EvidenceFile, approval_manifests, pdf_info
+from workbench.reports.excel_pack import write_excel_pack
+from workbench.reports.pack_codec import pack_from_json
+from workbench.reports.pack_data import PackData, SignOffInfo
+from workbench.reports.pack_redaction import redact_pack
+from workbench.reports.pdf_pack import SignatureSlot, write_pdf_pack
+from workbench.reports.pseudonymise import new_pseudonym_key, pseudonymise_ref
+from workbench.reports.signing import Appearance, sign_pdf_bytes
+from workbench.reports.signing_cms import sign_detached
+from workbench.services import signing_identity, users
+from workbench.services.access import require
+from workbench.services.evidence import store_blob, write_file_atomically
+from workbench.services.packs import (
+    DEFAULT_MIN_CELL, PackFiles, _check_reviewable, _info, check_snapshot, find_version, stored_bytes,
+)
+from workbench.services.settings import get_force_settings, get_value
+from workbench.store import changelog
+from workbench.store.models import Evidence, EvidenceBlob, EvidenceLink, PackVersion, PseudonymKey, SignOff, User, utcnow
+from workbench.store.uow import UnitOfWork
+
+Progress = Callable[[int, int | None], None]
+UowFactory = Callable[[bool], AbstractContextManager[UnitOfWork]]
+REVIEWER_ROLE = "Reviewer (approver)"
+STEPS = 11
+
+
+@dataclass(frozen=True)
+class _Plan:
+    number: int
+    pv_version: int
+    snapshot: PackData
+    built_by: str
+    built_by_name: str
+    reviewer: str
+    reviewer_name: str
+    force_name: str
+    marking: str
+    min_cell: int
+    pseudonym_key: bytes
+    new_pseudonym_key: bool
+    anchor: changelog.ChainHead
+    case_linked: frozenset[str]
+    sizes: dict[str, int]
+    unlocked: signing_identity.Unlocked
+
+
+@dataclass(frozen=True)
+class _Signed:
+    approved_at: datetime
+    comment: str
+    pdf: bytes
+    xlsx: bytes
+    release_pdf: bytes
+    release_xlsx: bytes
+    manifests: dict[str, bytes]
+    signatures: dict[str, bytes]
+
+
+class _Steps:
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress, self.done = progress, 0
+
+    def tick(self) -> None:
+        self.done += 1
+        self.check()
+
+    def check(self, *_: object) -> None:
+        """Report the current step again (inside a long render): a Cancel raises here."""
+        if self.progress is not None:
+            self.progress(min(self.done, STEPS), STEPS)
+
+
+def approve_pack(open_uow: UowFactory, number: int, passphrase: str, out_dir: Path, comment: str = "",
+                 location: str = "", progress: Progress | None = None) -> PackFiles:
+    """Approve and sign pack version ``number`` as the acting reviewer (see the module text).
+
+    ``open_uow(write)`` opens a unit of work for the acting user (read-only when ``write`` is
+    False). ``progress(done, total)`` is called after every step and may raise to cancel.
+    """
+    steps = _Steps(progress)
+    steps.tick()
+    plan = _read(open_uow, number, passphrase)
+    steps.tick()
+    signed = _sign(plan, comment, location, steps)
+    _commit(open_uow, plan, signed, Path(out_dir))
+    steps.tick()
+    return _write_copies(open_uow, number, Path(out_dir))
+
+
+# -- 1. read ----------------------------------------------------------------------------------------
+def _read(open_uow: UowFactory, number: int, passphrase: str) -> _Plan:
+    with open_uow(False) as uow:
+        require(uow.actor, "assessment.review")
+        pv = find_version(uow, number)
+        _check_reviewable(uow, pv)
+        check_snapshot(pv)
+        passphrase_ok = users.check_passphrase(uow, uow.username, passphrase)
+        if passphrase_ok:
+            plan = _plan(uow, pv, passphrase)
+    if not passphrase_ok:  # log the refusal (committed) and raise
+        with open_uow(True) as uow:
+            signing_identity.confirm_passphrase(uow, passphrase, "pack", number, "approve")
+        raise AssertionError("unreachable: the passphrase was refused")  # pragma: no cover
+    return plan
+
+
+def _name(uow: UnitOfWork, username: str) -> str:
+    return uow.session.scalar(select(User.display_name).where(User.username == username)) or username
+
+
+def _plan(uow: UnitOfWork, pv: PackVersion, passphrase: str) -> _Plan:
+    unlocked = signing_identity.unlock_signer(uow, uow.username, passphrase)
+    key_row = uow.session.scalar(select(PseudonymKey).order_by(PseudonymKey.id).limit(1))
+    snapshot = pack_from_json(pv.snapshot)
+    shas = {ev.sha256 for f in snapshot.findings for ev in f.evidence}
+    sizes = dict(uow.session.execute(select(EvidenceBlob.sha256, EvidenceBlob.size)
+                                     .where(EvidenceBlob.sha256.in_(shas))).all()) if shas else {}
+    missing = sorted(shas - set(sizes))
+    if missing:
+        raise InputError(f"evidence file {missing[0][:12]}… listed in pack version {pv.number} is not stored in "
+                         "the workspace", "restore the workspace from a backup")
+    case_linked = frozenset(uow.session.scalars(
+        select(Evidence.sha256).join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+        .where(EvidenceLink.case_id.is_not(None))))
+    settings = get_force_settings(uow)
+    return _Plan(
+        number=pv.number, pv_version=pv.version, snapshot=snapshot, built_by=pv.built_by,
+        built_by_name=_name(uow, pv.built_by), reviewer=uow.username, reviewer_name=_name(uow, uow.username),
+        force_name=settings.force_name or snapshot.force, marking=settings.marking or snapshot.marking,
+        min_cell=int(get_value(uow, "release_min_cell", DEFAULT_MIN_CELL)),
+        pseudonym_key=key_row.key if key_row else new_pseudonym_key(), new_pseudonym_key=key_row is None,
+        anchor=changelog.head(uow.session), case_linked=case_linked, sizes=sizes, unlocked=unlocked,
+    )
+
+
+# -- 2. render and sign, no transaction open ---------------------------------------------------------
+def _evidence(data: PackData, plan: _Plan) -> tuple[EvidenceFile, ...]:
+    return tuple(EvidenceFile(f.ref, ev.filename, ev.title, ev.sha256, plan.sizes[ev.sha256],
+                              ev.sha256 in plan.case_linked)
+                 for f in data.findings for ev in f.evidence)
+
+
+def _render_xlsx(data: PackData, tmp: Path, name: str) -> bytes:
+    return write_excel_pack(data, tmp / name).read_bytes()
+
+
+def _render_pdf(data: PackData, tmp: Path, name: str, steps: _Steps) -> tuple[bytes, SignatureSlot]:
+    slot = SignatureSlot()
+    pdf = write_pdf_pack(data, tmp / name, progress=steps.check, signature_slot=slot).read_bytes()
+    return pdf, slot
+
+
+def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
+    now = utcnow()
+    key = plan.unlocked.material
+    fingerprint = plan.unlocked.fingerprint
+    anchor_text = f"entry {plan.anchor.seq}, hash {plan.anchor.hash}"
+    preparer = f"{plan.built_by_name} ({plan.built_by})"
+    reviewer = f"{plan.reviewer_name} ({plan.reviewer})"
+    signoff = SignOffInfo(preparer, reviewer, "approved", now, comment, REVIEWER_ROLE, fingerprint, anchor_text)
+    approved = replace(plan.snapshot, status="approved", signoff=signoff)
+    release = redact_pack(approved, lambda ref: pseudonymise_ref(ref, plan.pseudonym_key), plan.min_cell)
+    steps.tick()
+    stem = f"self-assessment-pack-v{plan.number}"
+    with tempfile.TemporaryDirectory(prefix="workbench-approval-") as tmp_name:
+        tmp = Path(tmp_name)
+        xlsx = _render_xlsx(approved, tmp, f"{stem}.xlsx")
+        steps.tick()
+        release_xlsx = _render_xlsx(release, tmp, f"{stem}-release.xlsx")
+        steps.tick()
+        facts = ApprovalFacts(
+            force=plan.force_name, marking=plan.marking, pack_version=plan.number, built_by=plan.built_by,
+            built_by_name=plan.built_by_name, built_at=plan.snapshot.built_at, approved_by=plan.reviewer,
+            approved_by_name=plan.reviewer_name, approved_at=now, comment=comment, tool_version=__version__,
+            signer=plan.reviewer_name, certificate_sha256=fingerprint, anchor_seq=plan.anchor.seq,
+            anchor_hash=plan.anchor.hash, min_cell=plan.min_cell,
+            workbook_sha256=hashlib.sha256(xlsx).hexdigest(), workbook_size=len(xlsx),
+            release_workbook_sha256=hashlib.sha256(release_xlsx).hexdigest(), release_workbook_size=len(release_xlsx),
+            evidence=_evidence(approved, plan), release_evidence=_evidence(release, plan),
+        )
+        manifests = approval_manifests(facts)
+        shas = {v: hashlib.sha256(m).hexdigest() for v, m in manifests.items()}
+        full_so = replace(signoff, manifest_sha256=(shas["full"], shas["full-without-personal"]))
+        assert release.signoff is not None
+        rel_so = replace(release.signoff, certificate_sha256=fingerprint, log_anchor=anchor_text,
+                         manifest_sha256=(shas["release"], shas["release-without-personal"]))
+        pdfs = []
+        for is_release, data, so in ((False, approved, full_so), (True, release, rel_so)):
+            raw, slot = _render_pdf(replace(data, signoff=so), tmp, f"{stem}{'-release' if is_release else ''}.pdf",
+                                   steps)
+            steps.tick()
+            reason = f"Approved self-assessment pack version {plan.number}" + (" (release copy)" if is_release else "")
+            pdfs.append(sign_pdf_bytes(raw, key, reason, location or plan.force_name, plan.reviewer_name,
+                                       info=pdf_info(facts, is_release, manifests),
+                                       appearance=Appearance(slot.page, slot.box, REVIEWER_ROLE)))
+            steps.tick()
+    signer = key.signer()
+    signatures = {}
+    for variant, data in manifests.items():
+        signatures[variant] = sign_detached(data, signer)
+    steps.tick()
+    return _Signed(now, comment, pdfs[0], xlsx, pdfs[1], release_xlsx, manifests, signatures)
+
+
+# -- 3. one short write --------------------------------------------------------------------------------
+def _commit(open_uow: UowFactory, plan: _Plan, signed: _Signed, out_dir: Path) -> None:
+    with open_uow(True) as uow:
+        require(uow.actor, "assessment.review")
+        pv = find_version(uow, plan.number)
+        if pv.state != "submitted" or pv.version != plan.pv_version:
+            raise ConflictError(f"pack version {plan.number} changed while it was being signed (now {pv.state}); "
+                                "nothing was saved", "look at the pack again and approve it if it is still submitted")
+        check_snapshot(pv)
+        signing_identity.save_unlocked(uow, plan.unlocked)
+        if plan.new_pseudonym_key:
+            if uow.session.scalar(select(PseudonymKey.id).limit(1)) is not None:
+                raise ConflictError("the pseudonymisation key was created while the pack was being signed; "
+                                    "nothing was saved", "approve the pack again")
+            row = PseudonymKey(key=plan.pseudonym_key)
+            uow.session.add(row)
+            uow.session.flush()
+            uow.log("pseudonym_key", row.id, "create", None, {"created": True})
+
+        def keep(data: bytes) -> str:
+            sha = hashlib.sha256(data).hexdigest()
+            store_blob(uow, data, sha)
+            return sha
+
+        pv.signed_pdf_sha256, pv.xlsx_sha256 = keep(signed.pdf), keep(signed.xlsx)
+        pv.release_pdf_sha256, pv.release_xlsx_sha256 = keep(signed.release_pdf), keep(signed.release_xlsx)
+        pv.signed_manifests = {v: {"manifest": keep(m), "signature": keep(signed.signatures[v])}
+                               for v, m in signed.manifests.items()}
+        pv.release_min_cell, pv.state = plan.min_cell, "approved"
+        pv.approved_by, pv.approved_at = plan.reviewer, signed.approved_at
+        for older in uow.session.scalars(select(PackVersion).where(PackVersion.state == "approved",
+                                                                   PackVersion.number != plan.number)):
+            older.state, older.superseded_by = "superseded", plan.number
+            uow.log("pack", older.number, "supersede", {"state": "approved"},
+                    {"state": "superseded", "by": plan.number})
+        uow.session.add(SignOff(pack_version_id=pv.id, reviewer=plan.reviewer, decision="approved",
+                                comment=signed.comment, at=signed.approved_at))
+        uow.session.flush()
+        uow.log("pack", plan.number, "approve", {"state": "submitted"}, {
+            "state": "approved", "signed_pdf_sha256": pv.signed_pdf_sha256,
+            "release_pdf_sha256": pv.release_pdf_sha256, "comment": signed.comment,
+            "certificate_sha256": plan.unlocked.fingerprint, "log_anchor": [plan.anchor.seq, plan.anchor.hash],
+            "manifests": {v: x["manifest"] for v, x in pv.signed_manifests.items()}, "copies_to": str(out_dir)})
+
+
+# -- 4. the user's copies, from the stored files ----------------------------------------------------------
+def _write_copies(open_uow: UowFactory, number: int, out_dir: Path) -> PackFiles:
+    with open_uow(False) as uow:
+        pv = find_version(uow, number)
+        stem = f"self-assessment-pack-v{number}"
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+        def copy(sha: str | None, name: str, what: str) -> Path:
+            return write_file_atomically(out_dir / name, stored_bytes(uow, sha, what))
+
+        return PackFiles(
+            _info(uow, pv),
+            copy(pv.signed_pdf_sha256, f"{stem}-signed.pdf", "signed pack PDF"),
+            copy(pv.xlsx_sha256, f"{stem}.xlsx", "pack workbook"),
+            copy(pv.release_pdf_sha256, f"{stem}-release-signed.pdf", "signed release copy"),
+            copy(pv.release_xlsx_sha256, f"{stem}-release.xlsx", "release workbook"),
+        )
