@@ -83,6 +83,8 @@ class ApprovalFacts:
     release_workbook_size: int
     evidence: tuple[EvidenceFile, ...] = ()
     release_evidence: tuple[EvidenceFile, ...] = ()
+    #: the reviewer's comment as the release copy prints it (scrubbed of case references and names)
+    release_comment: str = ""
 
     @property
     def stem(self) -> str:
@@ -150,7 +152,7 @@ def _manifest(facts: ApprovalFacts, variant: str) -> dict[str, Any]:
             "force": facts.force, "marking": facts.marking, "version": facts.pack_version,
             "built_by": facts.built_by, "built_by_name": facts.built_by_name, "built_at": _when(facts.built_at),
             "approved_by": facts.approved_by, "approved_by_name": facts.approved_by_name,
-            "approved_at": _when(facts.approved_at), "comment": facts.comment, "tool_version": facts.tool_version,
+            "approved_at": _when(facts.approved_at), "comment": facts.release_comment if release else facts.comment, "tool_version": facts.tool_version,
         },
         "release": {"pseudonymised": release, "personal_data_dropped": drop,
                     "min_cell": facts.min_cell if release else None},

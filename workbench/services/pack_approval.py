@@ -206,6 +206,7 @@ def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
             workbook_sha256=hashlib.sha256(xlsx).hexdigest(), workbook_size=len(xlsx),
             release_workbook_sha256=hashlib.sha256(release_xlsx).hexdigest(), release_workbook_size=len(release_xlsx),
             evidence=_evidence(approved, plan), release_evidence=_evidence(release, plan),
+            release_comment=release.signoff.comment if release.signoff is not None else "",
         )
         manifests = approval_manifests(facts)
         shas = {v: hashlib.sha256(m).hexdigest() for v, m in manifests.items()}
