@@ -23,6 +23,20 @@ from workbench.store.workspace import Workspace  # noqa: E402
 
 REQUIRE_PG = os.environ.get("WORKBENCH_REQUIRE_PG") == "1"
 ADMIN = "admin.user"
+#: the fixture admin's passphrase: `ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS)` for admin actions
+ADMIN_PASS = "admin user's own passphrase"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_passphrase_hashing() -> Iterator[None]:
+    """Real argon2id, with cheap parameters: the suite hashes and checks many passphrases."""
+    from argon2 import PasswordHasher
+
+    from workbench.store import credentials
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        yield
 
 
 @dataclass(frozen=True)
@@ -101,8 +115,8 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> WorkspaceLocatio
 
 @pytest.fixture
 def workspace(location: WorkspaceLocation) -> Iterator[Workspace]:
-    """A new workspace (both backends) whose admin is `admin.user`."""
-    ws = init_workspace(location, ADMIN, "Admin User")
+    """A new workspace (both backends) whose admin is `admin.user` (passphrase ADMIN_PASS)."""
+    ws = init_workspace(location, ADMIN, "Admin User", ADMIN_PASS)
     try:
         yield ws
     finally:
@@ -111,7 +125,7 @@ def workspace(location: WorkspaceLocation) -> Iterator[Workspace]:
 
 @pytest.fixture
 def sqlite_workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = init_workspace(sqlite_location(tmp_path / "workspace.sqlite"), ADMIN, "Admin User")
+    ws = init_workspace(sqlite_location(tmp_path / "workspace.sqlite"), ADMIN, "Admin User", ADMIN_PASS)
     try:
         yield ws
     finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import findings
 from workbench.store.workspace import Workspace
 
@@ -29,7 +29,7 @@ class Box:
 def seeded_workspace(sqlite_workspace: Workspace) -> Workspace:
     """The 2018 report (3 AFIs) then the 2023-25 report (12 AFIs, links to 2018 suggested)."""
     for report in (R2018, R2023):
-        with sqlite_workspace.unit_of_work(ADMIN) as uow:
+        with sqlite_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
             findings.import_report(uow, report)
     return sqlite_workspace
 

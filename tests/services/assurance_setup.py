@@ -8,8 +8,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import findings, users
+from workbench.store import credentials
 from workbench.services.findings import FindingInfo
 from workbench.store.workspace import Workspace
 
@@ -30,12 +31,12 @@ def fast_passphrase_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     Import it into a test module to apply it there (it is autouse).
     """
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def setup_register(ws: Workspace) -> list[FindingInfo]:
     """Import the 2018 report (3 AFIs) and add an officer, two reviewers and a viewer."""
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         added = findings.import_report(uow, R2018).added
         users.add_user(uow, OFFICER, "officer", "Olly Officer")
         users.add_user(uow, REVIEWER, "reviewer", "Rita Reviewer", RITA_PASS)
@@ -46,5 +47,5 @@ def setup_register(ws: Workspace) -> list[FindingInfo]:
 
 
 def count(ws: Workspace, model: type) -> int:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return int(uow.session.scalar(select(func.count()).select_from(model)) or 0)

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
     OFFICER, REVIEWER, RITA_PASS, fast_passphrase_hashing, setup_register,
 )
+from tests.conftest import ADMIN_PASS
 from workbench.errors import InputError, PermissionDeniedError, WorkbenchError
 from workbench.reports.bundle import verify_bundle
 from workbench.reports.signing import validate_pdf_signature
@@ -21,7 +22,7 @@ from workbench.store.models import EvidenceBlob
 
 def _prepare(ws, tmp_path: Path) -> list[findings.FindingInfo]:
     added = setup_register(ws)
-    with ws.unit_of_work("admin.user") as uow:
+    with ws.unit_of_work("admin.user", passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, force_name="Norfolk Constabulary")
     doc = tmp_path / "minutes.txt"
     doc.write_text("Daily management meeting minutes: attendance reviewed <b>&</b> actions set.")
@@ -34,7 +35,7 @@ def _approved(ws, tmp_path: Path) -> packs.PackFiles:
     with ws.unit_of_work(OFFICER) as uow:
         built = packs.build_pack(uow, tmp_path / "draft")
         packs.submit_pack(uow, built.info.number)
-    with ws.unit_of_work(REVIEWER) as uow:
+    with ws.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         return packs.approve_pack(uow, built.info.number, RITA_PASS, tmp_path / "signed", "Agreed.")
 
 
@@ -45,16 +46,16 @@ def test_build_approve_sign_and_bundle(workspace, tmp_path: Path) -> None:
     assert built.info.state == "draft" and built.info.findings == 3
     text = "\n".join(p.extract_text() for p in PdfReader(built.pdf).pages)
     assert "The force should improve how it allocates crime" in text
-    with pytest.raises(InputError, match="only a submitted"), workspace.unit_of_work(REVIEWER) as uow:
+    with pytest.raises(InputError, match="only a submitted"), workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         packs.approve_pack(uow, built.info.number, RITA_PASS, tmp_path)
     with workspace.unit_of_work(OFFICER) as uow:
         packs.submit_pack(uow, built.info.number)
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(OFFICER) as uow:
         packs.approve_pack(uow, built.info.number, RITA_PASS, tmp_path)
     with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), \
-            workspace.unit_of_work(REVIEWER) as uow:
+            workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         packs.approve_pack(uow, built.info.number, "not the passphrase", tmp_path)
-    with workspace.unit_of_work(REVIEWER) as uow:
+    with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         result = packs.approve_pack(uow, built.info.number, RITA_PASS, tmp_path / "signed", "Agreed.")
     check = validate_pdf_signature(result.pdf)
     assert check.signed and check.intact and check.valid and "Rita Reviewer" in check.signer

@@ -23,9 +23,10 @@ from workbench.services.access import require
 from workbench.services.packs import find_version, stored_bytes
 from workbench.services.settings import get_force_settings
 from workbench.store.models import Evidence, EvidenceLink, utcnow
-from workbench.store.uow import UnitOfWork
+from workbench.store.uow import UnitOfWork, writes
 
 
+@writes
 def build_evidence_bundle(
     uow: UnitOfWork, out: Path, number: int | None = None, pseudonymise: bool = False,
     drop_personal: bool = False, min_cell: int | None = None,
