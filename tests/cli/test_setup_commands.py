@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import main
+from tests.cli.passphrases import PASSPHRASES, RITA_PASS, main_as
 
 
-def run(*args: str) -> int:
-    return main(list(args))
+def run(*args: str, stdin: str | None = None) -> int:
+    """`workbench ARGS` as the `--user` named, with their passphrase (as a script gives it)."""
+    return main_as(list(args), stdin)
 
 
 def test_init_then_log_verify_then_tamper(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,14 +49,13 @@ def test_users_list_json_and_passphrase_from_stdin(tmp_path: Path, capsys, monke
 
     ws = str(tmp_path / "w.sqlite")
     run("init", "--workspace", ws, "--user", "ann.admin")
-    monkeypatch.setattr("sys.stdin", io.StringIO("a long sign-off passphrase\n"))
     assert run("users", "add", "rita.reviewer", "--role", "reviewer", "--passphrase-stdin",
-               "--workspace", ws, "--user", "ann.admin") == 0
+               "--workspace", ws, "--user", "ann.admin", stdin=RITA_PASS + "\n") == 0
     capsys.readouterr()
     assert run("users", "list", "--json", "--workspace", ws, "--user", "rita.reviewer") == 0
     rows = json.loads(capsys.readouterr().out)
     assert {(r["username"], r["role"], r["has_passphrase"]) for r in rows} == {
-        ("ann.admin", "admin", False), ("rita.reviewer", "reviewer", True)}
+        ("ann.admin", "admin", True), ("rita.reviewer", "reviewer", True)}
 
 
 def _digest(p: Path) -> str:
@@ -74,7 +74,8 @@ def _digest(p: Path) -> str:
 def test_bad_input_exits_2_with_one_clear_message(tmp_path, capsys, argv, message) -> None:
     ws = tmp_path / "w.sqlite"
     run("init", "--workspace", str(ws), "--user", "ann.admin")
-    run("users", "add", "bob.officer", "--role", "officer", "--workspace", str(ws), "--user", "ann.admin")
+    run("users", "add", "bob.officer", "--role", "officer", "--passphrase-stdin", "--workspace", str(ws),
+        "--user", "ann.admin", stdin=PASSPHRASES["bob.officer"] + "\n")
     capsys.readouterr()
     before = _digest(ws)
     args = [a.format(tmp=tmp_path, ws=ws) for a in argv]

@@ -124,13 +124,13 @@ class CliContext:
         login = ws.database_login()
         if login is not None and not login.unrestricted:
             return name  # the server proved the login; the store refuses any other name
+        with ws.unit_of_work(name, write=False) as uow:  # an unknown user is refused before any question
+            has = users.has_passphrase(uow, name)
         if self.claimed_user is not None or self.passphrase_given():
             return ws.sign_in(name, self.passphrase())
-        if getattr(self.args, "needs_passphrase", False):  # an admin or reviewer action
-            with ws.unit_of_work(name, write=False) as uow:
-                has = users.has_passphrase(uow, name)
-            if has:  # without one, only a single-user workspace's own user may go on (services/access.py)
-                return ws.sign_in(name, self.passphrase())
+        if has and getattr(self.args, "needs_passphrase", False):  # an admin or reviewer action
+            return ws.sign_in(name, self.passphrase())
+        # without a passphrase, only a single-user workspace's own user may do those (services/access.py)
         return name
 
     @contextmanager
