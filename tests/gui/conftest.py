@@ -61,10 +61,15 @@ def open_window(qtbot, settings):
     """Opens a MainWindow on a workspace as a user; closed (and its workers drained) after the test."""
     from workbench.gui.main_window import MainWindow
 
+    from workbench.services.demo_workspace import OFFICER, OFFICER_PASSPHRASE, REVIEWER, REVIEWER_PASSPHRASE
+
+    known = {ADMIN: ADMIN_PASS, OFFICER: OFFICER_PASSPHRASE, REVIEWER: REVIEWER_PASSPHRASE}
     kept: list[MainWindow] = []  # alive until the test ends, whatever the test keeps
 
-    def make(ws: Workspace, username: str = ADMIN) -> MainWindow:
-        window = MainWindow(ws, username, settings)
+    def make(ws: Workspace, username: str = ADMIN, passphrase: str | None = None) -> MainWindow:
+        """Signed in with the user's passphrase (as the sign-in dialog does) when it is known."""
+        secret = passphrase or known.get(username)
+        window = MainWindow(ws, ws.sign_in(username, secret) if secret else username, settings)
         qtbot.addWidget(window)
         window.show()
         kept.append(window)
