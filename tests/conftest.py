@@ -105,6 +105,27 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def pg_login(pg_server: PgServer, pg_url: str):
+    """`pg_login(NAME)`: the URL of `pg_url`'s database as NAME's own login (created if missing).
+
+    On a shared database each person connects as their own login; the cluster trusts local
+    logins, so no password is needed here.
+    """
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    def login(name: str) -> str:
+        with psycopg.connect(f"host=127.0.0.1 port={pg_server.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE ROLE "{name}" LOGIN')
+        return make_url(pg_url).set(username=name).render_as_string(hide_password=False)
+
+    return login
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> WorkspaceLocation:
     """An empty workspace location, on each backend in turn."""
