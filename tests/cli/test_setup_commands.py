@@ -45,7 +45,6 @@ def test_console_script_entry_point_runs(tmp_path: Path) -> None:
 
 
 def test_users_list_json_and_passphrase_from_stdin(tmp_path: Path, capsys, monkeypatch) -> None:
-    import io
     import json
 
     ws = str(tmp_path / "w.sqlite")
