@@ -23,6 +23,20 @@ from workbench.store.workspace import Workspace  # noqa: E402
 
 REQUIRE_PG = os.environ.get("WORKBENCH_REQUIRE_PG") == "1"
 ADMIN = "admin.user"
+#: the fixture admin's passphrase: `ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS)` for admin actions
+ADMIN_PASS = "admin user's own passphrase"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_passphrase_hashing() -> Iterator[None]:
+    """Real argon2id, with cheap parameters: the suite hashes and checks many passphrases."""
+    from argon2 import PasswordHasher
+
+    from workbench.store import credentials
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        yield
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,27 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def pg_login(pg_server: PgServer, pg_url: str):
+    """`pg_login(NAME)`: the URL of `pg_url`'s database as NAME's own login (created if missing).
+
+    On a shared database each person connects as their own login; the cluster trusts local
+    logins, so no password is needed here.
+    """
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    def login(name: str) -> str:
+        with psycopg.connect(f"host=127.0.0.1 port={pg_server.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE ROLE "{name}" LOGIN')
+        return make_url(pg_url).set(username=name).render_as_string(hide_password=False)
+
+    return login
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> WorkspaceLocation:
     """An empty workspace location, on each backend in turn."""
@@ -101,8 +136,8 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> WorkspaceLocatio
 
 @pytest.fixture
 def workspace(location: WorkspaceLocation) -> Iterator[Workspace]:
-    """A new workspace (both backends) whose admin is `admin.user`."""
-    ws = init_workspace(location, ADMIN, "Admin User")
+    """A new workspace (both backends) whose admin is `admin.user` (passphrase ADMIN_PASS)."""
+    ws = init_workspace(location, ADMIN, "Admin User", ADMIN_PASS)
     try:
         yield ws
     finally:
@@ -111,7 +146,7 @@ def workspace(location: WorkspaceLocation) -> Iterator[Workspace]:
 
 @pytest.fixture
 def sqlite_workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = init_workspace(sqlite_location(tmp_path / "workspace.sqlite"), ADMIN, "Admin User")
+    ws = init_workspace(sqlite_location(tmp_path / "workspace.sqlite"), ADMIN, "Admin User", ADMIN_PASS)
     try:
         yield ws
     finally:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from workbench.cli import main
+from tests.cli.passphrases import PASSPHRASES, ROB_PASS, RITA_PASS, main_as
 from workbench.reports.signing import certificate_fingerprint
 from workbench.store.location import WorkspaceLocation
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-RITA_PASS = "rita's long passphrase"
-ROB_PASS = "rob's other passphrase"
 
 
 @pytest.fixture
@@ -25,7 +21,8 @@ def ws(location: WorkspaceLocation, monkeypatch, capsys) -> list[str]:
          else ["--db", location.url.render_as_string(hide_password=False)])
     assert run(w, "ann.admin", "init") == 0
     assert run(w, "ann.admin", "import-report", str(SAMPLES / "peel-2018-norfolk-effectiveness.txt")) == 0
-    assert run(w, "ann.admin", "users", "add", "olly.officer", "--role", "officer") == 0
+    assert run(w, "ann.admin", "users", "add", "olly.officer", "--role", "officer", "--passphrase-stdin",
+               stdin=PASSPHRASES["olly.officer"] + "\n", monkeypatch=monkeypatch) == 0
     for name, pw in (("rita.reviewer", RITA_PASS), ("rob.reviewer", ROB_PASS)):
         assert run(w, "ann.admin", "users", "add", name, "--role", "reviewer", "--passphrase-stdin",
                    "--name", name.split(".")[0].title() + " Reviewer", stdin=pw + "\n", monkeypatch=monkeypatch) == 0
@@ -34,10 +31,8 @@ def ws(location: WorkspaceLocation, monkeypatch, capsys) -> list[str]:
 
 
 def run(ws: list[str], user: str, *args: str, stdin: str | None = None, monkeypatch=None) -> int:
-    if stdin is not None:
-        assert monkeypatch is not None
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    return main([*args, *ws, "--user", user])
+    """As `user`, with their passphrase (WORKBENCH_PASSPHRASE, or --passphrase-stdin's first line)."""
+    return main_as([*args, *ws, "--user", user], stdin)
 
 
 def out_json(capsys) -> object:
@@ -97,8 +92,8 @@ def test_assessment_review_round_trip(ws, tmp_path: Path, capsys, monkeypatch) -
     assert "four-eyes" in capsys.readouterr().err
     assert run(ws, "rob.reviewer", "assessment", "approve", "AFI 3", "--passphrase-stdin",
                stdin=RITA_PASS + "\n", monkeypatch=monkeypatch) == 2
-    err = capsys.readouterr().err
-    assert "wrong sign-off passphrase" in err and "Traceback" not in err
+    err = capsys.readouterr().err  # rob cannot even be rob with rita's passphrase
+    assert "wrong passphrase for rob.reviewer" in err and "Traceback" not in err
     assert run(ws, "rob.reviewer", "assessment", "return", "AFI 3", "--comment", "") == 2
     capsys.readouterr()
     assert run(ws, "rob.reviewer", "assessment", "approve", "AFI 3", "--comment", "Well evidenced",
@@ -117,8 +112,10 @@ def test_assessment_review_round_trip(ws, tmp_path: Path, capsys, monkeypatch) -
     assert run(ws, "olly.officer", "assessment", "list") == 0
     assert "draft" in capsys.readouterr().out
     assert run(ws, "ann.admin", "log", "show", "--json") == 0
-    actions_logged = [(e["actor"], e["action"]) for e in out_json(capsys) if e["entity"] == "assessment"]
-    assert ("rob.reviewer", "approve-refused") in actions_logged and ("rob.reviewer", "approve") in actions_logged
+    logged = out_json(capsys)
+    actions_logged = [(e["actor"], e["action"]) for e in logged if e["entity"] == "assessment"]
+    assert ("rob.reviewer", "approve") in actions_logged
+    assert ("user", "rob.reviewer", "sign-in-refused") in [(e["entity"], e["entity_id"], e["action"]) for e in logged]
 
 
 def test_certificate_create_show_export_import(ws, tmp_path: Path, capsys, monkeypatch) -> None:
@@ -142,7 +139,7 @@ def test_certificate_create_show_export_import(ws, tmp_path: Path, capsys, monke
                stdin=f"{ROB_PASS}\nfile secret\n", monkeypatch=monkeypatch) == 0
     assert "imported certificate" in capsys.readouterr().out
     assert run(ws, "olly.officer", "certificate", "import", str(p12), "--passphrase-stdin",
-               stdin="x\ny\n", monkeypatch=monkeypatch) == 2
+               stdin=PASSPHRASES["olly.officer"] + "\ny\n", monkeypatch=monkeypatch) == 2
     assert "may not" in capsys.readouterr().err
 
 

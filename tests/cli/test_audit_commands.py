@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.services.audit_population import R2023, answer_cases, incident_rows, quick_rows, write_csv
-from workbench.cli import main
+from tests.cli.passphrases import main_as as main  # with the --user's passphrase
 from workbench.store.location import sqlite_location
 from workbench.store.workspace import Workspace
 

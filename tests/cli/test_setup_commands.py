@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.passphrases import PASSPHRASES, RITA_PASS, main_as
 from workbench.cli import main
 
 
-def run(*args: str) -> int:
-    return main(list(args))
+def run(*args: str, stdin: str | None = None) -> int:
+    """`workbench ARGS` as the `--user` named, with their passphrase (as a script gives it)."""
+    return main_as(list(args), stdin)
 
 
 def test_init_then_log_verify_then_tamper(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -43,19 +45,17 @@ def test_console_script_entry_point_runs(tmp_path: Path) -> None:
 
 
 def test_users_list_json_and_passphrase_from_stdin(tmp_path: Path, capsys, monkeypatch) -> None:
-    import io
     import json
 
     ws = str(tmp_path / "w.sqlite")
     run("init", "--workspace", ws, "--user", "ann.admin")
-    monkeypatch.setattr("sys.stdin", io.StringIO("a long sign-off passphrase\n"))
     assert run("users", "add", "rita.reviewer", "--role", "reviewer", "--passphrase-stdin",
-               "--workspace", ws, "--user", "ann.admin") == 0
+               "--workspace", ws, "--user", "ann.admin", stdin=RITA_PASS + "\n") == 0
     capsys.readouterr()
     assert run("users", "list", "--json", "--workspace", ws, "--user", "rita.reviewer") == 0
     rows = json.loads(capsys.readouterr().out)
     assert {(r["username"], r["role"], r["has_passphrase"]) for r in rows} == {
-        ("ann.admin", "admin", False), ("rita.reviewer", "reviewer", True)}
+        ("ann.admin", "admin", True), ("rita.reviewer", "reviewer", True)}
 
 
 def _digest(p: Path) -> str:
@@ -74,7 +74,8 @@ def _digest(p: Path) -> str:
 def test_bad_input_exits_2_with_one_clear_message(tmp_path, capsys, argv, message) -> None:
     ws = tmp_path / "w.sqlite"
     run("init", "--workspace", str(ws), "--user", "ann.admin")
-    run("users", "add", "bob.officer", "--role", "officer", "--workspace", str(ws), "--user", "ann.admin")
+    run("users", "add", "bob.officer", "--role", "officer", "--passphrase-stdin", "--workspace", str(ws),
+        "--user", "ann.admin", stdin=PASSPHRASES["bob.officer"] + "\n")
     capsys.readouterr()
     before = _digest(ws)
     args = [a.format(tmp=tmp_path, ws=ws) for a in argv]
@@ -127,3 +128,43 @@ def test_settings_set_finding_statuses_from_the_command_line(tmp_path: Path, cap
                "--user", "ann.admin") == 0
     assert run("settings", "show", "--workspace", ws, "--user", "ann.admin") == 0
     assert '["open", "closed"]' in capsys.readouterr().out
+
+
+def test_nobody_is_whoever_they_say(tmp_path: Path, capsys) -> None:
+    """An officer cannot act as the admin or a reviewer without their passphrase (issue: alias reviewer)."""
+    ws = str(tmp_path / "w.sqlite")
+    run("init", "--workspace", ws, "--user", "ann.admin")
+    run("users", "add", "bob.officer", "--role", "officer", "--passphrase-stdin", "--workspace", ws,
+        "--user", "ann.admin", stdin=PASSPHRASES["bob.officer"] + "\n")
+    capsys.readouterr()
+    before = _digest(Path(ws))
+    # no passphrase, no terminal: refused with a clear message, nothing written
+    assert main(["users", "add", "alias", "--role", "reviewer", "--workspace", ws, "--user", "ann.admin"]) == 2
+    assert "needs ann.admin's passphrase" in capsys.readouterr().err
+    # bob's own passphrase does not make him the admin
+    assert main_as(["users", "list", "--workspace", ws, "--user", "bob.officer"]) == 0
+    import os
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"WORKBENCH_PASSPHRASE": PASSPHRASES["bob.officer"]}):
+        assert main(["users", "add", "alias", "--role", "reviewer", "--workspace", ws, "--user", "ann.admin"]) == 2
+    assert "wrong passphrase for ann.admin" in capsys.readouterr().err
+    with sqlite3.connect(ws) as con:
+        assert con.execute("select count(*) from users where username = 'alias'").fetchone() == (0,)
+    assert before != _digest(Path(ws))  # only the refusals were written: they are in the log
+    assert run("log", "show", "--json", "--workspace", ws, "--user", "ann.admin") == 0
+    assert '"sign-in-refused"' in capsys.readouterr().out
+
+
+def test_backup_is_an_admin_action_and_private(tmp_path: Path, capsys) -> None:
+    import stat
+
+    ws, out = tmp_path / "w.sqlite", tmp_path / "copy.sqlite"
+    run("init", "--workspace", str(ws), "--user", "ann.admin")
+    run("users", "add", "bob.officer", "--role", "officer", "--passphrase-stdin", "--workspace", str(ws),
+        "--user", "ann.admin", stdin=PASSPHRASES["bob.officer"] + "\n")
+    capsys.readouterr()
+    assert run("backup", str(out), "--workspace", str(ws), "--user", "bob.officer") == 2
+    assert "workspace.backup" in capsys.readouterr().err and not out.exists()
+    assert run("backup", str(out), "--workspace", str(ws), "--user", "ann.admin") == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and stat.S_IMODE(ws.stat().st_mode) == 0o600

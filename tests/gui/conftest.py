@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import findings
 from workbench.store.workspace import Workspace
 
@@ -29,7 +29,7 @@ class Box:
 def seeded_workspace(sqlite_workspace: Workspace) -> Workspace:
     """The 2018 report (3 AFIs) then the 2023-25 report (12 AFIs, links to 2018 suggested)."""
     for report in (R2018, R2023):
-        with sqlite_workspace.unit_of_work(ADMIN) as uow:
+        with sqlite_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
             findings.import_report(uow, report)
     return sqlite_workspace
 
@@ -61,10 +61,15 @@ def open_window(qtbot, settings):
     """Opens a MainWindow on a workspace as a user; closed (and its workers drained) after the test."""
     from workbench.gui.main_window import MainWindow
 
+    from workbench.services.demo_workspace import OFFICER, OFFICER_PASSPHRASE, REVIEWER, REVIEWER_PASSPHRASE
+
+    known = {ADMIN: ADMIN_PASS, OFFICER: OFFICER_PASSPHRASE, REVIEWER: REVIEWER_PASSPHRASE}
     kept: list[MainWindow] = []  # alive until the test ends, whatever the test keeps
 
-    def make(ws: Workspace, username: str = ADMIN) -> MainWindow:
-        window = MainWindow(ws, username, settings)
+    def make(ws: Workspace, username: str = ADMIN, passphrase: str | None = None) -> MainWindow:
+        """Signed in with the user's passphrase (as the sign-in dialog does) when it is known."""
+        secret = passphrase or known.get(username)
+        window = MainWindow(ws, ws.sign_in(username, secret) if secret else username, settings)
         qtbot.addWidget(window)
         window.show()
         kept.append(window)

@@ -224,7 +224,9 @@ def test_the_da_audit_shows_the_grade_agreement_and_kappa(window) -> None:
 def test_a_viewer_can_read_but_not_record(open_window, demo_ws) -> None:
     from workbench.services import users
 
-    with demo_ws.unit_of_work(DEMO_ADMIN) as uow:
+    from workbench.services.demo_workspace import ADMIN_PASSPHRASE
+
+    with demo_ws.unit_of_work(DEMO_ADMIN, passphrase=ADMIN_PASSPHRASE) as uow:
         users.add_user(uow, "view.only", "viewer")
     window = open_window(demo_ws, "view.only")
     window.show_page("Audits")

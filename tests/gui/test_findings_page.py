@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import findings
 from workbench.store.models import ChangeLogEntry, FindingLink
 
@@ -20,7 +20,7 @@ def _visible_refs(page) -> list[str]:
 
 
 def _finding(ws, inspection: str, ref: str):
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return findings.find_by_ref(uow, f"{inspection} / {ref}")
 
 
@@ -69,7 +69,7 @@ def test_sorting_by_ref_is_natural_and_by_date_puts_undated_last(window, seeded_
     from workbench.gui.qt import Qt
 
     afi3 = _finding(seeded_workspace, "PEEL 2023-25", "AFI 3")
-    with seeded_workspace.unit_of_work(ADMIN) as uow:
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         findings.update_finding(uow, afi3.id, target_date=date(2025, 3, 31))
     window.refresh()  # a change made elsewhere shows after View > Refresh
     page = window.findings
@@ -110,7 +110,7 @@ def test_accepting_a_link_with_the_button_is_saved(qtbot, window, seeded_workspa
     link = page.detail.info.links[0]
     assert link.state == "suggested" and link.ref == "PEEL 2018 / AFI 2"
     qtbot.mouseClick(page.detail.findChild(QPushButton, f"accept-link-{link.id}"), Qt.MouseButton.LeftButton)
-    with seeded_workspace.unit_of_work(ADMIN, write=False) as uow:
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         row = uow.session.get(FindingLink, link.id)
         assert (row.state, row.decided_by) == ("accepted", ADMIN)
     assert page.selected_id() == page.detail.info.id  # the selection survives the refresh
@@ -139,7 +139,7 @@ def test_status_edit_saves_with_the_version_it_read(qtbot, window, seeded_worksp
     assert not form.save.isEnabled()  # saved: nothing left to save
     row = page.model.row_of(after.id)
     assert page.model.finding(row).status == "in progress"
-    with seeded_workspace.unit_of_work(ADMIN, write=False) as uow:
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         entry = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "update")).one()
         assert entry.after["status"] == "in progress" and entry.actor == ADMIN
 
@@ -150,7 +150,7 @@ def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(qtbot, window, s
     page = window.findings
     assert page.select_ref("PEEL 2023-25", "AFI 5")
     shown = page.detail.info
-    with seeded_workspace.unit_of_work(ADMIN) as uow:  # someone else, meanwhile
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:  # someone else, meanwhile
         findings.update_finding(uow, shown.id, shown.version, owner="Ch Insp Other")
     page.detail.form.status.setCurrentText("signed off")
     qtbot.mouseClick(page.detail.form.save, Qt.MouseButton.LeftButton)

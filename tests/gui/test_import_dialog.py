@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.gui.conftest import R2023
 from workbench.store.models import Finding, Inspection
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.gui
 
 
 def _count(ws, model) -> int:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return uow.session.scalar(select(func.count()).select_from(model))
 
 

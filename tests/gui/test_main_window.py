@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import users
 from workbench.services.workspace import init_workspace
 from workbench.store.location import sqlite_location
@@ -54,7 +54,7 @@ def test_window_geometry_is_remembered(qtbot, seeded_workspace, settings) -> Non
 
 
 def test_viewer_sees_everything_but_can_change_nothing(open_window, seeded_workspace) -> None:
-    with seeded_workspace.unit_of_work(ADMIN) as uow:
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "view.er", "viewer")
     window = open_window(seeded_workspace, "view.er")
     assert window.status_role.text() == "Role: viewer"

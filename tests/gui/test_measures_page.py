@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import measures
 
 pytestmark = pytest.mark.gui
@@ -20,7 +20,7 @@ def _select(page, name: str) -> None:
 
 
 def _stored(ws, measure_id: int):
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return next(m for m in measures.list_measures(uow, include_discarded=True) if m.id == measure_id)
 
 

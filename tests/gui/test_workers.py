@@ -112,7 +112,7 @@ def test_a_cancelled_import_writes_nothing(qtbot, open_window, sqlite_workspace,
     """The unit of work in the worker rolls back when the progress callback raises."""
     from sqlalchemy import func, select
 
-    from tests.conftest import ADMIN
+    from tests.conftest import ADMIN, ADMIN_PASS
     from tests.gui.conftest import R2023
     from workbench.services import findings
     from workbench.store.models import Finding
@@ -133,5 +133,5 @@ def test_a_cancelled_import_writes_nothing(qtbot, open_window, sqlite_workspace,
     with qtbot.waitSignal(task.finished, timeout=20000) as signal:
         pass
     assert signal.args == ["cancelled"] and outcome == [] and boxes == []
-    with sqlite_workspace.unit_of_work(ADMIN, write=False) as uow:
+    with sqlite_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert uow.session.scalar(select(func.count()).select_from(Finding)) == 0

@@ -8,9 +8,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.reports import signing_keystore
 from workbench.services import findings, users
+from workbench.store import credentials
 from workbench.services.findings import FindingInfo
 from workbench.store.workspace import Workspace
 
@@ -31,18 +32,21 @@ def fast_passphrase_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     Import it into a test module to apply it there (it is autouse).
     """
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     monkeypatch.setattr(signing_keystore, "KDF_PARAMS", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
 
 
+PASSPHRASES = {ADMIN: ADMIN_PASS, REVIEWER: RITA_PASS, REVIEWER2: ROB_PASS}
+
+
 def acting(ws: Workspace, username: str):  # noqa: ANN201 - a unit-of-work factory
-    """``open_uow(write)`` for ``username``, as pack approval takes it."""
-    return lambda write: ws.unit_of_work(username, write=write)
+    """``open_uow(write)`` for ``username`` (signed in with their passphrase), as pack approval takes it."""
+    return lambda write: ws.unit_of_work(username, write=write, passphrase=PASSPHRASES.get(username))
 
 
 def setup_register(ws: Workspace) -> list[FindingInfo]:
     """Import the 2018 report (3 AFIs) and add an officer, two reviewers and a viewer."""
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         added = findings.import_report(uow, R2018).added
         users.add_user(uow, OFFICER, "officer", "Olly Officer")
         users.add_user(uow, REVIEWER, "reviewer", "Rita Reviewer", RITA_PASS)
@@ -53,5 +57,5 @@ def setup_register(ws: Workspace) -> list[FindingInfo]:
 
 
 def count(ws: Workspace, model: type) -> int:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return int(uow.session.scalar(select(func.count()).select_from(model)) or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import (
     OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, VIEWER, count, setup_register,
@@ -20,7 +20,7 @@ NARRATIVE = "Supervision is now recorded at 7 and 28 days; a dip sample of 60 fi
 
 
 def _status(ws, finding_id: int) -> str:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return findings.get_finding(uow, finding_id).status
 
 
@@ -33,7 +33,7 @@ def _submitted(ws, preparer: str = OFFICER):
 
 
 def _log(ws, entity: str) -> list[tuple[str, str, dict | None]]:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return [(e.actor, e.action, e.after) for e in uow.session.scalars(
             select(ChangeLogEntry).where(ChangeLogEntry.entity == entity).order_by(ChangeLogEntry.seq))]
 
@@ -48,7 +48,7 @@ def test_approve_sets_statuses_and_records_the_sign_off(workspace) -> None:
     assert (draft.state, draft.preparer, draft.readiness) == ("draft", OFFICER, "partly ready")
     assert sent.state == "submitted" and sent.submitted_at is not None
     assert _status(workspace, f.id) == "ready for review"
-    with workspace.unit_of_work(REVIEWER) as uow:
+    with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         done = assessments.approve_assessment(uow, f.id, RITA_PASS, "Good evidence")
     assert done.state == "approved"
     assert [(h.reviewer, h.decision, h.comment) for h in done.history] == [(REVIEWER, "approved", "Good evidence")]
@@ -68,23 +68,23 @@ def test_four_eyes_the_preparer_never_reviews(workspace) -> None:
     for attempt in (lambda uow: assessments.approve_assessment(uow, f.id, RITA_PASS),
                     lambda uow: assessments.return_assessment(uow, f.id, "my own work")):
         with pytest.raises(PermissionDeniedError, match="four-eyes") as info, \
-                workspace.unit_of_work(REVIEWER) as uow:
+                workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
             attempt(uow)
-        assert "another reviewer" in str(info.value)
+        assert "did not write any of it" in str(info.value)
     with pytest.raises(PermissionDeniedError, match="assessment.review"), workspace.unit_of_work(OFFICER) as uow:
         assessments.approve_assessment(uow, f.id, RITA_PASS)
     assert count(workspace, SignOff) == 0 and _status(workspace, f.id) == "ready for review"
-    with workspace.unit_of_work(REVIEWER2) as uow:
+    with workspace.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         assert assessments.approve_assessment(uow, f.id, ROB_PASS).state == "approved"
 
 
 def test_wrong_passphrase_is_refused_and_the_refusal_is_kept_in_the_log(workspace) -> None:
     f = _submitted(workspace)
     with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), \
-            workspace.unit_of_work(REVIEWER) as uow:
+            workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         assessments.approve_assessment(uow, f.id, ROB_PASS)
     assert count(workspace, SignOff) == 0 and _status(workspace, f.id) == "ready for review"
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert assessments.get_assessment(uow, f.id).state == "submitted"
         assert changelog.verify_chain(uow.session).ok
     assert _log(workspace, "assessment")[-1] == (REVIEWER, "approve-refused", {"reason": "wrong sign-off passphrase"})
@@ -92,9 +92,9 @@ def test_wrong_passphrase_is_refused_and_the_refusal_is_kept_in_the_log(workspac
 
 def test_return_needs_a_comment_then_the_preparer_reworks(workspace) -> None:
     f = _submitted(workspace)
-    with pytest.raises(InputError, match="needs a comment"), workspace.unit_of_work(REVIEWER) as uow:
+    with pytest.raises(InputError, match="needs a comment"), workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         assessments.return_assessment(uow, f.id, "   ")
-    with workspace.unit_of_work(REVIEWER) as uow:
+    with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         back = assessments.return_assessment(uow, f.id, "Add the dip-sample workbook as evidence")
     assert back.state == "returned" and _status(workspace, f.id) == "in progress"
     with workspace.unit_of_work(OFFICER) as uow:
@@ -102,7 +102,7 @@ def test_return_needs_a_comment_then_the_preparer_reworks(workspace) -> None:
                                              expected_version=back.version)
         assessments.submit_assessment(uow, f.id)
     assert edited.state == "returned"
-    with workspace.unit_of_work(REVIEWER) as uow:
+    with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         final = assessments.approve_assessment(uow, f.id, RITA_PASS)
     assert [h.decision for h in final.history] == ["returned", "approved"]
     assert final.history[0].comment == "Add the dip-sample workbook as evidence"
@@ -110,7 +110,7 @@ def test_return_needs_a_comment_then_the_preparer_reworks(workspace) -> None:
 
 def test_approved_is_not_edited_but_reopened_keeping_history(workspace) -> None:
     f = _submitted(workspace)
-    with workspace.unit_of_work(REVIEWER) as uow:
+    with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         approved = assessments.approve_assessment(uow, f.id, RITA_PASS)
     with pytest.raises(AssessmentStateError, match="it is approved") as info, \
             workspace.unit_of_work(OFFICER) as uow:
@@ -138,7 +138,7 @@ def test_state_and_input_checks(workspace) -> None:
         assessments.save_assessment(uow, f.id, "", "in progress")
     with pytest.raises(InputError, match="no narrative"), workspace.unit_of_work(OFFICER) as uow:
         assessments.submit_assessment(uow, f.id)
-    with pytest.raises(AssessmentStateError, match="it is draft"), workspace.unit_of_work(REVIEWER) as uow:
+    with pytest.raises(AssessmentStateError, match="it is draft"), workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         assessments.approve_assessment(uow, f.id, RITA_PASS)
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:
         assessments.save_assessment(uow, f.id, NARRATIVE, "in progress")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.audit_population import HEADERS, incident_rows, incidents_csv, write_csv
 from workbench.errors import WorkbenchError
 from workbench.importers.population import PopulationError
@@ -17,17 +17,17 @@ from workbench.store.models import Audit, ChangeLogEntry, SampledCase
 
 def _plan(ws, **kw) -> int:
     kw.setdefault("title", "Attendance")
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         return audits.create_audit(uow, "response-attendance", kw.pop("title"), **kw).id
 
 
 def _draw(ws, audit_id, path, **kw):
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         return population.draw_sample(uow, audit_id, path, **kw)
 
 
 def _nothing_drawn(ws, audit_id) -> None:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         s = uow.session
         assert s.scalar(select(func.count()).select_from(SampledCase).where(SampledCase.audit_id == audit_id)) == 0
         audit = s.get(Audit, audit_id)
@@ -51,7 +51,7 @@ def test_draw_ignores_row_order_and_depends_on_the_seed(workspace, tmp_path) -> 
     assert {k: v["population"] for k, v in a.strata.items()} == {"Breckland": 1200, "Broadland": 900, "Norwich": 900}
     assert sum(v["sample"] for v in a.strata.values()) == a.size
     assert a.reserve == max(5, -(-a.size // 10))
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         info = audits.get_audit(uow, first)
         cases = fieldwork.list_cases(uow, first)
     assert (info.status, info.seed, info.population_size, info.cases_sampled) == ("drawn", 20240923, 3000, a.size)
@@ -66,7 +66,7 @@ def test_verify_draw_true_on_the_same_rows_false_on_an_edited_extract(workspace,
     rows = incident_rows()
     rows[1234][3] = "01/01/2025 00:00"  # one arrival time changed
     edited = write_csv(tmp_path / "edited.csv", rows)
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         same, why = population.verify_draw(uow, audit_id, plain)
         assert same and "redraws the same 40 cases" in why
         same, _ = population.verify_draw(uow, audit_id, incidents_csv(tmp_path / "shuffled.csv", shuffle=3))
@@ -85,7 +85,7 @@ def test_preview_writes_nothing_and_reports_problems(workspace, tmp_path) -> Non
     rows[20][0] = rows[19][0]
     path = write_csv(tmp_path / "messy.csv", rows)
     audit_id = _plan(workspace, size=20, stratify_by="district")
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         scan = population.preview_population(uow, audit_id, path)
     assert not scan.ok and scan.rows == 200 and scan.cases == 199
     assert [(p.row, p.column) for p in scan.problems] == [(6, "Call Date Time"), (11, "Call Date Time"),
@@ -144,19 +144,19 @@ def test_redraw_after_responses_is_refused_and_keeps_the_sample(workspace, tmp_p
     first = _draw(workspace, audit_id, path, seed=9)
     again = _draw(workspace, audit_id, path, seed=10)  # no answers yet: a redraw is allowed
     assert again.selected != first.selected
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         case = fieldwork.list_cases(uow, audit_id)[0]
         fieldwork.record_response(uow, case.id, "thrive_recorded", "yes")
     with pytest.raises(DrawRefusedError, match="already has 1 fieldwork answer"):
         _draw(workspace, audit_id, path, seed=11)
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         info = audits.get_audit(uow, audit_id)
         assert info.seed == 10 and [c.ref for c in fieldwork.list_cases(uow, audit_id) if not c.reserve] == list(
             again.selected)
 
 
 def test_plan_errors(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         for kwargs, match in [
             (dict(), "no sample size given"),
             (dict(size=10, tolerable=0.05), "either a fixed sample size or sizing inputs"),

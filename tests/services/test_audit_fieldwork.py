@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.audit_population import drawn_attendance_audit, incident_rows, quick_rows, write_csv
 from workbench.errors import WorkbenchError
 from workbench.services import audits, fieldwork, population, settings, users
@@ -54,7 +54,7 @@ def test_computed_attendance_follows_the_clock_setting(workspace, tmp_path) -> N
     audit_id = drawn_attendance_audit(workspace, ADMIN, _clock_csv(tmp_path / "clock.csv"), size=4)
 
     def answers():
-        with workspace.unit_of_work(ADMIN, write=False) as uow:
+        with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
             cases = {c.id: c.ref for c in fieldwork.list_cases(uow, audit_id)}
             got = fieldwork.case_answers(uow, audit_id)
         return {cases[cid]: a["attended_within_target"] for cid, a in got.items()}
@@ -66,7 +66,7 @@ def test_computed_attendance_follows_the_clock_setting(workspace, tmp_path) -> N
         "Call 10:00 to arrival 10:22 = 22 min; target for emergency/urban is 15 min; not met")
     assert by_call["INC-3"].working.startswith("Call 01/10/2024 23:30 to arrival 02/10/2024 00:45 = 75 min")
     assert by_call["INC-4"].working == "no arrival time recorded (arrival_time)"
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, clock_start="dispatch")
         summary = fieldwork.evaluate_computed(uow, audit_id)
     assert (summary.evaluated, summary.changed, summary.yes, summary.no, summary.not_applicable) == (4, 4, 3, 0, 1)
@@ -79,7 +79,7 @@ def test_computed_attendance_follows_the_clock_setting(workspace, tmp_path) -> N
 
 def test_computed_criteria_need_an_override_with_a_comment(workspace, tmp_path) -> None:
     audit_id = drawn_attendance_audit(workspace, ADMIN, _clock_csv(tmp_path / "clock.csv"), size=4)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         case = fieldwork.find_case(uow, audit_id, "INC-1")
         with pytest.raises(FieldworkError, match="INC-1 / criterion 'attended_within_target': this criterion is computed"):
             fieldwork.record_response(uow, case.id, "attended_within_target", "yes")
@@ -102,11 +102,11 @@ def test_computed_criteria_need_an_override_with_a_comment(workspace, tmp_path) 
 
 def test_optimistic_locking_on_answers(workspace, tmp_path) -> None:
     audit_id = drawn_attendance_audit(workspace, ADMIN, _clock_csv(tmp_path / "clock.csv"), size=4)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         case = fieldwork.find_case(uow, audit_id, "INC-2")
         first = fieldwork.record_response(uow, case.id, "thrive_recorded", "yes")
         fieldwork.record_response(uow, case.id, "thrive_recorded", "no", expected_version=first.version)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         with pytest.raises(WorkbenchError, match="changed by someone else"):
             fieldwork.record_response(uow, case.id, "thrive_recorded", "yes", expected_version=first.version)
 
@@ -115,7 +115,7 @@ def test_unusable_case_is_replaced_from_the_same_stratum(workspace, tmp_path) ->
     path = write_csv(tmp_path / "incidents.csv", quick_rows(300))
     audit_id = drawn_attendance_audit(workspace, ADMIN, path, size=30, reserve=3, method="stratified",
                                       stratify_by="district")
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         cases = fieldwork.list_cases(uow, audit_id)
         reserves = {c.stratum: c.ref for c in cases if c.state == "reserve"}
         assert sorted(reserves) == ["Breckland", "Broadland", "Norwich"]  # one reserve each
@@ -124,15 +124,15 @@ def test_unusable_case_is_replaced_from_the_same_stratum(workspace, tmp_path) ->
         assert (replacement.ref, replacement.stratum, replacement.state) == (reserves["Norwich"], "Norwich",
                                                                             "replacement")
         assert replacement.replaces_ref == norwich[0].ref
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         with pytest.raises(FieldworkError, match="no reserve case is left in stratum 'Norwich' to replace it; nothing was changed"):
             fieldwork.mark_unusable(uow, norwich[1].id, "duplicate of another incident")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         states = {c.ref: c.state for c in fieldwork.list_cases(uow, audit_id)}
         info = audits.get_audit(uow, audit_id)
     assert states[norwich[0].ref] == "unusable" and states[norwich[1].ref] == "active"
     assert (info.cases_active, info.cases_unusable, info.reserves_left) == (30, 1, 2)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         with pytest.raises(FieldworkError, match="the case is unusable"):
             fieldwork.record_response(uow, norwich[0].id, "thrive_recorded", "yes")
 
@@ -140,7 +140,7 @@ def test_unusable_case_is_replaced_from_the_same_stratum(workspace, tmp_path) ->
 def test_second_review_is_four_eyes_and_agreement_is_reported(workspace, tmp_path) -> None:
     path = write_csv(tmp_path / "incidents.csv", quick_rows(300))
     audit_id = drawn_attendance_audit(workspace, ADMIN, path, size=10)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "bob.officer", "officer")
         cases = fieldwork.list_cases(uow, audit_id, include_reserves=False)
         for i, case in enumerate(cases):
@@ -172,7 +172,7 @@ def test_da_grade_agreement_table_and_kappa(workspace, tmp_path) -> None:
         for i, grade in enumerate(grades):
             w.writerow([f"DA-{i:04d}", f"{1 + i % 28:02d}/11/2024 1{i % 10}:15", "DASH", grade.lower(), i % 20,
                         "Norwich"])
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         audit = audits.create_audit(uow, "da-risk-assessment", "DA grading", size=40, reserve=0)
         population.draw_sample(uow, audit.id, path, seed=3)
         fieldwork.evaluate_computed(uow, audit.id)
@@ -197,7 +197,7 @@ def test_da_grade_agreement_table_and_kappa(workspace, tmp_path) -> None:
     pe = (20 * 18 + 12 * 13 + 8 * 9) / 40**2  # original margins 20/12/8, auditor margins 18/13/9
     assert table.kappa == pytest.approx((po - pe) / (1 - pe), abs=1e-12)
     assert round(table.kappa, 4) == 0.8024
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         stored = uow.session.scalars(select(Response.value).join(SampledCase, SampledCase.id == Response.case_id)
                                      .where(Response.criterion_key == "auditor_grade")).all()
     assert set(stored) == {"Standard", "Medium", "High"}  # the template's labels, not what was typed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.audit_population import answer_cases, attendance_finding, drawn_attendance_audit, quick_rows
 from tests.services.audit_population import write_csv
 from workbench.services import measures, readiness
@@ -14,7 +14,7 @@ TODAY = date(2025, 6, 1)
 
 
 def _rate(ws, finding_id):
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return readiness.assess_readiness(uow, finding_id, today=TODAY)
 
 
@@ -29,7 +29,7 @@ def test_readiness_from_nothing_to_ready(workspace, tmp_path) -> None:
     audit_id = drawn_attendance_audit(workspace, ADMIN, path, finding_ids=[finding_id], baseline_figure_id=figure_id,
                                       target=0.75, title="Attendance audit")
     answer_cases(workspace, ADMIN, audit_id, compliant=64)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         s = uow.session
         for i, (status, due) in enumerate([("done", date(2025, 1, 1)), ("in progress", date(2025, 3, 1)),
                                            ("not started", date(2025, 5, 1)), ("done", None),
@@ -42,7 +42,7 @@ def test_readiness_from_nothing_to_ready(workspace, tmp_path) -> None:
     assert "Attendance audit round 1: 78.0 % [67.9 %, 85.6 %] vs target 75 %: amber" in second.reasons
     assert "2 of 5 actions done" in second.reasons and "2 of 5 actions overdue" in second.reasons
 
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         s = uow.session
         for a in s.query(Action).filter(Action.finding_id == finding_id):
             a.status = "done"
@@ -60,7 +60,7 @@ def test_readiness_from_nothing_to_ready(workspace, tmp_path) -> None:
     assert ("measure 'Emergency attendance in target': latest 81 % (Apr 2025), baseline 59.8 %, target 75 %: "
             "moving the right way; target met") in third.reasons
     assert third.rating == "partly ready"  # the audit is still amber under the lower-bound rule
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         uow.session.get(Audit, audit_id).target = 0.65
     ready = _rate(workspace, finding_id)
     assert ready.rating == "ready", ready.reasons
@@ -69,7 +69,7 @@ def test_readiness_from_nothing_to_ready(workspace, tmp_path) -> None:
 
 def test_measure_moving_the_wrong_way_is_not_ready(workspace) -> None:
     finding_id, _ = attendance_finding(workspace, ADMIN)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         m = measures.create_measure(uow, "101 abandonment", "%", 21.9, 5, "lower", finding_id)
         measures.record_point(uow, m.id, date(2025, 3, 1), 24.0)
     r = _rate(workspace, finding_id)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.audit_population import (
     answer_cases,
     attendance_finding,
@@ -28,7 +28,7 @@ def test_attendance_audit_49_of_82_scores_59_8_with_wilson_interval(workspace, e
     audit_id = drawn_attendance_audit(workspace, ADMIN, extract, finding_ids=[finding_id],
                                       baseline_figure_id=figure_id, target=0.75, reserve=4)
     answer_cases(workspace, ADMIN, audit_id, compliant=49)
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         score = scoring.score_audit(uow, audit_id)
     assert (score.cases_in_use, score.complete, score.compliant, score.incomplete) == (82, 82, 49, 0)
     est = score.estimate
@@ -54,7 +54,7 @@ def _second_round(ws, extract, compliant: int, finding_id: int, figure_id: int) 
     answer_cases(ws, ADMIN, first, compliant=55)
     second = drawn_attendance_audit(ws, ADMIN, extract, series=first, title="Attendance audit", seed=2)
     answer_cases(ws, ADMIN, second, compliant=compliant)
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         info = audits.get_audit(uow, second)
         assert info.round == 2 and info.target == 0.75 and info.baseline_figure_id == figure_id
         assert [fid for fid, _ in info.findings] == [finding_id]  # inherited from round 1
@@ -113,7 +113,7 @@ def test_rag_rules(rule, interval, target, rag) -> None:
 
 
 def test_point_rule_alias_and_settings_default(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         a = audits.create_audit(uow, "response-attendance", "A", size=10, rag_rule="point")
         b = audits.create_audit(uow, "response-attendance", "B", size=10)
     assert a.rag_rule == "point_estimate" and b.rag_rule == "lower_bound"
@@ -124,7 +124,7 @@ def test_stratified_estimate_checked_by_hand(workspace, tmp_path) -> None:
     path = write_csv(tmp_path / "incidents.csv", quick_rows(600))
     audit_id = drawn_attendance_audit(workspace, ADMIN, path, size=60, method="stratified",
                                       stratify_by="district", target=0.5)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         info = audits.get_audit(uow, audit_id)
         assert [(s.name, s.population, s.sample) for s in info.strata] == [
             ("Breckland", 240, 24), ("Broadland", 180, 18), ("Norwich", 180, 18)]
@@ -156,7 +156,7 @@ def test_stratified_estimate_checked_by_hand(workspace, tmp_path) -> None:
 
 def test_incomplete_cases_are_excluded_and_counted(workspace, extract) -> None:
     audit_id = drawn_attendance_audit(workspace, ADMIN, extract, size=20)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         cases = fieldwork.list_cases(uow, audit_id, include_reserves=False)
         for case in cases[:15]:
             for key in ("thrive_recorded", "initial_grade_correct", "vulnerability_checks"):
@@ -171,7 +171,7 @@ def test_incomplete_cases_are_excluded_and_counted(workspace, extract) -> None:
 def test_pack_data_from_scores(workspace, extract) -> None:
     finding_id, figure_id = attendance_finding(workspace, ADMIN)
     score = _second_round(workspace, extract, 64, finding_id, figure_id)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         audit_id = score.audit_id
         cases = fieldwork.list_cases(uow, audit_id, include_reserves=False)
         fieldwork.mark_unusable(uow, cases[-1].id, "log not found")

@@ -7,20 +7,20 @@ import threading
 import pytest
 from sqlalchemy import select, text, update
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import users, workspace as workspace_service
 from workbench.store.models import ChangeLogEntry
 
 
 def _verify(ws):
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return workspace_service.verify_log(uow)
 
 
 def test_writes_are_logged_and_chain_verifies(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer", "Officer One")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         entries = uow.session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.seq)).all()
         assert [(e.actor, e.entity, e.entity_id, e.action) for e in entries] == [
             ("system", "workspace", workspace.location.label, "create"),
@@ -34,7 +34,7 @@ def test_writes_are_logged_and_chain_verifies(workspace) -> None:
 
 
 def test_a_failed_action_logs_nothing(workspace) -> None:
-    with pytest.raises(Exception), workspace.unit_of_work(ADMIN) as uow:
+    with pytest.raises(Exception), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.two", "officer")
         raise RuntimeError("boom")
     report = _verify(workspace)
@@ -43,7 +43,7 @@ def test_a_failed_action_logs_nothing(workspace) -> None:
 
 @pytest.mark.parametrize("column, value", [("actor", "mallory"), ("action", "remove"), ("after", None)])
 def test_tampering_names_the_entry(workspace, column, value) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer")
         users.add_user(uow, "officer.two", "officer")
     with workspace.engine.begin() as conn:
@@ -55,7 +55,7 @@ def test_tampering_names_the_entry(workspace, column, value) -> None:
 
 
 def test_deleting_the_last_entry_is_found(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer")
     with workspace.engine.begin() as conn:
         conn.execute(text("delete from change_log where seq = 3"))
@@ -69,7 +69,7 @@ def test_concurrent_writers_do_not_fork_the_chain(workspace) -> None:
     def worker(n: int) -> None:
         try:
             for i in range(5):
-                with workspace.unit_of_work(ADMIN) as uow:
+                with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
                     users.add_user(uow, f"user{n}.{i}", "viewer")
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import OFFICER, VIEWER, count, setup_register
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
@@ -60,7 +60,7 @@ def test_same_bytes_are_stored_once_with_separate_records(workspace, register, t
 
 def test_over_the_size_limit_is_refused_before_reading_and_writes_nothing(
         workspace, register, tmp_path, monkeypatch) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, evidence_max_file_mb=1)
     big = _file(tmp_path, "big.csv", b"x" * (1024 * 1024 + 1))
     before = count(workspace, ChangeLogEntry)
@@ -84,7 +84,7 @@ def test_over_the_size_limit_is_refused_before_reading_and_writes_nothing(
 def test_tampered_blob_is_caught_naming_the_file(workspace, register, tmp_path) -> None:
     with workspace.unit_of_work(OFFICER) as uow:
         info = evidence.add_evidence(uow, _file(tmp_path, "dash-audit.xlsx"), "DASH audit workbook")
-    with workspace.unit_of_work(ADMIN) as uow:  # someone edits the database by hand
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:  # someone edits the database by hand
         uow.session.execute(update(EvidenceBlob).where(EvidenceBlob.sha256 == info.sha256)
                             .values(data=PDF_BYTES.replace(b"May", b"Jun")))
     with pytest.raises(EvidenceError) as err, workspace.unit_of_work(OFFICER, write=False) as uow:
@@ -109,7 +109,7 @@ def test_export_writes_the_exact_bytes_and_is_logged(workspace, register, tmp_pa
         evidence.export_evidence(uow, info.id, written)
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:
         evidence.export_evidence(uow, info.id, outdir / "v.pdf")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         entry = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "export")).one()
         assert entry.actor == OFFICER and entry.after == {"to": str(written), "sha256": info.sha256,
                                                           "size": len(PDF_BYTES)}

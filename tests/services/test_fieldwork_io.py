@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.audit_population import incidents_csv
 from workbench.cli.context import CliContext
 from workbench.cli.fieldwork_commands import add_audit_verbs
@@ -27,7 +29,7 @@ HAND = ("thrive_recorded", "initial_grade_correct", "vulnerability_checks", "dow
 
 
 def _new_audit(ws: Workspace, csv: Path, title: str, size: int = 5) -> int:
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         audit = audits.create_audit(uow, "response-attendance", title, size=size, reserve=2)
         population.draw_sample(uow, audit.id, csv, seed=11)
         fieldwork.evaluate_computed(uow, audit.id)
@@ -37,10 +39,10 @@ def _new_audit(ws: Workspace, csv: Path, title: str, size: int = 5) -> int:
 @pytest.fixture
 def setup(workspace: Workspace, tmp_path: Path) -> tuple[Workspace, int, list[int]]:
     """A drawn, evaluated audit of 5 cases; a second officer; returns (workspace, audit id, case ids)."""
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, OTHER, "officer", "Bob Officer")
     audit_id = _new_audit(workspace, incidents_csv(tmp_path / "incidents.csv", count=120), "Attendance =1+1")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         cases = [c.id for c in fieldwork.list_cases(uow, audit_id, include_reserves=False)]
     return workspace, audit_id, cases
 
@@ -78,7 +80,7 @@ def _fill(path: Path, answers: dict[tuple[int, str], object]) -> Path:
 
 
 def _db(ws: Workspace, case_ids: list[int]) -> dict[tuple[int, str], tuple[str | None, str, str]]:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         rows = uow.session.scalars(select(Response).where(Response.case_id.in_(case_ids),
                                                           Response.criterion_key.in_(HAND)))
         return {(case_ids.index(r.case_id), r.criterion_key): (r.value, r.comment, r.answered_by) for r in rows}
@@ -95,7 +97,7 @@ def test_export_shows_the_cases_and_computed_answers_and_is_logged(setup, tmp_pa
     wb = openpyxl.load_workbook(path)
     sheet = wb["Cases"]
     cols = _columns(sheet)
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         infos = fieldwork.list_cases(uow, audit_id, include_reserves=False)
         answers = fieldwork.case_answers(uow, audit_id)
         last = recent_changes(uow, 1)[0]
@@ -129,12 +131,12 @@ def test_answers_filled_offline_are_recorded_and_a_second_import_changes_nothing
         (0, "initial_grade_correct"): ("no", "=checked the log", ADMIN),
         (0, "minutes_to_arrival"): ("12", "=checked the log", ADMIN),
         (1, "thrive_recorded"): ("n/a", "", ADMIN)}
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert recent_changes(uow, 1)[0].action == "fieldwork_import"
         logged = change_count(uow)
     again = _import(ws, audit_id, path)
     assert (again.changed, again.unchanged, again.conflicts, again.problems) == (0, 5 * len(HAND), (), ())
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert change_count(uow) == logged
 
 
@@ -161,7 +163,7 @@ def test_conflict_writes_nothing_and_a_database_only_change_is_kept(setup, tmp_p
     cols = _columns(openpyxl.load_workbook(path)["Cases"])
     assert (conflict.criterion, conflict.database_value, conflict.changed_by, conflict.workbook_value,
             conflict.cell) == ("thrive_recorded", "no", OTHER, "n/a", f"Cases!{cols['thrive_recorded']}3")
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert conflict.case_ref == fieldwork.list_cases(uow, audit_id)[0].ref
     assert _db(ws, cases) == before  # nothing written, not even the case without a conflict
     # the auditor accepts the workbench answer; the rest goes in, the workbench-only change stays
@@ -218,7 +220,7 @@ def test_hostile_and_mistaken_workbooks_write_nothing(setup, tmp_path: Path) -> 
 def test_a_case_set_aside_since_the_export(setup, tmp_path: Path) -> None:
     ws, audit_id, cases = setup
     path = _export(ws, audit_id, tmp_path / "fw.xlsx")
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         fieldwork.mark_unusable(uow, cases[1], "record not found")
     assert _import(ws, audit_id, path).ok  # untouched row: fine
     _fill(path, {(1, "thrive_recorded"): "yes", (0, "thrive_recorded"): "no"})
@@ -230,7 +232,7 @@ def test_a_case_set_aside_since_the_export(setup, tmp_path: Path) -> None:
 
 def test_viewer_may_not_export(setup, tmp_path: Path) -> None:
     ws, audit_id, _ = setup
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "vera.viewer", "viewer")
     with pytest.raises(PermissionDeniedError):
         _export(ws, audit_id, tmp_path / "fw.xlsx", user="vera.viewer")
@@ -251,7 +253,8 @@ def _cli(ws: Workspace, argv: list[str]) -> int:
     args = parser.parse_args(argv + ["--user", ADMIN])
     ctx = CliContext(args)
     ctx.adopt(ws)
-    return args.handler(ctx)
+    with mock.patch.dict(os.environ, {"WORKBENCH_PASSPHRASE": ADMIN_PASS}):  # ADMIN is not the OS login
+        return args.handler(ctx)
 
 
 def test_cli_export_and_import(setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -275,6 +278,6 @@ def test_cli_export_and_import(setup, tmp_path: Path, capsys: pytest.CaptureFixt
     _fill(out, {(0, "thrive_recorded"): "n/a"})
     assert _cli(ws, ["fieldwork-import", str(audit_id), str(out)]) == 0
     assert "1 answer(s) changed" in capsys.readouterr().out
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert uow.session.scalar(select(func.count()).select_from(Response).where(
             Response.criterion_key == "thrive_recorded")) == 2

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.errors import ConflictError, InputError, PermissionDeniedError
 from workbench.services import findings, measures, users
 from workbench.store.models import ChangeLogEntry, Finding, FindingLink, Inspection
@@ -18,12 +18,12 @@ R2023 = SAMPLES / "peel-2023-25-norfolk-afis.txt"
 
 
 def _import(ws, path, **kw):
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         return findings.import_report(uow, path, **kw)
 
 
 def _count(ws, model) -> int:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return uow.session.scalar(select(func.count()).select_from(model))
 
 
@@ -39,7 +39,7 @@ def test_seed_2023_imports_twelve_afis_with_figures(workspace) -> None:
     ratio_afi = next(f for f in result.added if "ratio of offenders" in f.title)
     assert any(fig.missing_in_source for fig in ratio_afi.figures)
     assert any(fig.kind == "ratio" and fig.value == 63 for fig in ratio_afi.figures)
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         listed = findings.list_findings(uow)
         proposed = measures.list_measures(uow)
     assert [f.ref for f in listed] == [f"AFI {i}" for i in range(1, 13)]
@@ -73,10 +73,10 @@ def test_second_report_suggests_links_to_the_first(workspace) -> None:
     assert allocation.links[0].other_id == alloc_2018.id  # the best suggestion
     abandonment = next(f for f in second.added if "abandon" in f.title)
     assert abandonment.links == ()
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         link = findings.decide_link(uow, allocation.links[0].id, accept=True)
     assert link.state == "accepted"
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         back = findings.get_finding(uow, alloc_2018.id)
     assert any(li.state == "accepted" and li.direction == "later" for li in back.links)
     assert supervision_2018.id is not None
@@ -85,17 +85,17 @@ def test_second_report_suggests_links_to_the_first(workspace) -> None:
 def test_register_edits_are_checked_logged_and_versioned(workspace) -> None:
     added = _import(workspace, R2023).added
     f = added[4]
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "view.er", "viewer")
         updated = findings.update_finding(uow, f.id, f.version, status="in progress", owner="Supt Jones")
     assert (updated.status, updated.owner) == ("in progress", "Supt Jones")
-    with pytest.raises(ConflictError), workspace.unit_of_work(ADMIN) as uow:
+    with pytest.raises(ConflictError), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         findings.update_finding(uow, f.id, f.version, status="closed by inspectorate")
-    with pytest.raises(InputError, match="unknown status"), workspace.unit_of_work(ADMIN) as uow:
+    with pytest.raises(InputError, match="unknown status"), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         findings.update_finding(uow, f.id, None, status="done-ish")
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work("view.er") as uow:
         findings.update_finding(uow, f.id, None, owner="me")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         entry = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.entity == "finding",
                                                                  ChangeLogEntry.action == "update")).one()
         assert entry.before == {"status": "open", "owner": ""}
@@ -110,7 +110,7 @@ def test_bad_report_writes_nothing(workspace, tmp_path: Path) -> None:
     prose = tmp_path / "prose.txt"
     prose.write_text("Norfolk Constabulary is good at preventing crime.\n" * 20)
     for bad in (empty, prose, tmp_path / "missing.txt"):
-        with pytest.raises(WorkbenchError) as info, workspace.unit_of_work(ADMIN) as uow:
+        with pytest.raises(WorkbenchError) as info, workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
             findings.import_report(uow, bad)
         assert bad.name in str(info.value)
     assert _count(workspace, Finding) == 0 and _count(workspace, FindingLink) == 0

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
     OFFICER, REVIEWER, RITA_PASS, acting, fast_passphrase_hashing, setup_register,
 )
+from tests.conftest import ADMIN_PASS
 from workbench.errors import InputError, PermissionDeniedError, WorkbenchError
 from workbench.reports.bundle import verify_bundle
 from workbench.reports.signing import validate_pdf_signature
@@ -21,7 +22,7 @@ from workbench.store.models import EvidenceBlob
 
 def _prepare(ws, tmp_path: Path) -> list[findings.FindingInfo]:
     added = setup_register(ws)
-    with ws.unit_of_work("admin.user") as uow:
+    with ws.unit_of_work("admin.user", passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, force_name="Norfolk Constabulary")
     doc = tmp_path / "minutes.txt"
     doc.write_text("Daily management meeting minutes: attendance reviewed <b>&</b> actions set.")

@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.errors import PermissionDeniedError, WorkbenchError
 from workbench.services import settings, users
 
 
 def test_defaults_then_update_round_trip(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         s = settings.get_force_settings(uow)
         assert s.marking == "OFFICIAL-SENSITIVE" and s.attendance_target("emergency", "urban") == 15
         settings.update_force_settings(uow, force_name="Norfolk Constabulary", clock_start="dispatch")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         s = settings.get_force_settings(uow)
     assert (s.force_name, s.clock_start) == ("Norfolk Constabulary", "dispatch")
 
 
 def test_bad_values_and_roles_are_refused(workspace) -> None:
-    with pytest.raises(WorkbenchError), workspace.unit_of_work(ADMIN) as uow:
+    with pytest.raises(WorkbenchError), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, clock_start="sunrise")
-    with pytest.raises(WorkbenchError, match="not a force setting"), workspace.unit_of_work(ADMIN) as uow:
+    with pytest.raises(WorkbenchError, match="not a force setting"), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, colour="blue")
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "off.icer", "officer")
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work("off.icer") as uow:
         settings.update_force_settings(uow, force_name="X")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert settings.get_force_settings(uow).clock_start == "call"
 
 
@@ -38,13 +38,13 @@ def test_finding_statuses_are_configurable_but_keep_those_in_use(workspace) -> N
     from workbench.services import findings
 
     sample = Path(__file__).resolve().parents[2] / "samples" / "peel-2018-norfolk-effectiveness.txt"
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         findings.import_report(uow, sample)
         statuses = settings.set_finding_statuses(uow, ["open", "action plan agreed", "closed"])
     assert statuses == ("open", "action plan agreed", "closed")
-    with pytest.raises(WorkbenchError, match="still used"), workspace.unit_of_work(ADMIN) as uow:
+    with pytest.raises(WorkbenchError, match="still used"), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.set_finding_statuses(uow, ["new", "closed"])
-    with pytest.raises(WorkbenchError, match="twice"), workspace.unit_of_work(ADMIN) as uow:
+    with pytest.raises(WorkbenchError, match="twice"), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.set_finding_statuses(uow, ["open", "open"])
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert settings.finding_statuses(uow) == ("open", "action plan agreed", "closed")

@@ -10,7 +10,7 @@ from cryptography import x509
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import (
     OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, count, setup_register,
@@ -38,18 +38,18 @@ def _pdf() -> bytes:
 @pytest.fixture
 def team(workspace):
     setup_register(workspace)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, force_name=FORCE)
     return workspace
 
 
 def test_workspace_certificate_is_created_once_and_signs_a_valid_pdf(team, tmp_path: Path) -> None:
     ws = team
-    with ws.unit_of_work(REVIEWER, write=False) as uow:
+    with ws.unit_of_work(REVIEWER, passphrase=RITA_PASS, write=False) as uow:
         assert signing_identity.certificate_info(uow, REVIEWER) is None
-    with ws.unit_of_work(REVIEWER) as uow:
+    with ws.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         key = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
-    with ws.unit_of_work(REVIEWER) as uow:
+    with ws.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         key_again = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
     assert certificate_fingerprint(key_again.certificate) == certificate_fingerprint(key.certificate)
     assert count(ws, ReviewerCertificate) == 1
@@ -64,7 +64,7 @@ def test_workspace_certificate_is_created_once_and_signs_a_valid_pdf(team, tmp_p
     check = validate_pdf_signature(out, trust_roots=[pem.encode()])
     assert check.ok and check.trusted and check.signer == "Rita Reviewer"
     assert check.certificate_sha256 == info.fingerprint
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         created = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.entity == "certificate")).all()
         assert [(e.actor, e.action, e.after["fingerprint"]) for e in created] == [
             (REVIEWER, "create", info.fingerprint)]
@@ -72,14 +72,14 @@ def test_workspace_certificate_is_created_once_and_signs_a_valid_pdf(team, tmp_p
 
 def test_only_the_reviewer_with_their_passphrase_gets_the_signer(team) -> None:
     ws = team
-    with pytest.raises(PermissionDeniedError, match="only rita.reviewer"), ws.unit_of_work(REVIEWER2) as uow:
+    with pytest.raises(PermissionDeniedError, match="only rita.reviewer"), ws.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         signing_identity.reviewer_signer(uow, REVIEWER, ROB_PASS)
     with pytest.raises(PermissionDeniedError, match="assessment.review"), ws.unit_of_work(OFFICER) as uow:
         signing_identity.reviewer_signer(uow, OFFICER, "whatever passphrase")
-    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), ws.unit_of_work(REVIEWER) as uow:
+    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), ws.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         signing_identity.reviewer_signer(uow, REVIEWER, ROB_PASS)
     assert count(ws, ReviewerCertificate) == 0
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         refused = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "sign-refused")).one()
         assert refused.actor == REVIEWER
         with pytest.raises(NotFoundError, match="no signing certificate yet"):
@@ -91,11 +91,11 @@ def test_imported_certificate_is_rewrapped_under_the_signoff_passphrase(team, tm
     own = create_reviewer_certificate("Rob Reviewer", "Norfolk Constabulary PKI", "p12 secret", key_type="ec")
     p12_file = tmp_path / "rob.p12"
     p12_file.write_bytes(own)
-    with pytest.raises(SigningError, match="could not be opened"), ws.unit_of_work(REVIEWER2) as uow:
+    with pytest.raises(SigningError, match="could not be opened"), ws.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         signing_identity.import_reviewer_certificate(uow, REVIEWER2, p12_file, "wrong", ROB_PASS)
-    with ws.unit_of_work(REVIEWER2) as uow:
+    with ws.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         info = signing_identity.import_reviewer_certificate(uow, REVIEWER2, p12_file, "p12 secret", ROB_PASS)
-    with ws.unit_of_work(REVIEWER2) as uow:
+    with ws.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         key = signing_identity.reviewer_signer(uow, REVIEWER2, ROB_PASS)
         stored = uow.session.scalars(select(ReviewerCertificate)).one().pkcs12
     assert info.source == "imported" and is_sealed(stored) and own not in stored
@@ -111,7 +111,7 @@ def test_imported_certificate_is_rewrapped_under_the_signoff_passphrase(team, tm
 
 def test_a_certificate_needs_the_force_name(workspace) -> None:
     setup_register(workspace)  # the 2018 report names the force, so that is the fallback
-    with workspace.unit_of_work(REVIEWER) as uow:
+    with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
         org = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.entity == "certificate")).one()
         assert "O=Norfolk Constabulary" in org.after["subject"]
@@ -120,19 +120,20 @@ def test_a_certificate_needs_the_force_name(workspace) -> None:
 def test_no_force_name_anywhere_is_a_clear_error(sqlite_workspace) -> None:
     from workbench.services import users
 
-    with sqlite_workspace.unit_of_work(ADMIN) as uow:
+    with sqlite_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, REVIEWER, "reviewer", "Rita Reviewer", RITA_PASS)
-    with pytest.raises(InputError, match="force name is not set"), sqlite_workspace.unit_of_work(REVIEWER) as uow:
+    with pytest.raises(InputError, match="force name is not set"), sqlite_workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
 
 
 def test_a_changed_passphrase_says_how_to_unlock_the_certificate(team) -> None:
     from workbench.services import users
 
-    with team.unit_of_work(REVIEWER) as uow:
+    with team.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
         users.set_passphrase(uow, REVIEWER, "a brand new passphrase")
-    with pytest.raises(SigningError, match="earlier sign-off passphrase"), team.unit_of_work(REVIEWER) as uow:
+    with pytest.raises(SigningError, match="earlier sign-off passphrase"), \
+            team.unit_of_work(REVIEWER, passphrase="a brand new passphrase") as uow:
         signing_identity.reviewer_signer(uow, REVIEWER, "a brand new passphrase")
 
 

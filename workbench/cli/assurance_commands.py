@@ -91,11 +91,11 @@ def register(sub: Any) -> None:
     p.add_argument("ref")
     p.add_argument("--comment", default="")
     p.add_argument("--passphrase-stdin", action="store_true", help="read your sign-off passphrase from stdin")
-    p.set_defaults(handler=cmd_assessment_approve)
+    p.set_defaults(handler=cmd_assessment_approve, needs_passphrase=True)
     p = add_command(sa, "return", "send a submitted self-assessment back with a comment")
     p.add_argument("ref")
     p.add_argument("--comment", required=True)
-    p.set_defaults(handler=cmd_assessment_return)
+    p.set_defaults(handler=cmd_assessment_return, needs_passphrase=True)
     p = add_command(sa, "show", "a self-assessment with its review history")
     p.add_argument("ref")
     p.add_argument("--json", action="store_true")
@@ -107,12 +107,12 @@ def register(sub: Any) -> None:
     ce = _group(sub, "certificate", "your signing certificate (reviewers)")
     p = add_command(ce, "create", "create your workspace signing certificate (if you have none)")
     p.add_argument("--passphrase-stdin", action="store_true", help="read your sign-off passphrase from stdin")
-    p.set_defaults(handler=cmd_certificate_create)
+    p.set_defaults(handler=cmd_certificate_create, needs_passphrase=True)
     p = add_command(ce, "import", "import your own .p12/.pfx certificate")
     p.add_argument("file", type=Path)
     p.add_argument("--passphrase-stdin", action="store_true",
                    help="read two lines from stdin: your sign-off passphrase, then the file's passphrase")
-    p.set_defaults(handler=cmd_certificate_import)
+    p.set_defaults(handler=cmd_certificate_import, needs_passphrase=True)
     p = add_command(ce, "export", "write a reviewer's public certificate (PEM) for inspectors")
     p.add_argument("out", type=Path)
     p.add_argument("--reviewer", metavar="USER", help="default: you")
@@ -261,7 +261,7 @@ def cmd_assessment_step(ctx: CliContext) -> int:
 
 
 def cmd_assessment_approve(ctx: CliContext) -> int:
-    passphrase = read_passphrase(ctx.args.passphrase_stdin)
+    passphrase = ctx.passphrase("Sign-off passphrase: ")
     with ctx.uow() as uow:
         info = assessments.approve_assessment(uow, _finding_id(uow, ctx.args.ref), passphrase, ctx.args.comment)
     print(f"self-assessment for {info.finding_ref} signed off by {ctx.username} (prepared by {info.preparer})")
@@ -313,7 +313,7 @@ def _print_certificate(info: signing_identity.CertificateInfo) -> None:
 
 
 def cmd_certificate_create(ctx: CliContext) -> int:
-    passphrase = read_passphrase(ctx.args.passphrase_stdin)
+    passphrase = ctx.passphrase("Sign-off passphrase: ")
     with ctx.uow() as uow:
         signing_identity.reviewer_signer(uow, ctx.username, passphrase)
         info = signing_identity.certificate_info(uow, ctx.username)
@@ -323,7 +323,7 @@ def cmd_certificate_create(ctx: CliContext) -> int:
 
 
 def cmd_certificate_import(ctx: CliContext) -> int:
-    signoff = read_passphrase(ctx.args.passphrase_stdin)
+    signoff = ctx.passphrase("Sign-off passphrase: ")
     file_pass = read_passphrase(ctx.args.passphrase_stdin, f"Passphrase of {ctx.args.file.name}: ")
     with ctx.uow() as uow:
         info = signing_identity.import_reviewer_certificate(uow, ctx.username, ctx.args.file, file_pass, signoff)

@@ -1,19 +1,33 @@
-"""What every command shares: global options, the open workspace, output helpers."""
+"""What every command shares: global options, the open workspace, who is acting, output helpers.
+
+Who is acting: your OS login by default (on PostgreSQL: your database login). Acting as anyone
+else (`--user NAME`) needs NAME's passphrase, and so do admin and reviewer actions: it is read
+from the command's `--passphrase-stdin` (first line of standard input), else from the
+environment variable WORKBENCH_PASSPHRASE, else asked for in a terminal; without a terminal and
+without either, the command is refused.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
+from workbench.errors import InputError
+from workbench.services import users
 from workbench.services.users import current_os_user
 from workbench.store.location import WorkspaceLocation, resolve_location
-from workbench.store.uow import UnitOfWork
+from workbench.store.uow import Actor, UnitOfWork
 from workbench.store.workspace import Workspace
+
+#: where scripts give the acting user's passphrase
+PASSPHRASE_ENV = "WORKBENCH_PASSPHRASE"
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -25,8 +39,13 @@ def common_options() -> argparse.ArgumentParser:
     g.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                    help="a shared database instead, e.g. postgresql+psycopg://user@host/workbench")
     g.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
-                   help="act as this user (default: your OS login)")
+                   help="act as this user (default: your OS login, or your login on a shared database); "
+                   f"any other user needs their passphrase (asked for, or from ${PASSPHRASE_ENV})")
     return p
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and not os.environ.get("CI")
 
 
 def add_command(sub: Any, name: str, help_text: str, **kw: Any) -> argparse.ArgumentParser:
@@ -37,10 +56,24 @@ class CliContext:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._workspace: Workspace | None = None
+        self._passphrase: str | None = None
+        self._actor: str | Actor | None = None
+
+    @property
+    def claimed_user(self) -> str | None:
+        """The `--user` given, when it is not the OS login (so it must be proven)."""
+        name = getattr(self.args, "user", None)
+        return name if name and name != current_os_user() else None
 
     @property
     def username(self) -> str:
-        return getattr(self.args, "user", None) or current_os_user()
+        name = getattr(self.args, "user", None)
+        if name:
+            return str(name)
+        loc = self.location()
+        if loc.path is None and loc.url.username:  # a shared database: you are your login
+            return str(loc.url.username)
+        return current_os_user()
 
     def location(self) -> WorkspaceLocation:
         return resolve_location(getattr(self.args, "workspace", None), getattr(self.args, "db", None))
@@ -56,9 +89,53 @@ class CliContext:
     def adopt(self, ws: Workspace) -> None:
         self._workspace = ws
 
+    # -- proving who you are -----------------------------------------------------------------
+    def passphrase_given(self) -> bool:
+        return bool(getattr(self.args, "passphrase_stdin", False)) or PASSPHRASE_ENV in os.environ
+
+    def passphrase(self, prompt: str = "") -> str:
+        """The acting user's passphrase, read once: --passphrase-stdin, $WORKBENCH_PASSPHRASE, or a prompt."""
+        if self._passphrase is None:
+            if getattr(self.args, "passphrase_stdin", False):
+                value = sys.stdin.readline().rstrip("\r\n")
+            elif PASSPHRASE_ENV in os.environ:
+                value = os.environ[PASSPHRASE_ENV]
+            elif interactive():
+                value = getpass.getpass(prompt or f"Passphrase for {self.username}: ")
+            else:
+                raise InputError(
+                    f"acting as {self.username} here needs {self.username}'s passphrase, and none was given "
+                    "(no terminal to ask in); nothing was done",
+                    f"pipe it in with --passphrase-stdin where the command has it, or set {PASSPHRASE_ENV}",
+                )
+            if not value:
+                raise InputError("the passphrase is empty; nothing was done")
+            self._passphrase = value
+        return self._passphrase
+
+    def actor(self) -> str | Actor:
+        """Who acts in this command's units of work: signed in with a passphrase when that is needed."""
+        if self._actor is None:
+            self._actor = self._identify()
+        return self._actor
+
+    def _identify(self) -> str | Actor:
+        ws, name = self.workspace(), self.username
+        login = ws.database_login()
+        if login is not None and not login.unrestricted:
+            return name  # the server proved the login; the store refuses any other name
+        with ws.unit_of_work(name, write=False) as uow:  # an unknown user is refused before any question
+            has = users.has_passphrase(uow, name)
+        if self.claimed_user is not None or self.passphrase_given():
+            return ws.sign_in(name, self.passphrase())
+        if has and getattr(self.args, "needs_passphrase", False):  # an admin or reviewer action
+            return ws.sign_in(name, self.passphrase())
+        # without a passphrase, only a single-user workspace's own user may do those (services/access.py)
+        return name
+
     @contextmanager
     def uow(self, write: bool = True) -> Iterator[UnitOfWork]:
-        with self.workspace().unit_of_work(self.username, write=write) as uow:
+        with self.workspace().unit_of_work(self.actor(), write=write) as uow:
             yield uow
 
     def close(self) -> None:

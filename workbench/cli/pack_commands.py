@@ -7,7 +7,6 @@ from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
 from workbench.cli.progress import progress_bar
-from workbench.cli.setup_commands import read_passphrase
 from workbench.services import bundles, findings, packs
 
 
@@ -31,11 +30,11 @@ def register(sub: Any) -> None:
     a.add_argument("--out", type=Path, default=Path("."), help="folder for the signed files (default: here)")
     a.add_argument("--comment", default="")
     a.add_argument("--passphrase-stdin", action="store_true", help="read your sign-off passphrase from stdin")
-    a.set_defaults(handler=cmd_approve)
+    a.set_defaults(handler=cmd_approve, needs_passphrase=True)
     r = add_command(psub, "return", "return a submitted pack to its preparer with comments")
     r.add_argument("number", type=int)
     r.add_argument("--comment", required=True)
-    r.set_defaults(handler=cmd_return)
+    r.set_defaults(handler=cmd_return, needs_passphrase=True)
     e = add_command(psub, "export", "write a stored pack version's files (signed when approved)")
     e.add_argument("out_dir", type=Path)
     e.add_argument("--number", type=int, help="default: the latest approved version")
@@ -90,7 +89,7 @@ def cmd_submit(ctx: CliContext) -> int:
 
 
 def cmd_approve(ctx: CliContext) -> int:
-    passphrase = read_passphrase(ctx.args.passphrase_stdin)
+    passphrase = ctx.passphrase("Sign-off passphrase: ")
     result = packs.approve_pack(lambda write: ctx.uow(write=write), ctx.args.number, passphrase, ctx.args.out,
                                 ctx.args.comment, progress=progress_bar("signing pack"))
     print(_show(result.info))
@@ -141,7 +140,9 @@ def register_demo(sub: Any) -> None:
 
 
 def cmd_demo(ctx: CliContext) -> int:
-    from workbench.services.demo_workspace import OFFICER, REVIEWER, REVIEWER_PASSPHRASE, build_demo
+    from workbench.services.demo_workspace import (
+        OFFICER, OFFICER_PASSPHRASE, REVIEWER, REVIEWER_PASSPHRASE, build_demo,
+    )
 
     result = build_demo(ctx.args.out, progress=progress_bar("building the demo"))
     print(f"demo workspace: {result.workspace}")
@@ -152,7 +153,8 @@ def cmd_demo(ctx: CliContext) -> int:
     print(f"    signer certificate SHA-256: {result.certificate_sha256}")
     print(f"    verify: {'passed' if result.verified else 'FAILED'} "
           f"(workbench verify {result.bundle} --trust {result.certificate_sha256})")
-    print(f"users: {OFFICER} (officer), {REVIEWER} (reviewer, passphrase '{REVIEWER_PASSPHRASE}')")
+    print(f"users: {OFFICER} (officer, passphrase '{OFFICER_PASSPHRASE}'), "
+          f"{REVIEWER} (reviewer, passphrase '{REVIEWER_PASSPHRASE}')")
     if ctx.args.no_gui:
         return 0 if result.verified else 1
     from workbench.gui.app import display_problem, run_gui
@@ -161,6 +163,6 @@ def cmd_demo(ctx: CliContext) -> int:
     problem = display_problem()
     if problem is not None:
         print(f"the app was not opened: {problem}; open it later with: "
-              f"workbench --workspace {result.workspace} --user {OFFICER}")
+              f"workbench --workspace {result.workspace} --user {OFFICER} (it asks for the passphrase)")
         return 0 if result.verified else 1
     return run_gui(sqlite_location(result.workspace), OFFICER)

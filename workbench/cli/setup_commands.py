@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.cli.context import CliContext, add_command, interactive, print_json, print_table
 from workbench.errors import InputError
 from workbench.services import settings, users, workspace
 from workbench.services.access import ROLE_DESCRIPTIONS, ROLES
@@ -18,6 +17,9 @@ from workbench.services.access import ROLE_DESCRIPTIONS, ROLES
 def register(sub: Any) -> None:
     p = add_command(sub, "init", "create a new workspace; you become its admin")
     p.add_argument("--name", default="", help="your display name")
+    p.add_argument("--passphrase-stdin", action="store_true",
+                   help="read the admin's passphrase from stdin (or set WORKBENCH_PASSPHRASE); needed when the "
+                   "admin is not your OS login")
     p.set_defaults(handler=cmd_init)
 
     u = add_command(sub, "users", "list or add users")
@@ -30,17 +32,20 @@ def register(sub: Any) -> None:
     ua.add_argument("--role", required=True, choices=ROLES,
                     help="; ".join(f"{r}: {d}" for r, d in ROLE_DESCRIPTIONS.items()))
     ua.add_argument("--name", default="", help="display name")
-    ua.add_argument("--passphrase-stdin", action="store_true",
-                    help="read a sign-off passphrase from standard input (reviewers)")
-    ua.set_defaults(handler=cmd_users_add)
-    up = add_command(usub, "passphrase", "set your sign-off passphrase (an admin may set anyone's)")
+    ua.add_argument("--passphrase-stdin", action="store_true", dest="new_passphrase_stdin",
+                    help="read the new user's passphrase from standard input (reviewers need one; anyone "
+                    "who is not acting as their own OS login needs one)")
+    ua.set_defaults(handler=cmd_users_add, needs_passphrase=True)
+    up = add_command(usub, "passphrase", "set or change your passphrase (an admin may reset anyone's)")
     up.add_argument("username", nargs="?")
-    up.add_argument("--passphrase-stdin", action="store_true")
+    up.add_argument("--passphrase-stdin", action="store_true", dest="new_passphrase_stdin",
+                    help="read the new passphrase from standard input (your current one, if you have one, "
+                    "from WORKBENCH_PASSPHRASE or asked for)")
     up.set_defaults(handler=cmd_users_passphrase)
     ur = add_command(usub, "role", "change a user's role (admin only)")
     ur.add_argument("username")
     ur.add_argument("role", choices=ROLES)
-    ur.set_defaults(handler=cmd_users_role)
+    ur.set_defaults(handler=cmd_users_role, needs_passphrase=True)
 
     st = add_command(sub, "settings", "force settings: marking, attendance targets, MARAC thresholds, …")
     ssub = st.add_subparsers(dest="settings_command", metavar="VERB")
@@ -50,20 +55,46 @@ def register(sub: Any) -> None:
     sset = add_command(ssub, "set", "change one setting (admin only); VALUE is JSON or plain text")
     sset.add_argument("key")
     sset.add_argument("value")
-    sset.set_defaults(handler=cmd_settings_set)
+    sset.set_defaults(handler=cmd_settings_set, needs_passphrase=True)
 
-    b = add_command(sub, "backup", "write a consistent copy of the workspace to OUT")
+    b = add_command(sub, "backup", "write a consistent copy of the workspace to OUT (admin only; mode 0600)")
     b.add_argument("out", type=Path)
-    b.set_defaults(handler=cmd_backup)
+    b.set_defaults(handler=cmd_backup, needs_passphrase=True)
 
 
 def cmd_init(ctx: CliContext) -> int:
     loc = ctx.location()
-    ws = workspace.init_workspace(loc, ctx.username, ctx.args.name)
+    passphrase = _admin_passphrase(ctx)
+    if passphrase is not None:
+        users.check_strength(passphrase, ctx.username, ctx.args.name)
+    ws = workspace.init_workspace(loc, ctx.username, ctx.args.name, passphrase)
     ctx.adopt(ws)
     print(f"created workspace {loc.label}")
     print(f"{ctx.username} is its admin; add colleagues with: workbench users add NAME --role officer")
+    if passphrase is None:
+        print("no passphrase set: you act as your OS login; set one (needed for admin actions once there are "
+              "other users) with: workbench users passphrase")
     return 0
+
+
+def _admin_passphrase(ctx: CliContext) -> str | None:
+    """The new admin's passphrase: required when the admin is not the OS login (else nobody could be them)."""
+    if ctx.passphrase_given():
+        return ctx.passphrase()
+    if interactive():
+        first = getpass.getpass(f"Choose a passphrase for {ctx.username}"
+                                + ("" if ctx.claimed_user else " (Enter for none, on a single-user desktop)") + ": ")
+        if first:
+            if getpass.getpass("Again: ") != first:
+                raise InputError("the two passphrases differ; nothing was created")
+            return first
+    if ctx.claimed_user is not None:
+        raise InputError(
+            f"{ctx.username} is not your OS login ({users.current_os_user()}), so {ctx.username} needs a passphrase "
+            "to be anyone's admin; nothing was created",
+            "give it with --passphrase-stdin or WORKBENCH_PASSPHRASE, or run init in a terminal",
+        )
+    return None
 
 
 def cmd_users_list(ctx: CliContext) -> int:
@@ -81,9 +112,10 @@ def cmd_users_list(ctx: CliContext) -> int:
 
 
 def read_passphrase(from_stdin: bool, prompt: str = "Sign-off passphrase: ") -> str:
+    """A passphrase typed twice in a terminal, or one line of standard input."""
     if from_stdin:
         value = sys.stdin.readline().rstrip("\r\n")
-    elif sys.stdin.isatty() and not os.environ.get("CI"):
+    elif interactive():
         value = getpass.getpass(prompt)
         if getpass.getpass("Again: ") != value:
             raise InputError("the two passphrases differ; nothing was changed")
@@ -95,7 +127,8 @@ def read_passphrase(from_stdin: bool, prompt: str = "Sign-off passphrase: ") -> 
 
 
 def cmd_users_add(ctx: CliContext) -> int:
-    passphrase = read_passphrase(True) if ctx.args.passphrase_stdin else None
+    ctx.actor()  # prove who you are before reading the new user's passphrase
+    passphrase = read_passphrase(True) if ctx.args.new_passphrase_stdin else None
     with ctx.uow() as uow:
         info = users.add_user(uow, ctx.args.username, ctx.args.role, ctx.args.name, passphrase)
     print(f"added {info.username} as {info.role}")
@@ -104,10 +137,12 @@ def cmd_users_add(ctx: CliContext) -> int:
 
 def cmd_users_passphrase(ctx: CliContext) -> int:
     target = ctx.args.username or ctx.username
-    passphrase = read_passphrase(ctx.args.passphrase_stdin)
+    ctx.args.needs_passphrase = True  # your current passphrase if you have one; an admin's for a reset
+    ctx.actor()
+    passphrase = read_passphrase(ctx.args.new_passphrase_stdin, f"New passphrase for {target}: ")
     with ctx.uow() as uow:
         users.set_passphrase(uow, target, passphrase)
-    print(f"sign-off passphrase set for {target}")
+    print(f"passphrase set for {target}")
     return 0
 
 

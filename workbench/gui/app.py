@@ -52,7 +52,20 @@ def display_available() -> bool:
     return display_problem() is None
 
 
+def _sign_in(ws: object, username: str) -> object:
+    """The sign-in dialog when it is needed (someone other than the OS login, or a passphrase to prove)."""
+    from workbench.errors import UnknownUserError
+    from workbench.gui.sign_in_dialog import SignInDialog, identify
+
+    try:
+        return identify(ws, username)  # type: ignore[arg-type]
+    except UnknownUserError:  # not a user here: let them say who they are
+        dialog = SignInDialog(ws, "")  # type: ignore[arg-type]
+        return dialog.identity if dialog.exec() == dialog.DialogCode.Accepted.value else None
+
+
 def run_gui(location: WorkspaceLocation, username: str) -> int:
+    """Open the app on `location` for `username` (signing them in first when that is needed)."""
     problem = display_problem()
     if problem is not None:
         print(f"workbench: the app cannot open here: {problem}; "
@@ -71,7 +84,11 @@ def run_gui(location: WorkspaceLocation, username: str) -> int:
             ws = workspace_service.init_workspace(location, username)
         else:
             ws = Workspace.open(location)
-        window = MainWindow(ws, username)
+        identity = _sign_in(ws, username)
+        if identity is None:  # the person cancelled signing in
+            ws.close()
+            return 1
+        window = MainWindow(ws, identity)
     except WorkbenchError as exc:
         if ws is not None:
             ws.close()

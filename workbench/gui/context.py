@@ -1,7 +1,12 @@
 """What a view needs to act: the workspace, who is acting, the change signal and the worker pool.
 
 Every user action opens its own unit of work (one session, committed or rolled back as a whole);
-views get plain data back and never hold ORM objects.
+views get plain data back and never hold ORM objects. Who is acting is the Actor the sign-in
+gave (proven by the passphrase), or the OS login's user unproven; every unit of work is opened
+for that Actor, so the services see the same proof throughout the session.
+
+Background work writes by default: only a pure read (a dry run) asks for `write=False`, and a
+service that writes (every export: it is logged) refuses a read-only unit of work at once.
 """
 
 from __future__ import annotations
@@ -30,23 +35,28 @@ class GuiContext:
     user: UserInfo
     changes: ChangeBus
     pool: QThreadPool
+    #: who acts in every unit of work of this session (from the sign-in, or the OS login unproven)
+    actor: Actor
 
     @classmethod
-    def open(cls, ws: Workspace, username: str, changes: ChangeBus, pool: QThreadPool) -> GuiContext:
-        """Raises UnknownUserError when `username` is not an active user of the workspace."""
-        with ws.unit_of_work(username, write=False) as uow:
-            me = next((u for u in list_users(uow) if u.username == username), None)
+    def open(cls, ws: Workspace, user: str | Actor, changes: ChangeBus, pool: QThreadPool) -> GuiContext:
+        """Raises UnknownUserError when `user` is not an active user of the workspace."""
+        with ws.unit_of_work(user, write=False) as uow:
+            assert uow.actor is not None
+            actor = uow.actor
+            me = next((u for u in list_users(uow) if u.username == actor.username), None)
         if me is None:  # unit_of_work already refuses unknown users; kept for clarity
-            raise UnknownUserError(f"user '{username}' is not registered in workspace {ws.location.label}")
-        return cls(ws, me, changes, pool)
+            raise UnknownUserError(f"user '{actor.username}' is not registered in workspace {ws.location.label}")
+        return cls(ws, me, changes, pool, actor)
 
     @property
     def username(self) -> str:
         return self.user.username
 
     @property
-    def actor(self) -> Actor:
-        return Actor(self.user.username, self.user.role, self.user.display_name)
+    def proven(self) -> bool:
+        """Whether this session proved who it is (needed for admin and reviewer actions)."""
+        return self.actor.verified
 
     def can(self, permission: str) -> bool:
         """For enabling controls only; the services check again."""
@@ -54,7 +64,7 @@ class GuiContext:
 
     def read(self, fn: Callable[[UnitOfWork], T]) -> T:
         """Run `fn` in a read-only unit of work on this thread. Errors propagate."""
-        with self.ws.unit_of_work(self.username, write=False) as uow:
+        with self.ws.unit_of_work(self.actor, write=False) as uow:
             return fn(uow)
 
     def write(self, parent: QWidget | None, fn: Callable[[UnitOfWork], T],
@@ -62,7 +72,7 @@ class GuiContext:
         """Run a short write on this thread and announce what changed; on error (nothing saved)
         show it, call `on_error(exc)` and return None."""
         try:
-            with self.ws.unit_of_work(self.username, write=True) as uow:
+            with self.ws.unit_of_work(self.actor, write=True) as uow:
                 result = fn(uow)
                 changed = frozenset(uow.changed)
         except Exception as exc:  # noqa: BLE001 - never a silent failure
@@ -74,13 +84,16 @@ class GuiContext:
         return result
 
     def background(self, parent: QWidget, label: str, fn: Callable[[UnitOfWork, Progress], Any], *,
-                   write: bool, on_success: Callable[[Any], None],
+                   on_success: Callable[[Any], None], write: bool = True,
                    on_failure: Callable[[BaseException], None] | None = None) -> WorkerTask:
-        """Run `fn(uow, progress)` in a worker with its own unit of work; announce what it changed."""
-        ws, username = self.ws, self.username
+        """Run `fn(uow, progress)` in a worker with its own unit of work; announce what it changed.
+
+        It writes (and commits what the services wrote) unless `write=False` says `fn` only reads.
+        """
+        ws, actor = self.ws, self.actor
 
         def work(progress: Progress) -> tuple[Any, frozenset[str]]:
-            with ws.unit_of_work(username, write=write) as uow:
+            with ws.unit_of_work(actor, write=write) as uow:
                 result = fn(uow, progress)
                 changed = frozenset(uow.changed) if write else frozenset()
             return result, changed

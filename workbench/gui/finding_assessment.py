@@ -143,7 +143,7 @@ class AssessmentPanel(QWidget):
             b.setVisible(state is None or state in EDITABLE_STATES)
         self.save.setEnabled(editable and dirty)
         self.submit.setEnabled(editable and bool(self.narrative.toPlainText().strip()))
-        preparer = info is not None and info.preparer == me
+        preparer = info is not None and me in (info.preparer, *info.authors)  # any author (four eyes)
         reviewable = can_review and state == "submitted" and not preparer
         self.approve.setEnabled(reviewable)
         self.return_.setEnabled(reviewable)

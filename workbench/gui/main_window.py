@@ -16,10 +16,12 @@ from workbench.gui.measures_page import MeasuresPage
 from workbench.gui.messages import APP_TITLE, show_error
 from workbench.gui.overview_page import OverviewPage
 from workbench.gui.packs_page import PacksPage
+from workbench.gui.sign_in_dialog import SignInDialog, identify
 from workbench.gui.qt import (
     QAction,
     QByteArray,
     QCloseEvent,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QKeySequence,
@@ -35,6 +37,7 @@ from workbench.gui.qt import (
 from workbench.gui.style import STYLESHEET
 from workbench.services import workspace as workspace_service
 from workbench.store.location import sqlite_location
+from workbench.store.uow import Actor
 from workbench.store.workspace import Workspace
 
 PAGES = ("Overview", "Findings", "Audits", "Measures", "Packs")
@@ -48,9 +51,9 @@ def default_settings() -> QSettings:
 class MainWindow(QMainWindow):
     """Owns the open workspace's views. `ws` is replaced (and the old one closed) on Open/New."""
 
-    def __init__(self, ws: Workspace, username: str, settings: QSettings | None = None) -> None:
+    def __init__(self, ws: Workspace, user: str | Actor, settings: QSettings | None = None) -> None:
+        """`user`: an Actor from signing in (sign_in_dialog.identify), or a name acting unproven."""
         super().__init__()
-        self.username = username
         self.settings = settings if settings is not None else default_settings()
         self.changes = ChangeBus(self)
         self.collector = MainThreadCollector(self)  # before any worker can run
@@ -65,7 +68,7 @@ class MainWindow(QMainWindow):
         for w in (self.status_workspace, self.status_user, self.status_role):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().setSizeGripEnabled(False)
-        self.ctx = GuiContext.open(ws, username, self.changes, self.pool)  # raises for an unknown user
+        self.ctx = GuiContext.open(ws, user, self.changes, self.pool)  # raises for an unknown user
         self.ws = ws
         self._show_workspace()
         geometry = self.settings.value("mainWindow/geometry")
@@ -83,6 +86,8 @@ class MainWindow(QMainWindow):
                                          "openWorkspaceAction"))
         file_menu.addAction(self._action("&New workspace…", QKeySequence.StandardKey.New, self.new_workspace,
                                          "newWorkspaceAction"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Switch user…", None, self.switch_user, "switchUserAction"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, "quitAction"))
         view_menu = self.menuBar().addMenu("&View")
@@ -127,11 +132,16 @@ class MainWindow(QMainWindow):
         user = self.ctx.user
         self.setWindowTitle(f"{APP_TITLE} — {self.ws.location.label}")
         self.status_workspace.setText(f"Workspace: {self.ws.location.label}")
-        self.status_user.setText(f"User: {user.display_name or user.username} ({user.username})")
+        self.status_user.setText(f"User: {user.display_name or user.username} ({user.username})"
+                                 + ("" if self.ctx.proven else " · not signed in with a passphrase"))
         self.status_role.setText(f"Role: {user.role}")
         self.import_action.setEnabled(self.ctx.can("findings.edit"))
         self.import_action.setToolTip("" if self.ctx.can("findings.edit")
                                       else f"The {user.role} role cannot import reports")
+
+    @property
+    def username(self) -> str:
+        return self.ctx.username
 
     def refresh(self) -> None:
         """Read everything again (others may have changed the shared workspace)."""
@@ -148,6 +158,28 @@ class MainWindow(QMainWindow):
         chosen, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._folder(), WORKSPACE_FILTER)
         if chosen:
             self.switch_to(lambda: Workspace.open(sqlite_location(Path(chosen))))
+
+    def switch_user(self) -> None:
+        """Sign in as someone else (or as yourself with your passphrase) on the open workspace."""
+        dialog = SignInDialog(self.ws, self.username, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted.value and dialog.identity is not None:
+            self.sign_in_as(dialog.identity)
+
+    def sign_in_as(self, identity: str | Actor) -> bool:
+        """Rebuild the views for `identity` on the same workspace; keep the current user if that fails."""
+        changes = ChangeBus(self)
+        try:
+            ctx = GuiContext.open(self.ws, identity, changes, self.pool)
+        except WorkbenchError as exc:
+            changes.deleteLater()
+            show_error(self, exc)
+            return False
+        self.pool.waitForDone()
+        old_changes = self.changes
+        self.ctx, self.changes = ctx, changes
+        self._show_workspace()
+        old_changes.deleteLater()
+        return True
 
     def new_workspace(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "New workspace", self._folder(), WORKSPACE_FILTER)
@@ -170,7 +202,13 @@ class MainWindow(QMainWindow):
             return False
         changes = ChangeBus(self)  # a fresh bus: the old pages hear nothing more
         try:
-            ctx = GuiContext.open(ws, self.username, changes, self.pool)
+            # a proof holds only in the workspace that gave it: prove again here when needed
+            identity = identify(ws, self.username, self)
+            if identity is None:
+                ws.close()
+                changes.deleteLater()
+                return False
+            ctx = GuiContext.open(ws, identity, changes, self.pool)
         except WorkbenchError as exc:
             ws.close()
             changes.deleteLater()

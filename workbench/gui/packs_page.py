@@ -345,7 +345,7 @@ class PacksPage(QWidget):
                 files += packs.export_pack_files(uow, p.number, out, release=True)  # type: ignore[arg-type]
             return files
 
-        self.ctx.background(self, "Exporting the pack files…", work, write=False, on_success=lambda files: show_info(
+        self.ctx.background(self, "Exporting the pack files…", work, on_success=lambda files: show_info(
             self, "Pack files exported", f"Saved {len(files)} files of pack version {p.number}.",
             "\n".join(f.name for f in files) + f"\n\nFolder: {out}"))
 

@@ -1,4 +1,10 @@
-"""Roles and what each may do. Enforced here, in the services, not only in the GUI."""
+"""Roles and what each may do. Enforced here, in the services, not only in the GUI.
+
+Admin and reviewer permissions also need the actor to have proved who they are in this session
+(their passphrase, their own PostgreSQL login, or being the only user of a single-user
+workspace): a role alone, claimed with a user name, is not enough to manage users, change force
+settings, take a backup or review anything.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ _EDITORS = frozenset({"admin", "reviewer", "officer"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     "read": frozenset(ROLES),
     "users.manage": frozenset({"admin"}),
+    "workspace.backup": frozenset({"admin"}),
     "settings.edit": frozenset({"admin"}),
     "findings.edit": _EDITORS,
     "audits.edit": _EDITORS,
@@ -23,6 +30,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "exports.create": _EDITORS,
 }
 
+#: permissions that need a proven identity (Actor.verified), not only the role
+PROOF_REQUIRED = frozenset({"users.manage", "workspace.backup", "settings.edit", "assessment.review"})
+
+
+class ProofRequiredError(PermissionDeniedError):
+    """The role allows the action, but the actor has not proved who they are in this session."""
+
+
 ROLE_DESCRIPTIONS = {
     "admin": "manages users and force settings; can do everything an officer can",
     "reviewer": "manager who reviews, returns or signs off self-assessments and packs",
@@ -32,6 +47,7 @@ ROLE_DESCRIPTIONS = {
 
 
 def can(actor: Actor | None, permission: str) -> bool:
+    """Whether the role allows it (for enabling controls; `require` also checks the proof)."""
     if actor is None:
         return False
     return actor.role in PERMISSIONS[permission]
@@ -47,4 +63,11 @@ def require(actor: Actor | None, permission: str) -> None:
         raise PermissionDeniedError(
             f"{who} (role {role}) may not do this ({permission})",
             f"it needs the role {allowed}; an admin can change roles with workbench users",
+        )
+    if permission in PROOF_REQUIRED and actor is not None and not actor.verified:
+        raise ProofRequiredError(
+            f"{actor.username} must prove it is them with their passphrase to do this ({permission})",
+            "on the command line give it with --passphrase-stdin or WORKBENCH_PASSPHRASE (or type it when "
+            "asked); in the app, sign in with File > Switch user. No passphrase yet? Set one first with: "
+            "workbench users passphrase",
         )

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError, WorkbenchError
 from workbench.reports.pack_data import READINESS_LEVELS
 from workbench.services.access import require
+from workbench.services.authorship import authors_of
 from workbench.services.settings import finding_statuses
 from workbench.services.signing_identity import confirm_passphrase
 from workbench.store.models import Finding, SelfAssessment, SignOff, utcnow
-from workbench.store.uow import UnitOfWork, check_version
+from workbench.store.uow import UnitOfWork, check_version, writes
 
 EDITABLE_STATES = ("draft", "returned")
 STATUS_SUBMITTED = "ready for review"
@@ -52,6 +53,8 @@ class AssessmentInfo:
     state: str  # draft | submitted | returned | approved
     submitted_at: datetime | None
     history: tuple[ReviewInfo, ...] = ()
+    #: everyone who wrote any version of it (none of them may review it)
+    authors: tuple[str, ...] = ()
 
     @property
     def last_review(self) -> ReviewInfo | None:
@@ -79,7 +82,8 @@ def _info(uow: UnitOfWork, f: Finding, sa: SelfAssessment) -> AssessmentInfo:
                                .order_by(SignOff.at, SignOff.id))
     history = tuple(ReviewInfo(r.reviewer, r.decision, r.comment, r.at) for r in rows)
     return AssessmentInfo(sa.id, sa.version, f.id, f.ref, f.title, sa.narrative, sa.proposed_status,
-                          sa.readiness, sa.preparer, sa.state, sa.submitted_at, history)
+                          sa.readiness, sa.preparer, sa.state, sa.submitted_at, history,
+                          tuple(sorted(assessment_authors(uow, f, sa))))
 
 
 def _set_finding_status(uow: UnitOfWork, f: Finding, status: str, only_from: tuple[str, ...] | None = None) -> None:
@@ -104,14 +108,22 @@ def _require_state(f: Finding, sa: SelfAssessment, allowed: tuple[str, ...], doi
                                hints.get(sa.state, ""))
 
 
+def assessment_authors(uow: UnitOfWork, f: Finding, sa: SelfAssessment) -> set[str]:
+    """Everyone who wrote any version of the self-assessment (the change log), and its last saver."""
+    return authors_of(uow, "assessment", f.id) | {sa.preparer}
+
+
 def _require_not_preparer(uow: UnitOfWork, f: Finding, sa: SelfAssessment, doing: str) -> None:
-    if sa.preparer == uow.username:
+    """Four eyes: nobody who authored the self-assessment (at any time, not only the last saver) reviews it."""
+    if uow.username in assessment_authors(uow, f, sa):
+        own = "prepared" if sa.preparer == uow.username else "wrote part of"
         raise PermissionDeniedError(
-            f"four-eyes rule: {uow.username} prepared the self-assessment for {f.ref} and so cannot "
-            f"{doing} it", "another reviewer must review it")
+            f"four-eyes rule: {uow.username} {own} the self-assessment for {f.ref} and so cannot "
+            f"{doing} it", "a reviewer who did not write any of it must review it")
 
 
 # -- preparing --------------------------------------------------------------------------------
+@writes
 def save_assessment(uow: UnitOfWork, finding_id: int, narrative: str, proposed_status: str, readiness: str = "",
                     expected_version: int | None = None) -> AssessmentInfo:
     """Create or edit the draft (or returned) self-assessment; the actor becomes its preparer."""
@@ -144,6 +156,7 @@ def save_assessment(uow: UnitOfWork, finding_id: int, narrative: str, proposed_s
     return _info(uow, f, sa)
 
 
+@writes
 def submit_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
     """Send it for review; the finding becomes "ready for review"."""
     require(uow.actor, "assessment.prepare")
@@ -161,6 +174,7 @@ def submit_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
 
 
 # -- reviewing --------------------------------------------------------------------------------
+@writes
 def approve_assessment(uow: UnitOfWork, finding_id: int, passphrase: str, comment: str = "") -> AssessmentInfo:
     """Sign off a submitted assessment: a reviewer other than the preparer, with their passphrase.
 
@@ -174,6 +188,7 @@ def approve_assessment(uow: UnitOfWork, finding_id: int, passphrase: str, commen
     return _decide(uow, f, sa, "approved", comment.strip())
 
 
+@writes
 def return_assessment(uow: UnitOfWork, finding_id: int, comment: str) -> AssessmentInfo:
     """Send a submitted assessment back to its preparer, saying what to change."""
     require(uow.actor, "assessment.review")
@@ -201,6 +216,7 @@ def _decide(uow: UnitOfWork, f: Finding, sa: SelfAssessment, decision: str, comm
     return _info(uow, f, sa)
 
 
+@writes
 def reopen_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
     """Start a new version of an approved assessment (back to draft); the review history stays."""
     require(uow.actor, "assessment.prepare")

@@ -22,9 +22,10 @@ from workbench.reports.pack_codec import pack_from_json
 from workbench.services.access import require
 from workbench.services.packs import check_snapshot, find_version, stored_bytes
 from workbench.store.models import utcnow
-from workbench.store.uow import UnitOfWork
+from workbench.store.uow import UnitOfWork, writes
 
 
+@writes
 def build_evidence_bundle(
     uow: UnitOfWork, out: Path, number: int | None = None, pseudonymise: bool = False,
     drop_personal: bool = False, min_cell: int | None = None,

@@ -31,6 +31,8 @@ from workbench.store.workspace import Workspace
 
 ADMIN, OFFICER, REVIEWER = "demo.admin", "sam.okafor", "helen.marsh"
 REVIEWER_PASSPHRASE = "demo reviewer passphrase"
+OFFICER_PASSPHRASE = "demo officer passphrase"
+ADMIN_PASSPHRASE = "demo admin passphrase"
 SAMPLES = ("peel-2018-norfolk-effectiveness.txt", "peel-2023-25-norfolk-afis.txt")
 Progress = Callable[[int, int | None], None]
 STEPS = 13
@@ -81,11 +83,11 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
 
-    ws = init_workspace(sqlite_location(ws_path), ADMIN, "Workspace Administrator")
+    ws = init_workspace(sqlite_location(ws_path), ADMIN, "Workspace Administrator", ADMIN_PASSPHRASE)
     try:
-        with ws.unit_of_work(ADMIN) as uow:
+        with ws.unit_of_work(ADMIN) as uow:  # still a single-user workspace: nobody else to be
             settings.update_force_settings(uow, force_name="Norfolk Constabulary")
-            users.add_user(uow, OFFICER, "officer", "Sam Okafor (Assurance Officer)")
+            users.add_user(uow, OFFICER, "officer", "Sam Okafor (Assurance Officer)", passphrase=OFFICER_PASSPHRASE)
             users.add_user(uow, REVIEWER, "reviewer", "Supt Helen Marsh", passphrase=REVIEWER_PASSPHRASE)
         step("register the two HMICFRS reports")
         for name in SAMPLES:
@@ -130,7 +132,7 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
             built = packs.build_pack(uow, pack_dir / "draft")
             packs.submit_pack(uow, built.info.number)
         step("reviewer approves and signs the pack")
-        approved = packs.approve_pack(lambda write: ws.unit_of_work(REVIEWER, write=write), built.info.number,
+        approved = packs.approve_pack(lambda write: ws.unit_of_work(REVIEWER, write=write, passphrase=REVIEWER_PASSPHRASE), built.info.number,
                                       REVIEWER_PASSPHRASE, pack_dir,
                                       "Evidence supports the self-assessment; re-audit in six months.")
         step("seal a pseudonymised evidence bundle")
@@ -219,10 +221,11 @@ def _assessments(ws: Workspace, keys: dict[str, int]) -> None:
         with ws.unit_of_work(OFFICER) as uow:
             assessments.save_assessment(uow, keys[key], narrative, status)
             assessments.submit_assessment(uow, keys[key])
-    with ws.unit_of_work(REVIEWER) as uow:
+    helen = ws.sign_in(REVIEWER, REVIEWER_PASSPHRASE)
+    with ws.unit_of_work(helen) as uow:
         assessments.approve_assessment(uow, keys["attendance"], REVIEWER_PASSPHRASE,
                                        "Agreed: the re-audit evidences a real improvement.")
-    with ws.unit_of_work(REVIEWER) as uow:
+    with ws.unit_of_work(helen) as uow:
         assessments.return_assessment(uow, keys["abandonment"],
                                       "Add the monthly call-back volumes and the web-chat take-up.")
 

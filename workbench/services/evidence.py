@@ -23,7 +23,7 @@ from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.services.access import require
 from workbench.services.settings import get_force_settings
 from workbench.store.models import Action, Audit, Evidence, EvidenceBlob, EvidenceLink, Finding, SampledCase
-from workbench.store.uow import UnitOfWork
+from workbench.store.uow import UnitOfWork, writes
 
 DEFAULT_CLASSIFICATION = "OFFICIAL-SENSITIVE"
 _CHUNK = 1024 * 1024
@@ -298,6 +298,7 @@ def unlink_evidence(uow: UnitOfWork, evidence_id: int, finding_ids: Iterable[int
     return _info(uow, e)
 
 
+@writes
 def export_evidence(uow: UnitOfWork, evidence_id: int, out_path: Path, overwrite: bool = False) -> Path:
     """Write the evidence file out (checked against its hash), atomically; logged.
 

@@ -48,7 +48,7 @@ from workbench.services.fieldwork import record_response
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
 from workbench.store.models import Response, SampledCase, utcnow
-from workbench.store.uow import UnitOfWork
+from workbench.store.uow import UnitOfWork, writes
 from workbench.templates import Template
 
 
@@ -155,6 +155,7 @@ def _sheet_data(uow: UnitOfWork, audit_id: int) -> FieldworkSheetData:
         settings.marking, settings.force_name, utcnow(), uow.username, fields, criteria, tuple(rows))
 
 
+@writes
 def export_fieldwork(uow: UnitOfWork, audit_id: int, out_path: str | Path) -> Path:
     """Write the fieldwork workbook of the audit's cases in use to ``out_path``; logged."""
     require(uow.actor, "fieldwork.record")

@@ -32,7 +32,7 @@ from workbench.services.access import require
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
 from workbench.store.models import EvidenceBlob, PackVersion, PseudonymKey, SignOff
-from workbench.store.uow import UnitOfWork
+from workbench.store.uow import UnitOfWork, writes
 
 Progress = Callable[[int, int | None], None]
 DEFAULT_MIN_CELL = 5
@@ -206,6 +206,7 @@ def pseudonym_key(uow: UnitOfWork) -> bytes:
     return row.key
 
 
+@writes
 def export_pack_files(uow: UnitOfWork, number: int | None, out_dir: Path, release: bool = False
                       ) -> tuple[Path, Path]:
     """Write a stored pack version's PDF (signed when approved) and workbook, re-checking their hashes."""

@@ -30,7 +30,7 @@ from workbench.services.access import require
 from workbench.services.evidence import EvidenceError, store_blob, write_file_atomically
 from workbench.services.settings import get_force_settings
 from workbench.store.models import EvidenceBlob, ForceCaCertificate, Inspection, ReviewerCertificate, User, utcnow
-from workbench.store.uow import UnitOfWork
+from workbench.store.uow import UnitOfWork, writes
 
 MAX_PKCS12_BYTES = 1024 * 1024
 
@@ -120,6 +120,7 @@ def reviewer_certificate_pem(uow: UnitOfWork, username: str) -> str:
     return _public_certificate(uow, row).public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
+@writes
 def export_reviewer_certificate(uow: UnitOfWork, username: str, out_path: Path) -> Path:
     """Write the reviewer's public certificate (PEM) to a file, atomically; logged."""
     pem = reviewer_certificate_pem(uow, username)

@@ -1,4 +1,8 @@
-"""Users, roles and reviewer sign-off passphrases (argon2)."""
+"""Users, roles and passphrases (argon2id hashes; strength estimated with zxcvbn).
+
+One passphrase per user: it proves who they are when they act as anyone but their own OS login
+(and for admin and reviewer actions), and it is their sign-off passphrase.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,21 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from zxcvbn import zxcvbn
 
-from workbench.errors import InputError, NotFoundError
+from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services.access import ROLES, require
+from workbench.store.credentials import hash_passphrase, passphrase_matches
 from workbench.store.models import User
-from workbench.store.uow import Actor, UnitOfWork, check_version
+from workbench.store.uow import Actor, UnitOfWork, check_version, writes
 
-_hasher = PasswordHasher()
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@\\-]{0,119}$")
-MIN_PASSPHRASE = 10
+#: the strength rule: at least this long, and zxcvbn's score at least MIN_SCORE (0-4)
+MIN_PASSPHRASE = 12
+MIN_SCORE = 3
+#: zxcvbn only looks at the first characters; longer passphrases are scored on those
+_SCORED_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -60,35 +67,63 @@ def _check_role(role: str) -> str:
     return role
 
 
-def _hash_passphrase(passphrase: str) -> str:
+def check_strength(passphrase: str, username: str = "", display_name: str = "") -> None:
+    """Refuse a passphrase that is short or easy to guess, saying why (zxcvbn's estimate)."""
     if len(passphrase) < MIN_PASSPHRASE:
-        raise InputError(f"a sign-off passphrase needs at least {MIN_PASSPHRASE} characters")
-    return _hasher.hash(passphrase)
+        raise InputError(f"the passphrase was refused: it has {len(passphrase)} characters and needs at least "
+                         f"{MIN_PASSPHRASE}", "use a few unrelated words, e.g. four words you can remember")
+    hints = [h for h in (username, display_name, *re.split(r"[._@\s-]+", f"{username} {display_name}"),
+                         "workbench", "inspection", "readiness", "hmicfrs", "police") if h]
+    result = zxcvbn(passphrase[:_SCORED_CHARS], user_inputs=hints)
+    if result["score"] >= MIN_SCORE:
+        return
+    feedback = result.get("feedback") or {}
+    why = feedback.get("warning") or "it would be guessed too easily"
+    guess_time = result.get("crack_times_display", {}).get("offline_slow_hashing_1e4_per_second", "")
+    suggestions = " ".join(feedback.get("suggestions") or []) or "Add another word or two; avoid names and dates."
+    raise InputError(
+        f"the passphrase was refused: {why.rstrip('.').lower()} (strength {result['score']} of 4, at least "
+        f"{MIN_SCORE} needed" + (f"; an attacker could guess it in {guess_time}" if guess_time else "") + ")",
+        suggestions,
+    )
 
 
-def create_first_admin(uow: UnitOfWork, username: str, display_name: str = "") -> UserInfo:
+def _hash_passphrase(passphrase: str, username: str = "", display_name: str = "") -> str:
+    check_strength(passphrase, username, display_name)
+    return hash_passphrase(passphrase)
+
+
+@writes
+def create_first_admin(uow: UnitOfWork, username: str, display_name: str = "",
+                       passphrase: str | None = None) -> UserInfo:
     """The first user of a new workspace is its admin (no permission check: there is no one yet)."""
     username = _check_username(username)
     if uow.session.scalar(select(func.count()).select_from(User)):
         raise InputError("this workspace already has users", "add more with workbench users add")
-    user = User(username=username, display_name=display_name or username, role="admin")
+    display_name = display_name or username
+    user = User(username=username, display_name=display_name, role="admin",
+                passphrase_hash=_hash_passphrase(passphrase, username, display_name) if passphrase else None)
     uow.session.add(user)
     uow.session.flush()
-    uow.actor = Actor(username=user.username, role="admin", display_name=user.display_name)
-    uow.log("user", username, "add", None, {"role": "admin", "display_name": user.display_name})
+    uow.actor = Actor(username=user.username, role="admin", display_name=user.display_name, verified=True)
+    uow.log("user", username, "add", None, {"role": "admin", "display_name": user.display_name,
+                                            "passphrase_set": passphrase is not None})
     return _info(user)
 
 
+@writes
 def add_user(
     uow: UnitOfWork, username: str, role: str, display_name: str = "", passphrase: str | None = None
 ) -> UserInfo:
+    """An admin (proven) adds a user; logged with who added them, their role and whether a passphrase was set."""
     require(uow.actor, "users.manage")
     username, role = _check_username(username), _check_role(role)
     if uow.session.scalar(select(User).where(User.username == username)) is not None:
         raise InputError(f"user '{username}' already exists", "use workbench users list to see them")
+    display_name = display_name or username
     user = User(
-        username=username, display_name=display_name or username, role=role,
-        passphrase_hash=_hash_passphrase(passphrase) if passphrase else None,
+        username=username, display_name=display_name, role=role,
+        passphrase_hash=_hash_passphrase(passphrase, username, display_name) if passphrase else None,
     )
     uow.session.add(user)
     uow.session.flush()
@@ -111,6 +146,7 @@ def _get(uow: UnitOfWork, username: str) -> User:
     return user
 
 
+@writes
 def set_role(uow: UnitOfWork, username: str, role: str, expected_version: int | None = None) -> UserInfo:
     require(uow.actor, "users.manage")
     user, role = _get(uow, username), _check_role(role)
@@ -126,22 +162,36 @@ def set_role(uow: UnitOfWork, username: str, role: str, expected_version: int | 
     return _info(user)
 
 
+@writes
 def set_passphrase(uow: UnitOfWork, username: str, passphrase: str) -> None:
-    """A user sets their own sign-off passphrase; an admin may reset anyone's."""
-    if uow.actor is None or uow.actor.username != username:
-        require(uow.actor, "users.manage")
+    """A user sets their own passphrase; an admin (proven) may reset anyone's.
+
+    Changing an existing passphrase of one's own needs the current one (a proven actor); a user
+    with none may set a first one as themselves (their OS login). Every change is logged, a reset
+    by an admin as `reset-passphrase` naming the admin.
+    """
     user = _get(uow, username)
+    own = uow.actor is not None and uow.actor.username == user.username
+    if not own:
+        require(uow.actor, "users.manage")
+    elif user.passphrase_hash is not None and not (uow.actor and uow.actor.verified):
+        raise PermissionDeniedError(
+            f"changing {username}'s passphrase needs the current one",
+            "give it with WORKBENCH_PASSPHRASE or type it when asked (an admin can reset a forgotten one)")
     had = user.passphrase_hash is not None
-    user.passphrase_hash = _hash_passphrase(passphrase)
+    user.passphrase_hash = _hash_passphrase(passphrase, user.username, user.display_name)
     uow.session.flush()
-    uow.log("user", username, "set-passphrase", {"passphrase_set": had}, {"passphrase_set": True})
+    if own:
+        uow.log("user", username, "change-passphrase" if had else "set-passphrase",
+                {"passphrase_set": had}, {"passphrase_set": True})
+    else:
+        uow.log("user", username, "reset-passphrase", {"passphrase_set": had},
+                {"passphrase_set": True, "by": uow.username})
+
+
+def has_passphrase(uow: UnitOfWork, username: str) -> bool:
+    return _get(uow, username).passphrase_hash is not None
 
 
 def check_passphrase(uow: UnitOfWork, username: str, passphrase: str) -> bool:
-    user = _get(uow, username)
-    if user.passphrase_hash is None:
-        return False
-    try:
-        return _hasher.verify(user.passphrase_hash, passphrase)
-    except (VerificationError, InvalidHashError):
-        return False
+    return passphrase_matches(_get(uow, username).passphrase_hash, passphrase)

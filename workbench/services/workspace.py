@@ -15,19 +15,24 @@ from workbench.services.log_check import LogReport, verify_log  # noqa: F401  (c
 from workbench.store.backup import backup_sqlite
 from workbench.store.location import WorkspaceLocation
 from workbench.store.models import ChangeLogEntry
-from workbench.store.uow import UnitOfWork
+from workbench.store.uow import UnitOfWork, writes
 from workbench.store.workspace import Workspace
 
 
-def init_workspace(location: WorkspaceLocation, admin: str, display_name: str = "") -> Workspace:
-    """Create a workspace whose first user, `admin`, is its administrator."""
+def init_workspace(location: WorkspaceLocation, admin: str, display_name: str = "",
+                   passphrase: str | None = None) -> Workspace:
+    """Create a workspace whose first user, `admin`, is its administrator (with `passphrase` if given).
+
+    An admin without a passphrase can act only as their own OS login and, once a second user
+    exists, cannot do admin actions until they set one (workbench users passphrase).
+    """
     if location.is_default and location.path is not None:
         location.path.parent.mkdir(parents=True, exist_ok=True)
     ws = Workspace.create(location)
     try:
         with ws.unit_of_work(None) as uow:
             uow.log("workspace", location.label, "create", None, {"admin": admin})
-            users.create_first_admin(uow, admin, display_name)
+            users.create_first_admin(uow, admin, display_name, passphrase)
     except BaseException:
         ws.close()
         if location.path is not None:
@@ -41,9 +46,13 @@ def open_workspace(location: WorkspaceLocation) -> Workspace:
     return Workspace.open(location)
 
 
+@writes
 def backup_workspace(ws: Workspace, uow: UnitOfWork, out: Path) -> Path:
-    """Consistent copy of an SQLite workspace (the live file may be in use)."""
-    require(uow.actor, "read")
+    """Consistent copy of an SQLite workspace (the live file may be in use), readable by its owner only.
+
+    An admin action (with a proven identity): a backup holds everything, key stores included.
+    """
+    require(uow.actor, "workspace.backup")
     if ws.location.path is None:
         raise WorkspaceError(
             "backup copies SQLite workspaces; this one is on a database server",

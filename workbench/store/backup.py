@@ -1,4 +1,9 @@
-"""Consistent copies of an SQLite workspace using SQLite's online backup API."""
+"""Consistent copies of an SQLite workspace using SQLite's online backup API.
+
+A workspace holds signing key stores and the pseudonymisation key, so every file the store
+creates (the workspace itself, backups, migration backups and their temporary copies) is made
+readable by its owner only (mode 0600) from the moment it exists.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,33 @@ from pathlib import Path
 
 from workbench.errors import WorkspaceError
 
+PRIVATE_MODE = 0o600
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file only its owner can read or write; refuses an existing one."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE)
+    except FileExistsError:
+        raise WorkspaceError(f"{path} already exists", "choose a new file name") from None
+    except OSError as exc:
+        raise WorkspaceError(f"cannot create {path}: {exc.strerror}") from None
+    try:
+        os.fchmod(fd, PRIVATE_MODE)  # whatever the umask
+    finally:
+        os.close(fd)
+
 
 def backup_sqlite(source: Path, out: Path) -> Path:
-    """Copy a live workspace to `out` atomically (temp file, then rename)."""
+    """Copy a live workspace to `out` atomically (private temp file, then rename)."""
     out = out.expanduser().absolute()
     if out.exists():
         raise WorkspaceError(f"{out} already exists", "choose a new file name; backups never overwrite")
     if not out.parent.is_dir():
         raise WorkspaceError(f"folder {out.parent} does not exist", "create it first")
     tmp = out.with_name(f".{out.name}.partial")
+    tmp.unlink(missing_ok=True)  # a leftover of an interrupted backup
+    create_private_file(tmp)
     try:
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:

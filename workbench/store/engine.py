@@ -10,6 +10,8 @@ from workbench.store.location import WorkspaceLocation
 
 #: execution option a unit of work sets when it intends to write
 WRITE_INTENT = "workbench_write"
+#: execution option a unit of work sets when it only reads: the database refuses any write
+READ_ONLY = "workbench_read_only"
 
 
 def make_engine(location: WorkspaceLocation) -> Engine:
@@ -17,7 +19,17 @@ def make_engine(location: WorkspaceLocation) -> Engine:
         engine = create_engine(location.url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(location.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    engine = create_engine(location.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    _configure_postgresql(engine)
+    return engine
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # the first statement of the transaction: the server refuses any write in it
+        if conn.get_execution_options().get(READ_ONLY, False):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -36,5 +48,8 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         # A writer takes the write lock up front, so the change-log head it reads
         # cannot be stale by the time it appends (no forked chain, no BUSY on upgrade).
-        immediate = conn.get_execution_options().get(WRITE_INTENT, False)
+        options = conn.get_execution_options()
+        immediate = options.get(WRITE_INTENT, False)
+        # set on every transaction, so a pooled connection never carries it over to the next one
+        conn.exec_driver_sql(f"PRAGMA query_only={1 if options.get(READ_ONLY, False) else 0}")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

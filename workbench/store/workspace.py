@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
+import hmac
+import secrets
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, event, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.errors import ConflictError, UnknownUserError, WorkspaceError
+from workbench.errors import ConflictError, PermissionDeniedError, UnknownUserError, WorkspaceError
 from workbench.store import migrate
-from workbench.store.backup import backup_sqlite
-from workbench.store.engine import WRITE_INTENT, make_engine
+from workbench.store.backup import backup_sqlite, create_private_file
+from workbench.store.credentials import passphrase_matches
+from workbench.store.engine import READ_ONLY, WRITE_INTENT, make_engine
 from workbench.store.location import WorkspaceLocation, check_sqlite_file
 from workbench.store.models import User
-from workbench.store.uow import Actor, UnitOfWork
+from workbench.store.uow import Actor, ReadOnlyUnitOfWorkError, UnitOfWork
+
+
+@dataclass(frozen=True)
+class DatabaseLogin:
+    """Who the server says this connection is (PostgreSQL only)."""
+
+    name: str
+    #: superuser or BYPASSRLS: the server does not hold it to the workspace's rules
+    unrestricted: bool
 
 
 class Workspace:
@@ -31,6 +46,9 @@ class Workspace:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         #: path of the automatic backup taken before a migration, if one was
         self.migration_backup: Path | None = None
+        self._login: DatabaseLogin | None = None
+        #: marks the Actors this open workspace proved (see `sign_in`)
+        self._proof = secrets.token_hex(16)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -50,6 +68,9 @@ class Workspace:
     def create(cls, location: WorkspaceLocation) -> Workspace:
         if location.path is not None:
             check_sqlite_file(location.path, must_exist=False)
+            # 0600 from the first byte: it will hold key material and the pseudonymisation key
+            # (SQLite gives its -wal and -shm files the same mode as the database file)
+            create_private_file(location.path)
         ws = cls(location, make_engine(location))
         try:
             with _connect(ws) as conn:
@@ -100,19 +121,100 @@ class Workspace:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- who is acting ----------------------------------------------------------------------
+    def database_login(self) -> DatabaseLogin | None:
+        """On PostgreSQL the server-authenticated login of this connection; None for SQLite."""
+        if self.location.path is not None:
+            return None
+        if self._login is None:
+            with _connect(self) as conn:
+                row = conn.execute(text(  # type: ignore[attr-defined]
+                    "SELECT session_user, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user"
+                )).one()
+            self._login = DatabaseLogin(str(row[0]), bool(row[1]))
+        return self._login
+
+    def sign_in(self, username: str, passphrase: str) -> Actor:
+        """Check `username`'s passphrase once; pass the returned Actor to later units of work."""
+        with self.unit_of_work(username, write=False, passphrase=passphrase) as uow:
+            assert uow.actor is not None
+            return uow.actor
+
+    def _actor(self, session: Session, user: str | Actor, passphrase: str | None) -> Actor:
+        username = user.username if isinstance(user, Actor) else user
+        row = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        label = self.location.label
+        if row is None or not row.active:
+            raise UnknownUserError(
+                f"user '{username}' is not registered in workspace {label}"
+                + ("" if row is None else " (deactivated)"),
+                f"ask an admin to run: workbench users add {username} --role officer",
+            )
+        proven = (isinstance(user, Actor) and user.verified and user.username == row.username
+                  and hmac.compare_digest(user.proof, self._proof))
+        login = self.database_login()
+        if login is not None and not login.unrestricted:
+            if login.name != row.username:
+                raise PermissionDeniedError(
+                    f"you are connected to {label} as the database login '{login.name}'; on a shared "
+                    f"database you act only as your own login, not as '{row.username}'",
+                    f"connect with {row.username}'s own database login (the user name in the URL, the "
+                    "password from the server's administrator)",
+                )
+            proven = True  # the server checked this login's credentials
+        if passphrase is not None:
+            if not passphrase_matches(row.passphrase_hash, passphrase):
+                raise _SignInRefused(row.username, row.passphrase_hash is not None)
+            proven = True
+        verified = proven
+        if not verified:
+            # a single-user workspace (a desktop's own): there is nobody else to be; this is
+            # looked at again in every unit of work, so it ends when a second user is added
+            others = session.scalar(select(func.count()).select_from(User)
+                                    .where(User.active, User.username != row.username))
+            verified = others == 0
+        return Actor(username=row.username, role=row.role, display_name=row.display_name, verified=verified,
+                     proof=self._proof if proven else "")
+
+    def _refuse_sign_in(self, refused: _SignInRefused) -> PermissionDeniedError:
+        """Keep the refusal in the change log (its own transaction); the error to raise."""
+        username = refused.username
+        reason = "wrong passphrase" if refused.has_passphrase else "no passphrase set"
+        try:
+            with self.unit_of_work(None) as uow:
+                uow.log("user", username, "sign-in-refused", None, {"reason": reason, "os_login": _os_login()})
+        except (WorkspaceError, DBAPIError):  # e.g. a server login that may not write: the refusal stands
+            pass
+        if not refused.has_passphrase:
+            return PermissionDeniedError(
+                f"{username} has no passphrase, so nobody can sign in as them",
+                f"{username} sets one while working as their own OS login: workbench users passphrase",
+            )
+        return PermissionDeniedError(f"wrong passphrase for {username}; not signed in (the attempt was logged)",
+                                     "re-enter it (it is case-sensitive)")
+
     # -- units of work ---------------------------------------------------------------------
     @contextlib.contextmanager
-    def unit_of_work(self, username: str | None, write: bool = True) -> Iterator[UnitOfWork]:
+    def unit_of_work(
+        self, user: str | Actor | None, write: bool = True, *, passphrase: str | None = None
+    ) -> Iterator[UnitOfWork]:
         """One action: commits on success, rolls back on any error.
 
-        `username=None` acts as the system (only used while creating a workspace).
+        `user` is a user name (acting unproven, e.g. as the OS login), an Actor returned by
+        `sign_in` (proven), or None for the system (only while creating a workspace). With
+        `passphrase` the user proves who they are here. `write=False` opens a read-only unit
+        of work: any write in it raises, so nothing a service writes can vanish in a rollback.
         """
         session = self._sessions()
+        _guard_writes(session, write)
         try:
-            if write:
-                session.connection(execution_options={WRITE_INTENT: True})
-            actor = None if username is None else _actor(session, username, self.location.label)
-            uow = UnitOfWork(session=session, actor=actor)
+            session.connection(execution_options={WRITE_INTENT: True} if write else {READ_ONLY: True})
+            try:
+                actor = None if user is None else self._actor(session, user, passphrase)
+            except _SignInRefused as refused:
+                session.rollback()  # let go of the write lock before the refusal is recorded
+                raise self._refuse_sign_in(refused) from None
+            uow = UnitOfWork(session=session, actor=actor, writable=write)
             yield uow
             if write:
                 session.commit()
@@ -134,15 +236,30 @@ class Workspace:
             session.close()
 
 
-def _actor(session: object, username: str, label: str) -> Actor:
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()  # type: ignore[attr-defined]
-    if user is None or not user.active:
-        raise UnknownUserError(
-            f"user '{username}' is not registered in workspace {label}"
-            + ("" if user is None else " (deactivated)"),
-            f"ask an admin to run: workbench users add {username} --role officer",
-        )
-    return Actor(username=user.username, role=user.role, display_name=user.display_name)
+class _SignInRefused(Exception):
+    def __init__(self, username: str, has_passphrase: bool) -> None:
+        super().__init__(username)
+        self.username, self.has_passphrase = username, has_passphrase
+
+
+def _guard_writes(session: Session, write: bool) -> None:
+    if write:
+        return
+
+    @event.listens_for(session, "before_flush")
+    def _refuse(sess: Session, _ctx: Any, _instances: Any) -> None:
+        if sess.new or sess.dirty or sess.deleted:
+            raise ReadOnlyUnitOfWorkError(
+                "a change was made in a unit of work opened for reading; nothing was saved",
+                "this is a defect in the application: the action must open a writing unit of work",
+            )
+
+
+def _os_login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 @contextlib.contextmanager
