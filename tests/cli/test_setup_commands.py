@@ -168,3 +168,28 @@ def test_backup_is_an_admin_action_and_private(tmp_path: Path, capsys) -> None:
     assert "workspace.backup" in capsys.readouterr().err and not out.exists()
     assert run("backup", str(out), "--workspace", str(ws), "--user", "ann.admin") == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o600 and stat.S_IMODE(ws.stat().st_mode) == 0o600
+
+
+def test_changing_ones_passphrase_moves_the_signing_key_with_it(tmp_path: Path, capsys) -> None:
+    """`users passphrase` as oneself re-encrypts the signing key: the new passphrase unlocks it."""
+    ws = str(tmp_path / "w.sqlite")
+    run("init", "--workspace", ws, "--user", "ann.admin")
+    run("users", "add", "rita.reviewer", "--role", "reviewer", "--passphrase-stdin", "--workspace", ws,
+        "--user", "ann.admin", stdin=RITA_PASS + "\n")
+    assert run("settings", "set", "force_name", "Norfolk Constabulary", "--workspace", ws, "--user", "ann.admin") == 0
+    assert run("certificate", "create", "--workspace", ws, "--user", "rita.reviewer") == 0
+    new = "a quite different passphrase for rita"
+    assert run("users", "passphrase", "--passphrase-stdin", "--workspace", ws, "--user", "rita.reviewer",
+               stdin=new + "\n") == 0
+    from workbench.errors import WorkbenchError
+    from workbench.services import signing_identity
+    from workbench.store.location import sqlite_location
+    from workbench.store.workspace import Workspace
+
+    with Workspace.open(sqlite_location(Path(ws))) as w, \
+            w.unit_of_work("rita.reviewer", passphrase=new) as uow:
+        key = signing_identity.reviewer_signer(uow, "rita.reviewer", new)
+        assert key.certificate is not None
+    with Workspace.open(sqlite_location(Path(ws))) as w:
+        with pytest.raises(WorkbenchError), w.unit_of_work("rita.reviewer", passphrase=RITA_PASS) as uow:
+            signing_identity.reviewer_signer(uow, "rita.reviewer", RITA_PASS)

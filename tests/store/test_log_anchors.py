@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.errors import InputError
 from workbench.services import log_check, users
 from workbench.store import changelog
@@ -26,23 +26,23 @@ class PackAnchor:  # the shape workbench.services.pack_anchors provides
 
 
 def _verify(ws, files=(), packs=()):
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return log_check.verify_log(uow, files, pack_anchors=lambda uow: list(packs))
 
 
 def _add_users(ws, *names: str) -> None:
     for name in names:
-        with ws.unit_of_work(ADMIN) as uow:
+        with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
             users.add_user(uow, name, "officer")
 
 
 def _anchor(ws, out: Path) -> dict:
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         return log_check.export_anchor(uow, out, ws.location.label)
 
 
 def _head(ws) -> changelog.ChainHead:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return changelog.head(uow.session)
 
 
@@ -77,7 +77,7 @@ def test_the_anchor_file_names_the_head_and_the_workspace(workspace, tmp_path) -
     assert doc["head"]["seq"] == head.seq and doc["head"]["hash"] == head.hash
     assert doc["workspace"]["first_entry"]["seq"] == 1 and doc["workspace"]["label"] == workspace.location.label
     assert doc["exported_by"] == ADMIN
-    with workspace.unit_of_work(ADMIN, write=False) as uow:  # the export itself is logged
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:  # the export itself is logged
         last = uow.session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc())).first()
         assert (last.action, last.after["seq"]) == ("anchor-export", head.seq)
     report = _verify(workspace, [tmp_path / "anchor.json"])
@@ -162,7 +162,7 @@ def test_pack_anchors_are_checked_like_anchor_files(workspace) -> None:
 
 
 def test_pack_anchors_come_from_the_pack_anchors_module_when_present(workspace, monkeypatch) -> None:
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert log_check.signed_pack_anchors(uow) == [] or "workbench.services.pack_anchors" in sys.modules
         head = changelog.head(uow.session)
         module = types.ModuleType("workbench.services.pack_anchors")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select, text
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import log_check, settings, users
 from workbench.store import changelog, log_audit
 from workbench.store.models import Base, ChangeLogEntry, ForceSetting, User
 
 
 def _verify(ws):
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return log_check.verify_log(uow, pack_anchors=lambda uow: [])
 
 
@@ -34,10 +34,10 @@ def test_every_table_is_audited_or_part_of_the_log(workspace) -> None:
 
 
 def test_each_write_records_the_rows_it_wrote(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer", "Officer One")
         users.set_role(uow, "officer.one", "viewer")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         last = uow.session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc())).first()
         user_id = uow.session.scalar(select(User.id).where(User.username == "officer.one"))
         assert last.action == "set-role"
@@ -50,7 +50,7 @@ def test_each_write_records_the_rows_it_wrote(workspace) -> None:
 
 
 def test_a_role_changed_in_the_database_is_named(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer")
     _sql(workspace, "update users set role = 'admin' where username = 'officer.one'")
     report = _verify(workspace)
@@ -61,7 +61,7 @@ def test_a_role_changed_in_the_database_is_named(workspace) -> None:
 
 
 def test_rows_added_or_deleted_outside_are_named(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer")
     _sql(workspace, "insert into users (username, display_name, role, active, created_at, version) "
                     "values ('mallory', '', 'admin', true, '2026-01-01 00:00:00', 1)")
@@ -74,9 +74,9 @@ def test_rows_added_or_deleted_outside_are_named(workspace) -> None:
 
 
 def test_a_row_the_log_recorded_as_deleted_that_reappears_is_named(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, force_name="Testshire Police")
-    with workspace.unit_of_work(ADMIN) as uow:  # an ORM bulk delete is recorded too
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:  # an ORM bulk delete is recorded too
         uow.session.execute(delete(ForceSetting))
         uow.log("setting", "*", "clear")
     report = _verify(workspace)
@@ -88,9 +88,9 @@ def test_a_row_the_log_recorded_as_deleted_that_reappears_is_named(workspace) ->
 
 
 def test_a_write_with_no_log_entry_of_its_own_is_still_vouched_for(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         uow.session.add(ForceSetting(key="force_name", value="Testshire Police"))
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         last = uow.session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc())).first()
         assert (last.entity, last.action) == ("data", "write")
         assert last.states["force_settings"]["force_name"]["value"] == "Testshire Police"
@@ -98,7 +98,7 @@ def test_a_write_with_no_log_entry_of_its_own_is_still_vouched_for(workspace) ->
 
 
 def test_a_rolled_back_savepoint_records_nothing_false(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer")
         with pytest.raises(RuntimeError), uow.session.begin_nested():
             uow.session.add(User(username="ghost", role="admin"))
@@ -111,10 +111,10 @@ def test_a_rolled_back_savepoint_records_nothing_false(workspace) -> None:
 
 
 def test_long_values_are_recorded_by_digest_and_still_checked(workspace) -> None:
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         uow.session.add(ForceSetting(key="long", value={"text": "A" * 500}))
         uow.log("setting", "long", "set")
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         entry = uow.session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc())).first()
         state = entry.states["force_settings"]["long"]
         assert "value" not in state and len(state["value#sha256"]) == 64
@@ -131,7 +131,7 @@ def test_a_broken_chain_is_not_compared_with_the_data(workspace) -> None:
 
 def test_an_upgraded_workspace_s_old_rows_are_reported_as_not_vouched_for(workspace) -> None:
     """Entries written before row states existed have none: their rows are counted, not failed."""
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer")
     with workspace.unit_of_work(None) as uow:  # as the old version wrote them: no states, old hash
         s = uow.session
@@ -153,7 +153,7 @@ def test_an_upgraded_workspace_s_old_rows_are_reported_as_not_vouched_for(worksp
     "update users set version = x'00ff' where username = 'officer.one'",
 ])
 def test_a_value_no_column_type_accepts_is_named_not_a_crash(sqlite_workspace, statement) -> None:
-    with sqlite_workspace.unit_of_work(ADMIN) as uow:
+    with sqlite_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer")
     _sql(sqlite_workspace, statement)
     report = _verify(sqlite_workspace)
@@ -164,7 +164,7 @@ def test_a_value_no_column_type_accepts_is_named_not_a_crash(sqlite_workspace, s
 
 
 def test_broken_json_in_a_json_column_is_named(sqlite_workspace) -> None:
-    with sqlite_workspace.unit_of_work(ADMIN) as uow:
+    with sqlite_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         settings.update_force_settings(uow, force_name="Testshire Police")
     _sql(sqlite_workspace, "update force_settings set value = '{not json'")
     (issue,) = _verify(sqlite_workspace).data_problems
@@ -177,14 +177,14 @@ def test_a_redraw_records_the_cases_it_deletes_in_bulk(workspace, tmp_path) -> N
     from workbench.store.models import SampledCase
 
     path = incidents_csv(tmp_path / "plain.csv", count=200)
-    with workspace.unit_of_work(ADMIN) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         audit_id = audits.create_audit(uow, "response-attendance", "Attendance", size=10).id
     for seed in (9, 10):  # the second draw deletes the first sample with one DELETE statement
-        with workspace.unit_of_work(ADMIN) as uow:
+        with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
             population.draw_sample(uow, audit_id, path, seed=seed)
     report = _verify(workspace)
     assert report.ok, _messages(report)
-    with workspace.unit_of_work(ADMIN, write=False) as uow:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         first_ids = uow.session.scalar(select(SampledCase.id).order_by(SampledCase.id))
     _sql(workspace, "update sampled_cases set stratum = 'moved' where id = :i", i=first_ids)
     (issue,) = _verify(workspace).data_problems

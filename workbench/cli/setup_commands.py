@@ -140,8 +140,14 @@ def cmd_users_passphrase(ctx: CliContext) -> int:
     ctx.args.needs_passphrase = True  # your current passphrase if you have one; an admin's for a reset
     ctx.actor()
     passphrase = read_passphrase(ctx.args.new_passphrase_stdin, f"New passphrase for {target}: ")
+    from workbench.services import signing_identity
+
     with ctx.uow() as uow:
-        users.set_passphrase(uow, target, passphrase)
+        if target == uow.username and users.has_passphrase(uow, target):
+            # one's own change: the signing keys sealed under the old passphrase move to the new one
+            signing_identity.change_signoff_passphrase(uow, target, ctx.passphrase(), passphrase)
+        else:
+            users.set_passphrase(uow, target, passphrase)
     print(f"passphrase set for {target}")
     return 0
 
