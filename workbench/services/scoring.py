@@ -281,7 +281,7 @@ def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], in
         effective[c.id] = eff
         unscreened = tuple(k.key for k in screening if k.key not in answers)
         if any(answers.get(k.key) in ("no", "n/a") for k in screening):
-            status, failed, missing = "out of scope", (), ()
+            status, failed, missing, aside = "out of scope", (), (), ()
         elif unscreened:
             status, failed, missing = "incomplete", (), unscreened
         else:
