@@ -488,6 +488,10 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
     if measure.key != CASE_MEASURE and rag is not None:
         reason = f"{what}: {reason}"
     plan = audit.plan or {}
+    plan_text = _plan_text(audit, audit.target)
+    if plan_text and len(cases) - len(scoped) and plan.get("sizing"):
+        plan_text += (f"; only {len(scoped)} of the {len(cases)} cases drawn were in scope, so the sample is smaller "
+                      "than the plan assumed")
     basis = ("estimate weighted by stratum population shares" if stratified is not None
              else "sample rate" if headline.estimate is not None else "none")
     return AuditScore(
@@ -497,7 +501,7 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
         _criterion_scores(template, cases, effective), tuple(cases), strata, baseline, difference, comparison,
         audit.target, audit.rag_rule, rag, reason, _trend(uow, audit),
         out_of_scope=len(cases) - len(scoped), scope=scope, scope_text=scope_text, headline=headline,
-        measure=measure, confidence=_confidence(audit), plan_text=_plan_text(audit, audit.target))
+        measure=measure, confidence=_confidence(audit), plan_text=plan_text)
 
 
 def audit_results_for_pack(uow: UnitOfWork, finding_id: int):
