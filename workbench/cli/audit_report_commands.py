@@ -94,7 +94,8 @@ def cmd_score(ctx: CliContext) -> int:
     if s.estimate is None:
         print("case compliance: insufficient evidence (no case in scope is complete)")
     else:
-        print(f"case compliance: {s.compliant} of {s.complete} complete cases in scope compliant; "
+        scope = " in scope" if s.scope else ""
+        print(f"case compliance: {s.compliant} of {s.complete} complete cases{scope} compliant; "
               f"{_rate(s.estimate)}{weighted}")
     if s.stratified is not None and s.sample_rate is not None:
         print(f"  unweighted sample rate: {_rate(s.sample_rate)}")
