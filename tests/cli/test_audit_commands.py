@@ -105,7 +105,7 @@ def test_attendance_audit_end_to_end(ws_args, tmp_path, capsys) -> None:
     assert run(ws_args, "readiness", "AFI 5", "--json") == 0
     (ready,) = json.loads(capsys.readouterr().out)
     assert ready["rating"] == "not ready" and ready["reasons"][0].startswith(
-        "Attendance audit round 1: 48 of 81, 59.3 % [48.4 %, 69.3 %] vs target 75 %: red")
+        "Attendance audit round 1: 48 of 81, 59.3 % [48.4 %, 69.3 %] vs target 75 %: red:")
     assert run(ws_args, "audit", "list") == 0
     assert "AFI 5" in capsys.readouterr().out
 

@@ -41,7 +41,7 @@ def test_readiness_from_nothing_to_ready(workspace, tmp_path) -> None:
     assert second.rating == "partly ready"
     audit_reason = next(r for r in second.reasons if r.startswith("Attendance audit round 1"))
     assert audit_reason.startswith("Attendance audit round 1: 64 of 82, 78.0 % [67.9 %, 85.6 %] vs target 75 %: "
-                                   "amber (the estimate 78.0 % meets the target of 75 %, but the lower 95.0 % bound")
+                                   "amber: the estimate 78.0 % meets the target of 75 %, but the lower 95 % bound")
     assert "2 of 5 actions done" in second.reasons and "2 of 5 actions overdue" in second.reasons
 
     with workspace.unit_of_work(ADMIN) as uow:
@@ -66,8 +66,8 @@ def test_readiness_from_nothing_to_ready(workspace, tmp_path) -> None:
         uow.session.get(Audit, audit_id).target = 0.65
     ready = _rate(workspace, finding_id)
     assert ready.rating == "ready", ready.reasons
-    assert any(r.startswith("Attendance audit round 1: 64 of 82, 78.0 % [67.9 %, 85.6 %] vs target 65 %: green "
-                            "(the lower 95.0 % bound 69.8 %") for r in ready.reasons)
+    assert any(r.startswith("Attendance audit round 1: 64 of 82, 78.0 % [67.9 %, 85.6 %] vs target 65 %: green"
+                            ": the lower 95 % bound 69.8 %") for r in ready.reasons)
 
 
 def test_measure_moving_the_wrong_way_is_not_ready(workspace) -> None:

@@ -80,7 +80,7 @@ def test_second_round_against_baseline_says_whether_the_sample_confirms(workspac
         assert interval_of(score) == "78.0 % [67.9 %, 85.6 %]"  # Wilson 64/82
         assert score.rag == "amber"  # point 78.0 % >= 75 % but the one-sided exact lower bound is below
         assert score.measure.bounds.lower < 0.75 < score.measure.bounds.point
-        assert "hypergeometric, population 600" in score.rag_reason
+        assert "exact hypergeometric bound, population 600" in score.rag_reason
     assert [(p.round, p.n, p.compliant) for p in score.trend] == [(1, 82, 55), (2, 82, compliant)]
 
 

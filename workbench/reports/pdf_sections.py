@@ -201,6 +201,61 @@ def agreement_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
             ctx.markup(words, ctx.styles.small)]
 
 
+
+def measure_block(ctx: Ctx, m: MeasureSeries) -> Flowable:
+    unit = "" if m.unit.strip() in ("", "%") else f" {m.unit}"
+    pct_unit = " %" if m.unit.strip() == "%" else ""
+
+    def val(v: float | None) -> str:
+        return "not set" if v is None else f"{v:,.1f}".rstrip("0").rstrip(".") + pct_unit + unit
+
+    latest = sorted(m.points, key=lambda p: p.when)[-1] if m.points else None
+    bits = [f"Baseline {ctx.text(val(m.baseline))}", f"target {ctx.text(val(m.target))}"]
+    if latest is not None:
+        bits.append(f"latest <b>{ctx.text(val(latest.value))}</b> ({latest.when:%b %Y})")
+    bits.append("lower is better" if m.direction == "down" else "higher is better")
+    return KeepTogether([
+        ctx.heading(m.name, 2, toc=False),
+        ctx.markup("; ".join(bits) + ".", ctx.styles.small),
+        trend_chart(m, ctx.width, covered=ctx.covered),
+        Spacer(1, 6),
+    ])
+
+
+def actions_block(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
+    story: list[Flowable] = [ctx.heading("Action plan", 1, toc=False)]
+    if not finding.actions:
+        return story + [ctx.para("No actions recorded.", ctx.styles.muted)]
+    overdue = sum(a.overdue for a in finding.actions)
+    done = sum(a.status.strip().lower() in ("complete", "completed", "done")
+               for a in finding.actions)
+    story.append(ctx.para(f"{done} of {len(finding.actions)} actions complete; "
+                          f"{overdue} overdue.", ctx.styles.small))
+    rows = []
+    for a in finding.actions:
+        status = (ctx.markup(f'{ctx.text(a.status, 60)}<br/><font color="'
+                             f'{RAG_TEXT["red"].hexval()}"><b>Overdue</b></font>',
+                             ctx.styles.cell) if a.overdue else ctx.cell(a.status, limit=60))
+        rows.append([a.title, a.owner, fmt_date(a.due), status])
+    return story + [ctx.table(("Action", "Owner", "Due", "Status"), rows,
+                              (0.5, 0.2, 0.14, 0.16))]
+
+
+def evidence_block(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
+    story: list[Flowable] = [ctx.heading("Evidence index", 1, toc=False)]
+    if not finding.evidence:
+        return story + [ctx.para("No evidence attached.", ctx.styles.muted)]
+    rows = []
+    for e in finding.evidence:
+        title = ctx.markup(f"<b>{ctx.text(e.title, 300)}</b><br/>{ctx.text(e.filename, 200)}"
+                           f" \u00b7 {fmt_size(e.size)} \u00b7 {ctx.text(e.classification, 60)}",
+                           ctx.styles.cell)
+        rows.append([title, fmt_date(e.evidence_date), fmt_date(e.uploaded),
+                     ctx.cell(e.sha256, ctx.styles.cell_mono, 128)])
+    return story + [ctx.table(("Evidence", "Evidence date", "Uploaded", "SHA-256"), rows,
+                              (0.38, 0.13, 0.17, 0.32))]
+
+
 RESULTS_NOTE = (
     "Readiness and RAG ratings are written in words as well as shown in colour. A sample rate is "
     "shown with its Wilson 95 % interval and a weighted (stratified) estimate with its Korn–Graubard "

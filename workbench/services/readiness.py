@@ -112,7 +112,7 @@ def _audits(uow: UnitOfWork, finding_id: int, tally: _Tally) -> int:
             tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag_reason}", "concern")
             continue
         level = {"green": "ok", "amber": "concern", "red": "blocker"}[scored.rag]
-        tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag} ({scored.rag_reason})", level)
+        tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag}: {scored.rag_reason}", level)
     return results
 
 

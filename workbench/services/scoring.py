@@ -485,8 +485,6 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
     rag, reason = rate_against_target(measure.bounds, audit.target, audit.rag_rule, measure.n)
     if measure.bounds is not None and rag is not None:
         reason += f" ({measure.bounds.method})"
-    if measure.key != CASE_MEASURE and rag is not None:
-        reason = f"{what}: {reason}"
     plan = audit.plan or {}
     plan_text = _plan_text(audit, audit.target)
     if plan_text and len(cases) - len(scoped) and plan.get("sizing"):

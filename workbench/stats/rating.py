@@ -67,12 +67,12 @@ def sample_bounds(successes: int, n: int, confidence: float, population: int | N
         upper = 1 - hypergeometric_lower(n - successes, n, population, confidence)
         best = hypergeometric_lower(n, n, population, confidence)
         return Bounds(point, lower, upper, best, confidence,
-                      f"one-sided {_pct(confidence)} exact bound (hypergeometric, population {population:,})", False)
+                      f"one-sided {target_words(confidence)} exact hypergeometric bound, population {population:,}", False)
     lower, _ = clopper_pearson(successes, n, confidence, sides=1)
     _, upper = clopper_pearson(successes, n, confidence, sides=1)
     best, _ = clopper_pearson(n, n, confidence, sides=1)
     return Bounds(point, lower, upper, best, confidence,
-                  f"one-sided {_pct(confidence)} exact bound (Clopper–Pearson)", False)
+                  f"one-sided {target_words(confidence)} exact Clopper–Pearson bound", False)
 
 
 def stratified_bounds(strata: Sequence[StratumCount], confidence: float) -> Bounds:
@@ -80,7 +80,7 @@ def stratified_bounds(strata: Sequence[StratumCount], confidence: float) -> Boun
     best = stratified_estimate([StratumCount(s.name, s.population, s.n, s.n) for s in strata], confidence, sides=1)
     census = all(s.n == s.population for s in strata if s.population)
     method = ("a census of every stratum: no sampling error" if census else
-              f"one-sided {_pct(confidence)} bound (Korn–Graubard, weighted by stratum population shares)")
+              f"one-sided {target_words(confidence)} Korn–Graubard bound, weighted by stratum population shares")
     return Bounds(one.point, one.low, one.high, best.low, confidence, method, census)
 
 
@@ -103,7 +103,7 @@ def rate_against_target(bounds: Bounds | None, target: float | None, rule: str,
     if target is None:
         return None, f"no target is set for this audit; {_pct(bounds.point)} is not rated"
     t, p = target_words(target), _pct(bounds.point)
-    lo, hi, conf = _pct(bounds.lower), _pct(bounds.upper), _pct(bounds.confidence)
+    lo, hi, conf = _pct(bounds.lower), _pct(bounds.upper), target_words(bounds.confidence)
     if rule == "upper_bound":
         return None, (f"{INSUFFICIENT}: the upper-bound rule would rate a sample green without evidence "
                       "(0 of 1 case compliant), so it is not applied; re-plan the audit with the lower-bound "
