@@ -170,3 +170,35 @@ def test_a_census_says_so(workspace, tmp_path) -> None:
         score = scoring.score_audit(uow, audit_id)
     assert score.measure.bounds.census and score.measure.bounds.lower == pytest.approx(37 / 40)
     assert score.rag == "green" and "a census" in score.rag_reason and "a census" in score.plan_text
+
+
+def test_pack_data_labels_what_each_figure_counts(workspace, tmp_path) -> None:
+    finding_id, figure_id = attendance_finding(workspace, ADMIN)
+    extract = write_csv(tmp_path / "incidents.csv", quick_rows(600))
+    drawn_attendance_audit(workspace, ADMIN, extract, finding_ids=[finding_id], target=0.75,
+                           baseline_figure_id=figure_id, baseline_measure="attended_within_target")
+    arrests = write_csv(tmp_path / "arrests.csv", uof_rows(), UOF_HEADERS)
+    with workspace.unit_of_work(ADMIN) as uow:
+        uof = audits.create_audit(uow, "use-of-force", "Use of force", [finding_id], size=30, target=0.9)
+        population.draw_sample(uow, uof.id, arrests, seed=9)
+        fieldwork.evaluate_computed(uow, uof.id)
+    first = next(a for a in _all_audits(workspace) if a != uof.id)
+    answer_cases(workspace, ADMIN, first, compliant=40)
+    fields = _answer(workspace, uof.id)
+    forced = sum(1 for f in fields.values() if f.get("force_used") == "Yes")
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        attendance, force = scoring.audit_results_for_pack(uow, finding_id)
+    assert attendance.compliance.successes == 40 and attendance.compliance_label.startswith("Cases compliant")
+    assert (attendance.measure.successes, attendance.measure.n) == (82, 82)
+    assert attendance.measure_label.startswith("Was the incident attended")
+    assert "within the required" in attendance.baseline_measures
+    assert attendance.trend_label.startswith("Rate of 'Was the incident attended")
+    assert force.compliance.n == forced and force.scope_text.startswith(f"{30 - forced} of 30 cases out of scope")
+    assert not force.weighted and "weighted" not in force.compliance_label
+    row = next(c for c in force.criteria if c.key == "form_in_time")
+    assert row.applies_if.startswith("counted only where the answer to 'Where force was used, is there a use-of-force")
+
+
+def _all_audits(workspace):
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        return [a.id for a in audits.list_audits(uow)]

@@ -303,7 +303,9 @@ METHODOLOGY = (
      "strata (names compared exactly, case-sensitive, in code-point order) by the largest-remainder method "
      "in proportion to stratum size, every stratum getting at least one when there are enough, and each "
      "stratum's smallest priorities are drawn. Systematic: the references in UTF-8 byte order, every "
-     "(N/n)-th from a start derived from HMAC-SHA256(seed, empty message); reserves by priority."),
+     "(N/n)-th from a start derived from HMAC-SHA256(seed, empty message); reserves by priority. When the "
+     "plan does not give the number of reserves it is 10 % of the sample rounded up, at least 5 (for a "
+     "stratified plan at least two per stratum), and never more than the cases left."),
     ("Population fingerprint",
      "Each row's mapped values, in the template's field order, are normalised as for the draw and joined "
      "with the unit separator (U+001F); the SHA-256 of each row is taken, the row hashes are sorted, and "

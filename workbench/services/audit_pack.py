@@ -136,7 +136,8 @@ def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
                                     score.estimate.high),
         baseline=baseline,
         difference_text=(score.comparison if score.baseline is not None
-                         else f"no inspection baseline; {pct(score.estimate.point)} in this round"),
+                         else f"no inspection baseline; {pct(score.estimate.point)}"
+                         f"{' (weighted)' if weighted else ''} in this round"),
         target=score.target, rag=rag, rag_reason=reason,
         criteria=tuple(CriterionRow(c.key, c.question, c.critical, c.met, c.applicable,
                                     *((c.interval.point, c.interval.low, c.interval.high) if c.interval
@@ -153,7 +154,8 @@ def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
         measure_label=measure.label if separate else "", measure=measure_rate,
         baseline_measures=score.baseline.measures if score.baseline is not None else "",
         scope_text=score.scope_text, plan_text=score.plan_text,
-        trend_label=f"{measured[:1].upper() + measured[1:]} with 95 % interval",
+        trend_label=(f"Rate of '{measured}' with 95 % interval" if separate
+                     else "Case compliance with 95 % interval" + (" (weighted)" if weighted else "")),
     )
 
 
