@@ -45,7 +45,8 @@ def test_readiness_shows_the_rating_and_every_reason(open_window, demo_ws) -> No
     rating = progress.findChild(QLabel, "readinessRating")
     assert (rating.text(), rating.property("tone")) == ("Partly ready", "amber")
     text = progress.text()
-    for reason in ("Response attendance and grading round 2: 80.5 % [70.6 %, 87.6 %] vs target 75 %: amber",
+    for reason in ("Response attendance and grading round 2 (Was the incident attended within the force's target "
+                   "for its grade and area?): 54 of 59, 91.5 % [81.6 %, 96.3 %] vs target 75 %: green",
                    "2 of 3 actions done", "2 evidence items attached", "Self-assessment approved"):
         assert reason in text
     assert "Revised grading and deployment policy v2" in text

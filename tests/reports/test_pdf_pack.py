@@ -48,8 +48,8 @@ def test_summary_and_attendance_figures_appear(sample_pdf) -> None:
     assert "78.0 % (64/82)" in flat and "Baseline 59.8 % (49/82)" in flat
     body = _flat(" ".join(pages))
     assert "In the 82 cases we examined, only 49 cases" in body
-    assert "64 of 82 cases compliant: 78.0 % (95 % interval 67.9 % to 85.6 %)" in body
-    assert "Inspection baseline: 49 of 82 (59.8 %)" in body
+    assert "64 of 82 cases compliant (every critical criterion met): 78.0 % (95 % interval 67.9 % to 85.6 %)" in body
+    assert "Compared with the inspection's 49 of 82 (59.8 %)" in body
     assert "Improved from 59.8 % to 78.0 %" in body
     assert "Cohen's kappa 0.79" in body
     assert "Not stated" in body  # the garbled APP caseload figure is flagged, not invented

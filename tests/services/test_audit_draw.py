@@ -45,7 +45,7 @@ def test_draw_ignores_row_order_and_depends_on_the_seed(workspace, tmp_path) -> 
     b = _draw(workspace, second, shuffled, seed=20240923)
     c = _draw(workspace, third, plain, seed=20240924)
     assert a.size == attribute_sample_size(0.95, 0.05, 0.01, 3000) == b.size
-    assert a.sizing_text.endswith(f"population 3,000 → {a.size} cases")
+    assert a.sizing_text.endswith(f"population 3,000 → {a.size} cases, allowing 1 deviation")
     assert a.fingerprint == b.fingerprint and a.selected == b.selected and a.reserves == b.reserves
     assert set(c.selected) != set(a.selected)
     assert {k: v["population"] for k, v in a.strata.items()} == {"Breckland": 1200, "Broadland": 900, "Norwich": 900}
@@ -69,13 +69,64 @@ def test_verify_draw_true_on_the_same_rows_false_on_an_edited_extract(workspace,
     with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         same, why = population.verify_draw(uow, audit_id, plain)
         assert same and "redraws the same 40 cases" in why
-        same, _ = population.verify_draw(uow, audit_id, incidents_csv(tmp_path / "shuffled.csv", shuffle=3))
-        assert same
+        assert why.startswith("the same rows in the mapped columns") and "it is the very file" in why
+        same, why = population.verify_draw(uow, audit_id, incidents_csv(tmp_path / "shuffled.csv", shuffle=3))
+        assert same and "it is not the same file as plain.csv" in why  # same rows, another file
         same, why = population.verify_draw(uow, audit_id, edited)
-        assert not same and "is not the extract the sample was drawn from" in why
+        assert not same and "does not hold the rows the sample was drawn from" in why
         fewer = write_csv(tmp_path / "fewer.csv", incident_rows()[:2900])
         same, why = population.verify_draw(uow, audit_id, fewer)
         assert not same and "2,900 cases now, 3,000 then" in why and "selects a different sample" in why
+
+
+def test_audits_drawn_under_the_earlier_fingerprint_stay_verifiable(workspace, tmp_path) -> None:
+    from workbench.importers.population import scan_population
+    from workbench.services.templates import get_template
+    from workbench.store.models import Audit
+
+    plain = incidents_csv(tmp_path / "plain.csv")
+    audit_id = _plan(workspace, size=40)
+    _draw(workspace, audit_id, plain, seed=77)
+    with workspace.unit_of_work(ADMIN) as uow:
+        audit = uow.session.get(Audit, audit_id)
+        assert audit.fingerprint_scheme == "population-v2" and len(audit.population_file_sha256) == 64
+        scan = scan_population(plain, get_template(uow, audit.template_id), audit.column_mapping)
+        assert scan.fingerprint != scan.fingerprint_v1
+        # as an audit recorded before the change: the v1 fingerprint, no file hash
+        audit.population_fingerprint, audit.fingerprint_scheme = scan.fingerprint_v1, "population-v1"
+        audit.population_file_sha256 = ""
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        same, why = population.verify_draw(uow, audit_id, plain)
+    assert same and "scheme population-v1" in why and "was not recorded" in why
+
+
+def test_fingerprint_is_sha256_over_sorted_row_hashes(tmp_path) -> None:
+    """Recomputed from docs/sampling.md's definition with hashlib only."""
+    import hashlib
+
+    from workbench.importers.population import scan_population
+    from tests.services.audit_population import HEADERS
+    from workbench.importers.population import suggest_mapping
+    from workbench.templates import builtin_templates
+
+    rows = [["INC-1", "01/03/2025 10:00", "01/03/2025 10:02", "01/03/2025 10:12", "Emergency", "Emergency",
+             "urban", " Norwich "],
+            ["INC-2", "02/03/2025 11:30", "02/03/2025 11:31", "02/03/2025 12:10", "Priority", "Priority", "Rural",
+             "Breckland"]]
+    path = write_csv(tmp_path / "two.csv", rows)
+    template = next(t for t in builtin_templates() if t.key == "response-attendance")
+    mapping = suggest_mapping(HEADERS, template)
+    scan = scan_population(path, template, mapping)
+    keys = [f.key for f in template.fields if mapping.get(f.key)]
+    assert keys == ["incident_ref", "call_time", "dispatch_time", "arrival_time", "initial_grade", "final_grade",
+                    "area", "district"]
+    canonical = [["INC-1", "2025-03-01 10:00:00", "2025-03-01 10:02:00", "2025-03-01 10:12:00", "Emergency",
+                  "Emergency", "Urban", "Norwich"],  # trimmed, date-times "yyyy-mm-dd hh:mm:ss", choices their template label
+                 ["INC-2", "2025-03-02 11:30:00", "2025-03-02 11:31:00", "2025-03-02 12:10:00", "Priority",
+                  "Priority", "Rural", "Breckland"]]
+    row_hashes = sorted(hashlib.sha256("\x1f".join(row).encode()).digest() for row in canonical)
+    want = hashlib.sha256(f"population-v2|{','.join(keys)}|2|".encode() + b"".join(row_hashes)).hexdigest()
+    assert scan.fingerprint == want
 
 
 def test_preview_writes_nothing_and_reports_problems(workspace, tmp_path) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from tests.conftest import ADMIN, ADMIN_PASS
@@ -15,7 +13,8 @@ from tests.services.audit_population import (
     write_csv,
 )
 from workbench.services import audits, fieldwork, scoring
-from workbench.stats import Interval, newcombe_difference, wilson_interval
+from workbench.stats import newcombe_difference, wilson_interval
+from workbench.stats.rating import Bounds, rate_against_target, sample_bounds
 
 
 @pytest.fixture
@@ -42,7 +41,8 @@ def test_attendance_audit_49_of_82_scores_59_8_with_wilson_interval(workspace, e
     assert (downgrade.applicable, downgrade.unanswered) == (0, 82) and downgrade.interval is None
     assert score.baseline.label == "49 of 82"
     assert score.difference.point == 0.0
-    assert score.comparison.startswith("no clear change: 59.8 % now against 59.8 % at the baseline")
+    assert score.comparison.startswith("case compliance (49 of 82) against the inspection's 49 of 82: "
+                                       "no clear change: 59.8 % now against 59.8 % at the baseline")
     assert score.rag == "red" and "below the target of 75 %" in score.rag_reason
     failing = [c for c in score.cases if c.status == "not compliant"]
     assert len(failing) == 33 and all(c.failed == ("thrive_recorded",) for c in failing)
@@ -70,13 +70,17 @@ def test_second_round_against_baseline_says_whether_the_sample_confirms(workspac
     confirmed = diff.low > 0
     assert confirmed is (compliant == 64)  # 64/82: +18.3 [+4.1, +31.5]; 55/82: +7.3 [-7.3, +21.5]
     now = f"{compliant / 82 * 100:.1f} %"
-    expected = (f"improved from 59.8 % to {now}; the sample "
-                f"{'confirms' if confirmed else 'cannot confirm'} an improvement")
+    lead = f"case compliance ({compliant} of 82) against the inspection's 49 of 82: "
+    expected = lead + (f"improved from 59.8 % to {now}; the sample confirms an improvement" if confirmed else
+                       f"up from 59.8 % to {now}, but the sample cannot confirm an improvement: the 95 % "
+                       "interval of the difference still includes no change")
     assert score.comparison.startswith(expected)
     if compliant == 64:
         assert score.comparison == (expected + " (difference +18.3 points, 95 % interval +4.1 to +31.5)")
         assert interval_of(score) == "78.0 % [67.9 %, 85.6 %]"  # Wilson 64/82
-        assert score.rag == "amber"  # point 78.0 % >= 75 % but lower bound 67.9 % < 75 %
+        assert score.rag == "amber"  # point 78.0 % >= 75 % but the one-sided exact lower bound is below
+        assert score.measure.bounds.lower < 0.75 < score.measure.bounds.point
+        assert "exact hypergeometric bound, population 600" in score.rag_reason
     assert [(p.round, p.n, p.compliant) for p in score.trend] == [(1, 82, 55), (2, 82, compliant)]
 
 
@@ -91,25 +95,52 @@ def test_decline_wording() -> None:
     assert text.startswith("fell from 59.8 % to 36.6 %; the sample confirms a decline")
     slight = wilson_interval(45, 82)
     text = scoring.comparison_text(slight, base, newcombe_difference(45, 82, 49, 82))
-    assert text.startswith("fell from 59.8 % to 54.9 %; the sample cannot confirm a decline")
+    assert text.startswith("down from 59.8 % to 54.9 %, but the sample cannot confirm a decline: the 95 % "
+                           "interval of the difference still includes no change")
 
 
-@pytest.mark.parametrize("rule, interval, target, rag", [
-    ("lower_bound", Interval(0.80, 0.76, 0.84), 0.75, "green"),
-    ("lower_bound", Interval(0.80, 0.75, 0.84), 0.75, "green"),  # the bound exactly on the target
-    ("lower_bound", Interval(0.78, 0.68, 0.857), 0.75, "amber"),
-    ("lower_bound", Interval(0.70, 0.60, 0.79), 0.75, "red"),
-    ("point_estimate", Interval(0.78, 0.68, 0.857), 0.75, "green"),
-    ("point_estimate", Interval(0.70, 0.60, 0.79), 0.75, "amber"),
-    ("point_estimate", Interval(0.60, 0.50, 0.70), 0.75, "red"),
-    ("upper_bound", Interval(0.70, 0.60, 0.79), 0.75, "green"),
-    ("upper_bound", Interval(0.60, 0.50, 0.70), 0.75, "red"),
+def _bounds(point, low, high, best=1.0):
+    return Bounds(point, low, high, best, 0.95, "test bound", False)
+
+
+@pytest.mark.parametrize("rule, bounds, target, rag", [
+    ("lower_bound", _bounds(0.80, 0.76, 0.84), 0.75, "green"),
+    ("lower_bound", _bounds(0.80, 0.75, 0.84), 0.75, "green"),  # the bound exactly on the target
+    ("lower_bound", _bounds(0.78, 0.68, 0.857), 0.75, "amber"),
+    ("lower_bound", _bounds(0.70, 0.60, 0.79), 0.75, "red"),
+    ("point_estimate", _bounds(0.78, 0.68, 0.857), 0.75, "green"),
+    ("point_estimate", _bounds(0.70, 0.60, 0.79), 0.75, "amber"),
+    ("point_estimate", _bounds(0.60, 0.50, 0.70), 0.75, "red"),
+    ("upper_bound", _bounds(0.70, 0.60, 0.79), 0.75, None),  # never applied: green on no evidence
+    ("point_estimate", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, None),  # 1 of 1: insufficient evidence
+    ("lower_bound", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, None),
+    ("lower_bound", _bounds(0.0, 0.0, 0.70, best=0.6), 0.75, "red"),  # a small sample can still show a shortfall
 ])
-def test_rag_rules(rule, interval, target, rag) -> None:
-    got, reason = scoring.rag_rating(interval, target, rule)
-    assert got == rag and "75 %" in reason
-    assert scoring.rag_rating(interval, None, rule)[0] is None
-    assert scoring.rag_rating(None, target, rule)[0] is None
+def test_rag_rules(rule, bounds, target, rag) -> None:
+    got, reason = rate_against_target(bounds, target, rule, 1)
+    assert got == rag and ("75 %" in reason or "upper-bound rule" in reason)
+    if rag is None:
+        assert reason.startswith("insufficient evidence")
+    assert rate_against_target(bounds, None, rule, 1)[0] is None
+    assert rate_against_target(None, target, rule, 0) == (None, "insufficient evidence: no case in scope is "
+                                                             "complete yet, so there is nothing to rate")
+
+
+def test_one_of_one_is_never_green_and_a_100_percent_target_needs_a_census() -> None:
+    got, reason = rate_against_target(sample_bounds(1, 1, 0.95), 0.75, "point_estimate", 1)
+    assert got is None and "about 11 cases in scope" in reason
+    got, reason = rate_against_target(sample_bounds(59, 59, 0.95), 1.0, "lower_bound", 59)
+    assert got is None and "only be confirmed by checking every case" in reason
+    assert rate_against_target(sample_bounds(58, 59, 0.95), 1.0, "lower_bound", 59)[0] == "red"
+    census = sample_bounds(10, 10, 0.95, population=10)
+    assert census.census and rate_against_target(census, 1.0, "lower_bound", 10)[0] == "green"
+
+
+def test_upper_bound_rule_is_refused_for_new_audits(workspace) -> None:
+    from workbench.errors import InputError
+
+    with workspace.unit_of_work(ADMIN) as uow, pytest.raises(InputError, match="without evidence"):
+        audits.create_audit(uow, "response-attendance", "A", size=10, rag_rule="upper_bound")
 
 
 def test_point_rule_alias_and_settings_default(workspace) -> None:
@@ -137,18 +168,19 @@ def test_stratified_estimate_checked_by_hand(workspace, tmp_path) -> None:
             fieldwork.record_response(uow, case.id, "initial_grade_correct", "yes")
             fieldwork.record_response(uow, case.id, "vulnerability_checks", "yes")
         score = scoring.score_audit(uow, audit_id)
-    # by hand: W = 0.4, 0.3, 0.3; p_h = 18/24, 9/18, 6/18
+    # by hand: W = 0.4, 0.3, 0.3; p_h = 18/24, 9/18, 6/18; Korn–Graubard with scipy
+    from scipy import stats as sp
+
     point = 0.4 * 0.75 + 0.3 * 0.5 + 0.3 * (1 / 3)
-    var = (0.16 * (1 - 24 / 240) * 0.75 * 0.25 / 24 + 0.09 * (1 - 18 / 180) * 0.25 / 18
-           + 0.09 * (1 - 18 / 180) * (1 / 3) * (2 / 3) / 18)
-    n_eff = point * (1 - point) / var
-    z = 1.959963984540054
-    centre = (point + z * z / (2 * n_eff)) / (1 + z * z / n_eff)
-    half = z * math.sqrt(point * (1 - point) / n_eff + z * z / (4 * n_eff * n_eff)) / (1 + z * z / n_eff)
-    assert score.estimate_basis.startswith("stratified")
+    var = (0.16 * (1 - 24 / 240) * (24 / 23 * 0.75 * 0.25) / 24 + 0.09 * (1 - 18 / 180) * (18 / 17 * 0.25) / 18
+           + 0.09 * (1 - 18 / 180) * (18 / 17 * (1 / 3) * (2 / 3)) / 18)
+    n_eff = min(60 / (1 - 60 / 600), point * (1 - point) / var * (sp.t.ppf(0.975, 59) / sp.t.ppf(0.975, 57)) ** 2)
+    x = point * n_eff
+    assert score.estimate_basis.startswith("estimate weighted")
     assert score.estimate.point == pytest.approx(point, abs=1e-12) and round(point, 4) == 0.55
-    assert score.estimate.low == pytest.approx(centre - half, abs=1e-9)
-    assert score.estimate.high == pytest.approx(centre + half, abs=1e-9)
+    assert score.estimate.low == pytest.approx(sp.beta.ppf(0.025, x, n_eff - x + 1), abs=1e-9)
+    assert score.estimate.high == pytest.approx(sp.beta.ppf(0.975, x + 1, n_eff - x), abs=1e-9)
+    assert score.headline.weighted and score.measure is score.headline
     assert score.sample_rate.point == pytest.approx(33 / 60)
     assert [(s.name, s.sample, s.compliant, round(s.weight, 2)) for s in score.strata] == [
         ("Breckland", 24, 18, 0.4), ("Broadland", 18, 9, 0.3), ("Norwich", 18, 6, 0.3)]
@@ -182,7 +214,7 @@ def test_pack_data_from_scores(workspace, extract) -> None:
     assert (r.round, r.sample_size, r.rag) == (2, 82, "amber")
     assert (r.compliance.successes, r.compliance.n) == (64, 81)  # the replacement is not yet answered
     assert r.baseline.successes == 49 and r.baseline.n == 82
-    assert r.difference_text.startswith("improved from 59.8 %")
+    assert "improved from 59.8 %" in r.difference_text
     assert [t.label for t in r.trend] == ["Inspection baseline (49 of 82)", "Round 1", "Round 2"]
     assert len(r.cases) == 82 and sum(not c.compliant for c in r.cases) == 82 - 64
     assert any(c.notes.startswith("incomplete") for c in r.cases)

@@ -78,3 +78,56 @@ def test_grade_agreement_rejects_unknown_grade():
     assert caught.value.row == 2
     with pytest.raises(StatsError, match="case 1: original grade None"):
         grade_agreement([None], ["high"])
+
+
+# --- ordered grades: weighted kappa and intervals against statsmodels (independent) ---------
+
+import numpy as np  # noqa: E402
+from statsmodels.stats.inter_rater import cohens_kappa as sm_kappa  # noqa: E402
+from statsmodels.stats.proportion import proportion_confint  # noqa: E402
+
+GRADES = ("standard", "medium", "high")
+
+
+def _random_grades(seed, n=70, agree=0.7):
+    import random
+
+    rng = random.Random(seed)
+    original = [rng.choice(GRADES) for _ in range(n)]
+    auditor = [g if rng.random() < agree else rng.choice(GRADES) for g in original]
+    return original, auditor
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_weighted_and_unweighted_kappa_intervals_match_statsmodels(seed):
+    original, auditor = _random_grades(seed)
+    g = grade_agreement(original, auditor)
+    table = np.array([[g.table[(a, b)] for b in GRADES] for a in GRADES])
+    plain, linear = sm_kappa(table), sm_kappa(table, wt="linear")
+    assert g.kappa == pytest.approx(plain.kappa, abs=1e-12)
+    assert (g.kappa_interval.low, g.kappa_interval.high) == pytest.approx((plain.kappa_low, plain.kappa_upp), abs=1e-12)
+    assert g.weighted_kappa == pytest.approx(linear.kappa, abs=1e-12)
+    assert (g.weighted_kappa_interval.low, g.weighted_kappa_interval.high) == pytest.approx(
+        (linear.kappa_low, linear.kappa_upp), abs=1e-12)
+
+
+def test_weighted_kappa_credits_near_misses():
+    # every disagreement is one grade apart: weighted kappa is above unweighted kappa
+    original = ["standard"] * 10 + ["medium"] * 10 + ["high"] * 10
+    auditor = ["standard"] * 8 + ["medium"] * 2 + ["medium"] * 8 + ["high"] * 2 + ["high"] * 8 + ["medium"] * 2
+    g = grade_agreement(original, auditor)
+    assert g.weighted_kappa > g.kappa
+
+
+def test_under_and_over_grading_rates_have_wilson_intervals():
+    original, auditor = _random_grades(9)
+    g = grade_agreement(original, auditor)
+    for count, rate in ((g.under_graded, g.under_rate), (g.over_graded, g.over_rate)):
+        low, high = proportion_confint(count, g.n, alpha=0.05, method="wilson")
+        assert rate.point == pytest.approx(count / g.n)
+        assert (rate.low, rate.high) == pytest.approx((low, high), abs=1e-12)
+
+
+def test_kappa_is_undefined_with_one_grade_throughout():
+    g = grade_agreement(["high"] * 4, ["high"] * 4)
+    assert g.kappa is None and g.weighted_kappa is None and g.kappa_interval is None

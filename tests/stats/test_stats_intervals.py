@@ -117,3 +117,21 @@ def test_wilson_narrows_as_the_sample_grows(xn, factor):
 def test_newcombe_is_a_valid_interval(a, b, confidence):
     result = newcombe_difference(a[0], a[1], b[0], b[1], confidence)
     assert -1.0 <= result.low <= result.point <= result.high <= 1.0
+
+
+def test_wilson_and_newcombe_match_statsmodels():
+    import random
+
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+    from workbench.stats import newcombe_difference, wilson_interval
+
+    rng = random.Random(11)
+    for _ in range(200):
+        n1, n2 = rng.randint(1, 400), rng.randint(1, 400)
+        x1, x2 = rng.randint(0, n1), rng.randint(0, n2)
+        w = wilson_interval(x1, n1)
+        assert (w.low, w.high) == pytest.approx(proportion_confint(x1, n1, 0.05, "wilson"), abs=1e-12)
+        d = newcombe_difference(x1, n1, x2, n2)
+        ref = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff")
+        assert (d.low, d.high) == pytest.approx(ref, abs=1e-10)

@@ -235,8 +235,7 @@ def test_documented_snippet_redraws_the_same_sample():
     )
 
     stratified = draw(rows, SamplingPlan("stratified", 30, reserve=6), seed)
-    allocation = {h: (a.sample, a.reserve) for h, a in stratified.strata.items()}
-    assert snippet["stratified_sample"](rows, seed, allocation) == (
+    assert snippet["stratified_sample"](rows, seed, 30, 6) == (
         refs(stratified.selected), refs(stratified.reserves),
     )
 

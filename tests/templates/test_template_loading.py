@@ -233,3 +233,62 @@ def test_value_in_set_values_must_be_choices() -> None:
     )
     with pytest.raises(TemplateError, match="'Emergancy' is not a choice of field 'grade'"):
         load_template(text)
+
+
+# --- scope: screening criteria and dependent criteria ----------------------------------------
+
+SCOPED = GOOD.replace('''[[criteria]]
+key = "in_time"''', '''[[criteria]]
+key = "in_scope"
+question = "Was the call a response call?"
+answer = "yes_no_na"
+screening = true
+
+[[criteria]]
+key = "logged"
+question = "Was it logged?"
+answer = "yes_no_na"
+critical = true
+
+[[criteria]]
+key = "in_time"''') + '''
+[[criteria]]
+key = "updated"
+question = "If late, was the caller updated?"
+answer = "yes_no_na"
+applies_if = { criterion = "in_time", answer = "no" }
+'''
+
+
+def test_screening_and_applies_if_are_declared_and_round_trip() -> None:
+    t = load_template(SCOPED)
+    assert [c.key for c in t.screening] == ["in_scope"]
+    assert t.criterion("updated").applies_if == ("in_time", "no")
+    again = template_from_dict(template_to_dict(t))
+    assert again == t and again.sha256 == t.sha256
+
+
+def test_templates_without_scope_keys_keep_their_hash() -> None:
+    t = load_template(GOOD)
+    assert "screening" not in json.dumps(template_to_dict(t)) and "applies_if" not in json.dumps(template_to_dict(t))
+
+
+def test_use_of_force_marks_its_screening_question() -> None:
+    uof = next(t for t in builtin_templates() if t.key == "use-of-force")
+    assert [c.key for c in uof.screening] == ["force_indicated"]
+    assert uof.criterion("form_in_time").applies_if == ("form_exists", "yes")
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("screening = true", "screening = true\ncritical = true", "never critical"),
+    ('applies_if = { criterion = "in_time", answer = "no" }', 'applies_if = "nowhere"', "earlier criterion"),
+    ('applies_if = { criterion = "in_time", answer = "no" }', 'applies_if = "in_scope"', "not a screening"),
+    ('applies_if = { criterion = "in_time", answer = "no" }', 'applies_if = { criterion = "in_time", answer = "maybe" }',
+     "answer must be one of"),
+    ('applies_if = { criterion = "in_time", answer = "no" }', 'applies_if = "updated"', "the criterion itself"),
+])
+def test_bad_scope_declarations_are_refused(old, new, words) -> None:
+    text = SCOPED.replace(old, new)
+    assert text != SCOPED
+    with pytest.raises(TemplateError, match=words):
+        load_template(text)

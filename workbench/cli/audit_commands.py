@@ -44,7 +44,11 @@ def register(sub: Any) -> None:
     n.add_argument("--stratum", action="append", default=[], dest="strata",
                    help="a stratum the population must have (repeatable; optional)")
     n.add_argument("--target", type=float, help="the force's target rate, e.g. 0.75")
-    n.add_argument("--rag-rule", choices=("lower_bound", "point", "upper_bound"))
+    n.add_argument("--rag-rule", choices=("lower_bound", "point"),
+                   help="lower_bound (default): green only when the sample confirms the target; point")
+    n.add_argument("--baseline-measure", metavar="CRITERION",
+                   help="the criterion that counts what the baseline figure counts, e.g. attended_within_target "
+                        "(default: the case compliance)")
     n.add_argument("--baseline-figure", metavar="REF",
                    help="a key figure id, or a finding reference to use its 'N of M' figure")
     n.add_argument("--series", metavar="ID", help="make this the next round of a series (its name or an audit id)")
@@ -122,13 +126,14 @@ def cmd_new(ctx: CliContext) -> int:
             uow, a.template, a.title, finding_ids, method=a.method, size=a.size, confidence=a.confidence,
             tolerable=a.tolerable, expected=a.expected, reserve=a.reserve, stratify_by=a.stratify_by,
             allocation=a.allocation, strata=a.strata, target=a.target, rag_rule=a.rag_rule,
-            baseline_figure_id=figure, series=a.series)
+            baseline_figure_id=figure, series=a.series, baseline_measure=a.baseline_measure)
     size = info.plan.get("size") or f"sized at the draw (about {info.plan.get('size_without_population')})"
     print(f"audit {info.id} planned: {info.title} ({info.template_key} v{info.template_version}), "
           f"round {info.round} of series {info.series}")
     print(f"  method {info.plan['method']}, sample {size}"
           + (f", target {target_text(info.target)} ({info.rag_rule})" if info.target is not None else "")
-          + (f", baseline {info.baseline_label}" if info.baseline_label else ""))
+          + (f", baseline {info.baseline_label}" if info.baseline_label else "")
+          + (f" compared with criterion {info.baseline_measure}" if info.baseline_measure else ""))
     print(f"next: workbench audit population {info.id} EXTRACT.csv")
     return 0
 

@@ -90,23 +90,35 @@ def cmd_score(ctx: CliContext) -> int:
         print_json(s)
         return 0
     print(f"{s.title} — round {s.round} ({s.template_name} v{s.template_version})")
+    weighted = ", weighted by stratum population shares" if s.stratified is not None else ""
     if s.estimate is None:
-        print("compliance: not rated yet (no case is complete)")
+        print("case compliance: insufficient evidence (no case in scope is complete)")
     else:
-        print(f"compliance: {_rate(s.estimate)} ({s.estimate_basis}); {s.compliant} of {s.complete} complete "
-              "cases compliant")
+        scope = " in scope" if s.scope else ""
+        print(f"case compliance: {s.compliant} of {s.complete} complete cases{scope} compliant; "
+              f"{_rate(s.estimate)}{weighted}")
     if s.stratified is not None and s.sample_rate is not None:
-        print(f"  sample rate (unweighted): {_rate(s.sample_rate)}")
+        print(f"  unweighted sample rate: {_rate(s.sample_rate)}")
     if s.stratified_note:
         print(f"  {s.stratified_note}")
-    print(f"cases: {s.cases_in_use} in use, {s.incomplete} incomplete (left out), {s.unusable} set aside as unusable")
+    if s.scope_text:
+        print(f"scope: {s.scope_text}")
+    print(f"cases: {s.cases_in_use} in use, {s.out_of_scope} out of scope, {s.incomplete} incomplete (left out), "
+          f"{s.unusable} set aside as unusable")
+    m = s.measure
+    if m is not None and m.key != "case":
+        print(f"compared with the baseline: '{m.label}' ({m.key}): {m.successes} of {m.n}"
+              + (f", {_rate(m.estimate)}" if m.estimate is not None else ""))
     print(f"baseline: {s.comparison}")
+    if s.plan_text:
+        print(f"plan: {s.plan_text}")
     target = "no target" if s.target is None else f"target {target_text(s.target)}"
     print(f"RAG ({target}, {scoring.RULE_WORDS.get(s.rag_rule, s.rag_rule)} rule): "
           f"{(s.rag or 'not rated').upper()} — {s.rag_reason}")
     print()
     print_table(["criterion", "critical", "met", "applicable", "n/a", "unanswered", "rate [95 %]"],
-                [[c.key + (" (computed)" if c.computed else ""), "yes" if c.critical else "", c.met, c.applicable,
+                [[c.key + (" (computed)" if c.computed else "") + (f" (only where {c.applies_if})" if c.applies_if else ""),
+                  "yes" if c.critical else "", c.met, c.applicable,
                   c.not_applicable, c.unanswered, _rate(c.interval)] for c in s.criteria])
     if s.strata:
         print()

@@ -79,9 +79,20 @@ class AgreementView(QWidget):
         rows.append(["Total", *(str(n) for n in totals), str(g.n)])
         table.set_rows(rows, tones)
         lay.addWidget(table)
+        def share(count: int, rate) -> str:
+            interval = "" if rate is None else f", 95 % interval {rate.low * 100:.1f} % to {rate.high * 100:.1f} %"
+            return f"{count} of {g.n} ({count / g.n * 100:.1f} %{interval})"
+
+        def spread(interval) -> str:
+            return "" if interval is None else f" [95 % interval {interval.low:.2f} to {interval.high:.2f}]"
+
         summary = label(
             f"{g.agreed} of {g.n} cases graded the same ({g.rate * 100:.1f} %). Under-graded (original lower than "
-            f"the auditor's): {g.under_graded}. Over-graded: {g.over_graded}. Cohen's kappa {kappa_words(g.kappa)}.",
+            f"the auditor's — the risk: a victim at higher risk may not be safeguarded as such): "
+            f"{share(g.under_graded, g.under_rate)}. Over-graded: {share(g.over_graded, g.over_rate)}. "
+            f"Linear-weighted kappa (the grades are ordered) {kappa_words(g.weighted_kappa)}"
+            f"{spread(g.weighted_kappa_interval)}; unweighted Cohen's kappa {kappa_words(g.kappa)}"
+            f"{spread(g.kappa_interval)}.",
             wrap=True, selectable=True)
         summary.setObjectName("gradeSummary")
         lay.addWidget(summary)

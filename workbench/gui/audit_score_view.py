@@ -93,17 +93,22 @@ class AuditScoreView(QWidget):
         value = label(pct(s.estimate.point) if s.estimate else "—", "statValue")
         value.setObjectName("complianceValue")
         grid.addWidget(value, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
-        what = "Estimated compliance, force level" if s.stratified is not None else "Compliance in the sample"
+        what = ("Estimated compliance, force level (weighted by stratum population shares)"
+                if s.stratified is not None else "Compliance in the sample")
         grid.addWidget(label(what, "section"), 0, 1)
         if s.estimate is not None:
             detail = (f"95 % interval {pct(s.estimate.low)} to {pct(s.estimate.high)} · "
-                      f"{s.compliant} of {s.complete} complete cases compliant")
+                      f"{s.compliant} of {s.complete} complete cases compliant"
+                      + (" (unweighted count)" if s.stratified is not None else ""))
         else:
-            detail = "No case is complete yet"
+            detail = "Insufficient evidence: no case in scope is complete yet"
         counts = label(detail, wrap=True)
         counts.setObjectName("complianceDetail")
         grid.addWidget(counts, 1, 1)
         extra = []
+        if s.out_of_scope:
+            extra.append(f"{s.out_of_scope} case{'s' if s.out_of_scope != 1 else ''} out of scope (not scored, "
+                         "not counted as compliant)")
         if s.incomplete:
             extra.append(f"{s.incomplete} case{'s' if s.incomplete != 1 else ''} incomplete (left out of the rate)")
         if s.unusable:
@@ -125,8 +130,14 @@ class AuditScoreView(QWidget):
         reason = label(sentence(s.rag_reason), wrap=True, selectable=True)
         reason.setObjectName("ragReason")
         self._head.addWidget(_titled("Why this rating", reason))
+        if s.plan_text:
+            self._head.addWidget(_titled("What the plan allows", label(sentence(s.plan_text), "muted", wrap=True)))
         if s.baseline is not None:
             words = f"Inspection baseline: {s.baseline.label} ({pct(s.baseline.interval.point)})."
+            m = s.measure
+            if m is not None and m.key != "case":
+                words += (f" Compared like with like with the criterion '{m.label}' alone: {m.successes} of {m.n}; "
+                          "the rating uses this measure.")
             comparison = label(sentence(s.comparison), wrap=True, selectable=True)
             comparison.setObjectName("comparison")
             self._head.addWidget(_titled("Against the inspection", label(words, "muted", wrap=True), comparison))

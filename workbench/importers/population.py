@@ -5,9 +5,12 @@ reference column (compact Arrow strings, ~20 bytes a row) is kept whole, to find
 duplicates and count strata at the end.
 
 The fingerprint is independent of row order: each row's canonical values (template field
-order, joined with U+001F) are hashed with SHA-256, the hashes are summed modulo 2**256, and
-the sum is hashed with the mapped field keys and the row count.  Shuffled rows give the
-same fingerprint; any changed cell gives a different one.
+order, joined with U+001F) are hashed with SHA-256, the 32-byte row hashes are sorted, and the
+fingerprint is SHA-256("population-v2|<field keys>|<rows>|" + the sorted hashes)
+(``FINGERPRINT_SCHEME``).  Shuffled rows give the same fingerprint; any changed cell gives a
+different one; unlike the earlier sum of row hashes modulo 2**256 ("population-v1", still
+computed so audits drawn under it stay verifiable) it cannot be matched by choosing rows
+whose hashes add up.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ __all__ = [
 ]
 
 _MOD = 1 << 256
+FINGERPRINT_SCHEME = "population-v2"
 _SEP = "\x1f"
 
 
@@ -167,6 +171,7 @@ def scan_population(
     row_chunks: list[pa.Array] = []
     stratum_chunks: list[pa.Array] = []
     total_hash = 0
+    row_hashes: list[pa.Array] = []
     rows = 0
 
     def bad_row(row: int | None, message: str) -> None:
@@ -197,7 +202,9 @@ def scan_population(
                 problems.add_mask(n.time_missing, batch.rows, raw, column, f.key, NO_TIME_MESSAGE, found)
         found.sort(key=lambda p: p.row or 0)
         problems.items.extend(found)
-        total_hash = (total_hash + _hash_rows([n.values for n in normals])) % _MOD
+        summed, hashes = _hash_rows([n.values for n in normals])
+        total_hash = (total_hash + summed) % _MOD
+        row_hashes.append(hashes)
         ref_chunks.append(normals[ref_index].values)
         row_chunks.append(batch.rows)
         if plan.stratum is not None:
@@ -226,10 +233,11 @@ def scan_population(
         strata = {v: c for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())}
         strata = dict(sorted(strata.items()))
     field_list = ",".join(f.key for f in fields)
-    fingerprint = hashlib.sha256(f"population-v1|{field_list}|{rows}|{total_hash:064x}".encode()).hexdigest()
+    fingerprint_v1 = hashlib.sha256(f"population-v1|{field_list}|{rows}|{total_hash:064x}".encode()).hexdigest()
     return PopulationScan(
         rows=rows,
-        fingerprint=fingerprint,
+        fingerprint=_sorted_fingerprint(field_list, rows, row_hashes),
+        fingerprint_v1=fingerprint_v1,
         strata=strata,
         problems=tuple(sorted(problems.items[:MAX_PROBLEMS], key=lambda p: (p.row is None, p.row or 0))),
         problem_total=problems.total,
@@ -244,8 +252,20 @@ def scan_population(
     )
 
 
-def _hash_rows(columns: list[pa.Array]) -> int:
-    """Sum of SHA-256 of each row's canonical text (mod 2**256)."""
+def _sorted_fingerprint(field_list: str, rows: int, chunks: list[pa.Array]) -> str:
+    """SHA-256 over the scheme, field keys, row count and the row hashes in sorted order."""
+    digest = hashlib.sha256(f"{FINGERPRINT_SCHEME}|{field_list}|{rows}|".encode())
+    hashes = pa.concat_arrays(chunks) if chunks else pa.array([], pa.binary(32))
+    ordered = pc.take(hashes, pc.sort_indices(hashes))
+    ordered = pa.concat_arrays([ordered]) if ordered.offset else ordered
+    data = ordered.buffers()[1]
+    if data is not None:
+        digest.update(memoryview(data)[: 32 * len(ordered)])
+    return digest.hexdigest()
+
+
+def _hash_rows(columns: list[pa.Array]) -> tuple[int, pa.Array]:
+    """(sum of the SHA-256 of each row's canonical text, the row hashes as 32-byte values)."""
     joined = pc.binary_join_element_wise(*columns, _SEP, null_handling="replace", null_replacement="")
     joined = pa.concat_arrays([joined]) if joined.offset else joined
     offsets = memoryview(joined.buffers()[1]).cast("i").tolist()[: len(joined) + 1]
@@ -253,9 +273,13 @@ def _hash_rows(columns: list[pa.Array]) -> int:
     view = memoryview(data) if data is not None else memoryview(b"")
     sha, as_int = hashlib.sha256, int.from_bytes
     total = 0
+    digests = bytearray()
     for start, end in zip(offsets, offsets[1:]):
-        total += as_int(sha(view[start:end]).digest(), "big")
-    return total
+        d = sha(view[start:end]).digest()
+        digests += d
+        total += as_int(d, "big")
+    hashes = pa.Array.from_buffers(pa.binary(32), len(offsets) - 1, [None, pa.py_buffer(bytes(digests))])
+    return total, hashes
 
 
 def _duplicates(ref_chunks: list[pa.Array], row_chunks: list[pa.Array]):

@@ -79,3 +79,4 @@ class PopulationScan:
     file_kind: str = "csv"
     warnings: tuple[str, ...] = ()
     mapping: dict[str, str] = field(default_factory=dict)
+    fingerprint_v1: str = ""  # the earlier scheme (sum of row hashes), to verify audits drawn under it

@@ -110,6 +110,9 @@ def _audit_results(wb: Workbook, data: PackData, mark: Marking, used: set[str],
         Column("Baseline compliant", 10, "int"), Column("Baseline n", 9, "int"),
         Column("Baseline", 10, "pct"), Column("Difference", 50, "wrap"),
         Column("Target", 9, "pct"), Column("RAG", 9, "rag"), Column("RAG reason", 40, "wrap"),
+        Column("Compliance counts", 36, "wrap"), Column("Scope", 40, "wrap"),
+        Column("Compared with the baseline", 40, "wrap"), Column("Measure met", 9, "int"),
+        Column("Measure n", 9, "int"), Column("Measure rate", 10, "pct"), Column("Plan", 40, "wrap"),
     ), mark)
     rows = []
     for a in data.audits():
@@ -118,7 +121,11 @@ def _audit_results(wb: Workbook, data: PackData, mark: Marking, used: set[str],
                      a.template_version, a.round, a.method, a.sample_size, a.seed, a.population,
                      a.population_fingerprint, c.successes, c.n, c.point, c.low, c.high,
                      b.successes if b else None, b.n if b else None, b.point if b else None,
-                     a.difference_text, a.target, _rag(a.rag), a.rag_reason])
+                     a.difference_text, a.target, _rag(a.rag), a.rag_reason,
+                     a.compliance_label or ("weighted by stratum population shares" if a.weighted else ""),
+                     a.scope_text, a.measure_label or ("case compliance" if b else ""),
+                     a.measure.successes if a.measure else None, a.measure.n if a.measure else None,
+                     a.measure.point if a.measure else None, a.plan_text])
     sheet.write_rows(rows)
     sheet.close()
 

@@ -84,6 +84,7 @@ class CriterionRow:
     point: float | None
     low: float | None
     high: float | None
+    applies_if: str = ""  # "counted only where …", in words
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,16 @@ class AgreementTable:
     rate: float | None
     row_label: str = "Original grade"
     column_label: str = "Auditor's grade"
+    kappa_low: float | None = None
+    kappa_high: float | None = None
+    weighted_kappa: float | None = None  # linear weights: the grades are ordered
+    weighted_kappa_low: float | None = None
+    weighted_kappa_high: float | None = None
+    under_low: float | None = None  # Wilson 95 % interval of the under-graded share
+    under_high: float | None = None
+    over_low: float | None = None
+    over_high: float | None = None
+    risk_note: str = ""  # which direction of disagreement is the risk
 
     def __post_init__(self) -> None:
         size = len(self.categories)
@@ -224,6 +235,14 @@ class AuditResult:
     notable_cases: tuple[CaseRow, ...] = ()
     trend: tuple[TrendPoint, ...] = ()
     agreement: AgreementTable | None = None
+    compliance_label: str = ""  # what ``compliance`` counts; says "weighted" for a weighted estimate
+    weighted: bool = False  # compliance.point is weighted by stratum population shares
+    measure_label: str = ""  # the measure compared with the baseline, when not the case compliance
+    measure: RateWithInterval | None = None
+    baseline_measures: str = ""  # what the inspection's figure counted
+    scope_text: str = ""  # cases out of scope, in words
+    plan_text: str = ""  # the deviations the plan allows, or that it is a census
+    trend_label: str = ""  # what the trend chart plots
 
     def __post_init__(self) -> None:
         _check_choice(self.rag, RAG_LEVELS, "AuditResult.rag")

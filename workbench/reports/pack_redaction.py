@@ -134,10 +134,18 @@ def _agreement(ag: AgreementTable | None, min_cell: int) -> AgreementTable | Non
         total=_count(t.total, min_cell), agreed=_count(t.agreed, min_cell),
         under_graded=_count(t.under_graded, min_cell), over_graded=_count(t.over_graded, min_cell))
     withheld = isinstance(margins.agreed, str) or isinstance(margins.total, str)
+    under_shown = not (withheld or isinstance(margins.under_graded, str))
+    over_shown = not (withheld or isinstance(margins.over_graded, str))
     return SuppressedAgreementTable(
         categories=ag.categories, matrix=tuple(tuple(_count(v, min_cell) for v in row) for row in ag.matrix),
         kappa=ag.kappa, rate=None if withheld else ag.rate, row_label=ag.row_label,
-        column_label=ag.column_label, margins=margins)
+        column_label=ag.column_label, margins=margins,
+        # agreement statistics say nothing of a single case; a share's interval goes with its count
+        kappa_low=ag.kappa_low, kappa_high=ag.kappa_high, weighted_kappa=ag.weighted_kappa,
+        weighted_kappa_low=ag.weighted_kappa_low, weighted_kappa_high=ag.weighted_kappa_high,
+        under_low=ag.under_low if under_shown else None, under_high=ag.under_high if under_shown else None,
+        over_low=ag.over_low if over_shown else None, over_high=ag.over_high if over_shown else None,
+        risk_note=ag.risk_note)
 
 
 class _CaseMasks:

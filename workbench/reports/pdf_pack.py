@@ -29,7 +29,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from workbench.reports.pack_data import PackData, PackError
 from workbench.reports.pdf_blocks import Ctx, fmt_date
 from workbench.reports.pdf_charts import fit_text, pct
-from workbench.reports.pdf_sections import READINESS_WORD, finding_section
+from workbench.reports.pdf_sections import METHODOLOGY, READINESS_WORD, RESULTS_NOTE, finding_section
 from workbench.reports.pdf_styles import (
     INK,
     MUTED,
@@ -212,10 +212,7 @@ def _summary(ctx: Ctx, data: PackData) -> list[Flowable]:
     story.append(ctx.table(("Ref", "Finding", "PEEL area", "Readiness", "Latest audit result",
                             "Audit RAG"), rows, (0.15, 0.29, 0.14, 0.12, 0.21, 0.09), extra))
     story.append(Spacer(1, 6))
-    story.append(ctx.para("Readiness and RAG ratings are written in words as well as shown in "
-                          "colour. Rates are shown with Wilson 95 % intervals; a difference "
-                          "from the inspection baseline is called an improvement only when its "
-                          "Newcombe interval excludes zero.", s.muted))
+    story.append(ctx.para(RESULTS_NOTE, s.muted))
     return story
 
 
@@ -225,10 +222,9 @@ def _appendix(ctx: Ctx, data: PackData) -> list[Flowable]:
     story.append(ctx.para(
         "Each audit sample was drawn from a fingerprinted population extract with a recorded "
         "seed, so anyone holding the same extract can redraw exactly the same cases whatever "
-        "the extract's row order. A case is compliant when every critical criterion is met; "
-        "not-applicable answers are excluded from rates. Intervals are Wilson score 95 % "
-        "intervals; differences from inspection baselines use Newcombe's hybrid score "
-        "interval; stratified estimates are weighted by stratum population shares."))
+        "the extract's row order, with nothing more than the steps below."))
+    for title, text in METHODOLOGY:
+        story += [ctx.heading(title, 2, toc=False), ctx.para(text)]
     if not data.methodology:
         story.append(ctx.para("No audits are included in this pack.", s.muted))
     for m in data.methodology:

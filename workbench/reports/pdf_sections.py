@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from workbench.reports.pack_data import AuditResult, FindingSection, MeasureSeries, count_text, result_word
+from workbench.reports.pack_data import AuditResult, Count, FindingSection, MeasureSeries, count_text, result_word
 from workbench.reports.pdf_blocks import Ctx, fmt_date, fmt_size
 from workbench.reports.pdf_charts import IntervalRow, interval_chart, pct, trend_chart
 from workbench.reports.pdf_styles import RAG_TEXT, READINESS_RAG, SANS
@@ -86,16 +86,34 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
         ("Population fingerprint", ctx.cell(audit.population_fingerprint, s.cell_mono, 200)),
     )))
     story.append(Spacer(1, 6))
-    result = (f"<b>{c.successes} of {c.n}</b> cases compliant: <b>{pct(c.point)}</b> "
-              f"(95 % interval {pct(c.low)} to {pct(c.high)}).")
-    if audit.baseline is not None:
-        b = audit.baseline
-        result += f" Inspection baseline: {b.successes} of {b.n} ({pct(b.point)})."
+    if audit.weighted:
+        result = (f"<b>{c.successes} of {c.n}</b> sampled cases compliant; weighted by stratum population "
+                  f"shares, the estimate is <b>{pct(c.point)}</b> (95 % interval {pct(c.low)} to {pct(c.high)}).")
+    else:
+        result = (f"<b>{c.successes} of {c.n}</b> cases compliant (every critical criterion met): "
+                  f"<b>{pct(c.point)}</b> (95 % interval {pct(c.low)} to {pct(c.high)}).")
     if audit.target is not None:
         result += f" Force target: {pct(audit.target, 0)}."
     story.append(ctx.markup(result))
+    if audit.scope_text:
+        story.append(ctx.para("Scope: " + audit.scope_text + ".", s.small))
+    if audit.baseline is not None:
+        b = audit.baseline
+        what = f" ({ctx.text(audit.baseline_measures)})" if audit.baseline_measures else ""
+        if audit.measure is not None:
+            m = audit.measure
+            compared = (f"Compared like with like: the inspection's {b.successes} of {b.n} ({pct(b.point)}){what} "
+                        f"is set against the criterion '{ctx.text(audit.measure_label)}' alone: "
+                        f"<b>{m.successes} of {m.n}</b> ({pct(m.point)}, 95 % interval {pct(m.low)} to "
+                        f"{pct(m.high)}); the target is rated on this measure.")
+        else:
+            compared = (f"Compared with the inspection's {b.successes} of {b.n} ({pct(b.point)}){what} on the "
+                        "case compliance above.")
+        story.append(ctx.markup(compared))
     if audit.difference_text:
         story.append(ctx.para(audit.difference_text[:1].upper() + audit.difference_text[1:]))
+    if audit.plan_text:
+        story.append(ctx.para("Plan: " + audit.plan_text + ".", s.small))
     rag = Table([[ctx.badge(audit.rag), ctx.cell(audit.rag_reason, s.small)]],
                 colWidths=[0.12 * ctx.width, 0.88 * ctx.width], hAlign="LEFT")
     rag.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -113,7 +131,7 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
         rows.append(IntervalRow(f"This audit ({c.successes}/{c.n})", c.point, c.low, c.high,
                                 True))
     story.append(KeepTogether([
-        ctx.para("Compliance with 95 % interval" + (" by audit round" if audit.trend else ""),
+        ctx.para((audit.trend_label or "Compliance with 95 % interval") + (" by audit round" if audit.trend else ""),
                  s.muted),
         interval_chart(rows, audit.target, ctx.width, ctx.covered)]))
     if audit.criteria:
@@ -121,7 +139,7 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
         crit_rows = []
         for cr in audit.criteria:
             crit_rows.append([
-                cr.question, "Critical" if cr.critical else "", f"{cr.met} / {cr.applicable}",
+                cr.question + (f" ({cr.applies_if})" if cr.applies_if else ""), "Critical" if cr.critical else "", f"{cr.met} / {cr.applicable}",
                 pct(cr.point), "n/a" if cr.low is None or cr.high is None
                 else f"{pct(cr.low)} to {pct(cr.high)}"])
         story.append(ctx.table(("Criterion", "Critical", "Met / applicable", "Rate",
@@ -159,16 +177,32 @@ def agreement_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     k = len(ag.categories)
     widths = [0.34] + [0.66 / (k + 1)] * (k + 1)
     diag = [("BACKGROUND", (i + 1, i + 1), (i + 1, i + 1), "#E3EAF2") for i in range(k)]
-    kappa = "not computed" if ag.kappa is None else f"{ag.kappa:.2f}"
+    def kappa(value: float | None, low: float | None, high: float | None) -> str:
+        if value is None:
+            return "not defined (one grade throughout)"
+        return f"{value:.2f}" + ("" if low is None or high is None else f" (95 % interval {low:.2f} to {high:.2f})")
+
+    def share(count: Count, low: float | None, high: float | None) -> str:
+        if isinstance(count, str) or isinstance(t.total, str):  # a release copy's suppressed count
+            return count_text(count)
+        text = f"{count} of {t.total} ({pct(count / t.total) if t.total else 'n/a'}"
+        return text + ("" if low is None or high is None else f", 95 % interval {pct(low)} to {pct(high)}") + ")"
+
     rate = "rate withheld" if ag.rate is None else pct(ag.rate)
+    words = (f"The auditor agreed with the original grade in {count_text(t.agreed)} of {count_text(t.total)} "
+             f"cases ({rate}). The grades are ordered, so the linear-weighted kappa, which counts a grade "
+             f"one step out as a partial agreement, is "
+             f"{kappa(ag.weighted_kappa, ag.weighted_kappa_low, ag.weighted_kappa_high)}; "
+             f"unweighted Cohen's kappa {kappa(ag.kappa, ag.kappa_low, ag.kappa_high)}. "
+             f"<b>Under-graded</b> (the original grade lower than the auditor's): "
+             f"{share(t.under_graded, ag.under_low, ag.under_high)}; over-graded: "
+             f"{share(t.over_graded, ag.over_low, ag.over_high)}.")
+    if ag.risk_note:
+        words += " " + ctx.text(ag.risk_note)
     return [ctx.heading("Grading agreement", 2, toc=False),
             ctx.table(header, rows, widths, diag),
             Spacer(1, 4),
-            ctx.markup(f"The auditor agreed with the original grade in "
-                       f"{count_text(t.agreed)} of {count_text(t.total)} cases "
-                       f"({rate}); Cohen's kappa {kappa}. "
-                       f"Under-graded (auditor higher): {count_text(t.under_graded)}; over-graded: "
-                       f"{count_text(t.over_graded)}.", ctx.styles.small)]
+            ctx.markup(words, ctx.styles.small)]
 
 
 def measure_block(ctx: Ctx, m: MeasureSeries) -> Flowable:
@@ -223,3 +257,62 @@ def evidence_block(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
                      ctx.cell(e.sha256, ctx.styles.cell_mono, 128)])
     return story + [ctx.table(("Evidence", "Evidence date", "Uploaded", "SHA-256"), rows,
                               (0.38, 0.13, 0.17, 0.32))]
+
+
+RESULTS_NOTE = (
+    "Readiness and RAG ratings are written in words as well as shown in colour. A sample rate is "
+    "shown with its Wilson 95 % interval and a weighted (stratified) estimate with its Korn–Graubard "
+    "95 % interval, and says that it is weighted. A target is rated green only when the one-sided exact "
+    "lower bound at the plan's confidence reaches it: the same test that sized the sample, so a sample "
+    "that meets its plan meets its target. A change from the inspection baseline is called confirmed "
+    "only when the 95 % Newcombe interval of the difference excludes zero; \u201ccannot confirm\u201d means "
+    "that interval still includes no change, not that nothing changed.")
+
+METHODOLOGY = (
+    ("Scope and compliance",
+     "Screening questions decide whether a case is in an audit's scope; a case out of scope (for example an "
+     "arrest in which no force was used) is counted as out of scope, never as compliant, and the screening "
+     "question itself is not scored. A case in scope is compliant when every critical criterion is met. "
+     "Not-applicable answers are excluded from a criterion's rate, and a criterion that depends on another "
+     "(for example \u201csubmitted within 24 hours\u201d where a form exists) counts only where that other "
+     "criterion applies."),
+    ("Comparison with the inspection",
+     "An inspection figure is compared with the measure that counts the same thing: a single criterion "
+     "(for example attendance within the required time) or, when none is chosen, the case compliance. "
+     "The difference has Newcombe's hybrid score 95 % interval (method 10, 1998)."),
+    ("Rating against the target",
+     "Attribute sampling sizes a sample as the smallest n for which seeing no more than the expected "
+     "deviations shows, at the stated confidence, that the deviation rate is below the tolerable rate. "
+     "Ratings use the dual of that test: the one-sided exact (Clopper\u2013Pearson) lower bound on the "
+     "compliance rate, hypergeometric when every case is in scope and the population size is known, "
+     "the Korn\u2013Graubard bound for a stratified sample. Green: the lower bound reaches the target; "
+     "amber: only the estimate does; red: the estimate is below it. A sample too small to confirm the "
+     "target even if every case complied is reported as insufficient evidence. Checking every case (a "
+     "census) has no sampling error."),
+    ("Stratified estimates",
+     "Each stratum's rate is weighted by its share of the population (in scope). The variance uses the "
+     "unbiased within-stratum variance (n\u2095 \u2212 1), and the interval is Clopper\u2013Pearson on an "
+     "effective sample size adjusted for the degrees of freedom and never larger than the cases sampled "
+     "(Korn & Graubard 1998)."),
+    ("Grading agreement",
+     "Grades are ordered, so agreement is given as the linear-weighted kappa with its 95 % interval beside "
+     "the unweighted Cohen's kappa (Fleiss, Cohen & Everitt 1969 variance); under- and over-grading are "
+     "given as shares of the cases with Wilson 95 % intervals. Under-grading a high-risk victim is the risk."),
+    ("Redrawing a sample",
+     "Every case reference, after trimming spaces (and, for whole-number spreadsheet cells, written without "
+     "a decimal point), gets the priority HMAC-SHA256(key = the seed in decimal digits, message = the "
+     "reference in UTF-8), compared as a 256-bit number. Simple random: the smallest priorities are the "
+     "sample, the next ones the reserves. Stratified: the sample, then the reserves, are shared between "
+     "strata (names compared exactly, case-sensitive, in code-point order) by the largest-remainder method "
+     "in proportion to stratum size, every stratum getting at least one when there are enough, and each "
+     "stratum's smallest priorities are drawn. Systematic: the references in UTF-8 byte order, every "
+     "(N/n)-th from a start derived from HMAC-SHA256(seed, empty message); reserves by priority. When the "
+     "plan does not give the number of reserves it is 10 % of the sample rounded up, at least 5 (for a "
+     "stratified plan at least two per stratum), and never more than the cases left."),
+    ("Population fingerprint",
+     "Each row's mapped values, in the template's field order, are normalised as for the draw and joined "
+     "with the unit separator (U+001F); the SHA-256 of each row is taken, the row hashes are sorted, and "
+     "the fingerprint is SHA-256 over \u201cpopulation-v2\u201d, the field list, the row count and the sorted "
+     "hashes. It names the rows in the mapped columns whatever their order; the SHA-256 of the file itself "
+     "is recorded separately."),
+)

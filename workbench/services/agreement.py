@@ -6,7 +6,9 @@
 * Overall: all those pairs together (rate only; kappa across different questions means little).
 * For a criterion with ``agreement_with`` (the DA template's auditor grade against the grade
   the officer gave, a case field): the original-versus-auditor table over every case in use
-  with both grades, under- and over-grading and Cohen's kappa (``stats.grade_agreement``).
+  with both grades, under- and over-grading as shares with Wilson 95 % intervals, and the
+  linear-weighted kappa (the grades are ordered) with its 95 % interval beside the unweighted
+  Cohen's kappa and its interval (``stats.grade_agreement``). Under-grading is the risk.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy import select
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, get_audit_row
 from workbench.services.templates import get_template
-from workbench.stats import cohen_kappa, grade_agreement
+from workbench.stats import Interval, cohen_kappa, grade_agreement
 from workbench.store.models import Response, SampledCase
 from workbench.store.uow import UnitOfWork
 from workbench.templates.values import match_choice
@@ -47,6 +49,11 @@ class GradeTable:
     rate: float
     kappa: float | None
     missing: int  # cases in use without both grades
+    kappa_interval: Interval | None = None
+    weighted_kappa: float | None = None  # linear weights
+    weighted_kappa_interval: Interval | None = None
+    under_rate: Interval | None = None  # under-graded share, Wilson 95 %
+    over_rate: Interval | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ def agreement(uow: UnitOfWork, audit_id: int) -> Agreement:
         g = grade_agreement(original, auditor, order=c.choices)
         matrix = tuple(tuple(g.table[(o, a)] for a in c.choices) for o in c.choices)
         grades.append(GradeTable(c.key, c.agreement_with, tuple(c.choices), matrix, g.n, g.agreed,
-                                 g.under_graded, g.over_graded, g.rate, g.kappa, missing))
+                                 g.under_graded, g.over_graded, g.rate, g.kappa, missing, g.kappa_interval,
+                                 g.weighted_kappa, g.weighted_kappa_interval, g.under_rate, g.over_rate))
     return Agreement(audit.id, len(reviewed), tuple(rows), total_pairs, total_agreed,
                      total_agreed / total_pairs if total_pairs else None, tuple(grades))

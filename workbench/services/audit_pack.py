@@ -1,8 +1,13 @@
 """Audit scores and sampling methods as the plain pack data the PDF and Excel writers render.
 
 Each finding's pack section shows the latest scored round of every audit series mapped to it
-(earlier rounds appear on its trend, after the inspection baseline). A round without a target
-cannot be green: it is shown amber with the reason saying no target is set.
+(earlier rounds appear on its trend, after the inspection baseline). A round without a target,
+or with too little evidence to rate, cannot be green: it is shown amber with the reason saying
+why ("no target is set", "insufficient evidence: …").
+
+What each figure counts is said beside it: the case compliance (weighted by stratum population
+shares when the sample is stratified), the measure compared with the inspection's baseline when
+it is a single criterion, the cases out of scope and what the plan allows.
 """
 
 from __future__ import annotations
@@ -77,17 +82,36 @@ def _notable(case: CaseScore) -> CaseRow:
     return CaseRow(case.ref, case.stratum or "", False, dict(case.answers), "; ".join(notes))
 
 
+RISK_NOTE = ("Under-grading (the original grade lower than the auditor's) is the risk: a victim at higher "
+             "risk may not get the safeguarding their risk needs. Over-grading uses resources but does not "
+             "leave a victim unprotected.")
+
+
 def _agreement_table(uow: UnitOfWork, audit_id: int) -> AgreementTable | None:
     grades = agreement(uow, audit_id).grades
     if not grades:
         return None
     g = grades[0]
-    return AgreementTable(g.categories, g.matrix, g.kappa, g.rate)
+
+    def ends(i):
+        return (None, None) if i is None else (i.low, i.high)
+
+    return AgreementTable(g.categories, g.matrix, g.kappa, g.rate,
+                          kappa_low=ends(g.kappa_interval)[0], kappa_high=ends(g.kappa_interval)[1],
+                          weighted_kappa=g.weighted_kappa, weighted_kappa_low=ends(g.weighted_kappa_interval)[0],
+                          weighted_kappa_high=ends(g.weighted_kappa_interval)[1],
+                          under_low=ends(g.under_rate)[0], under_high=ends(g.under_rate)[1],
+                          over_low=ends(g.over_rate)[0], over_high=ends(g.over_rate)[1], risk_note=RISK_NOTE)
+
+
+def _rate(m) -> RateWithInterval:
+    e = m.estimate
+    return RateWithInterval(m.successes, m.n, e.point, e.low, e.high)
 
 
 def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
-    assert score.estimate is not None
-    est = score.estimate
+    assert score.estimate is not None and score.headline is not None
+    head, measure = score.headline, score.measure
     baseline = None
     trend: list[TrendPoint] = []
     if score.baseline is not None:
@@ -98,20 +122,30 @@ def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
     trend += [TrendPoint(f"Round {r.round}", r.point, r.low, r.high) for r in score.trend]
     rag, reason = score.rag, score.rag_reason
     if rag is None:
-        rag, reason = "amber", f"{reason}; without a target it cannot be rated green"
+        rag, reason = "amber", (f"{reason}; without a target it cannot be rated green" if score.target is None
+                                else f"{reason}; it is not rated green")
+    weighted = head.weighted
+    label = "Cases compliant (every critical criterion met)" + (
+        ", weighted by stratum population shares" if weighted else "")
+    separate = measure is not None and measure.key != "case"
+    measure_rate = _rate(measure) if separate and measure.estimate is not None else None
+    measured = measure.label if separate else "case compliance"
     return AuditResult(
         title=score.title, template=score.template_name, template_version=str(score.template_version),
         round=score.round, method=method_text(audit, _field_label(uow, audit)),
         sample_size=score.cases_in_use, seed=str(audit.seed), population=_population_text(audit),
         population_fingerprint=audit.population_fingerprint,
-        compliance=RateWithInterval(score.compliant, score.complete, est.point, est.low, est.high),
+        compliance=RateWithInterval(score.compliant, score.complete, score.estimate.point, score.estimate.low,
+                                    score.estimate.high),
         baseline=baseline,
         difference_text=(score.comparison if score.baseline is not None
-                         else f"no inspection baseline; {pct(est.point)} in this round"),
+                         else f"no inspection baseline; {pct(score.estimate.point)}"
+                         f"{' (weighted)' if weighted else ''} in this round"),
         target=score.target, rag=rag, rag_reason=reason,
         criteria=tuple(CriterionRow(c.key, c.question, c.critical, c.met, c.applicable,
                                     *((c.interval.point, c.interval.low, c.interval.high) if c.interval
-                                      else (None, None, None))) for c in score.criteria),
+                                      else (None, None, None)),
+                                    applies_if=_applies_words(score, c.applies_if)) for c in score.criteria),
         strata=tuple(StratumRow(s.name, s.population, s.sample, s.compliant, s.weight,
                                 *((s.interval.point, s.interval.low, s.interval.high) if s.interval
                                   else (None, None, None))) for s in score.strata),
@@ -119,7 +153,21 @@ def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
         notable_cases=tuple(_notable(c) for c in score.cases if c.status == "not compliant"),
         trend=tuple(trend),
         agreement=_agreement_table(uow, audit.id),
+        compliance_label=label, weighted=weighted,
+        measure_label=measure.label if separate else "", measure=measure_rate,
+        baseline_measures=score.baseline.measures if score.baseline is not None else "",
+        scope_text=score.scope_text, plan_text=score.plan_text,
+        trend_label=(f"Rate of '{measured}' with 95 % interval" if separate
+                     else "Case compliance with 95 % interval" + (" (weighted)" if weighted else "")),
     )
+
+
+def _applies_words(score: AuditScore, applies_if: str) -> str:
+    if not applies_if:
+        return ""
+    key, _, answer = applies_if.partition(" = ")
+    question = next((c.question for c in score.criteria if c.key == key), key)
+    return f"counted only where the answer to '{question}' is {answer}"
 
 
 def audit_results(uow: UnitOfWork, finding_id: int) -> tuple[AuditResult, ...]:
@@ -146,10 +194,10 @@ def _selection_text(audit: Audit) -> str:
     if plan.get("method") == "systematic":
         return (f"Systematic: the references sorted by their UTF-8 bytes, every (N/{n})-th from a start "
                 f"derived from the seed; {priority}, and the {r} unselected cases with the smallest "
-                "priorities form the reserve list (docs/sampling.md)")
+                "priorities form the reserve list (see the redraw steps above)")
     within = " within each stratum (largest-remainder allocation)" if plan.get("method") == "stratified" else ""
     return (f"{priority}; the {n} cases with the smallest priorities{within} form the sample and the next "
-            f"{r} the reserve list, whatever the row order of the extract (docs/sampling.md)")
+            f"{r} the reserve list, whatever the row order of the extract (see the redraw steps above)")
 
 
 def audit_methods(uow: UnitOfWork, finding_ids: Iterable[int]) -> tuple[AuditMethod, ...]:

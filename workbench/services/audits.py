@@ -10,7 +10,12 @@ known), ``reserve`` (reserve cases, or None for 10 % of the sample, at least 5 â
 
 A new round of an existing series (``series`` = its name, or the id of any audit in it) gets
 the next round number and, unless given, the previous round's target, baseline figure, RAG
-rule and findings.
+rule, baseline measure and findings.
+
+The baseline measure names the criterion that counts what the baseline figure counts (e.g.
+``attended_within_target`` for the inspection's "49 of 82 attended within the required time");
+without one the baseline is compared with the case-level compliance. It must be a scored
+yes/no/n/a criterion of this audit's own template.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from workbench.store.uow import UnitOfWork
 
 METHODS = ("simple", "systematic", "stratified")
 ALLOCATIONS = ("proportional", "equal")
-RAG_RULES = ("lower_bound", "point_estimate", "upper_bound")
+RAG_RULES = ("lower_bound", "point_estimate", "upper_bound")  # upper_bound: stored audits only
+PLANNABLE_RULES = ("lower_bound", "point_estimate")
 _RAG_ALIASES = {"point": "point_estimate", "lower": "lower_bound", "upper": "upper_bound"}
 ACTIVE_STATES = ("active", "replacement")
 
@@ -69,6 +75,7 @@ class AuditInfo:
     rag_rule: str
     baseline_figure_id: int | None
     baseline_label: str | None
+    baseline_measure: str | None
     findings: tuple[tuple[int, str], ...]  # (finding id, reference)
     cases_sampled: int  # drawn into the sample (not reserves)
     cases_active: int  # in use now: sample cases still usable plus replacements
@@ -91,6 +98,49 @@ def normalise_rag_rule(rule: str) -> str:
     if canonical not in RAG_RULES:
         raise InputError(f"unknown RAG rule '{rule}'", "use lower_bound, point or upper_bound")
     return canonical
+
+
+def check_plannable_rule(rule: str) -> str:
+    """A RAG rule a new audit may use: the upper-bound rule rates green on no evidence."""
+    canonical = normalise_rag_rule(rule)
+    if canonical not in PLANNABLE_RULES:
+        raise InputError("the upper-bound RAG rule rates a sample green without evidence (0 of 1 case compliant "
+                         "is green against a 75 % target), so audits cannot be planned with it",
+                         "use lower_bound (green only when the sample confirms the target) or point; if the force "
+                         "settings' default_rag_rule is upper_bound, change it")
+    return canonical
+
+
+def check_baseline_measure(uow: UnitOfWork, template, measure: str | None) -> str | None:
+    """The criterion key compared with the baseline, checked against the audit's template."""
+    if measure is None or measure in ("", "case"):
+        return None
+    try:
+        criterion = template.criterion(measure)
+    except KeyError:
+        from workbench.services.templates import list_templates
+
+        elsewhere = [f"{t.key} v{t.version}" for t in list_templates(uow)
+                     if t.key != template.key and any(c.get("key") == measure for c in
+                                                      (template_definition(uow, t.id) or {}).get("criteria", []))]
+        where = f" (it is a criterion of {', '.join(elsewhere)})" if elsewhere else ""
+        raise InputError(
+            f"the baseline measure '{measure}' is not a criterion of this audit's template "
+            f"'{template.key}' v{template.version}{where}",
+            "compare the baseline with a criterion of the same audit that counts what the figure counts, "
+            "or with the case compliance ('case'); criteria: "
+            + ", ".join(c.key for c in template.criteria if c.answer == "yes_no_na" and not c.screening)) from None
+    if criterion.answer != "yes_no_na" or criterion.screening:
+        raise InputError(f"the baseline measure '{measure}' is not a scored yes/no/n/a criterion",
+                         "a screening question or a number/text answer cannot be compared with a rate")
+    return measure
+
+
+def template_definition(uow: UnitOfWork, template_id: int):
+    from workbench.store.models import AuditTemplate
+
+    row = uow.session.get(AuditTemplate, template_id)
+    return None if row is None else row.definition
 
 
 def _check_target(value: float | None) -> float | None:
@@ -134,7 +184,7 @@ def create_audit(
     tolerable: float | None = None, expected: float | None = None, reserve: int | None = None,
     stratify_by: str | None = None, allocation: str = "proportional", strata: Sequence[str] = (),
     target: float | None = None, rag_rule: str | None = None, baseline_figure_id: int | None = None,
-    series: str | int | None = None, template_version: int | None = None,
+    series: str | int | None = None, template_version: int | None = None, baseline_measure: str | None = None,
 ) -> AuditInfo:
     """Plan an audit. Give a fixed ``size`` or attribute-sampling inputs (``tolerable`` required;
     ``confidence`` defaults to 0.95 and ``expected`` to 0); the size is then worked out with the
@@ -188,12 +238,17 @@ def create_audit(
         target = previous.target if target is None else target
         rag_rule = previous.rag_rule if rag_rule is None else rag_rule
         baseline_figure_id = previous.baseline_figure_id if baseline_figure_id is None else baseline_figure_id
+        baseline_measure = previous.baseline_measure if baseline_measure is None else baseline_measure
         if not finding_ids:
             finding_ids = [fid for (fid,) in uow.session.execute(
                 select(audit_findings.c.finding_id).where(audit_findings.c.audit_id == previous.id))]
-    rule = normalise_rag_rule(rag_rule or settings.default_rag_rule)
+    rule = check_plannable_rule(rag_rule or settings.default_rag_rule)
     if baseline_figure_id is not None:
         _baseline(uow, baseline_figure_id)
+    measure = check_baseline_measure(uow, template, baseline_measure)
+    if measure is not None and baseline_figure_id is None:
+        raise InputError("a baseline measure was given without a baseline figure",
+                         "give the key figure it is compared with (baseline_figure_id)")
     found = []
     for fid in dict.fromkeys(finding_ids):
         f = uow.session.get(Finding, fid)
@@ -202,7 +257,7 @@ def create_audit(
         found.append(f)
     audit = Audit(title=title.strip(), template_id=row.id, round=(previous.round + 1) if previous else 1,
                   series=series_name, status="planned", plan=plan, target=target, rag_rule=rule,
-                  baseline_figure_id=baseline_figure_id, created_by=uow.username)
+                  baseline_figure_id=baseline_figure_id, baseline_measure=measure, created_by=uow.username)
     uow.session.add(audit)
     uow.session.flush()
     if not audit.series:
@@ -212,7 +267,7 @@ def create_audit(
     uow.session.flush()
     uow.log("audit", audit.id, "create", None, {
         "title": audit.title, "template": f"{row.key} v{row.version}", "plan": plan, "target": target,
-        "rag_rule": rule, "baseline_figure": baseline_figure_id, "series": audit.series,
+        "rag_rule": rule, "baseline_figure": baseline_figure_id, "baseline_measure": measure, "series": audit.series,
         "round": audit.round, "findings": [f.id for f in found]})
     return audit_info(uow, audit)
 
@@ -255,7 +310,7 @@ def audit_info(uow: UnitOfWork, audit: Audit) -> AuditInfo:
         audit.template.name, audit.series, audit.round, audit.status, plan, audit.seed,
         audit.population_name, audit.population_fingerprint, audit.population_size, strata,
         dict(audit.column_mapping or {}), audit.target, audit.rag_rule, audit.baseline_figure_id,
-        baseline_label(fig), linked_findings(uow, audit.id), sampled,
+        baseline_label(fig), audit.baseline_measure, linked_findings(uow, audit.id), sampled,
         sum(states.get(k, 0) for k in ACTIVE_STATES), states.get("unusable", 0), states.get("reserve", 0),
         answered, audit.created_by, audit.created_at, audit.drawn_at,
         tuple(plan.get("second_review") or ()),

@@ -70,7 +70,8 @@ def attendance_audits(ws: Workspace, officer: str, finding_id: int, baseline_fig
     with ws.unit_of_work(officer) as uow:
         first = audits.create_audit(
             uow, "response-attendance", "Response attendance and grading", [finding_id],
-            method="simple", size=82, reserve=10, target=0.75, baseline_figure_id=baseline_figure_id)
+            method="simple", size=82, reserve=10, target=0.75, baseline_figure_id=baseline_figure_id,
+            baseline_measure="attended_within_target" if baseline_figure_id is not None else None)
     run_round(ws, officer, first.id, round1, 49, _attendance, 11, unusable=1)
     with ws.unit_of_work(officer) as uow:
         second = audits.create_audit(

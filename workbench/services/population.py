@@ -2,8 +2,10 @@
 
 A draw is recorded so that anyone holding the same extract can redraw it (docs/sampling.md):
 the seed, the plan (method, size, reserve, allocation, strata), the column mapping and the
-population fingerprint. ``verify_draw`` repeats the draw from a file and says whether it is the
-same extract and the same sample.
+population fingerprint (its scheme recorded with it) and the SHA-256 of the extract file itself.
+``verify_draw`` repeats the draw from a file and says whether it holds the same rows in the mapped
+columns (the fingerprint, under the scheme the audit recorded), whether it is the very same file
+(its SHA-256) and whether the redraw picks the same sample.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import hashlib
+import math
+
 from sqlalchemy import delete, func, select
 
 from workbench.errors import InputError, WorkbenchError
 from workbench.importers.population import (
+    FINGERPRINT_SCHEME,
     PopulationScan,
     iter_keys,
     read_cases,
@@ -127,10 +133,25 @@ def _size(audit: Audit, cases: int) -> tuple[int, str]:
         size = attribute_sample_size(sizing["confidence"], sizing["tolerable"], sizing["expected"], cases)
     except StatsError as exc:
         raise DrawRefusedError(f"sample sizing: {exc}") from None
+    allowed = math.ceil(round(sizing["expected"] * size, 9))
     text = (f"attribute sampling: {_pct(sizing['confidence'])} confidence, tolerable deviation rate "
             f"{_pct(sizing['tolerable'])}, expected {_pct(sizing['expected'])}, population {cases:,} "
-            f"→ {size} cases" + (" (every case)" if size == cases else ""))
+            f"→ {size} cases" + (" (every case: a census)" if size == cases else
+                                 f", allowing {allowed} deviation{'s' if allowed != 1 else ''}"))
     return size, text
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fingerprint_under(scan: PopulationScan, scheme: str) -> str:
+    """The extract's fingerprint under the scheme an audit recorded."""
+    return scan.fingerprint_v1 if scheme == "population-v1" else scan.fingerprint
 
 
 def _pct(rate: float) -> str:
@@ -252,6 +273,8 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
     audit.seed = seed
     audit.population_name = path.name
     audit.population_fingerprint = scan.fingerprint
+    audit.fingerprint_scheme = FINGERPRINT_SCHEME
+    audit.population_file_sha256 = file_sha256(path)
     audit.population_size = scan.cases
     audit.population_strata = strata
     audit.column_mapping = dict(scan.mapping)
@@ -259,7 +282,8 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
     audit.status = "drawn"
     s.flush()
     uow.log("audit", audit.id, "draw", before, {
-        "seed": seed, "fingerprint": scan.fingerprint, "population": path.name, "cases": scan.cases,
+        "seed": seed, "fingerprint": scan.fingerprint, "fingerprint_scheme": FINGERPRINT_SCHEME,
+        "file_sha256": audit.population_file_sha256, "population": path.name, "cases": scan.cases,
         "size": size, "reserve": len(result.reserves), "method": plan["method"], "strata": strata,
         "mapping": scan.mapping})
     uow.changed.add("case")
@@ -275,8 +299,11 @@ def verify_draw(uow: UnitOfWork, audit_id: int, path: str | Path,
                 progress: Progress | None = None) -> tuple[bool, str]:
     """Redraw from ``path`` with the recorded seed, plan and mapping; (same, explanation).
 
-    Same means: the extract has the recorded fingerprint (same rows, any order) and the redraw
-    picks exactly the recorded sample and reserves, in the recorded order.
+    Same means: the extract holds the recorded rows in the mapped columns (its fingerprint under
+    the audit's recorded scheme matches, in any row order) and the redraw picks exactly the
+    recorded sample and reserves, in the recorded order. The explanation also says whether it is
+    the very same file (SHA-256) or another file with the same rows in those columns (other
+    columns, formatting or row order may differ).
     """
     require(uow.actor, "read")
     path = Path(path)
@@ -291,7 +318,8 @@ def verify_draw(uow: UnitOfWork, audit_id: int, path: str | Path,
         result = draw(iter_keys(path, template, audit.column_mapping, stratify_by),
                       _sampling_plan(plan, plan["drawn_size"], plan["drawn_reserve"]), audit.seed,
                       _phase(progress, 1, 2))
-    except WorkbenchError as exc:
+        digest = file_sha256(path)
+    except (WorkbenchError, OSError) as exc:
         return False, f"{path.name} cannot be redrawn with the recorded plan: {exc}"
     stored = uow.session.scalars(select(SampledCase).where(SampledCase.audit_id == audit.id)
                                  .order_by(SampledCase.order)).all()
@@ -299,17 +327,28 @@ def verify_draw(uow: UnitOfWork, audit_id: int, path: str | Path,
     want_res = [(c.ref, c.stratum) for c in stored if c.reserve]
     got_sel = [(p.ref, p.stratum) for p in result.selected]
     got_res = [(p.ref, p.stratum) for p in result.reserves]
-    same_file = scan.fingerprint == audit.population_fingerprint
+    scheme = audit.fingerprint_scheme or "population-v1"
+    fingerprint = _fingerprint_under(scan, scheme)
+    same_rows = fingerprint == audit.population_fingerprint
     same_picks = got_sel == want_sel and got_res == want_res
-    if same_file and same_picks:
-        return True, (f"{path.name} is the extract the sample was drawn from (fingerprint "
-                      f"{scan.fingerprint[:16]}…, {scan.cases:,} cases); seed {audit.seed} redraws the same "
-                      f"{len(got_sel)} cases and {len(got_res)} reserves in the same order")
+    recorded_file = audit.population_file_sha256 or ""
+    if not recorded_file:
+        file_words = "the SHA-256 of the original file was not recorded for this audit"
+    elif digest == recorded_file:
+        file_words = f"it is the very file the sample was drawn from (SHA-256 {digest[:16]}…)"
+    else:
+        file_words = (f"it is not the same file as {audit.population_name} (SHA-256 {digest[:16]}… against "
+                      f"{recorded_file[:16]}…): other columns, formatting or the row order may differ")
+    if same_rows and same_picks:
+        return True, (f"the same rows in the mapped columns: {path.name} holds the rows the sample was drawn from "
+                      f"(fingerprint {fingerprint[:16]}…, scheme {scheme}, {scan.cases:,} cases); {file_words}; "
+                      f"seed {audit.seed} redraws the same {len(got_sel)} cases and {len(got_res)} reserves in "
+                      "the same order")
     parts = []
-    if not same_file:
-        parts.append(f"{path.name} is not the extract the sample was drawn from: its fingerprint is "
-                     f"{scan.fingerprint[:16]}…, the recorded one {audit.population_fingerprint[:16]}… "
-                     f"({scan.cases:,} cases now, {audit.population_size or 0:,} then)")
+    if not same_rows:
+        parts.append(f"{path.name} does not hold the rows the sample was drawn from: its fingerprint is "
+                     f"{fingerprint[:16]}…, the recorded one {audit.population_fingerprint[:16]}… (scheme {scheme}; "
+                     f"{scan.cases:,} cases now, {audit.population_size or 0:,} then)")
     if same_picks:
         parts.append(f"the redraw with seed {audit.seed} still selects the same cases")
     else:

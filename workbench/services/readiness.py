@@ -3,9 +3,11 @@
 The rule (also in docs/readiness.md). Each part gives reasons in plain words and may raise a
 *blocker* (not ready) or a *concern* (partly ready at best):
 
-* Audits: for each audit series mapped to the finding, its latest round with completed cases.
-  Red is a blocker; amber, or no target set, is a concern. A series with no completed case yet
-  is a concern.
+* Audits: for each audit series mapped to the finding, its latest round with completed cases
+  in scope, rated on the measure compared with the baseline (docs/sampling.md). Red is a
+  blocker; amber, no target set, or "insufficient evidence" (too few cases in scope to confirm
+  the target even if all complied, or a rule that is not applied) is a concern, and the reason
+  says which. A series with no completed case in scope yet is a concern.
 * Measures (confirmed ones of the finding): the latest value against the baseline and the
   target, in the measure's better direction. Moving the wrong way is a blocker; right way but
   target not met, or no value recorded yet, is a concern.
@@ -85,20 +87,32 @@ def _audits(uow: UnitOfWork, finding_id: int, tally: _Tally) -> int:
         scored = None
         for audit in sorted(rounds, key=lambda a: a.round, reverse=True):
             score = score_audit(uow, audit.id)
-            if score.estimate is not None:
+            if score.measure is not None and score.measure.estimate is not None:
                 scored = score
                 break
         if scored is None:
             latest = max(rounds, key=lambda a: a.round)
-            tally.add(f"{latest.title} round {latest.round}: no case is complete yet", "concern")
+            tally.add(f"{latest.title} round {latest.round}: insufficient evidence: no case in scope is complete "
+                      "yet", "concern")
             continue
         results += 1
-        head = f"{scored.title} round {scored.round}: {interval_text(scored.estimate)}"
+        m = scored.measure
+        assert m is not None and m.estimate is not None
+        what = "" if m.key == "case" else f" ({m.label})"
+        weighted = ", weighted" if m.weighted else ""
+        scope = " in scope" if scored.scope else ""
+        head = (f"{scored.title} round {scored.round}{what}: {m.successes} of {m.n}{scope}{weighted}, "
+                f"{interval_text(m.estimate)}")
+        if scored.out_of_scope:
+            head += f"; {scored.out_of_scope} cases out of scope"
         if scored.target is None:
             tally.add(f"{head}; no target set", "concern")
             continue
-        level = {"green": "ok", "amber": "concern", "red": "blocker"}[scored.rag or "amber"]
-        tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag}", level)
+        if scored.rag is None:
+            tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag_reason}", "concern")
+            continue
+        level = {"green": "ok", "amber": "concern", "red": "blocker"}[scored.rag]
+        tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag}: {scored.rag_reason}", level)
     return results
 
 

@@ -2,23 +2,31 @@
 
 Rules (docs/sampling.md gives the statistics):
 
-* Only yes / no / n/a criteria are rated. Per criterion: met = "yes", applicable = "yes" + "no";
-  N/A is excluded; Wilson 95 % interval.
-* A case is compliant when every critical criterion is met ("yes"; N/A does not count against
-  it). If the template marks no criterion critical, every yes / no / n/a criterion counts. A case
-  with a critical criterion unanswered is *incomplete*: it is left out of the rates and counted.
+* Scope: a template's screening criteria (``screening = true``) decide whether a case is in
+  scope: it is when every screening criterion is answered "yes". A case out of scope is
+  counted as such, never as compliant, and no criterion is scored for it; a screening
+  criterion is never scored itself. A case whose screening question is unanswered is
+  incomplete.
+* Only yes / no / n/a criteria are rated. Per criterion, over the cases in scope: met = "yes",
+  applicable = "yes" + "no"; N/A is excluded; Wilson 95 % interval. A criterion with
+  ``applies_if`` counts only where its parent criterion has the given answer; elsewhere it is
+  not applicable whatever was recorded.
+* A case in scope is compliant when every critical criterion is met ("yes"; N/A does not count
+  against it). If the template marks no criterion critical, every scored criterion counts. A
+  case with a critical criterion unanswered is *incomplete*: left out of the rates and counted.
   Cases set aside as unusable are replaced from the reserve and never scored.
-* Overall: compliant / complete cases with a Wilson interval. For a stratified sample the
-  force-level estimate weights each stratum's rate by its share of the population
-  (``stats.stratified_estimate``) and is the headline figure.
-* Against the baseline (a key figure such as 49 of 82): Newcombe's hybrid score interval for
-  the difference (for a stratified estimate the same construction with the stratified limits).
-  The difference is confirmed when its interval excludes 0.
-* RAG against the target, by the audit's rule:
-  ``lower_bound`` (default): green when the lower 95 % bound >= target, amber when the point
-  estimate >= target, red otherwise. ``point_estimate`` ("point"): green when the point
-  estimate >= target, amber when the upper bound still reaches it, red otherwise.
-  ``upper_bound``: green when the upper bound >= target, red otherwise. No target: no rating.
+* Headline: compliant / complete cases in scope, with a Wilson interval; for a stratified
+  sample the weighted estimate (``stats.stratified_estimate``: Korn–Graubard, each stratum
+  weighted by its estimated population in scope).
+* The measure compared with the baseline and rated: the audit's ``baseline_measure``, a
+  criterion that counts the same thing as the inspection's figure (e.g. attendance within
+  the target alone for "49 of 82 within the required attendance time"), or, when none is
+  chosen, the case-level compliance. Against the baseline: Newcombe's hybrid score interval
+  for the difference (for a stratified estimate the same construction with its limits);
+  the difference is confirmed when its interval excludes 0.
+* RAG against the target on the one-sided exact bound at the plan's confidence
+  (``stats.rating``), so a sample that meets its plan meets its target. Too few cases to
+  confirm the target even if all complied is "insufficient evidence". No target: no rating.
 """
 
 from __future__ import annotations
@@ -33,11 +41,12 @@ from workbench.services.audits import ACTIVE_STATES, baseline_label, get_audit_r
 from workbench.services.templates import get_template
 from workbench.stats import Interval, StatsError, StratumCount, newcombe_difference, stratified_estimate
 from workbench.stats import wilson_interval
+from workbench.stats.rating import Bounds, rate_against_target, sample_bounds, stratified_bounds
 from workbench.store.models import Audit, KeyFigure, Response, SampledCase
 from workbench.store.uow import UnitOfWork
 
-_EPS = 1e-12
 RULE_WORDS = {"lower_bound": "lower bound", "point_estimate": "point estimate", "upper_bound": "upper bound"}
+CASE_MEASURE = "case"
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,18 @@ class CriterionScore:
     not_applicable: int
     unanswered: int
     interval: Interval | None
+    applies_if: str = ""  # e.g. "form_exists = yes": counted only there
+
+
+@dataclass(frozen=True)
+class ScopeScore:
+    """A screening criterion: how many cases it put in and out of scope."""
+
+    key: str
+    question: str
+    in_scope: int
+    out_of_scope: int
+    unanswered: int
 
 
 @dataclass(frozen=True)
@@ -59,12 +80,13 @@ class CaseScore:
     ref: str
     stratum: str | None
     state: str
-    status: str  # compliant | not compliant | incomplete
+    status: str  # compliant | not compliant | incomplete | out of scope
     failed: tuple[str, ...]  # critical criteria answered "no"
-    missing: tuple[str, ...]  # critical criteria not answered
+    missing: tuple[str, ...]  # critical (or screening) criteria not answered
     answers: dict[str, str]
     comments: dict[str, str]
     workings: dict[str, str]
+    set_aside: tuple[str, ...] = ()  # answers not counted: their criterion does not apply here
 
 
 @dataclass(frozen=True)
@@ -72,10 +94,26 @@ class StratumScore:
     name: str
     population: int
     weight: float
-    sample: int  # complete cases
+    sample: int  # complete cases in scope
     compliant: int
     incomplete: int
     interval: Interval | None
+    out_of_scope: int = 0
+
+
+@dataclass(frozen=True)
+class MeasureScore:
+    """A rate the audit reports: the case-level compliance or one criterion."""
+
+    key: str  # "case" or a criterion key
+    label: str
+    successes: int
+    n: int
+    sample_rate: Interval | None
+    estimate: Interval | None  # weighted for a stratified sample, else the sample rate
+    weighted: bool
+    bounds: Bounds | None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +123,7 @@ class Baseline:
     successes: int
     n: int
     interval: Interval
+    measures: str = ""  # what the inspection's figure counted, in its words
 
 
 @dataclass(frozen=True)
@@ -131,6 +170,13 @@ class AuditScore:
     rag: str | None
     rag_reason: str
     trend: tuple[RoundPoint, ...]
+    out_of_scope: int = 0
+    scope: tuple[ScopeScore, ...] = ()
+    scope_text: str = ""
+    headline: MeasureScore | None = None
+    measure: MeasureScore | None = None  # what is compared with the baseline and rated
+    confidence: float = 0.95
+    plan_text: str = ""
 
 
 def pct(rate: float) -> str:
@@ -145,45 +191,34 @@ def interval_text(i: Interval) -> str:
     return f"{pct(i.point)} [{pct(i.low)}, {pct(i.high)}]"
 
 
-def comparison_text(current: Interval, baseline: Interval, diff: Interval) -> str:
-    """Plain words for a change against the baseline, e.g. 'improved from 59.8 % to 78.0 %; the
-    sample confirms an improvement (difference +18.3 points, 95 % interval +4.1 to +31.5)'."""
+def comparison_text(current: Interval, baseline: Interval, diff: Interval, what: str = "") -> str:
+    """Plain words for a change against the baseline, e.g. 'attendance within the target:
+    improved from 59.8 % to 78.0 %; the sample confirms an improvement (difference +18.3 points,
+    95 % interval +4.1 to +31.5)'. "Cannot confirm" says why: the interval includes no change."""
     before, now = pct(baseline.point), pct(current.point)
+    lead = f"{what}: " if what else ""
     detail = (f" (difference {diff.point * 100:+.1f} points, 95 % interval {diff.low * 100:+.1f} "
               f"to {diff.high * 100:+.1f})")
     if before == now:
-        return f"no clear change: {now} now against {before} at the baseline" + detail
+        return lead + f"no clear change: {now} now against {before} at the baseline" + detail
     if diff.point > 0:
-        verdict = "confirms" if diff.low > 0 else "cannot confirm"
-        return f"improved from {before} to {now}; the sample {verdict} an improvement" + detail
-    verdict = "confirms" if diff.high < 0 else "cannot confirm"
-    return f"fell from {before} to {now}; the sample {verdict} a decline" + detail
+        if diff.low > 0:
+            return lead + f"improved from {before} to {now}; the sample confirms an improvement" + detail
+        return (lead + f"up from {before} to {now}, but the sample cannot confirm an improvement: the 95 % "
+                "interval of the difference still includes no change" + detail)
+    if diff.high < 0:
+        return lead + f"fell from {before} to {now}; the sample confirms a decline" + detail
+    return (lead + f"down from {before} to {now}, but the sample cannot confirm a decline: the 95 % interval "
+            "of the difference still includes no change" + detail)
 
 
 def rag_rating(estimate: Interval | None, target: float | None, rule: str) -> tuple[str | None, str]:
-    """(green | amber | red | None, the reason in words)."""
+    """RAG for a bare interval (a large-population sample of unknown size): kept for callers
+    that hold only an interval; scoring rates on ``stats.rating`` with the sample's counts."""
     if estimate is None:
-        return None, "no case is complete yet, so there is nothing to rate"
-    if target is None:
-        return None, f"no target is set for this audit; {interval_text(estimate)} is not rated"
-    t, p, lo, hi = target_text(target), pct(estimate.point), pct(estimate.low), pct(estimate.high)
-    if rule == "point_estimate":
-        if estimate.point >= target - _EPS:
-            return "green", f"the estimate {p} is at or above the target of {t}"
-        if estimate.high >= target - _EPS:
-            return "amber", f"the estimate {p} is below the target of {t}, but the upper 95 % bound {hi} reaches it"
-        return "red", f"even the upper 95 % bound {hi} is below the target of {t}"
-    if rule == "upper_bound":
-        if estimate.high >= target - _EPS:
-            return "green", (f"the upper 95 % bound {hi} reaches the target of {t}, so the sample cannot rule "
-                             "out that it is met")
-        return "red", f"the upper 95 % bound {hi} is below the target of {t}"
-    if estimate.low >= target - _EPS:
-        return "green", f"the lower 95 % bound {lo} is at or above the target of {t}, so the sample confirms it is met"
-    if estimate.point >= target - _EPS:
-        return "amber", (f"the estimate {p} meets the target of {t}, but the lower 95 % bound {lo} is below it, "
-                         "so the sample cannot confirm it is met")
-    return "red", f"the estimate {p} is below the target of {t}"
+        return rate_against_target(None, target, rule, 0)
+    return rate_against_target(Bounds(estimate.point, estimate.low, estimate.high, estimate.high, 0.95,
+                                      "interval", False), target, rule, 0)
 
 
 def _mover(current: Interval, base: Interval) -> Interval:
@@ -194,13 +229,37 @@ def _mover(current: Interval, base: Interval) -> Interval:
     return Interval(d, max(-1.0, low), min(1.0, high))
 
 
-def _scored_criteria(template):
-    rated = [c for c in template.criteria if c.answer == "yes_no_na"]
+def scored_criteria(template):
+    """(rated criteria, the criteria that decide a case's compliance), screening ones excluded."""
+    rated = [c for c in template.criteria if c.answer == "yes_no_na" and not c.screening]
     critical = [c for c in rated if c.critical] or rated
     return rated, critical
 
 
-def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], int]:
+def _effective(template, answers: dict[str, str]) -> tuple[dict[str, str | None], tuple[str, ...]]:
+    """Each rated criterion's answer as it counts: a criterion whose ``applies_if`` parent does
+    not have the given answer counts as n/a (its recorded answer is set aside); with the
+    parent unanswered it counts as unanswered."""
+    out: dict[str, str | None] = {}
+    aside = []
+    for c in template.criteria:
+        if c.answer != "yes_no_na" or c.screening:
+            continue
+        value = answers.get(c.key)
+        if c.applies_if is not None:
+            parent, wanted = c.applies_if
+            got = out.get(parent, answers.get(parent))
+            if got is None:
+                value = None
+            elif got != wanted:
+                if value not in (None, "n/a"):
+                    aside.append(c.key)
+                value = "n/a"
+        out[c.key] = value
+    return out, tuple(aside)
+
+
+def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], int, dict[int, dict]]:
     s = uow.session
     cases = list(s.scalars(select(SampledCase).where(SampledCase.audit_id == audit.id)
                            .order_by(SampledCase.order)))
@@ -212,103 +271,235 @@ def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], in
                                                   Response.role == "primary")):
             if r.value is not None:
                 responses[r.case_id][r.criterion_key] = r
-    _, critical = _scored_criteria(template)
-    out = []
+    _, critical = scored_criteria(template)
+    screening = template.screening
+    out, effective = [], {}
     for c in active:
         got = responses[c.id]
-        missing = tuple(k.key for k in critical if k.key not in got)
-        failed = tuple(k.key for k in critical if k.key in got and got[k.key].value == "no")
-        status = "incomplete" if missing else ("not compliant" if failed else "compliant")
+        answers = {k: r.value for k, r in got.items()}
+        eff, aside = _effective(template, answers)
+        effective[c.id] = eff
+        unscreened = tuple(k.key for k in screening if k.key not in answers)
+        if any(answers.get(k.key) in ("no", "n/a") for k in screening):
+            status, failed, missing, aside = "out of scope", (), (), ()
+        elif unscreened:
+            status, failed, missing = "incomplete", (), unscreened
+        else:
+            missing = tuple(k.key for k in critical if eff.get(k.key) is None)
+            failed = tuple(k.key for k in critical if eff.get(k.key) == "no")
+            status = "incomplete" if missing else ("not compliant" if failed else "compliant")
         out.append(CaseScore(
-            c.id, c.ref, c.stratum, c.state, status, failed, missing,
-            {k: r.value for k, r in got.items()}, {k: r.comment for k, r in got.items() if r.comment},
-            {k: r.working for k, r in got.items() if r.working}))
-    return out, unusable
+            c.id, c.ref, c.stratum, c.state, status, failed, missing, answers,
+            {k: r.comment for k, r in got.items() if r.comment},
+            {k: r.working for k, r in got.items() if r.working}, aside))
+    return out, unusable, effective
 
 
-def _criterion_scores(template, cases: list[CaseScore]) -> tuple[CriterionScore, ...]:
-    rated, _ = _scored_criteria(template)
+def _criterion_scores(template, cases: list[CaseScore], effective: dict[int, dict]) -> tuple[CriterionScore, ...]:
+    rated, _ = scored_criteria(template)
+    in_scope = [c for c in cases if c.status != "out of scope"]
     rows = []
     for c in rated:
-        values = [case.answers.get(c.key) for case in cases]
+        values = [effective[case.case_id].get(c.key) for case in in_scope]
         met, no, na = values.count("yes"), values.count("no"), values.count("n/a")
         applicable = met + no
+        parent = f"{c.applies_if[0]} = {c.applies_if[1]}" if c.applies_if else ""
         rows.append(CriterionScore(c.key, c.question, c.critical, c.rule is not None, met, applicable, na,
-                                   values.count(None), wilson_interval(met, applicable) if applicable else None))
+                                   values.count(None), wilson_interval(met, applicable) if applicable else None,
+                                   parent))
     return tuple(rows)
 
 
-def _strata(audit: Audit, cases: list[CaseScore]) -> tuple[tuple[StratumScore, ...], Interval | None, str]:
+def _scope(template, cases: list[CaseScore]) -> tuple[tuple[ScopeScore, ...], str]:
+    rows = []
+    for c in template.screening:
+        values = [case.answers.get(c.key) for case in cases]
+        rows.append(ScopeScore(c.key, c.question, values.count("yes"), values.count("no") + values.count("n/a"),
+                               values.count(None)))
+    out = sum(1 for c in cases if c.status == "out of scope")
+    if not rows:
+        return (), ""
+    questions = "; ".join(f"'{r.question}'" for r in rows)
+    text = (f"{out} of {len(cases)} cases out of scope (the screening question {questions} was not answered "
+            f"yes): they are not scored and not counted as compliant")
+    unanswered = sum(r.unanswered for r in rows)
+    if unanswered:
+        text += f"; {unanswered} case{'s' if unanswered != 1 else ''} still to be screened"
+    return tuple(rows), text
+
+
+def _outcomes(cases: list[CaseScore], effective: dict[int, dict], key: str) -> list[tuple[str | None, bool | None]]:
+    """(stratum, True/False, or None when the case does not count) per case in scope."""
+    rows = []
+    for c in cases:
+        if c.status == "out of scope":
+            continue
+        if key == CASE_MEASURE:
+            outcome = None if c.status == "incomplete" else c.status == "compliant"
+        else:
+            value = effective[c.case_id].get(key)
+            outcome = {"yes": True, "no": False}.get(value or "")
+        rows.append((c.stratum, outcome))
+    return rows
+
+
+def _stratum_counts(audit: Audit, cases: list[CaseScore], outcomes) -> list[StratumCount]:
+    """Per stratum: its estimated population in the measure's domain (N_h times the share of its
+    sampled cases that count), the cases that count and those that succeed."""
+    populations = {k: int(v.get("population", 0)) for k, v in (audit.population_strata or {}).items()}
+    counts = []
+    for name in sorted(populations):
+        sampled = sum(1 for c in cases if c.stratum == name and c.status != "incomplete")
+        mine = [o for st, o in outcomes if st == name and o is not None]
+        domain = round(populations[name] * len(mine) / sampled) if sampled else populations[name]
+        counts.append(StratumCount(name, max(domain, len(mine)), len(mine), sum(mine)))
+    return counts
+
+
+def _measure(audit: Audit, cases: list[CaseScore], effective: dict[int, dict], key: str, label: str,
+             confidence: float) -> MeasureScore:
+    outcomes = _outcomes(cases, effective, key)
+    counted = [o for _, o in outcomes if o is not None]
+    x, n = sum(counted), len(counted)
+    sample_rate = wilson_interval(x, n) if n else None
+    stratified = (audit.plan or {}).get("method") == "stratified" and bool(audit.population_strata)
+    if not n:
+        return MeasureScore(key, label, 0, 0, None, None, stratified, None,
+                            "insufficient evidence: no case in scope has been answered for it")
+    if stratified:
+        counts = _stratum_counts(audit, cases, outcomes)
+        try:
+            estimate = stratified_estimate(counts)
+            bounds = stratified_bounds(counts, confidence)
+        except StatsError as exc:
+            return MeasureScore(key, label, x, n, sample_rate, None, True, None, f"no weighted estimate yet: {exc}")
+        return MeasureScore(key, label, x, n, sample_rate, estimate, True, bounds)
+    everyone = all(c.status != "out of scope" for c in cases) and all(o is not None for _, o in outcomes)
+    population = audit.population_size if everyone and audit.population_size else None
+    return MeasureScore(key, label, x, n, sample_rate, sample_rate, False, sample_bounds(x, n, confidence, population))
+
+
+def _strata(audit: Audit, cases: list[CaseScore], headline: MeasureScore) -> tuple[tuple[StratumScore, ...], Interval | None, str]:
     populations = {k: int(v.get("population", 0)) for k, v in (audit.population_strata or {}).items()}
     if not populations:
         return (), None, ""
     total = sum(populations.values()) or 1
-    rows, counts = [], []
+    rows = []
     for name in sorted(populations):
         mine = [c for c in cases if c.stratum == name]
-        complete = [c for c in mine if c.status != "incomplete"]
+        scoped = [c for c in mine if c.status != "out of scope"]
+        complete = [c for c in scoped if c.status != "incomplete"]
         ok = sum(1 for c in complete if c.status == "compliant")
         rows.append(StratumScore(name, populations[name], populations[name] / total, len(complete), ok,
-                                 len(mine) - len(complete), wilson_interval(ok, len(complete)) if complete else None))
-        counts.append(StratumCount(name, populations[name], len(complete), ok))
-    if (audit.plan or {}).get("method") != "stratified" or not any(c.n for c in counts):
+                                 len(scoped) - len(complete), wilson_interval(ok, len(complete)) if complete else None,
+                                 len(mine) - len(scoped)))
+    if not headline.weighted:
         return tuple(rows), None, ""
+    return tuple(rows), headline.estimate, headline.note
+
+
+def _confidence(audit: Audit) -> float:
+    sizing = (audit.plan or {}).get("sizing") or {}
+    return float(sizing.get("confidence") or 0.95)
+
+
+def _measure_label(template, key: str) -> str:
+    if key == CASE_MEASURE:
+        return "cases compliant (every critical criterion met)"
     try:
-        return tuple(rows), stratified_estimate(counts), ""
-    except StatsError as exc:
-        return tuple(rows), None, f"no stratified estimate yet: {exc}"
+        return template.criterion(key).question
+    except KeyError:
+        return key
 
 
 def _core(uow: UnitOfWork, audit: Audit):
     template = get_template(uow, audit.template_id)
-    cases, unusable = _cases(uow, audit, template)
-    complete = [c for c in cases if c.status != "incomplete"]
-    compliant = sum(1 for c in complete if c.status == "compliant")
-    sample_rate = wilson_interval(compliant, len(complete)) if complete else None
-    strata, stratified, note = _strata(audit, cases)
-    estimate = stratified if stratified is not None else sample_rate
-    return template, cases, unusable, complete, compliant, sample_rate, strata, stratified, note, estimate
+    cases, unusable, effective = _cases(uow, audit, template)
+    conf = _confidence(audit)
+    headline = _measure(audit, cases, effective, CASE_MEASURE, _measure_label(template, CASE_MEASURE), conf)
+    key = audit.baseline_measure or CASE_MEASURE
+    measure = headline if key == CASE_MEASURE else _measure(audit, cases, effective, key,
+                                                            _measure_label(template, key), conf)
+    return template, cases, unusable, effective, headline, measure
 
 
 def _trend(uow: UnitOfWork, audit: Audit) -> tuple[RoundPoint, ...]:
     points = []
     for other in series_rounds(uow, audit.series):
-        core = _core(uow, other)
-        estimate = core[-1]
-        if estimate is not None:
-            points.append(RoundPoint(other.id, other.round, other.title, len(core[3]), core[4],
-                                     estimate.point, estimate.low, estimate.high))
+        measure = _core(uow, other)[-1]
+        if measure.estimate is not None:
+            e = measure.estimate
+            points.append(RoundPoint(other.id, other.round, other.title, measure.n, measure.successes,
+                                     e.point, e.low, e.high))
     return tuple(points)
+
+
+def _plan_text(audit: Audit, target: float | None) -> str:
+    """What the plan allows: the deviations it tolerates and the result that confirms the target."""
+    plan = audit.plan or {}
+    sizing, n = plan.get("sizing") or {}, plan.get("drawn_size")
+    if not n:
+        return ""
+    if audit.population_size and n >= audit.population_size:
+        return f"a census: all {n:,} cases in the population were drawn, so the result has no sampling error"
+    if not sizing:
+        return f"a fixed sample of {n} cases (not sized for a target)"
+    allowed = math.ceil(round(sizing["expected"] * n, 9))
+    tol, conf = sizing["tolerable"], sizing["confidence"]
+    text = (f"the plan allows {allowed} deviation{'s' if allowed != 1 else ''} in {n} cases: with "
+            f"{n - allowed} or more compliant the sample shows, at {pct(conf)} confidence, a compliance rate "
+            f"above {target_text(1 - tol)} (a deviation rate below {target_text(tol)})")
+    if target is not None and abs(target - (1 - tol)) > 1e-9:
+        text += f"; note the target ({target_text(target)}) is not the plan's {target_text(1 - tol)}"
+    return text
 
 
 def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
     require(uow.actor, "read")
     audit = get_audit_row(uow, audit_id)
-    template, cases, unusable, complete, compliant, sample_rate, strata, stratified, note, estimate = _core(uow, audit)
+    template, cases, unusable, effective, headline, measure = _core(uow, audit)
+    scoped = [c for c in cases if c.status != "out of scope"]
+    complete = [c for c in scoped if c.status != "incomplete"]
+    compliant = sum(1 for c in complete if c.status == "compliant")
+    strata, stratified, note = _strata(audit, cases, headline)
+    scope, scope_text = _scope(template, cases)
     baseline = difference = None
     comparison = "no inspection baseline is set for this audit"
     fig = uow.session.get(KeyFigure, audit.baseline_figure_id) if audit.baseline_figure_id else None
+    what = "case compliance" if measure.key == CASE_MEASURE else f"'{measure.label}'"
     if fig is not None and fig.denominator and fig.numerator is not None:
         baseline = Baseline(fig.id, baseline_label(fig) or "", fig.numerator, fig.denominator,
-                            wilson_interval(fig.numerator, fig.denominator))
-        if estimate is None:
-            comparison = f"{pct(baseline.interval.point)} ({baseline.label}) at the baseline; no case is complete yet"
+                            wilson_interval(fig.numerator, fig.denominator), (fig.label or "").strip())
+        if measure.estimate is None:
+            comparison = (f"{pct(baseline.interval.point)} ({baseline.label}) at the baseline; no case in scope "
+                          f"is complete for {what} yet")
         else:
-            if stratified is None:
-                difference = newcombe_difference(compliant, len(complete), fig.numerator, fig.denominator)
+            if measure.weighted:
+                difference = _mover(measure.estimate, baseline.interval)
             else:
-                difference = _mover(stratified, baseline.interval)
-            comparison = comparison_text(estimate, baseline.interval, difference)
-    rag, reason = rag_rating(estimate, audit.target, audit.rag_rule)
+                difference = newcombe_difference(measure.successes, measure.n, fig.numerator, fig.denominator)
+            comparison = comparison_text(measure.estimate, baseline.interval, difference,
+                                         f"{what} ({measure.successes} of {measure.n}"
+                                         f"{', weighted' if measure.weighted else ''}) against the inspection's "
+                                         f"{baseline.label}")
+    rag, reason = rate_against_target(measure.bounds, audit.target, audit.rag_rule, measure.n)
+    if measure.bounds is not None and rag is not None:
+        reason += f" ({measure.bounds.method})"
     plan = audit.plan or {}
-    basis = ("stratified estimate weighted by population shares" if stratified is not None
-             else "sample rate" if estimate is not None else "none")
+    plan_text = _plan_text(audit, audit.target)
+    if plan_text and len(cases) - len(scoped) and plan.get("sizing"):
+        plan_text += (f"; only {len(scoped)} of the {len(cases)} cases drawn were in scope, so the sample is smaller "
+                      "than the plan assumed")
+    basis = ("estimate weighted by stratum population shares" if stratified is not None
+             else "sample rate" if headline.estimate is not None else "none")
     return AuditScore(
         audit.id, audit.title, template.key, template.name, template.version, audit.series, audit.round,
         plan.get("method", "simple"), plan.get("stratify_by"), len(cases), len(complete), compliant,
-        len(cases) - len(complete), unusable, sample_rate, stratified, note, estimate, basis,
-        _criterion_scores(template, cases), tuple(cases), strata, baseline, difference, comparison,
-        audit.target, audit.rag_rule, rag, reason, _trend(uow, audit))
+        len(scoped) - len(complete), unusable, headline.sample_rate, stratified, note, headline.estimate, basis,
+        _criterion_scores(template, cases, effective), tuple(cases), strata, baseline, difference, comparison,
+        audit.target, audit.rag_rule, rag, reason, _trend(uow, audit),
+        out_of_scope=len(cases) - len(scoped), scope=scope, scope_text=scope_text, headline=headline,
+        measure=measure, confidence=_confidence(audit), plan_text=plan_text)
 
 
 def audit_results_for_pack(uow: UnitOfWork, finding_id: int):

@@ -1,13 +1,14 @@
-"""Stratified estimate of a rate, weighted by stratum population shares."""
+"""Stratified estimate of a rate, weighted by stratum population shares (Korn–Graubard interval)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workbench.stats.checks import count
+from workbench.stats.checks import count, open_unit
 from workbench.stats.errors import StatsError
-from workbench.stats.intervals import Interval, wilson_bounds, z_value
+from workbench.stats.exact import clopper_pearson, t_ppf
+from workbench.stats.intervals import Interval
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,25 +21,19 @@ class StratumCount:
     successes: int
 
 
-def stratified_estimate(strata: Iterable[StratumCount], confidence: float = 0.95) -> Interval:
-    """Population rate estimated from a stratified sample.
+@dataclass(frozen=True, slots=True)
+class StratifiedDesign:
+    """The pieces of a stratified estimate: point, variance, effective sample size (capped)."""
 
-    Point: p = sum W_h p_h with W_h = N_h / N and p_h = x_h / n_h.
+    point: float
+    variance: float
+    n: int  # cases sampled in the strata used
+    strata: int  # strata used (population above 0)
+    n_eff: float  # effective sample size after the df adjustment and the cap
+    census: bool  # every stratum counted in full
 
-    Variance (stratified simple random sampling without replacement, Cochran 1977
-    section 5.4 with the n_h form of the within-stratum variance):
-        v = sum W_h^2 (1 - n_h / N_h) p_h (1 - p_h) / n_h.
-    Interval: Wilson's score interval for p on Kish's effective sample size
-    n_eff = p (1 - p) / v (Kish 1965; the Korn & Graubard 1998 approach with a Wilson
-    rather than Clopper-Pearson interval). With a single stratum and a negligible
-    sampling fraction this is the ordinary Wilson interval. When v = 0 because every
-    sampled stratum is all-or-nothing, n_eff is taken as the total sample size (design
-    effect 1); when every stratum was counted in full there is no sampling error and
-    the interval is the point itself.
 
-    Strata with population 0 are ignored; a stratum with cases but none sampled
-    raises StatsError because it cannot be estimated.
-    """
+def _checked(strata: Iterable[StratumCount]) -> list[StratumCount]:
     rows = list(strata)
     if not rows:
         raise StatsError("no strata given: at least one stratum is needed", field="strata")
@@ -53,15 +48,11 @@ def stratified_estimate(strata: Iterable[StratumCount], confidence: float = 0.95
         count(s.n, f"{where}: n")
         count(s.successes, f"{where}: successes")
         if s.n > s.population:
-            raise StatsError(
-                f"{where}: sample n ({s.n}) exceeds its population ({s.population})",
-                field="n", row=row_no,
-            )
+            raise StatsError(f"{where}: sample n ({s.n}) exceeds its population ({s.population})",
+                             field="n", row=row_no)
         if s.successes > s.n:
-            raise StatsError(
-                f"{where}: successes ({s.successes}) exceed its sample n ({s.n})",
-                field="successes", row=row_no,
-            )
+            raise StatsError(f"{where}: successes ({s.successes}) exceed its sample n ({s.n})",
+                             field="successes", row=row_no)
         if s.population == 0:
             continue
         if s.n == 0:
@@ -73,21 +64,66 @@ def stratified_estimate(strata: Iterable[StratumCount], confidence: float = 0.95
         used.append(s)
     if not used:
         raise StatsError("every stratum has population 0: nothing to estimate", field="population")
-    z = z_value(confidence)
+    return used
+
+
+def stratified_design(strata: Iterable[StratumCount], confidence: float = 0.95,
+                      sides: int = 2) -> StratifiedDesign:
+    """Point, variance and the Korn–Graubard effective sample size (docs/sampling.md section 2).
+
+    p = sum W_h p_h, W_h = N_h / N. v = sum W_h^2 (1 - n_h/N_h) s_h^2 / n_h with the unbiased
+    within-stratum variance s_h^2 = n_h p_h (1 - p_h) / (n_h - 1); a stratum of one sampled
+    case (and more in its population) has no variance estimate and is given the largest
+    possible one, s_h^2 = 1/4. n_eff = p (1 - p) / v, times (t_{n-1} / t_{n-H})^2 (the
+    degrees-of-freedom adjustment), and never more than the cases sampled, n (n / (1 - n/N)
+    when the sample is a large share of the population: the simple random sample's own
+    effective size). When v = 0 or p is 0 or 1, n_eff is n itself.
+    """
+    conf = float(open_unit(confidence, "confidence", "e.g. 0.95"))
+    used = _checked(strata)
     total = sum(s.population for s in used)
+    n = sum(s.n for s in used)
     point = 0.0
     variance = 0.0
     for s in used:
         w = s.population / total
         p_h = s.successes / s.n
         point += w * p_h
-        variance += w * w * (1 - s.n / s.population) * p_h * (1 - p_h) / s.n
+        if s.n == s.population:
+            continue
+        s2 = 0.25 if s.n == 1 else s.n * p_h * (1 - p_h) / (s.n - 1)
+        variance += w * w * (1 - s.n / s.population) * s2 / s.n
     point = min(1.0, max(0.0, point))
-    if all(s.n == s.population for s in used):
-        return Interval(point, point, point)
-    if variance > 0:
-        n_eff = point * (1 - point) / variance
+    census = all(s.n == s.population for s in used)
+    cap = n / (1 - n / total) if n < total else float("inf")
+    if census or variance <= 0 or point in (0.0, 1.0):
+        n_eff = float(n) if not census else float(total)
+        n_eff = min(n_eff, cap)
     else:
-        n_eff = float(sum(s.n for s in used))
-    low, high = wilson_bounds(point, n_eff, z)
-    return Interval(point, min(low, point), max(high, point))
+        n_eff = point * (1 - point) / variance
+        df = n - len(used)
+        if len(used) > 1 and df >= 1 and n > 1:
+            q = 1 - (1 - conf) / sides
+            n_eff *= (t_ppf(q, n - 1) / t_ppf(q, df)) ** 2
+        n_eff = min(n_eff, cap)
+    return StratifiedDesign(point, variance, n, len(used), n_eff, census)
+
+
+def stratified_estimate(strata: Iterable[StratumCount], confidence: float = 0.95,
+                        sides: int = 2) -> Interval:
+    """Population rate estimated from a stratified sample, with the Korn & Graubard (1998)
+    interval: the Clopper–Pearson interval for x = p n_eff successes in n_eff (fractional) on
+    the capped effective sample size of ``stratified_design``. ``sides=1`` gives bounds that
+    each hold at ``confidence`` on their own (what a target is rated against). Every stratum
+    counted in full: no sampling error, the interval is the point itself.
+
+    Strata with population 0 are ignored; a stratum with cases but none sampled raises
+    StatsError because it cannot be estimated.
+    """
+    design = stratified_design(strata, confidence, sides)
+    p = design.point
+    if design.census:
+        return Interval(p, p, p)
+    low, high = clopper_pearson(p * design.n_eff, design.n_eff, confidence, sides)
+    return Interval(p, min(low, p), max(high, p))
+

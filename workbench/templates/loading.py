@@ -23,7 +23,9 @@ from workbench.templates.values import normalise_label
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _TEMPLATE_KEYS = {"key", "version", "name", "description", "fields", "criteria", "sha256"}
 _FIELD_KEYS = {"key", "label", "type", "choices", "required", "personal", "reference", "aliases", "description"}
-_CRITERION_KEYS = {"key", "question", "guidance", "answer", "choices", "critical", "rule", "agreement_with"}
+_CRITERION_KEYS = {"key", "question", "guidance", "answer", "choices", "critical", "rule", "agreement_with",
+                   "screening", "applies_if"}
+_ANSWERS = ("yes", "no", "n/a")
 
 # Rule kinds: parameter -> expected kind of value.  "field:<types>" names a case field whose
 # type must be one of <types> ("*" any); "setting" names a numeric force setting.
@@ -138,6 +140,10 @@ def template_content(template: Template) -> dict[str, Any]:
                 "critical": c.critical,
                 "rule": _rule_to_dict(c.rule) if c.rule else None,
                 "agreement_with": c.agreement_with,
+                # scope keys only when set, so templates without them keep their recorded sha256
+                **({"screening": True} if c.screening else {}),
+                **({"applies_if": {"criterion": c.applies_if[0], "answer": c.applies_if[1]}}
+                   if c.applies_if else {}),
             }
             for c in template.criteria
         ],
@@ -247,11 +253,22 @@ def _build(data: Mapping[str, Any], source: str, text: str | None) -> Template:
     if not isinstance(raw_criteria, list) or not raw_criteria:
         raise ck.fail(f"template '{key}'", "needs at least one [[criteria]] entry")
     criteria = tuple(_build_criterion(ck, raw, i, by_key) for i, raw in enumerate(raw_criteria, 1))
-    seen: set[str] = set()
+    seen: dict[str, Criterion] = {}
     for c in criteria:
         if c.key in seen:
             raise ck.fail(f"criterion '{c.key}'", "duplicate criterion key", c.key)
-        seen.add(c.key)
+        if c.applies_if is not None:
+            parent = seen.get(c.applies_if[0])
+            if parent is None:
+                raise ck.fail(f"criterion '{c.key}'", f"'applies_if' must name an earlier criterion; "
+                              f"{c.applies_if[0]!r} is not one listed above it", c.key)
+            if parent.answer != "yes_no_na" or parent.screening:
+                raise ck.fail(f"criterion '{c.key}'", f"'applies_if' must name a yes/no/n/a criterion that is "
+                              f"not a screening question ({parent.key!r} is not)", c.key)
+        seen[c.key] = c
+    rated = [c for c in criteria if c.answer == "yes_no_na" and not c.screening]
+    if not rated and any(c.screening for c in criteria):
+        raise ck.fail(f"template '{key}'", "has screening criteria but nothing left to score")
     return Template(key, version, name, description, fields, criteria, source=source)
 
 
@@ -309,6 +326,13 @@ def _build_criterion(ck: _Checker, raw: Any, index: int, fields: Mapping[str, Fi
         if answer != "yes_no_na":
             raise ck.fail(where, f"a computed rule gives yes/no/n/a, so the answer must be yes_no_na, not {answer}", key)
         rule = _build_rule(ck, raw["rule"], where, key, fields)
+    screening = ck.flag(raw, "screening", where, key)
+    if screening and (answer != "yes_no_na" or ck.flag(raw, "critical", where, key)):
+        raise ck.fail(where, "a screening criterion is a yes/no/n/a scope question and is never critical "
+                             "(it decides whether the case is in scope; it is not scored)", key)
+    applies_if = _build_applies_if(ck, raw.get("applies_if"), where, key)
+    if applies_if is not None and (screening or answer != "yes_no_na"):
+        raise ck.fail(where, "'applies_if' is for scored yes/no/n/a criteria", key)
     agreement_with = raw.get("agreement_with")
     if agreement_with is not None:
         target = fields.get(agreement_with) if isinstance(agreement_with, str) else None
@@ -327,7 +351,25 @@ def _build_criterion(ck: _Checker, raw: Any, index: int, fields: Mapping[str, Fi
         critical=ck.flag(raw, "critical", where, key),
         rule=rule,
         agreement_with=agreement_with,
+        screening=screening,
+        applies_if=applies_if,
     )
+
+
+def _build_applies_if(ck: _Checker, raw: Any, where: str, key: str) -> tuple[str, str] | None:
+    """``applies_if = "parent"`` (parent answered yes) or ``{ criterion = "parent", answer = "no" }``."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = {"criterion": raw}
+    if not isinstance(raw, Mapping) or set(raw) - {"criterion", "answer"} or not isinstance(raw.get("criterion"), str):
+        raise ck.fail(where, "'applies_if' must be a criterion key or { criterion = \"key\", answer = \"yes\" }", key)
+    answer = raw.get("answer", "yes")
+    if answer not in _ANSWERS:
+        raise ck.fail(where, f"'applies_if' answer must be one of {', '.join(_ANSWERS)}, got {answer!r}", key)
+    if raw["criterion"] == key:
+        raise ck.fail(where, "'applies_if' cannot name the criterion itself", key)
+    return raw["criterion"], answer
 
 
 def _build_rule(ck: _Checker, raw: Any, where: str, key: str, fields: Mapping[str, Field]) -> Rule:

@@ -72,7 +72,14 @@ class Rule:
 
 @dataclass(frozen=True)
 class Criterion:
-    """A question answered for each sampled case."""
+    """A question answered for each sampled case.
+
+    ``screening``: a scope question (yes / no / n/a). A case is in the audit's scope only when
+    every screening criterion is answered "yes"; a screening criterion is never scored itself.
+    ``applies_if``: (criterion key, answer): this criterion counts only for cases where that
+    earlier criterion has that answer (e.g. "submitted in time" only where a form exists);
+    elsewhere it is not applicable whatever was recorded.
+    """
 
     key: str
     question: str
@@ -82,6 +89,8 @@ class Criterion:
     critical: bool = False
     rule: Rule | None = None
     agreement_with: str | None = None
+    screening: bool = False
+    applies_if: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,10 @@ class Template:
             if f.key == key:
                 return f
         raise KeyError(f"template '{self.key}' has no field '{key}'")
+
+    @property
+    def screening(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.screening)
 
     def criterion(self, key: str) -> Criterion:
         for c in self.criteria:

@@ -69,6 +69,12 @@ class Audit(Versioned, Base):
     target: Mapped[float | None] = mapped_column(Float, default=None)
     rag_rule: Mapped[str] = mapped_column(String(30), default="lower_bound")
     baseline_figure_id: Mapped[int | None] = mapped_column(ForeignKey("key_figures.id"), default=None)
+    # the criterion compared with the baseline (it counts what the figure counts); None: case compliance
+    baseline_measure: Mapped[str | None] = mapped_column(String(64), default=None)
+    # how population_fingerprint was computed (docs/sampling.md), and the extract file's own SHA-256
+    fingerprint_scheme: Mapped[str] = mapped_column(String(20), default="population-v1",
+                                                    server_default="population-v1")
+    population_file_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
