@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from workbench.cli import main
+from workbench.services.demo_workspace import ADMIN_PASSPHRASE
 from workbench.store import log_audit
 
 pytestmark = pytest.mark.slow
@@ -53,14 +56,42 @@ EDITS: dict[str, tuple[str, str]] = {
     "measure_points": ("update measure_points set value = value + 1 where id = 1", "value is"),
     "sampled_cases": ("update sampled_cases set fields = replace(fields, '0', '1') where id = 1",
                       "fields differs"),
+    "force_ca_certificates": ("update force_ca_certificates set subject = 'CN=Mallory' where id = 1",
+                              "subject is 'CN=Mallory'"),
 }
+
+
+def _force_ca_pem(path: Path) -> Path:
+    """A force CA certificate as an admin would import it (the demo has none)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Norfolk Constabulary CA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .sign(key, hashes.SHA256()))
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return path
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "demo-output"
     assert main(["demo", "--out", str(out), "--no-gui"]) == 0
-    return out / "demo-workspace.sqlite"
+    ws = out / "demo-workspace.sqlite"
+    assert _run(ws, "verify") == 0
+    with mock.patch.dict(os.environ, {"WORKBENCH_PASSPHRASE": ADMIN_PASSPHRASE}):
+        assert main(["certificate", "import-ca", str(_force_ca_pem(out / "force-ca.pem")), "--workspace", str(ws),
+                     "--user", USER]) == 0
+    return ws
 
 
 @pytest.fixture
@@ -71,7 +102,9 @@ def copy(demo: Path, tmp_path: Path) -> Path:
 
 
 def _run(ws: Path, *args: str) -> int:
-    return main(["log", *args, "--workspace", str(ws), "--user", USER])
+    """`workbench log ARGS` as the demo's admin, with the admin's passphrase (as a script gives it)."""
+    with mock.patch.dict(os.environ, {"WORKBENCH_PASSPHRASE": ADMIN_PASSPHRASE}):
+        return main(["log", *args, "--workspace", str(ws), "--user", USER])
 
 
 def _sql(ws: Path, *statements: str) -> None:

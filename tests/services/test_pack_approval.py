@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
     OFFICER, REVIEWER, RITA_PASS, acting, fast_passphrase_hashing,
 )
@@ -39,12 +39,12 @@ def _submitted(ws, tmp_path: Path) -> int:
 
 
 def _state(ws, number: int) -> str:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return packs.find_version(uow, number).state
 
 
 def _blobs(ws) -> int:
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return int(uow.session.scalar(select(func.count()).select_from(EvidenceBlob)) or 0)
 
 
@@ -60,7 +60,7 @@ def test_a_failure_or_cancel_at_any_step_leaves_the_pack_submitted_and_no_signed
         sqlite_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = sqlite_workspace
     _prepare(ws, tmp_path)
-    with ws.unit_of_work(REVIEWER) as uow:  # the reviewer's certificate exists before the attempts
+    with ws.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:  # the reviewer's certificate exists before the attempts
         signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
     number = _submitted(ws, tmp_path)
     blobs, leftovers = _blobs(ws), _leftovers()
@@ -126,7 +126,7 @@ def test_a_failure_or_cancel_at_any_step_leaves_the_pack_submitted_and_no_signed
     result = packs.approve_pack(acting(ws, REVIEWER), number, RITA_PASS, tmp_path / "signed",
                                 progress=lambda d, t: seen.append((d, t)))
     assert _state(ws, number) == "approved" and seen[-1] == (pack_approval.STEPS, pack_approval.STEPS)
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         pv = packs.find_version(uow, number)
         assert packs.stored_bytes(uow, pv.signed_pdf_sha256, "pdf") == result.pdf.read_bytes()
         assert packs.stored_bytes(uow, pv.release_pdf_sha256, "pdf") == result.release_pdf.read_bytes()
@@ -137,10 +137,10 @@ def test_builder_approver_and_sealer_are_each_named(sqlite_workspace, tmp_path: 
     ws = sqlite_workspace
     _prepare(ws, tmp_path)
     number = _submitted(ws, tmp_path)
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         head = changelog.head(uow.session)
     result = packs.approve_pack(acting(ws, REVIEWER), number, RITA_PASS, tmp_path / "signed", "Agreed.")
-    with ws.unit_of_work(ADMIN) as uow:  # the admin seals it: neither the builder nor the approver
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:  # the admin seals it: neither the builder nor the approver
         summary = bundles.build_evidence_bundle(uow, tmp_path / "b.zip")
     check = validate_pdf_signature(result.pdf)
     report = verify_bundle(summary.path, [check.certificate_sha256])
@@ -162,7 +162,7 @@ def test_anchors_are_read_from_signed_packs_only(sqlite_workspace, tmp_path: Pat
     ws = sqlite_workspace
     _prepare(ws, tmp_path)
     number = _submitted(ws, tmp_path)
-    with ws.unit_of_work(ADMIN, write=False) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         head = changelog.head(uow.session)
         assert signed_pack_anchors(uow) == []
     packs.approve_pack(acting(ws, REVIEWER), number, RITA_PASS, tmp_path / "signed")
@@ -177,7 +177,7 @@ def test_anchors_are_read_from_signed_packs_only(sqlite_workspace, tmp_path: Pat
     import hashlib
 
     sha = hashlib.sha256(forged).hexdigest()
-    with ws.unit_of_work(ADMIN) as uow:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         uow.session.add(EvidenceBlob(sha256=sha, size=len(forged), data=forged))
         uow.session.flush()
         uow.session.execute(update(PackVersion).values(release_pdf_sha256=sha))
@@ -191,7 +191,7 @@ def test_an_edited_snapshot_is_refused_at_approval_and_at_every_export(sqlite_wo
     number = _submitted(ws, tmp_path)
 
     def edit() -> str:
-        with ws.unit_of_work(ADMIN, write=False) as uow:
+        with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
             original = packs.find_version(uow, number).snapshot
         with ws.engine.begin() as conn:
             conn.execute(update(PackVersion).values(snapshot=original.replace("Norfolk", "Norfalk")))

@@ -138,7 +138,7 @@ def test_a_changed_passphrase_says_how_to_unlock_the_certificate(team) -> None:
 
 
 def test_key_store_is_argon2id_sealed_with_no_fast_check_beside_it(team) -> None:
-    with team.unit_of_work(REVIEWER) as uow:
+    with team.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
         row = uow.session.scalars(select(ReviewerCertificate)).one()
     data = bytes(row.pkcs12)
@@ -155,13 +155,13 @@ def test_an_old_pkcs12_store_is_resealed_on_the_next_unlock(team) -> None:
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     cert = pkcs12.load_key_and_certificates(old, RITA_PASS.encode())[1]
-    with team.unit_of_work(ADMIN) as uow:  # as a workspace written before this version holds it
+    with team.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:  # as a workspace written before this version holds it
         uow.session.add(ReviewerCertificate(user_id=_user(uow, REVIEWER).id, pkcs12=old,
                                             certificate_sha256=certificate_fingerprint(cert), source="workspace"))
-    with team.unit_of_work(REVIEWER) as uow:
+    with team.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         key = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
     assert certificate_fingerprint(key.certificate) == certificate_fingerprint(cert)
-    with team.unit_of_work(ADMIN, write=False) as uow:
+    with team.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         row = uow.session.scalars(select(ReviewerCertificate)).one()
         assert is_sealed(row.pkcs12) and count(team, ReviewerCertificate) == 1
         assert uow.session.scalars(select(ChangeLogEntry.action).where(ChangeLogEntry.entity == "certificate")
@@ -170,13 +170,13 @@ def test_an_old_pkcs12_store_is_resealed_on_the_next_unlock(team) -> None:
 
 def test_changing_the_passphrase_reencrypts_the_signing_key(team) -> None:
     new = "a brand new long passphrase"
-    with team.unit_of_work(REVIEWER) as uow:
+    with team.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         first = signing_identity.reviewer_signer(uow, REVIEWER, RITA_PASS)
-    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), team.unit_of_work(REVIEWER) as uow:
+    with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), team.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         signing_identity.change_signoff_passphrase(uow, REVIEWER, "not it", new)
-    with team.unit_of_work(REVIEWER) as uow:
+    with team.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         assert signing_identity.change_signoff_passphrase(uow, REVIEWER, RITA_PASS, new) == 1
-    with team.unit_of_work(REVIEWER) as uow:
+    with team.unit_of_work(REVIEWER, passphrase=new) as uow:  # the sign-in passphrase changed with it
         again = signing_identity.reviewer_signer(uow, REVIEWER, new)
         stored = bytes(uow.session.scalars(select(ReviewerCertificate)).one().pkcs12)
     assert certificate_fingerprint(again.certificate) == certificate_fingerprint(first.certificate)
@@ -193,21 +193,21 @@ def test_force_ca_is_imported_by_an_admin_and_joins_the_chain(team, tmp_path: Pa
     rob = create_reviewer_material("Rob Reviewer", FORCE, issuer=ca, key_type="ec")
     ca_file = tmp_path / "ca.pem"
     ca_file.write_bytes(ca.certificate.public_bytes(serialization.Encoding.PEM))
-    with pytest.raises(PermissionDeniedError), team.unit_of_work(REVIEWER2) as uow:
+    with pytest.raises(PermissionDeniedError), team.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         signing_identity.import_force_ca(uow, ca_file)
     not_ca = tmp_path / "rob.pem"
     not_ca.write_bytes(rob.certificate.public_bytes(serialization.Encoding.PEM))
-    with pytest.raises(SigningError, match="not a CA"), team.unit_of_work(ADMIN) as uow:
+    with pytest.raises(SigningError, match="not a CA"), team.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         signing_identity.import_force_ca(uow, not_ca)
-    with team.unit_of_work(ADMIN) as uow:
+    with team.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         signing_identity.import_force_ca(uow, ca_file)
     from workbench.reports.signing_keystore import KeyMaterial
 
     p12 = tmp_path / "rob.p12"
     p12.write_bytes(to_pkcs12(KeyMaterial(rob.key, rob.certificate), "p12 secret"))  # no chain inside
-    with team.unit_of_work(REVIEWER2) as uow:
+    with team.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         signing_identity.import_reviewer_certificate(uow, REVIEWER2, p12, "p12 secret", ROB_PASS)
-    with team.unit_of_work(REVIEWER2) as uow:
+    with team.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         key = signing_identity.reviewer_signer(uow, REVIEWER2, ROB_PASS)
     assert [certificate_fingerprint(c) for c in key.chain] == [certificate_fingerprint(ca.certificate)]
     out = sign_pdf(_pdf(), tmp_path / "signed.pdf", key, "Approved", "Norwich", "Rob Reviewer")
