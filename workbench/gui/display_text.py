@@ -47,6 +47,10 @@ def figure_value(fig: FigureInfo) -> str:
         return f"{number(fig.value)}:1"
     if fig.kind == "period":
         return "Period"
+    if fig.kind == "deadline":
+        return "Deadline: immediately" if fig.unit == "immediately" else f"Deadline: {number(fig.value)} {fig.unit}"
+    if fig.kind == "duration":
+        return f"{number(fig.value)} {fig.unit}"
     percent = fig.unit == "percent" or fig.kind == "percentage"
     text = number(fig.value) + ("%" if percent and fig.value is not None else "")
     return f"Target {text}".strip() if fig.kind == "target" else text

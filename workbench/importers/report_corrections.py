@@ -103,6 +103,7 @@ def apply_corrections(findings: tuple[ParsedFinding, ...], corrections: list[Cor
             first, second = _split(f, str(c.value or ""))
             items[index:index + 1] = [first, second]
             parents[first.key] = parents[second.key] = parents.pop(f.key, None)
+            parents = {k: (first.key if v == f.key else v) for k, v in parents.items()}
         elif c.op == "drop":
             del items[index]
             parents = {k: (None if v == f.key else v) for k, v in parents.items() if k != f.key}

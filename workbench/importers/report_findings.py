@@ -38,6 +38,7 @@ class RawFinding:
     parent_index: int | None = None  # index of the cause of concern in the raw list
     status: str | None = None  # the inspectorate's status printed beside it (Completed ...)
     lead_in: str | None = None  # "Within six months, the force should:" (its deadline)
+    source: str | None = None  # the source block when it holds more than the finding (tracker rows)
 
 
 _CLOSURE = re.compile(
@@ -291,10 +292,10 @@ class _Parser:
                 break
             k += 1
         self.coc = self.add("cause_of_concern", clean_title(coc_text), coc_text, block.line, number=number,
-                            status=None if rec_texts else status)
+                            status=None if rec_texts else status, source=block.text)
         for text in rec_texts:
             self.add("recommendation", clean_title(text), text, block.line, parent_index=self.coc,
-                     status=status)
+                     status=status, source=block.text)
         return j
 
     # -- recommendations --------------------------------------------------------------------

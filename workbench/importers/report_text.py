@@ -160,7 +160,7 @@ def _build(raw: list[RawFinding], rules: AreaRules | None, warnings: list[str],
             note = "printed beside it in the inspectorate's list"
         elif closure and (r.kind == "cause_of_concern" or r.parent_index is not None):
             status, status_date, note = closure[0], letter_date, closure[1]
-        source_text = "\n".join(x for x in (r.lead_in, "" if _starts_with(r.text, r.title) else r.title,
+        source_text = r.source or "\n".join(x for x in (r.lead_in, "" if _starts_with(r.text, r.title) else r.title,
                                             r.text) if x)
         out.append(ParsedFinding(r.kind, refs[index], r.title, r.text, area, reason, r.question,  # type: ignore[arg-type]
                                  r.line, parent, figures, f"#{index + 1}", status, status_date, note,

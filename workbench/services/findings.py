@@ -14,7 +14,9 @@ from workbench.errors import InputError, NotFoundError
 from workbench.importers.finding_links import LinkCandidate, LinkSuggestion, suggest_links
 from workbench.importers.key_figures import KeyFigure as ParsedFigure
 from workbench.importers.peel_areas import load_area_rules
+from workbench.importers.report_corrections import KINDS as KINDS  # re-exported for the GUI
 from workbench.importers.report_corrections import Correction, CorrectionError, apply_corrections
+from workbench.importers.report_decode import ENCODING_CHOICES as ENCODING_CHOICES
 from workbench.importers.report_source import read_report
 from workbench.importers.report_text import ParsedFinding, ParsedReport, parse_report
 from workbench.services import measures as measure_service
@@ -136,6 +138,13 @@ def read_and_parse(path: Path, force: str | None = None, inspection: str | None 
     rules = load_area_rules(area_rules) if area_rules is not None else None
     return parse_report(read_report(path, progress=progress, encoding=encoding or None), force=force,
                         inspection=inspection, area_rules=rules)
+
+
+def finding_body(f: FindingInfo) -> str:
+    """The finding's whole statement (title and text) as corrections split it."""
+    squash = "".join(ch for ch in f.text.lower() if ch.isalnum())
+    head = "".join(ch for ch in f.title.lower() if ch.isalnum())
+    return f.text if squash.startswith(head) else f"{f.title}. {f.text}".strip()
 
 
 def correction_from_dict(data: dict) -> Correction:
