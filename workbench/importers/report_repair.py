@@ -20,6 +20,7 @@ _PAGE_MARKER = re.compile(r"^(?:page\s+)?\d{1,4}\s*(?:of|/)\s*\d{1,4}$|^page\s+\
 _LONE_BULLET = re.compile(r"^(?:\u2022+|[-*]|\d{1,2}[.)]|\((?:\d{1,2}|[a-z])\))$")
 _TABLE_ROW = re.compile(r"^\|.*\|$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_MID_HEADING = re.compile(r"(?<=[.!?])\s+(Recommendations?|Areas? for improvement|Causes? of concern)\s+(?=[A-Z])")
 _INLINE_HEADING = re.compile(
     r"^(?:(\d{1,3})\s+)?((?:[Aa]reas? for improvement|[Cc]auses? of concern|[Rr]ecommendations?))"
     r"\s+(?=[A-Z\u2022])(.+)$")
@@ -68,8 +69,9 @@ def remove_furniture(lines: tuple[str, ...]) -> tuple[list[_Line], int]:
             for i in _neighbours(lines, m, drop):
                 near[lines[i]] += 1
         total = Counter(ln for ln in lines if ln)
+        # A running header or footer recurs, and mostly beside page boundaries.
         running = {ln for ln, n in near.items()
-                   if len(ln) < 160 and (n >= 2 and n * 2 >= total[ln] or n >= 3)}
+                   if len(ln) < 160 and total[ln] >= 2 and n >= 2 and n * 2 >= total[ln]}
         drop.update(i for i, ln in enumerate(lines) if ln in running)
     out: list[_Line] = []
     gap = furniture = False
@@ -149,6 +151,9 @@ def _split_inline(text: str) -> list[str]:
         parts.append(m.group(2))
         text = m.group(3)
         return parts + _split_inline(text)
+    m = _MID_HEADING.search(text)
+    if m and not text.startswith(BULLET):
+        return [text[:m.start()].strip(), m.group(1)] + _split_inline(text[m.end():].strip())
     if f" {BULLET} " in text and not text.startswith(BULLET):
         head, *items = text.split(f" {BULLET} ")
         return [head.strip()] + [f"{BULLET} {i.strip()}" for i in items if i.strip()]
