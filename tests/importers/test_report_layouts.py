@@ -128,3 +128,27 @@ def test_pdf_with_the_same_header_on_every_page(tmp_path: Path):
         "The force should review its bail use"]
     assert not any("PEEL 2018" in f.text or "Page" in f.text for f in r.findings)
     assert r.force == "Suffolk Constabulary" and r.programme == "PEEL 2018"
+
+
+def test_force_action_plan_table_keeps_findings_not_the_plan():
+    text = ("Norfolk Constabulary HMICFRS action plan, PEEL 2023-25\nPublished 1 May 2025\n\n"
+            "| Ref | Area for improvement | Action | Owner | Due date | Status |\n|---|---|---|---|---|---|\n"
+            "| AFI 3 | The constabulary must make sure supervisors are trained. | Run the Stripes course | "
+            "Supt Jones | 31/03/2025 | In progress |\n"
+            "| AFI 5 | The constabulary needs to attend calls within its attendance times. | Review "
+            "deployment | Ch Insp Smith | 30/06/2025 | Completed |\n")
+    r = parse_report(source(text))
+    assert [(f.ref, f.title, f.inspectorate_status) for f in r.findings] == [
+        ("AFI 3", "The constabulary must make sure supervisors are trained", None),
+        ("AFI 5", "The constabulary needs to attend calls within its attendance times", None)]
+    assert not any("Stripes" in f.text or "Jones" in f.text for f in r.findings)
+    tabbed = text.replace(" | ", "\t").replace("| ", "").replace(" |", "")
+    assert [f.title for f in parse_report(source(tabbed)).findings] == [f.title for f in r.findings]
+
+
+def test_tracker_table_with_an_inspectorate_status_column():
+    text = ("| # | Recommendation | HMICFRS status |\n| R1 | The force should review its 101 service. | "
+            "Superseded |\n| R2 | The force should audit crime recording. | Completed |\n")
+    r = parse_report(source(text))
+    assert [(f.kind, f.inspectorate_status) for f in r.findings] == [("recommendation", "Superseded"),
+                                                                     ("recommendation", "Completed")]

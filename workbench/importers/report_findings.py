@@ -173,7 +173,8 @@ class _Parser:
                 if not inline and j < len(blocks) and title_like(text) and not _ends_sentence(text):
                     body, j = self.explanation(j)
                     text = body or text
-                self.add("afi", title, text, block.line, number=number)
+                status, j = self.status_after(j)
+                self.add("afi", title, text, block.line, number=number, status=status)
             return j
         j = i + 1
         if j < len(blocks) and COUNT_ONLY.match(blocks[j].text) and not self.list_item_at(j):
@@ -211,6 +212,12 @@ class _Parser:
             parts.append(self.blocks[j].text)
             j += 1
         return "\n".join(parts), j
+
+    def status_after(self, j: int) -> tuple[str | None, int]:
+        """The inspectorate's status printed right after a finding (a table's status cell)."""
+        if j < len(self.blocks) and not self.blocks[j].bullet and status_word(self.blocks[j].text):
+            return status_word(self.blocks[j].text), j + 1
+        return None, j
 
     # -- findings lists ---------------------------------------------------------------------
     def list_item_at(self, j: int) -> bool:
@@ -305,7 +312,9 @@ class _Parser:
         inline = (rec.group(2) or "").strip()
         j = i + 1
         if inline and not is_lead_in(inline):
-            self.add("recommendation", clean_title(inline), inline, blocks[i].line, parent_index=parent)
+            status, j = self.status_after(j)
+            self.add("recommendation", clean_title(inline), inline, blocks[i].line, parent_index=parent,
+                     status=status)
             return j
         items, j2 = self.list_items(j)
         if items:

@@ -36,9 +36,15 @@ _STATUS_ONLY = re.compile(
     r"awaiting review|not started|withdrawn|partially (?:completed|met)|not yet due|overdue|"
     r"achieved|not achieved|met|not met)$", re.IGNORECASE)
 _COUNTER_ONLY = re.compile(r"^[A-Z]{0,3}\d{1,3}[.)]?$")
-_TABLE_HEADER_CELLS = {"#", "no", "no.", "ref", "recommendation", "recommendations", "directed at",
-                       "status", "finding", "area for improvement", "cause of concern", "date",
-                       "owner", "action", "deadline", "progress", "rag"}
+_FINDING_COL = re.compile(r"^(recommendations?|areas? for improvement|afis?|causes? of concern|findings?|"
+                          r"description|hmicfrs (finding|recommendation)s?|inspection finding)$", re.IGNORECASE)
+_REF_COL = re.compile(r"^(#|no\.?|ref(erence)?|id|number)$", re.IGNORECASE)
+_STATUS_COL = re.compile(r"^(hmicfrs |inspectorate )?status$", re.IGNORECASE)
+_PLAN_COL = re.compile(r"^(actions?|owners?|leads?|(lead )?officer|due( date)?|target( date)?|deadline|"
+                       r"% complete|progress( update)?|update|rag|on track|evidence|completion date|"
+                       r"force status)$", re.IGNORECASE)
+_OTHER_COL = re.compile(r"^(directed at|applicable forces?|forces?|date|theme|peel area|pillar|type|"
+                        r"kind|report|inspection|published)$", re.IGNORECASE)
 
 
 @dataclass
@@ -113,6 +119,7 @@ def explode(lines: list[_Line]) -> list[_Line]:
     bullets ("should: • a; and • b"); join a bullet glyph alone on its line to its item."""
     out: list[_Line] = []
     pending_bullet: _Line | None = None
+    columns: dict[str, int] | None = None  # roles of the columns of the table being read
     for line in lines:
         text = line.text
         if not text:
@@ -130,13 +137,76 @@ def explode(lines: list[_Line]) -> list[_Line]:
             if _TABLE_RULE.match(text):
                 continue
             cells = [c.strip() for c in text.strip("|").split("|")]
-            if all(c.lower() in _TABLE_HEADER_CELLS or not c for c in cells):
+            header = _table_header(cells)
+            if header is not None:
+                columns = header
                 continue
-            out.extend(_Line(line.no, c, cell=True) for c in cells if c)
+            out.extend(_Line(line.no, c, cell=True) for c in _row_cells(cells, columns))
             continue
+        columns = None if not text else columns
         for piece in _split_inline(text):
             out.append(_Line(line.no, piece))
     return out
+
+
+def _table_header(cells: list[str]) -> dict[str, int] | None:
+    """Column roles when ``cells`` is a header row: finding, ref, status (the inspectorate's only:
+    in a force's action plan the status column is the force's own), plan columns dropped."""
+    named = [c for c in cells if c]
+    if not named or not all(_FINDING_COL.match(c) or _REF_COL.match(c) or _STATUS_COL.match(c)
+                            or _PLAN_COL.match(c) or _OTHER_COL.match(c) for c in named):
+        return None
+    roles: dict[str, int] = {}
+    plan = any(_PLAN_COL.match(c) for c in named)
+    for i, c in enumerate(cells):
+        if _FINDING_COL.match(c) and "finding" not in roles:
+            roles["finding"] = i
+            roles["kind"] = i
+        elif _REF_COL.match(c) and "ref" not in roles:
+            roles["ref"] = i
+        elif _STATUS_COL.match(c) and (not plan or not c.lower().startswith("status")):
+            roles["status"] = i
+        elif _PLAN_COL.match(c):
+            roles.setdefault("plan", i)
+    return {**roles, **{f"h:{c.lower()}": i for i, c in enumerate(cells)}}
+
+
+def _row_cells(cells: list[str], columns: dict[str, int] | None) -> list[str]:
+    """A data row as the lines the parser reads: "Area for improvement 3: <text>", the
+    inspectorate's status; the force's plan columns (action, owner, deadline) left out."""
+    if columns is None or "finding" not in columns:
+        return [c for c in cells if c]
+
+    def cell(role: str) -> str:
+        i = columns.get(role)
+        return cells[i] if i is not None and i < len(cells) else ""
+    text, ref = cell("finding"), cell("ref")
+    if not text:
+        return [c for c in (ref,) if c]
+    out: list[str] = []
+    if re.match(r"(?i)causes? of concern\b", text):
+        out.append(text)
+    else:
+        header = next((h[2:] for h, i in columns.items() if h.startswith("h:") and i == columns["kind"]), "")
+        kind = _kind_of(header, ref)
+        number = re.sub(r"\D", "", ref)[:3]
+        label = {"afi": "Area for improvement", "coc": "Cause of concern", "rec": "Recommendation"}[kind]
+        out.append(f"{label}{' ' + number if number and kind != 'rec' else ''}: {text}")
+    status = cell("status")
+    if status:
+        out.append(status)
+    return out
+
+
+def _kind_of(header: str, ref: str) -> str:
+    for source in (ref.lower(), header.lower()):
+        if source.startswith(("afi", "area")):
+            return "afi"
+        if source.startswith(("coc", "cause")):
+            return "coc"
+        if source.startswith(("r", "rec")) and re.match(r"r(ec\w*)?\s*\d*$", source) or "recommend" in source:
+            return "rec"
+    return "afi"
 
 
 def _split_inline(text: str) -> list[str]:

@@ -73,7 +73,7 @@ class ParsedReport:
 
 def report_blocks(source: SourceText, force: str | None = None) -> tuple[list[Block], list[str]]:
     """The repaired blocks of a report and its cleaned lines (furniture kept, for metadata)."""
-    norm = normalise(source.text)
+    norm = normalise(_tab_tables(source.text))
     lines, _removed = remove_furniture(norm.header_lines)
 
     def starts_block(text: str) -> bool:
@@ -83,6 +83,19 @@ def report_blocks(source: SourceText, force: str | None = None) -> tuple[list[Bl
         return is_force(text, force)
 
     return blocks_from_lines(explode(lines), starts_block, stands_alone), list(norm.header_lines)
+
+
+def _tab_tables(text: str) -> str:
+    """Rows copied from a spreadsheet or Word table (cells between tabs) as "| a | b |" rows."""
+    if "\t" not in text:
+        return text
+    out = []
+    for line in text.splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 3 and sum(1 for c in cells if c.strip()) >= 2:
+            line = "| " + " | ".join(c.strip().replace("|", "/") for c in cells) + " |"
+        out.append(line)
+    return "\n".join(out)
 
 
 def parse_report(source: SourceText, force: str | None = None, inspection: str | None = None,
