@@ -152,3 +152,19 @@ def test_tracker_table_with_an_inspectorate_status_column():
     r = parse_report(source(text))
     assert [(f.kind, f.inspectorate_status) for f in r.findings] == [("recommendation", "Superseded"),
                                                                      ("recommendation", "Completed")]
+
+
+def test_findings_list_items_with_several_paragraphs():
+    text = ("Source \u00b7 HMICFRS\nPEEL 2021/22: Kent Police\n3 areas for improvement\nAreas for improvement\n"
+            "1\nOpen\nThe force should improve how it answers 101 calls.\n"
+            "Too many calls are abandoned.\nKent Police\n"
+            "2\nCompleted\nThe force should review its bail use.\nKent Police\n"
+            "3\nOpen\nThe force should train its supervisors.\nKent Police\n"
+            "We found much good work.\n")
+    r = parse_report(source(text))
+    assert [(f.ref, f.title, f.inspectorate_status) for f in r.findings] == [
+        ("AFI 1", "The force should improve how it answers 101 calls", "Open"),
+        ("AFI 2", "The force should review its bail use", "Completed"),
+        ("AFI 3", "The force should train its supervisors", "Open")]
+    assert r.findings[0].text.endswith("Too many calls are abandoned.")
+    assert "good work" not in r.findings[2].text and not any("says it has" in w for w in r.warnings)

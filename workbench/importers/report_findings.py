@@ -243,6 +243,16 @@ class _Parser:
                 break
             line, text = blocks[k].line, blocks[k].text
             k += 1
+            # More paragraphs of the same item, when the next delimiter (force line, counter,
+            # status) shows where it ends.
+            e = k
+            while e < len(blocks) and e < k + 4 and not blocks[e].bullet and not self.ends(e) \
+                    and not is_lead_in(blocks[e].text):
+                e += 1
+            if e > k and e < len(blocks) and (is_force(blocks[e].text, self.force) or COUNT_ONLY.match(blocks[e].text)
+                                              or status_word(blocks[e].text)):
+                text = "\n".join([text] + [b.text for b in blocks[k:e]])
+                k = e
             if k < len(blocks) and is_force(blocks[k].text, self.force):
                 k += 1
             items.append((line, number, status, text))
