@@ -168,3 +168,11 @@ def test_findings_list_items_with_several_paragraphs():
         ("AFI 3", "The force should train its supervisors", "Open")]
     assert r.findings[0].text.endswith("Too many calls are abandoned.")
     assert "good work" not in r.findings[2].text and not any("says it has" in w for w in r.warnings)
+
+
+def test_deadlines_by_date_and_immediately_are_deadlines_not_dates():
+    text = ("Cause of concern\n\nThe force is failing to safeguard children.\n\nRecommendations\n\n"
+            "We recommend that by 31 March 2022 the force should:\n\n\u2022 review all referrals; and\n"
+            "\u2022 train its staff.\n")
+    r = parse_report(source(text))
+    assert [(g.kind, g.unit, g.label) for g in r.findings[1].figures] == [("deadline", "date", "by 31 March 2022")]

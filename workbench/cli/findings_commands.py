@@ -86,8 +86,9 @@ def _figure_text(fig: findings.FigureInfo) -> str:
     if fig.kind == "period":
         return f"period: {fig.label}"
     if fig.kind in ("duration", "deadline"):
-        value = "" if fig.value is None else f"{fig.value:g} "
-        return f"{fig.kind}: {value}{fig.unit or ''} — {fig.label}"
+        if fig.value is None:
+            return f"{fig.kind}: {fig.label}"
+        return f"{fig.kind}: {fig.value:g} {fig.unit or ''} — {fig.label}"
     unit = "%" if fig.unit == "percent" else (":1" if fig.kind == "ratio" else "")
     value = "" if fig.value is None else f"{fig.value:,g}{unit}"
     return f"{fig.kind} {value} — {fig.label}".strip()

@@ -48,7 +48,9 @@ def figure_value(fig: FigureInfo) -> str:
     if fig.kind == "period":
         return "Period"
     if fig.kind == "deadline":
-        return "Deadline: immediately" if fig.unit == "immediately" else f"Deadline: {number(fig.value)} {fig.unit}"
+        if fig.value is None:
+            return f"Deadline: {fig.label}"
+        return f"Deadline: {number(fig.value)} {fig.unit}"
     if fig.kind == "duration":
         return f"{number(fig.value)} {fig.unit}"
     percent = fig.unit == "percent" or fig.kind == "percentage"

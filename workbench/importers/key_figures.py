@@ -52,6 +52,8 @@ _UNIT = r"(seconds?|minutes?|mins?|hours?|hrs?|days?|working days?|weeks?|months
 _DURATION = re.compile(rf"(?<![\w.,])(\d+(?:\.\d+)?|{'|'.join(w for w in _WORD_NUMBERS if len(w) > 2)})"
                        rf"\s+{_UNIT}\b", re.IGNORECASE)
 _DEADLINE_WORD = re.compile(r"\b(within|by the end of|in the next|no later than)\s+(?:the\s+)?$", re.IGNORECASE)
+_BY_DATE = re.compile(rf"\b(?:by|before|no later than)\s+(?:the end of\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
+                      rf"{_MONTH}\s+\d{{4}}\b", re.IGNORECASE)
 _IMMEDIATELY = re.compile(r"\b(immediately|without delay|as a matter of urgency)\b", re.IGNORECASE)
 _RECOMMENDING = re.compile(r"\b(should|must|recommend\w*|needs? to)\b", re.IGNORECASE)
 _COUNT = re.compile(rf"(?<![\w.,/:-])({_NUM})(?![\w/:%-]|[.,]\d)")
@@ -114,6 +116,10 @@ def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
 
     for m in _PERIOD.finditer(s):
         add(m.start(), m.end(), KeyFigure("period", None, None, None, m.group(0).removeprefix("the "), s))
+    if _RECOMMENDING.search(s):
+        for m in _BY_DATE.finditer(s):
+            if free(m.start(), m.end()):
+                add(m.start(), m.end(), KeyFigure("deadline", None, None, None, m.group(0), s, unit="date"))
     for m in _DATE.finditer(s):
         if free(m.start(), m.end()):
             add(m.start(), m.end(), None)
