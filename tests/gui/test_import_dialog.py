@@ -103,3 +103,76 @@ def test_changing_the_inputs_needs_a_new_preview(qtbot, open_window, sqlite_work
     assert dialog.import_button.isEnabled()
     dialog.force.setText("Suffolk Constabulary")
     assert not dialog.import_button.isEnabled() and dialog.preview is None
+
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "reports"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared reports corpus is not beside the repository")
+
+
+@needs_corpus
+def test_encoding_choice_reaches_the_import(qtbot, open_window, sqlite_workspace, boxes) -> None:
+    dialog = _dialog(qtbot, open_window(sqlite_workspace))
+    _preview(qtbot, dialog, CORPUS / "gloucestershire-2024-letter-cp1252.txt")
+    assert "read as Windows-1252" in dialog.warnings.text()
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("cp1252"))
+    assert dialog.preview is None and dialog.chosen_encoding() == "cp1252"
+    _preview(qtbot, dialog, CORPUS / "gloucestershire-2024-letter-cp1252.txt")
+    assert "read as" not in dialog.warnings.text()
+    coc = dialog.tree.topLevelItem(0)
+    rows = {coc.child(i).text(1): coc.child(i).text(2) for i in range(coc.childCount())}
+    assert rows["Inspectorate status"].startswith("Closed")
+    assert any(k.startswith("Source, line") for k in rows)  # each finding beside its source text
+    dialog.encoding.setEditText("no-such-codec")
+    _preview(qtbot, dialog, CORPUS / "gloucestershire-2024-letter-cp1252.txt")
+    assert dialog.state.text() == "Failed" and len(boxes) == 1 and "unknown text encoding" in boxes[0].text
+
+
+@needs_corpus
+def test_corrections_dialog_changes_what_is_imported(qtbot, open_window, sqlite_workspace, boxes, tmp_path) -> None:
+    from workbench.gui.import_corrections import ImportCorrectionsDialog
+
+    dialog = _dialog(qtbot, open_window(sqlite_workspace))
+    _preview(qtbot, dialog, CORPUS / "greatermanchester-2020-coc-table.txt")
+    assert dialog.correct_button.isEnabled()
+    fix = ImportCorrectionsDialog(dialog.base_preview, [], dialog)
+    fix.show()
+    assert fix.list.count() == 4 and "Cause of concern:" in fix.source.toPlainText()
+    fix.title.setText("The force does not record all reported crimes")
+    fix.title_button.click()
+    fix.list.setCurrentRow(2)  # CoC 2 becomes an area for improvement
+    fix.kind.setCurrentIndex(fix.kind.findData("afi"))
+    fix.kind_button.click()
+    fix.list.setCurrentRow(3)  # its recommendation goes to CoC 1
+    fix.parent_box.setCurrentIndex(1)
+    fix.attach_button.click()
+    fix.list.setCurrentRow(0)  # split the first cause of concern before its second sentence
+    body = fix.body.toPlainText()
+    cursor = fix.body.textCursor()
+    cursor.setPosition(body.index("So these crimes"))
+    fix.body.setTextCursor(cursor)
+    fix.split_button.click()
+    fix.list.setCurrentRow(2)
+    fix.figures.setCurrentRow(0)
+    fix.drop_figure_button.click()
+    assert fix.done.count() == 5 and "Not applied" not in fix.message.text()
+    refs = [fix.list.item(i).text().split("\n")[0] for i in range(fix.list.count())]
+    assert refs == ["CoC 1 (Cause of concern)", "CoC 2 (Cause of concern)", "CoC 1 R1 (Recommendation) → CoC 1",
+                    "AFI 1 (AFI)", "CoC 1 R2 (Recommendation) → CoC 1"]
+    assert fix.grab().save(str(tmp_path / "corrections.png"))
+    dialog.apply_corrections(fix.corrections)
+    assert dialog.tree.topLevelItemCount() == 5 and "5 correction(s)" in dialog.summary.text()
+    from workbench.gui.qt import Qt
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    assert boxes == []
+    with sqlite_workspace.unit_of_work(ADMIN, write=False) as uow:
+        rows = {f.ref: f for f in uow.session.scalars(select(Finding))}
+        assert rows["CoC 1"].title == "The force does not record all reported crimes"
+        assert rows["CoC 2"].title.startswith("So these crimes are often not investigated")
+        assert rows["AFI 1"].kind == "afi" and rows["CoC 1 R2"].parent_id == rows["CoC 1"].id
+        assert rows["CoC 1 R1"].figures == []
+        from workbench.store.models import ChangeLogEntry
+
+        logged = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "import corrections")).one()
+        assert len(logged.after["corrections"]) == 5

@@ -113,6 +113,17 @@ def test_utf8_bom_and_given_encoding(tmp_path):
     assert read_report(utf16).text == text
 
 
+def test_windows_1252_is_detected_with_a_warning_naming_it(tmp_path):
+    text = "Areas for improvement\n\u2022 The force\u2019s caf\u00e9 should improve \u2013 now.\n"
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(text.encode("cp1252"))
+    src = read_report(legacy)
+    assert src.text == text and src.encoding == "cp1252"
+    assert len(src.warnings) == 1 and "read as Windows-1252" in src.warnings[0]
+    assert parse_report(src).warnings[0] == src.warnings[0]
+    assert read_report(legacy, encoding="latin-1").warnings == ()  # given: nothing assumed
+
+
 def _pdf_without_text(path: Path) -> Path:
     c = canvas.Canvas(str(path), pagesize=A4)
     c.rect(100, 100, 300, 500, fill=1)  # a "scanned" page: drawing only
@@ -127,8 +138,8 @@ BAD_INPUTS = {
     "empty": (lambda d: _write(d / "empty.txt", b""), "empty"),
     "blank": (lambda d: _write(d / "blank.txt", b"  \n\r\n\t "), "empty"),
     "binary": (lambda d: _write(d / "image.txt", bytes(range(256)) * 8), "binary"),
-    "invalid utf-8": (lambda d: _write(d / "latin.txt", "Areas for improvement caf\u00e9".encode("cp1252")),
-                      "invalid byte 0xe9 at byte offset 25"),
+    "undecodable": (lambda d: _write(d / "noise.txt", b"Areas for improvement caf\x81\x8d\x9d\x90 \x8f"),
+                    "invalid byte 0x81 at byte offset 25"),
     "fake pdf": (lambda d: _write(d / "fake.pdf", b"hello, not a pdf"), "not a PDF"),
     "damaged pdf": (lambda d: _write(d / "broken.pdf", b"%PDF-1.7\n1 0 obj <<>>\ntrash"), "PDF"),
     "scanned pdf": (lambda d: _pdf_without_text(d / "scan.pdf"), "no text layer"),

@@ -227,10 +227,14 @@ Areas for improvement
     assert coc.title == "The force isn't doing enough to safeguard children at risk of exploitation"
     assert coc.text.endswith("Referrals are delayed.")
     assert coc.area == "Protecting vulnerable people"
-    assert r.findings[2].title == "train staff in identifying child criminal exploitation; and"
-    assert [f.line for f in r.findings] == [4, 12, 13, 14, 18]
+    assert r.findings[2].title == "train staff in identifying child criminal exploitation"  # no "; and"
+    assert [f.line for f in r.findings] == [6, 12, 13, 14, 18]
     assert r.published == date(2022, 3, 4) and r.year == 2022
-    assert r.findings[1].figures[0].kind == "count" and r.findings[1].figures[0].value == 24
+    assert all(f.area == "Protecting vulnerable people" for f in r.findings[1:4])  # as their CoC
+    deadline, hours = r.findings[1].figures[0], r.findings[1].figures[1]
+    assert (deadline.kind, deadline.value, deadline.unit, deadline.label) == ("deadline", 6, "months",
+                                                                              "within six months")
+    assert (hours.kind, hours.value, hours.unit) == ("duration", 24, "hours")
 
 
 def test_afi_label_on_its_own_line_then_title_and_text():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,14 @@ def register(sub: Any) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--force", metavar="NAME", help="the force, when the report does not say")
     p.add_argument("--inspection", metavar="TITLE", help="a title for the inspection")
-    p.add_argument("--dry-run", action="store_true", help="show what would be added; write nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show each finding beside its source text and what would be added; write nothing")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="the text file's encoding when it is not UTF-8 (e.g. cp1252, latin-1); "
+                        "otherwise detected, with a warning naming what was assumed")
+    p.add_argument("--corrections", type=Path, metavar="FILE",
+                   help="a JSON list of corrections to apply before importing "
+                        '(e.g. [{"op": "title", "key": "#2", "value": "..."}]; keys are shown by --dry-run)')
     p.add_argument("--area-rules", type=Path, metavar="FILE",
                    help="your own PEEL-area keyword rules (TOML) instead of the shipped ones")
     p.add_argument("--json", action="store_true")
@@ -76,6 +85,10 @@ def _figure_text(fig: findings.FigureInfo) -> str:
         return f"{fig.low:g} to {fig.high:g} — {fig.label}"
     if fig.kind == "period":
         return f"period: {fig.label}"
+    if fig.kind in ("duration", "deadline"):
+        if fig.value is None:
+            return f"{fig.kind}: {fig.label}"
+        return f"{fig.kind}: {fig.value:g} {fig.unit or ''} — {fig.label}"
     unit = "%" if fig.unit == "percent" else (":1" if fig.kind == "ratio" else "")
     value = "" if fig.value is None else f"{fig.value:,g}{unit}"
     return f"{fig.kind} {value} — {fig.label}".strip()
@@ -86,6 +99,8 @@ def _finding_json(f: findings.FindingInfo) -> dict[str, Any]:
         "id": f.id, "inspection": f.inspection, "kind": f.kind, "ref": f.ref, "title": f.title, "text": f.text,
         "area": f.area, "area_reason": f.area_reason, "status": f.status, "owner": f.owner,
         "target_date": f.target_date, "parent_ref": f.parent_ref, "question": f.question, "line": f.source_line,
+        "inspectorate_status": f.inspectorate_status, "inspectorate_status_date": f.inspectorate_status_date,
+        "key": f.key, "source_text": f.source_text,
         "figures": [{k: v for k, v in fig.__dict__.items()} for fig in f.figures],
         "links": [{"id": li.id, "finding": li.ref, "finding_id": li.other_id, "title": li.title,
                    "score": li.score, "state": li.state, "direction": li.direction,
@@ -93,11 +108,28 @@ def _finding_json(f: findings.FindingInfo) -> dict[str, Any]:
     }
 
 
+def _read_corrections(path: Path | None) -> list[findings.Correction]:
+    if path is None:
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path.name}: the corrections file does not exist", "check the path") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path.name}: the corrections file cannot be read ({exc})",
+                         "write it as a JSON list of {\"op\", \"key\", \"value\", \"other\"} objects") from None
+    if not isinstance(data, list):
+        raise InputError(f"{path.name}: the corrections file must hold a JSON list", "wrap the corrections in [ ]")
+    return [findings.correction_from_dict(item) for item in data]
+
+
 def cmd_import(ctx: CliContext) -> int:
     a = ctx.args
+    corrections = _read_corrections(a.corrections)
     with ctx.uow() as uow:
         result = findings.import_report(uow, a.file, a.force, a.inspection, a.dry_run,
-                                        progress=progress_bar(f"reading {a.file.name}"), area_rules=a.area_rules)
+                                        progress=progress_bar(f"reading {a.file.name}"), area_rules=a.area_rules,
+                                        encoding=a.encoding, corrections=corrections)
     if a.json:
         print_json({
             "dry_run": result.dry_run, "inspection": result.inspection, "new_inspection": result.new_inspection,
@@ -105,17 +137,35 @@ def cmd_import(ctx: CliContext) -> int:
             "suggested_links": [{"finding": li.ref, "score": li.score, "title": li.title}
                                 for li in result.suggested_links],
             "proposed_measures": result.proposed_measures, "warnings": list(result.warnings),
+            "same_publication": result.same_publication, "status_updates": list(result.status_updates),
+            "corrections": list(result.corrections), "missing": list(result.missing),
         })
         return 0
     insp = result.inspection
     verb = "would add" if result.dry_run else "added"
     print(f"{insp.programme or insp.title} — {insp.force}"
           + (f", published {insp.published:%d %B %Y}" if insp.published else ""))
+    if result.same_publication:
+        print(f"same publication as the registered inspection ({result.same_publication}): an update, not a new one")
     print(f"{verb} {len(result.added)} finding(s); {len(result.unchanged)} already registered unchanged")
     for f in result.added:
-        print(f"  {f.ref:<10} [{f.area or 'no area'}] {f.title}")
+        key = f"{f.key} " if result.dry_run and f.key else ""
+        print(f"  {key}{f.ref:<10} [{f.area or 'no area'}] {f.title}")
+        if f.parent_ref:
+            print(f"  {'':<10}   recommendation of {f.parent_ref}")
+        if f.inspectorate_status:
+            when = f" ({f.inspectorate_status_date:%d %B %Y})" if f.inspectorate_status_date else ""
+            print(f"  {'':<10}   inspectorate status: {f.inspectorate_status}{when}")
         for fig in f.figures:
             print(f"  {'':<10}   · {_figure_text(fig)}")
+        if result.dry_run and f.source_text:
+            print(f"  {'':<10}   source, line {f.source_line}:")
+            for line in textwrap.wrap(f.source_text, 96):
+                print(f"  {'':<10}   | {line}")
+    for update in result.status_updates:
+        print(f"{'would record' if result.dry_run else 'recorded'} the inspectorate's status on {update}")
+    for c in result.corrections:
+        print(f"correction: {c}")
     if result.proposed_measures:
         print(f"{'would propose' if result.dry_run else 'proposed'} {result.proposed_measures} measure(s) "
               "from the figures (confirm or discard: workbench measures list)")

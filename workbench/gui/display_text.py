@@ -47,6 +47,12 @@ def figure_value(fig: FigureInfo) -> str:
         return f"{number(fig.value)}:1"
     if fig.kind == "period":
         return "Period"
+    if fig.kind == "deadline":
+        if fig.value is None:
+            return f"Deadline: {fig.label}"
+        return f"Deadline: {number(fig.value)} {fig.unit}"
+    if fig.kind == "duration":
+        return f"{number(fig.value)} {fig.unit}"
     percent = fig.unit == "percent" or fig.kind == "percentage"
     text = number(fig.value) + ("%" if percent and fig.value is not None else "")
     return f"Target {text}".strip() if fig.kind == "target" else text

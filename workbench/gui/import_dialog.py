@@ -7,8 +7,10 @@ from pathlib import Path
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import figure_value, kind_short, uk_date
 from workbench.gui.finding_links import DIRECTION_WORDS
+from workbench.gui.import_corrections import ImportCorrectionsDialog
 from workbench.gui.qt import (
     QColor,
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -24,7 +26,7 @@ from workbench.gui.qt import (
 from workbench.gui.style import TONES, label, set_tone, tag
 from workbench.gui.workers import Cancelled, Progress, WorkerTask
 from workbench.services import findings as finding_service
-from workbench.services.findings import ImportResult
+from workbench.services.findings import Correction, ImportResult
 from workbench.store.uow import UnitOfWork
 
 MUTED = QColor("#5b6773")
@@ -37,7 +39,9 @@ class ImportReportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Import report")
-        self.preview: ImportResult | None = None  # the dry run matching the current inputs
+        self.preview: ImportResult | None = None  # the dry run matching the current inputs, corrected
+        self.base_preview: ImportResult | None = None  # the dry run as parsed, before corrections
+        self.corrections: list[Correction] = []
         self.result: ImportResult | None = None  # the import, once done
         self.task: WorkerTask | None = None
 
@@ -46,6 +50,12 @@ class ImportReportDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.force = QLineEdit(objectName="forceName", placeholderText="Optional: as the report states it")
         self.title = QLineEdit(objectName="inspectionTitle", placeholderText="Optional: as the report states it")
+        self.encoding = QComboBox(objectName="reportEncoding", editable=True)
+        self.encoding.addItem("Detect automatically", None)
+        for codec, name in finding_service.ENCODING_CHOICES:
+            self.encoding.addItem(name, codec)
+        self.encoding.setToolTip("For a text file that is not UTF-8: choose or type its encoding (e.g. cp1252). "
+                                 "Detected otherwise, with a warning naming what was assumed.")
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(browse)
@@ -53,6 +63,7 @@ class ImportReportDialog(QDialog):
         form.addRow("Report file", file_row)
         form.addRow("Force", self.force)
         form.addRow("Inspection title", self.title)
+        form.addRow("Text encoding", self.encoding)
 
         self.state = tag("Not previewed", "neutral")
         self.state.setObjectName("importState")
@@ -71,10 +82,15 @@ class ImportReportDialog(QDialog):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 130)
+        self.tree.setColumnWidth(0, 190)
         self.tree.setColumnWidth(1, 230)
 
         self.preview_button = QPushButton("Preview", objectName="previewButton")
+        self.correct_button = QPushButton("Correct findings…", objectName="correctButton")
+        self.correct_button.setToolTip("Split or merge findings, change a kind or title, drop a figure, attach a "
+                                       "recommendation to its cause of concern — before importing")
+        self.correct_button.setEnabled(False)
+        self.correct_button.clicked.connect(self.open_corrections)
         self.import_button = QPushButton("Import", objectName="importButton")
         self.close_button = QPushButton("Close", objectName="closeButton")
         self.preview_button.setDefault(True)
@@ -84,7 +100,7 @@ class ImportReportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for b in (self.preview_button, self.import_button, self.close_button):
+        for b in (self.preview_button, self.correct_button, self.import_button, self.close_button):
             buttons.addWidget(b)
 
         state_row = QHBoxLayout()
@@ -101,6 +117,7 @@ class ImportReportDialog(QDialog):
 
         for edit in (self.path, self.force, self.title):
             edit.textChanged.connect(self._inputs_changed)
+        self.encoding.currentTextChanged.connect(self._inputs_changed)
 
     # -- inputs -----------------------------------------------------------------------------
     def _browse(self) -> None:
@@ -111,8 +128,10 @@ class ImportReportDialog(QDialog):
             self.run_preview()
 
     def _inputs_changed(self) -> None:
-        self.preview = None
+        self.preview = self.base_preview = None
+        self.corrections = []
         self.import_button.setEnabled(False)
+        self.correct_button.setEnabled(False)
         if self.result is None:
             self._state("Not previewed", "neutral")
 
@@ -129,11 +148,19 @@ class ImportReportDialog(QDialog):
         if summary is not None:
             self.summary.setText(summary)
 
+    def chosen_encoding(self) -> str | None:
+        text = self.encoding.currentText().strip()
+        index = self.encoding.findText(text)
+        if index >= 0:
+            return self.encoding.itemData(index)
+        return text or None
+
     def _busy(self, busy: bool) -> None:
-        for w in (self.preview_button, self.path, self.force, self.title):
+        for w in (self.preview_button, self.path, self.force, self.title, self.encoding):
             w.setEnabled(not busy)
         if busy:
             self.import_button.setEnabled(False)
+            self.correct_button.setEnabled(False)
 
     # -- preview and import ----------------------------------------------------------------
     def run_preview(self) -> None:
@@ -141,9 +168,11 @@ class ImportReportDialog(QDialog):
         if args is None:
             return
         path, force, title = args
+        encoding = self.chosen_encoding()
 
         def work(uow: UnitOfWork, progress: Progress) -> ImportResult:
-            return finding_service.import_report(uow, path, force, title, dry_run=True, progress=progress)
+            return finding_service.import_report(uow, path, force, title, dry_run=True, progress=progress,
+                                                 encoding=encoding)
 
         self._busy(True)
         self.result = None
@@ -156,9 +185,11 @@ class ImportReportDialog(QDialog):
         if args is None or self.preview is None:
             return
         path, force, title = args
+        encoding, corrections = self.chosen_encoding(), list(self.corrections)
 
         def work(uow: UnitOfWork, progress: Progress) -> ImportResult:
-            return finding_service.import_report(uow, path, force, title, dry_run=False, progress=progress)
+            return finding_service.import_report(uow, path, force, title, dry_run=False, progress=progress,
+                                                 encoding=encoding, corrections=corrections)
 
         self._busy(True)
         self._state("Importing…", "neutral", f"Importing {path.name}…")
@@ -173,13 +204,34 @@ class ImportReportDialog(QDialog):
         else:
             self._state("Failed", "red", f"{getattr(exc, 'message', str(exc))} — nothing was written.")
 
+    def open_corrections(self) -> None:
+        if self.base_preview is None:
+            return
+        dialog = ImportCorrectionsDialog(self.base_preview, self.corrections, self)
+        self.corrections_dialog = dialog
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_corrections(dialog.corrections)
+
+    def apply_corrections(self, corrections: list[Correction]) -> None:
+        """Show the preview as the corrections leave it; they are what Import applies and logs."""
+        if self.base_preview is None:
+            return
+        self.corrections = list(corrections)
+        self.preview = finding_service.corrected_preview(self.base_preview, self.corrections)
+        self._show(self.preview)
+        self.import_button.setEnabled(bool(self.preview.added) and self.ctx.can("findings.edit"))
+        note = f" {len(self.corrections)} correction(s) will be applied and logged." if self.corrections else ""
+        self._state("Preview only", "blue", _summary(self.preview) + note + " Press Import to register them.")
+
     def _previewed(self, result: ImportResult) -> None:
         self._busy(False)
-        self.preview = result
+        self.preview = self.base_preview = result
+        self.corrections = []
+        self.correct_button.setEnabled(bool(result.added))
         self._show(result)
         insp = result.inspection
         name = insp.programme or insp.title
-        if not result.added:
+        if not result.added and not result.status_updates:
             self._state("Nothing new", "green",
                         f"Nothing new: all {len(result.unchanged)} findings of {insp.source_name} are already "
                         f"in the register under {name}.")
@@ -190,7 +242,8 @@ class ImportReportDialog(QDialog):
 
     def _imported(self, result: ImportResult) -> None:
         self._busy(False)
-        self.preview = None
+        self.preview = self.base_preview = None
+        self.correct_button.setEnabled(False)
         self.result = result
         self._show(result)
         self._state("Imported", "green", _summary(result))
@@ -209,11 +262,24 @@ class ImportReportDialog(QDialog):
             for col in (0, 2):
                 top.setFont(col, bold)
             top.setToolTip(1, f.area_reason)
-            top.setToolTip(2, f.title)
+            top.setToolTip(2, f.source_text or f.title)
+            if f.source_text:
+                src = QTreeWidgetItem(top, ["", f"Source, line {f.source_line}", f.source_text])
+                src.setToolTip(2, f.source_text)
+                src.setForeground(1, MUTED)
+                src.setForeground(2, MUTED)
+            if f.parent_ref:
+                QTreeWidgetItem(top, ["", "Cause of concern", f.parent_ref]).setForeground(1, MUTED)
+            if f.inspectorate_status:
+                when = f" ({uk_date(f.inspectorate_status_date)})" if f.inspectorate_status_date else ""
+                child = QTreeWidgetItem(top, ["", "Inspectorate status", f"{f.inspectorate_status}{when}"])
+                child.setToolTip(2, f.inspectorate_status_note)
+                child.setForeground(1, MUTED)
             for fig in f.figures:
                 text = (f"Not stated in the report: “{fig.sentence}”" if fig.missing_in_source
                         else f"{figure_value(fig)} — {fig.label}")
-                child = QTreeWidgetItem(top, ["", "Key figure", text])
+                role = {"deadline": "Deadline", "duration": "Duration"}.get(fig.kind, "Key figure")
+                child = QTreeWidgetItem(top, ["", role, text])
                 child.setToolTip(2, fig.sentence)
                 child.setForeground(1, MUTED)
                 if fig.missing_in_source:
@@ -238,4 +304,9 @@ def _summary(r: ImportResult) -> str:
         parts.append(f"{len(r.unchanged)} already registered")
     parts.append(f"{'would propose' if r.dry_run else 'proposed'} {r.proposed_measures} measure(s)")
     parts.append(f"{len(r.suggested_links)} suggested link(s) to earlier findings")
-    return f"{head} {'; '.join(parts)}."
+    if r.status_updates:
+        parts.append(f"{'would record' if r.dry_run else 'recorded'} the inspectorate's status on "
+                     + ", ".join(r.status_updates))
+    same = f" Same publication as the registered inspection ({r.same_publication}): an update." \
+        if r.same_publication and r.same_publication != "the same text" else ""
+    return f"{head} {'; '.join(parts)}.{same}"

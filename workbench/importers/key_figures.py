@@ -10,7 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-FigureKind = Literal["proportion", "percentage", "ratio", "count", "range", "period", "target"]
+FigureKind = Literal["proportion", "percentage", "ratio", "count", "range", "period", "target", "duration",
+                     "deadline"]
+# Figures a finding cites as evidence; durations (a standard's time limit) and deadlines are
+# kept apart, each with its unit.
+CITED_KINDS = ("proportion", "percentage", "ratio", "count", "range", "target")
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -41,6 +45,17 @@ _OF = re.compile(rf"(?<![\w.,])({_NUM})\s+(?:out\s+)?of\s+(?:the\s+|these\s+|tho
 _IN = re.compile(r"(?<![\w.,])(\d{1,2})\s+in\s+(?:every\s+)?(\d{1,3})(?![\w%]|[.,]\d)")
 _RANGE = re.compile(rf"\b(?:(?:ranged?|ranging|varied|varying|rose|fell|increased|decreased)\s+)?from\s+"
                     rf"({_NUM})\s+to\s+({_NUM})\b|\bbetween\s+({_NUM})\s+and\s+({_NUM})\b", re.IGNORECASE)
+_WORD_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_WORD_NUMBERS.update({"eighteen": 18, "twenty-four": 24, "thirty": 30, "a": 1, "an": 1})
+_UNIT = r"(seconds?|minutes?|mins?|hours?|hrs?|days?|working days?|weeks?|months?|years?)"
+_DURATION = re.compile(rf"(?<![\w.,])(\d+(?:\.\d+)?|{'|'.join(w for w in _WORD_NUMBERS if len(w) > 2)})"
+                       rf"\s+{_UNIT}\b", re.IGNORECASE)
+_DEADLINE_WORD = re.compile(r"\b(within|by the end of|in the next|no later than)\s+(?:the\s+)?$", re.IGNORECASE)
+_BY_DATE = re.compile(rf"\b(?:by|before|no later than)\s+(?:the end of\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
+                      rf"{_MONTH}\s+\d{{4}}\b", re.IGNORECASE)
+_IMMEDIATELY = re.compile(r"\b(immediately|without delay|as a matter of urgency)\b", re.IGNORECASE)
+_RECOMMENDING = re.compile(r"\b(should|must|recommend\w*|needs? to)\b", re.IGNORECASE)
 _COUNT = re.compile(rf"(?<![\w.,/:-])({_NUM})(?![\w/:%-]|[.,]\d)")
 _PHONE = re.compile(r"(?:101|999|111)(?=\s+(?:number|system|call|calls|line|service|contact))")
 _REF_WORDS = re.compile(r"\b(question|page|paragraph|section|chapter|recommendation|afi|improvement|"
@@ -101,9 +116,17 @@ def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
 
     for m in _PERIOD.finditer(s):
         add(m.start(), m.end(), KeyFigure("period", None, None, None, m.group(0).removeprefix("the "), s))
+    if _RECOMMENDING.search(s):
+        for m in _BY_DATE.finditer(s):
+            if free(m.start(), m.end()):
+                add(m.start(), m.end(), KeyFigure("deadline", None, None, None, m.group(0), s, unit="date"))
     for m in _DATE.finditer(s):
         if free(m.start(), m.end()):
             add(m.start(), m.end(), None)
+    if _RECOMMENDING.search(s):
+        for m in _IMMEDIATELY.finditer(s):
+            add(m.start(), m.end(), KeyFigure("deadline", None, None, None, m.group(1).lower(), s,
+                                              unit="immediately"))
     for m in _BROKEN.finditer(s):
         if free(m.start(), m.end()):
             kind = "period" if "/" in m.group(0) else "count"
@@ -141,6 +164,10 @@ def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
             continue
         add(m.start(), m.end(), KeyFigure("range", None, None, None, _after_label(s, m.end()) or "range",
                                           s, low=_num(lo), high=_num(hi)))
+    for m in _DURATION.finditer(s):
+        if not free(m.start(), m.end()):
+            continue
+        add(m.start(), m.end(), _duration(s, m))
     for m in _PCT.finditer(s):
         if not free(m.start(), m.end()):
             continue
@@ -172,6 +199,39 @@ def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
         kind = "target" if cmp and _NORMATIVE.search(s) else "count"
         add(a, b, KeyFigure(kind, _num(m.group(1)), None, None, label, s))
     return out
+
+
+def _duration(s: str, m: re.Match) -> KeyFigure:
+    raw = m.group(1).lower()
+    value = float(_WORD_NUMBERS[raw]) if raw in _WORD_NUMBERS else _num(raw)
+    unit = _unit(m.group(2))
+    before = s[max(0, m.start() - 30):m.start()]
+    deadline = _DEADLINE_WORD.search(before)
+    if deadline and _RECOMMENDING.search(s) and unit in ("days", "working days", "weeks", "months", "years"):
+        return KeyFigure("deadline", value, None, None, f"{deadline.group(1).lower()} {m.group(0)}", s, unit=unit)
+    lead = re.search(r"\b(within|in|over the (?:preceding|previous|last|next)|for|after|under|up to|"
+                     r"more than|less than|at least)\s+(?:the\s+)?$", before, re.IGNORECASE)
+    start = m.start() - len(lead.group(0)) if lead else m.start()
+    subject = _words_before(s, start, 4)
+    phrase = f"{lead.group(1).lower()} {m.group(0)}" if lead else m.group(0)
+    label = f"{subject} {phrase}".strip() if subject else phrase
+    return KeyFigure("duration", value, None, None, label, s, unit=unit)
+
+
+def _unit(word: str) -> str:
+    w = word.lower()
+    for short, full in (("sec", "seconds"), ("min", "minutes"), ("h", "hours"), ("working", "working days"),
+                        ("day", "days"), ("week", "weeks"), ("month", "months"), ("year", "years")):
+        if w.startswith(short):
+            return full
+    return w
+
+
+def deadline_figures(lead_in: str | None) -> tuple[KeyFigure, ...]:
+    """The deadline a recommendation's lead-in sets ("Within three months, the force should:")."""
+    if not lead_in:
+        return ()
+    return tuple(f for f in extract_figures(lead_in) if f.kind == "deadline")
 
 
 def _num(text: str) -> float:

@@ -1,25 +1,30 @@
-"""Find areas for improvement, causes of concern and recommendations in normalised report lines.
+"""Find areas for improvement, causes of concern and recommendations in report blocks.
 
-Layouts recognised:
-- PEEL 2023-25 pages: paragraphs ``AFI <title> <text> <force name>`` (title unpunctuated), or
-  an ``AFI`` label followed by a title block and text blocks;
-- "Areas for improvement" headings followed by bullets (PEEL 2014-2019), or by statements;
+Layouts recognised (text, HTML and PDF alike, after :mod:`report_repair`):
+- PEEL 2023-25 findings pages: ``AFI <title> <text> <force name>`` paragraphs, or an ``AFI``
+  label followed by a title block and text blocks;
+- "Areas for improvement" headings followed by bullets (PEEL 2014-2019), numbered list items with
+  a status line, or title statements with explanation paragraphs (PEEL 2021-25);
 - "Area for improvement 3: ..." headings;
-- "Cause of concern" with its text, then "Recommendations" bullets that belong to it.
+- "Cause of concern" with its title and text, then its recommendations: under a
+  "Recommendations" heading, or after a lead-in such as "Within three months, the force should
+  make sure that:", "HMIC recommends that the force should immediately:";
+- findings lists: counter, status line (Completed, Superseded ...), text, force line;
+- tracker rows "Cause of concern: ... Recommendation: ..." with a status cell.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from workbench.importers.report_normalise import BULLET
+from workbench.importers.report_labels import (
+    AFI_HEADING, AFI_MARK, COC_HEADING, COUNT_ONLY, OTHER_HEADINGS, QUESTION, REC_HEADING, REC_INLINE,
+    clean_title, first_sentence, is_force, is_lead_in, is_statement, split_title, status_word,
+    strip_force, title_like,
+)
+from workbench.importers.report_repair import Block
 
-
-@dataclass
-class Block:
-    line: int  # 1-based line of the block's first line
-    text: str
-    bullet: bool = False
+__all__ = ["Block", "RawFinding", "find_findings", "first_sentence", "split_title", "strip_force"]
 
 
 @dataclass
@@ -31,248 +36,355 @@ class RawFinding:
     question: str | None = None
     number: int | None = None  # number given by the report itself
     parent_index: int | None = None  # index of the cause of concern in the raw list
+    status: str | None = None  # the inspectorate's status printed beside it (Completed ...)
+    lead_in: str | None = None  # "Within six months, the force should:" (its deadline)
+    source: str | None = None  # the source block when it holds more than the finding (tracker rows)
 
 
-_AFI_MARK = re.compile(r"^AFI(?:\s+(\d{1,3}))?(?:[:.\-]|\s|$)\s*")
-_AFI_HEADING = re.compile(r"^areas? for improvement(?:\s+(\d{1,3}))?\s*(?:[:.\-]\s*(.*)|\s*$)",
-                          re.IGNORECASE)
-_COC_HEADING = re.compile(r"^causes? of concern(?:\s+(\d{1,3}))?\s*(?:[:.\-]\s*(.*)|\s*$)",
-                          re.IGNORECASE)
-_REC_HEADING = re.compile(r"^recommendations?(?:\s+(\d{1,3}))?\s*(?:[:.\-]\s*(.*)|\s*$)",
-                          re.IGNORECASE)
-_QUESTION = re.compile(r"^(how|to what extent|what|is the|does the)\b.{10,300}\?$", re.IGNORECASE)
-_COUNT_ONLY = re.compile(r"^\d{1,3}$")
-_STATEMENT = re.compile(r"\b(should|must|needs? to|has to|have to|is required to)\b", re.IGNORECASE)
-_OTHER_HEADINGS = re.compile(
-    r"^(applicable forces|innovative practice|promising practice|areas? of innovative practice|"
-    r"detailed findings( for question \d+)?|questions for \w+|summary|contents|related \w+|"
-    r"national recommendations?|accelerated causes? of concern)$", re.IGNORECASE)
-_FORCE_LINE = re.compile(r"^(?:[A-Z][\w'&-]*\s+){1,5}(Constabulary|Police|Police Service|Police Force)$")
-_ABBREV = re.compile(r"\b(e\.g|i\.e|etc|no|st|mr|mrs|ms|dr|vs|approx|para|fig)\.$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[\"'(]?[A-Z0-9])")
-_RUN_ON = re.compile(r"\b([a-z][\w'-]*|[A-Z]{2,}s?|\)|\d+)\s+([A-Z][a-z][\w'-]*)(\s+\S+)?")
-_OPENERS = frozenset(
-    "In The We It At This There These Those Our During Of When Although However But As Since "
-    "Following Despite Data Officers Some Its They A An On For From While Between Over Previously "
-    "Recently Currently Overall Inspectors Staff Where Until Around Throughout Also Most Many Few "
-    "Management".split())
-_PROPER = frozenset(
-    "England Wales Scotland Norfolk Suffolk College Policing Home Office Crown National Police "
-    "Council Stripes Cyacomb Authorised Professional Practice Constabulary Service Act Code "
-    "Commissioner HMICFRS IOPC Ministry Justice Court Courts".split())
+_CLOSURE = re.compile(
+    r"\b(?:(clos(?:e|ed|ing)|discharg(?:e|ed|ing))\b[^.]{0,80}?\bcauses? of concern\b"
+    r"|causes? of concern\b[^.]{0,60}?\b(?:has|have|is|was|were) (?:now )?(?:been )?(closed|discharged)"
+    r"|no longer (?:a|considered a|regarded as a) cause of concern)", re.IGNORECASE)
 
 
-def split_blocks(lines: tuple[str, ...]) -> list[Block]:
-    """Join wrapped lines into paragraphs; bullets, AFI paragraphs and headings start new blocks."""
-    blocks: list[Block] = []
-    current: Block | None = None
-    for number, line in enumerate(lines, 1):
-        if not line:
-            current = None
-            continue
-        starts_new = (current is None or line.startswith(BULLET + " ") or _AFI_MARK.match(line)
-                      or _is_heading(line) or _is_heading(current.text))
-        if starts_new:
-            bullet = line.startswith(BULLET + " ")
-            current = Block(number, line[2:] if bullet else line, bullet)
-            blocks.append(current)
-        elif current.text.endswith("-") and current.text[-2:-1].isalpha():
-            current.text += line
+def closure_statement(blocks: list[Block]) -> tuple[str, str] | None:
+    """(status, sentence) when a letter closes or discharges the cause of concern it names."""
+    for b in blocks:
+        for sentence in _sentences(b.text):
+            m = _CLOSURE.search(sentence)
+            if m and not re.search(r"\b(?:not|cannot|yet to|unable)\b", sentence[: m.start() + 1]):
+                word = (m.group(1) or m.group(2) or "closed").lower()
+                return ("Discharged" if word.startswith("discharg") else "Closed"), sentence
+    return None
+
+
+def _sentences(text: str) -> list[str]:
+    out, rest = [], text
+    while rest:
+        head, rest = first_sentence(rest)
+        out.append(head)
+    return out
+
+
+class _Parser:
+    def __init__(self, blocks: list[Block], force: str | None):
+        self.blocks, self.force = blocks, force
+        self.found: list[RawFinding] = []
+        self.warnings: list[str] = []
+        self.question: str | None = None
+        self.coc: int | None = None  # index in found of the cause of concern recommendations attach to
+
+    # -- helpers --------------------------------------------------------------------------
+    def add(self, kind: str, title: str, text: str, line: int, **kw) -> int:
+        self.found.append(RawFinding(kind, title, text, line, self.question, **kw))
+        return len(self.found) - 1
+
+    def ends(self, j: int) -> bool:
+        """Block j closes whatever list or section is being read."""
+        b = self.blocks[j]
+        t = b.text
+        return not b.bullet and (is_force(t, self.force) or bool(AFI_MARK.match(t)) or _is_heading(t)
+                                 or bool(QUESTION.match(t)) or bool(COUNT_ONLY.match(t))
+                                 or status_word(t) is not None)
+
+    def bullets(self, j: int) -> list[Block]:
+        run = []
+        while j < len(self.blocks) and self.blocks[j].bullet:
+            run.append(self.blocks[j])
+            j += 1
+        return run
+
+    # -- main loop --------------------------------------------------------------------------
+    def run(self) -> tuple[list[RawFinding], list[str]]:
+        blocks, i = self.blocks, 0
+        while i < len(blocks):
+            block, text = blocks[i], blocks[i].text
+            if block.bullet:
+                i += 1
+                continue
+            if QUESTION.match(text):
+                self.question, self.coc = text, None
+                i += 1
+                continue
+            if AFI_MARK.match(text):
+                i = self.afi_mark(i)
+                continue
+            m = AFI_HEADING.match(text)
+            if m:
+                self.coc = None
+                i = self.afi_section(i, m)
+                continue
+            m = COC_HEADING.match(text)
+            if m and text[:1].isupper():
+                i = self.coc_section(i, m)
+                continue
+            m = REC_HEADING.match(text)
+            if m and text[:1].isupper():
+                i = self.rec_section(i, m)
+                continue
+            if is_lead_in(text):
+                i = self.lead_in(i)
+                continue
+            if REC_INLINE.match(text) and is_statement(text):
+                self.add("recommendation", clean_title(text), text, block.line, parent_index=self.coc)
+                i += 1
+                continue
+            if OTHER_HEADINGS.match(text) or _ends_context(text):
+                self.coc = None
+            i += 1
+        return self.found, self.warnings
+
+    # -- AFIs -------------------------------------------------------------------------------
+    def afi_mark(self, i: int) -> int:
+        block = self.blocks[i]
+        mark = AFI_MARK.match(block.text)
+        assert mark is not None
+        rest = block.text[mark.end():].strip()
+        number = int(mark.group(1)) if mark.group(1) else None
+        if rest:
+            title, body = split_title(rest)
+            self.add("afi", title, strip_force(body, self.force), block.line, number=number)
+            return i + 1
+        j = i + 1
+        parts: list[str] = []
+        while j < len(self.blocks) and not self.ends(j):
+            parts.append(self.blocks[j].text)
+            j += 1
+        if j < len(self.blocks) and is_force(self.blocks[j].text, self.force):
+            j += 1
+        if parts:
+            title, body = (clean_title(parts[0]), "\n".join(parts[1:])) if len(parts) > 1 \
+                else split_title(parts[0])
+            self.add("afi", title, strip_force(body, self.force), block.line, number=number)
         else:
-            current.text += " " + line
-    return [b for b in blocks if b.text.strip(" " + BULLET)]
+            self.warnings.append(f"line {block.line}: an 'AFI' label with no text was skipped")
+        return j
+
+    def afi_section(self, i: int, heading: re.Match) -> int:
+        blocks, block = self.blocks, self.blocks[i]
+        number = int(heading.group(1)) if heading.group(1) else None
+        inline = (heading.group(2) or "").strip()
+        if number is not None or inline:
+            text, j = inline, i + 1
+            if not text and j < len(blocks) and not self.ends(j):
+                text, j = blocks[j].text, j + 1
+            if text:
+                title = clean_title(text)
+                if not inline and j < len(blocks) and title_like(text) and not _ends_sentence(text):
+                    body, j = self.explanation(j)
+                    text = body or text
+                status, j = self.status_after(j)
+                self.add("afi", title, text, block.line, number=number, status=status)
+            return j
+        j = i + 1
+        if j < len(blocks) and COUNT_ONLY.match(blocks[j].text) and not self.list_item_at(j):
+            j += 1
+        items, j2 = self.list_items(j)
+        if items:
+            for line, num, status, text in items:
+                self.add("afi", clean_title(text), text, line, number=num, status=status)
+            return j2
+        run = self.bullets(j)
+        for b in run:
+            self.add("afi", clean_title(b.text), b.text, b.line)
+        if run:
+            return j + len(run)
+        singular = not block.text.lower().startswith("areas")
+        while j < len(blocks) and not blocks[j].bullet and not self.ends(j) \
+                and is_statement(first_sentence(blocks[j].text)[0]):
+            b = blocks[j]
+            text = b.text
+            j += 1
+            if title_like(text):
+                body, j = self.explanation(j)
+                if body:
+                    text = f"{text}\n{body}" if _ends_sentence(text) else body
+            self.add("afi", clean_title(b.text), text, b.line)
+            if singular:
+                break
+        return j
+
+    def explanation(self, j: int) -> tuple[str, int]:
+        """Paragraphs explaining a finding, up to the next finding title or heading."""
+        parts: list[str] = []
+        while j < len(self.blocks) and not self.blocks[j].bullet and not self.ends(j) \
+                and not is_lead_in(self.blocks[j].text) and not title_like(self.blocks[j].text):
+            parts.append(self.blocks[j].text)
+            j += 1
+        return "\n".join(parts), j
+
+    def status_after(self, j: int) -> tuple[str | None, int]:
+        """The inspectorate's status printed right after a finding (a table's status cell)."""
+        if j < len(self.blocks) and not self.blocks[j].bullet and status_word(self.blocks[j].text):
+            return status_word(self.blocks[j].text), j + 1
+        return None, j
+
+    # -- findings lists ---------------------------------------------------------------------
+    def list_item_at(self, j: int) -> bool:
+        items, _ = self.list_items(j, limit=1)
+        return bool(items)
+
+    def list_items(self, j: int, limit: int | None = None) -> tuple[list[tuple[int, int | None, str | None, str]], int]:
+        """Items of a findings list: [counter] [status] text [force line]; at least a counter or
+        a status must be printed, or this is not a list."""
+        blocks, items = self.blocks, []
+        while j < len(blocks) and (limit is None or len(items) < limit):
+            k, number, status = j, None, None
+            if COUNT_ONLY.match(blocks[k].text):
+                digits = re.sub(r"\D", "", blocks[k].text)
+                number = int(digits) if digits else None
+                k += 1
+            if k < len(blocks) and status_word(blocks[k].text):
+                status = status_word(blocks[k].text)
+                k += 1
+            if (number is None and status is None) or k >= len(blocks) or blocks[k].bullet \
+                    or self.ends(k) or COC_HEADING.match(blocks[k].text) \
+                    or not is_statement(blocks[k].text):
+                break
+            line, text = blocks[k].line, blocks[k].text
+            k += 1
+            # More paragraphs of the same item, when the next delimiter (force line, counter,
+            # status) shows where it ends.
+            e = k
+            while e < len(blocks) and e < k + 4 and not blocks[e].bullet and not self.ends(e) \
+                    and not is_lead_in(blocks[e].text):
+                e += 1
+            if e > k and e < len(blocks) and (is_force(blocks[e].text, self.force) or COUNT_ONLY.match(blocks[e].text)
+                                              or status_word(blocks[e].text)):
+                text = "\n".join([text] + [b.text for b in blocks[k:e]])
+                k = e
+            if k < len(blocks) and is_force(blocks[k].text, self.force):
+                k += 1
+            items.append((line, number, status, text))
+            j = k
+        return items, j
+
+    # -- causes of concern ------------------------------------------------------------------
+    def coc_section(self, i: int, coc: re.Match) -> int:
+        blocks, block = self.blocks, self.blocks[i]
+        number = int(coc.group(1)) if coc.group(1) else None
+        inline = (coc.group(2) or "").strip()
+        if inline:
+            return self.tracker_row(i, inline, number)
+        j = i + 1
+        parts: list[Block] = []
+        while j < len(blocks) and not blocks[j].bullet and not self.ends(j) \
+                and not is_lead_in(blocks[j].text) and not REC_INLINE.match(blocks[j].text):
+            parts.append(blocks[j])
+            j += 1
+        if not parts and j < len(blocks) and blocks[j].bullet:  # "Causes of concern" as a list
+            for b in self.bullets(j):
+                self.coc = self.add("cause_of_concern", clean_title(b.text), b.text, b.line)
+                j += 1
+            return j
+        if not parts:
+            self.coc = None
+            return j
+        first = parts[0].text
+        title = clean_title(first)
+        if len(parts) > 1 and not _ends_sentence(first) and len(first) < 300:
+            text = "\n".join(p.text for p in parts[1:])
+        else:
+            text = "\n".join(p.text for p in parts)
+        self.coc = self.add("cause_of_concern", title, text, parts[0].line, number=number)
+        return j
+
+    def tracker_row(self, i: int, body: str, number: int | None) -> int:
+        """"Cause of concern: ... Recommendation: ..." in one cell or block, then the row's cells."""
+        blocks, block = self.blocks, self.blocks[i]
+        pieces = re.split(r"\s*\bRecommendations?(?:\s+\d{1,2})?\s*:\s*", body)
+        coc_text, rec_texts = pieces[0].strip(), [p.strip() for p in pieces[1:] if p.strip()]
+        j = i + 1
+        while j < len(blocks) and REC_HEADING.match(blocks[j].text) and (REC_HEADING.match(blocks[j].text).group(2) or ""):
+            rec_texts.append(REC_HEADING.match(blocks[j].text).group(2).strip())
+            j += 1
+        status = None
+        k = j
+        while k < len(blocks) and k < j + 6 and len(blocks[k].text) < 60 and not COC_HEADING.match(blocks[k].text):
+            word = status_word(blocks[k].text)
+            if word:
+                status, j = word, k + 1
+                break
+            if COUNT_ONLY.match(blocks[k].text) and k > j:
+                break
+            k += 1
+        self.coc = self.add("cause_of_concern", clean_title(coc_text), coc_text, block.line, number=number,
+                            status=None if rec_texts else status, source=block.text)
+        for text in rec_texts:
+            self.add("recommendation", clean_title(text), text, block.line, parent_index=self.coc,
+                     status=status, source=block.text)
+        return j
+
+    # -- recommendations --------------------------------------------------------------------
+    def rec_section(self, i: int, rec: re.Match) -> int:
+        blocks = self.blocks
+        parent = self.coc
+        inline = (rec.group(2) or "").strip()
+        j = i + 1
+        if inline and not is_lead_in(inline):
+            status, j = self.status_after(j)
+            self.add("recommendation", clean_title(inline), inline, blocks[i].line, parent_index=parent,
+                     status=status)
+            return j
+        items, j2 = self.list_items(j)
+        if items:
+            for line, num, status, text in items:
+                self.add("recommendation", clean_title(text), text, line, number=num, status=status,
+                         parent_index=parent)
+            return j2
+        lead = inline or None
+        while j < len(blocks) and not blocks[j].bullet and not self.ends(j) and is_lead_in(blocks[j].text):
+            lead = blocks[j].text
+            j += 1
+        run = self.bullets(j)
+        if run:
+            for b in run:
+                self.add("recommendation", clean_title(b.text), b.text, b.line, parent_index=parent,
+                         lead_in=lead)
+            return j + len(run)
+        while j < len(blocks) and not blocks[j].bullet and not self.ends(j) \
+                and is_statement(blocks[j].text) and not COC_HEADING.match(blocks[j].text):
+            b = blocks[j]
+            self.add("recommendation", clean_title(b.text), b.text, b.line, parent_index=parent, lead_in=lead)
+            j += 1
+            if lead is None and not REC_INLINE.match(b.text):
+                break
+        return j
+
+    def lead_in(self, i: int) -> int:
+        """"Within three months, the force should make sure that:" and the bullets after it."""
+        blocks, lead = self.blocks, self.blocks[i].text
+        j = i + 1
+        run = self.bullets(j)
+        if run:
+            for b in run:
+                self.add("recommendation", clean_title(b.text), b.text, b.line, parent_index=self.coc,
+                         lead_in=lead)
+            return j + len(run)
+        if j < len(blocks) and blocks[j].text[:1].islower() and not self.ends(j):
+            b = blocks[j]
+            self.add("recommendation", clean_title(b.text), b.text, b.line, parent_index=self.coc, lead_in=lead)
+            return j + 1
+        return j
 
 
 def _is_heading(text: str) -> bool:
-    return bool(_AFI_HEADING.match(text) and _AFI_HEADING.match(text).group(2) is None
-                or _COC_HEADING.fullmatch(text) or _REC_HEADING.fullmatch(text)
-                or _OTHER_HEADINGS.match(text))
+    m = AFI_HEADING.match(text)
+    return bool(m and m.group(2) is None or COC_HEADING.fullmatch(text) and text[:1].isupper()
+                and not (COC_HEADING.match(text).group(2) or "")
+                or REC_HEADING.fullmatch(text) and not (REC_HEADING.match(text).group(2) or "")
+                or OTHER_HEADINGS.match(text))
 
 
-def first_sentence(text: str) -> tuple[str, str]:
-    """(first sentence, rest); the rest may be empty."""
-    for m in _SENTENCE_END.finditer(text):
-        head = text[: m.start() + 1]
-        if _ABBREV.search(head) or re.search(r"\b[A-Z]\.$", head):
-            continue
-        return head.strip(), text[m.end():].strip()
-    return text.strip(), ""
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?;:][\"')\]]?$", text.strip()))
 
 
-def split_title(text: str) -> tuple[str, str]:
-    """Split an HMICFRS 2023-25 AFI paragraph whose title has no closing full stop."""
-    sentence, rest = first_sentence(text)
-    chosen: int | None = None
-    for m in _RUN_ON.finditer(text[: len(sentence)]):
-        word, after = m.group(2), (m.group(3) or "").strip()
-        if len(text[: m.start(2)].split()) < 4:
-            continue
-        if word in _OPENERS or (word not in _PROPER and after[:1].islower()):
-            chosen = m.start(2)
-            break
-    if chosen is None:
-        return sentence.rstrip("."), rest
-    return text[:chosen].strip(), text[chosen:].strip()
-
-
-def strip_force(text: str, force: str | None) -> str:
-    """Drop the force name HMICFRS pages print at the end of each AFI."""
-    text = text.strip()
-    if force and text.endswith(force) and text[: -len(force)].rstrip()[-1:] in (".", "!", "?", ""):
-        return text[: -len(force)].rstrip()
-    m = re.search(r"(?<=[.!?])\s+((?:[A-Z][\w'&-]*\s+){1,5}(?:Constabulary|Police|Police Service))$",
-                  text)
-    return text[: m.start()].rstrip() if m else text
+def _ends_context(text: str) -> bool:
+    """A short heading-like block (no full stop) that is not about recommendations."""
+    return len(text) < 60 and not _ends_sentence(text) and text[:1].isupper() and not is_lead_in(text) \
+        and "recommend" not in text.lower() and not is_statement(text)
 
 
 def find_findings(blocks: list[Block], force: str | None) -> tuple[list[RawFinding], list[str]]:
-    found: list[RawFinding] = []
-    warnings: list[str] = []
-    question: str | None = None
-    last_coc: int | None = None
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        text = block.text
-        if not block.bullet and _QUESTION.match(text):
-            question, last_coc = text, None
-            i += 1
-            continue
-        mark = None if block.bullet else _AFI_MARK.match(text)
-        if mark:
-            rest = text[mark.end():].strip()
-            number = int(mark.group(1)) if mark.group(1) else None
-            if rest:
-                title, body = split_title(rest)
-                found.append(RawFinding("afi", title, strip_force(body, force), block.line,
-                                        question, number))
-                i += 1
-                continue
-            j = i + 1
-            parts: list[str] = []
-            while j < len(blocks) and not _ends_afi(blocks[j], force):
-                parts.append(blocks[j].text)
-                j += 1
-            if j < len(blocks) and _is_force(blocks[j].text, force):
-                j += 1
-            if parts:
-                title, body = (parts[0].rstrip("."), "\n".join(parts[1:])) if len(parts) > 1 \
-                    else split_title(parts[0])
-                found.append(RawFinding("afi", title, strip_force(body, force), block.line,
-                                        question, number))
-            else:
-                warnings.append(f"line {block.line}: an 'AFI' label with no text was skipped")
-            i = j
-            continue
-        heading = None if block.bullet else _AFI_HEADING.match(text)
-        if heading:
-            i = _afi_section(blocks, i, heading, question, found)
-            continue
-        coc = None if block.bullet else _COC_HEADING.match(text)
-        if coc:
-            i, last_coc = _coc_section(blocks, i, coc, question, found)
-            continue
-        rec = None if block.bullet else _REC_HEADING.match(text)
-        if rec:
-            i = _rec_section(blocks, i, rec, question, found, last_coc)
-            last_coc = None
-            continue
-        i += 1
-    return found, warnings
-
-
-def _is_force(text: str, force: str | None) -> bool:
-    return text == force or bool(_FORCE_LINE.match(text)) and len(text) < 60
-
-
-def _ends_afi(block: Block, force: str | None) -> bool:
-    t = block.text
-    return (not block.bullet and (_is_force(t, force) or bool(_AFI_MARK.match(t)) or _is_heading(t)
-                                  or bool(_QUESTION.match(t))))
-
-
-def _statement(block: Block) -> bool:
-    return not block.bullet and bool(_STATEMENT.search(first_sentence(block.text)[0]))
-
-
-def _bullet_run(blocks: list[Block], j: int) -> list[Block]:
-    run = []
-    while j < len(blocks) and blocks[j].bullet:
-        run.append(blocks[j])
-        j += 1
-    return run
-
-
-def _afi_section(blocks, i, heading, question, found) -> int:
-    block = blocks[i]
-    number = int(heading.group(1)) if heading.group(1) else None
-    inline = (heading.group(2) or "").strip()
-    if number is not None or inline:
-        text, j = inline, i + 1
-        if not text and j < len(blocks) and not _ends_afi(blocks[j], None):
-            text, j = blocks[j].text, j + 1
-        if text:
-            title = first_sentence(text)[0].rstrip(".")
-            found.append(RawFinding("afi", title, text, block.line, question, number))
-        return j
-    j = i + 1
-    if j < len(blocks) and _COUNT_ONLY.match(blocks[j].text):
-        j += 1
-    bullets = _bullet_run(blocks, j)
-    for b in bullets:
-        found.append(RawFinding("afi", first_sentence(b.text)[0].rstrip("."), b.text, b.line, question))
-    if bullets:
-        return j + len(bullets)
-    singular = not block.text.lower().startswith("areas")
-    while j < len(blocks) and _statement(blocks[j]) and not _ends_afi(blocks[j], None):
-        b = blocks[j]
-        found.append(RawFinding("afi", first_sentence(b.text)[0].rstrip("."), b.text, b.line, question))
-        j += 1
-        if singular:
-            break
-    return j
-
-
-def _coc_section(blocks, i, coc, question, found) -> tuple[int, int | None]:
-    block = blocks[i]
-    number = int(coc.group(1)) if coc.group(1) else None
-    parts = [coc.group(2).strip()] if (coc.group(2) or "").strip() else []
-    j = i + 1
-    while j < len(blocks) and not blocks[j].bullet and not _ends_afi(blocks[j], None):
-        parts.append(blocks[j].text)
-        j += 1
-    if not parts and j < len(blocks) and blocks[j].bullet:  # "Causes of concern" as a list
-        for b in _bullet_run(blocks, j):
-            found.append(RawFinding("cause_of_concern", first_sentence(b.text)[0].rstrip("."),
-                                    b.text, b.line, question))
-            j += 1
-        return j, len(found) - 1
-    if not parts:
-        return j, None
-    text = "\n".join(parts)
-    found.append(RawFinding("cause_of_concern", first_sentence(text)[0].rstrip("."), text,
-                            block.line, question, number))
-    return j, len(found) - 1
-
-
-def _rec_section(blocks, i, rec, question, found, parent) -> int:
-    j = i + 1
-    inline = (rec.group(2) or "").strip()
-    intro: list[Block] = []
-    while j < len(blocks) and not blocks[j].bullet and not _ends_afi(blocks[j], None) and len(intro) < 2:
-        if not (blocks[j].text.endswith(":") or blocks[j].text.lower().startswith("we recommend")):
-            break
-        intro.append(blocks[j])
-        j += 1
-    bullets = _bullet_run(blocks, j)
-    items = [(b.text, b.line) for b in bullets]
-    if not items:
-        lone = inline or (intro[-1].text if intro and not intro[-1].text.endswith(":") else "")
-        if not lone and j < len(blocks) and _statement(blocks[j]) and not _ends_afi(blocks[j], None):
-            lone, j = blocks[j].text, j + 1
-        if lone:
-            items = [(lone, blocks[i].line)]
-    for text, line in items:
-        found.append(RawFinding("recommendation", first_sentence(text)[0].rstrip("."), text, line,
-                                question, parent_index=parent))
-    return j + len(bullets)
+    return _Parser(blocks, force).run()

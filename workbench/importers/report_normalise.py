@@ -11,9 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 
 BULLET = "\u2022"
+PAGE_BREAK = "\ue002"  # a line of its own where a PDF page ends
 
 _LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\x0b": "\n",
-                                  "\x0c": "\n"})
+                                  "\x0c": f"\n{PAGE_BREAK}\n"})
 _CHAR_MAP = str.maketrans({
     **dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                     "\u200a\u202f\u205f\u3000\t", " "),
@@ -37,6 +38,7 @@ _FURNITURE = [re.compile(p, re.IGNORECASE) for p in (
     r"share (this )?(page|report|on \w+)",
     r"back to top",
     r"source\s*[\u2022:|-]?\s*hmicfrs",
+    r"publication types?:.{0,80}",
     r"page \d+ of \d+",
     r"(download|open) (the )?(full )?(report|document|pdf)( \(pdf.*\))?",
     r"(accept|reject) (all |additional |analytics )?cookies",

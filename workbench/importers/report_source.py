@@ -6,7 +6,6 @@ fix it.  Nothing else escapes :func:`read_report`.
 """
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
 import hashlib
 import io
 import logging
@@ -15,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from workbench.errors import WorkbenchError
+from workbench.importers.report_decode import Decoded, DecodeProblem, decode
 
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 SourceKind = Literal["text", "html", "pdf"]
@@ -25,6 +27,7 @@ _HTML_SNIFF = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+ht
                          re.IGNORECASE | re.DOTALL)
 _BLOCK_BREAK = "\ue000"  # private-use sentinels, stripped from the input first
 _LINE_BREAK = "\ue001"
+_PAGE_BREAK = "\ue002"
 _DROP_TAGS = ("script", "style", "nav", "noscript", "template", "svg", "button", "form", "iframe",
               "object", "head")
 _PAGE_TAGS = ("header", "footer")  # dropped unless they belong to the report (inside main/article)
@@ -56,6 +59,8 @@ class SourceText:
     kind: SourceKind
     text: str
     sha256: str
+    encoding: str | None = None  # for text and HTML files: the codec used
+    warnings: tuple[str, ...] = ()
 
 
 def read_report(path: str | Path, *, encoding: str | None = None,
@@ -73,12 +78,13 @@ def read_report(path: str | Path, *, encoding: str | None = None,
     if suffix == ".pdf":
         raise ReportImportError(p, "the file is named .pdf but is not a PDF document",
                                 "Download the report again, or save it as text")
-    text = _decode(p, data, encoding)
-    text = text.replace(_BLOCK_BREAK, "").replace(_LINE_BREAK, "")
+    decoded = _decode(p, data, encoding)
+    text = decoded.text.replace(_BLOCK_BREAK, "").replace(_LINE_BREAK, "").replace(_PAGE_BREAK, "")
+    warnings = (decoded.warning,) if decoded.warning else ()
     if suffix in _HTML_SUFFIXES or _HTML_SNIFF.match(text[:4096]):
         text = _html_text(p, text)
-        return SourceText(p.name, "html", text, digest)
-    return SourceText(p.name, "text", text, digest)
+        return SourceText(p.name, "html", text, digest, decoded.encoding, warnings)
+    return SourceText(p.name, "text", text, digest, decoded.encoding, warnings)
 
 
 def _read_bytes(p: Path, max_bytes: int) -> bytes:
@@ -107,32 +113,16 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
     return data
 
 
-def _decode(p: Path, data: bytes, encoding: str | None) -> str:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return _check_text(p, data.decode("utf-16"))
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data[:8192]:
+def _decode(p: Path, data: bytes, encoding: str | None) -> Decoded:
+    if b"\x00" in data[:8192] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise ReportImportError(p, "this is a binary file, not a report",
                                 "Choose the report saved as text, HTML or PDF")
     try:
-        return _check_text(p, data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
-    if encoding:
-        try:
-            return _check_text(p, data.decode(encoding))
-        except LookupError:
-            raise ReportImportError(p, f"unknown text encoding {encoding!r}",
-                                    "Use a name such as 'cp1252' or 'latin-1'") from None
-        except UnicodeDecodeError as exc:
-            raise ReportImportError(
-                p, f"the file is neither UTF-8 nor {encoding} (invalid byte at offset {exc.start})",
-                "Save the report as UTF-8 text and import it again") from None
-    raise ReportImportError(
-        p, f"the file is not valid UTF-8 text (invalid byte 0x{data[offset]:02x} at byte offset {offset})",
-        "Save it as UTF-8, or import it again giving its encoding (for example cp1252)")
+        decoded = decode(data, encoding, p)
+    except DecodeProblem as exc:
+        raise ReportImportError(p, exc.problem, exc.hint) from None
+    _check_text(p, decoded.text)
+    return decoded
 
 
 def _check_text(p: Path, text: str) -> str:
@@ -167,8 +157,17 @@ def _html_text(p: Path, markup: str) -> str:
     for li in root.find_all("li"):
         li.insert(0, NavigableString(f"{_BLOCK_BREAK}\u2022 "))
         li.append(NavigableString(_BLOCK_BREAK))
-    for td in root.find_all(("td", "th")):
-        td.append(NavigableString(" "))
+    for tr in root.find_all("tr"):
+        cells = [c.get_text(" ", strip=True).replace("|", "/") for c in tr.find_all(("td", "th"))]
+        tr.replace_with(NavigableString(f"{_BLOCK_BREAK}| {' | '.join(cells)} |{_BLOCK_BREAK}"))
+    for block in root.find_all(_BLOCK_TAGS):
+        # Inline children beside block children ("<article><span>1</span><span>Completed</span>
+        # <p>...</p>"): each stands on its own line, as a findings list prints them.
+        if block.find(_BLOCK_TAGS, recursive=False) is not None:
+            for child in list(block.children):
+                if getattr(child, "name", None) and child.name not in _BLOCK_TAGS and child.name != "br":
+                    child.insert_before(NavigableString(_LINE_BREAK))
+                    child.insert_after(NavigableString(_LINE_BREAK))
     for block in root.find_all(_BLOCK_TAGS):
         block.insert(0, NavigableString(_BLOCK_BREAK + _BLOCK_BREAK))
         block.append(NavigableString(_BLOCK_BREAK + _BLOCK_BREAK))
@@ -210,11 +209,9 @@ def _pdf_text(p: Path, data: bytes, progress: Progress | None) -> str:
                                        f"({type(exc).__name__})", "Download the report again") from None
         if progress is not None:
             progress(number, len(pages))
-    text = ""
-    for page_text in (t.strip("\n") for t in out if t.strip()):
-        # A page that ends mid-sentence continues on the next page: no paragraph break there.
-        joiner = "\n\n" if re.search(r"[.?!:;\"')\]]\s*$", text) else "\n"
-        text = f"{text}{joiner}{page_text}" if text else page_text
+    # Pages are kept apart by a form feed: the repair step removes running headers and footers
+    # found next to page boundaries and joins a sentence that runs on to the next page.
+    text = "\n\f\n".join(t.strip("\n").replace("\f", "\n") for t in out if t.strip())
     if len(re.findall(r"[^\W\d_]{2,}", text)) < 5:
         raise ReportImportError(p, "the PDF has no text layer (it looks like a scanned image)",
                                 "Use the HTML page or a text copy of the report, or run OCR first")

@@ -1,39 +1,36 @@
 """Parse an HMICFRS report's text into findings: areas for improvement, causes of concern and
-recommendations, with the report's force, programme, title and dates."""
+recommendations, with the report's force, programme, title, dates and the inspectorate's status
+of each finding."""
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from workbench.importers.key_figures import KeyFigure, extract_figures
+from workbench.importers import report_meta as meta
+from workbench.importers.key_figures import KeyFigure, deadline_figures, extract_figures
 from workbench.importers.peel_areas import AreaRules, classify_area
-from workbench.importers.report_findings import RawFinding, find_findings, split_blocks
+from workbench.importers.report_findings import RawFinding, closure_statement, find_findings
+from workbench.importers.report_labels import AFI_MARK, QUESTION, is_force
 from workbench.importers.report_normalise import normalise
+from workbench.importers.report_repair import Block, blocks_from_lines, explode, remove_furniture
 from workbench.importers.report_source import ReportImportError, SourceText
 
 FindingKind = Literal["afi", "cause_of_concern", "recommendation"]
-
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_TEXT_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? (" + "|".join(_MONTHS) + r") (\d{4})\b", re.IGNORECASE)
-_NUM_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
-_PROGRAMME = re.compile(r"\bPEEL(?:\s+(?:assessment|inspection|spotlight))?\s+(\d{4})(?:\s*[-/]\s*(\d{2,4}))?",
-                        re.IGNORECASE)
-_FORCE = re.compile(r"\b((?:[A-Z][a-z]+[ -](?:(?:and|&) )?){1,4})(Constabulary|Police Service|Police)\b"
-                    r"(?!\s+(?:Chiefs|and Crime|Federation|Service of|Scotland))")
-_NOT_FORCES = {"National", "College", "The", "Our", "Local", "Home", "Each", "All", "Every",
-               "Other", "Some", "Many", "Most", "British Transport"}
+detect_force = meta.detect_force
 
 
 @dataclass(frozen=True)
 class ParsedFinding:
     """One finding. ``title`` is its first sentence (no closing full stop). ``text`` is the full
     statement for bulleted/headed findings, and the body after the title for 2023-25 ``AFI``
-    paragraphs (whose title is a heading). ``line`` is 1-based in the source text (for HTML and
-    PDF: in the extracted text). ``ref`` is "AFI n", "CoC n", "CoC n Rm" or "Rm"."""
+    paragraphs and causes of concern printed with a headline. ``line`` is 1-based in the source
+    text (for HTML and PDF: in the extracted text). ``ref`` is "AFI n", "CoC n", "CoC n Rm" or
+    "Rm". ``key`` names the finding in corrections ("#3"; split parts "#3.1", "#3.2").
+    ``inspectorate_status`` is what HMICFRS printed or wrote (Completed, Superseded, Closed ...),
+    never the force's own status."""
 
     kind: FindingKind
     ref: str
@@ -45,6 +42,11 @@ class ParsedFinding:
     line: int
     parent_ref: str | None
     figures: tuple[KeyFigure, ...]
+    key: str = ""
+    inspectorate_status: str | None = None
+    inspectorate_status_date: date | None = None
+    inspectorate_status_note: str = ""
+    source_text: str = ""  # the block(s) of the source the finding was read from
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,37 @@ class ParsedReport:
     updated: date | None
     findings: tuple[ParsedFinding, ...]
     warnings: tuple[str, ...]
+    source_kind: str = "text"
+    encoding: str | None = None
+    sent: date | None = None
+    missing: tuple[str, ...] = field(default=())  # metadata not found: "force", "programme", "published"
+
+
+def report_blocks(source: SourceText, force: str | None = None) -> tuple[list[Block], list[str]]:
+    """The repaired blocks of a report and its cleaned lines (furniture kept, for metadata)."""
+    norm = normalise(_tab_tables(source.text))
+    lines, _removed = remove_furniture(norm.header_lines)
+
+    def starts_block(text: str) -> bool:
+        return bool(AFI_MARK.match(text) or QUESTION.match(text))
+
+    def stands_alone(text: str) -> bool:
+        return is_force(text, force)
+
+    return blocks_from_lines(explode(lines), starts_block, stands_alone), list(norm.header_lines)
+
+
+def _tab_tables(text: str) -> str:
+    """Rows copied from a spreadsheet or Word table (cells between tabs) as "| a | b |" rows."""
+    if "\t" not in text:
+        return text
+    out = []
+    for line in text.splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 3 and sum(1 for c in cells if c.strip()) >= 2:
+            line = "| " + " | ".join(c.strip().replace("|", "/") for c in cells) + " |"
+        out.append(line)
+    return "\n".join(out)
 
 
 def parse_report(source: SourceText, force: str | None = None, inspection: str | None = None,
@@ -73,67 +106,92 @@ def parse_report(source: SourceText, force: str | None = None, inspection: str |
     """
     norm = normalise(source.text)
     header = [ln for ln in norm.header_lines if ln][:40]
-    warnings: list[str] = []
-    force = (force or "").strip() or detect_force(norm.text)
+    warnings: list[str] = list(source.warnings)
+    missing: list[str] = []
+    force = (force or "").strip() or meta.detect_force("\n".join(header[:12])) \
+        or meta.detect_force(norm.text) or meta.force_from_header(header)
     if force is None:
+        missing.append("force")
         warnings.append("the force was not found in the text; give it when importing")
-    blocks = split_blocks(norm.lines)
+    blocks, _ = report_blocks(source, force)
     raw, found_warnings = find_findings(blocks, force)
     warnings.extend(found_warnings)
+    published, updated, sent = meta.dates(header)
+    closure = closure_statement(blocks)
     if not raw:
+        if closure:
+            raise ReportImportError(
+                source.name, f"this letter records that a cause of concern was {closure[0].lower()} "
+                "but does not restate it, so there is no finding to import",
+                "Record the inspectorate's status on the cause of concern in the register")
         raise ReportImportError(
             source.name, "no areas for improvement, causes of concern or recommendations found",
             "Check that this is an HMICFRS inspection report; findings are recognised under "
-            "'Areas for improvement', 'Cause of concern' and 'Recommendations' headings or as 'AFI' "
-            "paragraphs")
-    findings = _build(raw, area_rules, warnings)
-    declared = _declared_afi_count(header)
-    afi_count = sum(f.kind == "afi" for f in findings)
-    if declared is not None and declared != afi_count:
-        warnings.append(f"the report says it has {declared} areas for improvement but {afi_count} "
-                        "were found; check the list before saving")
-    programme = (inspection or "").strip() or _programme(norm.text)
-    published, updated = _dates(header)
+            "'Areas for improvement', 'Cause of concern' and 'Recommendations' headings, as 'AFI' "
+            "paragraphs, in findings lists and tracker tables")
+    findings = _build(raw, area_rules, warnings, closure, sent or published)
+    for noun, kind in (("areas? for improvement", "afi"), ("recommendations", "recommendation")):
+        declared = meta.declared_count(header, noun)
+        got = sum(f.kind == kind for f in findings)
+        if declared is not None and declared != got and got:
+            label = "areas for improvement" if kind == "afi" else "recommendations"
+            warnings.append(f"the report says it has {declared} {label} but {got} were found; check the "
+                            "list before saving")
+    programme = (inspection or "").strip() or meta.programme(header, norm.text)[0]
+    if programme is None and meta.mentions_peel(header) and (published or sent):
+        programme = f"PEEL {(published or sent).year}"  # type: ignore[union-attr]
+        warnings.append(f"the programme was taken as {programme} from the publication date; correct it "
+                        "when importing if needed")
+    if programme is None:
+        missing.append("programme")
+        warnings.append("the inspection programme (e.g. PEEL 2023-25) was not found; give it when importing")
+    if published is None and sent is None and updated is None:
+        missing.append("published")
+        warnings.append("no publication date was found; add it to the inspection after importing")
     return ParsedReport(
         source_name=source.name, source_sha256=source.sha256, text_fingerprint=norm.fingerprint,
-        force=force, programme=programme, title=_title(header), year=_year(programme, published),
-        published=published, updated=updated, findings=tuple(findings), warnings=tuple(warnings))
+        force=force, programme=programme, title=meta.title(header),
+        year=meta.year(programme, published or sent), published=published or sent, updated=updated,
+        findings=tuple(findings), warnings=tuple(warnings), source_kind=source.kind,
+        encoding=source.encoding, sent=sent, missing=tuple(missing))
 
 
-def detect_force(text: str) -> str | None:
-    """The force named most often (ties: first named) as "<Name> Constabulary/Police"."""
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    for m in _FORCE.finditer(text):
-        words = m.group(1).split()
-        while words and words[0] in _NOT_FORCES:
-            words.pop(0)
-        name = " ".join(words)
-        if not name or name in _NOT_FORCES or words[0] in ("and", "&"):
-            continue
-        full = f"{name} {m.group(2)}"
-        counts[full] += 1
-        first.setdefault(full, m.start())
-    if not counts:
-        return None
-    return max(counts, key=lambda k: (counts[k], -first[k]))
-
-
-def _build(raw: list[RawFinding], rules: AreaRules | None, warnings: list[str]) -> list[ParsedFinding]:
-    refs = _refs(raw, warnings)
-    out = []
+def _build(raw: list[RawFinding], rules: AreaRules | None, warnings: list[str],
+           closure: tuple[str, str] | None, letter_date: date | None) -> list[ParsedFinding]:
+    refs = refs_for(raw, warnings)
+    out: list[ParsedFinding] = []
     for index, r in enumerate(raw):
         area, reason = classify_area(r.title, r.text, rules)
         parent = refs[r.parent_index] if r.parent_index is not None else None
-        figures = extract_figures(r.text if r.text.startswith(r.title) else f"{r.title}. {r.text}")
-        out.append(ParsedFinding(r.kind, refs[index], r.title, r.text, area, reason, r.question,
-                                 r.line, parent, figures))  # type: ignore[arg-type]
+        if r.parent_index is not None and out[r.parent_index].area:
+            area = out[r.parent_index].area
+            reason = f"the area of its cause of concern ({parent})"
+        body = r.text if _starts_with(r.text, r.title) else f"{r.title}. {r.text}"
+        figures = deadline_figures(r.lead_in) + extract_figures(body)
+        status, status_date, note = r.status, None, ""
+        if status:
+            note = "printed beside it in the inspectorate's list"
+        elif closure and (r.kind == "cause_of_concern" or r.parent_index is not None):
+            status, status_date, note = closure[0], letter_date, closure[1]
+        source_text = r.source or "\n".join(x for x in (r.lead_in, "" if _starts_with(r.text, r.title) else r.title,
+                                            r.text) if x)
+        out.append(ParsedFinding(r.kind, refs[index], r.title, r.text, area, reason, r.question,  # type: ignore[arg-type]
+                                 r.line, parent, figures, f"#{index + 1}", status, status_date, note,
+                                 source_text))
         if not r.text:
             warnings.append(f"line {r.line}: {refs[index]} has a title but no text")
     return out
 
 
-def _refs(raw: list[RawFinding], warnings: list[str]) -> list[str]:
+def _starts_with(text: str, title: str) -> bool:
+    def squash(s: str) -> str:
+        return re.sub(r"\W+", "", s).lower()
+
+    return squash(text).startswith(squash(title))
+
+
+def refs_for(raw: list, warnings: list[str]) -> list[str]:
+    """References: "AFI n", "CoC n" (the report's own numbers when unique), "CoC n Rm", "Rm"."""
     refs: list[str] = [""] * len(raw)
     for kind, prefix in (("afi", "AFI"), ("cause_of_concern", "CoC")):
         idx = [i for i, r in enumerate(raw) if r.kind == kind]
@@ -154,69 +212,16 @@ def _refs(raw: list[RawFinding], warnings: list[str]) -> list[str]:
     per_parent: Counter[int | None] = Counter()
     for i, r in enumerate(raw):
         if r.kind == "recommendation":
-            per_parent[r.parent_index] += 1
-            n = per_parent[r.parent_index]
-            refs[i] = f"{refs[r.parent_index]} R{n}" if r.parent_index is not None else f"R{n}"
+            parent = r.parent_index if r.parent_index is not None and refs[r.parent_index].startswith("CoC") \
+                else None
+            per_parent[parent] += 1
+            n = per_parent[parent]
+            if parent is None and r.number is not None and use_numbers(raw):
+                n = r.number
+            refs[i] = f"{refs[parent]} R{n}" if parent is not None else f"R{n}"
     return refs
 
 
-def _declared_afi_count(header: list[str]) -> int | None:
-    for i, line in enumerate(header):
-        m = re.search(r"\b(\d{1,3}) areas? for improvement\b", line, re.IGNORECASE)
-        if m:
-            return int(m.group(1))
-        if line.lower() == "areas for improvement" and i + 1 < len(header) and header[i + 1].isdigit():
-            return int(header[i + 1])
-    return None
-
-
-def _programme(text: str) -> str | None:
-    m = _PROGRAMME.search(text)
-    if not m:
-        return None
-    start, end = m.group(1), m.group(2)
-    if end:
-        return f"PEEL {start}-{end[-2:]}"
-    return f"PEEL {start}"
-
-
-def _title(header: list[str]) -> str | None:
-    for line in header[:15]:
-        if "PEEL" in line and len(line) < 120 and not re.search(r"\d+ areas? for", line):
-            return line
-    return next((ln for ln in header if len(ln) < 150), None)
-
-
-def _parse_date(text: str) -> date | None:
-    m = _TEXT_DATE.search(text)
-    try:
-        if m:
-            return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-        m = _NUM_DATE.search(text)
-        if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))  # UK: day/month/year
-    except ValueError:
-        return None
-    return None
-
-
-def _dates(header: list[str]) -> tuple[date | None, date | None]:
-    published = updated = None
-    for line in header[:25]:
-        low = line.lower()
-        if "year ending" in low or "ending" in low and "year" in low:
-            continue
-        if updated is None and re.search(r"\b(last )?updated\b", low):
-            updated = _parse_date(line)
-            continue
-        if published is None and (low.startswith("published") or _TEXT_DATE.match(line)
-                                  or _NUM_DATE.match(line)):
-            published = _parse_date(line)
-    return published, updated
-
-
-def _year(programme: str | None, published: date | None) -> int | None:
-    if published is not None:
-        return published.year
-    m = re.search(r"\d{4}", programme or "")
-    return int(m.group(0)) if m else None
+def use_numbers(raw: list) -> bool:
+    nums = [r.number for r in raw if r.kind == "recommendation" and r.parent_index is None]
+    return None not in nums and len(nums) == len(set(nums))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -14,10 +14,14 @@ from workbench.errors import InputError, NotFoundError
 from workbench.importers.finding_links import LinkCandidate, LinkSuggestion, suggest_links
 from workbench.importers.key_figures import KeyFigure as ParsedFigure
 from workbench.importers.peel_areas import load_area_rules
+from workbench.importers.report_corrections import KINDS as KINDS  # re-exported for the GUI
+from workbench.importers.report_corrections import Correction, CorrectionError, apply_corrections
+from workbench.importers.report_decode import ENCODING_CHOICES as ENCODING_CHOICES
 from workbench.importers.report_source import read_report
 from workbench.importers.report_text import ParsedFinding, ParsedReport, parse_report
 from workbench.services import measures as measure_service
 from workbench.services.access import require
+from workbench.services.findings_matching import _closed_elsewhere, _match, _record_status, same_publication
 from workbench.services.settings import finding_statuses
 from workbench.store.models import Finding, FindingLink, Inspection, KeyFigure, utcnow
 from workbench.store.uow import UnitOfWork, check_version
@@ -72,6 +76,11 @@ class FindingInfo:
     source_line: int | None
     figures: tuple[FigureInfo, ...]
     links: tuple[LinkInfo, ...] = ()
+    inspectorate_status: str = ""  # what HMICFRS printed or wrote, apart from `status` (the force's)
+    inspectorate_status_date: date | None = None
+    inspectorate_status_note: str = ""
+    key: str = ""  # in a preview: the name corrections use ("#3")
+    source_text: str = ""  # in a preview: the source text the finding was read from
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,12 @@ class ImportResult:
     proposed_measures: int
     warnings: tuple[str, ...]
     changed: frozenset[str] = field(default_factory=frozenset)
+    parsed: tuple[ParsedFinding, ...] = ()  # every finding read (after corrections), for previews
+    unchanged_keys: frozenset[str] = field(default_factory=frozenset)
+    same_publication: str | None = None  # why this is taken as an inspection already registered
+    status_updates: tuple[str, ...] = ()  # "CoC 1: Closed" recorded on registered findings
+    corrections: tuple[str, ...] = ()  # the corrections applied, described
+    missing: tuple[str, ...] = ()  # metadata the report did not give: force, programme, published
 
 
 def _sha(text: str) -> str:
@@ -115,49 +130,105 @@ def _label(insp: Inspection | InspectionInfo) -> str:
 # -- import ----------------------------------------------------------------------------------
 def read_and_parse(path: Path, force: str | None = None, inspection: str | None = None,
                    progress: Callable[[int, int | None], None] | None = None,
-                   area_rules: Path | None = None) -> ParsedReport:
+                   area_rules: Path | None = None, encoding: str | None = None) -> ParsedReport:
     """Read a report file (text, HTML or PDF) into findings. Pure: writes nothing.
 
-    `area_rules` is a TOML file of PEEL-area keyword rules that overrides the shipped ones."""
+    `area_rules` is a TOML file of PEEL-area keyword rules that overrides the shipped ones;
+    `encoding` is the text file's encoding when it is not UTF-8 (otherwise detected)."""
     rules = load_area_rules(area_rules) if area_rules is not None else None
-    return parse_report(read_report(path, progress=progress), force=force, inspection=inspection, area_rules=rules)
+    return parse_report(read_report(path, progress=progress, encoding=encoding or None), force=force,
+                        inspection=inspection, area_rules=rules)
+
+
+def finding_body(f: FindingInfo) -> str:
+    """The finding's whole statement (title and text) as corrections split it."""
+    squash = "".join(ch for ch in f.text.lower() if ch.isalnum())
+    head = "".join(ch for ch in f.title.lower() if ch.isalnum())
+    return f.text if squash.startswith(head) else f"{f.title}. {f.text}".strip()
+
+
+def correction_from_dict(data: dict) -> Correction:
+    """A correction read from JSON (CLI ``--corrections FILE``); :class:`InputError` if malformed."""
+    try:
+        return Correction.from_dict(data)
+    except CorrectionError as exc:
+        raise InputError(str(exc), "see docs/findings-import.md for the correction format") from None
+
+
+def corrected_preview(result: ImportResult, corrections: Sequence[Correction]) -> ImportResult:
+    """The dry-run ``result`` as it would be after ``corrections``: pure, nothing written."""
+    try:
+        fixed = apply_corrections(result.parsed, tuple(corrections)) if corrections else result.parsed
+    except CorrectionError as exc:
+        raise InputError(str(exc), "check the correction against the preview") from None
+    added = tuple(_parsed_info(pf, result.inspection) for pf in fixed if pf.key not in result.unchanged_keys)
+    return replace(result, added=added, parsed=fixed,
+                   corrections=tuple(c.describe() for c in corrections))
 
 
 def import_report(
     uow: UnitOfWork, path: Path, force: str | None = None, inspection: str | None = None,
     dry_run: bool = False, progress: Callable[[int, int | None], None] | None = None,
-    area_rules: Path | None = None,
+    area_rules: Path | None = None, encoding: str | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> ImportResult:
     """Register a report's findings; re-importing the same report adds nothing.
 
-    The inspection is matched by the fingerprint of its normalised text, findings by reference
-    and text. With `dry_run` nothing is written and the result says what would be added.
+    The inspection is matched by the fingerprint of its normalised text, else as the same
+    publication in another format or copy (same title and date, or findings that match): then
+    the import is an update of that inspection, never a second one. Findings are matched by kind
+    and normalised title. `corrections` (split, merge, kind, title, figure, attach) are applied
+    to the parsed findings first and logged. With `dry_run` nothing is written.
     """
     require(uow.actor, "findings.edit")
-    parsed = read_and_parse(Path(path), force, inspection, progress, area_rules)
+    parsed = read_and_parse(Path(path), force, inspection, progress, area_rules, encoding)
+    try:
+        found = apply_corrections(parsed.findings, tuple(corrections)) if corrections else parsed.findings
+    except CorrectionError as exc:
+        raise InputError(f"{parsed.source_name}: {exc}", "preview the report again and check its keys") from None
     s = uow.session
-    existing = s.scalar(select(Inspection).where(Inspection.text_fingerprint == parsed.text_fingerprint))
-    known: dict[str, Finding] = {}
-    if existing is not None:
-        known = {f.ref: f for f in existing.findings}
-    to_add = [pf for pf in parsed.findings if not (pf.ref in known and known[pf.ref].text_sha256 == _sha(pf.text))]
-    clashes = [pf.ref for pf in to_add if pf.ref in known]
+    existing, same_reason = same_publication(uow, parsed, found)
+    known = list(existing.findings) if existing is not None else []
+    matched: dict[str, Finding] = {}
+    for pf in found:
+        hit = _match(pf, known)
+        if hit is not None:
+            matched[pf.key] = hit
+    to_add = [pf for pf in found if pf.key not in matched]
+    taken = {f.ref for f in known}
+    clashes = [pf.ref for pf in to_add if pf.ref in taken]
     if clashes:
         raise InputError(
             f"{parsed.source_name}: findings {', '.join(clashes)} are already registered for this "
             "inspection with different text",
             "edit them in the register instead of importing the report again",
         )
-    unchanged = tuple(pf.ref for pf in parsed.findings if pf not in to_add)
+    status_updates = [(pf, matched[pf.key]) for pf in found if pf.key in matched and pf.inspectorate_status
+                      and matched[pf.key].inspectorate_status != pf.inspectorate_status]
+    # A letter closing or discharging a cause of concern already registered (from the report
+    # that raised it) records the status on that finding; it is not a new finding.
+    if existing is None:
+        for pf in list(to_add):
+            earlier = _closed_elsewhere(uow, pf, parsed.force)
+            if earlier is not None:
+                to_add.remove(pf)
+                status_updates.append((pf, earlier))
+                for rec in [r for r in to_add if r.parent_ref == pf.ref]:
+                    to_add.remove(rec)
+                    hit = _match(rec, list(earlier.inspection.findings))
+                    if hit is not None:
+                        status_updates.append((rec, hit))
+    unchanged = tuple(pf.ref for pf in found if pf.key in matched)
+    unchanged_keys = frozenset(pf.key for pf in found if pf not in to_add)
     insp_info = InspectionInfo(
-        existing.id if existing else None,
-        parsed.programme or "",
-        inspection or parsed.title or parsed.source_name,
-        force or parsed.force or "",
-        parsed.year,
-        parsed.published,
-        parsed.source_name,
+        None, parsed.programme or "", inspection or parsed.title or parsed.source_name,
+        force or parsed.force or "", parsed.year, parsed.published, parsed.source_name,
     ) if existing is None else _inspection_info(existing)
+    warnings = list(parsed.warnings)
+    if same_reason and existing is not None and existing.text_fingerprint != parsed.text_fingerprint:
+        warnings.insert(0, f"this is the same publication as {_label(existing)} ({same_reason}): "
+                           "it is imported as an update of that inspection, not a new one")
+    described = tuple(c.describe() for c in corrections)
     earlier = _link_pool(uow, exclude_inspection=existing.id if existing else None)
     if dry_run:
         added = tuple(_parsed_info(pf, insp_info) for pf in to_add)
@@ -169,7 +240,17 @@ def import_report(
         )
         links = tuple(li for f in added for li in f.links)
         return ImportResult(insp_info, True, existing is None, added, unchanged, links,
-                            sum(len(measure_service.proposals(pf.figures)) for pf in to_add), parsed.warnings)
+                            sum(len(measure_service.proposals(pf.figures)) for pf in to_add), tuple(warnings),
+                            parsed=found, unchanged_keys=unchanged_keys, same_publication=same_reason,
+                            status_updates=tuple(f"{f.ref}: {pf.inspectorate_status}" for pf, f in status_updates),
+                            corrections=described, missing=parsed.missing)
+    for pf, f in status_updates:
+        _record_status(uow, f, pf)
+    if not to_add and existing is None:
+        return ImportResult(insp_info, False, False, (), unchanged, (), 0, tuple(warnings), frozenset(uow.changed),
+                            parsed=found, unchanged_keys=unchanged_keys,
+                            status_updates=tuple(f"{f.ref}: {pf.inspectorate_status}" for pf, f in status_updates),
+                            corrections=described, missing=parsed.missing)
     new_inspection = existing is None
     if existing is None:
         existing = Inspection(
@@ -184,9 +265,20 @@ def import_report(
                 {"title": existing.title, "programme": existing.programme, "source": parsed.source_name,
                  "source_sha256": parsed.source_sha256})
         insp_info = _inspection_info(existing)
-    position = max((f.position for f in known.values()), default=0)
+    elif to_add:
+        uow.log("inspection", existing.id, "update from report", None,
+                {"source": parsed.source_name, "source_sha256": parsed.source_sha256,
+                 "same_publication": same_reason, "added": [pf.ref for pf in to_add]})
+    if corrections:
+        uow.log("inspection", existing.id, "import corrections", None,
+                {"source": parsed.source_name, "corrections": [c.as_dict() for c in corrections],
+                 "described": list(described)})
+    position = max((f.position for f in known), default=0)
     created: list[Finding] = []
-    by_ref = dict(known)
+    by_ref = {f.ref: f for f in known}
+    for pf in found:
+        if pf.key in matched:
+            by_ref.setdefault(pf.ref, matched[pf.key])
     proposed = 0
     for pf in to_add:
         position += 1
@@ -195,6 +287,8 @@ def import_report(
             text_sha256=_sha(pf.text), area=pf.area or "", area_reason=pf.area_reason, question=pf.question,
             position=position, source_line=pf.line,
             parent_id=by_ref[pf.parent_ref].id if pf.parent_ref and pf.parent_ref in by_ref else None,
+            inspectorate_status=pf.inspectorate_status or "", inspectorate_status_date=pf.inspectorate_status_date,
+            inspectorate_status_note=pf.inspectorate_status_note,
         )
         s.add(finding)
         s.flush()
@@ -209,7 +303,7 @@ def import_report(
         proposed += measure_service.propose_from_figures(uow, finding)
         uow.log("finding", finding.id, "import", None,
                 {"ref": finding.ref, "kind": finding.kind, "title": finding.title, "area": finding.area,
-                 "figures": len(pf.figures)})
+                 "figures": len(pf.figures), "inspectorate_status": finding.inspectorate_status})
         created.append(finding)
     for index, other, _, sug in _suggest(tuple(_info(uow, f) for f in created), earlier):
         row = FindingLink(finding_id=created[index].id, earlier_id=other.id, score=sug.score,
@@ -220,14 +314,18 @@ def import_report(
                 {"finding": row.finding_id, "earlier": row.earlier_id, "score": row.score})
     added = tuple(_info(uow, f) for f in created)
     return ImportResult(insp_info, False, new_inspection, added, unchanged,
-                        tuple(li for f in added for li in f.links), proposed, parsed.warnings,
-                        frozenset(uow.changed))
+                        tuple(li for f in added for li in f.links), proposed, tuple(warnings),
+                        frozenset(uow.changed), parsed=found, unchanged_keys=unchanged_keys,
+                        same_publication=same_reason,
+                        status_updates=tuple(f"{f.ref}: {pf.inspectorate_status}" for pf, f in status_updates),
+                        corrections=described, missing=parsed.missing)
 
 
 def _parsed_info(pf: ParsedFinding, insp: InspectionInfo) -> FindingInfo:
     return FindingInfo(None, 0, _label(insp), pf.kind, pf.ref, pf.title, pf.text, pf.area or "",
                        pf.area_reason, pf.question, "open", "", None, "", pf.parent_ref, pf.line,
-                       tuple(_figure_info(f) for f in pf.figures))
+                       tuple(_figure_info(f) for f in pf.figures), (), pf.inspectorate_status or "",
+                       pf.inspectorate_status_date, pf.inspectorate_status_note, pf.key, pf.source_text)
 
 
 def _link_pool(uow: UnitOfWork, exclude_inspection: int | None) -> list[tuple[Finding, Inspection]]:
@@ -275,7 +373,8 @@ def _info(uow: UnitOfWork, f: Finding) -> FindingInfo:
     return FindingInfo(
         f.id, f.version, _label(f.inspection), f.kind, f.ref, f.title, f.text, f.area, f.area_reason,
         f.question, f.status, f.owner, f.target_date, f.notes, parent.ref if parent else None, f.source_line,
-        tuple(_figure_info(k) for k in figures), tuple(links),
+        tuple(_figure_info(k) for k in figures), tuple(links), f.inspectorate_status or "",
+        f.inspectorate_status_date, f.inspectorate_status_note or "",
     )
 
 

@@ -51,6 +51,11 @@ class Finding(Versioned, Base):
     owner: Mapped[str] = mapped_column(String(120), default="")
     target_date: Mapped[date | None] = mapped_column(Date, default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # What the inspectorate printed or wrote about the finding (Completed, Superseded, Closed,
+    # Discharged ...), with its date and where it was said; never the force's own status above.
+    inspectorate_status: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    inspectorate_status_date: Mapped[date | None] = mapped_column(Date, default=None)
+    inspectorate_status_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     inspection: Mapped[Inspection] = relationship(back_populates="findings")
     figures: Mapped[list[KeyFigure]] = relationship(back_populates="finding", order_by="KeyFigure.position")
