@@ -79,3 +79,7 @@ class PopulationScan:
     file_kind: str = "csv"
     warnings: tuple[str, ...] = ()
     mapping: dict[str, str] = field(default_factory=dict)
+    #: rows left out because they failed a check (``exclude_invalid``), by spreadsheet row number
+    excluded_rows: tuple[int, ...] = ()
+    #: problems that block a draw (with ``exclude_invalid``: only those no row exclusion cures)
+    blocking: int = 0
