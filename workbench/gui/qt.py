@@ -7,6 +7,7 @@ from PySide6.QtCore import (  # noqa: F401
     QByteArray,
     QDate,
     QDateTime,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -35,10 +36,12 @@ from PySide6.QtGui import (  # noqa: F401
     QPainter,
     QPalette,
     QPen,
+    QShortcut,
 )
 from PySide6.QtWidgets import (  # noqa: F401
     QAbstractItemView,
     QApplication,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -64,8 +67,10 @@ from PySide6.QtWidgets import (  # noqa: F401
     QProgressBar,
     QProgressDialog,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QSplitter,
     QStackedWidget,
     QStatusBar,
@@ -79,4 +84,6 @@ from PySide6.QtWidgets import (  # noqa: F401
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
+    QWizard,
+    QWizardPage,
 )
