@@ -40,6 +40,9 @@ from PySide6.QtGui import (  # noqa: F401
 )
 from PySide6.QtWidgets import (  # noqa: F401
     QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
     QApplication,
     QButtonGroup,
     QCheckBox,
