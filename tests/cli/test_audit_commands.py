@@ -146,3 +146,37 @@ def test_templates_list_and_import(ws_args, tmp_path, capsys) -> None:
     custom.write_text(custom.read_text().replace("OK?", "All OK?"), encoding="utf-8")
     assert run(ws_args, "templates", "import", str(custom)) == 2
     assert "new version number" in capsys.readouterr().err
+
+
+def test_invalid_rows_are_excluded_with_a_reason_and_templates_show(ws_args, tmp_path, capsys) -> None:
+    rows = incident_rows(200)
+    rows[2][3] = "32/10/2024 10:00"
+    rows[5][1], rows[5][2], rows[5][3] = "14/03/2024 10:00", "14/03/2024 10:01", "14/03/2024 09:00"
+    path = write_csv(tmp_path / "bad.csv", rows)
+    assert run(ws_args, "audit", "new", "--template", "response-attendance", "--title", "A", "--size", "10") == 0
+    capsys.readouterr()
+    assert run(ws_args, "audit", "population", "1", str(path)) == 1
+    out = capsys.readouterr().out
+    assert "row 7, column 'Arrived': is before Call received" in out and "--exclude-invalid" in out
+    assert run(ws_args, "audit", "draw", "1", str(path), "--exclude-invalid") == 2
+    assert "needs a reason" in capsys.readouterr().err
+    extra = tmp_path / "more.csv"
+    extra.write_text("row,reason\n20,test incident\n", encoding="utf-8")
+    assert run(ws_args, "audit", "draw", "1", str(path), "--exclude-invalid", "--reason", "bad times",
+               "--exclusions", str(extra), "--seed", "4") == 0
+    out = capsys.readouterr().out
+    assert ("Left out of the population before the draw: 2 rows that failed the validation checks (bad times); "
+            "row 20 (test incident).") in out
+    assert run(ws_args, "audit", "verify-draw", "1", str(path)) == 0
+    assert run(ws_args, "audit", "show", "1") == 0
+    assert "2 rows that failed the validation checks (bad times)" in capsys.readouterr().out
+
+    assert run(ws_args, "templates", "show", "response-attendance") == 0
+    out = capsys.readouterr().out
+    assert "call_time" in out and "Call received" in out and "attended_within_target" in out
+    assert "computed (minutes within target) from Call received" in out
+    assert run(ws_args, "templates", "show", "response-attendance", "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [f["key"] for f in shown["fields"]][:2] == ["incident_ref", "call_time"]
+    assert run(ws_args, "templates", "show", "nope") == 2
+    assert "known templates" in capsys.readouterr().err

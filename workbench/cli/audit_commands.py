@@ -10,6 +10,7 @@ from workbench.cli.context import CliContext, add_command, print_json, print_tab
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
 from workbench.services import audits, fieldwork, findings, population, templates
+from workbench.services.population_exclusions import Exclusions, methodology_text, parse_exclusions_file
 from workbench.services.scoring import pct, target_text
 
 
@@ -23,6 +24,17 @@ def _mapping(pairs: list[str] | None) -> dict[str, str | None] | None:
             raise InputError(f"--map {pair!r} is not FIELD=COLUMN", 'e.g. --map incident_ref="Incident No"')
         out[field.strip()] = column.strip() or None
     return out
+
+
+def _exclusions(a: Any) -> Exclusions:
+    rows: dict[int, str] = {}
+    if a.exclusions is not None:
+        try:
+            text = a.exclusions.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read {a.exclusions}: {exc}", "give a UTF-8 CSV of ROW,REASON lines") from None
+        rows = parse_exclusions_file(text, str(a.exclusions))
+    return Exclusions(a.reason, a.exclude_invalid, rows)
 
 
 def register(sub: Any) -> None:
@@ -69,6 +81,11 @@ def register(sub: Any) -> None:
         p.add_argument("--stratify-by", metavar="FIELD")
         if verb == "draw":
             p.add_argument("--seed", type=int, help="a recorded seed (default: a fresh random one)")
+        p.add_argument("--exclude-invalid", action="store_true",
+                       help="leave every row that fails a check out of the population (needs --reason)")
+        p.add_argument("--reason", default="", help="why the excluded rows are left out (recorded with the audit)")
+        p.add_argument("--exclusions", type=Path, metavar="FILE",
+                       help="a CSV of ROW,REASON lines: further rows of this file to leave out")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=handler)
 
@@ -159,8 +176,9 @@ def cmd_population(ctx: CliContext) -> int:
     with ctx.uow(write=False) as uow:
         info = audits.get_audit(uow, a.audit_id)
         fields = [f.key for f in templates.get_template(uow, info.template_id).fields]
+        leave_out = _exclusions(a)
         scan = population.preview_population(uow, a.audit_id, a.file, _mapping(a.map), a.stratify_by,
-                                             progress=progress_bar(f"checking {a.file.name}"))
+                                             progress=progress_bar(f"checking {a.file.name}"), exclusions=leave_out)
     if a.json:
         print_json(scan)
         return 0 if scan.ok else 1
@@ -186,7 +204,17 @@ def cmd_population(ctx: CliContext) -> int:
               + "; ".join(f"{d.reference} rows {', '.join(map(str, d.rows))}" for d in scan.duplicates[:10]))
     for w in scan.warnings:
         print(f"warning: {w}")
-    print("ready to draw" if scan.ok else "not ready to draw: fix the problems above (or the mapping with --map)")
+    if scan.excluded_rows or leave_out.rows:
+        print(f"left out: {len(scan.excluded_rows):,} invalid row(s)" + (f" ({leave_out.reason})" if scan.excluded_rows
+                                                                          else "")
+              + (f"; {len(leave_out.rows)} row(s) from {a.exclusions.name}" if leave_out.rows else ""))
+    if scan.ok:
+        print("ready to draw" + (" with the same exclusions" if leave_out.any else ""))
+    elif scan.blocking == 0 or not leave_out.exclude_invalid:
+        print("not ready to draw: fix the problems above (or the mapping with --map), or leave the invalid rows "
+              'out with --exclude-invalid --reason "…"')
+    else:
+        print("not ready to draw: the problems above that no row exclusion cures must be fixed (e.g. the mapping)")
     return 0 if scan.ok else 1
 
 
@@ -194,7 +222,9 @@ def cmd_draw(ctx: CliContext) -> int:
     a = ctx.args
     with ctx.uow() as uow:
         result = population.draw_sample(uow, a.audit_id, a.file, _mapping(a.map), a.stratify_by, a.seed,
-                                        progress=progress_bar(f"drawing from {a.file.name}"))
+                                        progress=progress_bar(f"drawing from {a.file.name}"),
+                                        exclusions=_exclusions(a))
+        excluded = methodology_text(audits.get_audit(uow, a.audit_id).plan)
     if a.json:
         print_json(result)
         return 0
@@ -202,6 +232,8 @@ def cmd_draw(ctx: CliContext) -> int:
           f"{result.population_name} ({result.population_cases:,} cases) with seed {result.seed}")
     print(f"  sizing: {result.sizing_text}")
     print(f"  fingerprint: {result.fingerprint}")
+    if excluded:
+        print(f"  {excluded}")
     for name, counts in result.strata.items():
         print(f"  {name}: {counts['population']:,} cases, {counts['sample']} sampled, {counts['reserve']} in reserve")
     print(f"next: workbench audit evaluate {result.audit_id}, then record answers")
@@ -233,6 +265,8 @@ def cmd_show(ctx: CliContext) -> int:
               f"fingerprint {info.population_fingerprint}")
     for s in info.strata:
         print(f"  stratum {s.name}: {s.population:,} cases, {s.sample} sampled, {s.reserve} in reserve")
+    if methodology_text(plan):
+        print(f"  {methodology_text(plan)}")
     if info.findings:
         print("  findings: " + ", ".join(ref for _, ref in info.findings))
     if cases:

@@ -10,6 +10,7 @@ from workbench.errors import InputError
 from workbench.services import findings, readiness, scoring, templates
 from workbench.services.scoring import interval_text, pct, target_text
 from workbench.stats import StatsError, attribute_sample_size
+from workbench.templates import template_to_dict
 
 
 def register(sub: Any) -> None:
@@ -29,6 +30,11 @@ def register(sub: Any) -> None:
     ti = add_command(tsub, "import", "validate and store a custom template (TOML)")
     ti.add_argument("file", type=Path)
     ti.set_defaults(handler=cmd_templates_import)
+    ts = add_command(tsub, "show", "a template's fields (what the extract needs) and criteria (what is asked)")
+    ts.add_argument("key", help="see workbench templates list")
+    ts.add_argument("--version", type=int, dest="template_version", help="a stored version (default: the newest)")
+    ts.add_argument("--json", action="store_true")
+    ts.set_defaults(handler=cmd_templates_show)
 
     sc = add_command(sub, "score", "score an audit: criteria, cases, strata, baseline, RAG, trend")
     sc.add_argument("audit_id", type=int)
@@ -76,6 +82,32 @@ def cmd_templates_import(ctx: CliContext) -> int:
     state = "stored" if created else "already stored, unchanged:"
     print(f"{state} {info.key} version {info.version} ({info.name}; {info.criteria} criteria, "
           f"{info.critical} critical, {info.computed} computed)")
+    return 0
+
+
+def cmd_templates_show(ctx: CliContext) -> int:
+    with ctx.uow() as uow:  # the built-ins are stored on first use
+        info, template = templates.show_template(uow, ctx.args.key, ctx.args.template_version)
+    if ctx.args.json:
+        print_json({"template": info, **template_to_dict(template)})
+        return 0
+    print(f"{info.key} version {info.version}: {info.name} ({info.source})")
+    if info.description:
+        print(f"  {info.description}")
+    print(f"\nfields ({len(template.fields)}): what the population extract should have")
+    print_table(["key", "label", "type", "needed", "choices / column names it is recognised by"],
+                [[f.key, f.label, f.type,
+                  "reference" if f.reference else "required" if f.required else "personal" if f.personal else "",
+                  ("one of: " + ", ".join(f.choices) + "; " if f.choices else "") + ", ".join(f.aliases[:4])]
+                 for f in template.fields])
+    print(f"\ncriteria ({len(template.criteria)}): what is answered for each case")
+    print_table(["key", "answer", "critical", "how", "question"],
+                [[c.key, c.answer + (" (" + ", ".join(c.choices) + ")" if c.choices else ""),
+                  "yes" if c.critical else "", "computed" if c.rule is not None else "by hand", c.question]
+                 for c in template.criteria])
+    for c in template.criteria:
+        if c.rule is not None:
+            print(f"  {c.key}: {templates.rule_words(template, c.key)}")
     return 0
 
 

@@ -10,6 +10,7 @@ from workbench.errors import WorkbenchError
 from workbench.gui.rows_model import select_row_where
 from workbench.gui.agreement_view import AgreementView, has_agreement
 from workbench.gui.audit_cases_panel import CasesPanel
+from workbench.gui.audit_wizard import AuditWizard
 from workbench.gui.audit_score_view import AuditScoreView
 from workbench.gui.audits_model import COLUMNS, ID_ROLE, SORT_ROLE, TEMPLATE, TITLE, AuditRow, AuditsTableModel
 from workbench.gui.cases_model import CaseRow
@@ -37,6 +38,7 @@ from workbench.gui.tables import list_view
 from workbench.services import audits as audit_service
 from workbench.services import fieldwork, scoring
 from workbench.services.agreement import Agreement, agreement
+from workbench.services.audit_planning import PlannedDraw, next_round
 from workbench.services.fieldwork_io import FieldworkImportResult, export_fieldwork, import_fieldwork
 from workbench.services.templates import get_template
 from workbench.store.uow import UnitOfWork
@@ -105,6 +107,10 @@ class AuditsPage(QWidget):
         self.heading = label("", "findingTitle", wrap=True)
         self.heading.setObjectName("auditHeading")
         self.subheading = label("", "muted", wrap=True)
+        self.plan = QPushButton("Plan an audit…", objectName="planAudit")
+        self.plan.setToolTip("Choose a template, load the population extract, size and draw the sample")
+        self.new_round = QPushButton("New round…", objectName="newRound")
+        self.new_round.setToolTip("Plan the next round of the selected audit, starting from its plan")
         self.export = QPushButton("Export fieldwork workbook…", objectName="exportFieldwork")
         self.import_ = QPushButton("Import fieldwork workbook…", objectName="importFieldwork")
         self.export.setToolTip("An Excel workbook of the cases in use, to fill in offline")
@@ -143,6 +149,8 @@ class AuditsPage(QWidget):
         bar.addWidget(label("Audits", "pageTitle"))
         bar.addStretch(1)
         bar.addWidget(self.count)
+        bar.addWidget(self.new_round)
+        bar.addWidget(self.plan)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
@@ -152,6 +160,12 @@ class AuditsPage(QWidget):
         self._editable = ctx.can("fieldwork.record")
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.export.clicked.connect(self.export_workbook)
+        self.plan.clicked.connect(lambda: self.plan_audit())
+        self.new_round.clicked.connect(self.plan_next_round)
+        self._planner = ctx.can("audits.edit")
+        self.plan.setEnabled(self._planner)
+        if not self._planner:
+            self.plan.setToolTip(f"The {ctx.user.role} role cannot plan audits")
         self.import_.clicked.connect(self.import_workbook)
         ctx.changes.changed.connect(self._on_changed)
         self._stale = True  # read when first shown
@@ -210,10 +224,14 @@ class AuditsPage(QWidget):
             except WorkbenchError as exc:
                 show_error(self, exc)
         info = row.info if row is not None else None
-        if info is None:
+        if info is None and self.model.rowCount() == 0:
+            self.heading.setText("No audits yet")
+            self.subheading.setText("Plan an audit… to choose a template, load the population extract, size the "
+                                    "sample and draw it; the cases are then ready to record here.")
+        elif info is None:
             self.heading.setText("Select an audit round")
-            self.subheading.setText("Plan audits and draw samples with the audit commands; score them, record "
-                                    "fieldwork and compare rounds here.")
+            self.subheading.setText("Its score, cases and agreement show here. Plan an audit… starts a new one; "
+                                    "New round… continues the selected one from its plan.")
         else:
             self.heading.setText(f"{info.title} — round {info.round}")
             refs = ", ".join(ref for _, ref in info.findings) or "no finding"
@@ -226,6 +244,7 @@ class AuditsPage(QWidget):
         self.agreement.show_agreement(agreed)
         self.tabs.setTabText(AGREEMENT_TAB, "Agreement" if has_agreement(agreed) else "Agreement (none)")
         drawn_cases = info is not None and info.cases_sampled > 0
+        self.new_round.setEnabled(self._planner and info is not None)
         self.export.setEnabled(self._editable and drawn_cases)
         self.import_.setEnabled(self._editable and drawn_cases)
         if not self._editable:
@@ -288,3 +307,34 @@ class AuditsPage(QWidget):
         self.ctx.background(self, f"Importing {path.name}…",
                             lambda uow, _p: import_fieldwork(uow, audit_id, path), write=True, on_success=done)
 
+
+    # -- planning -------------------------------------------------------------------------------
+    def plan_audit(self, start: object = None) -> AuditWizard:
+        """Open the audit wizard (from `start`, a plan, for a new round); on success show the cases."""
+        self.wizard = AuditWizard(self.ctx, self, start, self._folder())  # type: ignore[arg-type]
+        self.wizard.accepted.connect(lambda: self._planned(self.wizard.drawn))
+        self.wizard.open()
+        return self.wizard
+
+    def plan_next_round(self) -> None:
+        if self.current is None:
+            return
+        audit_id = self.current.info.id
+        try:
+            spec = self.ctx.read(lambda uow: next_round(uow, audit_id))
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        self.plan_audit(spec)
+
+    def _planned(self, drawn: PlannedDraw | None) -> None:
+        if drawn is None:
+            return
+        self.refresh()
+        self.select_audit(drawn.audit.id)
+        self.tabs.setCurrentIndex(CASES_TAB)
+        d, e = drawn.draw, drawn.evaluation
+        show_info(self, "Cases ready", f"Drew {d.size} cases and {d.reserve} reserves for {drawn.audit.title} "
+                  f"(round {drawn.audit.round}) from {d.population_name} with seed {d.seed}.",
+                  f"{e.evaluated} computed answers were worked out ({e.yes} met, {e.no} not met, "
+                  f"{e.not_applicable} not applicable). Open a case to record the rest.")

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Collection, Iterator, Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.force_settings import ForceSettings
+from workbench.importers.population_checks import order_message, out_of_order, time_orders
 from workbench.importers.population_columns import NO_TIME_MESSAGE, Normalised, normalise
 from workbench.importers.population_mapping import normalise_name, suggest_mapping
 from workbench.importers.population_model import (
@@ -63,8 +64,9 @@ class _Plan:
     """A checked mapping: which columns to read for which fields."""
 
     def __init__(self, path: Path, template: Template, mapping: Mapping[str, str | None],
-                 stratify_by: str | None, layout: Layout) -> None:
+                 stratify_by: str | None, layout: Layout, excluded_rows: Collection[int] = ()) -> None:
         self.path, self.template, self.layout = path, template, layout
+        self.excluded = pa.array(sorted({int(r) for r in excluded_rows}), pa.int64())
         known = {f.key for f in template.fields}
         for key in mapping:
             if key not in known:
@@ -105,17 +107,52 @@ class _Plan:
         cols = [self.columns[f.key] for f in fields]
         dates = [self.columns[f.key] for f in fields if f.type in ("date", "datetime")]
         kwargs = {"block_size": block_size} if block_size else {}
-        return iter_batches(self.path, self.layout, cols, dates, on_bad_row, progress, **kwargs)
+        batches = iter_batches(self.path, self.layout, cols, dates, on_bad_row, progress, **kwargs)
+        return batches if len(self.excluded) == 0 else (self._without_excluded(b) for b in batches)
+
+    def _without_excluded(self, batch: Batch) -> Batch:
+        """The batch less the rows excluded by number (recorded exclusions, each with its reason)."""
+        keep = pc.invert(pc.is_in(batch.rows, value_set=self.excluded))
+        if pc.all(keep).as_py():
+            return batch
+        return Batch(batch.rows.filter(keep), {k: v.filter(keep) for k, v in batch.columns.items()})
+
+    def checks(self, fields: list[Field], raws: list[pa.Array], normals: list[Normalised]):
+        """Every per-row check of a batch: (mask, raw values, column, field key, message)."""
+        out = []
+        for f, raw, n in zip(fields, raws, normals):
+            column = self.columns[f.key]
+            if f.required:
+                out.append((n.blank, raw, column, f.key, "required value is empty"))
+            if n.bad is not None:
+                out.append((n.bad, raw, column, f.key, n.message))
+            if n.time_missing is not None:
+                out.append((n.time_missing, raw, column, f.key, NO_TIME_MESSAGE))
+        index = {f.key: i for i, f in enumerate(fields)}
+        for order in time_orders(self.template):
+            if order.earlier in index and order.later in index:
+                a, b = index[order.earlier], index[order.later]
+                earlier = self.template.field(order.earlier)
+                out.append((out_of_order(normals[a], normals[b]), raws[b], self.columns[order.later], order.later,
+                            order_message(earlier.label, self.columns[order.earlier])))
+        return out
+
+    def invalid(self, fields: list[Field], raws: list[pa.Array], normals: list[Normalised]) -> pa.Array:
+        """True for the rows that fail any check."""
+        mask = pa.repeat(pa.scalar(False), len(raws[0]) if raws else 0)
+        for found, *_ in self.checks(fields, raws, normals):
+            mask = pc.or_(mask, pc.fill_null(found, False))
+        return mask
 
 
 def _plan(path: str | Path, template: Template, mapping: Mapping[str, str | None],
-          stratify_by: str | None = None) -> _Plan:
+          stratify_by: str | None = None, excluded_rows: Collection[int] = ()) -> _Plan:
     path = Path(path)
     suffix = path.suffix.lower()
     layout = detect_layout(path)
     if suffix in (".xlsx", ".xlsm") and layout.kind != "xlsx":
         raise PopulationError("the file is named .xlsx but is not a workbook", path=path)
-    return _Plan(path, template, mapping, stratify_by, layout)
+    return _Plan(path, template, mapping, stratify_by, layout, excluded_rows)
 
 
 def _not_blank_rows(normals: list[Normalised]) -> pa.Array:
@@ -156,14 +193,22 @@ def scan_population(
     settings: ForceSettings | None = None,
     progress: Progress | None = None,
     *,
+    exclude_invalid: bool = False,
+    excluded_rows: Collection[int] = (),
     _block_size: int | None = None,
 ) -> PopulationScan:
     """Validate the extract and fingerprint it, streaming (bounded memory).
 
     ``progress(done, total)`` is called per batch (bytes for CSV, rows for XLSX); an exception
     it raises (e.g. cancellation) propagates.
+
+    ``excluded_rows`` (spreadsheet row numbers) are left out before anything is read from them.
+    With ``exclude_invalid`` every row that fails a check (and every unreadable or repeated row)
+    is left out of the population instead of blocking it: its problems stay in the report and
+    its number in ``excluded_rows``; only problems no row exclusion can cure (an unmapped
+    required field, an empty file) still make the scan not ok.
     """
-    plan = _plan(path, template, mapping, stratify_by)
+    plan = _plan(path, template, mapping, stratify_by, excluded_rows)
     problems = _Problems()
     fields = plan.fields
     ref_index = fields.index(plan.ref)
@@ -173,13 +218,18 @@ def scan_population(
     total_hash = 0
     row_hashes: list[pa.Array] = []
     rows = 0
+    left_out: list[pa.Array] = []  # row numbers excluded because they failed a check
+    blocking = 0  # problems no row exclusion cures
 
     def bad_row(row: int | None, message: str) -> None:
         problems.add(RowProblem(row, None, None, "", message))
+        if row is not None and row >= 0:
+            left_out.append(pa.array([row], pa.int64()))
 
     for f in template.fields:
         if f.required and f.key not in plan.columns:
             problems.add(RowProblem(None, None, f.key, "", f"required field '{f.label}' is not mapped to a column"))
+            blocking += 1
     for batch in plan.batches(fields, bad_row, progress, _block_size):
         raws = [batch.columns[plan.columns[f.key]] for f in fields]
         normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
@@ -190,18 +240,24 @@ def scan_population(
             batch = Batch(batch.rows.filter(keep), {})
         if len(batch.rows) == 0:
             continue
-        rows += len(batch.rows)
         found: list[RowProblem] = []
-        for f, raw, n in zip(fields, raws, normals):
-            column = plan.columns[f.key]
-            if f.required:
-                problems.add_mask(n.blank, batch.rows, raw, column, f.key, "required value is empty", found)
-            if n.bad is not None:
-                problems.add_mask(n.bad, batch.rows, raw, column, f.key, n.message, found)
-            if n.time_missing is not None:
-                problems.add_mask(n.time_missing, batch.rows, raw, column, f.key, NO_TIME_MESSAGE, found)
+        invalid = pa.repeat(pa.scalar(False), len(batch.rows))
+        for mask, raw, column, key, message in plan.checks(fields, raws, normals):
+            problems.add_mask(mask, batch.rows, raw, column, key, message, found)
+            invalid = pc.or_(invalid, pc.fill_null(mask, False))
         found.sort(key=lambda p: p.row or 0)
         problems.items.extend(found)
+        if exclude_invalid and pc.any(invalid).as_py():
+            left_out.append(batch.rows.filter(invalid))
+            keep = pc.invert(invalid)
+            raws = [r.filter(keep) for r in raws]
+            normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+            batch = Batch(batch.rows.filter(keep), {})
+            if len(batch.rows) == 0:
+                continue
+        elif not exclude_invalid:
+            blocking += pc.sum(invalid).as_py() or 0
+        rows += len(batch.rows)
         summed, hashes = _hash_rows([n.values for n in normals])
         total_hash = (total_hash + summed) % _MOD
         row_hashes.append(hashes)
@@ -212,6 +268,11 @@ def scan_population(
             stratum_chunks.append(pc.dictionary_encode(pc.fill_null(values, BLANK_STRATUM)))
 
     if rows == 0:
+        if left_out:
+            raise PopulationError(
+                f"every data row fails a check ({problems.total:,} problem(s), e.g. "
+                f"{_first_problem(problems.items)}), so excluding the invalid rows leaves nothing to sample",
+                path=plan.path)
         raise PopulationError(
             f"no data rows below the header (row {plan.layout.header_row})", path=plan.path,
             row=plan.layout.header_row,
@@ -223,6 +284,11 @@ def scan_population(
                                     f"reference {dup.reference} repeats row {dup.rows[0]}"))
     extra = duplicate_total - sum(len(d.rows) - 1 for d in duplicates)
     problems.total += max(extra, 0)
+    if exclude_invalid and duplicate_total:
+        left_out.append(pa.concat_arrays(row_chunks).filter(repeat_mask))
+    elif not exclude_invalid:
+        blocking += duplicate_total
+    excluded = sorted(set(pa.concat_arrays(left_out).to_pylist())) if left_out else []
     refs = pa.concat_arrays(ref_chunks)
     sampleable = pc.and_(pc.is_valid(refs), pc.invert(repeat_mask))
     cases = pc.sum(sampleable).as_py() or 0
@@ -242,14 +308,24 @@ def scan_population(
         problems=tuple(sorted(problems.items[:MAX_PROBLEMS], key=lambda p: (p.row is None, p.row or 0))),
         problem_total=problems.total,
         duplicates=duplicates,
-        ok=problems.total == 0,
+        ok=(blocking if exclude_invalid else problems.total) == 0,
         cases=cases,
         duplicate_total=duplicate_total,
         header_row=plan.layout.header_row,
         file_kind=plan.layout.kind,
         warnings=_rule_warnings(plan, settings or ForceSettings()),
         mapping=dict(plan.columns),
+        excluded_rows=tuple(excluded),
+        blocking=blocking if exclude_invalid else problems.total,
     )
+
+
+def _first_problem(items: list[RowProblem]) -> str:
+    if not items:
+        return "rows that cannot be read"
+    p = items[0]
+    return (f"row {p.row}" if p.row is not None else "") + (f", column '{p.column}'" if p.column else "") + \
+        f": {p.message}"
 
 
 def _sorted_fingerprint(field_list: str, rows: int, chunks: list[pa.Array]) -> str:
@@ -328,16 +404,20 @@ def iter_keys(
     template: Template,
     mapping: Mapping[str, str | None],
     stratify_by: str | None = None,
+    *,
+    exclude_invalid: bool = False,
+    excluded_rows: Collection[int] = (),
 ) -> Iterator[tuple[str, str | None]]:
     """Yield ``(reference, stratum)`` once per distinct non-empty reference, in file order.
 
     A repeated reference yields only its first row.  The stratum is the canonical value of
     the ``stratify_by`` field ('(blank)' when empty), or None when not stratifying.
+    Exclusions are those of ``scan_population``.
     """
-    plan = _plan(path, template, mapping, stratify_by)
+    plan = _plan(path, template, mapping, stratify_by, excluded_rows)
     fields = [plan.ref] + ([plan.stratum] if plan.stratum and plan.stratum is not plan.ref else [])
     seen: set[str] = set()
-    for batch in plan.batches(fields):
+    for batch in _valid_batches(plan, fields, exclude_invalid):
         refs = normalise(plan.ref, batch.columns[plan.columns[plan.ref.key]]).values.to_pylist()
         if plan.stratum is None:
             strata: list[str | None] = [None] * len(refs)
@@ -355,6 +435,9 @@ def read_cases(
     template: Template,
     mapping: Mapping[str, str | None],
     refs: set[str],
+    *,
+    exclude_invalid: bool = False,
+    excluded_rows: Collection[int] = (),
 ) -> dict[str, dict[str, Any]]:
     """Fields of the rows whose reference is in ``refs`` (first row per reference).
 
@@ -362,13 +445,13 @@ def read_cases(
     as ``yyyy-mm-dd``, numbers as int/float, choices as their template label, unmapped or
     empty fields as None; a value that failed validation is returned as its trimmed text.
     """
-    plan = _plan(path, template, mapping)
+    plan = _plan(path, template, mapping, None, excluded_rows)
     wanted = pa.array(sorted({str(r).strip() for r in refs}), pa.string())
     out: dict[str, dict[str, Any]] = {}
     if len(wanted) == 0:
         return out
     fields = plan.fields
-    for batch in plan.batches(fields):
+    for batch in _valid_batches(plan, fields, exclude_invalid):
         ref_values = normalise(plan.ref, batch.columns[plan.columns[plan.ref.key]]).values
         mask = pc.fill_null(pc.is_in(ref_values, value_set=wanted), False)
         if not pc.any(mask).as_py():
@@ -385,6 +468,21 @@ def read_cases(
         if len(out) == len(wanted):
             break
     return out
+
+
+def _valid_batches(plan: _Plan, fields: list[Field], exclude_invalid: bool) -> Iterator[Batch]:
+    """Batches of ``fields``; with ``exclude_invalid``, less the rows that fail a check (as in a scan)."""
+    if not exclude_invalid:
+        yield from plan.batches(fields)
+        return
+    every = plan.fields
+    for batch in plan.batches(every):
+        raws = [batch.columns[plan.columns[f.key]] for f in every]
+        normals = [normalise(f, raw) for f, raw in zip(every, raws)]
+        keep = pc.invert(plan.invalid(every, raws, normals))
+        wanted = {plan.columns[f.key] for f in fields}
+        columns = {k: v.filter(keep) for k, v in batch.columns.items() if k in wanted}
+        yield Batch(batch.rows.filter(keep), columns)
 
 
 def _json_values(field: Field, n: Normalised) -> list[Any]:

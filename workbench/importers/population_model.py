@@ -80,3 +80,7 @@ class PopulationScan:
     warnings: tuple[str, ...] = ()
     mapping: dict[str, str] = field(default_factory=dict)
     fingerprint_v1: str = ""  # the earlier scheme (sum of row hashes), to verify audits drawn under it
+    #: rows left out because they failed a check (``exclude_invalid``), by spreadsheet row number
+    excluded_rows: tuple[int, ...] = ()
+    #: problems that block a draw (with ``exclude_invalid``: only those no row exclusion cures)
+    blocking: int = 0

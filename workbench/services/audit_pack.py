@@ -29,6 +29,7 @@ from workbench.reports.pack_data import (
     TrendPoint,
 )
 from workbench.reports.pseudonymise import personal_variants
+from workbench.services.population_exclusions import methodology_text as exclusions_text
 from workbench.services.access import require
 from workbench.services.agreement import agreement
 from workbench.services.scoring import AuditScore, CaseScore, pct, score_audit
@@ -222,7 +223,8 @@ def audit_methods(uow: UnitOfWork, finding_ids: Iterable[int]) -> tuple[AuditMet
             sampling_plan=f"{method_text(audit, _field_label(uow, audit))}; {plan.get('sizing_text', '')}",
             selection=_selection_text(audit), confidence=sizing.get("confidence"),
             tolerable_rate=sizing.get("tolerable"), expected_rate=sizing.get("expected"),
-            population=_population_text(audit), population_size=audit.population_size or 0,
+            population=" ".join(x for x in (_population_text(audit), exclusions_text(plan)) if x),
+            population_size=audit.population_size or 0,
             population_fingerprint=audit.population_fingerprint, seed=str(audit.seed),
             sample_size=int(plan.get("drawn_size", 0)), strata=strata, reserve_used=len(replaced),
             notes="; ".join(notes)))

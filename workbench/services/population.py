@@ -31,8 +31,11 @@ from workbench.importers.population import (
     suggest_mapping,
 )
 from workbench.importers.population_model import BLANK_STRATUM, RowProblem
+from workbench.importers.population_suggest import suggest_columns
 from workbench.services.access import require
 from workbench.services.audits import default_reserve, get_audit_row
+from workbench.services.population_exclusions import NONE as NO_EXCLUSIONS
+from workbench.services.population_exclusions import Exclusions, from_plan, record as exclusion_record
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
 from workbench.stats import SamplingPlan, StatsError, attribute_sample_size, draw, new_seed
@@ -75,24 +78,21 @@ class DrawResult:
 
 def effective_mapping(path: str | Path, template: Template,
                       mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
-    """The suggested mapping for the file's headers, overridden by the mapping given
+    """The suggested mapping for the file's headers and contents, overridden by the mapping given
     (a field given None or "" is left unmapped)."""
-    result = suggest_mapping(read_headers(path), template)
-    for key, column in (mapping or {}).items():
-        result[key] = column or None
-    return result
+    return suggest_columns(path, template, mapping).mapping
 
 
 def preview_population(uow: UnitOfWork, audit_id: int, path: str | Path,
                        mapping: Mapping[str, str | None] | None = None, stratify_by: str | None = None,
-                       progress: Progress | None = None) -> PopulationScan:
-    """The validation report of an extract for this audit's template. Writes nothing."""
+                       progress: Progress | None = None, exclusions: Exclusions = NO_EXCLUSIONS) -> PopulationScan:
+    """The validation report of an extract for this audit's template (less the exclusions). Writes nothing."""
     require(uow.actor, "read")
     audit = get_audit_row(uow, audit_id)
     template = get_template(uow, audit.template_id)
     stratify_by = stratify_by or (audit.plan or {}).get("stratify_by")
     return scan_population(path, template, effective_mapping(path, template, mapping), stratify_by,
-                           get_force_settings(uow), progress)
+                           get_force_settings(uow), progress, **exclusions.checked().importer_args())
 
 
 def summarise_problems(scan: PopulationScan, limit: int = _SHOWN_PROBLEMS) -> str:
@@ -204,13 +204,17 @@ def _strata_counts(result: Draw, scan: PopulationScan) -> dict[str, dict[str, in
 
 def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
                 mapping: Mapping[str, str | None] | None = None, stratify_by: str | None = None,
-                seed: int | None = None, progress: Progress | None = None) -> DrawResult:
+                seed: int | None = None, progress: Progress | None = None,
+                exclusions: Exclusions = NO_EXCLUSIONS) -> DrawResult:
     """Validate the extract, size the sample, draw it and store the sampled and reserve cases.
 
-    Refused (nothing written) when the extract has problems, the sample is larger than the
-    population, a stratum has no rows, or the audit already has fieldwork answers.
+    Refused (nothing written) when the extract has problems (other than rows left out by
+    ``exclusions``, which need a reason), the sample is larger than the population, a stratum
+    has no rows, or the audit already has fieldwork answers.
     """
     require(uow.actor, "audits.edit")
+    exclusions = exclusions.checked()
+    leave_out = exclusions.importer_args()
     path = Path(path)
     audit = get_audit_row(uow, audit_id)
     s = uow.session
@@ -234,7 +238,8 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
         plan["stratify_by"] = stratify_by
     stratify_by = plan.get("stratify_by")
     columns = effective_mapping(path, template, mapping)
-    scan = scan_population(path, template, columns, stratify_by, get_force_settings(uow), _phase(progress, 0, 2))
+    scan = scan_population(path, template, columns, stratify_by, get_force_settings(uow), _phase(progress, 0, 2),
+                           **leave_out)
     if not scan.ok:
         raise DrawRefusedError(
             f"{path.name}: the extract has {scan.problem_total:,} problem(s), so nothing was drawn: "
@@ -253,12 +258,12 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
     reserve = min(reserve, scan.cases - size)
     seed = new_seed() if seed is None else seed
     try:
-        result = draw(iter_keys(path, template, scan.mapping, stratify_by), _sampling_plan(plan, size, reserve),
-                      seed, _phase(progress, 1, 2))
+        result = draw(iter_keys(path, template, scan.mapping, stratify_by, **leave_out),
+                      _sampling_plan(plan, size, reserve), seed, _phase(progress, 1, 2))
     except StatsError as exc:
         raise DrawRefusedError(f"{path.name}: {exc}; nothing was drawn") from None
     picks = [*result.selected, *result.reserves]
-    fields = read_cases(path, template, scan.mapping, {p.ref for p in picks})
+    fields = read_cases(path, template, scan.mapping, {p.ref for p in picks}, **leave_out)
     before = {"seed": audit.seed, "fingerprint": audit.population_fingerprint} if audit.seed else None
     s.execute(delete(SampledCase).where(SampledCase.audit_id == audit.id))
     for pick in result.selected:
@@ -269,6 +274,10 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
                           reserve=True, state="reserve", fields=fields.get(pick.ref, {})))
     strata = _strata_counts(result, scan) if stratify_by else {}
     plan.update({"drawn_size": size, "drawn_reserve": len(result.reserves), "sizing_text": sizing_text})
+    excluded = exclusion_record(exclusions, scan)
+    plan.pop("exclusions", None)
+    if excluded is not None:
+        plan["exclusions"] = excluded
     audit.plan = plan
     audit.seed = seed
     audit.population_name = path.name
@@ -285,7 +294,8 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
         "seed": seed, "fingerprint": scan.fingerprint, "fingerprint_scheme": FINGERPRINT_SCHEME,
         "file_sha256": audit.population_file_sha256, "population": path.name, "cases": scan.cases,
         "size": size, "reserve": len(result.reserves), "method": plan["method"], "strata": strata,
-        "mapping": scan.mapping})
+        "mapping": scan.mapping, **({"exclusions": {k: v for k, v in excluded.items() if k != "invalid_listed"}}
+                                    if excluded is not None else {})})
     uow.changed.add("case")
     if progress is not None:
         progress(2000, 2000)
@@ -313,9 +323,11 @@ def verify_draw(uow: UnitOfWork, audit_id: int, path: str | Path,
         return False, f"audit {audit.id} has not been drawn yet; there is nothing to compare"
     template = get_template(uow, audit.template_id)
     stratify_by = plan.get("stratify_by")
+    leave_out = from_plan(plan).importer_args()
     try:
-        scan = scan_population(path, template, audit.column_mapping, stratify_by, None, _phase(progress, 0, 2))
-        result = draw(iter_keys(path, template, audit.column_mapping, stratify_by),
+        scan = scan_population(path, template, audit.column_mapping, stratify_by, None, _phase(progress, 0, 2),
+                               **leave_out)
+        result = draw(iter_keys(path, template, audit.column_mapping, stratify_by, **leave_out),
                       _sampling_plan(plan, plan["drawn_size"], plan["drawn_reserve"]), audit.seed,
                       _phase(progress, 1, 2))
         digest = file_sha256(path)

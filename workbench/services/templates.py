@@ -155,3 +155,27 @@ def template_row(uow: UnitOfWork, key: str, version: int | None = None) -> Audit
         what = f"'{key}'" + (f" version {version}" if version is not None else "")
         raise NotFoundError(f"no audit template {what}", f"known templates: {', '.join(keys)}")
     return row
+
+
+def show_template(uow: UnitOfWork, key: str, version: int | None = None) -> tuple[TemplateInfo, Template]:
+    """A template version (the highest one unless ``version`` is given) with its fields and criteria."""
+    require(uow.actor, "read")
+    row = template_row(uow, key.strip(), version)
+    return _info(row), get_template(uow, row.id)
+
+
+def rule_words(template: Template, criterion_key: str) -> str:
+    """What a computed criterion reads, in words (e.g. "computed from Call received, First resource
+    arrived, Final grade, Urban or rural and the force's attendance targets")."""
+    rule = template.criterion(criterion_key).rule
+    if rule is None:
+        return ""
+    labels = []
+    for key in rule.field_keys():
+        try:
+            labels.append(template.field(key).label)
+        except KeyError:
+            labels.append(key)
+    extra = {"minutes_within_target": " and the force's attendance targets and clock start"}.get(rule.kind, "")
+    listed = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1] if labels else "the case"
+    return f"computed ({rule.kind.replace('_', ' ')}) from {listed}{extra}"

@@ -1,7 +1,7 @@
 """inspectorate status of findings, apart from the force's own status
 
 Revision ID: 0005
-Revises: 0006
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005'
-down_revision = '0006'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

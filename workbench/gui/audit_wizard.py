@@ -1,0 +1,327 @@
+"""Planning an audit in the window, step by step: template → findings and baseline → population
+extract → sample size → method and strata → seed and draw. Nothing is stored until the last step,
+where the audit is planned, drawn and its computed criteria answered in one unit of work.
+A new round of an existing audit starts from that audit's plan."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.gui.context import GuiContext
+from workbench.gui.messages import show_error
+from workbench.gui.qt import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    Qt,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+from workbench.gui.style import label
+from workbench.gui.wizard_population import PopulationPage
+from workbench.gui.wizard_sizing import MethodPage, SizePage
+from workbench.services import findings, templates
+from workbench.services.audit_planning import PlanSpec, PlannedDraw, baseline_choices, plan_and_draw
+from workbench.templates import Template
+
+NO_BASELINE = "No baseline"
+
+
+def template_html(template: Template) -> str:
+    """A template's fields and criteria as a short page (what the extract needs, what is asked)."""
+    fields = "".join(
+        f"<tr><td>{escape(f.label)}</td><td>{escape(f.type)}"
+        + (f": {escape(', '.join(f.choices))}" if f.choices else "") + "</td><td>"
+        + escape("reference" if f.reference else "required" if f.required else "personal" if f.personal else "")
+        + "</td></tr>" for f in template.fields)
+    criteria = "".join(
+        f"<li>{escape(c.question)}<br><span style='color:#5b6773'>"
+        + escape(", ".join(w for w in ("critical" if c.critical else "", "computed from the extract"
+                                        if c.rule is not None else "answered by the auditor",
+                                        c.answer.replace("_", " / ")) if w)) + "</span></li>"
+        for c in template.criteria)
+    return (f"<p>{escape(template.description)}</p><h4>Fields the extract should have</h4>"
+            f"<table cellspacing='0' cellpadding='3'><tr><th align='left'>Field</th><th align='left'>Type</th>"
+            f"<th align='left'></th></tr>{fields}</table>"
+            f"<h4>Criteria ({len(template.criteria)}; a case is compliant when every critical one is met)</h4>"
+            f"<ol>{criteria}</ol>")
+
+
+class TemplatePage(QWizardPage):
+    def __init__(self, wizard: AuditWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Template and title")
+        self.setSubTitle("The template says which fields the extract must have and which criteria are answered "
+                         "for each case.")
+        self.choice = QComboBox(objectName="templateChoice")
+        self.choice.setAccessibleName("Audit template")
+        self.title = QLineEdit(objectName="auditTitle")
+        self.title.setPlaceholderText("e.g. Response attendance, 2025 round")
+        self.title.setAccessibleName("Audit title")
+        self.details = QTextBrowser(objectName="templateDetails")
+        self.details.setAccessibleName("Template fields and criteria")
+        form = QFormLayout()
+        for text, widget in (("&Template", self.choice), ("T&itle", self.title)):
+            name = QLabel(text)
+            name.setBuddy(widget)
+            form.addRow(name, widget)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.details, 1)
+        self.templates: dict[str, Template] = {}
+        for info, template in wizard.ctx.read(lambda uow: [templates.show_template(uow, t.key, t.version)
+                                                           for t in templates.list_templates(uow)]):
+            self.templates[info.key] = template  # the newest version of each key wins
+        for key, template in sorted(self.templates.items(), key=lambda kv: kv[1].name):
+            if self.choice.findData(key) < 0:
+                self.choice.addItem(f"{template.name} (v{template.version})", key)
+        self.choice.currentIndexChanged.connect(lambda _i: self._show())
+        self.title.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self._show()
+
+    def template(self) -> Template | None:
+        return self.templates.get(self.choice.currentData())
+
+    def _show(self) -> None:
+        t = self.template()
+        self.details.setHtml(template_html(t) if t is not None else "")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.template() is not None and bool(self.title.text().strip())
+
+
+class FindingsPage(QWizardPage):
+    def __init__(self, wizard: AuditWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Findings and baseline")
+        self.setSubTitle("Tick the findings this audit gives evidence for. The baseline is the inspection's own "
+                         "figure (e.g. 49 of 82) that the result is compared with.")
+        self.list = QListWidget(objectName="auditFindings")
+        self.list.setAccessibleName("Findings the audit is mapped to")
+        self.baseline = QComboBox(objectName="auditBaseline")
+        self.baseline.setAccessibleName("Baseline figure")
+        self.target = QDoubleSpinBox(objectName="auditTarget")
+        self.target.setRange(0.0, 100.0)
+        self.target.setDecimals(1)
+        self.target.setSuffix(" %")
+        self.target.setSpecialValueText("No target")
+        self.target.setValue(0.0)
+        self.target.setAccessibleName("Force target compliance rate")
+        self.empty = label("No findings are registered yet: import an inspection report on the Findings page "
+                           "first, or plan the audit without a finding.", "muted", wrap=True)
+        form = QFormLayout()
+        for text, widget in (("&Baseline", self.baseline), ("Force &target", self.target)):
+            name = QLabel(text)
+            name.setBuddy(widget)
+            form.addRow(name, widget)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(form)
+        rows = wizard.ctx.read(findings.list_findings)
+        for f in rows:
+            item = QListWidgetItem(f"{f.ref} — {f.title}")
+            item.setData(Qt.ItemDataRole.UserRole, f.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setToolTip(f.text[:400])
+            self.list.addItem(item)
+        self.empty.setVisible(not rows)
+        self.list.setVisible(bool(rows))
+        self.list.itemChanged.connect(lambda _i: self._fill_baselines())
+        self._wanted_baseline: int | None = None
+        self._fill_baselines()
+
+    def start_from(self, spec: PlanSpec) -> None:
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in spec.finding_ids:
+                item.setCheckState(Qt.CheckState.Checked)
+        self._wanted_baseline = spec.baseline_figure_id
+        self._fill_baselines()
+        if spec.target is not None:
+            self.target.setValue(spec.target * 100)
+
+    def finding_ids(self) -> tuple[int, ...]:
+        return tuple(self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
+                     if self.list.item(i).checkState() == Qt.CheckState.Checked)
+
+    def _fill_baselines(self) -> None:
+        keep = self.baseline.currentData() if self.baseline.count() else self._wanted_baseline
+        ids = self.finding_ids()
+        choices = self.owner.ctx.read(lambda uow: baseline_choices(uow, ids))
+        self.baseline.clear()
+        self.baseline.addItem(NO_BASELINE, None)
+        for c in choices:
+            self.baseline.addItem(c.text[:110], c.figure_id)
+        wanted = self._wanted_baseline if self._wanted_baseline is not None else keep
+        found = self.baseline.findData(wanted) if wanted is not None else -1
+        self.baseline.setCurrentIndex(found if found >= 0 else (1 if choices else 0))
+
+    def baseline_id(self) -> int | None:
+        return self.baseline.currentData()
+
+    def target_rate(self) -> float | None:
+        return None if self.target.value() == 0 else round(self.target.value() / 100, 4)
+
+
+class DrawPage(QWizardPage):
+    def __init__(self, wizard: AuditWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Seed and draw")
+        self.setSubTitle("The seed and the extract's fingerprint are recorded, so the same sample can be drawn "
+                         "again by anyone. Leave the seed empty for a fresh random one.")
+        self.seed = QLineEdit(objectName="drawSeed")
+        self.seed.setPlaceholderText("empty: a fresh random seed (recorded)")
+        self.seed.setAccessibleName("Seed")
+        self.summary = label("", wrap=True, plain=True)
+        self.summary.setObjectName("drawSummary")
+        self.problem = label("", "muted", wrap=True)
+        form = QFormLayout()
+        name = QLabel("&Seed")
+        name.setBuddy(self.seed)
+        form.addRow(name, self.seed)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary)
+        lay.addLayout(form)
+        lay.addWidget(self.problem)
+        lay.addStretch(1)
+        self.seed.textChanged.connect(lambda _t: self._seed_changed())
+        self.drawn: PlannedDraw | None = None
+
+    def initializePage(self) -> None:  # noqa: N802
+        self.summary.setText(self.owner.summary())
+        self._seed_changed()
+
+    def seed_value(self) -> int | None:
+        text = self.seed.text().strip().replace(",", "")
+        return int(text) if text.isdigit() else None
+
+    def _seed_changed(self) -> None:
+        text = self.seed.text().strip()
+        self.problem.setText("" if not text or self.seed_value() is not None else
+                             f"“{text}” is not a whole number: a seed is a number such as 20250114.")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return not self.seed.text().strip() or self.seed_value() is not None
+
+    def validatePage(self) -> bool:  # noqa: N802
+        if self.drawn is not None:
+            return True
+        self.owner.draw()
+        return False
+
+
+class AuditWizard(QWizard):
+    """`drawn` holds the planned and drawn audit once the wizard is accepted."""
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None, start: PlanSpec | None = None,
+                 folder: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("auditWizard")
+        self.ctx = ctx
+        self._folder = folder
+        self.start = start
+        self.setWindowTitle("New round of " + start.title if start is not None else "Plan an audit")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.template_page = TemplatePage(self)
+        self.findings_page = FindingsPage(self)
+        self.population_page = PopulationPage(self)
+        self.size_page = SizePage(self)
+        self.method_page = MethodPage(self)
+        self.draw_page = DrawPage(self)
+        for page in (self.template_page, self.findings_page, self.population_page, self.size_page,
+                     self.method_page, self.draw_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Draw the sample")
+        if start is not None:
+            self.template_page.choice.setCurrentIndex(max(0, self.template_page.choice.findData(start.template_key)))
+            self.template_page.choice.setEnabled(False)  # a round keeps its series' template
+            self.template_page.title.setText(start.title)
+            self.findings_page.start_from(start)
+            self.size_page.start_from(start)
+            self.method_page.start_from(start)
+        self.resize(900, 720)
+
+    def folder(self) -> str:
+        return self._folder
+
+    def template(self) -> Template | None:
+        return self.template_page.template()
+
+    def spec_mapping(self) -> dict[str, str | None]:
+        return dict(self.start.mapping) if self.start is not None else {}
+
+    @property
+    def drawn(self) -> PlannedDraw | None:
+        return self.draw_page.drawn
+
+    def spec(self) -> PlanSpec:
+        t = self.template()
+        assert t is not None
+        sizing = self.size_page.sizing()
+        plan = self.method_page.plan()
+        return PlanSpec(
+            t.key, self.template_page.title.text().strip(), self.findings_page.finding_ids(), str(plan["method"]),
+            sizing["size"], sizing["confidence"], sizing["tolerable"], sizing["expected"],  # type: ignore[arg-type]
+            plan["reserve"], plan["stratify_by"], str(plan["allocation"]),  # type: ignore[arg-type]
+            target=self.findings_page.target_rate(),
+            rag_rule=self.start.rag_rule if self.start is not None else None,
+            baseline_figure_id=self.findings_page.baseline_id(),
+            series=self.start.series if self.start is not None else None,
+            mapping=self.population_page.chosen_mapping())
+
+    def summary(self) -> str:
+        spec, page = self.spec(), self.population_page
+        t = self.template()
+        planned = self.size_page.planned_size()
+        leave_out = page.exclusions()
+        check = page.check.scan if page.check is not None else None
+        lines = [f"{spec.title} — {t.name if t else ''}",
+                 f"Findings: {', '.join(self.findings_page.list.item(i).text().split(' — ')[0] for i in range(self.findings_page.list.count()) if self.findings_page.list.item(i).checkState() == Qt.CheckState.Checked) or 'none'}"
+                 f"; baseline: {self.findings_page.baseline.currentText()}",
+                 f"Extract: {Path(page.path.text()).name}, {page.cases():,} cases"
+                 + (f", {len(check.excluded_rows):,} rows left out ({leave_out.reason})"
+                    if check is not None and check.excluded_rows else ""),
+                 f"Sample: {planned:,} cases, {spec.method}" + (f" by {spec.stratify_by}" if spec.stratify_by else "")
+                 + ("" if spec.reserve is None else f", {spec.reserve} reserve")]
+        if self.start is not None:
+            lines.append(f"Round {self.start.series} continues: same template and series.")
+        return "\n".join(lines)
+
+    def draw(self) -> None:
+        """Plan, draw and evaluate in a worker; the wizard closes when it worked, stays open when not."""
+        try:
+            spec = self.spec()
+        except (WorkbenchError, AssertionError) as exc:
+            show_error(self, exc)
+            return
+        path = Path(self.population_page.path.text())
+        seed = self.draw_page.seed_value()
+        leave_out = self.population_page.exclusions()
+        if not leave_out.exclude_invalid:
+            leave_out = type(leave_out)()
+
+        def done(result: PlannedDraw) -> None:
+            self.draw_page.drawn = result
+            self.accept()
+
+        self.ctx.background(self, f"Drawing the sample from {path.name}…",
+                            lambda uow, progress: plan_and_draw(uow, spec, path, seed=seed, exclusions=leave_out,
+                                                                progress=progress),
+                            write=True, on_success=done)

@@ -1,0 +1,294 @@
+"""The audit wizard's sizing and method steps: a sample-size planner whose numbers follow every change
+(confidence, tolerable and expected deviation rates, the allowed deviations, a census), then the
+selection method, the strata and the reserve."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from workbench.gui.qt import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+from workbench.gui.style import label
+from workbench.services.audit_planning import ExtractCheck, check_extract
+from workbench.stats import StatsError, attribute_sample_size
+
+CONFIDENCES = (0.80, 0.90, 0.95, 0.99)
+ATTRIBUTE, FIXED, CENSUS = range(3)
+METHOD_WORDS = {
+    "simple": "Simple random: every case has the same chance.",
+    "systematic": "Systematic: every k-th case from a random start, in a seeded random order.",
+    "stratified": "Stratified: a sample from each group (e.g. district or grade), weighted by its share.",
+}
+
+
+def _pct_box(value: float, maximum: float, name: str, accessible: str) -> QDoubleSpinBox:
+    box = QDoubleSpinBox(objectName=name)
+    box.setRange(0.0, maximum)
+    box.setDecimals(1)
+    box.setSingleStep(0.5)
+    box.setSuffix(" %")
+    box.setValue(value * 100)
+    box.setAccessibleName(accessible)
+    return box
+
+
+def allowed_deviations(expected: float, n: int) -> int:
+    """Deviations the sample may show and still support the conclusion: expected × n, rounded up."""
+    return math.ceil(Fraction(str(expected)) * n)
+
+
+class SizePage(QWizardPage):
+    def __init__(self, wizard: object) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Sample size")
+        self.setSubTitle("Attribute sampling sizes the sample so that, if no more deviations are found than "
+                         "allowed, the deviation rate is below the tolerable rate at the chosen confidence.")
+        self.choice = QButtonGroup(self)
+        self.attribute = QRadioButton("Attribute sampling (recommended)", objectName="sizeAttribute")
+        self.fixed = QRadioButton("A fixed number of cases", objectName="sizeFixed")
+        self.census = QRadioButton("Every case (a census)", objectName="sizeCensus")
+        for i, b in enumerate((self.attribute, self.fixed, self.census)):
+            self.choice.addButton(b, i)
+        self.attribute.setChecked(True)
+        self.confidence = QComboBox(objectName="sizeConfidence")
+        for c in CONFIDENCES:
+            self.confidence.addItem(f"{c:.0%}", c)
+        self.confidence.setCurrentIndex(CONFIDENCES.index(0.95))
+        self.confidence.setAccessibleName("Confidence")
+        self.tolerable = _pct_box(0.05, 50.0, "sizeTolerable", "Tolerable deviation rate")
+        self.expected = _pct_box(0.0, 49.5, "sizeExpected", "Expected deviation rate")
+        self.size = QSpinBox(objectName="sizeFixedCases")
+        self.size.setRange(1, 1_000_000)
+        self.size.setValue(82)
+        self.size.setAccessibleName("Fixed sample size")
+        self.result = label("", "statValue")
+        self.result.setObjectName("sizeResult")
+        self.explain = label("", "muted", wrap=True)
+        self.explain.setObjectName("sizeExplain")
+        form = QFormLayout()
+        for text, box in (("&Confidence", self.confidence), ("&Tolerable deviation rate", self.tolerable),
+                          ("&Expected deviation rate", self.expected)):
+            name = QLabel(text)
+            name.setBuddy(box)
+            form.addRow(name, box)
+        fixed = QHBoxLayout()
+        fixed.addWidget(self.fixed)
+        fixed.addWidget(self.size)
+        fixed.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.attribute)
+        holder = QWidget()
+        holder.setLayout(form)
+        holder.setContentsMargins(24, 0, 0, 0)
+        self.form = holder
+        lay.addWidget(holder)
+        lay.addLayout(fixed)
+        lay.addWidget(self.census)
+        lay.addSpacing(10)
+        lay.addWidget(self.result)
+        lay.addWidget(self.explain)
+        lay.addStretch(1)
+        for signal in (self.confidence.currentIndexChanged, self.tolerable.valueChanged, self.expected.valueChanged,
+                       self.size.valueChanged, self.choice.idToggled):
+            signal.connect(lambda *_: self.update_numbers())
+
+    def start_from(self, spec: object) -> None:
+        if getattr(spec, "size", None) is not None:
+            self.fixed.setChecked(True)
+            self.size.setValue(int(spec.size))  # type: ignore[attr-defined]
+        else:
+            conf = getattr(spec, "confidence", None) or 0.95
+            if conf in CONFIDENCES:
+                self.confidence.setCurrentIndex(CONFIDENCES.index(conf))
+            self.tolerable.setValue((getattr(spec, "tolerable", None) or 0.05) * 100)
+            self.expected.setValue((getattr(spec, "expected", None) or 0.0) * 100)
+
+    def initializePage(self) -> None:  # noqa: N802
+        self.update_numbers()
+
+    def population(self) -> int:
+        return self.owner.population_page.cases()  # type: ignore[attr-defined]
+
+    def mode(self) -> int:
+        return self.choice.checkedId()
+
+    def sizing(self) -> dict[str, float | int | None]:
+        """The arguments of the plan: a fixed size, or the attribute-sampling rates."""
+        if self.mode() == ATTRIBUTE:
+            return {"size": None, "confidence": self.confidence.currentData(),
+                    "tolerable": round(self.tolerable.value() / 100, 6), "expected": round(self.expected.value() / 100, 6)}
+        size = self.population() if self.mode() == CENSUS else self.size.value()
+        return {"size": size, "confidence": None, "tolerable": None, "expected": None}
+
+    def planned_size(self) -> int | None:
+        n = self.population()
+        if self.mode() == CENSUS:
+            return n
+        if self.mode() == FIXED:
+            return self.size.value()
+        s = self.sizing()
+        try:
+            return attribute_sample_size(s["confidence"], s["tolerable"], s["expected"], n or None)  # type: ignore[arg-type]
+        except StatsError:
+            return None
+
+    def update_numbers(self) -> None:
+        n = self.population()
+        self.form.setEnabled(self.mode() == ATTRIBUTE)
+        self.size.setEnabled(self.mode() == FIXED)
+        if n:
+            self.size.setMaximum(max(1, n))
+        planned = self.planned_size()
+        if planned is None:
+            s = self.sizing()
+            self.result.setText("—")
+            self.explain.setText(f"The expected rate ({s['expected']:.1%}) must be below the tolerable rate "
+                                 f"({s['tolerable']:.1%}), and the tolerable rate above 0.")
+        elif self.mode() == ATTRIBUTE:
+            s = self.sizing()
+            k = allowed_deviations(float(s["expected"] or 0), planned)
+            census = n and planned >= n
+            self.result.setText(f"{planned:,} cases" + (f" of {n:,}" if n else ""))
+            self.explain.setText(
+                f"At {s['confidence']:.0%} confidence with a tolerable deviation rate of {s['tolerable']:.1%} and "
+                f"{s['expected']:.1%} expected, {planned:,} cases are needed"
+                + (f" from a population of {n:,} (hypergeometric)" if n else "") + ". "
+                + (f"The conclusion holds if the sample shows no more than {k} deviation{'s' if k != 1 else ''}."
+                   if k else "The conclusion holds only if the sample shows no deviation at all.")
+                + (" That is every case: a census." if census else ""))
+        else:
+            self.result.setText(f"{planned:,} cases" + (f" of {n:,}" if n else ""))
+            self.explain.setText("Every case in the population is examined." if self.mode() == CENSUS else
+                                 "A fixed size gives no statistical assurance by itself: the score's intervals "
+                                 "will show how precise the result is.")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        planned = self.planned_size()
+        return planned is not None and planned >= 1 and (not self.population() or planned <= self.population())
+
+
+class MethodPage(QWizardPage):
+    def __init__(self, wizard: object) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Selection method and strata")
+        self.setSubTitle("How the cases are picked. The draw is seeded, so anyone with the same extract can "
+                         "redraw exactly the same sample.")
+        self.method = QComboBox(objectName="sampleMethod")
+        for m in METHOD_WORDS:
+            self.method.addItem(m.capitalize(), m)
+        self.method.setAccessibleName("Selection method")
+        self.method_words = label("", "muted", wrap=True)
+        self.stratify = QComboBox(objectName="stratifyBy")
+        self.stratify.setAccessibleName("Stratify by field")
+        self.allocation = QComboBox(objectName="allocation")
+        self.allocation.addItem("Proportional to each stratum's size", "proportional")
+        self.allocation.addItem("Equal in each stratum", "equal")
+        self.allocation.setAccessibleName("Allocation between strata")
+        self.strata = label("", "muted", wrap=True)
+        self.strata.setObjectName("strataPreview")
+        self.default_reserve = QCheckBox("Default reserve (10 % of the sample, at least 5; two per stratum)",
+                                         objectName="defaultReserve")
+        self.default_reserve.setChecked(True)
+        self.reserve = QSpinBox(objectName="reserveCases")
+        self.reserve.setRange(0, 10_000)
+        self.reserve.setValue(5)
+        self.reserve.setEnabled(False)
+        self.reserve.setAccessibleName("Reserve cases")
+        form = QFormLayout(self)
+        for text, widget in (("&Method", self.method), ("", self.method_words), ("&Stratify by", self.stratify),
+                             ("&Allocation", self.allocation), ("", self.strata),
+                             ("&Reserve", self.default_reserve), ("Reserve &cases", self.reserve)):
+            name = QLabel(text)
+            if text:
+                name.setBuddy(widget)
+            form.addRow(name, widget)
+        self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
+        self.stratify.currentIndexChanged.connect(lambda _i: self._preview_strata())
+        self.default_reserve.toggled.connect(lambda on: self.reserve.setEnabled(not on))
+        self._strata_check: ExtractCheck | None = None
+
+    def start_from(self, spec: object) -> None:
+        self._start = spec
+
+    def initializePage(self) -> None:  # noqa: N802
+        template = self.owner.template()  # type: ignore[attr-defined]
+        mapping = self.owner.population_page.chosen_mapping()  # type: ignore[attr-defined]
+        self.stratify.blockSignals(True)
+        self.stratify.clear()
+        for f in template.fields if template is not None else ():
+            if mapping.get(f.key) and not f.reference and not f.personal and f.type in ("choice", "text"):
+                self.stratify.addItem(f.label, f.key)
+        self.stratify.blockSignals(False)
+        spec = getattr(self, "_start", None)
+        if spec is not None:
+            self.method.setCurrentIndex(max(0, self.method.findData(spec.method)))  # type: ignore[attr-defined]
+            if spec.stratify_by:  # type: ignore[attr-defined]
+                self.stratify.setCurrentIndex(max(0, self.stratify.findData(spec.stratify_by)))  # type: ignore[attr-defined]
+            self.allocation.setCurrentIndex(max(0, self.allocation.findData(spec.allocation)))  # type: ignore[attr-defined]
+            if spec.reserve is not None:  # type: ignore[attr-defined]
+                self.default_reserve.setChecked(False)
+                self.reserve.setValue(int(spec.reserve))  # type: ignore[attr-defined]
+            self._start = None
+        self._method_changed()
+
+    def _method_changed(self) -> None:
+        method = self.method.currentData()
+        self.method_words.setText(METHOD_WORDS[method])
+        stratified = method == "stratified"
+        self.stratify.setEnabled(stratified and self.stratify.count() > 0)
+        self.allocation.setEnabled(stratified)
+        if stratified and not self.stratify.count():
+            self.strata.setText("No field to stratify by is mapped: map a district or grade column first.")
+        elif stratified:
+            self._preview_strata()
+        else:
+            self.strata.setText("")
+        self.completeChanged.emit()
+
+    def _preview_strata(self) -> None:
+        if self.method.currentData() != "stratified" or self.stratify.currentData() is None:
+            return
+        page = self.owner.population_page  # type: ignore[attr-defined]
+        key, field = self.owner.template().key, self.stratify.currentData()  # type: ignore[attr-defined]
+        path, mapping, leave_out = page.path.text(), page.chosen_mapping(), page.exclusions()
+        if leave_out.exclude_invalid:
+            leave_out = type(leave_out)(leave_out.reason or "(checking)", True)
+        self.strata.setText("Counting the strata…")
+        self.owner.ctx.background(  # type: ignore[attr-defined]
+            self, "Counting the strata…",
+            lambda uow, progress: check_extract(uow, key, path, mapping, field, leave_out, progress),
+            write=False, on_success=self._strata_counted)
+
+    def _strata_counted(self, check: ExtractCheck) -> None:
+        self._strata_check = check
+        strata = check.scan.strata if check.scan is not None else {}
+        if not strata:
+            self.strata.setText(check.error or "No strata found.")
+            return
+        self.strata.setText("Strata in the population: " + ", ".join(f"{k} {v:,}" for k, v in strata.items()))
+
+    def plan(self) -> dict[str, object]:
+        stratified = self.method.currentData() == "stratified"
+        return {"method": self.method.currentData(),
+                "stratify_by": self.stratify.currentData() if stratified else None,
+                "allocation": self.allocation.currentData() if stratified else "proportional",
+                "reserve": None if self.default_reserve.isChecked() else self.reserve.value()}
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.method.currentData() != "stratified" or self.stratify.currentData() is not None

@@ -1,0 +1,98 @@
+"""Fieldwork that flows: computed criteria kept up to date without anyone asking.
+
+``evaluate_computed`` (services/fieldwork.py) answers the computed criteria of every case in use.
+Here it is run where the answers would otherwise go stale: when a reserve replaces a case set
+aside (``replace_unusable``), and when a computed answer no longer matches what its inputs (the
+case fields and the force settings, e.g. the clock start or a target) give now
+(``stale_computed`` / ``refresh_computed``). ``computed_now`` gives each computed criterion's
+answer and working as they stand, for the case editor to show beside the stored one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from workbench.services import fieldwork
+from workbench.services.access import require
+from workbench.services.audits import ACTIVE_STATES, get_audit_row
+from workbench.services.settings import get_force_settings
+from workbench.services.templates import get_template
+from workbench.store.models import Response, SampledCase
+from workbench.store.uow import UnitOfWork
+from workbench.templates import evaluate
+
+
+@dataclass(frozen=True)
+class Replacement:
+    replacement: fieldwork.CaseInfo
+    evaluation: fieldwork.EvaluationSummary
+
+
+@dataclass(frozen=True)
+class ComputedNow:
+    criterion: str
+    answer: str  # yes | no | n/a
+    working: str
+
+
+def replace_unusable(uow: UnitOfWork, case_id: int, reason: str,
+                     expected_version: int | None = None) -> Replacement:
+    """Set a case aside, bring in the next reserve and answer the reserve's computed criteria."""
+    replacement = fieldwork.mark_unusable(uow, case_id, reason, expected_version)
+    summary = fieldwork.evaluate_computed(uow, replacement.audit_id)
+    uow.changed.update({"case", "response"})
+    return Replacement(replacement, summary)
+
+
+def computed_now(uow: UnitOfWork, case_id: int) -> dict[str, ComputedNow]:
+    """What each computed criterion gives for this case with today's fields and force settings."""
+    require(uow.actor, "read")
+    case = uow.session.get(SampledCase, case_id)
+    if case is None:
+        return {}
+    template = get_template(uow, get_audit_row(uow, case.audit_id).template_id)
+    settings = get_force_settings(uow)
+    out = {}
+    for c in template.criteria:
+        if c.rule is not None:
+            outcome = evaluate(c, case.fields or {}, settings)
+            out[c.key] = ComputedNow(c.key, outcome.answer, outcome.working)
+    return out
+
+
+def stale_computed(uow: UnitOfWork, audit_id: int) -> int:
+    """How many computed answers of the cases in use are missing or differ from what their inputs
+    give now (hand overrides are not counted: they are kept on purpose)."""
+    require(uow.actor, "read")
+    audit = get_audit_row(uow, audit_id)
+    template = get_template(uow, audit.template_id)
+    rules = [c for c in template.criteria if c.rule is not None]
+    if not rules:
+        return 0
+    settings = get_force_settings(uow)
+    cases = list(uow.session.scalars(select(SampledCase).where(
+        SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES))))
+    if not cases:
+        return 0
+    stored = {(r.case_id, r.criterion_key): r for r in uow.session.scalars(select(Response).where(
+        Response.case_id.in_([c.id for c in cases]), Response.role == "primary"))}
+    stale = 0
+    for case in cases:
+        for criterion in rules:
+            row = stored.get((case.id, criterion.key))
+            if row is not None and not row.computed:
+                continue
+            outcome = evaluate(criterion, case.fields or {}, settings)
+            if row is None or row.value != outcome.answer or row.working != outcome.working:
+                stale += 1
+    return stale
+
+
+def refresh_computed(uow: UnitOfWork, audit_id: int) -> fieldwork.EvaluationSummary | None:
+    """Evaluate the computed criteria again if any answer is stale; None (and nothing written) if none is."""
+    require(uow.actor, "fieldwork.record")
+    if not stale_computed(uow, audit_id):
+        return None
+    return fieldwork.evaluate_computed(uow, audit_id)
