@@ -93,7 +93,13 @@ def _store(uow: UnitOfWork, template: Template, source: str) -> tuple[AuditTempl
 
 
 def sync_builtins(uow: UnitOfWork) -> int:
-    """Store any built-in template version the workspace does not have yet; returns how many."""
+    """Store any built-in template version the workspace does not have yet; returns how many.
+
+    A reading unit of work stores nothing (a read never writes): it sees the versions stored when
+    the workspace was created or by the latest writing action.
+    """
+    if not uow.writable:
+        return 0
     known = {(k, v): sha for k, v, sha in uow.session.execute(
         select(AuditTemplate.key, AuditTemplate.version, AuditTemplate.sha256))}
     added = 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from workbench.errors import WorkspaceError
-from workbench.services import users
+from workbench.services import templates, users
 from workbench.services.access import require
 from workbench.services.log_check import LogReport, verify_log  # noqa: F401  (checking the log lives there)
 from workbench.store.backup import backup_sqlite
@@ -33,6 +33,7 @@ def init_workspace(location: WorkspaceLocation, admin: str, display_name: str = 
         with ws.unit_of_work(None) as uow:
             uow.log("workspace", location.label, "create", None, {"admin": admin})
             users.create_first_admin(uow, admin, display_name, passphrase)
+            templates.sync_builtins(uow)  # so that reading the templates never has to store them
     except BaseException:
         ws.close()
         if location.path is not None:
