@@ -67,6 +67,12 @@ def test_an_officers_login_cannot_approve_sign_off_promote_or_rewrite_history(te
         "VALUES ('alias', 'alias', 'reviewer', true, now(), 1)")
     assert "permission denied" in _refused(officer, "DELETE FROM change_log")
     assert "permission denied" in _refused(officer, "UPDATE change_log SET actor = 'someone'")
+    # an action may record row states in the entry it is writing, never in a committed one, not even its own
+    with psycopg.connect(_dsn(officer)) as conn:
+        own = conn.execute("SELECT count(*) FROM change_log WHERE actor = %s", (OFFICER,)).fetchone()[0]
+        assert own > 0
+        changed = conn.execute("UPDATE change_log SET hash = 'forged', states = NULL").rowcount
+        assert changed == 0
     assert "row-level security" in _refused(
         officer, "INSERT INTO change_log (seq, at, actor, entity, entity_id, action, prev_hash, hash) "
         "VALUES (9999, now(), %s, 'x', '1', 'approve', 'p', 'h')", (REVIEWER,))

@@ -108,3 +108,13 @@ def apply(execute: Callable[[str], object]) -> None:
     # append-only, each entry under its writer's own name; the head row moves forward with it
     secure_table(execute, "change_log", insert=f"{MEMBER} AND actor = session_user", update=None, delete=None)
     secure_table(execute, "change_log_head", insert=None, update=MEMBER, delete=None)
+
+
+def allow_row_states(execute: Callable[[str], object]) -> None:
+    """Let an action record its row states in its own newest entry before it commits (migration
+    0004): only the `states` and `hash` columns, only an entry of one's own, and only one the
+    current transaction inserted (its `xmin`), so a committed entry can never be changed."""
+    execute("GRANT UPDATE (states, hash) ON change_log TO PUBLIC")
+    execute("CREATE POLICY wb_update ON change_log FOR UPDATE "
+            "USING (actor = session_user AND xmin = pg_current_xact_id()::xid) "
+            "WITH CHECK (actor = session_user)")

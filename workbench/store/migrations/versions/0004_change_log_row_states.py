@@ -22,8 +22,17 @@ def upgrade() -> None:
     # as not vouched for, instead of as changed
     with op.batch_alter_table('change_log', schema=None) as batch_op:
         batch_op.add_column(sa.Column('states', sa.JSON(), nullable=True))
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        from workbench.store import pg_security
+
+        pg_security.allow_row_states(lambda sql: bind.exec_driver_sql(sql))
 
 
 def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        bind.exec_driver_sql("DROP POLICY IF EXISTS wb_update ON change_log")
+        bind.exec_driver_sql("REVOKE UPDATE ON change_log FROM PUBLIC")
     with op.batch_alter_table('change_log', schema=None) as batch_op:
         batch_op.drop_column('states')
