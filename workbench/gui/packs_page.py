@@ -316,11 +316,14 @@ class PacksPage(QWidget):
             show_info(self, "Pack signed", f"Pack version {files.info.number} is approved and signed.",
                       f"Saved {files.pdf.name} and its release copy in {out}. The bundle manifests are signed too.")
 
-        ws, username = self.ctx.ws, self.ctx.username
+        ws, actor = self.ctx.ws, self.ctx.actor
+        # the sign-off passphrase is the reviewer's own: it proves who signs when they have not signed in
+        who: dict = {} if actor.verified else {"passphrase": passphrase}
+        user = actor if actor.verified else actor.username
 
         def work(progress: Progress) -> PackFiles:
             # render and sign with no write lock held; the service opens its own units of work
-            return packs.approve_pack(lambda write: ws.unit_of_work(username, write=write), p.number, passphrase,
+            return packs.approve_pack(lambda write: ws.unit_of_work(user, write=write, **who), p.number, passphrase,
                                       out, comment, progress=progress)
 
         def signed(files: PackFiles) -> None:
