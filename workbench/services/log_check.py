@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +19,7 @@ from typing import Any
 
 from workbench.errors import InputError, WorkspaceError
 from workbench.services.access import require
+from workbench.services.evidence import write_file_atomically
 from workbench.store import changelog, log_audit
 from workbench.store.changelog import Anchor
 from workbench.store.models import ChangeLogEntry, utcnow
@@ -161,23 +160,8 @@ def export_anchor(uow: UnitOfWork, out: Path, workspace_label: str) -> dict[str,
     doc["workspace"]["label"] = workspace_label
     uow.log("change_log", doc["head"]["seq"], "anchor-export", None,
             {"to": str(out), "seq": doc["head"]["seq"], "hash": doc["head"]["hash"]})
-    _write_atomically(out, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_file_atomically(out, (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return doc
-
-
-def _write_atomically(out: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write {out}: {exc.strerror}; nothing was written") from None
-        raise
 
 
 def read_anchor_file(path: Path) -> list[Anchor]:

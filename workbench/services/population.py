@@ -26,9 +26,7 @@ from workbench.importers.population import (
     PopulationScan,
     iter_keys,
     read_cases,
-    read_headers,
     scan_population,
-    suggest_mapping,
 )
 from workbench.importers.population_model import BLANK_STRATUM, RowProblem
 from workbench.importers.population_suggest import suggest_columns
