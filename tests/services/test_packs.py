@@ -114,3 +114,42 @@ def test_pseudonymised_bundle_hides_case_references(sqlite_workspace, tmp_path: 
     assert report.verdict == "untrusted" and report.manifest["release"]["pseudonymised"] is True
     with zipfile.ZipFile(tmp_path / "p.zip") as zf:
         assert any(n.endswith("-release.pdf") for n in zf.namelist())
+
+
+def test_a_reviewer_who_wrote_a_self_assessment_in_the_pack_cannot_sign_it(workspace, tmp_path: Path) -> None:
+    """Four eyes over every author: the pack's content includes its self-assessments."""
+    from tests.services.assurance_setup import REVIEWER2, ROB_PASS
+    from workbench.services import assessments
+
+    added = _prepare(workspace, tmp_path)
+    with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
+        assessments.save_assessment(uow, added[0].id, "Rita's draft of the narrative.", "in progress")
+    with workspace.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, added[0].id, "Rita's draft, tidied by Olly.", "in progress")
+        built = packs.build_pack(uow, tmp_path / "draft")
+        packs.submit_pack(uow, built.info.number)
+    with pytest.raises(PermissionDeniedError, match=f"wrote or edited the self-assessment of {added[0].ref}"):
+        packs.approve_pack(acting(workspace, REVIEWER), built.info.number, RITA_PASS, tmp_path / "rita")
+    assert not (tmp_path / "rita").exists()
+    with workspace.unit_of_work(OFFICER, write=False) as uow:
+        assert [p.state for p in packs.list_packs(uow)] == ["submitted"]
+    result = packs.approve_pack(acting(workspace, REVIEWER2), built.info.number, ROB_PASS, tmp_path / "rob")
+    assert result.info.state == "approved"
+
+
+def test_the_next_pack_shows_who_was_made_able_to_sign(workspace, tmp_path: Path) -> None:
+    """A reviewer created (or a passphrase reset, a certificate imported) shows on the next pack."""
+    _prepare(workspace, tmp_path)  # adds two reviewers
+    first = _approved(workspace, tmp_path / "one")
+    text = "\n".join(p.extract_text() for p in PdfReader(first.pdf).pages)
+    assert f"added {REVIEWER} as reviewer" in text
+    with workspace.unit_of_work("admin.user", passphrase=ADMIN_PASS) as uow:
+        from workbench.services import users
+
+        users.add_user(uow, "new.reviewer", "reviewer", "New Reviewer", "a new reviewer's long passphrase")
+    with workspace.unit_of_work(OFFICER) as uow:
+        second = packs.build_pack(uow, tmp_path / "two")
+    text = "\n".join(p.extract_text() for p in PdfReader(second.pdf).pages)
+    assert "added new.reviewer as reviewer" in text
+    assert f"{REVIEWER} created a workspace signing certificate" in text  # when signing the first pack
+    assert f"added {REVIEWER} as reviewer" not in text  # before the previous pack: not repeated

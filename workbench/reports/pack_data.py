@@ -377,6 +377,9 @@ class PackData:
     marking: str = "OFFICIAL-SENSITIVE"
     redaction: RedactionTerms = field(default_factory=RedactionTerms)
     release_min_cell: int | None = None  # set on a release copy: counts below it print as "<N"
+    #: changes to who may sign since the previous pack version (reviewers added, roles changed,
+    #: passphrases reset, certificates created or imported), in words, oldest first
+    signing_changes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_choice(self.status, PACK_STATUSES, "PackData.status")

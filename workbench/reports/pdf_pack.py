@@ -312,7 +312,15 @@ def _signoff(ctx: Ctx, data: PackData, slot: SignatureSlot) -> list[Flowable]:
         for sha in so.manifest_sha256:
             pairs.append(("Bundle manifest SHA-256", ctx.cell(sha, s.cell_mono, 80)))
         story.append(ctx.key_values(pairs))  # type: ignore[arg-type]
-    story.append(Spacer(1, 10 * mm))
+    story.append(Spacer(1, 4 * mm))
+    story.append(ctx.para("Changes to who may sign since the previous pack version", s.h3))
+    if data.signing_changes:
+        story.append(ctx.table(("When and what (from the change log)",),
+                               [[change] for change in data.signing_changes], (1.0,)))
+    else:
+        story.append(ctx.para("None: no reviewer was added, no role or passphrase was changed and no "
+                              "signing certificate was created or imported.", s.muted))
+    story.append(Spacer(1, 6 * mm))
     story.append(ctx.para("Digital signature", s.h3))
     placeholder = "" if so is not None and so.certificate_sha256 else (
         "The reviewer's digital signature appears here when the pack is approved.")

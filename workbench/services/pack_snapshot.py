@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workbench.reports import pack_data as pd
 from workbench.services import findings as finding_service
@@ -14,7 +14,9 @@ from workbench.services import readiness, scoring
 from workbench.services.audit_pack import redaction_terms
 from workbench.services.findings import FigureInfo, FindingInfo
 from workbench.services.settings import get_force_settings
-from workbench.store.models import Action, Evidence, EvidenceLink, SelfAssessment, SignOff, utcnow
+from workbench.store.models import (
+    Action, ChangeLogEntry, Evidence, EvidenceLink, PackVersion, SelfAssessment, SignOff, utcnow,
+)
 from workbench.store.uow import UnitOfWork
 
 
@@ -105,7 +107,43 @@ def collect_pack_data(uow: UnitOfWork, finding_ids: Sequence[int] | None, number
         status=status, built_at=utcnow(), built_by=(uow.actor.display_name if uow.actor and uow.actor.display_name else uow.username), findings=sections,
         methodology=scoring.audit_methods_for_pack(uow, ids), tool_version=tool_version,
         marking=settings.marking, redaction=redaction_terms(uow, ids),
+        signing_changes=signing_changes(uow, number),
     )
+
+
+_SIGNING_ROLES = ("reviewer", "admin")
+
+
+def signing_changes(uow: UnitOfWork, number: int) -> tuple[str, ...]:
+    """What changed about who may sign since pack version ``number - 1`` was built (all of it for
+    the first pack), from the change log: a reader of the pack sees, for example, a reviewer created
+    the day before they signed."""
+    since = uow.session.scalar(select(func.max(PackVersion.built_at)).where(PackVersion.number < number))
+    q = select(ChangeLogEntry).where(ChangeLogEntry.entity.in_(("user", "certificate", "force_ca")))
+    if since is not None:
+        q = q.where(ChangeLogEntry.at > since)
+    out = []
+    for e in uow.session.scalars(q.order_by(ChangeLogEntry.seq)):
+        after = e.after if isinstance(e.after, dict) else {}
+        before = e.before if isinstance(e.before, dict) else {}
+        when = e.at.strftime("%d %b %Y %H:%M UTC")
+        if e.entity == "user" and e.action == "add" and after.get("role") in _SIGNING_ROLES:
+            words = f"{e.actor} added {e.entity_id} as {after['role']}"
+        elif e.entity == "user" and e.action == "set-role" and (
+                after.get("role") in _SIGNING_ROLES or before.get("role") in _SIGNING_ROLES):
+            words = f"{e.actor} changed {e.entity_id}'s role from {before.get('role')} to {after.get('role')}"
+        elif e.entity == "user" and e.action == "reset-passphrase":
+            words = f"{e.actor} reset {e.entity_id}'s passphrase"
+        elif e.entity == "certificate" and e.action in ("create", "import"):
+            fp = str(after.get("fingerprint") or after.get("certificate_sha256") or "")
+            made = "created a workspace signing certificate" if e.action == "create" else "imported a signing certificate"
+            words = f"{e.entity_id} {made}" + (f" (SHA-256 {fp[:16]}…)" if fp else "")
+        elif e.entity == "force_ca" and e.action == "import":
+            words = f"{e.actor} imported the force CA certificate {after.get('subject', '')} (SHA-256 {e.entity_id[:16]}…)"
+        else:
+            continue
+        out.append(f"{when}: {words}")
+    return tuple(out)
 
 
 

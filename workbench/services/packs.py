@@ -29,9 +29,10 @@ from workbench.reports.pack_data import PackData
 from workbench.reports.pdf_pack import write_pdf_pack
 from workbench.reports.pseudonymise import new_pseudonym_key
 from workbench.services.access import require
+from workbench.services.authorship import authors_of
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
-from workbench.store.models import EvidenceBlob, PackVersion, PseudonymKey, SignOff
+from workbench.store.models import EvidenceBlob, Finding, Inspection, PackVersion, PseudonymKey, SignOff
 from workbench.store.uow import UnitOfWork, writes
 
 Progress = Callable[[int, int | None], None]
@@ -169,10 +170,27 @@ def _check_reviewable(uow: UnitOfWork, pv: PackVersion) -> None:
     if pv.state != "submitted":
         raise InputError(f"pack version {pv.number} is {pv.state}; only a submitted pack can be reviewed",
                          "the preparer submits it with: workbench pack submit N")
-    if pv.built_by == uow.username:
+    if pv.built_by == uow.username or uow.username in authors_of(uow, "pack", pv.number):
         raise PermissionDeniedError(
             f"{uow.username} built pack version {pv.number} and cannot also sign it off (four-eyes rule)",
             "another reviewer must approve it")
+    in_pack = set(pv.scope or [])  # the findings' references as the pack names them
+    wrote = [ref for ref in _assessments_in_pack(uow, in_pack) if uow.username in authors_of(uow, "assessment", ref[0])]
+    if wrote:
+        refs = ", ".join(name for _, name in wrote)
+        raise PermissionDeniedError(
+            f"{uow.username} wrote or edited the self-assessment of {refs} in pack version {pv.number} and "
+            "cannot also sign the pack off (four-eyes rule: nobody reviews what they authored)",
+            "another reviewer must approve it")
+
+
+def _assessments_in_pack(uow: UnitOfWork, in_pack: set[str]) -> list[tuple[int, str]]:
+    """(finding id, reference) of each finding in the pack (named "REF", or "INSPECTION REF" when
+    the pack covers several inspections)."""
+    rows = uow.session.execute(select(Finding.id, Finding.ref, Inspection.programme, Inspection.title)
+                               .join(Inspection, Inspection.id == Finding.inspection_id)).all()
+    return [(fid, ref) for fid, ref, programme, title in rows
+            if ref in in_pack or f"{programme or title} {ref}" in in_pack]
 
 
 def check_snapshot(pv: PackVersion) -> None:
