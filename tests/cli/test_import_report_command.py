@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import main as run
+from tests.cli.passphrases import main_as
+
+
+def run(argv: list[str]) -> int:
+    """`workbench ARGV` as the `--user` named, with their passphrase (as a script gives it)."""
+    return main_as(argv)
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "reports"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared reports corpus is not beside the repository")
