@@ -153,8 +153,11 @@ def planted_release(demo: DemoResult, tmp_path_factory: pytest.TempPathFactory) 
         with ws.unit_of_work(OFFICER) as uow:
             built = packs.build_pack(uow, out / "draft")
             packs.submit_pack(uow, built.info.number)
-        approved = packs.approve_pack(lambda write: ws.unit_of_work(REVIEWER, write=write), built.info.number,
-                                      REVIEWER_PASSPHRASE, out / "signed", planted["text"])
+        def as_reviewer(write: bool):  # noqa: ANN202 - a unit of work, signed in
+            return ws.unit_of_work(REVIEWER, write=write, passphrase=REVIEWER_PASSPHRASE)
+
+        approved = packs.approve_pack(as_reviewer, built.info.number, REVIEWER_PASSPHRASE, out / "signed",
+                                      planted["text"])
         with ws.unit_of_work(OFFICER) as uow:
             pdf, xlsx = packs.export_pack_files(uow, built.info.number, out / "release", release=True)
             bundle = bundles.build_evidence_bundle(uow, out / "bundle.zip", pseudonymise=True)
