@@ -77,6 +77,7 @@ def test_bundle_verifies_then_fails_naming_a_changed_evidence_file(demo: Path, t
     assert main(["verify", str(bundle)]) == 3  # intact, but no trust anchor given
     fingerprint = capsys.readouterr().out.split("check the fingerprint ")[1].split()[0]
     assert main(["verify", str(bundle), "--trust", fingerprint]) == 0
+    assert f"signed by the sealer, certificate SHA-256 {fingerprint}, a trust anchor you gave" in capsys.readouterr().out
     with zipfile.ZipFile(bundle) as zf:
         target = next(n for n in zf.namelist() if n.startswith("evidence/"))
         original = zf.read(target)

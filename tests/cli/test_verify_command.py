@@ -36,7 +36,7 @@ def test_verified_untrusted_and_failed_have_their_own_exit_codes(bundle, key, tm
     out = capsys.readouterr().out
     assert "INTACT BUT UNTRUSTED" in out and fingerprint in out and f"--trust {fingerprint}" in out
     assert "built by Olly Officer (olly.officer)" in out and "approved and signed by Rita Reviewer" in out
-    assert "sealed by Olly Officer (olly.officer)" in out and "not covered by the signature" in out
+    assert "sealed by Olly Officer (olly.officer)" in out and "not signed, so who sealed it is not confirmed" in out
     assert main(["verify", str(bundle), "--trust", fingerprint]) == 0
     assert "VERIFIED" in capsys.readouterr().out
     pem = tmp_path / "rita.pem"

@@ -200,3 +200,33 @@ def test_sealing_a_bundle_writes_a_zip_the_inspectors_can_verify(qtbot, open_win
     assert shown.cert_sha.text() == fingerprint
     detail = window.packs.findChild(QFrame, "packDetail")
     assert fingerprint in [f.text() for f in detail.findChildren(QLineEdit, "hashField")]  # on the page too
+
+
+def test_a_reviewer_seals_and_signs_the_seal_an_officer_cannot(qtbot, open_window, demo_ws, tmp_path,
+                                                               monkeypatch) -> None:
+    from workbench.gui.bundle_dialog import BundleDialog, BundleSealedDialog
+    from workbench.gui.qt import QDialog
+
+    out = tmp_path / "signed seal.zip"
+    seen: list[BundleDialog] = []
+
+    def options(dialog: BundleDialog) -> int:
+        seen.append(dialog)
+        assert dialog.can_sign and dialog.sign.isChecked() and not dialog.ok.isEnabled()  # the passphrase first
+        dialog.path.setText(str(out))
+        dialog.seal_passphrase.setText(REVIEWER_PASSPHRASE)
+        assert dialog.ok.isEnabled()
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(BundleDialog, "exec", options)
+    monkeypatch.setattr(BundleSealedDialog, "exec", lambda d: 0)
+    window = _open(open_window, demo_ws, REVIEWER)
+    window.packs.seal.click()
+    wait_for_workers(qtbot, window)
+    with demo_ws.unit_of_work(OFFICER, write=False) as uow:
+        fingerprint = signing_identity.certificate_info(uow, REVIEWER).fingerprint
+    report = verify_bundle(out, [fingerprint])
+    assert report.ok and report.seal["sealed_by"] == REVIEWER and report.seal["confirmed"]
+    officer_dialog = BundleDialog(1, tmp_path / "x.zip", can_sign=False)
+    qtbot.addWidget(officer_dialog)
+    assert officer_dialog.sign.isHidden() and officer_dialog.options().seal_passphrase is None

@@ -13,7 +13,9 @@ from pathlib import Path
 from reportlab.pdfgen import canvas
 
 from workbench.reports.bundle import ApprovalFacts, EvidenceFile, SealInfo, approval_manifests, build_bundle, pdf_info
-from workbench.reports.signing import Appearance, KeyMaterial, create_reviewer_material, sign_pdf_bytes
+from workbench.reports.signing import (
+    Appearance, KeyMaterial, certificate_fingerprint, create_reviewer_material, sign_pdf_bytes,
+)
 from workbench.reports.signing_cms import sign_detached
 
 ANCHOR_HASH = "ab" * 32
@@ -95,9 +97,14 @@ def approve(key: KeyMaterial, *, anchor_seq: int = 41) -> Approval:
     return Approval(key, manifests, signatures, pdfs[0], pdfs[1], xlsx, release_xlsx)
 
 
-def seal(approval: Approval, variant: str, out: Path) -> Path:
+def seal(approval: Approval, variant: str, out: Path, sealer: KeyMaterial | None = None) -> Path:
+    """Seal as the officer (an unsigned seal), or as the holder of ``sealer`` (a signed seal)."""
+    if sealer is None:
+        info = SealInfo("olly.officer", "Olly Officer", WHEN, "test")
+    else:
+        info = SealInfo("rita.reviewer", "Rita Reviewer", WHEN, "test", certificate_fingerprint(sealer.certificate))
     build_bundle(out, approval.manifests[variant], approval.signatures[variant], approval.members(variant),
-                 SealInfo("olly.officer", "Olly Officer", WHEN, "test"))
+                 info, seal_signer=sealer.signer() if sealer else None)
     return out
 
 

@@ -90,6 +90,60 @@ def test_everything_reported_comes_from_the_signed_manifest(full, fp):
     assert "How to check it" in members_of(full)["index.html"].decode()
 
 
+# -- who sealed it -------------------------------------------------------------------------------------
+def test_unsigned_seal_is_reported_as_unconfirmed(full, fp):
+    seal_facts = verify_bundle(full, [fp]).seal
+    assert seal_facts["signed"] is False and seal_facts["confirmed"] is False
+    assert "seal.json.p7s" not in members_of(full)
+
+
+def test_signed_seal_is_confirmed_only_against_a_trust_anchor(tmp_path, approval, key, fp):
+    out = seal(approval, "full", tmp_path / "signed.zip", sealer=key)
+    assert "seal.json.p7s" in members_of(out)
+    trusted = verify_bundle(out, [fp])
+    assert trusted.verdict == VERIFIED
+    assert trusted.seal["sealed_by"] == "rita.reviewer"
+    assert trusted.seal["signed"] is True and trusted.seal["confirmed"] is True
+    assert trusted.seal["certificate_sha256"] == fp
+    untrusted = verify_bundle(out)
+    assert untrusted.seal["signed"] is True and untrusted.seal["confirmed"] is False
+
+
+def test_signed_seal_by_another_reviewer_is_not_confirmed_by_the_approver_alone(tmp_path, approval, fp):
+    other = new_key("Sue Sealer")
+    out = seal(approval, "full", tmp_path / "other.zip", sealer=other)
+    report = verify_bundle(out, [fp])
+    assert report.verdict == VERIFIED  # what the approver signed holds
+    assert report.seal["signed"] is True and report.seal["confirmed"] is False
+    both = verify_bundle(out, [fp, certificate_fingerprint(other.certificate)])
+    assert both.seal["confirmed"] is True
+
+
+@pytest.mark.parametrize("forgery", ["edited", "signature dropped", "signature of other bytes",
+                                     "seal re-signed by an impostor", "seal dropped"])
+def test_tampered_signed_seal_fails_naming_it(tmp_path, approval, key, fp, forgery):
+    out = seal(approval, "full", tmp_path / "signed.zip", sealer=key)
+    members = members_of(out)
+    statement = json.loads(members["seal.json"])
+    impostor = new_key("Rita Reviewer")
+    if forgery == "edited":
+        statement["sealed_by"] = "someone.else"
+        replace, drop = {"seal.json": json.dumps(statement).encode()}, ()
+    elif forgery == "signature dropped":
+        replace, drop = {}, ("seal.json.p7s",)
+    elif forgery == "signature of other bytes":
+        replace, drop = {"seal.json.p7s": sign_detached(b"other", key.signer())}, ()
+    elif forgery == "seal re-signed by an impostor":
+        statement["sealed_by"] = "impostor"
+        data = json.dumps(statement).encode()
+        replace, drop = {"seal.json": data, "seal.json.p7s": sign_detached(data, impostor.signer())}, ()
+    else:
+        replace, drop = {}, ("seal.json",)
+    report = verify_bundle(forge(out, tmp_path / "forged.zip", replace=replace, drop=drop), [fp])
+    assert report.verdict == BROKEN
+    assert named(report) & {"seal.json", "seal.json.p7s"}
+
+
 def test_release_bundle_without_personal_evidence(tmp_path, approval, fp):
     out = seal(approval, "release-without-personal", tmp_path / "r.zip")
     report = verify_bundle(out, [fp])

@@ -17,13 +17,13 @@ from tests.services.assurance_setup import (  # noqa: F401 - fixture
     OFFICER, REVIEWER, RITA_PASS, acting, fast_passphrase_hashing,
 )
 from tests.services.test_packs import _prepare
-from workbench.errors import InputError
+from workbench.errors import InputError, PermissionDeniedError
 from workbench.reports.bundle import VERIFIED, verify_bundle
 from workbench.reports.signing import validate_pdf_signature
 from workbench.services import bundles, pack_approval, packs, signing_identity
 from workbench.services.pack_anchors import PackAnchor, signed_pack_anchors
 from workbench.store import changelog
-from workbench.store.models import EvidenceBlob, PackVersion
+from workbench.store.models import ChangeLogEntry, EvidenceBlob, PackVersion
 from workbench.store.uow import UnitOfWork
 
 
@@ -156,6 +156,30 @@ def test_builder_approver_and_sealer_are_each_named(sqlite_workspace, tmp_path: 
     # the visible signature sits on the sign-off page
     last = PdfReader(result.pdf).pages[-1]
     assert any(a.get_object().get("/FT") == "/Sig" for a in last.get("/Annots", []))
+
+
+def test_a_reviewer_signs_the_seal_and_nobody_else_can(sqlite_workspace, tmp_path: Path) -> None:
+    ws = sqlite_workspace
+    _prepare(ws, tmp_path)
+    number = _submitted(ws, tmp_path)
+    result = packs.approve_pack(acting(ws, REVIEWER), number, RITA_PASS, tmp_path / "signed", "Agreed.")
+    fingerprint = validate_pdf_signature(result.pdf).certificate_sha256
+    with ws.unit_of_work(OFFICER) as uow, pytest.raises(InputError, match="holds no signing key"):
+        bundles.build_evidence_bundle(uow, tmp_path / "officer.zip", seal_passphrase="anything at all here")
+    assert not (tmp_path / "officer.zip").exists()
+    with ws.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow, pytest.raises(PermissionDeniedError):
+        bundles.build_evidence_bundle(uow, tmp_path / "wrong.zip", seal_passphrase="not the passphrase at all")
+    assert not (tmp_path / "wrong.zip").exists()
+    with ws.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
+        summary = bundles.build_evidence_bundle(uow, tmp_path / "signed.zip", seal_passphrase=RITA_PASS)
+    report = verify_bundle(summary.path, [fingerprint])
+    assert report.verdict == VERIFIED, report.problems
+    assert report.seal["sealed_by"] == REVIEWER and report.seal["confirmed"] is True
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        entry = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.entity == "bundle")
+                                    .order_by(ChangeLogEntry.seq.desc())).first()
+        assert entry is not None and entry.actor == REVIEWER
+        assert entry.after["seal_signed_by_certificate"] == fingerprint
 
 
 def test_anchors_are_read_from_signed_packs_only(sqlite_workspace, tmp_path: Path) -> None:

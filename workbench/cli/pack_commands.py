@@ -49,6 +49,10 @@ def register(sub: Any) -> None:
                     help="use the signed release copy: case references as keyed pseudonyms, case notes removed")
     bd.add_argument("--drop-personal", action="store_true", help="leave out evidence attached to single cases")
     bd.add_argument("--min-cell", type=int, help="small-cell threshold of the release copy (checked)")
+    bd.add_argument("--sign", action="store_true",
+                    help="sign the seal (who sealed it, when) with your signing key, so verify can confirm who "
+                         "sealed the bundle (reviewers; asks for your sign-off passphrase)")
+    bd.add_argument("--passphrase-stdin", action="store_true", help="read your sign-off passphrase from stdin")
     bd.add_argument("--json", action="store_true")
     bd.set_defaults(handler=cmd_bundle)
 
@@ -116,9 +120,11 @@ def cmd_export(ctx: CliContext) -> int:
 
 def cmd_bundle(ctx: CliContext) -> int:
     a = ctx.args
+    seal_passphrase = ctx.passphrase("Sign-off passphrase: ") if a.sign else None
     with ctx.uow() as uow:
         summary = bundles.build_evidence_bundle(uow, a.out, a.number, a.pseudonymise, a.drop_personal, a.min_cell,
-                                                progress=progress_bar("sealing bundle"))
+                                                progress=progress_bar("sealing bundle"),
+                                                seal_passphrase=seal_passphrase)
     if a.json:
         print_json({"path": summary.path, "sha256": summary.sha256, "files": len(summary.files),
                     "manifest_sha256": summary.manifest_sha256, "certificate_sha256": summary.certificate_sha256})
@@ -126,6 +132,8 @@ def cmd_bundle(ctx: CliContext) -> int:
     print(f"bundle written: {summary.path}")
     print(f"  {len(summary.files)} files; SHA-256 of the bundle: {summary.sha256}")
     print(f"  signed by the certificate with SHA-256 {summary.certificate_sha256}")
+    print("  the seal (who sealed it, when) is " + ("signed with your signing key" if a.sign else
+                                                    "your own statement, not signed (add --sign to sign it)"))
     print("  send that fingerprint to the inspectors by a separate channel (phone, e-mail); they check with:")
     print(f"  workbench verify {summary.path.name} --trust {summary.certificate_sha256}")
     return 0

@@ -52,7 +52,7 @@ def _json(report: VerifyReport, bundle: Path) -> dict[str, Any]:
         "signer": report.signer, "certificate_sha256": report.certificate_sha256, "chain": list(report.chain),
         "signed_at": report.signed_at, "notes": list(report.notes),
         "signed": _signed_facts(report.manifest) if report.manifest and report.verdict != BROKEN else None,
-        "seal": ({**report.seal, "signed": False} if report.seal else None),
+        "seal": report.seal or None,
     }
 
 
@@ -103,6 +103,15 @@ def cmd_verify(ctx: CliContext) -> int:
     return 1
 
 
+def _seal_words(seal: dict[str, Any]) -> str:
+    if not seal.get("signed"):
+        return "the sealer's own statement; not signed, so who sealed it is not confirmed"
+    if seal.get("confirmed"):
+        return f"signed by the sealer, certificate SHA-256 {seal['certificate_sha256']}, a trust anchor you gave"
+    return (f"signed by the sealer, certificate SHA-256 {seal['certificate_sha256']}, which matches none of the "
+            "trust anchors given, so who sealed it is not confirmed")
+
+
 def _print_facts(report: VerifyReport) -> None:
     m = report.manifest
     pack = m["pack"]
@@ -114,7 +123,7 @@ def _print_facts(report: VerifyReport) -> None:
     print(f"  change-log anchor: entry {anchor['seq']}, hash {anchor['hash']}")
     if report.seal:
         print(f"  sealed by {report.seal.get('sealed_by_name') or ''} ({report.seal.get('sealed_by')}) at "
-              f"{report.seal.get('sealed_at')} (the sealer's own statement; not covered by the signature)")
+              f"{report.seal.get('sealed_at')} ({_seal_words(report.seal)})")
     for e in m["files"]:
         print(f"    {e['path']}: {ROLE_WORDS.get(e['role'], e['role'])}"
               + (f", finding {e['finding']}" if e.get("finding") else ""))

@@ -30,10 +30,11 @@ class BundleOptions:
     out: Path
     pseudonymise: bool
     drop_personal: bool
+    seal_passphrase: str | None = None  # given: the sealer signs the seal with their signing key
 
 
 class BundleDialog(QDialog):
-    def __init__(self, number: int, default_out: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, number: int, default_out: Path, parent: QWidget | None = None, can_sign: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("bundleDialog")
         self.setWindowTitle(f"Seal evidence bundle — pack v{number}")
@@ -42,6 +43,18 @@ class BundleDialog(QDialog):
         self.pseudonymise.setChecked(True)
         self.drop_personal = QCheckBox("Leave out evidence attached to individual cases", objectName="dropPersonal")
         self.drop_personal.setChecked(True)
+        self.sign = QCheckBox("Sign the seal with my signing key, so inspectors can confirm who sealed it",
+                              objectName="signSeal")
+        self.sign.setAccessibleName("Sign the seal")
+        self.seal_passphrase = QLineEdit(objectName="sealPassphrase")
+        self.seal_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.seal_passphrase.setPlaceholderText("your sign-off passphrase")
+        self.seal_passphrase.setAccessibleName("Sign-off passphrase for the seal")
+        self.can_sign = can_sign
+        self.sign.setChecked(can_sign)
+        self.sign.setVisible(can_sign)
+        self.seal_passphrase.setVisible(can_sign)
+        self.sign.toggled.connect(self.seal_passphrase.setEnabled)
         self.path = QLineEdit(str(default_out), objectName="bundlePath")
         browse = QPushButton("Browse…", objectName="browseBundle")
         browse.clicked.connect(self._browse)
@@ -50,10 +63,14 @@ class BundleDialog(QDialog):
         where.addWidget(browse)
         form = QFormLayout()
         form.addRow("Save as", where)
+        if can_sign:
+            form.addRow("Sign-off passphrase", self.seal_passphrase)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Seal bundle")
-        self.path.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
+        self.path.textChanged.connect(self._update_ok)
+        self.seal_passphrase.textChanged.connect(self._update_ok)
+        self.sign.toggled.connect(self._update_ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -64,9 +81,18 @@ class BundleDialog(QDialog):
         layout.addWidget(self.pseudonymise)
         layout.addWidget(self.drop_personal)
         layout.addWidget(label("Personal case fields (names, addresses) never appear in packs.", "muted", wrap=True))
+        layout.addWidget(self.sign)
+        if not can_sign:
+            layout.addWidget(label("The bundle will say who sealed it, unsigned: only a reviewer's signing key can "
+                                   "sign the seal, so verify reports the sealer as not confirmed.", "muted", wrap=True))
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self._update_ok()
         self.setMinimumWidth(560)
+
+    def _update_ok(self) -> None:
+        needs_passphrase = self.can_sign and self.sign.isChecked()
+        self.ok.setEnabled(bool(self.path.text().strip()) and (not needs_passphrase or bool(self.seal_passphrase.text())))
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Save evidence bundle", self.path.text(), ZIP_FILTER)
@@ -76,7 +102,8 @@ class BundleDialog(QDialog):
     def options(self) -> BundleOptions:
         text = self.path.text().strip()
         out = Path(text if text.lower().endswith(".zip") else text + ".zip")
-        return BundleOptions(out, self.pseudonymise.isChecked(), self.drop_personal.isChecked())
+        passphrase = self.seal_passphrase.text() if self.can_sign and self.sign.isChecked() else None
+        return BundleOptions(out, self.pseudonymise.isChecked(), self.drop_personal.isChecked(), passphrase)
 
 
 class BundleSealedDialog(QDialog):

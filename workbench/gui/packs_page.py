@@ -357,7 +357,7 @@ class PacksPage(QWidget):
         if p is None:
             return
         default = Path(self._folder(f"evidence-bundle-pack-v{p.number}.zip"))
-        dialog = BundleDialog(p.number, default, self)
+        dialog = BundleDialog(p.number, default, self, can_sign=self.ctx.can("assessment.review"))
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         options, signer = dialog.options(), p.approved_by
@@ -365,7 +365,8 @@ class PacksPage(QWidget):
         def work(uow: object, progress: object) -> Sealed:
             summary = bundles.build_evidence_bundle(uow, options.out, p.number,  # type: ignore[arg-type]
                                                     pseudonymise=options.pseudonymise,
-                                                    drop_personal=options.drop_personal, progress=progress)
+                                                    drop_personal=options.drop_personal, progress=progress,
+                                                    seal_passphrase=options.seal_passphrase)
             cert = signing_identity.certificate_info(uow, signer) if signer else None  # type: ignore[arg-type]
             return Sealed(summary, cert)
 

@@ -1,8 +1,9 @@
 """Sealing an evidence bundle from the manifest signed at approval.
 
-The sealer adds nothing that the signature does not cover except ``seal.json`` (who sealed it,
-when). Every file is checked against the signed manifest before anything is written; a mismatch
-raises BundleError naming the file and leaves nothing behind.
+The sealer adds nothing that the reviewer's signature does not cover except ``seal.json`` (who
+sealed it, when), which a sealer holding a signing key signs too (``seal.json.p7s``). Every file
+is checked against the signed manifest before anything is written; a mismatch raises BundleError
+naming the file and leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .bundle_format import (
     MANIFEST_NAME,
     PDF_ROLES,
     SEAL_NAME,
+    SEAL_SIGNATURE_NAME,
     SIGNATURE_NAME,
     BundleError,
     BundleSummary,
@@ -28,6 +31,7 @@ from .bundle_format import (
 from .bundle_manifest import INFO_MANIFESTS, render_generated
 from .bundle_verify import ManifestInvalid, parse_manifest
 from .signing import signed_info, validate_pdf_signature
+from .signing_cms import sign_detached
 
 __all__ = ["build_bundle"]
 
@@ -48,11 +52,13 @@ def build_bundle(
     members: Mapping[str, bytes],
     seal: SealInfo,
     progress: Progress | None = None,
+    seal_signer: Any | None = None,
 ) -> BundleSummary:
     """Write the bundle to ``out_path`` atomically and return what it holds.
 
     ``members`` maps each path the signed manifest lists to its bytes. ``progress(done, total)``
-    may raise to cancel.
+    may raise to cancel. ``seal_signer`` (a pyHanko signer whose certificate is the one
+    ``seal.certificate_sha256`` names) signs ``seal.json``.
     """
     out_path = Path(out_path)
     try:
@@ -87,6 +93,10 @@ def build_bundle(
     seal_bytes = (json.dumps(seal.to_json(), indent=2, sort_keys=True) + "\n").encode("utf-8")
     ordered: list[tuple[str, bytes]] = [(MANIFEST_NAME, manifest_bytes), (SIGNATURE_NAME, signature)]
     ordered += [(name, members[name]) for name in listed] + list(generated.items()) + [(SEAL_NAME, seal_bytes)]
+    if bool(seal_signer) != bool(seal.certificate_sha256):
+        raise ValueError("a signed seal needs both its signer and its certificate fingerprint")
+    if seal_signer is not None:
+        ordered.append((SEAL_SIGNATURE_NAME, sign_detached(seal_bytes, seal_signer)))
     stamp = _zip_time(seal.sealed_at)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".bundle-", suffix=".tmp", dir=out_path.parent)

@@ -5,7 +5,8 @@ approval, its detached CMS signature ``manifest.json.p7s``, the signed pack PDF 
 signature records the manifest's SHA-256), the workbook and evidence files the manifest lists
 under ``evidence/<finding ref>/``, and ``README.txt``, ``index.html`` and ``SHA256SUMS`` rendered
 from the signed manifest alone (so ``verify`` renders them again and compares every byte).
-``seal.json`` says who sealed the bundle and when; it is the only unsigned statement.
+``seal.json`` says who sealed the bundle and when; a sealer with a signing key signs it
+(``seal.json.p7s``), otherwise it is the sealer's own, unsigned statement.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "BundleSummary",
     "ManifestEntry",
     "SealInfo",
+    "SEAL_SIGNATURE_NAME",
     "MANIFEST_NAME",
     "Problem",
     "VerifyReport",
@@ -38,10 +40,11 @@ BUNDLE_FORMAT_VERSION = 2
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.json.p7s"
 SEAL_NAME = "seal.json"
+SEAL_SIGNATURE_NAME = "seal.json.p7s"  # the sealer's detached CMS signature over seal.json, when they sign
 INDEX_NAME = "index.html"
 README_NAME = "README.txt"
 SUMS_NAME = "SHA256SUMS"
-GENERATED_NAMES = (INDEX_NAME, README_NAME, SUMS_NAME, MANIFEST_NAME, SIGNATURE_NAME, SEAL_NAME)
+GENERATED_NAMES = (INDEX_NAME, README_NAME, SUMS_NAME, MANIFEST_NAME, SIGNATURE_NAME, SEAL_NAME, SEAL_SIGNATURE_NAME)
 
 # roles of the files a signed manifest lists, in words for verify
 PDF_ROLES = {"approved-pack": "approved pack (signed PDF)", "release-copy": "release copy (signed PDF, pseudonymised)"}
@@ -86,17 +89,23 @@ class ManifestEntry:
 
 @dataclass(frozen=True)
 class SealInfo:
-    """Who sealed the bundle and when: the sealer's own statement, not covered by the signature."""
+    """Who sealed the bundle and when. With ``certificate_sha256`` the sealer signs ``seal.json``
+    (``seal.json.p7s``, their own signing key); without it, it is the sealer's own statement and
+    `verify` says so."""
 
     sealed_by: str
     sealed_by_name: str
     sealed_at: dt.datetime
     tool_version: str
+    certificate_sha256: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"sealed_by": self.sealed_by, "sealed_by_name": self.sealed_by_name,
-                "sealed_at": self.sealed_at.isoformat(), "tool_version": self.tool_version,
-                "signed": False}
+        out: dict[str, Any] = {"sealed_by": self.sealed_by, "sealed_by_name": self.sealed_by_name,
+                               "sealed_at": self.sealed_at.isoformat(), "tool_version": self.tool_version,
+                               "signed": bool(self.certificate_sha256)}
+        if self.certificate_sha256:
+            out["certificate_sha256"] = self.certificate_sha256
+        return out
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Nothing is extracted to disk. The verdict is one of three (see :class:`VerifyReport`):
 *verified* when every check holds and the signer chains to a trust anchor; *untrusted* when the
 bundle is intact but the signer matches no anchor; *broken* otherwise, with each failure named
-by the file it concerns. Every fact reported comes from the signed manifest, except the sealer's
-own statement in ``seal.json``, which is labelled as unsigned.
+by the file it concerns. Every fact reported comes from the signed manifest, except who sealed the
+bundle: ``seal.json`` is signed by the sealer (``seal.json.p7s``) when they hold a signing key, and is
+reported as the sealer's own, unsigned statement otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .bundle_format import (
     MANIFEST_NAME,
     PDF_ROLES,
     SEAL_NAME,
+    SEAL_SIGNATURE_NAME,
     SIGNATURE_NAME,
     UNTRUSTED,
     VARIANTS,
@@ -198,7 +200,8 @@ class _Verifier:
             return _broken(*(Problem(e.entry or "", str(e)) for e in unsafe))
         members = {i.filename: i for i in self.zf.infolist() if not i.is_dir()}
         extra_manifests = sorted(n for n in members if n not in (MANIFEST_NAME, SIGNATURE_NAME) and (
-            PurePosixPath(n).name.casefold() in (MANIFEST_NAME, SIGNATURE_NAME) or n.lower().endswith(".p7s")))
+            PurePosixPath(n).name.casefold() in (MANIFEST_NAME, SIGNATURE_NAME) or n.lower().endswith(".p7s"))
+            and n != SEAL_SIGNATURE_NAME)
         if extra_manifests:
             return _broken(*(Problem(n, "is a second manifest or manifest signature: a bundle holds exactly one "
                                         f"{MANIFEST_NAME} and one {SIGNATURE_NAME}, so this bundle was altered")
@@ -268,7 +271,7 @@ class _Verifier:
                 self.check_hash(info, entry)
             if self.progress is not None:
                 self.progress(n, total)
-        listed = {e["path"] for e in entries} | {MANIFEST_NAME, SIGNATURE_NAME, SEAL_NAME}
+        listed = {e["path"] for e in entries} | {MANIFEST_NAME, SIGNATURE_NAME, SEAL_NAME, SEAL_SIGNATURE_NAME}
         for name, data in render_generated(manifest, pdf_sha or "0" * 64).items():
             listed.add(name)
             info = members.get(name)
@@ -353,8 +356,12 @@ class _Verifier:
                 self.problems.append(Problem(entry["path"], f"is not in the evidence index printed in {pdf_name}"))
 
     def check_seal(self, members: dict[str, zipfile.ZipInfo]) -> dict[str, Any]:
-        info = members.get(SEAL_NAME)
+        """The sealer's statement, and whether the sealer signed it (``seal.json.p7s``)."""
+        info, sig_info = members.get(SEAL_NAME), members.get(SEAL_SIGNATURE_NAME)
         if info is None:
+            if sig_info is not None:
+                self.problems.append(Problem(SEAL_SIGNATURE_NAME, f"is present but {SEAL_NAME} is missing: the "
+                                                                  "sealer's statement was removed"))
             return {}
         raw = self.read(info, 64 * 1024)
         try:
@@ -364,7 +371,30 @@ class _Verifier:
         except ValueError:
             self.problems.append(Problem(SEAL_NAME, "cannot be read (it should say who sealed the bundle and when)"))
             return {}
-        return {k: seal[k] for k in ("sealed_by", "sealed_by_name", "sealed_at") if isinstance(seal.get(k), str)}
+        out: dict[str, Any] = {k: seal[k] for k in ("sealed_by", "sealed_by_name", "sealed_at")
+                               if isinstance(seal.get(k), str)}
+        out.update(signed=False, confirmed=False)
+        claimed = seal.get("certificate_sha256") if isinstance(seal.get("certificate_sha256"), str) else ""
+        if sig_info is None:
+            if seal.get("signed") is True or claimed:
+                self.problems.append(Problem(SEAL_SIGNATURE_NAME, f"is missing although {SEAL_NAME} says the sealer "
+                                                                  "signed it: the signature was removed"))
+            return out
+        signature = self.read(sig_info, MAX_SIGNATURE_BYTES)
+        if signature is None or raw is None:
+            return out
+        from .signing_cms import verify_detached
+
+        check = verify_detached(raw, signature, self.anchors)
+        self.problems.extend(Problem(SEAL_SIGNATURE_NAME, p) for p in check.problems)
+        if check.ok and check.certificate_sha256 != claimed:
+            self.problems.append(Problem(SEAL_SIGNATURE_NAME, f"was made with certificate {check.certificate_sha256}, "
+                                                              f"not the certificate {claimed or '(none)'} "
+                                                              f"{SEAL_NAME} names"))
+        if check.ok and not check.problems and check.certificate_sha256 == claimed:
+            out.update(signed=True, confirmed=check.trusted, signer=check.signer,
+                       certificate_sha256=check.certificate_sha256)
+        return out
 
 
 def _printed_text(pdf: bytes) -> str | None:

@@ -19,6 +19,8 @@ from workbench import __version__
 from workbench.errors import InputError
 from workbench.reports.bundle import BundleSummary, SealInfo, build_bundle
 from workbench.reports.pack_codec import pack_from_json
+from workbench.reports.signing import certificate_fingerprint
+from workbench.services import access, signing_identity
 from workbench.services.access import require
 from workbench.services.packs import check_snapshot, find_version, stored_bytes
 from workbench.store.models import utcnow
@@ -29,8 +31,10 @@ from workbench.store.uow import UnitOfWork, writes
 def build_evidence_bundle(
     uow: UnitOfWork, out: Path, number: int | None = None, pseudonymise: bool = False,
     drop_personal: bool = False, min_cell: int | None = None,
-    progress: Callable[[int, int | None], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None, seal_passphrase: str | None = None,
 ) -> BundleSummary:
+    """Seal the bundle at ``out``. With ``seal_passphrase`` (the sealer's sign-off passphrase) the
+    sealer signs ``seal.json`` with their signing key, so `verify` can confirm who sealed it."""
     require(uow.actor, "exports.create")
     pv = find_version(uow, number) if number is not None else find_version(uow, None, ("approved",))
     if pv.state not in ("approved", "superseded"):
@@ -61,15 +65,24 @@ def build_evidence_bundle(
             members[entry["path"]] = stored_bytes(uow, pv.release_pdf_sha256, "signed release copy")
         else:
             members[entry["path"]] = _evidence_bytes(uow, entry["sha256"], entry["path"])
+    seal_signer, seal_fingerprint = None, ""
+    if seal_passphrase is not None:
+        if not access.can(uow.actor, "assessment.review"):
+            raise InputError(f"{uow.username} holds no signing key, so cannot sign the seal: only reviewers do",
+                             "seal without signing (verify then reports the sealer as unconfirmed), or ask a "
+                             "reviewer to seal and sign the bundle")
+        material = signing_identity.reviewer_signer(uow, uow.username, seal_passphrase)
+        seal_signer, seal_fingerprint = material.signer(), certificate_fingerprint(material.certificate)
     seal = SealInfo(uow.username, (uow.actor.display_name if uow.actor else "") or uow.username, utcnow(),
-                    __version__)
-    summary = build_bundle(Path(out), manifest_bytes, signature, members, seal, progress=progress)
+                    __version__, seal_fingerprint)
+    summary = build_bundle(Path(out), manifest_bytes, signature, members, seal, progress=progress,
+                           seal_signer=seal_signer)
     left_out = sum(1 for f in pack_from_json(pv.snapshot).findings for _ in f.evidence) - sum(
         1 for e in manifest["files"] if e["role"] == "evidence")
     uow.log("bundle", pv.number, "export", None,
             {"path": str(summary.path), "sha256": summary.sha256, "files": len(summary.files),
              "manifest_sha256": summary.manifest_sha256, "variant": variant,
-             "pseudonymised": pseudonymise, "personal_data_dropped": drop_personal, "evidence_left_out": left_out})
+             "pseudonymised": pseudonymise, "seal_signed_by_certificate": seal_fingerprint or None, "personal_data_dropped": drop_personal, "evidence_left_out": left_out})
     return summary
 
 

@@ -138,8 +138,9 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
         step("seal a pseudonymised evidence bundle")
         bundle_path = out_dir / "evidence-bundle-pseudonymised.zip"
         bundle_path.unlink(missing_ok=True)
-        with ws.unit_of_work(OFFICER) as uow:
-            summary = bundles.build_evidence_bundle(uow, bundle_path, pseudonymise=True, drop_personal=True)
+        with ws.unit_of_work(REVIEWER, passphrase=REVIEWER_PASSPHRASE) as uow:
+            summary = bundles.build_evidence_bundle(uow, bundle_path, pseudonymise=True, drop_personal=True,
+                                                    seal_passphrase=REVIEWER_PASSPHRASE)
         with ws.unit_of_work(REVIEWER, write=False) as uow:
             from workbench.services import signing_identity
 
