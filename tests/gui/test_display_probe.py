@@ -63,3 +63,30 @@ def test_run_gui_refuses_cleanly_without_a_display(monkeypatch, tmp_path, capsys
     assert app.run_gui(sqlite_location(tmp_path / "w.sqlite"), "someone") == 2
     assert "the app cannot open here" in capsys.readouterr().err
     assert not (tmp_path / "w.sqlite").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb is an X11 server")
+def test_a_working_display_passes_the_probe(monkeypatch, tmp_path):
+    """The probe really starts the program again with Qt on the display (no mock): under Xvfb it passes."""
+    import shutil
+    import subprocess
+    import time
+
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    display = ":%d" % (400 + (hash(str(tmp_path)) % 500))
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        lock = f"/tmp/.X11-unix/X{display[1:]}"
+        for _ in range(100):
+            if __import__("os").path.exists(lock):
+                break
+            time.sleep(0.05)
+        monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        monkeypatch.setenv("DISPLAY", display)
+        assert app.display_problem() is None
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -29,9 +29,11 @@ def display_problem() -> str | None:
         return None
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return "no display is available here (DISPLAY and WAYLAND_DISPLAY are not set)"
-    probe = "from workbench.gui.qt import QApplication; QApplication(['workbench-probe'])"
+    # the probe runs this program again (frozen: the executable itself; else `python -m workbench`)
+    command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "workbench"]
+    env = {**os.environ, "WORKBENCH_DISPLAY_PROBE": "1"}
     try:
-        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"the display could not be tried ({exc})"
     if done.returncode == 0:
