@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from workbench.reports.pack_data import AuditResult, Count, FindingSection, MeasureSeries, count_text, result_word
+from workbench.reports.pack_data import AuditResult, Count, FindingSection, MeasureSeries, count_text
 from workbench.reports.pdf_blocks import Ctx, fmt_date, fmt_size
 from workbench.reports.pdf_charts import IntervalRow, interval_chart, pct, trend_chart
 from workbench.reports.pdf_styles import RAG_TEXT, READINESS_RAG, SANS
@@ -76,15 +76,9 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     c = audit.compliance
     story: list[Flowable] = [CondPageBreak(120),
                              ctx.heading(f"Audit: {audit.title}", 1)]
-    story.append(ctx.key_values((
-        ("Template", f"{audit.template} (version {audit.template_version})"),
-        ("Round", str(audit.round)),
-        ("Sampling method", audit.method),
-        ("Sample size", f"{audit.sample_size} cases"),
-        ("Seed", ctx.cell(audit.seed, s.cell_mono, 200)),
-        ("Population", audit.population),
-        ("Population fingerprint", ctx.cell(audit.population_fingerprint, s.cell_mono, 200)),
-    )))
+    story.append(ctx.key_values(tuple(
+        (k, ctx.cell(v, s.cell_mono, 200) if k in ("Seed", "Population fingerprint") else v)
+        for k, v in about_audit(audit))))
     story.append(Spacer(1, 6))
     if audit.weighted:
         result = (f"<b>{c.successes} of {c.n}</b> sampled cases compliant; weighted by stratum population "
@@ -154,15 +148,53 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
              for st in audit.strata], (0.2, 0.12, 0.1, 0.1, 0.12, 0.12, 0.24)))
     if audit.agreement is not None:
         story += agreement_block(ctx, audit)
+    if audit.limitations:
+        story.append(ctx.heading("Limitations", 2, toc=False))
+        story += ctx.bullets(audit.limitations)
     if audit.notable_cases:
+        shown, more = notable_shown(audit)
         story.append(ctx.heading("Notable cases", 2, toc=False))
+        story.append(ctx.para(notable_intro(audit, len(shown), more), s.small))
         story.append(ctx.table(
-            ("Case", "Stratum", "Result", "Why not compliant"),
-            [[ctx.cell(case.ref, s.cell_bold, 60), case.stratum,
-              ctx.rag_word("green" if case.compliant else "red" if case.compliant is False else "amber",
-                           result_word(case.compliant)), case.notes]
-             for case in audit.notable_cases], (0.18, 0.14, 0.16, 0.52)))
+            ("Case", "Stratum", "Why not compliant"),
+            [[ctx.cell(case.ref, s.cell_ref, 60), case.stratum or "\u2013", case.notes] for case in shown],
+            (0.2, 0.14, 0.66)))
     return story
+
+
+NOTABLE_LIMIT = 10  # not-compliant cases listed in a pack; the workbook lists every case
+
+
+def notable_shown(audit: AuditResult) -> tuple[tuple, int]:
+    """The notable cases a pack lists (the first ``NOTABLE_LIMIT``) and how many more there are."""
+    shown = audit.notable_cases[:NOTABLE_LIMIT]
+    return shown, len(audit.notable_cases) - len(shown)
+
+
+def notable_intro(audit: AuditResult, shown: int, more: int) -> str:
+    total = len(audit.notable_cases)
+    if more:
+        return (f"{total:,} cases not compliant; the first {shown} are listed here and the other {more:,} in the "
+                "workbook that goes with this pack, which lists every case with its answers.")
+    return f"{total} case{'s' if total != 1 else ''} not compliant:"
+
+
+def about_audit(audit: AuditResult) -> tuple[tuple[str, str], ...]:
+    """How the audit was done, as label and words (the PDF and HTML packs print the same)."""
+    rows = [("Template", f"{audit.template} (version {audit.template_version})"),
+            ("Round", str(audit.round)),
+            ("Extract period", audit.extract_period or "not recorded"),
+            ("Inclusion criteria", audit.inclusion or "not recorded"),
+            ("Population", audit.population),
+            ("Population size", f"{audit.population_size:,} cases" if audit.population_size else "not recorded"),
+            ("Sampling method", audit.method),
+            ("Sample size", f"{audit.sample_size} cases"),
+            ("Fieldwork", audit.fieldwork or "not recorded"),
+            ("Auditors", audit.auditors or "not recorded"),
+            ("Second review", audit.second_review or "not recorded"),
+            ("Seed", audit.seed),
+            ("Population fingerprint", audit.population_fingerprint)]
+    return tuple(rows)
 
 
 def agreement_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
