@@ -227,3 +227,13 @@ def test_sign_off_without_a_comment_has_no_comment_none(tmp_path) -> None:
     path = write_pdf_pack(replace(data, status="approved", signoff=so), tmp_path / "so.pdf")
     last = _flat(PdfReader(path).pages[-1].extract_text())
     assert "Helen Marsh" in last and "Comment" not in last
+
+
+def test_headings_are_cut_at_a_word_never_mid_word() -> None:
+    from workbench.reports.pdf_blocks import shorten_words
+
+    title = "The constabulary needs to address disproportionate use and injuries to the person subjected to use of force"
+    cut = shorten_words(title, 100)
+    assert len(cut) <= 100 and cut.endswith("\u2026")
+    assert title.startswith(cut[:-1]) and title[len(cut) - 1] == " "
+    assert shorten_words("short", 100) == "short"

@@ -133,7 +133,7 @@ def interval_svg(rows: Sequence[tuple[str, float, float, float]], target: float 
 
 def trend_svg(m: MeasureSeries) -> str:
     points = sorted(m.points, key=lambda p: p.when)
-    unit = "" if m.unit.strip() in ("", "%") else f" {m.unit}"
+    unit = "" if m.unit.strip() in ("", "%") else m.unit.strip() if m.unit.strip().startswith(":") else f" {m.unit}"
     pct_unit = " %" if m.unit.strip() == "%" else ""
 
     def val(v: float | None) -> str:
@@ -247,8 +247,12 @@ def _audit(a: AuditResult, n: int) -> str:
     if a.notable_cases:
         shown, more = notable_shown(a)
         out.append("<h5>Notable cases</h5>" + _para(notable_intro(a, len(shown), more)))
-        out.append(_table("Cases not compliant", ("Case", "Stratum", "Why not compliant"),
-                          [(case.ref, case.stratum or "\u2013", case.notes) for case in shown]))
+        if any(case.stratum for case in shown):
+            out.append(_table("Cases not compliant", ("Case", "Stratum", "Why not compliant"),
+                              [(case.ref, case.stratum or "\u2013", case.notes) for case in shown]))
+        else:
+            out.append(_table("Cases not compliant", ("Case", "Why not compliant"),
+                              [(case.ref, case.notes) for case in shown]))
     return "".join(out)
 
 

@@ -67,9 +67,10 @@ def finding_section(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
     for audit in finding.audits:
         story += audit_block(ctx, audit)
     if finding.measures:
-        story.append(ctx.heading("Measures", 1, toc=False))
-        for measure in finding.measures:
-            story.append(measure_block(ctx, measure))
+        blocks = [measure_block(ctx, measure) for measure in finding.measures]
+        # the heading travels with the first measure: never left alone at a page foot
+        story.append(KeepTogether([ctx.heading("Measures", 1, toc=False), blocks[0]]))
+        story += blocks[1:]
     story += actions_block(ctx, finding)
     story += evidence_block(ctx, finding)
     if finding.review_comments:
@@ -162,10 +163,14 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
         shown, more = notable_shown(audit)
         story.append(ctx.heading("Notable cases", 2, toc=False))
         story.append(ctx.para(notable_intro(audit, len(shown), more), s.small))
-        story.append(ctx.table(
-            ("Case", "Stratum", "Why not compliant"),
-            [[ctx.cell(case.ref, s.cell_ref, 60), case.stratum or "\u2013", case.notes] for case in shown],
-            (0.2, 0.14, 0.66)))
+        if any(case.stratum for case in shown):
+            story.append(ctx.table(
+                ("Case", "Stratum", "Why not compliant"),
+                [[ctx.cell(case.ref, s.cell_ref, 60), case.stratum or "\u2013", case.notes] for case in shown],
+                (0.2, 0.14, 0.66)))
+        else:
+            story.append(ctx.table(("Case", "Why not compliant"),
+                                   [[ctx.cell(case.ref, s.cell_ref, 60), case.notes] for case in shown], (0.2, 0.8)))
     return story
 
 
@@ -210,7 +215,7 @@ def agreement_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
 
 
 def measure_block(ctx: Ctx, m: MeasureSeries) -> Flowable:
-    unit = "" if m.unit.strip() in ("", "%") else f" {m.unit}"
+    unit = "" if m.unit.strip() in ("", "%") else m.unit.strip() if m.unit.strip().startswith(":") else f" {m.unit}"
     pct_unit = " %" if m.unit.strip() == "%" else ""
 
     def val(v: float | None) -> str:

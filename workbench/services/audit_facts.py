@@ -82,7 +82,7 @@ def audit_facts(uow: UnitOfWork, audit: Audit, template: Template, score: AuditS
         first, last, people = _answers(uow, audit.id, "primary")
     fieldwork = "no answers recorded" if first is None else (
         _day(first) if _day(first) == _day(last) else f"{_day(first)} to {_day(last)}")
-    inclusion = [f"every case in the extract {audit.population_name} with a case reference "
+    inclusion = [f"every case in the extract {audit.population_name} "
                  f"({audit.population_size or 0:,} cases)"]
     excluded = exclusions_text(plan)
     if excluded:

@@ -209,9 +209,9 @@ def _selection_text(audit: Audit) -> str:
 def audit_methods(uow: UnitOfWork, finding_ids: Iterable[int]) -> tuple[AuditMethod, ...]:
     require(uow.actor, "read")
     out = []
-    for audit in _audits_for(uow, finding_ids):
-        if audit.seed is None:
-            continue
+    audits = [a for a in _audits_for(uow, finding_ids) if a.seed is not None]
+    titles = Counter(a.title for a in audits)
+    for audit in audits:
         plan = audit.plan or {}
         sizing = plan.get("sizing") or {}
         template = get_template(uow, audit.template_id)
@@ -224,7 +224,8 @@ def audit_methods(uow: UnitOfWork, finding_ids: Iterable[int]) -> tuple[AuditMet
         strata = tuple(f"{name}: {v.get('population', 0):,} cases, {v.get('sample', 0)} sampled, "
                        f"{v.get('reserve', 0)} in reserve" for name, v in sorted((audit.population_strata or {}).items()))
         out.append(AuditMethod(
-            audit_title=audit.title, template=template.name, template_version=str(template.version),
+            audit_title=audit.title + (f", round {audit.round}" if titles[audit.title] > 1 else ""),
+            template=template.name, template_version=str(template.version),
             sampling_plan=f"{method_text(audit, _field_label(uow, audit))}; {plan.get('sizing_text', '')}",
             selection=_selection_text(audit), confidence=sizing.get("confidence"),
             tolerable_rate=sizing.get("tolerable"), expected_rate=sizing.get("expected"),
