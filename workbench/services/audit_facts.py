@@ -112,9 +112,9 @@ def limitations(audit: Audit, score: AuditScore, review: Agreement) -> tuple[str
     if not plan.get("extract_period"):
         out.append("The period the extract covers was not recorded when the sample was drawn.")
     out.append("Only what the case records show was assessed; the results cover the extract's period only.")
-    if score.unusable:
-        out.append(f"{score.unusable} sampled case{'s were' if score.unusable != 1 else ' was'} unusable and "
-                   "replaced from the reserve list, in the order the draw gave.")
+    if score.unusable:  # how many is in the methodology appendix (a release copy suppresses a small count)
+        out.append("Sampled cases that could not be used were replaced from the reserve list, in the order the "
+                   "draw gave (see the methodology appendix).")
     if score.incomplete:
         out.append(f"{score.incomplete} case{'s are' if score.incomplete != 1 else ' is'} not fully answered "
                    "and left out of the case compliance.")
