@@ -47,6 +47,8 @@ class Approval:
     release_pdf: bytes
     xlsx: bytes
     release_xlsx: bytes
+    html: bytes = b""
+    release_html: bytes = b""
 
     def members(self, variant: str) -> dict[str, bytes]:
         manifest = json.loads(self.manifests[variant])
@@ -60,6 +62,10 @@ class Approval:
                 out[e["path"]] = self.xlsx
             elif e["role"] == "release-workbook":
                 out[e["path"]] = self.release_xlsx
+            elif e["role"] == "html-pack":
+                out[e["path"]] = self.html
+            elif e["role"] == "release-html":
+                out[e["path"]] = self.release_html
             else:
                 out[e["path"]] = EVIDENCE[e["path"].rsplit("/", 1)[1]]
         return out
@@ -76,6 +82,8 @@ def approve(key: KeyMaterial, *, anchor_seq: int = 41) -> Approval:
     from workbench.reports.signing import certificate_fingerprint
 
     xlsx, release_xlsx = b"PK-full-workbook-bytes", b"PK-release-workbook-bytes"
+    html = b'<!DOCTYPE html><html lang="en-GB"><title>Pack</title><h1>Approved pack</h1></html>'
+    release_html = b'<!DOCTYPE html><html lang="en-GB"><title>Pack</title><h1>Release copy</h1></html>'
     facts = ApprovalFacts(
         force="Test Constabulary", marking="OFFICIAL-SENSITIVE", pack_version=3, built_by="olly.officer",
         built_by_name="Olly Officer", built_at=WHEN, approved_by="rita.reviewer", approved_by_name="Rita Reviewer",
@@ -84,6 +92,8 @@ def approve(key: KeyMaterial, *, anchor_seq: int = 41) -> Approval:
         min_cell=5, workbook_sha256=hashlib.sha256(xlsx).hexdigest(), workbook_size=len(xlsx),
         release_workbook_sha256=hashlib.sha256(release_xlsx).hexdigest(), release_workbook_size=len(release_xlsx),
         evidence=tuple(evidence_files(False)), release_evidence=tuple(evidence_files(True)),
+        html_sha256=hashlib.sha256(html).hexdigest(), html_size=len(html),
+        release_html_sha256=hashlib.sha256(release_html).hexdigest(), release_html_size=len(release_html),
     )
     manifests = approval_manifests(facts)
     pdfs = []
@@ -94,7 +104,7 @@ def approve(key: KeyMaterial, *, anchor_seq: int = 41) -> Approval:
                                    appearance=Appearance(0, (72, 72, 372, 172), "Reviewer (approver)")))
     signer = key.signer()
     signatures = {v: sign_detached(m, signer) for v, m in manifests.items()}
-    return Approval(key, manifests, signatures, pdfs[0], pdfs[1], xlsx, release_xlsx)
+    return Approval(key, manifests, signatures, pdfs[0], pdfs[1], xlsx, release_xlsx, html, release_html)
 
 
 def seal(approval: Approval, variant: str, out: Path, sealer: KeyMaterial | None = None) -> Path:

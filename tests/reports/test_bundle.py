@@ -153,7 +153,8 @@ def test_release_bundle_without_personal_evidence(tmp_path, approval, fp):
 
 
 # -- forgeries named in the issue ----------------------------------------------------------------------
-@pytest.mark.parametrize("member", [EV, "self-assessment-pack-v3.xlsx", "README.txt", "index.html"])
+@pytest.mark.parametrize("member", [EV, "self-assessment-pack-v3.xlsx", "self-assessment-pack-v3.html",
+                                    "README.txt", "index.html"])
 def test_replaced_file_with_hashes_fixed_up_fails_naming_it(full, tmp_path, fp, member):
     forged = forge(full, tmp_path / "f.zip", replace={member: b"forged content"})
     for trust in (None, [fp]):
@@ -320,3 +321,14 @@ def test_sums_file_matches_sha256sum(full):
         assert hashlib.sha256(members[name]).hexdigest() == sha
     with zipfile.ZipFile(full) as zf:
         assert zf.namelist()[:2] == ["manifest.json", "manifest.json.p7s"]
+
+
+def test_the_html_pack_is_listed_signed_and_checked(full, tmp_path, fp):
+    html = "self-assessment-pack-v3.html"
+    manifest = json.loads(members_of(full)["manifest.json"])
+    entry = next(e for e in manifest["files"] if e["path"] == html)
+    assert entry["role"] == "html-pack" and entry["sha256"] == hashlib.sha256(members_of(full)[html]).hexdigest()
+    assert verify_bundle(full, [fp]).verdict == VERIFIED
+    tampered = members_of(full)[html].replace(b"Approved pack", b"Approved, all green")
+    report = verify_bundle(forge(full, tmp_path / "h.zip", replace={html: tampered}, fix_hashes=False), [fp])
+    assert report.verdict == BROKEN and html in named(report)

@@ -150,3 +150,90 @@ def test_missing_folder_and_bad_status_raise_typed_errors(tmp_path: Path) -> Non
     with pytest.raises(PackError) as err:
         replace(sample_pack_data(), status="signed")
     assert err.value.field == "PackData.status"
+
+
+def test_metadata_title_author_subject_language_and_the_build_time(sample_pdf) -> None:
+    path, _ = sample_pdf
+    data = sample_pack_data()
+    reader = PdfReader(path)
+    meta = reader.metadata
+    assert meta.title == f"{data.title} \u2013 {data.force}"
+    assert meta.author == data.built_by
+    assert "pack version" in meta.subject and str(len(data.findings)) in meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    stamp = data.built_at.strftime("D:%Y%m%d%H%M%S")
+    for key in ("/CreationDate", "/ModDate"):
+        assert meta[key].startswith(stamp) and not meta[key].startswith("D:2000")
+
+
+def test_same_data_gives_the_same_bytes_whatever_the_day(tmp_path) -> None:
+    data = sample_pack_data()
+    a = write_pdf_pack(data, tmp_path / "a.pdf").read_bytes()
+    b = write_pdf_pack(data, tmp_path / "b.pdf").read_bytes()
+    assert a == b
+    later = write_pdf_pack(replace(data, built_at=data.built_at.replace(year=data.built_at.year + 1)),
+                           tmp_path / "c.pdf")
+    assert PdfReader(later).metadata["/CreationDate"].startswith(f"D:{data.built_at.year + 1}")
+
+
+def test_each_audit_states_how_it_was_done(sample_pdf) -> None:
+    _, pages = sample_pdf
+    text = _flat(" ".join(pages))
+    audit = sample_pack_data().findings[0].audits[0]
+    for label in ("Extract period", "Inclusion criteria", "Population size", "Fieldwork", "Auditors",
+                  "Second review", "Limitations"):
+        assert label in text
+    for words in (audit.extract_period, audit.fieldwork, audit.auditors, audit.second_review,
+                  *audit.limitations):
+        assert _flat(words) in text
+
+
+def test_notable_cases_are_capped_with_the_rest_in_the_workbook(sample_pdf) -> None:
+    from workbench.reports.pack_words import NOTABLE_LIMIT
+
+    _, pages = sample_pdf
+    text = _flat(" ".join(pages))
+    audit = sample_pack_data().findings[0].audits[0]
+    more = len(audit.notable_cases) - NOTABLE_LIMIT
+    assert more > 0 and f"the other {more} in the workbook" in text
+    section = text.split("Notable cases")[1]
+    assert sum(c.ref in section for c in audit.notable_cases) == NOTABLE_LIMIT
+    # case references are never broken across lines
+    lines = "\n".join(pages).splitlines()
+    for case in audit.notable_cases[:NOTABLE_LIMIT]:
+        assert any(case.ref in line for line in lines)
+
+
+def test_a_long_case_list_stays_linear(tmp_path) -> None:
+    """45,000 not-compliant cases: the PDF lists ten; its size does not grow with the cases."""
+    data = sample_pack_data()
+    first = data.findings[0]
+    audit = first.audits[0]
+    many = tuple(replace(audit.notable_cases[i % len(audit.notable_cases)], ref=f"NC-{i:06d}")
+                 for i in range(45_000))
+    big = replace(data, findings=(replace(first, audits=(replace(audit, notable_cases=many),)),
+                                  *data.findings[1:]))
+    small = write_pdf_pack(data, tmp_path / "small.pdf")
+    large = write_pdf_pack(big, tmp_path / "large.pdf")
+    assert len(PdfReader(large).pages) == len(PdfReader(small).pages)
+    assert "44,990" in _flat(" ".join(p.extract_text() for p in PdfReader(large).pages))
+
+
+def test_sign_off_without_a_comment_has_no_comment_none(tmp_path) -> None:
+    from workbench.reports.pack_data import SignOffInfo
+
+    data = sample_pack_data()
+    so = SignOffInfo("Sam Okafor (sam.okafor)", "Helen Marsh (helen.marsh)", "approved", data.built_at)
+    path = write_pdf_pack(replace(data, status="approved", signoff=so), tmp_path / "so.pdf")
+    last = _flat(PdfReader(path).pages[-1].extract_text())
+    assert "Helen Marsh" in last and "Comment" not in last
+
+
+def test_headings_are_cut_at_a_word_never_mid_word() -> None:
+    from workbench.reports.pdf_blocks import shorten_words
+
+    title = "The constabulary needs to address disproportionate use and injuries to the person subjected to use of force"
+    cut = shorten_words(title, 100)
+    assert len(cut) <= 100 and cut.endswith("\u2026")
+    assert title.startswith(cut[:-1]) and title[len(cut) - 1] == " "
+    assert shorten_words("short", 100) == "short"

@@ -25,7 +25,7 @@ def text(demo) -> str:
 
 def test_attendance_is_compared_like_with_like(text):
     assert ("Compared like with like: the inspection's 49 of 82 (59.8 %) (cases had a response to the incident "
-            "that was within the required) is set against the criterion 'Was the incident attended within the "
+            "that was within the required attendance time) is set against the criterion 'Was the incident attended within the "
             "force's target for its grade and area?' alone: 54 of 59") in text
     assert "improved from 59.8 % to 91.5 %; the sample confirms an improvement" in text
     assert "66 of 82 cases compliant (every critical criterion met)" in text
@@ -69,3 +69,52 @@ def test_workbook_says_what_each_figure_counts(demo):
     assert "weighted" in da["Compliance counts"]
     attendance = next(d for t, d in by_title.items() if t.startswith("Response attendance"))
     assert (attendance["Measure met"], attendance["Measure n"]) == (54, 59)
+
+
+def test_the_pack_reads_as_finished(demo, text):
+    """The defects of a draft are gone: owners, cited figures, plain-word notes, audit facts."""
+    assert "Comment None" not in text
+    for junk in ("fewer 8,929", "more than ? offenders", "_not met", "uof_form_ref", "risk_tool",
+                 "is None, not one of", "not one of DASH"):
+        assert junk not in text, junk
+    figures = text.split("Baseline figures cited in the report")[1].split("Audit:")[0]  # AFI 1
+    assert "year ending 31 March 2023 year ending" not in figures
+    assert "People from ethnic minority backgrounds, as a share of use of force incidents 8.5 %" in figures
+    assert "Use of force incidents: fewer than we estimate should have been recorded 8,929" in figures
+    for label in ("Extract period", "Inclusion criteria", "Fieldwork", "Auditors", "Second review",
+                  "Limitations"):
+        assert text.count(label) >= 3, label  # each of the three audits
+    assert "Sam Okafor" in text.split("Auditors")[1][:60]
+    assert "Head of Contact and Control Room" in text
+    assert "63 :1" not in text and "Baseline 63:1" in text
+    appendix = text.split("Appendix: methodology")[-1]
+    assert "Response attendance and grading, round 1" in appendix
+    assert "Response attendance and grading, round 2" in appendix
+    assert "subjected to use o\u2026" not in text  # headings are cut at a word, never mid-word
+
+
+def test_the_bundle_holds_the_html_pack_and_verify_checks_it(demo, tmp_path):
+    import zipfile
+    from html.parser import HTMLParser
+
+    from tests.reports.signed_bundles import forge
+    from workbench.reports.bundle import BROKEN, VERIFIED, verify_bundle
+
+    with zipfile.ZipFile(demo.bundle) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".html") and n != "index.html")
+        page = zf.read(name).decode("utf-8")
+    assert name == "self-assessment-pack-v1-release.html"
+    headers = []
+
+    class Cells(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "th":
+                headers.append(dict(attrs).get("scope"))
+
+    Cells().feed(page)
+    assert headers and set(headers) <= {"col", "row"}
+    assert verify_bundle(demo.bundle, [demo.certificate_sha256]).verdict == VERIFIED
+    forged = forge(demo.bundle, tmp_path / "forged.zip",
+                   replace={name: page.replace("Not ready", "Ready").encode("utf-8")}, fix_hashes=False)
+    report = verify_bundle(forged, [demo.certificate_sha256])
+    assert report.verdict == BROKEN and name in {p.path for p in report.problems}

@@ -100,6 +100,8 @@ def cmd_approve(ctx: CliContext) -> int:
     print(f"  signed PDF:        {result.pdf}")
     print(f"  workbook:          {result.xlsx}")
     print(f"  release copy PDF:  {result.release_pdf}")
+    if result.html is not None:
+        print(f"  HTML version:      {result.html} (accessible; release copy: {result.release_html})")
     print("  the bundle manifests are signed too: seal a bundle with: workbench bundle OUT.zip")
     return 0
 

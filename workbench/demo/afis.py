@@ -24,6 +24,25 @@ AFI_PHRASES: dict[str, tuple[str, str]] = {
     "supervision_2018": ("2018", "regular and active supervision of the quality and progress of investigations"),
 }
 
+#: key -> the finding's owner in the force (a role, as force trackers name them)
+AFI_OWNERS: dict[str, str] = {
+    "use_of_force": "Head of Professional Standards",
+    "digital_tools": "Head of Public Protection",
+    "supervisors": "Head of Learning and Development",
+    "demand": "Head of Strategic Planning and Performance",
+    "attendance": "Head of Contact and Control Room",
+    "abandonment": "Head of Contact and Control Room",
+    "allocation": "Head of Crime Investigation",
+    "outcomes": "Head of Crime Investigation",
+    "preventative_orders": "Head of Public Protection",
+    "da_governance": "Head of Public Protection",
+    "mash": "Head of Safeguarding (MASH)",
+    "offender_ratio": "Head of Offender Management",
+    "investigation_skills_2018": "Head of Crime Investigation",
+    "allocation_2018": "Head of Crime Investigation",
+    "supervision_2018": "Head of Crime Investigation",
+}
+
 
 def afi_key_for(text: str) -> str | None:
     """The key of the AFI whose phrase occurs in ``text`` (ignoring case and spacing), if any."""

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from workbench.importers.figure_labels import prefix_change, refine_labels
+
 FigureKind = Literal["proportion", "percentage", "ratio", "count", "range", "period", "target", "duration",
                      "deadline"]
 # Figures a finding cites as evidence; durations (a standard's time limit) and deadlines are
@@ -95,16 +97,17 @@ def split_sentences(text: str) -> list[str]:
 def extract_figures(text: str) -> tuple[KeyFigure, ...]:
     """Every key figure in ``text``, in reading order."""
     sentences = split_sentences(text or "")
-    figures: list[tuple[int, int, KeyFigure]] = []
+    figures: list[KeyFigure] = []
     for index, sentence in enumerate(sentences):
-        found = _sentence_figures(sentence, sentences[:index])
-        figures.extend((index, pos, fig) for pos, fig in found)
-    return tuple(fig for _, _, fig in sorted(figures, key=lambda t: (t[0], t[1])))
+        found = sorted(_sentence_figures(sentence, sentences[:index]), key=lambda t: t[0])
+        found = prefix_change(refine_labels(sentence, found, figures), sentence, figures)
+        figures.extend(fig for _, _, fig in found)
+    return tuple(figures)
 
 
-def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
+def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, int, KeyFigure]]:
     claimed = bytearray(len(s))  # 1 where a figure, date or year has already been read
-    out: list[tuple[int, KeyFigure]] = []
+    out: list[tuple[int, int, KeyFigure]] = []
 
     def free(a: int, b: int) -> bool:
         return claimed.find(1, a, b) == -1
@@ -112,7 +115,7 @@ def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, KeyFigure]]:
     def add(a: int, b: int, fig: KeyFigure | None) -> None:
         claimed[a:b] = b"\x01" * (b - a)
         if fig is not None:
-            out.append((a, fig))
+            out.append((a, b, fig))
 
     for m in _PERIOD.finditer(s):
         add(m.start(), m.end(), KeyFigure("period", None, None, None, m.group(0).removeprefix("the "), s))
@@ -260,7 +263,7 @@ def _after_label(s: str, end: int, count: bool = False) -> str:
         return " ".join(kept).strip("\"'")
     while words and words[0].lower() in _LEAD_STRIP:
         words.pop(0)
-    return " ".join(words[:12]).strip("\"'")
+    return " ".join(words[:16]).strip("\"'")
 
 
 def _words_before(s: str, start: int, limit: int) -> str:

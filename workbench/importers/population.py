@@ -220,6 +220,9 @@ def scan_population(
     rows = 0
     left_out: list[pa.Array] = []  # row numbers excluded because they failed a check
     blocking = 0  # problems no row exclusion cures
+    # the period the extract covers: first and last value of its first date field
+    dated = next((i for i, f in enumerate(fields) if f.type in ("date", "datetime")), None)
+    span: list[str] = []
 
     def bad_row(row: int | None, message: str) -> None:
         problems.add(RowProblem(row, None, None, "", message))
@@ -258,6 +261,8 @@ def scan_population(
         elif not exclude_invalid:
             blocking += pc.sum(invalid).as_py() or 0
         rows += len(batch.rows)
+        if dated is not None:
+            span = _span(span, normals[dated])
         summed, hashes = _hash_rows([n.values for n in normals])
         total_hash = (total_hash + summed) % _MOD
         row_hashes.append(hashes)
@@ -317,7 +322,19 @@ def scan_population(
         mapping=dict(plan.columns),
         excluded_rows=tuple(excluded),
         blocking=blocking if exclude_invalid else problems.total,
+        date_field=fields[dated].key if dated is not None and span else "",
+        date_span=(span[0], span[1]) if span else None,
     )
+
+
+def _span(span: list[str], normal: Normalised) -> list[str]:
+    """``span`` (first, last) widened by the valid values of one batch of a date field."""
+    values = normal.values if normal.bad is None else normal.values.filter(pc.invert(pc.fill_null(normal.bad, True)))
+    if len(values) == 0 or values.null_count == len(values):
+        return span
+    got = pc.min_max(values)
+    lo, hi = got["min"].as_py(), got["max"].as_py()
+    return [min(span[0], lo), max(span[1], hi)] if span else [lo, hi]
 
 
 def _first_problem(items: list[RowProblem]) -> str:

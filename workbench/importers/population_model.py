@@ -84,3 +84,6 @@ class PopulationScan:
     excluded_rows: tuple[int, ...] = ()
     #: problems that block a draw (with ``exclude_invalid``: only those no row exclusion cures)
     blocking: int = 0
+    #: the first and last value (ISO 8601) of the extract's first date field, the period it covers
+    date_field: str = ""
+    date_span: tuple[str, str] | None = None

@@ -49,7 +49,9 @@ GENERATED_NAMES = (INDEX_NAME, README_NAME, SUMS_NAME, MANIFEST_NAME, SIGNATURE_
 # roles of the files a signed manifest lists, in words for verify
 PDF_ROLES = {"approved-pack": "approved pack (signed PDF)", "release-copy": "release copy (signed PDF, pseudonymised)"}
 ROLE_WORDS = {**PDF_ROLES, "workbook": "workbook of the approved pack",
-              "release-workbook": "workbook of the release copy", "evidence": "evidence file"}
+              "release-workbook": "workbook of the release copy", "evidence": "evidence file",
+              "html-pack": "accessible HTML version of the approved pack",
+              "release-html": "accessible HTML version of the release copy"}
 ALL_ROLES: frozenset[str] = frozenset(ROLE_WORDS)
 VARIANTS = ("full", "full-without-personal", "release", "release-without-personal")
 

@@ -85,6 +85,11 @@ class ApprovalFacts:
     release_evidence: tuple[EvidenceFile, ...] = ()
     #: the reviewer's comment as the release copy prints it (scrubbed of case references and names)
     release_comment: str = ""
+    #: the accessible HTML version of each pack (listed when given)
+    html_sha256: str = ""
+    html_size: int = 0
+    release_html_sha256: str = ""
+    release_html_size: int = 0
 
     @property
     def stem(self) -> str:
@@ -142,6 +147,12 @@ def _manifest(facts: ApprovalFacts, variant: str) -> dict[str, Any]:
                       facts.release_workbook_sha256 if release else facts.workbook_sha256,
                       facts.release_workbook_size if release else facts.workbook_size),
     ]
+    html_sha, html_size = ((facts.release_html_sha256, facts.release_html_size) if release
+                           else (facts.html_sha256, facts.html_size))
+    if html_sha:
+        entries.append(ManifestEntry(f"{stem}.html", "release-html" if release else "html-pack",
+                                     "Self-assessment pack, accessible HTML version"
+                                     + (", release copy" if release else ""), html_sha, html_size))
     for ev, name in zip(evidence, place_evidence(evidence)):
         entries.append(ManifestEntry(name, "evidence", ev.title, ev.sha256, ev.size, ev.finding, ev.case_linked))
     return {

@@ -243,6 +243,14 @@ class AuditResult:
     scope_text: str = ""  # cases out of scope, in words
     plan_text: str = ""  # the deviations the plan allows, or that it is a census
     trend_label: str = ""  # what the trend chart plots
+    # how the audit was done, in words (each audit section states them)
+    extract_period: str = ""  # first and last date in the population extract
+    inclusion: str = ""  # which cases were included (and excluded, out of scope)
+    population_size: int = 0
+    fieldwork: str = ""  # first and last day answers were recorded
+    auditors: str = ""  # who answered the cases
+    second_review: str = ""  # the second reviewer's re-check and its agreement
+    limitations: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_choice(self.rag, RAG_LEVELS, "AuditResult.rag")

@@ -19,7 +19,7 @@ from workbench.reports.pdf_styles import (
     pack_styles,
     register_fonts,
 )
-from workbench.reports.safe_text import pdf_markup, plain, shorten
+from workbench.reports.safe_text import pdf_markup, plain
 
 CELL_LIMIT = 600      # characters of user text in one table cell (rows must fit on a page)
 HEADING_LIMIT = 180   # characters of user text in a heading
@@ -60,7 +60,7 @@ class Ctx:
                 prefix_markup: str = "") -> Paragraph:
         """Heading paragraph; level 0 = H1, 1 = H2, 2 = H3. Levels 0-1 enter the contents."""
         style = (self.styles.h1, self.styles.h2, self.styles.h3)[level]
-        text = shorten(plain(value).replace("\n", " "), HEADING_LIMIT)
+        text = shorten_words(plain(value).replace("\n", " "), HEADING_LIMIT)
         para = Paragraph(prefix_markup + self.text(text), style)
         if toc and level <= 1:
             self._bookmarks += 1
@@ -116,6 +116,17 @@ class Ctx:
         label = word or rag.title()
         return Paragraph(f'<font color="{RAG_TEXT[rag].hexval()}"><b>{self.text(label)}</b>'
                          "</font>", self.styles.cell)
+
+
+def shorten_words(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis when cut
+    (a heading is never cut mid-word)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    if " " in cut and not text[len(cut)].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-\u2013") + "\u2026"
 
 
 def fmt_date(value: date | datetime | None) -> str:

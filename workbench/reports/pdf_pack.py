@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -46,6 +47,22 @@ PAGE_W, PAGE_H = A4
 MARGIN_X = 20 * mm
 MARGIN_TOP = 24 * mm
 MARGIN_BOTTOM = 22 * mm
+LANG = "en-GB"
+
+
+def pdf_date(when: datetime) -> str:
+    """A PDF date string (UTC) for ``when``; a naive time is taken as UTC."""
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def pdf_subject(data: PackData) -> str:
+    inspections = "; ".join(data.inspections) or "inspection findings"
+    return (f"Self-assessment of {len(data.findings)} finding{'s' if len(data.findings) != 1 else ''} from "
+            f"{inspections} \u2013 pack version {data.pack_version} \u2013 {data.marking}")
+
+
 STATUS_WORD = {"draft": "Draft", "submitted": "Submitted for sign-off", "approved": "Approved",
                "superseded": "Superseded"}
 
@@ -101,11 +118,14 @@ class _PackDocument(BaseDocTemplate):
         super().__init__(
             filename, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, invariant=1,
-            initialFontName=SANS, initialFontSize=9,
+            initialFontName=SANS, initialFontSize=9, lang=LANG,
             title=f"{data.title} \u2013 {data.force}", author=data.built_by,
-            subject=f"{data.marking} \u2013 pack version {data.pack_version}",
+            subject=pdf_subject(data),
             creator="Inspection Readiness Workbench " + data.tool_version,
-            keywords=[data.marking])
+            keywords=[data.marking, "self-assessment", "HMICFRS"])
+        # invariant mode keeps the bytes the same for the same data; the dates are the pack
+        # version's build time (never the wall clock), not reportlab's fixed 2000-01-01
+        self.pdf_date = pdf_date(data.built_at)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         chrome = _page_chrome(data, covered)
@@ -115,6 +135,10 @@ class _PackDocument(BaseDocTemplate):
         self.totals_drawn: set[int | None] = set()
         self.addPageTemplates([PageTemplate("cover", [frame], onPage=chrome),
                                PageTemplate("body", [frame], onPage=chrome)])
+
+    def beforeDocument(self) -> None:  # noqa: N802 - reportlab API
+        stamp = self.pdf_date
+        self.canv.setDateFormatter(lambda *_: stamp)
 
     def build(self, flowables: list[Flowable], *args: object, **kwargs: object) -> None:
         self.totals_drawn = set()
@@ -303,8 +327,9 @@ def _signoff(ctx: Ctx, data: PackData, slot: SignatureSlot) -> list[Flowable]:
             ("Prepared by", so.preparer), ("Signed off by", so.reviewer + (f", {so.reviewer_role}"
                                                                            if so.reviewer_role else "")),
             ("Decision", ctx.cell(so.decision, s.cell_bold, 200)), ("Date and time", fmt_date(so.at) + " UTC"),
-            ("Comment", so.comment or "None"),
         ]
+        if so.comment.strip():
+            pairs.append(("Comment", so.comment))
         if so.certificate_sha256:
             pairs.append(("Signer's certificate SHA-256", ctx.cell(so.certificate_sha256, s.cell_mono, 80)))
         if so.log_anchor:

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from workbench.reports.pack_data import AuditResult, Count, FindingSection, MeasureSeries, count_text, result_word
+from workbench.reports.pack_data import AuditResult, Count, FindingSection, MeasureSeries, count_text
+from workbench.reports.pack_words import (  # noqa: F401 - METHODOLOGY, RESULTS_NOTE: used by pdf_pack
+    METHODOLOGY,
+    READINESS_WORD,
+    RESULTS_NOTE,
+    about_audit,
+    notable_intro,
+    notable_shown,
+)
 from workbench.reports.pdf_blocks import Ctx, fmt_date, fmt_size
 from workbench.reports.pdf_charts import IntervalRow, interval_chart, pct, trend_chart
 from workbench.reports.pdf_styles import RAG_TEXT, READINESS_RAG, SANS
 
-READINESS_WORD = {"ready": "Ready", "partly ready": "Partly ready", "not ready": "Not ready"}
 
 
 def readiness_badge(ctx: Ctx, readiness: str) -> Table:
@@ -60,9 +67,10 @@ def finding_section(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
     for audit in finding.audits:
         story += audit_block(ctx, audit)
     if finding.measures:
-        story.append(ctx.heading("Measures", 1, toc=False))
-        for measure in finding.measures:
-            story.append(measure_block(ctx, measure))
+        blocks = [measure_block(ctx, measure) for measure in finding.measures]
+        # the heading travels with the first measure: never left alone at a page foot
+        story.append(KeepTogether([ctx.heading("Measures", 1, toc=False), blocks[0]]))
+        story += blocks[1:]
     story += actions_block(ctx, finding)
     story += evidence_block(ctx, finding)
     if finding.review_comments:
@@ -76,15 +84,9 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     c = audit.compliance
     story: list[Flowable] = [CondPageBreak(120),
                              ctx.heading(f"Audit: {audit.title}", 1)]
-    story.append(ctx.key_values((
-        ("Template", f"{audit.template} (version {audit.template_version})"),
-        ("Round", str(audit.round)),
-        ("Sampling method", audit.method),
-        ("Sample size", f"{audit.sample_size} cases"),
-        ("Seed", ctx.cell(audit.seed, s.cell_mono, 200)),
-        ("Population", audit.population),
-        ("Population fingerprint", ctx.cell(audit.population_fingerprint, s.cell_mono, 200)),
-    )))
+    story.append(ctx.key_values(tuple(
+        (k, ctx.cell(v, s.cell_mono, 200) if k in ("Seed", "Population fingerprint") else v)
+        for k, v in about_audit(audit))))
     story.append(Spacer(1, 6))
     if audit.weighted:
         result = (f"<b>{c.successes} of {c.n}</b> sampled cases compliant; weighted by stratum population "
@@ -154,14 +156,21 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
              for st in audit.strata], (0.2, 0.12, 0.1, 0.1, 0.12, 0.12, 0.24)))
     if audit.agreement is not None:
         story += agreement_block(ctx, audit)
+    if audit.limitations:
+        story.append(ctx.heading("Limitations", 2, toc=False))
+        story += ctx.bullets(audit.limitations)
     if audit.notable_cases:
+        shown, more = notable_shown(audit)
         story.append(ctx.heading("Notable cases", 2, toc=False))
-        story.append(ctx.table(
-            ("Case", "Stratum", "Result", "Why not compliant"),
-            [[ctx.cell(case.ref, s.cell_bold, 60), case.stratum,
-              ctx.rag_word("green" if case.compliant else "red" if case.compliant is False else "amber",
-                           result_word(case.compliant)), case.notes]
-             for case in audit.notable_cases], (0.18, 0.14, 0.16, 0.52)))
+        story.append(ctx.para(notable_intro(audit, len(shown), more), s.small))
+        if any(case.stratum for case in shown):
+            story.append(ctx.table(
+                ("Case", "Stratum", "Why not compliant"),
+                [[ctx.cell(case.ref, s.cell_ref, 60), case.stratum or "\u2013", case.notes] for case in shown],
+                (0.2, 0.14, 0.66)))
+        else:
+            story.append(ctx.table(("Case", "Why not compliant"),
+                                   [[ctx.cell(case.ref, s.cell_ref, 60), case.notes] for case in shown], (0.2, 0.8)))
     return story
 
 
@@ -206,7 +215,7 @@ def agreement_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
 
 
 def measure_block(ctx: Ctx, m: MeasureSeries) -> Flowable:
-    unit = "" if m.unit.strip() in ("", "%") else f" {m.unit}"
+    unit = "" if m.unit.strip() in ("", "%") else m.unit.strip() if m.unit.strip().startswith(":") else f" {m.unit}"
     pct_unit = " %" if m.unit.strip() == "%" else ""
 
     def val(v: float | None) -> str:
@@ -259,60 +268,3 @@ def evidence_block(ctx: Ctx, finding: FindingSection) -> list[Flowable]:
                               (0.38, 0.13, 0.17, 0.32))]
 
 
-RESULTS_NOTE = (
-    "Readiness and RAG ratings are written in words as well as shown in colour. A sample rate is "
-    "shown with its Wilson 95 % interval and a weighted (stratified) estimate with its Korn–Graubard "
-    "95 % interval, and says that it is weighted. A target is rated green only when the one-sided exact "
-    "lower bound at the plan's confidence reaches it: the same test that sized the sample, so a sample "
-    "that meets its plan meets its target. A change from the inspection baseline is called confirmed "
-    "only when the 95 % Newcombe interval of the difference excludes zero; \u201ccannot confirm\u201d means "
-    "that interval still includes no change, not that nothing changed.")
-
-METHODOLOGY = (
-    ("Scope and compliance",
-     "Screening questions decide whether a case is in an audit's scope; a case out of scope (for example an "
-     "arrest in which no force was used) is counted as out of scope, never as compliant, and the screening "
-     "question itself is not scored. A case in scope is compliant when every critical criterion is met. "
-     "Not-applicable answers are excluded from a criterion's rate, and a criterion that depends on another "
-     "(for example \u201csubmitted within 24 hours\u201d where a form exists) counts only where that other "
-     "criterion applies."),
-    ("Comparison with the inspection",
-     "An inspection figure is compared with the measure that counts the same thing: a single criterion "
-     "(for example attendance within the required time) or, when none is chosen, the case compliance. "
-     "The difference has Newcombe's hybrid score 95 % interval (method 10, 1998)."),
-    ("Rating against the target",
-     "Attribute sampling sizes a sample as the smallest n for which seeing no more than the expected "
-     "deviations shows, at the stated confidence, that the deviation rate is below the tolerable rate. "
-     "Ratings use the dual of that test: the one-sided exact (Clopper\u2013Pearson) lower bound on the "
-     "compliance rate, hypergeometric when every case is in scope and the population size is known, "
-     "the Korn\u2013Graubard bound for a stratified sample. Green: the lower bound reaches the target; "
-     "amber: only the estimate does; red: the estimate is below it. A sample too small to confirm the "
-     "target even if every case complied is reported as insufficient evidence. Checking every case (a "
-     "census) has no sampling error."),
-    ("Stratified estimates",
-     "Each stratum's rate is weighted by its share of the population (in scope). The variance uses the "
-     "unbiased within-stratum variance (n\u2095 \u2212 1), and the interval is Clopper\u2013Pearson on an "
-     "effective sample size adjusted for the degrees of freedom and never larger than the cases sampled "
-     "(Korn & Graubard 1998)."),
-    ("Grading agreement",
-     "Grades are ordered, so agreement is given as the linear-weighted kappa with its 95 % interval beside "
-     "the unweighted Cohen's kappa (Fleiss, Cohen & Everitt 1969 variance); under- and over-grading are "
-     "given as shares of the cases with Wilson 95 % intervals. Under-grading a high-risk victim is the risk."),
-    ("Redrawing a sample",
-     "Every case reference, after trimming spaces (and, for whole-number spreadsheet cells, written without "
-     "a decimal point), gets the priority HMAC-SHA256(key = the seed in decimal digits, message = the "
-     "reference in UTF-8), compared as a 256-bit number. Simple random: the smallest priorities are the "
-     "sample, the next ones the reserves. Stratified: the sample, then the reserves, are shared between "
-     "strata (names compared exactly, case-sensitive, in code-point order) by the largest-remainder method "
-     "in proportion to stratum size, every stratum getting at least one when there are enough, and each "
-     "stratum's smallest priorities are drawn. Systematic: the references in UTF-8 byte order, every "
-     "(N/n)-th from a start derived from HMAC-SHA256(seed, empty message); reserves by priority. When the "
-     "plan does not give the number of reserves it is 10 % of the sample rounded up, at least 5 (for a "
-     "stratified plan at least two per stratum), and never more than the cases left."),
-    ("Population fingerprint",
-     "Each row's mapped values, in the template's field order, are normalised as for the draw and joined "
-     "with the unit separator (U+001F); the SHA-256 of each row is taken, the row hashes are sorted, and "
-     "the fingerprint is SHA-256 over \u201cpopulation-v2\u201d, the field list, the row count and the sorted "
-     "hashes. It names the rows in the mapped columns whatever their order; the SHA-256 of the file itself "
-     "is recorded separately."),
-)

@@ -78,6 +78,7 @@ class PackStyles:
     cell_bold: ParagraphStyle
     cell_head: ParagraphStyle
     cell_mono: ParagraphStyle
+    cell_ref: ParagraphStyle
     cover_title: ParagraphStyle
     cover_sub: ParagraphStyle
     toc_levels: tuple[ParagraphStyle, ...]
@@ -110,6 +111,7 @@ def pack_styles() -> PackStyles:
         cell_head=ParagraphStyle("CellHead", parent=cell, fontName=SANS_BOLD, textColor=NAVY),
         cell_mono=ParagraphStyle("CellMono", parent=cell, fontName=MONO, fontSize=6.6,
                                  leading=8.4, textColor=MUTED),
+        cell_ref=ParagraphStyle("CellRef", parent=cell, fontName=SANS_BOLD, splitLongWords=0),
         cover_title=ParagraphStyle("CoverTitle", parent=body, fontName=SANS_BOLD,
                                    fontSize=24, leading=30, textColor=NAVY, spaceAfter=10),
         cover_sub=ParagraphStyle("CoverSub", parent=body, fontSize=13, leading=18,

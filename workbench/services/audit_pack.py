@@ -31,11 +31,13 @@ from workbench.reports.pack_data import (
 from workbench.reports.pseudonymise import personal_variants
 from workbench.services.population_exclusions import methodology_text as exclusions_text
 from workbench.services.access import require
-from workbench.services.agreement import agreement
+from workbench.services.agreement import Agreement, agreement
+from workbench.services.audit_facts import audit_facts, notable_notes, plain_words
 from workbench.services.scoring import AuditScore, CaseScore, pct, score_audit
 from workbench.services.templates import get_template
 from workbench.store.models import Audit, SampledCase, audit_findings
 from workbench.store.uow import UnitOfWork
+from workbench.templates.schema import Template
 
 
 def _audits_for(uow: UnitOfWork, finding_ids: Iterable[int]) -> list[Audit]:
@@ -67,20 +69,17 @@ def _population_text(audit: Audit) -> str:
     return f"{audit.population_name} ({audit.population_size or 0:,} cases)"
 
 
-def _case_row(case: CaseScore) -> CaseRow:
-    notes = [f"{k}: {v}" for k, v in case.comments.items()]
+def _case_row(case: CaseScore, template: Template) -> CaseRow:
+    labels = {f.key: f.label for f in template.fields}
+    questions = {c.key: c.question.strip().rstrip("?.") for c in template.criteria}
+    notes = [f"{questions.get(k, k)}: {plain_words(v, labels)}" for k, v in case.comments.items()]
     if case.status == "incomplete":
-        notes.insert(0, "incomplete: " + ", ".join(case.missing) + " not answered")
+        notes.insert(0, "Not fully answered: " + "; ".join(questions.get(k, k) for k in case.missing))
     return CaseRow(case.ref, case.stratum or "", case.status == "compliant", dict(case.answers), "; ".join(notes))
 
 
-def _notable(case: CaseScore) -> CaseRow:
-    notes = []
-    for key in case.failed:
-        why = case.comments.get(key) or case.workings.get(key) or ""
-        notes.append(f"{key} not met" + (f": {why}" if why else ""))
-    notes += [f"{k}: {v}" for k, v in case.comments.items() if k not in case.failed]
-    return CaseRow(case.ref, case.stratum or "", False, dict(case.answers), "; ".join(notes))
+def _notable(case: CaseScore, template: Template) -> CaseRow:
+    return CaseRow(case.ref, case.stratum or "", False, dict(case.answers), notable_notes(case, template))
 
 
 RISK_NOTE = ("Under-grading (the original grade lower than the auditor's) is the risk: a victim at higher "
@@ -88,8 +87,8 @@ RISK_NOTE = ("Under-grading (the original grade lower than the auditor's) is the
              "leave a victim unprotected.")
 
 
-def _agreement_table(uow: UnitOfWork, audit_id: int) -> AgreementTable | None:
-    grades = agreement(uow, audit_id).grades
+def _agreement_table(review: Agreement) -> AgreementTable | None:
+    grades = review.grades
     if not grades:
         return None
     g = grades[0]
@@ -128,6 +127,9 @@ def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
     weighted = head.weighted
     label = "Cases compliant (every critical criterion met)" + (
         ", weighted by stratum population shares" if weighted else "")
+    template = get_template(uow, audit.template_id)
+    review = agreement(uow, audit.id)
+    facts = audit_facts(uow, audit, template, score, review)
     separate = measure is not None and measure.key != "case"
     measure_rate = _rate(measure) if separate and measure.estimate is not None else None
     measured = measure.label if separate else "case compliance"
@@ -150,16 +152,19 @@ def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
         strata=tuple(StratumRow(s.name, s.population, s.sample, s.compliant, s.weight,
                                 *((s.interval.point, s.interval.low, s.interval.high) if s.interval
                                   else (None, None, None))) for s in score.strata),
-        cases=tuple(_case_row(c) for c in score.cases),
-        notable_cases=tuple(_notable(c) for c in score.cases if c.status == "not compliant"),
+        cases=tuple(_case_row(c, template) for c in score.cases),
+        notable_cases=tuple(_notable(c, template) for c in score.cases if c.status == "not compliant"),
         trend=tuple(trend),
-        agreement=_agreement_table(uow, audit.id),
+        agreement=_agreement_table(review),
         compliance_label=label, weighted=weighted,
         measure_label=measure.label if separate else "", measure=measure_rate,
         baseline_measures=score.baseline.measures if score.baseline is not None else "",
         scope_text=score.scope_text, plan_text=score.plan_text,
         trend_label=(f"Rate of '{measured}' with 95 % interval" if separate
                      else "Case compliance with 95 % interval" + (" (weighted)" if weighted else "")),
+        extract_period=facts.extract_period, inclusion=facts.inclusion, population_size=audit.population_size or 0,
+        fieldwork=facts.fieldwork, auditors=facts.auditors, second_review=facts.second_review,
+        limitations=facts.limitations,
     )
 
 
@@ -204,9 +209,9 @@ def _selection_text(audit: Audit) -> str:
 def audit_methods(uow: UnitOfWork, finding_ids: Iterable[int]) -> tuple[AuditMethod, ...]:
     require(uow.actor, "read")
     out = []
-    for audit in _audits_for(uow, finding_ids):
-        if audit.seed is None:
-            continue
+    audits = [a for a in _audits_for(uow, finding_ids) if a.seed is not None]
+    titles = Counter(a.title for a in audits)
+    for audit in audits:
         plan = audit.plan or {}
         sizing = plan.get("sizing") or {}
         template = get_template(uow, audit.template_id)
@@ -219,7 +224,8 @@ def audit_methods(uow: UnitOfWork, finding_ids: Iterable[int]) -> tuple[AuditMet
         strata = tuple(f"{name}: {v.get('population', 0):,} cases, {v.get('sample', 0)} sampled, "
                        f"{v.get('reserve', 0)} in reserve" for name, v in sorted((audit.population_strata or {}).items()))
         out.append(AuditMethod(
-            audit_title=audit.title, template=template.name, template_version=str(template.version),
+            audit_title=audit.title + (f", round {audit.round}" if titles[audit.title] > 1 else ""),
+            template=template.name, template_version=str(template.version),
             sampling_plan=f"{method_text(audit, _field_label(uow, audit))}; {plan.get('sizing_text', '')}",
             selection=_selection_text(audit), confidence=sizing.get("confidence"),
             tolerable_rate=sizing.get("tolerable"), expected_rate=sizing.get("expected"),

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from workbench.demo.actions import action_plan
-from workbench.demo.afis import afi_key_for
+from workbench.demo.afis import AFI_OWNERS, afi_key_for
 from workbench.demo.documents import write_evidence_documents
 from workbench.demo.domestic_abuse import write_da_csv
 from workbench.demo.incidents import write_incidents_csv
@@ -95,6 +95,8 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
                 findings.import_report(uow, samples_dir() / name)
         keys, by_id = _ids_by_afi(ws)
         with ws.unit_of_work(OFFICER) as uow:
+            for key, finding_id in keys.items():
+                findings.update_finding(uow, finding_id, owner=AFI_OWNERS[key])
             for f in by_id.values():
                 for link in f.links:
                     if link.state == "suggested" and link.direction == "earlier" and link.id is not None:

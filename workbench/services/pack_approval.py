@@ -16,6 +16,7 @@ A failure before the commit leaves the pack "submitted" and no signed file anywh
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -29,6 +30,7 @@ from workbench import __version__
 from workbench.errors import ConflictError, InputError
 from workbench.reports.bundle_manifest import ApprovalFacts, EvidenceFile, approval_manifests, pdf_info
 from workbench.reports.excel_pack import write_excel_pack
+from workbench.reports.html_pack import render_html_pack
 from workbench.reports.pack_codec import pack_from_json
 from workbench.reports.pack_data import PackData, SignOffInfo
 from workbench.reports.pack_redaction import redact_pack
@@ -81,6 +83,8 @@ class _Signed:
     xlsx: bytes
     release_pdf: bytes
     release_xlsx: bytes
+    html: bytes
+    release_html: bytes
     manifests: dict[str, bytes]
     signatures: dict[str, bytes]
 
@@ -197,6 +201,10 @@ def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
         steps.tick()
         release_xlsx = _render_xlsx(release, tmp, f"{stem}-release.xlsx")
         steps.tick()
+        assert release.signoff is not None
+        html = render_html_pack(approved).encode("utf-8")
+        release_html = render_html_pack(replace(release, signoff=replace(
+            release.signoff, certificate_sha256=fingerprint, log_anchor=anchor_text))).encode("utf-8")
         facts = ApprovalFacts(
             force=plan.force_name, marking=plan.marking, pack_version=plan.number, built_by=plan.built_by,
             built_by_name=plan.built_by_name, built_at=plan.snapshot.built_at, approved_by=plan.reviewer,
@@ -207,6 +215,8 @@ def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
             release_workbook_sha256=hashlib.sha256(release_xlsx).hexdigest(), release_workbook_size=len(release_xlsx),
             evidence=_evidence(approved, plan), release_evidence=_evidence(release, plan),
             release_comment=release.signoff.comment if release.signoff is not None else "",
+            html_sha256=hashlib.sha256(html).hexdigest(), html_size=len(html),
+            release_html_sha256=hashlib.sha256(release_html).hexdigest(), release_html_size=len(release_html),
         )
         manifests = approval_manifests(facts)
         shas = {v: hashlib.sha256(m).hexdigest() for v, m in manifests.items()}
@@ -229,7 +239,7 @@ def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
     for variant, data in manifests.items():
         signatures[variant] = sign_detached(data, signer)
     steps.tick()
-    return _Signed(now, comment, pdfs[0], xlsx, pdfs[1], release_xlsx, manifests, signatures)
+    return _Signed(now, comment, pdfs[0], xlsx, pdfs[1], release_xlsx, html, release_html, manifests, signatures)
 
 
 # -- 3. one short write --------------------------------------------------------------------------------
@@ -258,6 +268,7 @@ def _commit(open_uow: UowFactory, plan: _Plan, signed: _Signed, out_dir: Path) -
 
         pv.signed_pdf_sha256, pv.xlsx_sha256 = keep(signed.pdf), keep(signed.xlsx)
         pv.release_pdf_sha256, pv.release_xlsx_sha256 = keep(signed.release_pdf), keep(signed.release_xlsx)
+        keep(signed.html), keep(signed.release_html)  # listed (by SHA-256) in the signed manifests
         pv.signed_manifests = {v: {"manifest": keep(m), "signature": keep(signed.signatures[v])}
                                for v, m in signed.manifests.items()}
         pv.release_min_cell, pv.state = plan.min_cell, "approved"
@@ -287,10 +298,22 @@ def _write_copies(open_uow: UowFactory, number: int, out_dir: Path) -> PackFiles
         def copy(sha: str | None, name: str, what: str) -> Path:
             return write_file_atomically(out_dir / name, stored_bytes(uow, sha, what))
 
+        html = {variant: _html_sha(uow, pv, variant) for variant in ("full", "release")}
         return PackFiles(
             _info(uow, pv),
             copy(pv.signed_pdf_sha256, f"{stem}-signed.pdf", "signed pack PDF"),
             copy(pv.xlsx_sha256, f"{stem}.xlsx", "pack workbook"),
             copy(pv.release_pdf_sha256, f"{stem}-release-signed.pdf", "signed release copy"),
             copy(pv.release_xlsx_sha256, f"{stem}-release.xlsx", "release workbook"),
+            copy(html["full"], f"{stem}.html", "HTML pack") if html["full"] else None,
+            copy(html["release"], f"{stem}-release.html", "HTML release copy") if html["release"] else None,
         )
+
+
+def _html_sha(uow: UnitOfWork, pv: PackVersion, variant: str) -> str | None:
+    """The SHA-256 of the HTML pack the signed manifest of ``variant`` lists (None before HTML packs)."""
+    stored = (pv.signed_manifests or {}).get(variant)
+    if not stored:
+        return None
+    manifest = json.loads(stored_bytes(uow, stored["manifest"], "signed bundle manifest"))
+    return next((e["sha256"] for e in manifest["files"] if e["role"] in ("html-pack", "release-html")), None)

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from workbench.importers.key_figures import CITED_KINDS
 from workbench.reports import pack_data as pd
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
@@ -47,7 +48,15 @@ def figure_row(fig: FigureInfo) -> pd.FigureRow:
         value = f"{fig.value:g}:1"
     else:
         value = f"{fig.value:,g}"
-    return pd.FigureRow(fig.label or fig.kind, value, fig.sentence, fig.missing_in_source)
+    label = fig.label or fig.kind
+    return pd.FigureRow(label[:1].upper() + label[1:], value, fig.sentence, fig.missing_in_source)
+
+
+def cited_figures(figures: Sequence[FigureInfo]) -> tuple[pd.FigureRow, ...]:
+    """The figures a finding cites as evidence, each once: not the periods, durations and deadlines
+    it names (a period qualifies the figures of its sentence, in their labels)."""
+    rows = [figure_row(fig) for fig in figures if fig.kind in CITED_KINDS]
+    return tuple(dict.fromkeys(rows))
 
 
 def _section(uow: UnitOfWork, f: FindingInfo, ref: str, today: date) -> pd.FindingSection:
@@ -82,7 +91,7 @@ def _section(uow: UnitOfWork, f: FindingInfo, ref: str, today: date) -> pd.Findi
     return pd.FindingSection(
         ref=ref, kind=finding_service.KIND_LABELS.get(f.kind, f.kind), title=f.title, text=f.text, area=f.area, status=f.status, owner=f.owner,
         readiness=ready.rating, readiness_reasons=ready.reasons,
-        baseline_figures=tuple(figure_row(fig) for fig in f.figures),
+        baseline_figures=cited_figures(f.figures),
         audits=scoring.audit_results_for_pack(uow, f.id), measures=series, actions=actions, evidence=evidence,
         narrative=sa.narrative if sa else "", review_comments=comments, links=links,
     )

@@ -66,6 +66,8 @@ class PackFiles:
     xlsx: Path
     release_pdf: Path | None = None
     release_xlsx: Path | None = None
+    html: Path | None = None  # the accessible HTML version (approved packs)
+    release_html: Path | None = None
 
 
 def _info(uow: UnitOfWork, pv: PackVersion, current_sha: str | None = None) -> PackVersionInfo:

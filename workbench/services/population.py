@@ -272,6 +272,9 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
                           reserve=True, state="reserve", fields=fields.get(pick.ref, {})))
     strata = _strata_counts(result, scan) if stratify_by else {}
     plan.update({"drawn_size": size, "drawn_reserve": len(result.reserves), "sizing_text": sizing_text})
+    plan.pop("extract_period", None)
+    if scan.date_span is not None:
+        plan["extract_period"] = {"field": scan.date_field, "first": scan.date_span[0], "last": scan.date_span[1]}
     excluded = exclusion_record(exclusions, scan)
     plan.pop("exclusions", None)
     if excluded is not None:
