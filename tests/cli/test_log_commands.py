@@ -28,7 +28,7 @@ EDITS: dict[str, tuple[str, str]] = {
     "sign_offs": ("update sign_offs set reviewer = 'mallory' where id = 1",
                   "sign-off 1: reviewer is 'mallory', the log last recorded 'helen.marsh'"),
     "findings": ("update findings set status = 'closed' where id = 1",
-                 "finding 1 (AFI 1): status is 'closed', the log last recorded 'open'"),
+                 "finding 1 (AFI 1): status is 'closed', the log last recorded 'awaiting allocation'"),
     "pack_versions": ("update pack_versions set snapshot = replace(snapshot, 'Norfolk', 'Suffolk'), "
                       "state = 'draft' where id = 1", "snapshot differs from what the log last recorded"),
     "evidence": ("update evidence set title = 'Forged minutes', evidence_date = '2020-01-01' where id = 1",

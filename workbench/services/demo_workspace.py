@@ -210,7 +210,7 @@ NARRATIVES = {
         "(91.5 %), against the inspection's 49 of 82 (59.8 %); the sample confirms the improvement. "
         "Counting every call-handling criterion as well, 66 of 82 incidents were handled compliantly. "
         "Compliance remains short of the 90 % aim in rural districts.",
-        "evidence gathering"),
+        "pending sign-off"),
     "abandonment": (
         "The 101 switchboard has been restructured with call-back and web chat. Abandonment has fallen each "
         "month but remains above the 5 % national aim; the force does not yet claim this AFI is addressed.",
