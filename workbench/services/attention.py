@@ -93,7 +93,7 @@ def _sources(uow: UnitOfWork, week: Week) -> Iterable[AttentionItem]:
             if urgency:
                 yield AttentionItem("pcc_response", urgency, due, f"PCC's 56-day response: {_source_label(i)}",
                                     f"{_days(due, week.today)} (published {i.published:%d %b %Y}); "
-                                    "record it with workbench register pcc-response", ref)
+                                    "no response recorded yet", ref)
         still_open = uow.session.scalar(select(Finding.id).where(
             Finding.inspection_id == i.id, Finding.status != fs.CLOSED).limit(1)) is not None
         for kind, when, what in (("source_deadline", i.deadline, "deadline"),
