@@ -56,6 +56,8 @@ EDITS: dict[str, tuple[str, str]] = {
     "measure_points": ("update measure_points set value = value + 1 where id = 1", "value is"),
     "sampled_cases": ("update sampled_cases set fields = replace(fields, '0', '1') where id = 1",
                       "fields differs"),
+    "status_changes": ("update status_changes set comment = 'forged' where id = 1", "comment is 'forged'"),
+    "closure_proposals": ("update closure_proposals set basis = 'forged' where id = 1", "basis is 'forged'"),
     "force_ca_certificates": ("update force_ca_certificates set subject = 'CN=Mallory' where id = 1",
                               "subject is 'CN=Mallory'"),
 }

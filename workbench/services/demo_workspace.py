@@ -25,6 +25,7 @@ from workbench.errors import WorkspaceError
 from workbench.reports.bundle import verify_bundle
 from workbench.services import actions, assessments, bundles, evidence, findings, measures, packs, settings, users
 from workbench.services.demo_audits import attendance_audits, da_audit, use_of_force_audit
+from workbench.services.register_demo import build_register
 from workbench.services.workspace import init_workspace
 from workbench.store.location import sqlite_location
 from workbench.store.workspace import Workspace
@@ -35,7 +36,7 @@ OFFICER_PASSPHRASE = "demo officer passphrase"
 ADMIN_PASSPHRASE = "demo admin passphrase"
 SAMPLES = ("peel-2018-norfolk-effectiveness.txt", "peel-2023-25-norfolk-afis.txt")
 Progress = Callable[[int, int | None], None]
-STEPS = 13
+STEPS = 14
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
 
             cert = signing_identity.certificate_info(uow, REVIEWER)
         report = verify_bundle(bundle_path, [cert.fingerprint])
+        step("the register between inspections: a thematic recommendation, CDI, Engage")
+        build_register(ws, OFFICER, evidence_dir, today)
         step("done")
         return DemoResult(ws_path, approved.pdf, approved.xlsx, summary.path, summary.sha256, cert.fingerprint,
                           report.ok)

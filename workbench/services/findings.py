@@ -441,13 +441,13 @@ def update_finding(uow: UnitOfWork, finding_id: int, expected_version: int | Non
     moved = new_status is not None and new_status != f.status
     before = {"status": f.status} if moved else {}
     before.update({k: getattr(f, k) for k in changes})
-    if moved:  # the status and its history entry; logged with the other fields below
-        register_status.record(uow, f, finding_status.FORCE, str(new_status), None, "", log=False)
     for k, v in changes.items():
         setattr(f, k, v)
     if "area" in changes:
         f.area_overridden = True
         f.area_reason = f"set by {uow.username}"
+    if moved:  # the status and its history entry (one flush, one version); logged below with the rest
+        register_status.record(uow, f, finding_status.FORCE, str(new_status), None, "", log=False)
     uow.session.flush()
     after = ({"status": new_status} if moved else {}) | dict(changes)
     uow.log("finding", f.id, "update", before, after)
