@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
-from workbench.services import attention, finding_status, register_status
+from workbench.services import assurance_plan, attention, finding_status, register_status
 from workbench.services import register as sources
 
 
@@ -107,6 +107,35 @@ def register(sub: Any) -> None:
     cf.add_argument("--on", type=_day, metavar="YYYY-MM-DD")
     cf.add_argument("--comment", default="")
     cf.set_defaults(handler=cmd_carry_forward)
+
+    pl = add_command(sub, "plan", "the assurance plan: audits that recur and rotate, started from the plan")
+    psub = pl.add_subparsers(dest="plan_command", metavar="VERB")
+    pa = add_command(psub, "add", "add an audit to the year's plan")
+    pa.add_argument("--year", type=int, required=True)
+    pa.add_argument("--title", required=True)
+    pa.add_argument("--template", required=True, help="the audit template's key (workbench templates list)")
+    pa.add_argument("--month", type=int, required=True, help="the month its first occurrence is due (1-12)")
+    pa.add_argument("--recurrence", choices=list(assurance_plan.RECURRENCES), default="annual")
+    pa.add_argument("--finding", action="append", default=[], metavar="REF")
+    pa.add_argument("--owner", default="")
+    pa.add_argument("--rotate", choices=["crime type", "district"], default="", help="rotate across these")
+    pa.add_argument("--across", action="append", default=[], metavar="NAME", help="one crime type or district")
+    pa.add_argument("--based-on", type=int, metavar="AUDIT_ID", help="carry this audit's plan forward")
+    pa.add_argument("--json", action="store_true")
+    pa.set_defaults(handler=cmd_plan_add)
+    plist = add_command(psub, "list", "the plan's audits and their occurrences")
+    plist.add_argument("--year", type=int)
+    plist.add_argument("--today", type=_day, metavar="YYYY-MM-DD")
+    plist.add_argument("--json", action="store_true")
+    plist.set_defaults(handler=cmd_plan_list)
+    pcal = add_command(psub, "calendar", "the plan as a calendar of the year's months")
+    pcal.add_argument("year", type=int)
+    pcal.add_argument("--today", type=_day, metavar="YYYY-MM-DD")
+    pcal.set_defaults(handler=cmd_plan_calendar)
+    pst = add_command(psub, "start", "start a planned occurrence as an audit (the next round, its plan carried forward)")
+    pst.add_argument("plan_id", type=int)
+    pst.add_argument("--occurrence", metavar="YYYY-MM", help="default: the earliest not yet started")
+    pst.set_defaults(handler=cmd_plan_start)
 
     at = add_command(sub, "attention", "what needs attention this week: overdue actions, PCC responses due, "
                                        "deadlines, closures awaiting authorisation, audits due")
@@ -292,4 +321,68 @@ def cmd_attention(ctx: CliContext) -> int:
     print_table(["", "due", "what", "detail", "record"],
                 [["OVERDUE" if i.urgency == attention.OVERDUE else "due", i.due, i.title[:60], i.detail[:70],
                   f"{i.record.entity} {i.record.id}"] for i in items])
+    return 0
+
+
+def cmd_plan_add(ctx: CliContext) -> int:
+    a = ctx.args
+    with ctx.uow() as uow:
+        fids = tuple(register_status.find_finding(uow, ref) for ref in a.finding)
+        p = assurance_plan.add_planned_audit(uow, a.year, a.title, a.template, a.month, a.recurrence,
+                                             finding_ids=fids, owner=a.owner, rotation_kind=a.rotate,
+                                             rotation=tuple(a.across), based_on_audit_id=a.based_on)
+    if a.json:
+        print_json(p)
+        return 0
+    print(f"planned audit {p.id}: {p.title}, {p.recurrence} from {date(p.year, p.month_due, 1):%B %Y} "
+          f"({', '.join(o.key + (' ' + o.focus if o.focus else '') for o in p.occurrences)})")
+    return 0
+
+
+def cmd_plan_list(ctx: CliContext) -> int:
+    a = ctx.args
+    today = a.today or date.today()
+    with ctx.uow(write=False) as uow:
+        rows = assurance_plan.list_plan(uow, a.year)
+    if a.json:
+        print_json([{**assurance_plan_json(p), "states": {o.key: o.state(today) for o in p.occurrences}}
+                    for p in rows])
+        return 0
+    if not rows:
+        print("the plan is empty; add an audit with: workbench plan add")
+        return 0
+    print_table(["id", "title", "template", "owner", "recurrence", "occurrences"],
+                [[p.id, p.title[:40], p.template_key, p.owner, p.recurrence,
+                  "; ".join(f"{o.key}{' ' + o.focus if o.focus else ''}: {o.state(today)}"
+                            + (f" (audit {o.audit_id})" if o.audit_id else "") for o in p.occurrences)]
+                 for p in rows])
+    return 0
+
+
+def assurance_plan_json(p: assurance_plan.PlannedAuditInfo) -> dict[str, object]:
+    from workbench.cli.context import to_plain
+
+    return to_plain(p)  # type: ignore[no-any-return]
+
+
+def cmd_plan_calendar(ctx: CliContext) -> int:
+    today = ctx.args.today or date.today()
+    with ctx.uow(write=False) as uow:
+        months = assurance_plan.calendar_of(uow, ctx.args.year)
+    for m, entries in months.items():
+        head = f"{date(ctx.args.year, m, 1):%B %Y}"
+        if not entries:
+            print(f"{head}: —")
+            continue
+        print(f"{head}:")
+        for plan, occ in entries:
+            print(f"  [{occ.state(today)}] {plan.title}{' — ' + occ.focus if occ.focus else ''}"
+                  f" ({plan.template_key}; {plan.owner or 'no owner'})")
+    return 0
+
+
+def cmd_plan_start(ctx: CliContext) -> int:
+    with ctx.uow() as uow:
+        made = assurance_plan.start_planned_audit(uow, ctx.args.plan_id, ctx.args.occurrence)
+    print(f"audit {made.id} started: {made.title} (series {made.series}, round {made.round})")
     return 0

@@ -129,8 +129,22 @@ def _closures(uow: UnitOfWork, week: Week) -> Iterable[AttentionItem]:
                             "or the committee's authorisation", RecordRef("finding", f.id, f.ref))
 
 
-#: each provider adds one kind of item; capabilities add theirs here (audits due, requests, expiry)
-PROVIDERS: list[Provider] = [_actions, _sources, _findings, _closures]
+def _planned_audits(uow: UnitOfWork, week: Week) -> Iterable[AttentionItem]:
+    from workbench.services.assurance_plan import all_occurrences
+
+    for p, occ in all_occurrences(uow):
+        if occ.audit_id is not None:
+            continue
+        urgency = OVERDUE if occ.due < week.today else (DUE if occ.month <= week.until else None)
+        if urgency:
+            focus = f" — {occ.focus}" if occ.focus else ""
+            yield AttentionItem("audit", urgency, occ.due, f"Planned audit: {p.title}{focus} ({occ.month:%b %Y})",
+                                f"{_days(occ.due, week.today)}; owner {p.owner or 'not named'}; not started",
+                                RecordRef("planned_audit", p.id, f"{p.title} {occ.key}"))
+
+
+#: each provider adds one kind of item; capabilities add theirs here (requests, evidence expiry)
+PROVIDERS: list[Provider] = [_actions, _sources, _findings, _closures, _planned_audits]
 
 
 def needs_attention(uow: UnitOfWork, today: date | None = None, days: int = 7) -> list[AttentionItem]:

@@ -5,7 +5,6 @@ from workbench.store.models.audits import Audit, AuditTemplate, Response, Sample
 from workbench.store.models.base import Base, UTCDateTime, utcnow
 from workbench.store.models.evidence import Evidence, EvidenceBlob, EvidenceLink
 from workbench.store.models.findings import Action, Finding, FindingLink, Inspection, KeyFigure, Measure, MeasurePoint
-from workbench.store.models.register import ClosureProposal, StatusChange
 from workbench.store.models.people import (
     ChangeLogEntry,
     ChangeLogHead,
@@ -14,9 +13,10 @@ from workbench.store.models.people import (
     ReviewerCertificate,
     User,
 )
+from workbench.store.models.register import ClosureProposal, PlannedAudit, StatusChange
 
 __all__ = [
-    "Action", "Audit", "ClosureProposal", "StatusChange", "AuditTemplate", "Base", "ChangeLogEntry", "ChangeLogHead", "Evidence",
+    "Action", "Audit", "ClosureProposal", "PlannedAudit", "StatusChange", "AuditTemplate", "Base", "ChangeLogEntry", "ChangeLogHead", "Evidence",
     "EvidenceBlob", "EvidenceLink", "Finding", "FindingLink", "ForceSetting", "Inspection", "KeyFigure",
     "ForceCaCertificate", "Measure", "MeasurePoint", "PackVersion", "PseudonymKey", "Response", "ReviewerCertificate",
     "SampledCase", "SelfAssessment", "SignOff", "TemplateCriterion", "User", "UTCDateTime", "audit_findings",

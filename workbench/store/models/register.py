@@ -45,3 +45,25 @@ class ClosureProposal(Versioned, Base):
     authorised_on: Mapped[date | None] = mapped_column(Date, default=None)
     basis: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class PlannedAudit(Versioned, Base):
+    """A line of the yearly assurance plan: an audit that recurs, rotating across crime types or districts.
+
+    `started` maps each occurrence ("2025-04") to the audit that was started from it."""
+
+    __tablename__ = "planned_audits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)  # the plan year its first occurrence falls in
+    title: Mapped[str] = mapped_column(Text)
+    template_key: Mapped[str] = mapped_column(String(80))
+    finding_ids: Mapped[Any] = mapped_column(JSON, default=list)
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    month_due: Mapped[int] = mapped_column(Integer)  # 1-12: the first occurrence's month
+    recurrence: Mapped[str] = mapped_column(String(20), default="annual")  # quarterly | six-monthly | annual
+    rotation_kind: Mapped[str] = mapped_column(String(40), default="")  # crime type | district | ""
+    rotation: Mapped[Any] = mapped_column(JSON, default=list)  # e.g. ["Breckland", "Norwich", ...]
+    based_on_audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"), default=None)
+    started: Mapped[Any] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(String(120), default="")

@@ -1,4 +1,4 @@
-"""the register between inspections: sources, two status lines with history, two-step closure
+"""the register between inspections: sources, two status lines with history, two-step closure, the assurance plan
 
 Inspections gain their source type, deadline, the PCC's response and Engage dates; findings say
 whom they were addressed to; links say whether a finding was carried forward. The force's status
@@ -82,6 +82,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_closure_proposals')),
     )
     op.create_index(op.f('ix_closure_proposals_finding_id'), 'closure_proposals', ['finding_id'], unique=False)
+    op.create_table(
+        'planned_audits',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('title', sa.Text(), nullable=False),
+        sa.Column('template_key', sa.String(length=80), nullable=False),
+        sa.Column('finding_ids', sa.JSON(), nullable=False),
+        sa.Column('owner', sa.String(length=120), nullable=False),
+        sa.Column('month_due', sa.Integer(), nullable=False),
+        sa.Column('recurrence', sa.String(length=20), nullable=False),
+        sa.Column('rotation_kind', sa.String(length=40), nullable=False),
+        sa.Column('rotation', sa.JSON(), nullable=False),
+        sa.Column('based_on_audit_id', sa.Integer(), nullable=True),
+        sa.Column('started', sa.JSON(), nullable=False),
+        sa.Column('created_by', sa.String(length=120), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['based_on_audit_id'], ['audits.id'],
+                                name=op.f('fk_planned_audits_based_on_audit_id_audits')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_planned_audits')),
+    )
     _map_force_statuses()
     _vouch_for_upgraded_rows(("inspections", "findings", "finding_links", "status_changes"))
     bind = op.get_bind()
@@ -90,6 +110,7 @@ def upgrade() -> None:
 
         secure_table(op.execute, "status_changes")
         secure_table(op.execute, "closure_proposals")
+        secure_table(op.execute, "planned_audits")
 
 
 def _map_force_statuses() -> None:
@@ -142,6 +163,7 @@ def _vouch_for_upgraded_rows(tables: tuple[str, ...]) -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('planned_audits')
     op.drop_index(op.f('ix_closure_proposals_finding_id'), table_name='closure_proposals')
     op.drop_table('closure_proposals')
     op.drop_index(op.f('ix_status_changes_finding_id'), table_name='status_changes')
