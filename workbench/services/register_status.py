@@ -169,6 +169,12 @@ def _evidence_of(uow: UnitOfWork, f: Finding) -> dict[int, Evidence]:
     return {e.id: e for e in s.scalars(q)}
 
 
+def evidence_count(uow: UnitOfWork, finding_id: int) -> int:
+    """How many evidence items a closure proposal for the finding would carry."""
+    require(uow.actor, "read")
+    return len(_evidence_of(uow, _finding(uow, finding_id)))
+
+
 @writes
 def propose_closure(uow: UnitOfWork, finding_id: int, rationale: str, demonstration_from: date,
                     demonstration_to: date, evidence_ids: tuple[int, ...] = (), on: date | None = None,
