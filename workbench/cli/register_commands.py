@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
@@ -136,6 +137,14 @@ def register(sub: Any) -> None:
     pst.add_argument("plan_id", type=int)
     pst.add_argument("--occurrence", metavar="YYYY-MM", help="default: the earliest not yet started")
     pst.set_defaults(handler=cmd_plan_start)
+
+    cr = add_command(sub, "committee-report", "the quarterly report to the committee and the force action plan, "
+                                              "as Word and PDF")
+    cr.add_argument("out_dir", type=Path)
+    cr.add_argument("--period-end", type=_day, required=True, metavar="YYYY-MM-DD", help="the quarter's last day")
+    cr.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                    help="the previous report's date: changes after it are listed (default: 3 months before)")
+    cr.set_defaults(handler=cmd_committee_report)
 
     at = add_command(sub, "attention", "what needs attention this week: overdue actions, PCC responses due, "
                                        "deadlines, closures awaiting authorisation, audits due")
@@ -385,4 +394,13 @@ def cmd_plan_start(ctx: CliContext) -> int:
     with ctx.uow() as uow:
         made = assurance_plan.start_planned_audit(uow, ctx.args.plan_id, ctx.args.occurrence)
     print(f"audit {made.id} started: {made.title} (series {made.series}, round {made.round})")
+    return 0
+
+
+def cmd_committee_report(ctx: CliContext) -> int:
+    from workbench.services import committee_report
+
+    with ctx.uow() as uow:
+        out = committee_report.write_committee_report(uow, ctx.args.out_dir, ctx.args.period_end, ctx.args.since)
+    print(f"committee report written: {out.docx} and {out.pdf}")
     return 0

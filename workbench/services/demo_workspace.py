@@ -23,7 +23,9 @@ from workbench.demo.measures import measure_series
 from workbench.demo.use_of_force import write_uof_csv
 from workbench.errors import WorkspaceError
 from workbench.reports.bundle import verify_bundle
-from workbench.services import actions, assessments, bundles, evidence, findings, measures, packs, settings, users
+from workbench.services import (
+    actions, assessments, bundles, committee_report, evidence, findings, measures, packs, settings, users,
+)
 from workbench.services.demo_audits import attendance_audits, da_audit, use_of_force_audit
 from workbench.services.register_demo import build_register
 from workbench.services.workspace import init_workspace
@@ -83,6 +85,7 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
     for folder in (extracts, evidence_dir, pack_dir):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
+    shutil.rmtree(out_dir / "committee", ignore_errors=True)
 
     ws = init_workspace(sqlite_location(ws_path), ADMIN, "Workspace Administrator", ADMIN_PASSPHRASE)
     try:
@@ -148,6 +151,8 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
         report = verify_bundle(bundle_path, [cert.fingerprint])
         step("the register between inspections: a thematic recommendation, CDI, Engage")
         build_register(ws, OFFICER, evidence_dir, today)
+        with ws.unit_of_work(OFFICER) as uow:
+            committee_report.write_committee_report(uow, out_dir / "committee", today)
         step("done")
         return DemoResult(ws_path, approved.pdf, approved.xlsx, summary.path, summary.sha256, cert.fingerprint,
                           report.ok)

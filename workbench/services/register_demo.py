@@ -1,5 +1,6 @@
 """The demo's register between inspections: a thematic recommendation to all forces with its
-closure proposed, a crime data integrity finding, Engage monitoring with a cause discharged.
+closure proposed, a crime data integrity finding, Engage monitoring with a cause discharged, a
+quarterly audit in the assurance plan that is due this month.
 
 Everything here lives in its own sources, so the signed PEEL pack of the demo stays unchanged.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from workbench.services import actions, evidence, register, register_status
+from workbench.services import actions, assurance_plan, evidence, register, register_status
 from workbench.store.workspace import Workspace
 
 
@@ -65,4 +66,10 @@ def build_register(ws: Workspace, officer: str, evidence_dir: Path, today: date)
                              comment="revisit found sustained improvement in 999 answer times")
         register_status.move(uow, coc2, "force", "in progress", on=today - timedelta(days=230))
         ids["engage_cause"] = coc2
+
+        plan = assurance_plan.add_planned_audit(
+            uow, today.year, "Crime recording dip sample", "crime-data-integrity", today.month, "quarterly",
+            finding_ids=(crime,), owner="Force Crime Registrar", rotation_kind="district",
+            rotation=("Norwich", "Breckland", "King's Lynn", "North Norfolk"))
+        ids["planned_audit"] = plan.id
     return ids
