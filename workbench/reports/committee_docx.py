@@ -25,9 +25,9 @@ def _marking(paragraph, text: str) -> None:  # noqa: ANN001
     run.font.color.rgb = MARKING_COLOUR
 
 
-def _table(doc, headers: list[str], rows: list[list[str]]) -> None:  # noqa: ANN001
+def _table(doc, headers: list[str], rows: list[list[str]], widths_mm: tuple[int, ...] = ()) -> None:  # noqa: ANN001
     table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Light Grid Accent 1"
+    table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
@@ -36,6 +36,13 @@ def _table(doc, headers: list[str], rows: list[list[str]]) -> None:  # noqa: ANN
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = plain(text)
+    if widths_mm:
+        table.autofit = False
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)  # the grid, which LibreOffice reads
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths_mm, strict=True):
+                cell.width = Mm(width)
     for row in table.rows:
         for cell in row.cells:
             for p in cell.paragraphs:
@@ -74,7 +81,7 @@ def write_docx(r: CommitteeReport, path: Path) -> None:
                       "done 100 %); an action past its deadline or blocked is off track.")
     rows = action_plan_rows(r)
     if rows:
-        _table(doc, ACTION_PLAN_HEADERS, rows)
+        _table(doc, ACTION_PLAN_HEADERS, rows, (48, 88, 40, 24, 22, 20, 23))
     else:
         doc.add_paragraph("No actions yet.")
     tmp = path.with_name(path.name + ".part")
