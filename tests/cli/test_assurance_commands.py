@@ -83,7 +83,7 @@ def test_assessment_review_round_trip(ws, tmp_path: Path, capsys, monkeypatch) -
     text = tmp_path / "narrative.txt"
     text.write_text("Supervision recorded at 7 and 28 days in 52 of 60 files.\n", encoding="utf-8")
     assert run(ws, "rita.reviewer", "assessment", "save", "AFI 3", "--narrative-file", str(text),
-               "--proposed-status", "signed off", "--readiness", "partly ready") == 0
+               "--proposed-status", "pending sign-off", "--readiness", "partly ready") == 0
     assert run(ws, "rita.reviewer", "assessment", "submit", "AFI 3") == 0
     capsys.readouterr()
     # four-eyes: the preparer cannot approve, even as a reviewer
@@ -105,7 +105,7 @@ def test_assessment_review_round_trip(ws, tmp_path: Path, capsys, monkeypatch) -
     assert [(h["reviewer"], h["decision"], h["comment"]) for h in shown["history"]] == [
         ("rob.reviewer", "approved", "Well evidenced")]
     assert run(ws, "olly.officer", "findings", "--json") == 0
-    assert {f["ref"]: f["status"] for f in out_json(capsys)}["AFI 3"] == "signed off"
+    assert {f["ref"]: f["status"] for f in out_json(capsys)}["AFI 3"] == "pending sign-off"
     assert run(ws, "olly.officer", "assessment", "save", "AFI 3", "--narrative", "edit") == 2
     assert "assessment reopen" in capsys.readouterr().err
     assert run(ws, "olly.officer", "assessment", "reopen", "AFI 3") == 0
@@ -150,7 +150,7 @@ BAD_INPUT = [
     (["actions", "add", "AFI 1", "--title", "  "], "needs a title"),
     (["actions", "update", "7", "--status", "done"], "no action with id 7"),
     (["assessment", "submit", "AFI 1"], "has no self-assessment yet"),
-    (["assessment", "save", "AFI 1", "--narrative-file", "{tmp}/nothing.txt", "--proposed-status", "open"],
+    (["assessment", "save", "AFI 1", "--narrative-file", "{tmp}/nothing.txt", "--proposed-status", "in progress"],
      "cannot read the narrative"),
     (["certificate", "export", "{tmp}/c.pem", "--reviewer", "rob.reviewer"], "no signing certificate yet"),
 ]

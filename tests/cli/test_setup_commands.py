@@ -130,9 +130,10 @@ def test_settings_set_finding_statuses_from_the_command_line(tmp_path: Path, cap
     ws = str(tmp_path / "w.sqlite")
     run("init", "--workspace", ws, "--user", "ann.admin")
     assert run("settings", "set", "finding_statuses", '["open", "closed"]', "--workspace", ws,
-               "--user", "ann.admin") == 0
+               "--user", "ann.admin") == 2
+    assert "is fixed" in capsys.readouterr().err
     assert run("settings", "show", "--workspace", ws, "--user", "ann.admin") == 0
-    assert '["open", "closed"]' in capsys.readouterr().out
+    assert '"awaiting allocation"' in capsys.readouterr().out
 
 
 def test_nobody_is_whoever_they_say(tmp_path: Path, capsys) -> None:

@@ -127,12 +127,12 @@ def test_a_self_assessment_is_drafted_submitted_and_signed_off(open_window, demo
     assert panel.state.text() == "Not started" and not panel.save.isEnabled()
     assert not panel.approve.isVisibleTo(panel)  # an officer does not review
     panel.narrative.setPlainText("Investigations are now allocated by the crime bureau within one day.")
-    panel.status.setCurrentText("evidence gathering")
+    panel.status.setCurrentText("pending sign-off")
     assert panel.save.isEnabled()
     panel.save.click()
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         sa = assessments.get_assessment(uow, fid)
-    assert (sa.state, sa.preparer, sa.proposed_status) == ("draft", OFFICER, "evidence gathering")
+    assert (sa.state, sa.preparer, sa.proposed_status) == ("draft", OFFICER, "pending sign-off")
     panel.submit.click()
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         assert assessments.get_assessment(uow, fid).state == "submitted"
@@ -152,7 +152,7 @@ def test_a_self_assessment_is_drafted_submitted_and_signed_off(open_window, demo
         status = findings.get_finding(uow, fid).status
     assert sa.state == "approved" and [(h.reviewer, h.decision, h.comment) for h in sa.history] == [
         (REVIEWER, "approved", "Evidence is convincing")]
-    assert status == "signed off"
+    assert status == "pending sign-off"
     assert review.state.text() == "Approved (signed off)" and "Evidence is convincing" in theirs.text()
 
 
@@ -161,7 +161,7 @@ def test_a_wrong_passphrase_is_refused_and_logged(open_window, demo_ws, monkeypa
 
     fid = _finding_id(demo_ws, "AFI 7")
     with demo_ws.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, fid, "Allocation now within a day.", "evidence gathering")
+        assessments.save_assessment(uow, fid, "Allocation now within a day.", "in progress")
         assessments.submit_assessment(uow, fid)
     _, progress = _progress(open_window, demo_ws, REVIEWER, "AFI 7")
     _accept_with(monkeypatch, PassphraseDialog, lambda d: d.secret.setText("guess"))
@@ -183,7 +183,7 @@ def test_returning_needs_a_comment_and_the_preparer_cannot_review(open_window, d
 
     fid = _finding_id(demo_ws, "AFI 7")
     with demo_ws.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, fid, "Allocation now within a day.", "evidence gathering")
+        assessments.save_assessment(uow, fid, "Allocation now within a day.", "in progress")
         assessments.submit_assessment(uow, fid)
     _, progress = _progress(open_window, demo_ws, REVIEWER, "AFI 7")
     asked: list[bool] = []

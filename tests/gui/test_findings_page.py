@@ -41,7 +41,7 @@ def test_columns_and_values(window) -> None:
                                               "Target date", "Title"]
     row = next(r for r in range(15) if model.finding(r).ref == "AFI 6" and model.finding(r).inspection == "PEEL 2023-25")
     values = [model.index(row, c).data() for c in range(len(COLUMNS))]
-    assert values[:5] == ["PEEL 2023-25", "AFI 6", "AFI", "Responding to the public", "open"]
+    assert values[:5] == ["PEEL 2023-25", "AFI 6", "AFI", "Responding to the public", "awaiting allocation"]
     assert "abandons" in values[7]
 
 
@@ -152,12 +152,12 @@ def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(qtbot, window, s
     shown = page.detail.info
     with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:  # someone else, meanwhile
         findings.update_finding(uow, shown.id, shown.version, owner="Ch Insp Other")
-    page.detail.form.status.setCurrentText("signed off")
+    page.detail.form.status.setCurrentText("in progress")
     qtbot.mouseClick(page.detail.form.save, Qt.MouseButton.LeftButton)
     assert len(boxes) == 1
     assert boxes[0].title.startswith("Changed by someone else")
     assert "changed by someone else" in boxes[0].text and "nothing was saved" in boxes[0].text
     now = _finding(seeded_workspace, "PEEL 2023-25", "AFI 5")
-    assert (now.status, now.owner) == ("open", "Ch Insp Other")
+    assert (now.status, now.owner) == ("awaiting allocation", "Ch Insp Other")
     assert page.detail.form.owner.text() == "Ch Insp Other"  # reloaded, ready to redo the change
-    assert page.detail.form.status.currentText() == "open"
+    assert page.detail.form.status.currentText() == "awaiting allocation"

@@ -30,13 +30,14 @@ def test_main_window_shows_workspace_user_and_counts(window, seeded_workspace) -
     assert ADMIN in window.status_user.text()
     assert str(seeded_workspace.location.path) in window.status_workspace.text()
     nav = window.findChild(QListWidget, "navigation")
-    assert [nav.item(i).text() for i in range(nav.count())] == ["Overview", "Findings", "Audits", "Measures", "Packs"]
+    assert [nav.item(i).text() for i in range(nav.count())] == ["Overview", "Findings", "Audits", "Measures", "Packs",
+                                                                 "Register"]
     nav.setCurrentRow(3)
     assert window.stack.currentWidget() is window.measures
     nav.setCurrentRow(4)
     assert window.stack.currentWidget() is window.packs
     by_status = window.overview.by_status
-    assert by_status.item(0, 0).text() == "Open" and by_status.item(0, 1).text() == "15"
+    assert by_status.item(0, 0).text() == "Awaiting allocation" and by_status.item(0, 1).text() == "15"
 
 
 def test_window_geometry_is_remembered(qtbot, seeded_workspace, settings) -> None:

@@ -20,4 +20,4 @@ def test_a_status_edited_in_the_database_shows_as_data_changed(window, seeded_wo
     state = window.overview.log_state
     assert state.text() == "Data changed" and state.property("tone") == "red"
     assert "finding 2" in window.overview.log_text.text()
-    assert "status is 'closed', the log last recorded 'open'" in window.overview.log_text.text()
+    assert "status is 'closed', the log last recorded 'awaiting allocation'" in window.overview.log_text.text()

@@ -27,7 +27,7 @@ def _status(ws, finding_id: int) -> str:
 def _submitted(ws, preparer: str = OFFICER):
     f = setup_register(ws)[0]
     with ws.unit_of_work(preparer) as uow:
-        assessments.save_assessment(uow, f.id, NARRATIVE, "signed off", "partly ready")
+        assessments.save_assessment(uow, f.id, NARRATIVE, "proposed for closure", "partly ready")
         assessments.submit_assessment(uow, f.id)
     return f
 
@@ -41,18 +41,18 @@ def _log(ws, entity: str) -> list[tuple[str, str, dict | None]]:
 def test_approve_sets_statuses_and_records_the_sign_off(workspace) -> None:
     f = setup_register(workspace)[0]
     with workspace.unit_of_work(OFFICER) as uow:
-        draft = assessments.save_assessment(uow, f.id, "first go", "evidence gathering")
-        draft = assessments.save_assessment(uow, f.id, NARRATIVE, "signed off", "partly ready",
+        draft = assessments.save_assessment(uow, f.id, "first go", "in progress")
+        draft = assessments.save_assessment(uow, f.id, NARRATIVE, "proposed for closure", "partly ready",
                                             expected_version=draft.version)
         sent = assessments.submit_assessment(uow, f.id)
     assert (draft.state, draft.preparer, draft.readiness) == ("draft", OFFICER, "partly ready")
     assert sent.state == "submitted" and sent.submitted_at is not None
-    assert _status(workspace, f.id) == "ready for review"
+    assert _status(workspace, f.id) == "pending sign-off"
     with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         done = assessments.approve_assessment(uow, f.id, RITA_PASS, "Good evidence")
     assert done.state == "approved"
     assert [(h.reviewer, h.decision, h.comment) for h in done.history] == [(REVIEWER, "approved", "Good evidence")]
-    assert _status(workspace, f.id) == "signed off"
+    assert _status(workspace, f.id) == "pending sign-off"
     assert count(workspace, SignOff) == 1
     assert [(a, act) for a, act, _ in _log(workspace, "assessment")] == [
         (OFFICER, "create"), (OFFICER, "edit"), (OFFICER, "submit"), (REVIEWER, "approve")]
@@ -73,7 +73,7 @@ def test_four_eyes_the_preparer_never_reviews(workspace) -> None:
         assert "did not write any of it" in str(info.value)
     with pytest.raises(PermissionDeniedError, match="assessment.review"), workspace.unit_of_work(OFFICER) as uow:
         assessments.approve_assessment(uow, f.id, RITA_PASS)
-    assert count(workspace, SignOff) == 0 and _status(workspace, f.id) == "ready for review"
+    assert count(workspace, SignOff) == 0 and _status(workspace, f.id) == "pending sign-off"
     with workspace.unit_of_work(REVIEWER2, passphrase=ROB_PASS) as uow:
         assert assessments.approve_assessment(uow, f.id, ROB_PASS).state == "approved"
 
@@ -83,7 +83,7 @@ def test_wrong_passphrase_is_refused_and_the_refusal_is_kept_in_the_log(workspac
     with pytest.raises(PermissionDeniedError, match="wrong sign-off passphrase"), \
             workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
         assessments.approve_assessment(uow, f.id, ROB_PASS)
-    assert count(workspace, SignOff) == 0 and _status(workspace, f.id) == "ready for review"
+    assert count(workspace, SignOff) == 0 and _status(workspace, f.id) == "pending sign-off"
     with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert assessments.get_assessment(uow, f.id).state == "submitted"
         assert changelog.verify_chain(uow.session).ok
@@ -98,7 +98,7 @@ def test_return_needs_a_comment_then_the_preparer_reworks(workspace) -> None:
         back = assessments.return_assessment(uow, f.id, "Add the dip-sample workbook as evidence")
     assert back.state == "returned" and _status(workspace, f.id) == "in progress"
     with workspace.unit_of_work(OFFICER) as uow:
-        edited = assessments.save_assessment(uow, f.id, NARRATIVE + " Workbook attached.", "signed off",
+        edited = assessments.save_assessment(uow, f.id, NARRATIVE + " Workbook attached.", "proposed for closure",
                                              expected_version=back.version)
         assessments.submit_assessment(uow, f.id)
     assert edited.state == "returned"
@@ -114,18 +114,18 @@ def test_approved_is_not_edited_but_reopened_keeping_history(workspace) -> None:
         approved = assessments.approve_assessment(uow, f.id, RITA_PASS)
     with pytest.raises(AssessmentStateError, match="it is approved") as info, \
             workspace.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, f.id, "changed", "signed off")
+        assessments.save_assessment(uow, f.id, "changed", "proposed for closure")
     assert "workbench assessment reopen" in str(info.value)
     with workspace.unit_of_work(OFFICER) as uow:
         reopened = assessments.reopen_assessment(uow, f.id)
         assert reopened.state == "draft" and reopened.narrative == NARRATIVE
         assert [h.decision for h in reopened.history] == ["approved"]
-        assessments.save_assessment(uow, f.id, "Second version", "signed off")
+        assessments.save_assessment(uow, f.id, "Second version", "proposed for closure")
     assert _status(workspace, f.id) == "in progress"
     reopen = [e for e in _log(workspace, "assessment") if e[1] == "reopen"]
     assert reopen and reopen[0][0] == OFFICER
     with pytest.raises(ConflictError), workspace.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, f.id, "stale", "signed off", expected_version=approved.version)
+        assessments.save_assessment(uow, f.id, "stale", "proposed for closure", expected_version=approved.version)
 
 
 def test_state_and_input_checks(workspace) -> None:
@@ -133,7 +133,7 @@ def test_state_and_input_checks(workspace) -> None:
     with pytest.raises(InputError, match="unknown proposed status"), workspace.unit_of_work(OFFICER) as uow:
         assessments.save_assessment(uow, f.id, NARRATIVE, "sorted")
     with pytest.raises(InputError, match="unknown readiness"), workspace.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, f.id, NARRATIVE, "signed off", "almost")
+        assessments.save_assessment(uow, f.id, NARRATIVE, "proposed for closure", "almost")
     with workspace.unit_of_work(OFFICER) as uow:
         assessments.save_assessment(uow, f.id, "", "in progress")
     with pytest.raises(InputError, match="no narrative"), workspace.unit_of_work(OFFICER) as uow:

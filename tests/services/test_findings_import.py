@@ -57,7 +57,7 @@ def test_the_same_publication_in_another_format_is_one_inspection(workspace, fir
 def test_inspectorate_status_is_kept_apart_from_the_forces(workspace) -> None:
     result = _import(workspace, LIST)
     assert [f.inspectorate_status for f in result.added][:3] == ["Completed", "Completed", "Superseded"]
-    assert all(f.status == "open" for f in result.added)  # the force's own status is untouched
+    assert all(f.status == "awaiting allocation" for f in result.added)  # the force's own status is untouched
     letter = _import(workspace, LETTER)
     coc = letter.added[0]
     assert (coc.kind, coc.inspectorate_status, str(coc.inspectorate_status_date)) == \

@@ -32,19 +32,10 @@ def test_bad_values_and_roles_are_refused(workspace) -> None:
         assert settings.get_force_settings(uow).clock_start == "call"
 
 
-def test_finding_statuses_are_configurable_but_keep_those_in_use(workspace) -> None:
-    from pathlib import Path
+def test_finding_statuses_are_the_force_status_line_and_fixed(workspace) -> None:
+    from workbench.services.finding_status import FORCE_STATES
 
-    from workbench.services import findings
-
-    sample = Path(__file__).resolve().parents[2] / "samples" / "peel-2018-norfolk-effectiveness.txt"
-    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
-        findings.import_report(uow, sample)
-        statuses = settings.set_finding_statuses(uow, ["open", "action plan agreed", "closed"])
-    assert statuses == ("open", "action plan agreed", "closed")
-    with pytest.raises(WorkbenchError, match="still used"), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
-        settings.set_finding_statuses(uow, ["new", "closed"])
-    with pytest.raises(WorkbenchError, match="twice"), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
-        settings.set_finding_statuses(uow, ["open", "open"])
+    with pytest.raises(WorkbenchError, match="is fixed"), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        settings.set_finding_statuses(uow, ["open", "action plan agreed", "closed"])
     with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
-        assert settings.finding_statuses(uow) == ("open", "action plan agreed", "closed")
+        assert settings.finding_statuses(uow) == FORCE_STATES

@@ -14,6 +14,7 @@ from workbench.cli import (
     findings_commands,
     log_commands,
     pack_commands,
+    register_commands,
     setup_commands,
     verify_commands,
 )
@@ -23,7 +24,7 @@ from workbench.errors import WorkbenchError
 #: each module adds its subcommands with `register(subparsers)`
 COMMAND_MODULES = [
     setup_commands, log_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
-    pack_commands, verify_commands,
+    pack_commands, verify_commands, register_commands,
 ]
 
 

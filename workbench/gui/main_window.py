@@ -16,6 +16,7 @@ from workbench.gui.measures_page import MeasuresPage
 from workbench.gui.messages import APP_TITLE, show_error
 from workbench.gui.overview_page import OverviewPage
 from workbench.gui.packs_page import PacksPage
+from workbench.gui.register_page import RegisterPage
 from workbench.gui.sign_in_dialog import SignInDialog, identify
 from workbench.gui.qt import (
     QAction,
@@ -40,7 +41,7 @@ from workbench.store.location import sqlite_location
 from workbench.store.uow import Actor
 from workbench.store.workspace import Workspace
 
-PAGES = ("Overview", "Findings", "Audits", "Measures", "Packs")
+PAGES = ("Overview", "Findings", "Audits", "Measures", "Packs", "Register")
 WORKSPACE_FILTER = "Workbench workspaces (*.sqlite);;All files (*)"
 
 
@@ -113,10 +114,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(objectName="pages")
         self.overview = OverviewPage(self.ctx)
         self.findings = FindingsPage(self.ctx)
+        self.register = RegisterPage(self.ctx)
         self.audits = AuditsPage(self.ctx)
         self.measures = MeasuresPage(self.ctx)
         self.packs = PacksPage(self.ctx)
-        for page in (self.overview, self.findings, self.audits, self.measures, self.packs):
+        for page in (self.overview, self.findings, self.audits, self.measures, self.packs, self.register):
             self.stack.addWidget(page)
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigation.setCurrentRow(0)

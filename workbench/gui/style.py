@@ -93,8 +93,8 @@ def rule() -> QFrame:
 
 
 STATUS_TONES = {
-    "open": "amber", "in progress": "blue", "evidence gathering": "blue", "ready for review": "blue",
-    "signed off": "green", "closed by inspectorate": "green", "superseded": "neutral",
+    "awaiting allocation": "amber", "in progress": "blue", "pending sign-off": "blue",
+    "proposed for closure": "green", "closed": "neutral",
 }
 LINK_TONES = {"suggested": "blue", "accepted": "green", "rejected": "neutral"}
 MEASURE_TONES = {"proposed": "amber", "confirmed": "green", "discarded": "neutral"}

@@ -28,10 +28,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assessment.review": frozenset({"reviewer"}),
     "packs.build": _EDITORS,
     "exports.create": _EDITORS,
+    "register.authorise": frozenset({"admin", "reviewer"}),
 }
 
 #: permissions that need a proven identity (Actor.verified), not only the role
-PROOF_REQUIRED = frozenset({"users.manage", "workspace.backup", "settings.edit", "assessment.review"})
+PROOF_REQUIRED = frozenset({"users.manage", "workspace.backup", "settings.edit", "assessment.review",
+                            "register.authorise"})
 
 
 class ProofRequiredError(PermissionDeniedError):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError, WorkbenchError
 from workbench.reports.pack_data import READINESS_LEVELS
+from workbench.services import finding_status, register_status
 from workbench.services.access import require
 from workbench.services.authorship import authors_of
 from workbench.services.settings import finding_statuses
@@ -22,9 +23,12 @@ from workbench.store.models import Finding, SelfAssessment, SignOff, utcnow
 from workbench.store.uow import UnitOfWork, check_version, writes
 
 EDITABLE_STATES = ("draft", "returned")
-STATUS_SUBMITTED = "ready for review"
-STATUS_APPROVED = "signed off"
-STATUS_REWORK = "in progress"
+# the force's status line (services/finding_status.py): submitted and signed-off self-assessments
+# both leave the finding "pending sign-off" until the force proposes its closure with evidence
+STATUS_SUBMITTED = finding_status.PENDING_SIGN_OFF
+STATUS_APPROVED = finding_status.PENDING_SIGN_OFF
+STATUS_REWORK = finding_status.IN_PROGRESS
+_SUBMIT_FROM = ("awaiting allocation", "in progress")
 
 
 class AssessmentStateError(WorkbenchError):
@@ -86,12 +90,14 @@ def _info(uow: UnitOfWork, f: Finding, sa: SelfAssessment) -> AssessmentInfo:
                           tuple(sorted(assessment_authors(uow, f, sa))))
 
 
-def _set_finding_status(uow: UnitOfWork, f: Finding, status: str, only_from: tuple[str, ...] | None = None) -> None:
+def _set_finding_status(uow: UnitOfWork, f: Finding, status: str, only_from: tuple[str, ...] | None = None,
+                        comment: str = "") -> None:
     if f.status == status or (only_from is not None and f.status not in only_from):
+        if comment and f.status == status:
+            register_status.note(uow, f, finding_status.FORCE, comment)
         return
     before = f.status
-    f.status = status
-    uow.session.flush()
+    register_status.record(uow, f, finding_status.FORCE, status, None, comment, log=False)
     uow.log("finding", f.id, "update", {"status": before}, {"status": status})
 
 
@@ -158,7 +164,7 @@ def save_assessment(uow: UnitOfWork, finding_id: int, narrative: str, proposed_s
 
 @writes
 def submit_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
-    """Send it for review; the finding becomes "ready for review"."""
+    """Send it for review; the finding becomes "pending sign-off"."""
     require(uow.actor, "assessment.prepare")
     f, sa = _assessment(uow, finding_id)
     _require_state(f, sa, EDITABLE_STATES, "submit")
@@ -169,7 +175,7 @@ def submit_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
     sa.state, sa.submitted_at = "submitted", utcnow()
     uow.session.flush()
     uow.log("assessment", f.id, "submit", {"state": before}, {"state": "submitted", "preparer": sa.preparer})
-    _set_finding_status(uow, f, STATUS_SUBMITTED)
+    _set_finding_status(uow, f, STATUS_SUBMITTED, only_from=_SUBMIT_FROM, comment="self-assessment submitted")
     return _info(uow, f, sa)
 
 
@@ -210,9 +216,11 @@ def _decide(uow: UnitOfWork, f: Finding, sa: SelfAssessment, decision: str, comm
     uow.log("assessment", f.id, "approve" if decision == "approved" else "return", {"state": "submitted"},
             {"state": decision, "reviewer": uow.username, "preparer": sa.preparer, "comment": comment})
     if decision == "approved":
-        _set_finding_status(uow, f, STATUS_APPROVED)
+        _set_finding_status(uow, f, STATUS_APPROVED, only_from=_SUBMIT_FROM,
+                            comment=f"self-assessment signed off by {uow.username}")
     else:
-        _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_SUBMITTED,))
+        _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_SUBMITTED,),
+                            comment="self-assessment returned")
     return _info(uow, f, sa)
 
 
@@ -226,7 +234,7 @@ def reopen_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
     uow.session.flush()
     uow.log("assessment", f.id, "reopen", {"state": "approved", "narrative": sa.narrative},
             {"state": "draft"})
-    _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_APPROVED,))
+    _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_APPROVED,), comment="self-assessment reopened")
     return _info(uow, f, sa)
 
 

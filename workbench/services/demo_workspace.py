@@ -23,8 +23,11 @@ from workbench.demo.measures import measure_series
 from workbench.demo.use_of_force import write_uof_csv
 from workbench.errors import WorkspaceError
 from workbench.reports.bundle import verify_bundle
-from workbench.services import actions, assessments, bundles, evidence, findings, measures, packs, settings, users
+from workbench.services import (
+    actions, assessments, bundles, committee_report, evidence, findings, measures, packs, settings, users,
+)
 from workbench.services.demo_audits import attendance_audits, da_audit, use_of_force_audit
+from workbench.services.register_demo import build_register
 from workbench.services.workspace import init_workspace
 from workbench.store.location import sqlite_location
 from workbench.store.workspace import Workspace
@@ -35,7 +38,7 @@ OFFICER_PASSPHRASE = "demo officer passphrase"
 ADMIN_PASSPHRASE = "demo admin passphrase"
 SAMPLES = ("peel-2018-norfolk-effectiveness.txt", "peel-2023-25-norfolk-afis.txt")
 Progress = Callable[[int, int | None], None]
-STEPS = 13
+STEPS = 14
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
     for folder in (extracts, evidence_dir, pack_dir):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
+    shutil.rmtree(out_dir / "committee", ignore_errors=True)
 
     ws = init_workspace(sqlite_location(ws_path), ADMIN, "Workspace Administrator", ADMIN_PASSPHRASE)
     try:
@@ -148,6 +152,10 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
 
             cert = signing_identity.certificate_info(uow, REVIEWER)
         report = verify_bundle(bundle_path, [cert.fingerprint])
+        step("the register between inspections: a thematic recommendation, CDI, Engage")
+        build_register(ws, OFFICER, evidence_dir, today)
+        with ws.unit_of_work(OFFICER) as uow:
+            committee_report.write_committee_report(uow, out_dir / "committee", today)
         step("done")
         return DemoResult(ws_path, approved.pdf, approved.xlsx, summary.path, summary.sha256, cert.fingerprint,
                           report.ok)
@@ -213,7 +221,7 @@ NARRATIVES = {
         "(91.5 %), against the inspection's 49 of 82 (59.8 %); the sample confirms the improvement. "
         "Counting every call-handling criterion as well, 66 of 82 incidents were handled compliantly. "
         "Compliance remains short of the 90 % aim in rural districts.",
-        "evidence gathering"),
+        "pending sign-off"),
     "abandonment": (
         "The 101 switchboard has been restructured with call-back and web chat. Abandonment has fallen each "
         "month but remains above the 5 % national aim; the force does not yet claim this AFI is addressed.",

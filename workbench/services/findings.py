@@ -22,7 +22,7 @@ from workbench.importers.report_text import ParsedFinding, ParsedReport, parse_r
 from workbench.services import measures as measure_service
 from workbench.services.access import require
 from workbench.services.findings_matching import _closed_elsewhere, _match, _record_status, same_publication
-from workbench.services.settings import finding_statuses
+from workbench.services import finding_status, register_status
 from workbench.store.models import Finding, FindingLink, Inspection, KeyFigure, utcnow
 from workbench.store.uow import UnitOfWork, check_version
 
@@ -323,7 +323,7 @@ def import_report(
 
 def _parsed_info(pf: ParsedFinding, insp: InspectionInfo) -> FindingInfo:
     return FindingInfo(None, 0, _label(insp), pf.kind, pf.ref, pf.title, pf.text, pf.area or "",
-                       pf.area_reason, pf.question, "open", "", None, "", pf.parent_ref, pf.line,
+                       pf.area_reason, pf.question, finding_status.FORCE_START, "", None, "", pf.parent_ref, pf.line,
                        tuple(_figure_info(f) for f in pf.figures), (), pf.inspectorate_status or "",
                        pf.inspectorate_status_date, pf.inspectorate_status_note, pf.key, pf.source_text)
 
@@ -430,19 +430,27 @@ def update_finding(uow: UnitOfWork, finding_id: int, expected_version: int | Non
     if unknown:
         raise InputError(f"cannot change {', '.join(sorted(unknown))} of a finding",
                          f"editable fields: {', '.join(EDITABLE)}")
-    if "status" in changes and changes["status"] not in finding_statuses(uow):
-        raise InputError(f"unknown status '{changes['status']}'",
-                         f"choose one of: {', '.join(finding_statuses(uow))}")
+    new_status = changes.pop("status", None)
+    if new_status is not None and new_status != f.status:
+        try:  # the force's status line: the state machine decides (services/finding_status.py)
+            finding_status.check_move(finding_status.FORCE, f.status, str(new_status))
+        except finding_status.MoveRefused as exc:
+            raise InputError(f"{f.ref}: {exc.message}", exc.hint) from None
     if "target_date" in changes and changes["target_date"] is not None and not isinstance(changes["target_date"], date):
         raise InputError("the target date must be a date")
-    before = {k: getattr(f, k) for k in changes}
+    moved = new_status is not None and new_status != f.status
+    before = {"status": f.status} if moved else {}
+    before.update({k: getattr(f, k) for k in changes})
     for k, v in changes.items():
         setattr(f, k, v)
     if "area" in changes:
         f.area_overridden = True
         f.area_reason = f"set by {uow.username}"
+    if moved:  # the status and its history entry (one flush, one version); logged below with the rest
+        register_status.record(uow, f, finding_status.FORCE, str(new_status), None, "", log=False)
     uow.session.flush()
-    uow.log("finding", f.id, "update", before, dict(changes))
+    after = ({"status": new_status} if moved else {}) | dict(changes)
+    uow.log("finding", f.id, "update", before, after)
     return _info(uow, f)
 
 

@@ -16,15 +16,18 @@ from workbench.services.audit_pack import redaction_terms
 from workbench.services.findings import FigureInfo, FindingInfo
 from workbench.services.settings import get_force_settings
 from workbench.store.models import (
-    Action, ChangeLogEntry, Evidence, EvidenceLink, PackVersion, SelfAssessment, SignOff, utcnow,
+    Action, ChangeLogEntry, Evidence, EvidenceLink, Inspection, PackVersion, SelfAssessment, SignOff, utcnow,
 )
 from workbench.store.uow import UnitOfWork
 
 
 def default_scope(uow: UnitOfWork) -> list[FindingInfo]:
-    """The findings of the most recent inspection (earlier ones appear through their links)."""
+    """The findings of the most recent PEEL inspection (earlier ones appear through their links);
+    the register's other sources (thematic reports, letters, Engage) are not a PEEL pack's scope."""
     everything = finding_service.list_findings(uow)
     inspections = finding_service.list_inspections(uow)
+    peel = set(uow.session.scalars(select(Inspection.id).where(Inspection.source_type == "peel")))
+    inspections = [i for i in inspections if i.id in peel] or inspections
     if not inspections:
         return []
     latest = max(inspections, key=lambda i: (i.published or date(i.year or 1900, 1, 1), i.id or 0))

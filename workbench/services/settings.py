@@ -9,15 +9,10 @@ from workbench.services.access import require
 from workbench.store.models import ForceSetting
 from workbench.store.uow import UnitOfWork
 
-DEFAULT_FINDING_STATUSES = (
-    "open",
-    "in progress",
-    "evidence gathering",
-    "ready for review",
-    "signed off",
-    "closed by inspectorate",
-    "superseded",
-)
+from workbench.services.finding_status import FORCE_STATES
+
+#: a finding's status is the force's status line (services/finding_status.py)
+DEFAULT_FINDING_STATUSES = FORCE_STATES
 
 
 def get_value(uow: UnitOfWork, key: str, default: Any) -> Any:
@@ -38,7 +33,8 @@ def set_value(uow: UnitOfWork, key: str, value: Any) -> None:
 
 
 def finding_statuses(uow: UnitOfWork) -> tuple[str, ...]:
-    return tuple(get_value(uow, "finding_statuses", list(DEFAULT_FINDING_STATUSES)))
+    """The force's status line: fixed by the state machine (services/finding_status.py)."""
+    return FORCE_STATES
 
 
 FORCE_SETTINGS_KEY = "force_settings"
@@ -62,21 +58,7 @@ def update_force_settings(uow: UnitOfWork, **changes: Any) -> ForceSettings:
 
 
 def set_finding_statuses(uow: UnitOfWork, statuses: Any) -> tuple[str, ...]:
-    """Replace the register's status list; a status still used by a finding cannot be dropped."""
+    """Refused: the force's status line is fixed by the state machine, so reports and moves agree."""
     require(uow.actor, "settings.edit")
-    if not isinstance(statuses, list) or not statuses or not all(isinstance(x, str) and x.strip() for x in statuses):
-        raise SettingsError("finding_statuses", "must be a non-empty list of names, e.g. [\"open\", \"closed\"]")
-    cleaned = [x.strip() for x in statuses]
-    if len(set(cleaned)) != len(cleaned):
-        raise SettingsError("finding_statuses", "lists a status twice")
-    from sqlalchemy import select
-
-    from workbench.store.models import Finding
-
-    used = set(uow.session.scalars(select(Finding.status).distinct()))
-    missing = sorted(used - set(cleaned))
-    if missing:
-        raise SettingsError("finding_statuses", f"drops {', '.join(missing)}, still used by findings; "
-                            "move those findings to another status first")
-    set_value(uow, "finding_statuses", cleaned)
-    return tuple(cleaned)
+    raise SettingsError("finding_statuses", "is fixed: a finding's status is the force's status line ("
+                        + ", ".join(FORCE_STATES) + "); comment on a status line with: workbench register comment")

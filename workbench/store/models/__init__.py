@@ -13,9 +13,10 @@ from workbench.store.models.people import (
     ReviewerCertificate,
     User,
 )
+from workbench.store.models.register import ClosureProposal, PlannedAudit, StatusChange
 
 __all__ = [
-    "Action", "Audit", "AuditTemplate", "Base", "ChangeLogEntry", "ChangeLogHead", "Evidence",
+    "Action", "Audit", "ClosureProposal", "PlannedAudit", "StatusChange", "AuditTemplate", "Base", "ChangeLogEntry", "ChangeLogHead", "Evidence",
     "EvidenceBlob", "EvidenceLink", "Finding", "FindingLink", "ForceSetting", "Inspection", "KeyFigure",
     "ForceCaCertificate", "Measure", "MeasurePoint", "PackVersion", "PseudonymKey", "Response", "ReviewerCertificate",
     "SampledCase", "SelfAssessment", "SignOff", "TemplateCriterion", "User", "UTCDateTime", "audit_findings",

@@ -25,6 +25,14 @@ class Inspection(Versioned, Base):
     text_fingerprint: Mapped[str] = mapped_column(String(64), default="", index=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(120), default="")
+    # The register's source (services/register.py): peel | thematic | national | cdi | joint |
+    # cause_of_concern_letter | revisit_letter | engage; `published` is its date.
+    source_type: Mapped[str] = mapped_column(String(40), default="peel", server_default="peel")
+    deadline: Mapped[date | None] = mapped_column(Date, default=None)  # where the source states one
+    pcc_response_date: Mapped[date | None] = mapped_column(Date, default=None)  # the PCC's 56-day response
+    pcc_response_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    improvement_plan_deadline: Mapped[date | None] = mapped_column(Date, default=None)  # Engage monitoring
+    revisit_date: Mapped[date | None] = mapped_column(Date, default=None)
 
     findings: Mapped[list[Finding]] = relationship(back_populates="inspection", order_by="Finding.position")
 
@@ -47,7 +55,8 @@ class Finding(Versioned, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     source_line: Mapped[int | None] = mapped_column(Integer, default=None)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), default=None)
-    status: Mapped[str] = mapped_column(String(60), default="open")
+    # the force's status line (services/finding_status.py); its history is in status_changes
+    status: Mapped[str] = mapped_column(String(60), default="awaiting allocation")
     owner: Mapped[str] = mapped_column(String(120), default="")
     target_date: Mapped[date | None] = mapped_column(Date, default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -56,6 +65,9 @@ class Finding(Versioned, Base):
     inspectorate_status: Mapped[str] = mapped_column(String(60), default="", server_default="")
     inspectorate_status_date: Mapped[date | None] = mapped_column(Date, default=None)
     inspectorate_status_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # "force" (addressed to this force) or "all forces" (a thematic or national recommendation
+    # recorded as applying to this force)
+    addressed_to: Mapped[str] = mapped_column(String(20), default="force", server_default="force")
 
     inspection: Mapped[Inspection] = relationship(back_populates="findings")
     figures: Mapped[list[KeyFigure]] = relationship(back_populates="finding", order_by="KeyFigure.position")
@@ -95,6 +107,8 @@ class FindingLink(Versioned, Base):
     score: Mapped[float] = mapped_column(Float, default=0.0)
     shared_terms: Mapped[Any] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(20), default="suggested")  # suggested|accepted|rejected
+    # "theme" (same theme) or "carried_forward" (the later inspection carried the earlier finding forward)
+    relation: Mapped[str] = mapped_column(String(20), default="theme", server_default="theme")
     decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 

@@ -1,0 +1,67 @@
+"""What needs attention this week, as a small panel: each row one click from its record.
+
+The items come from services/attention.py; the panel only shows them. Clicking a row emits
+`open_record(entity, id)` ("finding", "source", "action", "audit" ...) for the page that holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from workbench.gui.qt import QVBoxLayout, QWidget, Signal
+from workbench.gui.style import card, label
+from workbench.gui.tables import TextTable
+from workbench.services import attention
+
+KIND_WORDS = {"action": "Action", "pcc_response": "PCC response", "source_deadline": "Deadline",
+              "improvement_plan": "Improvement plan", "revisit": "Revisit", "closure": "Closure",
+              "finding_target": "Target date", "audit": "Audit"}
+
+
+class AttentionPanel(QWidget):
+    """`read` runs a function in a read-only unit of work (GuiContext.read)."""
+
+    open_record = Signal(str, int)
+
+    def __init__(self, read: Callable[[Callable[[Any], Any]], Any], today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("attentionPanel")
+        self._read, self._today = read, today
+        self.items: list[attention.AttentionItem] = []
+        box = card()
+        inner = QVBoxLayout(box)
+        self.heading = label("Needs attention this week", role="section")
+        self.summary = label("", wrap=True)
+        self.table = TextTable("attentionTable", ["", "Due", "What", "Detail"], stretch=2)
+        self.table.setToolTip("Click a row to open its record")
+        self.table.cellClicked.connect(self._clicked)
+        for w in (self.heading, self.summary, self.table):
+            inner.addWidget(w)
+        inner.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
+
+    def refresh(self) -> None:
+        day = self._today()
+        self.items = self._read(lambda uow: attention.needs_attention(uow, day))
+        overdue = sum(i.urgency == attention.OVERDUE for i in self.items)
+        due = len(self.items) - overdue
+        self.summary.setText("Nothing is overdue or due this week." if not self.items else
+                             f"{overdue} overdue, {due} due by {(day + timedelta(days=7)).strftime('%d %b %Y')}. "
+                             "Click a row to open it.")
+        rows, tones = [], {}
+        for r, i in enumerate(self.items):
+            rows.append([("Overdue" if i.urgency == attention.OVERDUE else "Due") + " · " + KIND_WORDS.get(i.kind, i.kind),
+                         i.due.strftime("%d %b %Y"), i.title, i.detail])
+            tones[(r, 0)] = "red" if i.urgency == attention.OVERDUE else "amber"
+        self.table.set_rows(rows, tones)
+        self.table.setVisible(bool(self.items))
+
+    def _clicked(self, row: int, _col: int) -> None:
+        if 0 <= row < len(self.items):
+            ref = self.items[row].record
+            self.open_record.emit(ref.entity, ref.id)

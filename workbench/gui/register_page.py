@@ -1,0 +1,208 @@
+"""Register: every source (PEEL, thematic, national, CDI, joint, letters, Engage) and its findings
+with both status lines, their dated history, and the moves and two-step closure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from workbench.gui.changes import concerns
+from workbench.gui.context import GuiContext
+from workbench.gui.qt import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from workbench.gui.register_dialogs import AuthoriseClosureDialog, MoveDialog, ProposeClosureDialog
+from workbench.gui.style import label
+from workbench.gui.tables import TextTable
+from workbench.services import findings as finding_service
+from workbench.services import register, register_status
+from workbench.services.register_status import FindingStatus
+
+REGISTER_VIEW = frozenset({"inspection", "finding", "closure_proposal", "finding_link", "evidence", "action"})
+FINDING_COLUMNS = ("Source", "Ref", "Kind", "Addressed to", "Force status", "Inspectorate status", "Carried forward")
+
+
+class RegisterPage(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None,
+                 today: Callable[[], date] = date.today) -> None:
+        super().__init__(parent)
+        self.ctx, self._today = ctx, today
+        self.rows: list[FindingStatus] = []
+        self.sources = TextTable("registerSources", ["Type", "Title", "Date", "Deadline", "PCC response",
+                                                     "Open / all"], stretch=1)
+        self.table = QTableWidget(0, len(FINDING_COLUMNS), objectName="registerFindings")
+        self.table.setHorizontalHeaderLabels(list(FINDING_COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._show_selected)
+        self.heading = label("", "section")
+        self.summary = label("", wrap=True, plain=True)
+        self.history = TextTable("registerHistory", ["Date", "Line", "From", "To", "Comment", "By"], stretch=4)
+        self.move_force = QPushButton("Move force status…", objectName="moveForce")
+        self.move_insp = QPushButton("Move inspectorate status…", objectName="moveInspectorate")
+        self.propose = QPushButton("Propose closure…", objectName="proposeClosure")
+        self.authorise = QPushButton("Record authorisation…", objectName="authoriseClosure")
+        self.move_force.clicked.connect(lambda: self._move("force"))
+        self.move_insp.clicked.connect(lambda: self._move("inspectorate"))
+        self.propose.clicked.connect(self._propose)
+        self.authorise.clicked.connect(self._authorise)
+        buttons = QHBoxLayout()
+        for b in (self.move_force, self.move_insp, self.propose, self.authorise):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(label("Register", "pageTitle"))
+        layout.addWidget(label("Every source of findings, each finding's two status lines and their history.",
+                               "muted"))
+        layout.addWidget(label("Sources", "section"))
+        layout.addWidget(self.sources)
+        layout.addWidget(label("Findings", "section"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        layout.addWidget(self.history)
+        scroll = QScrollArea(objectName="registerScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        ctx.changes.changed.connect(self._changed)
+        self.refresh()
+
+    # -- reading -------------------------------------------------------------------------------
+    def _changed(self, kinds: Any) -> None:
+        if concerns(kinds, REGISTER_VIEW):
+            self.refresh()
+
+    def refresh(self) -> None:
+        def read(uow: Any) -> tuple[list[register.SourceInfo], list[FindingStatus]]:
+            listed = register.list_sources(uow)
+            return listed, [register_status.status(uow, f.id) for f in finding_service.list_findings(uow)]
+
+        keep = self.selected()
+        listed, self.rows = self.ctx.read(read)
+        self.sources.set_rows([[s.type_label, s.title, _d(s.published), _d(s.deadline), _pcc(s),
+                                f"{s.open_findings} / {s.findings}"] for s in listed])
+        self.table.setRowCount(len(self.rows))
+        for r, st in enumerate(self.rows):
+            carried = ("into " + ", ".join(st.carried_forward_to)) if st.carried_forward_to else \
+                ("from " + ", ".join(st.carried_forward_from)) if st.carried_forward_from else ""
+            for c, text in enumerate((st.source, st.ref, st.kind.replace("_", " "), st.addressed_to,
+                                      st.force_status, st.inspectorate_status or "—", carried)):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        again = next((r for r, st in enumerate(self.rows) if keep and st.finding_id == keep.finding_id), None)
+        if again is not None:
+            self.table.selectRow(again)
+        self._show_selected()
+
+    def selected(self) -> FindingStatus | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows or not (0 <= rows[0].row() < len(self.rows)):
+            return None
+        return self.rows[rows[0].row()]
+
+    def select(self, ref: str) -> bool:
+        for r, st in enumerate(self.rows):
+            if st.ref == ref or f"{st.source} / {st.ref}" == ref:
+                self.table.selectRow(r)
+                return True
+        return False
+
+    def _show_selected(self) -> None:
+        st = self.selected()
+        editor = self.ctx.can("findings.edit")
+        for b in (self.move_force, self.move_insp, self.propose):
+            b.setEnabled(st is not None and editor)
+        self.authorise.setEnabled(st is not None and st.force_status == "proposed for closure"
+                                  and self.ctx.can("register.authorise"))
+        if st is None:
+            self.heading.setText("Select a finding to see its history")
+            self.summary.setText("")
+            self.history.set_rows([])
+            return
+        self.heading.setText(f"{st.source} / {st.ref}")
+        lines = [f"Force: {st.force_status}. Inspectorate: {st.inspectorate_status or 'not stated'}."]
+        if st.closure is not None:
+            c = st.closure
+            lines.append(f"Closure {c.state}: proposed by {c.proposed_by} on {c.proposed_on:%d %b %Y}, demonstrated "
+                         f"{c.demonstration_from:%d %b %Y} to {c.demonstration_to:%d %b %Y}; "
+                         f"evidence: {', '.join(c.evidence)}."
+                         + (f" Authorised by the {c.authorised_by} on {c.authorised_on:%d %b %Y}: {c.basis}."
+                            if c.authorised_on else ""))
+        for words, refs in (("Carried forward into", st.carried_forward_to),
+                            ("Carried forward from", st.carried_forward_from)):
+            if refs:
+                lines.append(f"{words} {', '.join(refs)}.")
+        self.summary.setText(" ".join(lines))
+        self.history.set_rows([[h.on.strftime("%d %b %Y"), h.line, h.from_status or "—", h.to_status, h.comment,
+                                h.recorded_by] for h in reversed(st.history)])
+
+    # -- moves -----------------------------------------------------------------------------------
+    def _move(self, line: str) -> None:
+        st = self.selected()
+        if st is None:
+            return
+        current = st.force_status if line == "force" else st.inspectorate_status
+        moves = st.force_moves if line == "force" else st.inspectorate_moves
+        dialog = MoveDialog(line, current, moves, self._today(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dialog.values()
+        self.ctx.write(self, lambda uow: register_status.move(uow, st.finding_id, line, str(v["to"]), on=v["on"],
+                                                             comment=str(v["comment"]),
+                                                             expected_version=st.version))
+
+    def _propose(self) -> None:
+        st = self.selected()
+        if st is None:
+            return
+        count = self.ctx.read(lambda uow: register_status.evidence_count(uow, st.finding_id))
+        dialog = ProposeClosureDialog(st.ref, count, self._today(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dialog.values()
+        self.ctx.write(self, lambda uow: register_status.propose_closure(
+            uow, st.finding_id, str(v["rationale"]), v["demonstration_from"], v["demonstration_to"],  # type: ignore[arg-type]
+            on=self._today(), expected_version=st.version))
+
+    def _authorise(self) -> None:
+        st = self.selected()
+        if st is None:
+            return
+        dialog = AuthoriseClosureDialog(st.ref, self._today(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dialog.values()
+        self.ctx.write(self, lambda uow: register_status.authorise_closure(
+            uow, st.finding_id, str(v["by"]), v["on"], str(v["basis"]), expected_version=st.version))  # type: ignore[arg-type]
+
+
+def _d(value: date | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def _pcc(s: register.SourceInfo) -> str:
+    if s.pcc_response_due is None:
+        return "—"
+    if s.pcc_response_date is not None:
+        return f"responded {s.pcc_response_date:%d %b %Y}"
+    return f"due {s.pcc_response_due:%d %b %Y}"
