@@ -27,7 +27,7 @@ def audit_results(open_sheet: Open, data: PackData, case_sheets: dict[int, str])
     refs = {audit_key(a): [f.ref for f in data.findings if any(audit_key(x) == audit_key(a) for x in f.audits)]
             for a in data.audits()}
     sheet = open_sheet("Audit results", [
-        Column("Audit", 36, "wrap"), Column("Case sheet", 24), Column("Findings", 16, "wrap"),
+        Column("Audit", 36, "wrap"), Column("Case sheet", 31), Column("Findings", 16, "wrap"),
         Column("Template", 28, "wrap"), Column("Template version", 9, "whole"),
         Column("Template version as recorded", 10), Column("Round", 7, "int"),
         Column("Method", 30, "wrap"), Column("Sample size", 9, "int"), Column("Seed", 14, "whole"),

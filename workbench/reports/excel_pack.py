@@ -79,14 +79,14 @@ def _about(book: _Book, data: PackData, contents: list[tuple[str, str]]) -> None
                       + (f"; a count of 1 to {min_cell - 1} cases, and a value held by fewer than {min_cell} "
                          f"of the listed cases, is shown as <{min_cell}" if min_cell > 1 else "")))
     items += [(f"Sheet: {name}", what) for name, what in contents]
-    sheet = book.open("About", [Column("Item", 28), Column("Value", 100, "wrap")])
+    sheet = book.open("About", [Column("Item", 36, "wrap"), Column("Value", 100, "wrap")])
     sheet.write_rows(items)
     sheet.close()
 
 
 def _summary(book: _Book, data: PackData) -> None:
     sheet = book.open("Summary", [
-        Column("Ref", 14), Column("Finding", 40, "wrap"), Column("Kind", 16),
+        Column("Ref", 14), Column("Finding", 40, "wrap"), Column("Kind", 16, "wrap"),
         Column("PEEL area", 20, "wrap"), Column("Status", 12), Column("Owner", 18),
         Column("Readiness", 12, "rag"), Column("Latest audit", 30, "wrap"),
         Column("Cases compliant", 10, "int"), Column("Cases scored", 9, "int"),
@@ -116,7 +116,7 @@ def _summary(book: _Book, data: PackData) -> None:
 
 def _findings(book: _Book, data: PackData) -> None:
     sheet = book.open("Findings", [
-        Column("Ref", 14), Column("Kind", 16), Column("Title", 45, "wrap"),
+        Column("Ref", 14), Column("Kind", 16, "wrap"), Column("Title", 45, "wrap"),
         Column("Finding text", 70, "wrap"), Column("PEEL area", 22, "wrap"),
         Column("Status", 12), Column("Owner", 20), Column("Readiness", 12, "rag"),
         Column("Readiness reasons", 50, "wrap"), Column("Self-assessment narrative", 70, "wrap"),
@@ -137,7 +137,7 @@ def _baselines(book: _Book, data: PackData) -> None:
     sheet = book.open("Baseline figures", [
         Column("Finding", 14), Column("Figure", 32, "wrap"), Column("Kind of figure", 14),
         Column("Value", 12, "number"), Column("Numerator", 10, "number"),
-        Column("Denominator", 11, "number"), Column("Low", 10, "number"), Column("High", 10, "number"),
+        Column("Denominator", 12, "number"), Column("Low", 10, "number"), Column("High", 10, "number"),
         Column("Value as cited", 18, "wrap"), Column("Source sentence", 70, "wrap"),
         Column("Missing in source", 12),
     ])
@@ -158,7 +158,7 @@ def _baselines(book: _Book, data: PackData) -> None:
 def _measures(book: _Book, data: PackData) -> None:
     sheet = book.open("Measures", [
         Column("Finding", 14), Column("Measure", 36, "wrap"), Column("Unit", 10),
-        Column("Better when", 11), Column("Baseline", 10, "number"),
+        Column("Better when", 12), Column("Baseline", 10, "number"),
         Column("Target", 10, "number"), Column("Date", 13, "date"),
         Column("Value", 10, "number"),
     ])

@@ -162,11 +162,11 @@ class TableSheet:
         self._line_chars = [max(1.0, c.width * 1.2) for c in self.columns]
         self._wrapped = [i for i, c in enumerate(self.columns) if c.kind == "wrap"]
         header = [self._styled(i, "header", excel_text(h)[0]) for i, h in enumerate(self.headers)]
-        self._set_height(1, self._lines(self.headers, range(len(self.columns))))
+        self._set_height(1, self._header_lines())
         self.ws.append(header)
         self._forget_height(1)
         self._memo: list[dict[str, tuple[_Cell, str]]] = [{} for _ in self.columns]
-        self._int_cells = [self._cell(i, c.kind if c.kind in _NUMERIC else "whole")
+        self._int_cells = [self._cell(i, "int" if c.kind == "number" else c.kind if c.kind in _NUMERIC else "whole")
                            for i, c in enumerate(self.columns)]
         self._float_cells = [self._cell(i, c.kind if c.kind in _NUMERIC else "number")
                              for i, c in enumerate(self.columns)]
@@ -283,6 +283,20 @@ class TableSheet:
             if type(value) is not str or (len(value) <= per[i] and "\n" not in value):
                 continue
             lines = sum(max(1, math.ceil(len(part) * 1.08 / per[i])) for part in value.split("\n"))
+            most = max(most, lines)
+        return most
+
+    def _header_lines(self) -> int:
+        """Lines of the wrapped bold header: words are not split, so a narrow column wraps sooner."""
+        most = 1
+        for header, col in zip(self.headers, self.columns):
+            room, lines, used = max(1.0, col.width * 0.95), 1, 0.0
+            for word in header.split():
+                size = len(word) * 1.1
+                if used and used + 1 + size > room:
+                    lines, used = lines + 1, size
+                else:
+                    used += (1 if used else 0) + size
             most = max(most, lines)
         return most
 
