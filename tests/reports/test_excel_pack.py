@@ -255,3 +255,16 @@ def test_cancel_leaves_no_file_and_missing_folder_raises(tmp_path: Path) -> None
     with pytest.raises(PackError) as err:
         write_excel_pack(sample_pack_data(), tmp_path / "missing" / "pack.xlsx")
     assert "does not exist" in str(err.value)
+
+
+def test_a_criterion_question_like_a_formula_is_a_quoted_header(tmp_path: Path) -> None:
+    base = sample_pack_data()
+    audit = base.findings[0].audits[0]
+    criteria = (replace(audit.criteria[0], question="=HYPERLINK(\"http://x\")"),) + audit.criteria[1:]
+    data = replace(base, findings=(replace(base.findings[0], audits=(replace(audit, criteria=criteria),)),)
+                   + base.findings[1:])
+    ws = load_workbook(write_excel_pack(data, tmp_path / "q.xlsx"))[SHEETS[5]]
+    cell = next(c for c in ws[1] if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s" and cell.quotePrefix and cell.font.b
+    table = next(iter(ws.tables.values()))
+    assert table.tableColumns[[c.value for c in ws[1]].index(cell.value)].name == cell.value

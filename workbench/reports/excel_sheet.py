@@ -161,7 +161,7 @@ class TableSheet:
         self._print_setup(marking)
         self._line_chars = [max(1.0, c.width * 1.2) for c in self.columns]
         self._wrapped = [i for i, c in enumerate(self.columns) if c.kind == "wrap"]
-        header = [self._styled(i, "header", excel_text(h)[0]) for i, h in enumerate(self.headers)]
+        header = [self._styled(i, "header", *excel_text(h)) for i, h in enumerate(self.headers)]
         self._set_height(1, self._header_lines())
         self.ws.append(header)
         self._forget_height(1)
@@ -188,14 +188,12 @@ class TableSheet:
             self._cells[key] = cell
         return cell
 
-    def _styled(self, col: int, kind: str, value: object) -> _Cell:
-        """A fresh cell (for rows not streamed through the reused cells)."""
-        proto = self._cell(col, kind)
+    def _styled(self, col: int, kind: str, text: str, guard: bool) -> _Cell:
+        """A fresh text cell (the header row, written before the reused cells take over)."""
+        proto = self._cell(col, kind, guard)
         cell = _Cell(self.ws)
         cell._style, cell._style_index, cell.column = proto._style, proto._style_index, col + 1
-        cell.value = value
-        if isinstance(value, str):
-            cell.data_type = "s"
+        cell._value, cell.data_type = text, "s"
         return cell
 
     def _kind_of(self, col: Column, value: object) -> tuple[str, object]:
@@ -203,8 +201,7 @@ class TableSheet:
         kind = col.kind
         if isinstance(value, str):
             text, guard = excel_text(value)
-            base = kind if kind in ("text", "wrap") else ("text" if kind != "rag" else "text")
-            return base, _Guarded(text) if guard else text
+            return (kind if kind in ("text", "wrap") else "text"), _Guarded(text) if guard else text
         if isinstance(value, bool):
             return "text", "Yes" if value else "No"
         if isinstance(value, Shown):
