@@ -82,7 +82,7 @@ def case_sheet(open_sheet: Open, audit: AuditResult, name: str, tick: Callable[[
                 seen.add(k)
     labels = column_labels(audit.template, keys, {cr.key: plain(cr.question) for cr in audit.criteria})
     stratified = any(case.stratum for case in audit.cases)
-    columns = [Column("Case", 18)]
+    columns = [Column("Case", 22)]
     if stratified:
         columns.append(Column("Stratum", 14))
     columns += [Column("Result", 14, "rag"), Column("Compliant (1 yes, 0 no)", 10, "int")]
