@@ -4,6 +4,7 @@ cases in words, and no secret in any byte of the rendered PDF or workbook."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -218,3 +219,62 @@ def test_no_suppression_when_min_cell_is_off(planted: PackData) -> None:
     ag = next(a.agreement for a in open_copy.audits() if a.agreement is not None)
     assert ag.matrix == ((18, 3, 0), (1, 14, 2), (0, 1, 11))
     assert leaks(SECRETS, {"pack data": list(_strings(open_copy))}) == []
+
+
+# -- the measure compared with the baseline, scope counts, and the release workbook ---------------
+def _small_measure_pack() -> PackData:
+    from workbench.reports.pack_data import RateWithInterval, TrendPoint
+
+    data = sample_pack_data()
+    first = data.findings[0]
+    audit = replace(first.audits[0], measure_label="Was the caller updated on a delay?",
+                    measure=RateWithInterval(3, 4, 0.75, 0.30, 0.95),
+                    difference_text="'Was the caller updated on a delay?' (3 of 4) against the inspection's 49 of 82",
+                    rag_reason="the lower 95 % bound 30.0 % is below the target",
+                    trend=(TrendPoint("Inspection baseline (49 of 82)", 0.6, 0.5, 0.7),
+                           TrendPoint(f"Round {first.audits[0].round}", 0.75, 0.30, 0.95)),
+                    scope_text="3 of 82 cases out of scope", plan_text="only 79 of the 82 cases drawn were in scope")
+    return replace(data, findings=(replace(first, audits=(audit,)),) + data.findings[1:])
+
+
+def test_small_measure_counts_are_suppressed_with_what_reveals_them(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    release = redact_pack(_small_measure_pack(), pseudonym, MIN_CELL)
+    a = release.audits()[0]
+    assert (a.measure.successes, a.measure.n) == ("<5", "<5") and a.measure.point is None
+    assert "3 of 4" not in a.difference_text and "30.0" not in a.rag_reason
+    assert [t.label for t in a.trend] == ["Inspection baseline (49 of 82)"]
+    assert a.scope_text == "<5 of 82 cases out of scope" and "79 of the 82" in a.plan_text
+    pdf = write_pdf_pack(release, tmp_path / "release.pdf")  # the PDF renders the suppressed measure
+    assert "<5 of <5" in "\n".join(pdf_texts(pdf.read_bytes())).replace("\n", " ")
+    wb = load_workbook(write_excel_pack(release, tmp_path / "release.xlsx"))
+    ws = wb["Audit results"]
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, (c.value for c in ws[2])))
+    assert (row["Measure met"], row["Measure cases"], row["Measure rate"]) == ("<5", "<5", None)
+    trend = [c.value for c in wb["Trend"]["C"]][1:]
+    assert f"Round {a.round}" not in trend
+    kept = redact_pack(sample_pack_data(), pseudonym, MIN_CELL).audits()[0]
+    assert kept.trend == sample_pack_data().audits()[0].trend  # nothing small: nothing withheld
+
+
+def test_release_workbook_case_columns_reveal_no_small_category(release: PackData, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(write_excel_pack(release, tmp_path / "release.xlsx"))
+    case_sheets = [n for n in wb.sheetnames if re.match(r"A\d+ ", n)]
+    assert len(case_sheets) == len(release.audits())
+    for name, audit in zip(case_sheets, release.audits()):
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        rows = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
+        assert len(rows) == len(audit.cases) and "Auditor's notes" not in header
+        for column in header:
+            if column in ("Case",):
+                continue
+            counts = Counter(r[column] for r in rows)
+            for value, n in counts.items():
+                if value in (None, f"<{MIN_CELL}", "withheld"):
+                    continue
+                assert n >= MIN_CELL, (name, column, value, n)

@@ -59,16 +59,15 @@ def test_workbook_says_what_each_figure_counts(demo):
     ws = load_workbook(demo.xlsx, read_only=True)
     sheet = next(wb for wb in ws.worksheets if wb.title.startswith("Audit results"))
     rows = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
-    header_row = next(i for i, r in enumerate(rows) if r and "Compliance counts" in r)
-    header = rows[header_row]
-    data = [dict(zip(header, r)) for r in rows[header_row + 1:] if r and r[0]]
+    header = rows[0]  # every data sheet's header is row 1
+    data = [dict(zip(header, r)) for r in rows[1:] if r and r[0]]
     by_title = {d["Audit"]: d for d in data}
     force = next(d for t, d in by_title.items() if t.startswith("Use-of-force"))
-    assert force["n"] == 22 and force["Scope"].startswith("24 of 46 cases out of scope")
+    assert force["Cases scored"] == 22 and force["Scope"].startswith("24 of 46 cases out of scope")
     da = next(d for t, d in by_title.items() if t.startswith("DA primary"))
-    assert "weighted" in da["Compliance counts"]
+    assert "weighted" in da["What the compliance counts"] and da["Weighted"] == "Yes"
     attendance = next(d for t, d in by_title.items() if t.startswith("Response attendance"))
-    assert (attendance["Measure met"], attendance["Measure n"]) == (54, 59)
+    assert (attendance["Measure met"], attendance["Measure cases"]) == (54, 59)
 
 
 def test_the_pack_reads_as_finished(demo, text):

@@ -1,8 +1,12 @@
-"""The Excel pack: the same PackData as the PDF, as filterable tables.
+"""The Excel pack: the same PackData as the PDF, as tables an analyst can filter and pivot.
 
-Sheets: Summary, Findings, Baseline figures, Audit results, one sheet per audit with case-level
-results, Criteria results, Strata results (when any), Measures, Actions, Evidence index,
-Methodology. Written in openpyxl write-only mode throughout (see ``excel_sheet``)."""
+Sheets, in order: About (what the pack is: marking, version, status, sign-off, and what each
+sheet holds), Summary, Findings, Baseline figures, Audit results, one case list per audit (every
+case of every audit: "A1 ...", "A2 ..."), Criteria results, Strata results (when any), Trend,
+Grading agreement (when any), Measures, Actions, Evidence index, Methodology. Every sheet but
+About is one Excel table with its header at row 1; About is a two-column table too. Numbers and
+dates are values with number formats (see ``excel_sheet``). Written in openpyxl write-only mode.
+"""
 
 from __future__ import annotations
 
@@ -13,24 +17,50 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from workbench.reports.excel_sheet import Column, Marking, TableSheet, sheet_name
-from workbench.reports.pack_data import AuditResult, PackData, PackError, result_word
+from workbench.reports import excel_audits
+from workbench.reports.excel_sheet import Column, Marking, Shown, TableSheet, setup_workbook, sheet_name
+from workbench.reports.excel_values import figure_value
+from workbench.reports.pack_data import PackData, PackError
 
 Progress = Callable[[int, "int | None"], None]
 READINESS_WORD = {"ready": "Ready", "partly ready": "Partly ready", "not ready": "Not ready"}
 STATUS_WORD = {"draft": "Draft", "submitted": "Submitted for sign-off", "approved": "Approved",
                "superseded": "Superseded"}
+SHEETS = {
+    "About": "What this workbook is: the pack, its marking, version, status and sign-off, and this list",
+    "Summary": "One row per finding: readiness, the latest audit's result against baseline and target",
+    "Findings": "The findings in full: text, readiness reasons, self-assessment narrative, reviews",
+    "Baseline figures": "The figures the inspection report cited, as numbers, with the words as cited",
+    "Audit results": "One row per audit: plan, seed, compliance, the measure compared with the baseline, RAG",
+    "Criteria results": "One row per audit criterion: met, applicable, rate and 95 % interval",
+    "Strata results": "One row per stratum of a stratified audit",
+    "Trend": "Each audit's rounds and inspection baseline, as plotted in the PDF",
+    "Grading agreement": "Original against auditor's grade, one row per pair of grades",
+    "Measures": "Performance measures, one row per reading",
+    "Actions": "The action plans, one row per action",
+    "Evidence index": "Evidence files, with their SHA-256",
+    "Methodology": "How each sample was planned and drawn, so anyone can redraw it",
+}
+CASES_TEXT = "Every case of the audit '{}': its result and each answer; one row per case"
 
 
-def _rag(word: str) -> str:
-    return word.title()
+class _Book:
+    """The workbook being written: marking, sheet and table names in use."""
+
+    def __init__(self, wb: Workbook, mark: Marking) -> None:
+        self.wb, self.mark = wb, mark
+        self.tables: set[str] = set()
+
+    def open(self, name: str, columns: list[Column]) -> TableSheet:
+        return TableSheet(self.wb, name, columns, self.mark, self.tables)
 
 
-def _summary(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
+def _about(book: _Book, data: PackData, contents: list[tuple[str, str]]) -> None:
     so = data.signoff
-    titles: list[tuple[str, object]] = [
-        (f"{data.title} \u2013 {data.force}", None),
+    items: list[tuple[str, object]] = [
+        ("Pack", f"{data.title} \u2013 {data.force}"),
         ("Protective marking", data.marking),
+        ("Force", data.force),
         ("Inspections", "; ".join(data.inspections)),
         ("Pack version", data.pack_version),
         ("Status", STATUS_WORD[data.status]),
@@ -40,41 +70,58 @@ def _summary(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> Non
          f"{so.decision} by {so.reviewer} (prepared by {so.preparer})"),
         ("Signed off at", None if so is None else so.at),
         ("Tool version", data.tool_version),
+        ("Times", "Dates and times are in UTC"),
+        ("Rates", "Rates are stored as fractions shown as percentages (0.598 shows as 59.8%)"),
     ]
-    sheet = TableSheet(wb, sheet_name("Summary", used), (
-        Column("Ref", 14), Column("Finding", 50, "wrap"), Column("Kind", 18),
-        Column("PEEL area", 22, "wrap"), Column("Status", 14), Column("Owner", 20),
-        Column("Readiness", 13, "rag"), Column("Latest audit", 34, "wrap"),
-        Column("Compliant", 10, "int"), Column("Sample", 9, "int"),
+    if data.release_min_cell is not None:
+        min_cell = data.release_min_cell
+        items.append(("Release copy", "Cases are keyed pseudonyms; case notes are removed"
+                      + (f"; a count of 1 to {min_cell - 1} cases, and a value held by fewer than {min_cell} "
+                         f"of the listed cases, is shown as <{min_cell}" if min_cell > 1 else "")))
+    items += [(f"Sheet: {name}", what) for name, what in contents]
+    sheet = book.open("About", [Column("Item", 36, "wrap"), Column("Value", 100, "wrap")])
+    sheet.write_rows(items)
+    sheet.close()
+
+
+def _summary(book: _Book, data: PackData) -> None:
+    sheet = book.open("Summary", [
+        Column("Ref", 14), Column("Finding", 40, "wrap"), Column("Kind", 16, "wrap"),
+        Column("PEEL area", 20, "wrap"), Column("Status", 12), Column("Owner", 18),
+        Column("Readiness", 12, "rag"), Column("Latest audit", 30, "wrap"),
+        Column("Cases compliant", 10, "int"), Column("Cases scored", 9, "int"),
         Column("Compliance", 11, "pct"), Column("95 % low", 10, "pct"),
-        Column("95 % high", 10, "pct"), Column("Baseline", 10, "pct"),
-        Column("Target", 9, "pct"), Column("Audit RAG", 10, "rag"),
-        Column("Actions overdue", 10, "int"), Column("Readiness reasons", 60, "wrap"),
-    ), mark, titles)
+        Column("95 % high", 10, "pct"), Column("Weighted", 9),
+        Column("Measure compared with the baseline", 30, "wrap"), Column("Measure rate", 10, "pct"),
+        Column("Baseline", 10, "pct"), Column("Target", 9, "pct"), Column("Audit RAG", 10, "rag"),
+        Column("Actions overdue", 10, "int"), Column("Readiness reasons", 45, "wrap"),
+    ])
     rows = []
     for f in data.findings:
         a = f.audits[-1] if f.audits else None
+        c = a.compliance if a else None
         rows.append([
             f.ref, f.title, f.kind, f.area, f.status, f.owner, READINESS_WORD[f.readiness],
             a.title if a else "No audit linked",
-            a.compliance.successes if a else None, a.compliance.n if a else None,
-            a.compliance.point if a else None, a.compliance.low if a else None,
-            a.compliance.high if a else None,
+            c.successes if c else None, c.n if c else None, c.point if c else None,
+            c.low if c else None, c.high if c else None, ("Yes" if a.weighted else "No") if a else None,
+            (a.measure_label or ("case compliance" if a.baseline else "")) if a else None,
+            (a.measure.point if a.measure else c.point if a.baseline else None) if a and c else None,
             a.baseline.point if a and a.baseline else None, a.target if a else None,
-            _rag(a.rag) if a else None, sum(x.overdue for x in f.actions),
+            a.rag.title() if a else None, sum(x.overdue for x in f.actions),
             "\n".join(f.readiness_reasons)])
     sheet.write_rows(rows)
     sheet.close()
 
 
-def _findings(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
-    sheet = TableSheet(wb, sheet_name("Findings", used), (
-        Column("Ref", 14), Column("Kind", 18), Column("Title", 45, "wrap"),
+def _findings(book: _Book, data: PackData) -> None:
+    sheet = book.open("Findings", [
+        Column("Ref", 14), Column("Kind", 16, "wrap"), Column("Title", 45, "wrap"),
         Column("Finding text", 70, "wrap"), Column("PEEL area", 22, "wrap"),
-        Column("Status", 14), Column("Owner", 20), Column("Readiness", 13, "rag"),
+        Column("Status", 12), Column("Owner", 20), Column("Readiness", 12, "rag"),
         Column("Readiness reasons", 50, "wrap"), Column("Self-assessment narrative", 70, "wrap"),
         Column("Review comments", 40, "wrap"), Column("Linked earlier findings", 40, "wrap"),
-    ), mark)
+    ])
     sheet.write_rows([f.ref, f.kind, f.title, f.text, f.area, f.status, f.owner,
                       READINESS_WORD[f.readiness], "\n".join(f.readiness_reasons), f.narrative,
                       "\n".join(f.review_comments), "\n".join(f.links)]
@@ -82,154 +129,64 @@ def _findings(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> No
     sheet.close()
 
 
-def _baselines(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
-    sheet = TableSheet(wb, sheet_name("Baseline figures", used), (
-        Column("Finding", 14), Column("Figure", 32, "wrap"), Column("Value", 16),
-        Column("Source sentence", 70, "wrap"), Column("Missing in source", 12),
-    ), mark)
-    sheet.write_rows([f.ref, fig.label, fig.value_text, fig.sentence,
-                      "Yes - not inferred" if fig.missing_in_source else "No"]
-                     for f in data.findings for fig in f.baseline_figures)
-    sheet.close()
+_FIGURE_FORMAT = {"proportion": "pct", "percentage": "pct", "target percentage": "pct",
+                  "ratio to 1": "number", "number": "number"}
 
 
-def _audit_results(wb: Workbook, data: PackData, mark: Marking, used: set[str],
-                   sheets: dict[int, str]) -> None:
-    def key(a: AuditResult) -> tuple[str, int, str]:
-        return (a.title, a.round, a.seed)
-
-    refs = {id(a): [f.ref for f in data.findings if any(key(x) == key(a) for x in f.audits)]
-            for a in data.audits()}
-    sheet = TableSheet(wb, sheet_name("Audit results", used), (
-        Column("Audit", 36, "wrap"), Column("Case sheet", 24), Column("Findings", 16, "wrap"),
-        Column("Template", 28, "wrap"), Column("Version", 9), Column("Round", 7, "int"),
-        Column("Method", 30, "wrap"), Column("Sample size", 9, "int"), Column("Seed", 16),
-        Column("Population", 36, "wrap"), Column("Population fingerprint", 40, "wrap"),
-        Column("Compliant", 10, "int"), Column("n", 7, "int"), Column("Compliance", 11, "pct"),
-        Column("95 % low", 10, "pct"), Column("95 % high", 10, "pct"),
-        Column("Baseline compliant", 10, "int"), Column("Baseline n", 9, "int"),
-        Column("Baseline", 10, "pct"), Column("Difference", 50, "wrap"),
-        Column("Target", 9, "pct"), Column("RAG", 9, "rag"), Column("RAG reason", 40, "wrap"),
-        Column("Compliance counts", 36, "wrap"), Column("Scope", 40, "wrap"),
-        Column("Compared with the baseline", 40, "wrap"), Column("Measure met", 9, "int"),
-        Column("Measure n", 9, "int"), Column("Measure rate", 10, "pct"), Column("Plan", 40, "wrap"),
-    ), mark)
+def _baselines(book: _Book, data: PackData) -> None:
+    sheet = book.open("Baseline figures", [
+        Column("Finding", 14), Column("Figure", 32, "wrap"), Column("Kind of figure", 14),
+        Column("Value", 12, "number"), Column("Numerator", 10, "number"),
+        Column("Denominator", 12, "number"), Column("Low", 10, "number"), Column("High", 10, "number"),
+        Column("Value as cited", 18, "wrap"), Column("Source sentence", 70, "wrap"),
+        Column("Missing in source", 12),
+    ])
     rows = []
-    for a in data.audits():
-        c, b = a.compliance, a.baseline
-        rows.append([a.title, sheets[id(a)], ", ".join(refs[id(a)]), a.template,
-                     a.template_version, a.round, a.method, a.sample_size, a.seed, a.population,
-                     a.population_fingerprint, c.successes, c.n, c.point, c.low, c.high,
-                     b.successes if b else None, b.n if b else None, b.point if b else None,
-                     a.difference_text, a.target, _rag(a.rag), a.rag_reason,
-                     a.compliance_label or ("weighted by stratum population shares" if a.weighted else ""),
-                     a.scope_text, a.measure_label or ("case compliance" if b else ""),
-                     a.measure.successes if a.measure else None, a.measure.n if a.measure else None,
-                     a.measure.point if a.measure else None, a.plan_text])
+    for f in data.findings:
+        for fig in f.baseline_figures:
+            v = figure_value(fig.value_text) if not fig.missing_in_source else figure_value("")
+            kind = _FIGURE_FORMAT.get(v.kind, "number")
+            value = None if v.value is None else Shown(v.value, "int" if isinstance(v.value, int) and kind == "number"
+                                                       else kind)
+            rows.append([f.ref, fig.label, v.kind or ("not stated" if fig.missing_in_source else "words"),
+                         value, v.numerator, v.denominator, v.low, v.high, fig.value_text, fig.sentence,
+                         "Yes - not inferred" if fig.missing_in_source else "No"])
     sheet.write_rows(rows)
     sheet.close()
 
 
-def _case_sheet(wb: Workbook, audit: AuditResult, name: str, mark: Marking,
-                tick: Callable[[], None], min_cell: int | None = None) -> None:
-    keys = [cr.key for cr in audit.criteria]
-    for case in audit.cases:
-        keys += [k for k in case.answers if k not in keys]
-    questions = {cr.key: cr.question for cr in audit.criteria}
-    titles: list[tuple[str, object]] = [
-        (audit.title, None), ("Template", f"{audit.template} (version {audit.template_version})"),
-        ("Round", audit.round), ("Seed", audit.seed), ("Population", audit.population),
-        ("Population fingerprint", audit.population_fingerprint),
-    ]
-    if min_cell is not None:
-        titles.append(("Release copy", "Cases are keyed pseudonyms; case notes are removed"
-                       + (f"; a value held by fewer than {min_cell} of these cases is shown as <{min_cell}"
-                          if min_cell > 1 else "")))
-    columns = [Column("Case", 16), Column("Stratum", 14), Column("Result", 14, "rag")]
-    columns += [Column(questions.get(k, k), 18, "wrap") for k in keys]
-    columns.append(Column("Auditor's notes", 50, "wrap"))
-    sheet = TableSheet(wb, name, columns, mark, titles)
-    sheet.write_rows(([case.ref, case.stratum,
-                       result_word(case.compliant, f"<{min_cell}"),
-                       *[case.answers.get(k, "") for k in keys], case.notes]
-                      for case in audit.cases), tick=tick)
-    sheet.close()
-
-
-def _criteria(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
-    sheet = TableSheet(wb, sheet_name("Criteria results", used), (
-        Column("Audit", 36, "wrap"), Column("Key", 18), Column("Criterion", 50, "wrap"),
-        Column("Critical", 9), Column("Met", 8, "int"), Column("Applicable", 10, "int"),
-        Column("Rate", 9, "pct"), Column("95 % low", 10, "pct"), Column("95 % high", 10, "pct"),
-    ), mark)
-    sheet.write_rows([a.title, cr.key, cr.question, "Yes" if cr.critical else "No", cr.met,
-                      cr.applicable, cr.point, cr.low, cr.high]
-                     for a in data.audits() for cr in a.criteria)
-    sheet.close()
-
-
-def _strata(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
-    sheet = TableSheet(wb, sheet_name("Strata results", used), (
-        Column("Audit", 36, "wrap"), Column("Stratum", 18), Column("Population", 12, "int"),
-        Column("Weight", 9, "pct"), Column("Sampled", 9, "int"), Column("Compliant", 10, "int"),
-        Column("Rate", 9, "pct"), Column("95 % low", 10, "pct"), Column("95 % high", 10, "pct"),
-    ), mark)
-    sheet.write_rows([a.title, st.stratum, st.population, st.weight, st.sample, st.compliant,
-                      st.point, st.low, st.high] for a in data.audits() for st in a.strata)
-    sheet.close()
-
-
-def _measures(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
-    sheet = TableSheet(wb, sheet_name("Measures", used), (
+def _measures(book: _Book, data: PackData) -> None:
+    sheet = book.open("Measures", [
         Column("Finding", 14), Column("Measure", 36, "wrap"), Column("Unit", 10),
-        Column("Better when", 11), Column("Baseline", 10, "number"),
+        Column("Better when", 12), Column("Baseline", 10, "number"),
         Column("Target", 10, "number"), Column("Date", 13, "date"),
         Column("Value", 10, "number"),
-    ), mark)
+    ])
     sheet.write_rows([f.ref, m.name, m.unit, "lower" if m.direction == "down" else "higher",
-                      m.baseline, m.target, p.when, p.value]
+                      m.baseline, m.target, p.when, getattr(p, "shown", None) or p.value]
                      for f in data.findings for m in f.measures
                      for p in sorted(m.points, key=lambda p: p.when))
     sheet.close()
 
 
-def _actions(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
-    sheet = TableSheet(wb, sheet_name("Actions", used), (
+def _actions(book: _Book, data: PackData) -> None:
+    sheet = book.open("Actions", [
         Column("Finding", 14), Column("Action", 60, "wrap"), Column("Owner", 22),
         Column("Due", 13, "date"), Column("Status", 16), Column("Overdue", 10, "rag"),
-    ), mark)
+    ])
     sheet.write_rows([f.ref, a.title, a.owner, a.due, a.status, "Overdue" if a.overdue else ""]
                      for f in data.findings for a in f.actions)
     sheet.close()
 
 
-def _evidence(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
-    sheet = TableSheet(wb, sheet_name("Evidence index", used), (
+def _evidence(book: _Book, data: PackData) -> None:
+    sheet = book.open("Evidence index", [
         Column("Finding", 14), Column("Evidence", 40, "wrap"), Column("File", 30, "wrap"),
         Column("Evidence date", 13, "date"), Column("Uploaded", 17, "datetime"),
-        Column("Size (bytes)", 12, "int"), Column("SHA-256", 68),
-        Column("Classification", 20),
-    ), mark)
+        Column("Size (bytes)", 12, "int"), Column("SHA-256", 68), Column("Classification", 20),
+    ])
     sheet.write_rows([f.ref, e.title, e.filename, e.evidence_date, e.uploaded, e.size, e.sha256,
                       e.classification] for f in data.findings for e in f.evidence)
-    sheet.close()
-
-
-def _methodology(wb: Workbook, data: PackData, mark: Marking, used: set[str]) -> None:
-    sheet = TableSheet(wb, sheet_name("Methodology", used), (
-        Column("Audit", 36, "wrap"), Column("Template", 28, "wrap"), Column("Version", 9),
-        Column("Sampling plan", 45, "wrap"), Column("Selection", 30, "wrap"),
-        Column("Confidence", 11, "pct"), Column("Tolerable rate", 10, "pct"),
-        Column("Expected rate", 10, "pct"), Column("Population", 36, "wrap"),
-        Column("Population size", 12, "int"), Column("Population fingerprint", 40, "wrap"),
-        Column("Seed", 16), Column("Sample size", 9, "int"), Column("Strata", 36, "wrap"),
-        Column("Reserve used", 9, "int"), Column("Notes", 40, "wrap"),
-    ), mark)
-    sheet.write_rows([m.audit_title, m.template, m.template_version, m.sampling_plan,
-                      m.selection, m.confidence, m.tolerable_rate, m.expected_rate,
-                      m.population, m.population_size, m.population_fingerprint, m.seed,
-                      m.sample_size, "\n".join(m.strata), m.reserve_used, m.notes]
-                     for m in data.methodology)
     sheet.close()
 
 
@@ -242,7 +199,16 @@ def write_excel_pack(data: PackData, out_path: str | os.PathLike[str],
         raise PackError("the folder for the workbook does not exist; choose an existing folder",
                         path=str(out.parent))
     audits = data.audits()
-    total = 10 + len(audits)
+    with_strata = any(a.strata for a in audits)
+    with_agreement = any(a.agreement is not None for a in audits)
+    fixed = [n for n in SHEETS if (n != "Strata results" or with_strata)
+             and (n != "Grading agreement" or with_agreement)]
+    used = {n.lower() for n in fixed}  # fixed names first: an audit's sheet never takes one
+    case_sheets = {id(a): sheet_name(f"A{i} {a.title}", used) for i, a in enumerate(audits, 1)}
+    contents = [(n, SHEETS[n]) for n in fixed[:5]]
+    contents += [(case_sheets[id(a)], CASES_TEXT.format(a.title)) for a in audits]
+    contents += [(n, SHEETS[n]) for n in fixed[5:]]
+    total = len(contents)
     done = 0
 
     def step() -> None:
@@ -258,37 +224,41 @@ def write_excel_pack(data: PackData, out_path: str | os.PathLike[str],
     mark = Marking(data.marking, data.force,
                    f"Pack v{data.pack_version} \u00b7 {STATUS_WORD[data.status]}")
     wb = Workbook(write_only=True)
+    setup_workbook(wb)
     wb.properties.title = f"{data.title} \u2013 {data.force}"
     wb.properties.creator = data.built_by
     wb.properties.subject = data.marking
     wb.properties.keywords = data.marking
     wb.properties.created = data.built_at
-    used: set[str] = set()
-    for name in ("Summary", "Findings", "Baseline figures", "Audit results", "Criteria results",
-                 "Strata results", "Measures", "Actions", "Evidence index", "Methodology"):
-        used.add(name.lower())  # reserve fixed names so audit sheets never collide with them
-    case_sheets = {id(a): sheet_name(f"A{i} {a.title}", used) for i, a in enumerate(audits, 1)}
-    used -= {"summary", "findings", "baseline figures", "audit results", "criteria results",
-             "strata results", "measures", "actions", "evidence index", "methodology"}
+    book = _Book(wb, mark)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
     try:
+        _about(book, data, contents)
+        step()
         for writer in (_summary, _findings, _baselines):
-            writer(wb, data, mark, used)
+            writer(book, data)
             step()
-        _audit_results(wb, data, mark, used, case_sheets)
+        excel_audits.audit_results(book.open, data, case_sheets)
         step()
         for audit in audits:
-            _case_sheet(wb, audit, case_sheets[id(audit)], mark, tick, data.release_min_cell)
+            excel_audits.case_sheet(book.open, audit, case_sheets[id(audit)], tick, data.release_min_cell)
             step()
-        _criteria(wb, data, mark, used)
+        excel_audits.criteria(book.open, data)
         step()
-        if any(a.strata for a in audits):
-            _strata(wb, data, mark, used)
-        step()
-        for writer in (_measures, _actions, _evidence, _methodology):
-            writer(wb, data, mark, used)
+        if with_strata:
+            excel_audits.strata(book.open, data)
             step()
+        excel_audits.trend(book.open, data)
+        step()
+        if with_agreement:
+            excel_audits.agreement(book.open, data)
+            step()
+        for writer in (_measures, _actions, _evidence):
+            writer(book, data)
+            step()
+        excel_audits.methodology(book.open, data)
+        step()
         wb.save(tmp_name)
         os.replace(tmp_name, out)
     except BaseException:

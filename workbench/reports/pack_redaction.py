@@ -15,7 +15,9 @@ What ``redact_pack`` does, in this order:
    counts cases, a count of 1 to ``min_cell - 1`` prints as "<N" and the rates and weights
    derived from it are withheld: criteria (met, applicable), strata (population, sampled,
    compliant), the grading-agreement table (cells, totals, agreed, under- and over-graded),
-   reserve cases used. In the per-case columns (stratum, result, each answer) a value held by
+   reserve cases used, the measure compared with the baseline (its counts print as "<N"; its rate,
+   bound, the comparison that quotes them and its point on the trend are withheld) and the
+   counts in the scope and plan texts ("3 of 46 cases out of scope"). In the per-case columns (stratum, result, each answer) a value held by
    fewer than ``min_cell`` of the listed cases, or by fewer than ``min_cell`` cases of one
    stratum, prints as "<N", so no suppressed cell can be recounted from the cases (a stratified
    DA sample's stratum is the original grade, its auditor's grade column the agreement table).
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -44,6 +47,7 @@ from workbench.reports.pack_data import (
     Count,
     CriterionRow,
     PackData,
+    RateWithInterval,
     RedactionTerms,
     StratumRow,
     SuppressedAgreementTable,
@@ -61,6 +65,7 @@ _CASE_REF = ("CaseRow", "ref")  # pseudonymised as a whole in step 2, not scrubb
 # The force's own staff, named on purpose: references are replaced there, people's names are not.
 _STAFF = {"built_by", "owner", "preparer", "reviewer"}
 _COMMON_ANSWERS = {"yes", "no", "n/a", "na", "none", "unknown", "not known", "true", "false"}
+_OF_CASES = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+) of (the )?(\d{1,3}(?:,\d{3})+|\d+)(?= cases?\b)")
 _COUNT_PHRASE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?= (?:cases?|incidents?|sampled|in reserve)\b)")
 RESULT = "result"
 STRATUM = "stratum"
@@ -148,6 +153,38 @@ def _agreement(ag: AgreementTable | None, min_cell: int) -> AgreementTable | Non
         risk_note=ag.risk_note)
 
 
+@dataclass(frozen=True)
+class SuppressedRate(RateWithInterval):
+    """A release copy's rate of 1 to N-1 cases (or out of 1 to N-1): the counts print as "<N" and
+    the rate and interval, from which they could be worked out, are withheld (None)."""
+
+    successes: Count
+    n: Count
+    point: float | None
+    low: float | None
+    high: float | None
+
+    def __post_init__(self) -> None:  # counts may be "<N"; nothing to check against
+        return None
+
+
+def _rate(rate: RateWithInterval | None, min_cell: int) -> RateWithInterval | None:
+    if rate is None:
+        return None
+    met, n = _count(rate.successes, min_cell), _count(rate.n, min_cell)
+    if isinstance(met, str) or isinstance(n, str):
+        return SuppressedRate(met, n, None, None, None)
+    return rate
+
+
+def _case_counts(text: str, min_cell: int) -> str:
+    """ "x of [the] n cases" with small counts as "<N"."""
+    def one(g: re.Match[str]) -> str:
+        x, n = (count_text(_count(int(v.replace(",", "")), min_cell)) for v in (g.group(1), g.group(3)))
+        return f"{x} of {g.group(2) or ''}{n}"
+    return _OF_CASES.sub(one, text)
+
+
 class _CaseMasks:
     """Which per-case values are too rare to show, counted over the audit's listed cases: a value
     of a column (stratum, result, an answer) held by 1 to N-1 cases, or held by 1 to N-1 cases of
@@ -205,8 +242,19 @@ def _audit(a: AuditResult, pseudonym: Callable[[str], str], min_cell: int) -> Au
     for c in a.notable_cases:
         shown = masks.case(c, pseudonym)
         notable.append(replace(shown, compliant=c.compliant, notes=_reason(c, masks, a)))
+    measure = _rate(a.measure, min_cell)
+    withheld = {}
+    if isinstance(measure, SuppressedRate):
+        words = (f"the measure '{a.measure_label}' counts fewer than {min_cell} cases "
+                 f"({count_text(measure.successes)} of {count_text(measure.n)})")
+        withheld = dict(
+            difference_text=f"{words}: the comparison is not shown in the release copy",
+            rag_reason=f"rated on {words}; its bound is not shown in the release copy",
+            trend=tuple(t for t in a.trend if t.label != f"Round {a.round}"))
     return replace(
-        a, criteria=tuple(_criterion(cr, min_cell) for cr in a.criteria),
+        a, measure=measure, **withheld, scope_text=_case_counts(a.scope_text, min_cell),
+        plan_text=_case_counts(a.plan_text, min_cell),
+        criteria=tuple(_criterion(cr, min_cell) for cr in a.criteria),
         strata=tuple(_stratum(st, min_cell) for st in a.strata),
         agreement=_agreement(a.agreement, min_cell),
         cases=tuple(masks.case(c, pseudonym) for c in a.cases), notable_cases=tuple(notable))
