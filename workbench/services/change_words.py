@@ -106,6 +106,7 @@ VERBS: dict[tuple[str, str], str] = {
     ("pack", "return"): "returned {x}",
     ("pack", "supersede"): "marked {x} superseded",
     ("pack", "export-files"): "exported the files of {x}",
+    ("pack", "print"): "printed {x}",
     ("bundle", "export"): "sealed an evidence bundle of {x}",
     ("certificate", "create"): "created the signing certificate of {x}",
     ("certificate", "import"): "imported the signing certificate of {x}",
@@ -178,7 +179,7 @@ class _Names:
             r = self._get(Response, entity_id)
             return self.case(r.case_id) if r is not None else None
         if entity in ("pack", "bundle"):
-            return f"pack v{entity_id}"
+            return f"pack v{entity_id}"  # a pack version is known by its number
         if entity in ("user", "certificate"):
             return self.people.get(entity_id, entity_id)
         if entity == "inspection":
