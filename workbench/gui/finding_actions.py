@@ -55,7 +55,7 @@ class ActionsPanel(QWidget):
         grid.setContentsMargins(10, 6, 10, 6)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
-        grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0)
+        grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0, 1, 2)
         status = QComboBox(objectName=f"actionStatus-{a.id}")
         status.addItems(list(ACTION_STATUSES))
         status.setCurrentText(a.status)
@@ -79,7 +79,7 @@ class ActionsPanel(QWidget):
         buttons.addWidget(status)
         buttons.addWidget(edit)
         buttons.addWidget(remove)
-        grid.addLayout(buttons, 0, 1)
+        grid.addLayout(buttons, 1, 1)
         when = f"due {uk_date(a.due_date)}" if a.due_date else "no due date"
         if a.status == "done" and a.completed_on:
             when = f"done {uk_date(a.completed_on)}"
@@ -88,7 +88,7 @@ class ActionsPanel(QWidget):
         meta.addWidget(label(f"{a.owner or 'No owner'} · {when}", "muted", wrap=True, plain=True), 1)
         if a.overdue:
             meta.addWidget(tag("Overdue", "red"))
-        grid.addLayout(meta, 1, 0, 1, 2)
+        grid.addLayout(meta, 1, 0)
         if a.progress_note:
             grid.addWidget(label(a.progress_note, "muted", wrap=True, selectable=True, plain=True), 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)

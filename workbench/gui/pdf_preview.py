@@ -31,6 +31,7 @@ from workbench.gui.qt import (
     QScrollArea,
     QSpinBox,
     Qt,
+    QTimer,
     QUrl,
     QVBoxLayout,
     QWidget,
@@ -79,6 +80,7 @@ class PdfPreviewDialog(QDialog):
         kind = "release copy" if pdf.release else ("signed" if pdf.signed else pdf.state)
         self.setWindowTitle(f"Pack v{pdf.number} ({kind}) — preview")
         self.pages = PdfPages(pdf.data)
+        self._closed = False
         self.page = QSpinBox(objectName="pdfPage", minimum=1, maximum=max(1, len(self.pages)))
         self.page.setAccessibleName("Page number")
         self.of = label(f"of {len(self.pages)}", "muted")
@@ -144,6 +146,8 @@ class PdfPreviewDialog(QDialog):
         return room / width_pt
 
     def render(self) -> None:
+        if self._closed:
+            return
         index = self.page.value() - 1
         self.previous.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.pages) - 1)
@@ -154,7 +158,7 @@ class PdfPreviewDialog(QDialog):
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         if not self.zoom.currentData():
-            self.render()
+            QTimer.singleShot(0, self.render)  # once the layout has given the viewport its width
 
     def open_externally(self) -> None:
         """Export the files to a private temporary folder (logged) and open the PDF in the desktop's viewer."""
@@ -182,6 +186,7 @@ class PdfPreviewDialog(QDialog):
         return printed
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt's name
+        self._closed = True
         self.pages.close()
         super().done(result)
 

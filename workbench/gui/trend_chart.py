@@ -3,6 +3,7 @@ the target and the inspection baseline as labelled lines. Every mark also has it
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from workbench.gui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, QSize, Qt, QWidget
@@ -117,12 +118,16 @@ class SeriesChart(QWidget):
         self.setAccessibleDescription(described or empty)
         self.update()
 
-    def _range(self) -> tuple[float, float]:
+    def _range(self) -> tuple[float, float, float]:
+        """(low, high, step): round numbers that hold every value, the baseline and the target."""
         marks = [v for _, v in self._values] + [x for x in (self._baseline, self._target) if x is not None]
         low, high = min(marks), max(marks)
         low = min(low, 0.0) if low >= 0 else low
         span = (high - low) or abs(high) or 1.0
-        return low, high + span * 0.08
+        raw = span / 4
+        magnitude = 10 ** math.floor(math.log10(raw))
+        step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+        return math.floor(low / step) * step, math.ceil(high * 1.0001 / step) * step, step
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802
         p = QPainter(self)
@@ -137,7 +142,7 @@ class SeriesChart(QWidget):
             p.drawText(QRectF(self.rect()), int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._empty)
             p.end()
             return
-        low, high = self._range()
+        low, high, step_y = self._range()
         fmt = self._format
         left = max(fm.horizontalAdvance(fmt(v)) for v in (low, high)) + 14  # type: ignore[operator]
         right, top, bottom = 150, 12, fm.height() + 12
@@ -146,8 +151,8 @@ class SeriesChart(QWidget):
         def y(v: float) -> float:
             return plot.bottom() - (v - low) / (high - low) * plot.height()
 
-        for i in range(5):
-            tick = low + (high - low) * i / 4
+        for i in range(round((high - low) / step_y) + 1):
+            tick = low + step_y * i
             p.setPen(QPen(GRID, 1))
             p.drawLine(QPointF(plot.left(), y(tick)), QPointF(plot.right(), y(tick)))
             p.setPen(MUTED)
@@ -178,7 +183,7 @@ class SeriesChart(QWidget):
             p.setBrush(CURRENT)
             p.drawEllipse(QPointF(x, y(v)), 3.5, 3.5)
             last = i == len(self._values) - 1
-            if i % label_every == 0 or last:
+            if (i % label_every == 0 and len(self._values) - 1 - i >= label_every) or last:
                 p.setPen(MUTED)
                 p.drawText(QRectF(x - step * label_every / 2, plot.bottom() + 4, step * label_every, fm.height()),
                            int(Qt.AlignmentFlag.AlignCenter), when)
