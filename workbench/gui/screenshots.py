@@ -157,22 +157,13 @@ def _views(window: object, shot: Callable[[object, str], None]) -> None:
 def _dialogs(window: object, shot: Callable[[object, str], None]) -> None:
     w: Any = window  # a MainWindow
 
-    def import_dialog(d: object) -> None:
-        d.path.setText(str(SAMPLES / "peel-2023-25-norfolk-afis.txt"))  # type: ignore[attr-defined]
-        d.run_preview()  # type: ignore[attr-defined]
-        settle(w)
-        shot(d, "dialog-import-report")
-
     handlers = {
-        "ImportReportDialog": import_dialog,
         "CaseEditorDialog": lambda d: shot(d, "dialog-case-editor"),
         "MeasureDialog": lambda d: shot(d, "dialog-measure"),
         "MeasureValueDialog": lambda d: shot(d, "dialog-measure-value"),
         "PdfPreviewDialog": lambda d: shot(d, "dialog-pack-preview"),
     }
     with dialogs_captured(handlers):
-        w.show_page("Findings")
-        w.import_report()
         w.show_page("Audits")
         w.audits.select_round("Response attendance", 2)
         w.audits.tabs.setCurrentIndex(1)
@@ -193,6 +184,35 @@ def _dialogs(window: object, shot: Callable[[object, str], None]) -> None:
     settle(w)
     shot(wizard, "dialog-audit-wizard")
     wizard.reject()
+    _import_dialog(w, shot)
+
+
+def _import_dialog(window: Any, shot: Callable[[object, str], None]) -> None:
+    """The import dialog previewing the 2023-25 report into a new, empty workspace (the demo has it)."""
+    from workbench.gui.changes import ChangeBus
+    from workbench.gui.context import GuiContext
+    from workbench.gui.import_dialog import ImportReportDialog
+    from workbench.gui.qt import QThreadPool
+    from workbench.services.workspace import init_workspace
+    from workbench.store.location import sqlite_location
+
+    folder = Path(tempfile.mkdtemp(prefix="workbench-empty-"))
+    ws = init_workspace(sqlite_location(folder / "workspace.sqlite"), "sam.okafor", "Sam Okafor")
+    pool = QThreadPool()
+    try:
+        ctx = GuiContext.open(ws, "sam.okafor", ChangeBus(), pool)
+        dialog = ImportReportDialog(ctx, window, path=SAMPLES / "peel-2023-25-norfolk-afis.txt")
+        dialog.setStyleSheet(window.styleSheet())
+        dialog.show()
+        deadline = time.monotonic() + 60
+        while dialog.preview is None and time.monotonic() < deadline:
+            settle()
+            time.sleep(0.05)
+        shot(dialog, "dialog-import-report")
+        dialog.reject()
+    finally:
+        pool.waitForDone()
+        ws.close()
 
 
 def main(argv: list[str] | None = None) -> int:
