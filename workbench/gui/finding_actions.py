@@ -1,17 +1,21 @@
-"""A finding's action plan: each action with its owner, due date and status; add, edit, change status."""
+"""A finding's action plan: each action with its owner, due date and status; add, edit, change status,
+remove (after saying what will happen)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from workbench.gui import confirm
 from workbench.gui.action_dialog import ActionDialog
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
 from workbench.gui.layouts import clear_layout, summary_and_rows
+from workbench.gui.messages import show_error, show_info
 from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget
 from workbench.gui.style import card, label, tag
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
+from workbench.services.review_lock import removal_refusal
 
 
 class ActionsPanel(QWidget):
@@ -25,7 +29,12 @@ class ActionsPanel(QWidget):
         self.add = QPushButton("Add action…", objectName="addAction")
         self.add.setEnabled(self._editable)
         self.add.clicked.connect(self.add_action)
-        self.summary = label("", "muted")
+        self.add.setAccessibleName("Add action")
+        if not self._editable:
+            self.add.setToolTip(f"The {ctx.user.role} role cannot change the action plan")
+        self.setAccessibleName("Action plan")
+        self.summary = label("", "muted", wrap=True)
+        self.summary.setObjectName("actionsSummary")
         self._rows = summary_and_rows(self, self.summary, self.add)
 
     def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
@@ -34,7 +43,8 @@ class ActionsPanel(QWidget):
         done = sum(1 for a in actions if a.status == "done")
         overdue = sum(1 for a in actions if a.overdue)
         self.summary.setText(f"{done} of {len(actions)} done" + (f" · {overdue} overdue" if overdue else "")
-                             if actions else "No action plan recorded yet.")
+                             if actions else "No action plan recorded yet. Add action… says what the force will "
+                             "do about this finding, who owns it and by when.")
         for a in actions:
             self._rows.addWidget(self._row(a))
 
@@ -45,7 +55,7 @@ class ActionsPanel(QWidget):
         grid.setContentsMargins(10, 6, 10, 6)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
-        grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0)
+        grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0, 1, 2)
         status = QComboBox(objectName=f"actionStatus-{a.id}")
         status.addItems(list(ACTION_STATUSES))
         status.setCurrentText(a.status)
@@ -57,11 +67,19 @@ class ActionsPanel(QWidget):
         edit = QPushButton("Edit…", objectName=f"editAction-{a.id}")
         edit.setEnabled(self._editable)
         edit.clicked.connect(lambda _=False, action=a: self.edit_action(action))
+        remove = QPushButton("Remove…", objectName=f"removeAction-{a.id}")
+        remove.setEnabled(self._editable)
+        remove.setToolTip("Take this action off the plan (the change log keeps it)")
+        remove.clicked.connect(lambda _=False, action=a: self.remove_action(action))
+        status.setAccessibleName(f"Status of action {a.title}")
+        edit.setAccessibleName(f"Edit action {a.title}")
+        remove.setAccessibleName(f"Remove action {a.title}")
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
         buttons.addWidget(status)
         buttons.addWidget(edit)
-        grid.addLayout(buttons, 0, 1)
+        buttons.addWidget(remove)
+        grid.addLayout(buttons, 1, 1)
         when = f"due {uk_date(a.due_date)}" if a.due_date else "no due date"
         if a.status == "done" and a.completed_on:
             when = f"done {uk_date(a.completed_on)}"
@@ -70,7 +88,7 @@ class ActionsPanel(QWidget):
         meta.addWidget(label(f"{a.owner or 'No owner'} · {when}", "muted", wrap=True, plain=True), 1)
         if a.overdue:
             meta.addWidget(tag("Overdue", "red"))
-        grid.addLayout(meta, 1, 0, 1, 2)
+        grid.addLayout(meta, 1, 0)
         if a.progress_note:
             grid.addWidget(label(a.progress_note, "muted", wrap=True, selectable=True, plain=True), 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
@@ -100,6 +118,27 @@ class ActionsPanel(QWidget):
         if changes:
             self.ctx.write(self, lambda uow: action_service.update_action(uow, action.id, action.version,
                                                                           **changes))
+
+
+    def remove_action(self, action: ActionInfo) -> None:
+        ref = self.finding_ref
+        try:
+            refusal, linked = self.ctx.read(lambda uow: (removal_refusal(uow, action.finding_id),
+                                                         action_service.evidence_linked_to(uow, action.id)))
+        except Exception as exc:  # noqa: BLE001 - shown, never silent
+            show_error(self, exc)
+            return
+        if refusal is not None:
+            reason, hint = refusal
+            show_info(self, "Action stays", f"“{action.title}” cannot be removed from {ref}: {reason}.", hint)
+            return
+        evidence = (f" {linked} evidence item{'s' if linked != 1 else ''} linked to it stay{'s' if linked == 1 else ''}"
+                    " in the workspace, no longer linked to it." if linked else "")
+        if not confirm.ask(self, "Remove action", f"Remove the action “{action.title}” from {ref}?",
+                           f"It leaves the action plan and the next pack.{evidence} The change log keeps what it was.",
+                           "Remove action"):
+            return
+        self.ctx.write(self, lambda uow: action_service.remove_action(uow, action.id, action.version))
 
 
 def _add(uow: object, finding_id: int, v: dict[str, object]) -> ActionInfo:

@@ -1,19 +1,22 @@
-"""The evidence linked to a finding: list it, add a file, export a stored file (checked against its hash)."""
+"""The evidence linked to a finding: list it, add a file (chosen or dropped on the panel), export a stored
+file (checked against its hash), unlink it from the finding after saying what will happen."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.gui import confirm
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import file_size, uk_date
 from workbench.gui.evidence_dialog import EvidenceDialog, EvidenceEntry
 from workbench.gui.layouts import clear_layout, summary_and_rows
-from workbench.gui.messages import show_info
-from workbench.gui.qt import QDialog, QFileDialog, QGridLayout, QPushButton, Qt, QWidget
+from workbench.gui.messages import show_error, show_info
+from workbench.gui.qt import QDialog, QEvent, QFileDialog, QGridLayout, QHBoxLayout, QPushButton, Qt, QWidget
 from workbench.gui.style import card, label
 from workbench.services import evidence as evidence_service
 from workbench.services.evidence import EvidenceInfo
+from workbench.services.review_lock import removal_refusal
 
 
 class EvidencePanel(QWidget):
@@ -24,16 +27,24 @@ class EvidencePanel(QWidget):
         self.finding_ref = ""
         self.items: tuple[EvidenceInfo, ...] = ()
         self.add = QPushButton("Add evidence…", objectName="addEvidence")
-        self.add.setEnabled(ctx.can("evidence.edit"))
+        self._editable = ctx.can("evidence.edit")
+        self.add.setEnabled(self._editable)
+        self.add.setAccessibleName("Add evidence")
+        self.add.setToolTip("Choose a file, or drop files on this panel" if self._editable
+                            else f"The {ctx.user.role} role cannot add evidence")
         self.add.clicked.connect(self.add_evidence)
-        self.summary = label("", "muted")
+        self.summary = label("", "muted", wrap=True)
+        self.summary.setObjectName("evidenceSummary")
         self._rows = summary_and_rows(self, self.summary, self.add)
+        self.setAcceptDrops(self._editable)
+        self.setAccessibleName("Evidence")
 
     def show_evidence(self, finding_id: int | None, finding_ref: str, items: Sequence[EvidenceInfo]) -> None:
         self.finding_id, self.finding_ref, self.items = finding_id, finding_ref, tuple(items)
         clear_layout(self._rows)
         self.summary.setText(f"{len(items)} item{'s' if len(items) != 1 else ''}, newest evidence first"
-                             if items else "No evidence attached yet.")
+                             if items else "No evidence attached yet. Add evidence… or drop a file here: minutes, "
+                             "policies, performance reports that show the finding is being addressed.")
         for e in items:
             self._rows.addWidget(self._row(e))
 
@@ -50,7 +61,17 @@ class EvidencePanel(QWidget):
         export.setEnabled(self.ctx.can("exports.create"))
         export.setToolTip("Save a copy of the stored file (its SHA-256 is checked first)")
         export.clicked.connect(lambda _=False, item=e: self.export_evidence(item))
-        grid.addWidget(export, 0, 1)
+        export.setAccessibleName(f"Export evidence {e.title}")
+        unlink = QPushButton("Unlink…", objectName=f"unlinkEvidence-{e.id}")
+        unlink.setEnabled(self._editable)
+        unlink.setAccessibleName(f"Unlink evidence {e.title} from {self.finding_ref}")
+        unlink.setToolTip(f"Take this evidence off {self.finding_ref}; the stored file stays in the workspace")
+        unlink.clicked.connect(lambda _=False, item=e: self.unlink_evidence(item))
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(export)
+        buttons.addWidget(unlink)
+        grid.addLayout(buttons, 0, 1)
         dated = f"dated {uk_date(e.evidence_date)}" if e.evidence_date else "undated"
         facts = " · ".join(x for x in (e.filename, file_size(e.size), dated, e.source, e.classification) if x)
         meta = label(facts, "muted", wrap=True)
@@ -60,19 +81,69 @@ class EvidencePanel(QWidget):
         grid.setColumnStretch(0, 1)
         return frame
 
+    # -- drag and drop: files dropped on the panel are added as evidence, one dialog each -----
+    def dragEnterEvent(self, event: QEvent) -> None:  # noqa: N802
+        if self.finding_id is not None and self._editable and dropped_files(event.mimeData()):  # type: ignore[attr-defined]
+            event.acceptProposedAction()  # type: ignore[attr-defined]
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QEvent) -> None:  # noqa: N802
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QEvent) -> None:  # noqa: N802
+        files = dropped_files(event.mimeData())  # type: ignore[attr-defined]
+        if not files or self.finding_id is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()  # type: ignore[attr-defined]
+        for path in files:
+            self.add_file(path)
+
     def add_evidence(self) -> None:
+        if self.finding_id is None:
+            return
+        chosen, _ = QFileDialog.getOpenFileName(self, f"Evidence for {self.finding_ref}", "", "All files (*)")
+        if chosen:
+            self.add_file(Path(chosen))
+
+    def add_file(self, path: Path) -> None:
+        """Describe one file in the evidence dialog and store it against the finding."""
         finding_id = self.finding_id
         if finding_id is None:
             return
-        chosen, _ = QFileDialog.getOpenFileName(self, f"Evidence for {self.finding_ref}", "", "All files (*)")
-        if not chosen:
-            return
-        dialog = EvidenceDialog(Path(chosen), self.finding_ref, self)
+        dialog = EvidenceDialog(path, self.finding_ref, self)
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         entry = dialog.entry()
         self.ctx.background(self, f"Storing {entry.path.name}…", lambda uow, _p: _store(uow, entry, finding_id),
                             write=True, on_success=lambda _info: None)
+
+    def unlink_evidence(self, e: EvidenceInfo) -> None:
+        finding_id, ref = self.finding_id, self.finding_ref
+        if finding_id is None:
+            return
+        try:
+            refusal, left = self.ctx.read(lambda uow: (
+                removal_refusal(uow, finding_id), evidence_service.unlink_consequence(uow, e.id, finding_id)))
+        except Exception as exc:  # noqa: BLE001 - shown, never silent
+            show_error(self, exc)
+            return
+        if refusal is not None:
+            reason, hint = refusal
+            show_info(self, "Evidence stays linked", f"“{e.title}” cannot be unlinked from {ref}: {reason}.", hint)
+            return
+        if left.other_links:
+            stays = (f"It stays in the workspace, still linked to {left.other_links} other record"
+                     f"{'s' if left.other_links != 1 else ''}.")
+        else:
+            stays = ("It stays in the workspace, linked to nothing, and can be linked again from the command line "
+                     "(workbench evidence link).")
+        if not confirm.ask(self, "Unlink evidence", f"Unlink “{e.title}” ({e.filename}) from {ref}?",
+                           f"{ref} no longer shows it and the next pack will not list it. {stays} The stored file, "
+                           "earlier packs and the change log keep it.", "Unlink evidence"):
+            return
+        self.ctx.write(self, lambda uow: evidence_service.unlink_from_finding(uow, e.id, finding_id))
 
     def export_evidence(self, e: EvidenceInfo) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export evidence file", e.filename, "All files (*)")
@@ -88,3 +159,11 @@ class EvidencePanel(QWidget):
 def _store(uow: object, entry: EvidenceEntry, finding_id: int) -> EvidenceInfo:
     return evidence_service.add_evidence(uow, entry.path, entry.title, entry.evidence_date,  # type: ignore[arg-type]
                                          entry.source, finding_ids=[finding_id])
+
+
+def dropped_files(mime: object) -> list[Path]:
+    """The local files (not folders) a drag carries, in order; nothing for text or web links."""
+    if mime is None or not mime.hasUrls():  # type: ignore[attr-defined]
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]  # type: ignore[attr-defined]
+    return [p for p in paths if p.is_file()]

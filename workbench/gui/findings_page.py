@@ -38,6 +38,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from workbench.gui.import_dialog import accept_report_drops
 from workbench.gui.style import label
 from workbench.services import findings as finding_service
 from workbench.services.settings import finding_statuses
@@ -49,6 +50,7 @@ class FindingsPage(QWidget):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.report_drops = accept_report_drops(self, ctx)  # a report file dropped here starts its import
         self.model = FindingsTableModel(self)
         self.proxy = FindingsFilter(self)
         self.proxy.setSourceModel(self.model)

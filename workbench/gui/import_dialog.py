@@ -1,4 +1,6 @@
-"""Import a report: preview what it would add (nothing written), then import it for real."""
+"""Import a report: preview what it would add (nothing written), then import it for real.
+
+A report file dropped on the dialog, or on a page that `accept_report_drops` was given, starts it."""
 
 from __future__ import annotations
 
@@ -12,13 +14,16 @@ from workbench.gui.qt import (
     QColor,
     QComboBox,
     QDialog,
+    QEvent,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QObject,
     QPushButton,
     QTreeWidget,
+    QTimer,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,10 +37,59 @@ from workbench.store.uow import UnitOfWork
 MUTED = QColor("#5b6773")
 AMBER_TEXT = QColor(TONES["amber"][1])
 REPORT_FILTER = "Inspection reports (*.txt *.text *.html *.htm *.pdf);;All files (*)"
+REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".pdf")
+
+
+def dropped_report(mime: object) -> Path | None:
+    """The one local report file (text, HTML or PDF) a drag carries, else None."""
+    if mime is None or not mime.hasUrls():  # type: ignore[attr-defined]
+        return None
+    paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]  # type: ignore[attr-defined]
+    if len(paths) != 1 or paths[0].suffix.lower() not in REPORT_SUFFIXES or not paths[0].is_file():
+        return None
+    return paths[0]
+
+
+class ReportDrops(QObject):
+    """Lets a page take a dropped report file: the import dialog opens on it and previews it."""
+
+    def __init__(self, widget: QWidget, ctx: GuiContext) -> None:
+        super().__init__(widget)
+        self.widget, self.ctx = widget, ctx
+        self.dialog: ImportReportDialog | None = None
+        widget.setAcceptDrops(ctx.can("findings.edit"))
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if dropped_report(event.mimeData()) is not None:  # type: ignore[attr-defined]
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                return True
+            event.ignore()
+            return True
+        if kind == QEvent.Type.Drop:
+            path = dropped_report(event.mimeData())  # type: ignore[attr-defined]
+            if path is None:
+                event.ignore()
+                return True
+            event.acceptProposedAction()  # type: ignore[attr-defined]
+            QTimer.singleShot(0, lambda: self.open(path))  # after the drag ends
+            return True
+        return False
+
+    def open(self, path: Path) -> None:
+        self.dialog = ImportReportDialog(self.ctx, self.widget, path=path)
+        self.dialog.exec()
+
+
+def accept_report_drops(widget: QWidget, ctx: GuiContext) -> ReportDrops:
+    """Make `widget` start an import when a report file is dropped on it."""
+    return ReportDrops(widget, ctx)
 
 
 class ImportReportDialog(QDialog):
-    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None, path: Path | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Import report")
@@ -114,10 +168,32 @@ class ImportReportDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self.resize(980, 640)
-
+        for widget, name in ((self.path, "Report file"), (browse, "Browse for a report"), (self.force, "Force"),
+                             (self.title, "Inspection title"), (self.encoding, "Text encoding"),
+                             (self.tree, "Preview of the findings")):
+            widget.setAccessibleName(name)
         for edit in (self.path, self.force, self.title):
             edit.textChanged.connect(self._inputs_changed)
         self.encoding.currentTextChanged.connect(self._inputs_changed)
+        self.setAcceptDrops(True)
+        if path is not None:
+            self.path.setText(str(path))
+            QTimer.singleShot(0, self.run_preview)
+
+    def dragEnterEvent(self, event: QEvent) -> None:  # noqa: N802
+        if dropped_report(event.mimeData()) is not None:  # type: ignore[attr-defined]
+            event.acceptProposedAction()  # type: ignore[attr-defined]
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QEvent) -> None:  # noqa: N802
+        path = dropped_report(event.mimeData())  # type: ignore[attr-defined]
+        if path is None or self.task is not None and self.task.running:
+            event.ignore()
+            return
+        event.acceptProposedAction()  # type: ignore[attr-defined]
+        self.path.setText(str(path))
+        self.run_preview()
 
     # -- inputs -----------------------------------------------------------------------------
     def _browse(self) -> None:

@@ -8,7 +8,7 @@ from workbench.gui.display_text import measure_value, natural_key
 from workbench.gui.rows_model import RowsTableModel
 from workbench.gui.qt import QColor, Qt
 from workbench.gui.style import MEASURE_TONES, TONES
-from workbench.services.measures import MeasureInfo
+from workbench.services.measures import MeasureInfo, PointInfo
 
 COLUMNS = ("Finding", "Status", "Name", "Baseline", "Target", "Direction", "Latest value")
 FINDING, STATUS, NAME, BASELINE, TARGET, DIRECTION, LATEST = range(len(COLUMNS))
@@ -72,3 +72,40 @@ class MeasuresTableModel(RowsTableModel):
             return "Lower is better" if m.direction == "lower" else "Higher is better"
         latest = m.latest
         return "—" if latest is None else f"{measure_value(latest.value, m.unit)} ({latest.period:%b %Y})"
+
+
+POINT_COLUMNS = ("Period", "Value", "Note")
+PERIOD, VALUE, NOTE = range(len(POINT_COLUMNS))
+
+
+class MeasurePointsModel(RowsTableModel):
+    """One measure's recorded values, oldest first."""
+
+    columns = POINT_COLUMNS
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PointInfo] = []
+        self._unit = ""
+
+    def set_measure(self, m: MeasureInfo | None) -> None:
+        self.beginResetModel()
+        self._rows = list(m.points) if m is not None else []
+        self._unit = m.unit if m is not None else ""
+        self.endResetModel()
+
+    def point(self, row: int) -> PointInfo:
+        return self._rows[row]
+
+    def cell(self, p: PointInfo, col: int, role: int, position: int) -> object:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == PERIOD:
+                return f"{p.period:%b %Y}" if p.period.day == 1 else f"{p.period:%d %b %Y}"
+            if col == VALUE:
+                return measure_value(p.value, self._unit)
+            return p.note or ("—" if role == Qt.ItemDataRole.DisplayRole else None)
+        if role == ID_ROLE:
+            return p.period
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == VALUE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

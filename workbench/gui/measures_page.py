@@ -1,4 +1,5 @@
-"""Measures: confirm or discard the ones proposed from report figures, and record values."""
+"""Measures: confirm, edit or discard the ones proposed from report figures; their series of values
+(recorded, corrected, removed) and its trend chart."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from workbench.errors import WorkbenchError
 from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.changes import MEASURES_VIEW, concerns
 from workbench.gui.context import GuiContext
-from workbench.gui.measure_value_dialog import MeasureValueDialog
+from workbench.gui import confirm
+from workbench.gui.display_text import measure_value
+from workbench.gui.measure_value_dialog import MeasureDialog, MeasureValueDialog
 from workbench.gui.measures_model import (
     BASELINE,
     DIRECTION,
@@ -17,6 +20,7 @@ from workbench.gui.measures_model import (
     SORT_ROLE,
     STATUS,
     TARGET,
+    MeasurePointsModel,
     MeasuresTableModel,
 )
 from workbench.gui.messages import show_error
@@ -26,17 +30,20 @@ from workbench.gui.qt import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QGroupBox,
     QPushButton,
     QSortFilterProxyModel,
+    QSplitter,
     Qt,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 from workbench.gui.style import label
+from workbench.gui.trend_chart import SeriesChart
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
-from workbench.services.measures import MeasureInfo
+from workbench.services.measures import MeasureInfo, PointInfo
 
 
 class MeasuresPage(QWidget):
@@ -73,6 +80,8 @@ class MeasuresPage(QWidget):
         self.add_value = QPushButton("Add value…", objectName="addMeasureValue")
         self.confirm.setToolTip("Keep this measure and track it")
         self.discard.setToolTip("Not a useful measure for this finding")
+        self.edit = QPushButton("Edit measure…", objectName="editMeasure")
+        self.edit.setToolTip("Change the name, unit, baseline, target, direction or status")
         self.count = label("", "muted")
         self.hint = label("", "muted", wrap=True)
         self.hint.setObjectName("measuresHint")
@@ -85,7 +94,7 @@ class MeasuresPage(QWidget):
         bar.addWidget(self.show_discarded)
         actions = QHBoxLayout()
         actions.addWidget(self.hint, 1)
-        for button in (self.confirm, self.discard, self.add_value):
+        for button in (self.edit, self.confirm, self.discard):
             actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -94,18 +103,68 @@ class MeasuresPage(QWidget):
         layout.addWidget(label("Proposed measures come from the figures a report cites (the baseline) and any "
                                "target it states. Confirm the ones worth tracking; record a value each period.",
                                "muted", wrap=True))
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 3)
         layout.addLayout(actions)
+        layout.addWidget(self._series_panel(), 2)
+        for widget, name in ((self.table, "Measures"), (self.show_discarded, "Show discarded measures"),
+                             (self.confirm, "Confirm measure"), (self.discard, "Discard measure"),
+                             (self.edit, "Edit measure"), (self.add_value, "Add value"),
+                             (self.edit_value, "Correct value"), (self.remove_value, "Remove value"),
+                             (self.points_table, "Recorded values")):
+            widget.setAccessibleName(name)
 
         self._editable = ctx.can("findings.edit")
+        self._shown: MeasureInfo | None = None
         self.show_discarded.toggled.connect(lambda _on: self.refresh())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.confirm.clicked.connect(lambda: self._set_status("confirmed"))
         self.discard.clicked.connect(lambda: self._set_status("discarded"))
         self.add_value.clicked.connect(self._add_value)
+        self.edit.clicked.connect(self._edit_measure)
+        self.edit_value.clicked.connect(self._edit_value)
+        self.remove_value.clicked.connect(self._remove_value)
+        self.table.doubleClicked.connect(lambda _i: self._edit_measure())
+        self.points_table.doubleClicked.connect(lambda _i: self._edit_value())
+        self.points_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         ctx.changes.changed.connect(self._on_changed)
         self.refresh()
+
+    def _series_panel(self) -> QWidget:
+        self.points = MeasurePointsModel(self)
+        self.points_table = QTableView(objectName="measurePoints")
+        self.points_table.setModel(self.points)
+        self.points_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.points_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.points_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.points_table.verticalHeader().setVisible(False)
+        self.points_table.setShowGrid(False)
+        self.points_table.setAlternatingRowColors(True)
+        self.points_table.horizontalHeader().setStretchLastSection(True)
+        self.edit_value = QPushButton("Correct…", objectName="editMeasureValue")
+        self.remove_value = QPushButton("Remove…", objectName="removeMeasureValue")
+        self.series_hint = label("", "muted", wrap=True)
+        self.series_hint.setObjectName("seriesHint")
+        self.chart = SeriesChart()
+        box = QGroupBox("Values and trend", objectName="seriesBox")
+        buttons = QHBoxLayout()
+        for button in (self.add_value, self.edit_value, self.remove_value):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 0, 0)
+        left_lay.addWidget(self.points_table, 1)
+        left_lay.addLayout(buttons)
+        left_lay.addWidget(self.series_hint)
+        split = QSplitter(objectName="seriesSplit")
+        split.addWidget(left)
+        split.addWidget(self.chart)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        lay = QVBoxLayout(box)
+        lay.addWidget(split)
+        return box
 
     def refresh(self) -> None:
         keep = self.selected()
@@ -137,15 +196,53 @@ class MeasuresPage(QWidget):
 
     def _update_buttons(self) -> None:
         m = self.selected()
+        if m != self._shown:
+            self._show_series(m)
+        point = self.selected_point()
         self.confirm.setEnabled(self._editable and m is not None and m.status != "confirmed")
         self.discard.setEnabled(self._editable and m is not None and m.status != "discarded")
+        self.edit.setEnabled(self._editable and m is not None)
         self.add_value.setEnabled(self._editable and m is not None and m.status != "discarded")
-        if not self._editable:
+        self.edit_value.setEnabled(self._editable and point is not None)
+        self.remove_value.setEnabled(self._editable and point is not None)
+        if self.model.rowCount() == 0:
+            self.hint.setText("No measures yet. Import a report (File ▸ Import report…): the figures it cites are "
+                              "proposed here as measures to confirm." if not self.show_discarded.isChecked()
+                              else "No measures at all yet. Import a report to have its figures proposed.")
+        elif not self._editable:
             self.hint.setText(f"Read only: the {self.ctx.user.role} role cannot change measures.")
         elif m is None:
-            self.hint.setText("Select a measure to confirm, discard or record a value.")
+            self.hint.setText("Select a measure to confirm, edit or discard it and to see its values.")
         else:
-            self.hint.setText(f"{m.name} — baseline {m.baseline_label or '—'}; {len(m.points)} value(s) recorded")
+            self.hint.setText(f"{m.name} — baseline {m.baseline_label or measure_value(m.baseline, m.unit)}; "
+                              f"{len(m.points)} value(s) recorded")
+        if m is None:
+            self.series_hint.setText("")
+        elif m.status == "discarded":
+            self.series_hint.setText("Discarded: confirm it again to record values.")
+        elif not m.points:
+            self.series_hint.setText("No values yet: Add value… records this month's figure.")
+        else:
+            self.series_hint.setText("Double-click a value to correct it.")
+
+    def _show_series(self, m: MeasureInfo | None) -> None:
+        self._shown = m
+        self.points.set_measure(m)
+        if m is None:
+            self.chart.set_series((), None, None, empty="Select a measure to see its values over time")
+            return
+        self.points_table.resizeColumnsToContents()
+        self.points_table.horizontalHeader().setStretchLastSection(True)
+        self.chart.set_series([(f"{p.period:%b %Y}", p.value) for p in m.points], m.baseline, m.target,
+                              fmt=lambda v, unit=m.unit: measure_value(round(v, 1), unit),
+                              empty="No values recorded yet — Add value… starts the series")
+
+    def selected_point(self) -> PointInfo | None:
+        sel = self.points_table.selectionModel()
+        index = sel.currentIndex()
+        if not index.isValid() or not sel.hasSelection() or index.row() >= self.points.rowCount():
+            return None
+        return self.points.point(index.row())
 
     def _set_status(self, status: str) -> None:
         m = self.selected()
@@ -163,3 +260,38 @@ class MeasuresPage(QWidget):
         entry = dialog.entry()
         self.ctx.write(self, lambda uow: measure_service.record_point(uow, m.id, entry.period, entry.value,
                                                                       entry.note))
+
+
+    def _edit_measure(self) -> None:
+        m = self.selected()
+        if m is None or not self._editable:
+            return
+        dialog = MeasureDialog(m, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        changes = dialog.changes()
+        if changes:
+            self.ctx.write(self, lambda uow: measure_service.update_measure(
+                uow, m.id, expected_version=m.version, **changes))
+
+    def _edit_value(self) -> None:
+        m, point = self.selected(), self.selected_point()
+        if m is None or point is None or not self._editable:
+            return
+        dialog = MeasureValueDialog(m, self, point)
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return
+        entry = dialog.entry()
+        self.ctx.write(self, lambda uow: measure_service.update_point(
+            uow, m.id, point.period, entry.value, entry.note, new_period=entry.period))
+
+    def _remove_value(self) -> None:
+        m, point = self.selected(), self.selected_point()
+        if m is None or point is None:
+            return
+        words = f"{measure_value(point.value, m.unit)} for {point.period:%B %Y}"
+        if not confirm.ask(self, "Remove value", f"Remove the value {words} from “{m.name}”?",
+                           "The series and its chart lose this point. The change log keeps what it was.",
+                           "Remove value"):
+            return
+        self.ctx.write(self, lambda uow: measure_service.remove_point(uow, m.id, point.period))

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
+from workbench.gui.changes import show_changes_in_words
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import kind_short, uk_date
 from workbench.gui.messages import show_error
@@ -26,19 +27,16 @@ from workbench.gui.style import card, label, set_tone, tag
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
 from workbench.services import log_check
-from workbench.services import workspace as workspace_service
+from workbench.services import change_words
 from workbench.services.findings import FindingInfo, InspectionInfo
 from workbench.services.settings import finding_statuses
 from workbench.services.users import list_users
 from workbench.services.log_check import LogReport
-from workbench.services.workspace import ChangeSummary
+from workbench.services.change_words import ChangeInWords
 from workbench.store.uow import UnitOfWork
 
 
 RECENT = 50
-ACTIONS = {"import": "imported", "update": "changed", "suggest": "suggested", "propose": "proposed",
-           "record": "recorded a value of", "add": "added", "create": "created", "accepted": "accepted",
-           "rejected": "rejected", "set-role": "changed the role of", "backup": "backed up"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ class OverviewData:
     inspections: tuple[InspectionInfo, ...]
     findings: tuple[FindingInfo, ...]
     statuses: tuple[str, ...]
-    recent: tuple[ChangeSummary, ...]
+    recent: tuple[ChangeInWords, ...]
     measures_to_review: int
     links_to_decide: int
     log: LogReport
@@ -61,7 +59,7 @@ def read_overview(uow: UnitOfWork) -> OverviewData:
         inspections=tuple(finding_service.list_inspections(uow)),
         findings=found,
         statuses=finding_statuses(uow),
-        recent=tuple(workspace_service.recent_changes(uow, RECENT)),
+        recent=tuple(change_words.recent_in_words(uow, RECENT)),
         measures_to_review=sum(m.status == "proposed" for m in measure_service.list_measures(uow)),
         links_to_decide=len(suggested),
         log=log_check.verify_log(uow),
@@ -191,7 +189,7 @@ class OverviewPage(QWidget):
         self._show_log(data.log)
         self._fill_status_table(data)
         self._fill_inspections(data)
-        self._fill_recent(data)
+        show_changes_in_words(self.recent, data.recent)
         for table in (self.by_status, self.inspections):
             _fit_height(table)
 
@@ -265,22 +263,3 @@ class OverviewPage(QWidget):
             table.setRowCount(1)
             table.setItem(0, 0, _item("No inspections yet"))
             table.setItem(0, 1, _item("Use File ▸ Import report… to register a report's findings"))
-
-
-    def _fill_recent(self, data: OverviewData) -> None:
-        table = self.recent
-        table.clear()
-        table.setColumnCount(5)
-        table.setHorizontalHeaderLabels(["Entry", "When (UTC)", "Who", "What", "Record"])
-        table.setRowCount(len(data.recent))
-        for row, change in enumerate(data.recent):
-            table.setItem(row, 0, _item(change.seq, align_right=True))
-            table.setItem(row, 1, _item(f"{change.at:%d %b %Y %H:%M}"))
-            table.setItem(row, 2, _item(change.actor))
-            table.setItem(row, 3, _item(f"{ACTIONS.get(change.action, change.action)} "
-                                        f"{change.entity.replace('_', ' ')}"))
-            table.setItem(row, 4, _item(change.entity_id))
-        header = table.horizontalHeader()
-        for col in (0, 1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)

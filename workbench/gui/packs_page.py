@@ -100,6 +100,7 @@ class PacksPage(QWidget):
         self.return_ = QPushButton("Return…", objectName="returnPack")
         self.export = QPushButton("Export files…", objectName="exportPack")
         self.seal = QPushButton("Seal evidence bundle…", objectName="sealBundle")
+        self.preview = QPushButton("Preview PDF…", objectName="previewPack")  # the PDF inside the app
         self.hint = label("", "muted", wrap=True)
         self.hint.setObjectName("packsHint")
 
@@ -121,6 +122,7 @@ class PacksPage(QWidget):
         files = QHBoxLayout()
         files.addWidget(label("For the inspectors: the signed files, or a sealed bundle with the evidence.",
                               "muted", wrap=True), 1)
+        files.addWidget(self.preview)
         files.addWidget(self.export)
         files.addWidget(self.seal)
         dlay.addLayout(files)
@@ -156,6 +158,7 @@ class PacksPage(QWidget):
         self.return_.clicked.connect(self.return_pack)
         self.export.clicked.connect(self.export_files)
         self.seal.clicked.connect(self.seal_bundle)
+        self.preview.clicked.connect(self.preview_pdf)
         ctx.changes.changed.connect(self._on_changed)
         self._stale = True  # read when first shown
 
@@ -210,6 +213,7 @@ class PacksPage(QWidget):
         self.approve.setEnabled(can_review and reviewable and not four_eyes)
         self.return_.setEnabled(can_review and reviewable and not four_eyes)
         self.export.setEnabled(p is not None)
+        self.preview.setEnabled(p is not None)
         self.seal.setEnabled(self.ctx.can("exports.create") and p is not None
                              and p.state in ("approved", "superseded"))
         role = self.ctx.user.role
@@ -375,3 +379,19 @@ class PacksPage(QWidget):
             self.sealed_dialog.exec()
 
         self.ctx.background(self, "Sealing the evidence bundle…", work, write=True, on_success=done)
+
+    def preview_pdf(self) -> None:
+        """Show the selected version's PDF (signed once approved) in the preview dialog."""
+        from workbench.gui.pdf_preview import PdfPreviewDialog
+        from workbench.services.pack_preview import pack_pdf
+
+        p = self.selected()
+        if p is None:
+            return
+        try:
+            pdf = self.ctx.read(lambda uow: pack_pdf(uow, p.number))
+            dialog = PdfPreviewDialog(self.ctx, pdf, self)
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        dialog.exec()

@@ -9,6 +9,7 @@ from PySide6.QtCore import (  # noqa: F401
     QDateTime,
     QEvent,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,6 +22,7 @@ from PySide6.QtCore import (  # noqa: F401
     Qt,
     QThreadPool,
     QTimer,
+    QUrl,
     Signal,
     Slot,
 )
@@ -28,16 +30,22 @@ from PySide6.QtGui import (  # noqa: F401
     QAction,
     QCloseEvent,
     QColor,
+    QDesktopServices,
     QDoubleValidator,
+    QDragEnterEvent,
+    QDropEvent,
     QFont,
     QGuiApplication,
     QIcon,
+    QImage,
     QKeySequence,
     QPainter,
     QPalette,
     QPen,
+    QPixmap,
     QShortcut,
 )
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # noqa: F401
 from PySide6.QtWidgets import (  # noqa: F401
     QAbstractItemView,
     QAbstractScrollArea,

@@ -3,6 +3,7 @@ the target and the inspection baseline as labelled lines. Every mark also has it
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from workbench.gui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, QSize, Qt, QWidget
@@ -85,4 +86,112 @@ class TrendChart(QWidget):
             p.setPen(colour if pt.audit_id == self._current else MUTED)
             p.drawText(QRectF(x - step / 2, plot.bottom() + 4, step, fm.height()),
                        int(Qt.AlignmentFlag.AlignCenter), f"Round {pt.round}")
+        p.end()
+
+
+class SeriesChart(QWidget):
+    """A measure's recorded values over time, with its baseline and target as labelled lines.
+
+    The y axis spans the values, baseline and target (from 0 for per cents and counts); each point
+    has its value written beside it, so the chart is readable without colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("seriesChart")
+        self.setAccessibleName("Trend chart of the selected measure")
+        self._values: tuple[tuple[str, float], ...] = ()
+        self._baseline: float | None = None
+        self._target: float | None = None
+        self._format = str
+        self._empty = "Select a measure to see its trend"
+        self.setMinimumHeight(190)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(420, 220)
+
+    def set_series(self, values: Sequence[tuple[str, float]], baseline: float | None, target: float | None,
+                   fmt: object = str, empty: str = "No values recorded yet") -> None:
+        """`values`: (period label, value) oldest first; `fmt` turns a value into its words."""
+        self._values, self._baseline, self._target = tuple(values), baseline, target
+        self._format, self._empty = fmt, empty  # type: ignore[assignment]
+        described = ", ".join(f"{when} {fmt(v)}" for when, v in self._values[-6:])  # type: ignore[operator]
+        self.setAccessibleDescription(described or empty)
+        self.update()
+
+    def _range(self) -> tuple[float, float, float]:
+        """(low, high, step): round numbers that hold every value, the baseline and the target."""
+        marks = [v for _, v in self._values] + [x for x in (self._baseline, self._target) if x is not None]
+        low, high = min(marks), max(marks)
+        low = min(low, 0.0) if low >= 0 else low
+        span = (high - low) or abs(high) or 1.0
+        raw = span / 4
+        magnitude = 10 ** math.floor(math.log10(raw))
+        step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+        return math.floor(low / step) * step, math.ceil(high * 1.0001 / step) * step, step
+
+    def paintEvent(self, _event: object) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.5, self.font().pointSizeF() - 1))
+        p.setFont(small)
+        fm = p.fontMetrics()
+        if not self._values and self._baseline is None and self._target is None:
+            p.setPen(MUTED)
+            p.drawText(QRectF(self.rect()), int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._empty)
+            p.end()
+            return
+        low, high, step_y = self._range()
+        fmt = self._format
+        left = max(fm.horizontalAdvance(fmt(v)) for v in (low, high)) + 14  # type: ignore[operator]
+        right, top, bottom = 150, 12, fm.height() + 12
+        plot = QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
+
+        def y(v: float) -> float:
+            return plot.bottom() - (v - low) / (high - low) * plot.height()
+
+        for i in range(round((high - low) / step_y) + 1):
+            tick = low + step_y * i
+            p.setPen(QPen(GRID, 1))
+            p.drawLine(QPointF(plot.left(), y(tick)), QPointF(plot.right(), y(tick)))
+            p.setPen(MUTED)
+            p.drawText(QRectF(0, y(tick) - fm.height() / 2, left - 6, fm.height()),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), fmt(tick))  # type: ignore[operator]
+        for value, colour, words, style in ((self._target, TARGET, "Target", Qt.PenStyle.DashLine),
+                                            (self._baseline, BASELINE, "Baseline", Qt.PenStyle.DotLine)):
+            if value is None:
+                continue
+            p.setPen(QPen(colour, 1.5, style))
+            p.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
+            p.setPen(colour)
+            p.drawText(QRectF(plot.right() + 6, y(value) - fm.height() / 2, right - 8, fm.height()),
+                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"{words} {fmt(value)}")  # type: ignore[operator]
+        if not self._values:
+            p.setPen(MUTED)
+            p.drawText(plot, int(Qt.AlignmentFlag.AlignCenter), self._empty)
+            p.end()
+            return
+        step = plot.width() / len(self._values)
+        xs = [plot.left() + step * (i + 0.5) for i in range(len(self._values))]
+        p.setPen(QPen(CURRENT, 2))
+        for (x0, (_, v0)), (x1, (_, v1)) in zip(zip(xs, self._values), zip(xs[1:], self._values[1:])):
+            p.drawLine(QPointF(x0, y(v0)), QPointF(x1, y(v1)))
+        label_every = max(1, int(len(self._values) / max(1, plot.width() / (fm.horizontalAdvance("Mmm 0000") + 8))) + 1)
+        for i, (x, (when, v)) in enumerate(zip(xs, self._values)):
+            p.setPen(QPen(CURRENT, 2))
+            p.setBrush(CURRENT)
+            p.drawEllipse(QPointF(x, y(v)), 3.5, 3.5)
+            last = i == len(self._values) - 1
+            if (i % label_every == 0 and len(self._values) - 1 - i >= label_every) or last:
+                p.setPen(MUTED)
+                p.drawText(QRectF(x - step * label_every / 2, plot.bottom() + 4, step * label_every, fm.height()),
+                           int(Qt.AlignmentFlag.AlignCenter), when)
+            if last or len(self._values) <= 8:
+                words = fmt(v)  # type: ignore[operator]
+                box = QRectF(x - fm.horizontalAdvance(words) / 2 - 3, y(v) - fm.height() - 6,
+                             fm.horizontalAdvance(words) + 6, fm.height())
+                p.fillRect(box, QColor("#ffffff"))
+                p.setPen(INK)
+                p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), words)
         p.end()

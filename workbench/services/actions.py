@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from workbench.errors import InputError, NotFoundError
 from workbench.services.access import require
-from workbench.store.models import Action, Finding
-from workbench.store.uow import UnitOfWork, check_version
+from workbench.services.review_lock import require_removable
+from workbench.store.models import Action, EvidenceLink, Finding
+from workbench.store.uow import UnitOfWork, check_version, writes
 
 ACTION_STATUSES = ("not started", "in progress", "done", "blocked")
 EDITABLE = ("title", "owner", "due_date", "status", "progress_note")
@@ -133,3 +134,35 @@ def list_actions(uow: UnitOfWork, finding_id: int | None = None, today: date | N
     rows = sorted(uow.session.scalars(q), key=lambda a: (a.due_date is None, a.due_date or date.max, a.id))
     day = today or date.today()
     return [_info(uow, a, day) for a in rows]
+
+
+@writes
+def remove_action(uow: UnitOfWork, action_id: int, expected_version: int | None = None) -> ActionInfo:
+    """Remove an action from the plan; links of evidence to it go too (the evidence stays).
+
+    Refused while the finding's self-assessment is with a reviewer or signed off
+    (services/review_lock.py). The log keeps the whole action, so what was removed can be read back.
+    """
+    require(uow.actor, "actions.edit")
+    a = uow.session.get(Action, action_id)
+    if a is None:
+        raise NotFoundError(f"no action with id {action_id}", "see workbench actions list")
+    check_version(a, expected_version, f"action {a.id} ({a.title})")
+    require_removable(uow, a.finding_id, f"remove action {a.id} ({a.title})")
+    info = _info(uow, a, date.today())
+    links = list(uow.session.scalars(select(EvidenceLink).where(EvidenceLink.action_id == a.id)))
+    for li in links:
+        uow.session.delete(li)
+    uow.session.delete(a)
+    uow.session.flush()
+    uow.log("action", info.id, "remove", {
+        "finding": info.finding_ref, "title": info.title, "owner": info.owner, "due_date": info.due_date,
+        "status": info.status, "progress_note": info.progress_note,
+        "evidence_unlinked": sorted(li.evidence_id for li in links)}, None)
+    return info
+
+
+def evidence_linked_to(uow: UnitOfWork, action_id: int) -> int:
+    """How many evidence items are linked to an action (what removing it unlinks)."""
+    require(uow.actor, "read")
+    return len(list(uow.session.scalars(select(EvidenceLink.id).where(EvidenceLink.action_id == action_id))))

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.services.access import require
+from workbench.services.review_lock import require_removable
 from workbench.services.settings import get_force_settings
 from workbench.store.models import Action, Audit, Evidence, EvidenceBlob, EvidenceLink, Finding, SampledCase
 from workbench.store.uow import UnitOfWork, writes
@@ -283,6 +284,8 @@ def unlink_evidence(uow: UnitOfWork, evidence_id: int, finding_ids: Iterable[int
     require(uow.actor, "evidence.edit")
     e = _get(uow, evidence_id)
     targets = _target_ids(finding_ids, audit_ids, case_ids, action_ids)
+    for fid in targets["finding"]:
+        require_removable(uow, fid, f"unlink evidence {e.id} ({e.title}) from its finding")
     links = _links(uow, e.id)
     for kind, ids in targets.items():
         col, _, word = _TARGETS[kind]
@@ -296,6 +299,32 @@ def unlink_evidence(uow: UnitOfWork, evidence_id: int, finding_ids: Iterable[int
     uow.session.flush()
     uow.log("evidence", e.id, "unlink", {k: list(v) for k, v in targets.items() if v}, None)
     return _info(uow, e)
+
+
+@dataclass(frozen=True)
+class UnlinkOutcome:
+    """What unlinking evidence from a finding left: the evidence and how much else still uses it."""
+
+    evidence: EvidenceInfo
+    other_links: int  # links to other findings, audits, cases or actions
+    same_file_records: int  # other evidence records holding the same bytes
+
+
+def unlink_consequence(uow: UnitOfWork, evidence_id: int, finding_id: int) -> UnlinkOutcome:
+    """What unlinking would leave (read only), so a question can say what will happen."""
+    require(uow.actor, "read")
+    e = _get(uow, evidence_id)
+    links = [li for li in _links(uow, e.id) if li.finding_id != finding_id]
+    same = uow.session.scalars(select(Evidence.id).where(Evidence.sha256 == e.sha256, Evidence.id != e.id))
+    return UnlinkOutcome(_info(uow, e), len(links), len(list(same)))
+
+
+@writes
+def unlink_from_finding(uow: UnitOfWork, evidence_id: int, finding_id: int) -> UnlinkOutcome:
+    """Take evidence off one finding. The evidence record and its stored bytes stay in the
+    workspace (other links, earlier packs and the change log refer to them); it can be linked again."""
+    unlink_evidence(uow, evidence_id, finding_ids=[finding_id])
+    return unlink_consequence(uow, evidence_id, finding_id)
 
 
 @writes

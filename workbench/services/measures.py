@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from workbench.errors import InputError, NotFoundError
 from workbench.services.access import require
 from workbench.store.models import Finding, KeyFigure, Measure, MeasurePoint
-from workbench.store.uow import UnitOfWork, check_version
+from workbench.store.uow import UnitOfWork, check_version, writes
 
 MEASURABLE = ("percentage", "proportion", "ratio", "count", "range")
 
@@ -164,6 +165,21 @@ def update_measure(uow: UnitOfWork, measure_id: int, expected_version: int | Non
         raise InputError("status must be proposed, confirmed or discarded")
     if "direction" in changes and changes["direction"] not in ("higher", "lower"):
         raise InputError("direction must be higher or lower")
+    if "name" in changes:
+        changes["name"] = str(changes["name"] or "").strip()
+        if not changes["name"]:
+            raise InputError("a measure needs a name", "say what is counted, e.g. '101 calls abandoned'")
+    if "unit" in changes:
+        changes["unit"] = str(changes["unit"] or "").strip()
+        if len(changes["unit"]) > MAX_UNIT:
+            raise InputError(f"the unit of measure '{m.name}' is longer than {MAX_UNIT} characters",
+                             "use %, :1, count or a short word such as 'days'")
+    for key in ("baseline", "target"):
+        if key in changes:
+            changes[key] = _number(changes[key], f"the {key} of measure '{m.name}'", optional=True)
+    changes = {k: v for k, v in changes.items() if getattr(m, k) != v}
+    if not changes:
+        return _info(uow, m)
     before = {k: getattr(m, k) for k in changes}
     for k, v in changes.items():
         setattr(m, k, v)
@@ -172,10 +188,71 @@ def update_measure(uow: UnitOfWork, measure_id: int, expected_version: int | Non
     return _info(uow, m)
 
 
+MAX_UNIT = 40
+
+
+def _number(value: object, what: str, optional: bool = False) -> float | None:
+    if value is None and optional:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be a number, not '{value}'", "type digits, e.g. 12.5") from None
+    if not math.isfinite(number):
+        raise InputError(f"{what} must be a finite number, not '{value}'", "type digits, e.g. 12.5")
+    return number
+
+
+def _point(uow: UnitOfWork, m: Measure, period: date) -> MeasurePoint:
+    p = uow.session.scalar(select(MeasurePoint).where(MeasurePoint.measure_id == m.id, MeasurePoint.period == period))
+    if p is None:
+        raise NotFoundError(f"measure '{m.name}' has no value for {period:%d %b %Y}; nothing was changed",
+                            "see workbench measures list for the recorded periods")
+    return p
+
+
+@writes
+def update_point(uow: UnitOfWork, measure_id: int, period: date, value: float, note: str = "",
+                 new_period: date | None = None) -> MeasureInfo:
+    """Correct one recorded value (its value, note or period). Moving it onto a period that
+    already has a value is refused, so nothing is overwritten by a correction."""
+    require(uow.actor, "findings.edit")
+    m = _get(uow, measure_id)
+    p = _point(uow, m, period)
+    value = float(_number(value, f"the value of '{m.name}' for {period:%b %Y}"))  # type: ignore[arg-type]
+    target = new_period or period
+    if target != period and uow.session.scalar(select(MeasurePoint.id).where(
+            MeasurePoint.measure_id == m.id, MeasurePoint.period == target)) is not None:
+        raise InputError(f"measure '{m.name}' already has a value for {target:%d %b %Y}; nothing was changed",
+                         "edit that value instead, or remove it first")
+    before = {"period": p.period, "value": p.value, "note": p.note}
+    after = {"period": target, "value": value, "note": str(note or "").strip()}
+    if before == after:
+        return _info(uow, m)
+    p.period, p.value, p.note = target, value, after["note"]
+    uow.session.flush()
+    uow.log("measure", m.id, "update-value", before, after)
+    return _info(uow, m)
+
+
+@writes
+def remove_point(uow: UnitOfWork, measure_id: int, period: date) -> MeasureInfo:
+    """Remove one recorded value; the log keeps what it was."""
+    require(uow.actor, "findings.edit")
+    m = _get(uow, measure_id)
+    p = _point(uow, m, period)
+    before = {"period": p.period, "value": p.value, "note": p.note}
+    uow.session.delete(p)
+    uow.session.flush()
+    uow.log("measure", m.id, "remove-value", before, None)
+    return _info(uow, m)
+
+
 def record_point(uow: UnitOfWork, measure_id: int, period: date, value: float, note: str = "") -> MeasureInfo:
     """Add or replace the value for one period (e.g. a month)."""
     require(uow.actor, "findings.edit")
     m = _get(uow, measure_id)
+    value = float(_number(value, f"the value of '{m.name}' for {period:%b %Y}"))  # type: ignore[arg-type]
     if m.status == "discarded":
         raise InputError(f"measure '{m.name}' was discarded", "confirm it again before recording values")
     p = uow.session.scalar(select(MeasurePoint).where(MeasurePoint.measure_id == m.id,
