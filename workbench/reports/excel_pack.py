@@ -7,12 +7,12 @@ Methodology. Written in openpyxl write-only mode throughout (see ``excel_sheet``
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
 
+from workbench.files import atomic_output
 from workbench.reports.excel_sheet import Column, Marking, TableSheet, sheet_name
 from workbench.reports.pack_data import AuditResult, PackData, PackError, result_word
 
@@ -270,8 +270,6 @@ def write_excel_pack(data: PackData, out_path: str | os.PathLike[str],
     case_sheets = {id(a): sheet_name(f"A{i} {a.title}", used) for i, a in enumerate(audits, 1)}
     used -= {"summary", "findings", "baseline figures", "audit results", "criteria results",
              "strata results", "measures", "actions", "evidence index", "methodology"}
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
     try:
         for writer in (_summary, _findings, _baselines):
             writer(wb, data, mark, used)
@@ -289,12 +287,10 @@ def write_excel_pack(data: PackData, out_path: str | os.PathLike[str],
         for writer in (_measures, _actions, _evidence, _methodology):
             writer(wb, data, mark, used)
             step()
-        wb.save(tmp_name)
-        os.replace(tmp_name, out)
+        with atomic_output(out) as tmp:
+            wb.save(tmp)
     except BaseException:
         _discard(wb)
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
         raise
     return out
 
