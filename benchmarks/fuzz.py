@@ -45,18 +45,18 @@ def main(argv: list[str] | None = None) -> int:
                 data = (mutate_zip if target.zipped else mutate)(rnd.choice(seeds), muts)
                 suffix = rnd.choice(target.suffixes)
                 crash = check(target, data, Path(folder), suffix)
-                if crash is not None:
+                if crash is False:
+                    refused += 1
+                elif crash is not None:
                     kind = type(crash).__name__
                     if args.keep and not crashes[kind]:
                         args.keep.mkdir(parents=True, exist_ok=True)
                         (args.keep / f"{name}-{kind}{suffix}").write_bytes(data)
                     crashes[kind] += 1
-                else:
-                    refused += 0  # counted below
         seconds = time.perf_counter() - start
         total_crashes += sum(crashes.values())
         kinds = ", ".join(f"{k} {v}" for k, v in crashes.most_common()) or "-"
-        print(f"{name:<20} {args.inputs:>7} {'':>8} {sum(crashes.values()):>8} {seconds:>8.1f}  {kinds}", flush=True)
+        print(f"{name:<20} {args.inputs:>7} {refused:>8} {sum(crashes.values()):>8} {seconds:>8.1f}  {kinds}", flush=True)
     return 1 if total_crashes else 0
 
 
