@@ -51,7 +51,7 @@ def check_xlsx(path: Path, fail: Fail, limits: XlsxLimits = DEFAULT_LIMITS) -> N
     try:
         zf = zipfile.ZipFile(path)
     except Exception as exc:  # BadZipFile, NotImplementedError (zip version), EOFError, OSError...
-        raise fail(f"this is not a readable XLSX workbook ({_why(exc)})", _REFUSE) from None
+        raise fail(f"this is not a readable Excel workbook (XLSX: {_why(exc)})", _REFUSE) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_parts:
@@ -140,7 +140,7 @@ def open_xlsx(path: Path, fail: Fail, *, data_only: bool = True,
     try:
         return _Workbook(path, data_only)
     except Exception as exc:  # openpyxl raises many kinds on a hostile file (ParseError, KeyError, ...)
-        raise fail(f"this is not a readable XLSX workbook ({_why(exc)})", _REFUSE) from None
+        raise fail(f"this is not a readable Excel workbook (XLSX: {_why(exc)})", _REFUSE) from None
 
 
 def guarded_rows(rows: Iterator[Any], fail_at: Callable[[int, Exception], Exception], first_row: int) -> Iterator[Any]:
