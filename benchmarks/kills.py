@@ -24,10 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kills", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--max-delay", type=float, default=None,
+                    help="cap on the kill delay in seconds (default: up to each command's own duration, so "
+                         "pack builds are also killed while their files are staged)")
     args = ap.parse_args(argv)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        r = run_kills(Path(folder), args.kills, args.seed)
+        r = run_kills(Path(folder), args.kills, args.seed, args.max_delay)
     print(f"kills                {r.kills} ({', '.join(f'{k} {v}' for k, v in sorted(r.by_kind.items()))})")
     print(f"finished unkilled    {r.finished}")
     print(f"commits reported     {len(r.reported_commits)}, found {len(r.reported_commits & r.stored_commits)}, "

@@ -123,8 +123,9 @@ def _collect(read_end: int) -> list[str]:
     return messages.decode().splitlines()
 
 
-def run_kills(folder: Path, kills: int, seed: int = 1) -> KillReport:
-    """Start writing commands and SIGKILL them until ``kills`` of them died mid-way."""
+def run_kills(folder: Path, kills: int, seed: int = 1, max_delay: float | None = 0.4) -> KillReport:
+    """Start writing commands and SIGKILL them until ``kills`` of them died mid-way: each after a
+    random delay up to its usual duration (at most ``max_delay`` seconds; None: no cap)."""
     # everything a child runs is imported here, once: a forked child then starts at once
     import workbench.reports.excel_pack  # noqa: F401
     import workbench.reports.pdf_pack  # noqa: F401
@@ -165,7 +166,8 @@ def run_kills(folder: Path, kills: int, seed: int = 1) -> KillReport:
             kind = KINDS[attempt % len(KINDS)]
             token = f"{kind}-{attempt}"
             pid, read_end = _fork(ws, location, kind, token, out, evidence_file)
-            time.sleep(rnd.uniform(0.0, min(duration[kind], 0.4) * 1.1))
+            cap = duration[kind] if max_delay is None else min(duration[kind], max_delay)
+            time.sleep(rnd.uniform(0.0, cap * 1.1))
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
