@@ -5,13 +5,12 @@ header row and UK date-times ('dd/mm/yyyy hh:mm'), written atomically (temp file
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from workbench.demo.errors import DemoError
+from workbench.files import atomic_output, write_bytes_atomically
 
 Progress = Callable[[int, "int | None"], None]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -51,21 +50,15 @@ def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[o
     target = Path(path)
     if not target.parent.is_dir():
         raise DemoError(f"folder {target.parent} does not exist; create it first", field="path")
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     count = 0
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\r\n")
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow([safe_cell(v) for v in row])
-                count += 1
-                if progress is not None and count % 1000 == 0:
-                    progress(count, total)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_output(target) as temp, open(temp, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([safe_cell(v) for v in row])
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count, total)
     if progress is not None:
         progress(count, count)
     return count
@@ -76,11 +69,4 @@ def write_bytes(path: str | Path, data: bytes) -> None:
     target = Path(path)
     if not target.parent.is_dir():
         raise DemoError(f"folder {target.parent} does not exist; create it first", field="path")
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(target, data)

@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import json
 import math
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from workbench.errors import WorkbenchError
+from workbench.importers.xlsx_guard import XlsxLimits, check_xlsx, open_xlsx
 from workbench.reports.fieldwork_format import CASES, FORMAT, META, YES_NO_NA, cell_token, token_digest
 from workbench.templates import Criterion, Template
 from workbench.templates.values import match_choice, parse_datetime, parse_number
@@ -33,6 +32,8 @@ from workbench.templates.values import match_choice, parse_datetime, parse_numbe
 MAX_PROBLEMS = 50
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ENTRIES = 2_000
+_LIMITS = XlsxLimits(max_parts=MAX_ENTRIES, max_total_size=MAX_UNCOMPRESSED, max_part_size=MAX_UNCOMPRESSED,
+                     max_shared_strings=MAX_UNCOMPRESSED)
 _NA_WORDS = {"n/a", "na", "not applicable"}
 
 
@@ -124,14 +125,11 @@ def _check_file(path: Path) -> None:
         if fh.read(4) != b"PK\x03\x04":
             raise _fail(path, "this is not an Excel workbook (.xlsx)",
                         "save it from Excel as 'Excel Workbook (.xlsx)'; .xls, .csv and .ods are not read")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _fail(path, "this is not a readable Excel workbook (the file is damaged)") from None
-    if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-        raise _fail(path, "the workbook is far larger than a fieldwork workbook can be",
-                    "export a fresh workbook from the workbench")
+    check_xlsx(path, lambda message, hint: _fail(path, message, hint), _LIMITS)
+
+
+def _open(path: Path, data_only: bool):
+    return open_xlsx(path, lambda message, hint: _fail(path, message, hint), data_only=data_only, limits=_LIMITS)
 
 
 def _meta_value(pairs: dict[str, Any], key: str, kind: type, path: Path) -> Any:
@@ -315,9 +313,9 @@ def _read_cases(rows: dict[int, tuple[Any, ...]], meta: FieldworkMeta, template:
 
 def _formula_cells(path: Path, width: int) -> list[tuple[int, int]]:
     """(row, column index) of the formulas on the Cases sheet (their saved values are read apart)."""
-    wb = load_workbook(path, read_only=True, data_only=False)
+    wb = _open(path, data_only=False)
     try:
-        return [(cell.row, cell.column - 1) for row in wb[CASES].iter_rows(max_col=width)
+        return [(cell.row, cell.column - 1) for row in wb.book[CASES].iter_rows(max_col=width)
                 for cell in row if getattr(cell, "data_type", None) == "f"]
     finally:
         wb.close()
@@ -327,11 +325,8 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
     """The answers of a filled-in fieldwork workbook, or FieldworkImportError listing every problem."""
     path = Path(path)
     _check_file(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a hostile file
-        raise _fail(path, f"this is not a readable Excel workbook ({type(exc).__name__})",
-                    "save it from Excel as 'Excel Workbook (.xlsx)'") from None
+    handle = _open(path, data_only=True)
+    wb = handle.book
     try:
         if META not in wb.sheetnames or CASES not in wb.sheetnames:
             raise _fail(path, "this is not a fieldwork workbook exported by the workbench "
@@ -353,7 +348,7 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
         raise _fail(path, f"the workbook could not be read ({type(exc).__name__})",
                     "export a fresh workbook from the workbench") from None
     finally:
-        wb.close()
+        handle.close()
     problems: list[ImportProblem] = []
     upload_rows = _read_cases(rows, meta, template, problems)
     for number, index in formulas:

@@ -22,6 +22,7 @@ class PopulationError(WorkbenchError, ValueError):
         row: int | None = None,
         column: str | None = None,
         field: str | None = None,
+        hint: str = "",
     ) -> None:
         self.path = str(path) if path is not None else None
         self.row = row
@@ -37,7 +38,8 @@ class PopulationError(WorkbenchError, ValueError):
             where.append(f"column '{column}'")
         if field is not None:
             where.append(f"field '{field}'")
-        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+        super().__init__(f"{', '.join(where)}: {message}" if where else message,
+                         hint or "correct the file and try again, or export it afresh from the source system")
 
 
 @dataclass(frozen=True)

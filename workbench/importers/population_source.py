@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -31,6 +32,10 @@ CSV_BLOCK_BYTES = 1024 * 1024
 BATCH_ROWS = 65_536
 XLSX_BATCH_ROWS = 20_000
 DELIMITERS = (",", ";", "\t", "|")
+#: the widest header read; a sheet's used range may not reach further (xlsx_guard.XlsxLimits)
+MAX_COLUMNS = 1024
+# a line ends after LF, or after a CR that no LF follows (pyarrow reads all three endings)
+_RAW_LINE = re.compile(rb"(?<=\n)|(?<=\r)(?!\n)")
 _BOM = b"\xef\xbb\xbf"
 
 Progress = Callable[[int, "int | None"], None]
@@ -78,45 +83,84 @@ def detect_layout(path: str | Path) -> Layout:
 
 
 def _csv_layout(path: Path, head: bytes, truncated: bool) -> Layout:
-    raw_lines = head.split(b"\n")
+    raw_lines = _RAW_LINE.split(head)
+    if raw_lines and not raw_lines[-1]:
+        raw_lines.pop()
     if truncated and len(raw_lines) > 1:
         raw_lines = raw_lines[:-1]  # the last line may be cut short
-    raw_lines = raw_lines[: SNIFF_LINES + 1]
-    encoding = "utf8"  # pyarrow's own spelling: any other name goes through a slow Python transcoder
-    try:
-        b"\n".join(raw_lines).decode("utf-8")
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    lines = [ln.decode(encoding, errors="replace").lstrip("\ufeff").rstrip("\r") for ln in raw_lines]
+    raw_lines = raw_lines[: SNIFF_LINES * 4 + 1]  # quoted line breaks: a record may span lines
+    encoding = _encoding(b"".join(raw_lines))
+    python_codec = {"utf8": "utf-8"}.get(encoding, encoding)
+    lines = [ln.decode(python_codec, errors="replace") for ln in raw_lines]
+    if lines:
+        lines[0] = lines[0].lstrip("\ufeff")
     delimiter, width = _sniff_delimiter(lines)
+    records = _records(lines, delimiter)
     header_index = None
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+    for i, (cells, _consumed) in enumerate(records):
         filled = sum(1 for c in cells if c.strip())
         if len(cells) >= width and filled * 2 >= max(width, 1) and filled > 0:
             header_index = i
             break
     if header_index is None:
-        raise PopulationError("no header row found (expected column names in the first lines)", path=path)
-    cells = next(csv.reader([lines[header_index]], delimiter=delimiter))
-    offset = sum(len(ln) + 1 for ln in raw_lines[: header_index + 1])
+        raise PopulationError("no header row found (expected column names in the first lines)", path=path,
+                              hint="the first lines must hold the column names, one per column")
+    cells = records[header_index][0]
+    if len(cells) > MAX_COLUMNS:
+        raise PopulationError(f"the header has {len(cells)} columns, more than the limit of {MAX_COLUMNS}",
+                              path=path, row=1, hint="keep only the columns the audit needs")
+    used = sum(consumed for _cells, consumed in records[: header_index + 1])
+    offset = sum(len(ln) for ln in raw_lines[:used])
     return Layout(
         kind="csv",
         headers=clean_headers(cells),
-        header_row=header_index + 1,
+        header_row=header_index + 1,  # a record is one spreadsheet row
         delimiter=delimiter,
         encoding=encoding,
         data_offset=offset,
     )
 
 
+def _encoding(head: bytes) -> str:
+    """pyarrow's spelling of the text encoding (any name but utf8 goes through a Python transcoder)."""
+    for name, spelling in (("utf-8", "utf8"), ("cp1252", "cp1252")):
+        try:
+            head.decode(name)
+            return spelling
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"  # every byte is a character: the file can always be read
+
+
+def _records(lines: Sequence[str], delimiter: str) -> list[tuple[list[str], int]]:
+    """The first records as CSV reads them (quoted line breaks kept), each with the lines it used."""
+    consumed = 0
+
+    def feed() -> Iterator[str]:
+        nonlocal consumed
+        for line in lines:
+            consumed += 1
+            yield line
+
+    reader = csv.reader(feed(), delimiter=delimiter)
+    out: list[tuple[list[str], int]] = []
+    before = 0
+    while len(out) < SNIFF_LINES:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            break  # an unclosed quote at the end of the sample, or a field over the csv module's limit
+        out.append((cells, consumed - before))
+        before = consumed
+    return out
+
+
 def _sniff_delimiter(lines: Sequence[str]) -> tuple[str, int]:
     best = (",", 1, -1, -1)
-    sample = [ln for ln in lines if ln.strip()]
     for delim in DELIMITERS:
-        counts = [len(next(csv.reader([ln], delimiter=delim), [])) for ln in sample]
+        counts = [len(cells) for cells, _n in _records(lines, delim) if any(c.strip() for c in cells)]
         if not counts:
             continue
         width, freq = Counter(counts).most_common(1)[0]
@@ -142,10 +186,10 @@ def clean_headers(cells: Sequence[object]) -> tuple[str, ...]:
 def _xlsx_layout(path: Path) -> Layout:
     wb = _open_workbook(path)
     try:
-        ws = wb.worksheets[0]
-        rows = []
-        for row in ws.iter_rows(max_row=SNIFF_LINES, values_only=True):
-            rows.append(row)
+        if not wb.book.worksheets:
+            raise PopulationError("the workbook has no worksheet", path=path)
+        ws = wb.book.worksheets[0]
+        rows = list(_rows(ws, path, 1, max_row=SNIFF_LINES, max_col=MAX_COLUMNS))
         counts = [sum(1 for v in r if v is not None and str(v).strip()) for r in rows]
         widest = max(counts, default=0)
         for i, (row, filled) in enumerate(zip(rows, counts)):
@@ -157,18 +201,32 @@ def _xlsx_layout(path: Path) -> Layout:
                 return Layout(kind="xlsx", headers=clean_headers(cells), header_row=i + 1, sheet=ws.title)
     finally:
         wb.close()
-    raise PopulationError("no header row found on the first sheet", path=path)
+    raise PopulationError("no header row found on the first sheet", path=path,
+                          hint="put the column names in one of the first rows of the first sheet")
 
 
 def _open_workbook(path: Path):
-    import zipfile
+    from workbench.importers.xlsx_guard import open_xlsx
 
-    from openpyxl import load_workbook
+    def fail(message: str, hint: str) -> PopulationError:
+        return PopulationError(message, path=path, hint=hint)
+
+    return open_xlsx(path, fail)
+
+
+def _rows(ws, path: Path, min_row: int, **bounds) -> Iterator[tuple]:
+    """``ws.iter_rows`` values; a damaged sheet becomes a PopulationError naming the row."""
+    from workbench.importers.xlsx_guard import guarded_rows
+
+    def fail_at(row: int, exc: Exception) -> PopulationError:
+        return PopulationError(f"the sheet is damaged here and cannot be read ({type(exc).__name__})",
+                               path=path, row=row, hint="open it in Excel, save it again as .xlsx, and retry")
 
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise PopulationError(f"not a readable XLSX workbook ({exc})", path=path) from None
+        rows = ws.iter_rows(min_row=min_row, values_only=True, **bounds)
+    except Exception as exc:
+        raise fail_at(min_row, exc) from None
+    return guarded_rows(rows, fail_at, min_row)
 
 
 # ----------------------------------------------------------------------------- batches
@@ -230,10 +288,11 @@ def _csv_batches(path, layout, columns, on_bad_row, progress, block_size) -> Ite
                     quoted_strings_can_be_null=False,
                 ),
             )
-        except pa.ArrowInvalid as exc:
+        except (pa.ArrowException, UnicodeError, ValueError) as exc:
             if "Empty CSV file" in str(exc):
                 return
-            raise PopulationError(f"cannot read the CSV ({exc})", path=path) from None
+            raise PopulationError(f"cannot read the CSV ({_short(exc)})", path=path, row=layout.header_row + 1,
+                                  hint=_CSV_HINT) from None
         next_record = 1
         pending: list[Batch] = []
         pending_rows = 0
@@ -242,11 +301,12 @@ def _csv_batches(path, layout, columns, on_bad_row, progress, block_size) -> Ite
                 record = reader.read_next_batch()
             except StopIteration:
                 break
-            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            except (pa.ArrowException, UnicodeError, ValueError) as exc:
                 raise PopulationError(
-                    f"cannot read the CSV near data record {next_record} ({exc})",
+                    f"cannot read the CSV near data record {next_record} ({_short(exc)})",
                     path=path,
                     row=layout.header_row + next_record,
+                    hint=_CSV_HINT,
                 ) from None
             n = record.num_rows
             numbers, next_record = _record_numbers(next_record, n, skipped)
@@ -268,6 +328,14 @@ def _csv_batches(path, layout, columns, on_bad_row, progress, block_size) -> Ite
             progress(total, total)
     finally:
         source.close()
+
+
+_CSV_HINT = "save the extract again as 'CSV UTF-8' from Excel or the source system, and try again"
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def _merge(batches: list[Batch]) -> Batch:
@@ -328,17 +396,21 @@ def cell_text(value: object, date_column: bool, epoch: datetime | None = None) -
 def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], progress) -> Iterator[Batch]:
     wb = _open_workbook(path)
     try:
-        ws = wb[layout.sheet] if layout.sheet else wb.worksheets[0]
+        book = wb.book
+        if layout.sheet and layout.sheet not in book.sheetnames:
+            raise PopulationError(f"the workbook has no sheet {layout.sheet!r} any more", path=path)
+        ws = book[layout.sheet] if layout.sheet else book.worksheets[0]
         index = {name: i for i, name in enumerate(layout.headers)}
         wanted = list(dict.fromkeys(columns))
         positions = [index[c] for c in wanted]
         is_date = [c in date_columns for c in wanted]
-        epoch = getattr(wb, "epoch", None)
+        epoch = getattr(book, "epoch", None)
         total = ws.max_row
         buffers: list[list[str]] = [[] for _ in wanted]
         rows: list[int] = []
         row_no = layout.header_row
-        for values in ws.iter_rows(min_row=layout.header_row + 1, values_only=True):
+        width_cap = max(len(layout.headers), 1)  # read sparsely: a stray far-right cell costs nothing
+        for values in _rows(ws, path, layout.header_row + 1, max_col=width_cap):
             row_no += 1
             width = len(values)
             for buf, pos, dated in zip(buffers, positions, is_date):

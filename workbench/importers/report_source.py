@@ -17,6 +17,7 @@ from typing import Literal
 
 from workbench.errors import WorkbenchError
 from workbench.importers.report_decode import Decoded, DecodeProblem, decode
+from workbench.limits import MAX_LINE_CHARS, longest_line
 
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 SourceKind = Literal["text", "html", "pdf"]
@@ -73,7 +74,7 @@ def read_report(path: str | Path, *, encoding: str | None = None,
         raise ReportImportError(p, "the file is empty", "Choose the saved report (text, HTML or PDF)")
     suffix = p.suffix.lower()
     if data.lstrip()[:5] == b"%PDF-":
-        text = _pdf_text(p, data, progress)
+        text = _check_lines(p, _pdf_text(p, data, progress))
         return SourceText(p.name, "pdf", text, digest)
     if suffix == ".pdf":
         raise ReportImportError(p, "the file is named .pdf but is not a PDF document",
@@ -82,9 +83,23 @@ def read_report(path: str | Path, *, encoding: str | None = None,
     text = decoded.text.replace(_BLOCK_BREAK, "").replace(_LINE_BREAK, "").replace(_PAGE_BREAK, "")
     warnings = (decoded.warning,) if decoded.warning else ()
     if suffix in _HTML_SUFFIXES or _HTML_SNIFF.match(text[:4096]):
-        text = _html_text(p, text)
+        try:
+            text = _check_lines(p, _html_text(p, text))
+        except RecursionError:
+            raise ReportImportError(p, "the HTML nests its elements too deeply to be a report page",
+                                    "Save the report page again from the browser, or save it as text") from None
         return SourceText(p.name, "html", text, digest, decoded.encoding, warnings)
-    return SourceText(p.name, "text", text, digest, decoded.encoding, warnings)
+    return SourceText(p.name, "text", _check_lines(p, text), digest, decoded.encoding, warnings)
+
+
+def _check_lines(p: Path, text: str) -> str:
+    """Refuse a line no report has (a whole file on one line makes every later step slow)."""
+    number, length = longest_line(text)
+    if length > MAX_LINE_CHARS:
+        raise ReportImportError(p, f"this line is {length:,} characters long, over the {MAX_LINE_CHARS:,}-character "
+                                   "limit for one line of a report",
+                                "Check that this is the report itself; save it again as text or HTML", line=number)
+    return text
 
 
 def _read_bytes(p: Path, max_bytes: int) -> bytes:

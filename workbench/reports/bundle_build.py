@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from workbench.files import atomic_output
 from .bundle_format import (
     MANIFEST_NAME,
     PDF_ROLES,
@@ -99,26 +98,18 @@ def build_bundle(
         ordered.append((SEAL_SIGNATURE_NAME, sign_detached(seal_bytes, seal_signer)))
     stamp = _zip_time(seal.sealed_at)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".bundle-", suffix=".tmp", dir=out_path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w+b") as raw:
-            with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
-                for done, (name, data) in enumerate(ordered, start=1):
-                    with zf.open(_zinfo(name, stamp), "w", force_zip64=True) as dest:
-                        dest.write(data)
-                    if progress is not None:
-                        progress(done, len(ordered))
-            raw.flush()
-            os.fsync(raw.fileno())
-            raw.seek(0)
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: raw.read(_CHUNK), b""):
-                digest.update(chunk)
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_output(out_path) as tmp, open(tmp, "w+b") as raw:
+        with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+            for done, (name, data) in enumerate(ordered, start=1):
+                with zf.open(_zinfo(name, stamp), "w", force_zip64=True) as dest:
+                    dest.write(data)
+                if progress is not None:
+                    progress(done, len(ordered))
+        raw.flush()
+        raw.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: raw.read(_CHUNK), b""):
+            digest.update(chunk)
     return BundleSummary(path=out_path, sha256=digest.hexdigest(), files=tuple(n for n, _ in ordered),
                          manifest_sha256=manifest_sha,
                          certificate_sha256=manifest["signer"]["certificate_sha256"])

@@ -36,6 +36,8 @@ from .bundle_format import (
     Problem,
     VerifyReport,
 )
+from workbench.limits import MAX_NESTING, nesting_depth
+
 from .safe_zip import DEFAULT_LIMITS, ZipLimits, entry_problems, iter_member, open_zip, read_member
 
 __all__ = ["ManifestInvalid", "parse_manifest", "verify_bundle"]
@@ -80,7 +82,12 @@ def _need(obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
 def parse_manifest(raw: bytes) -> dict[str, Any]:
     """The manifest as a dict, checked for shape; ManifestInvalid says what is wrong."""
     try:
-        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        text = raw.decode("utf-8")
+        if nesting_depth(text) > MAX_NESTING:
+            raise ManifestInvalid(f"nests arrays or objects more than {MAX_NESTING} deep: this tool never writes that")
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except RecursionError:
+        raise ManifestInvalid(f"nests arrays or objects more than {MAX_NESTING} deep: this tool never writes that") from None
     except UnicodeDecodeError as exc:
         raise ManifestInvalid(f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
@@ -343,7 +350,7 @@ class _Verifier:
     def check_evidence_index(self, pdf_name: str, index_json: str, pdf: bytes, manifest: dict[str, Any]) -> None:
         try:
             index = {tuple(x) for x in json.loads(index_json or "[]")}
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             self.problems.append(Problem(pdf_name, "carries an unreadable evidence index"))
             return
         printed = _printed_text(pdf)
@@ -368,7 +375,7 @@ class _Verifier:
             seal = json.loads(raw or b"")
             if not isinstance(seal, dict) or not all(isinstance(seal.get(k), str) for k in ("sealed_by", "sealed_at")):
                 raise ValueError
-        except ValueError:
+        except (ValueError, RecursionError):
             self.problems.append(Problem(SEAL_NAME, "cannot be read (it should say who sealed the bundle and when)"))
             return {}
         out: dict[str, Any] = {k: seal[k] for k in ("sealed_by", "sealed_by_name", "sealed_at")

@@ -11,12 +11,12 @@ dates are values with number formats (see ``excel_sheet``). Written in openpyxl 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
 
+from workbench.files import atomic_output
 from workbench.reports import excel_audits
 from workbench.reports.excel_sheet import Column, Marking, Shown, TableSheet, setup_workbook, sheet_name
 from workbench.reports.excel_values import figure_value
@@ -231,8 +231,6 @@ def write_excel_pack(data: PackData, out_path: str | os.PathLike[str],
     wb.properties.keywords = data.marking
     wb.properties.created = data.built_at
     book = _Book(wb, mark)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
     try:
         _about(book, data, contents)
         step()
@@ -259,12 +257,10 @@ def write_excel_pack(data: PackData, out_path: str | os.PathLike[str],
             step()
         excel_audits.methodology(book.open, data)
         step()
-        wb.save(tmp_name)
-        os.replace(tmp_name, out)
+        with atomic_output(out) as tmp:
+            wb.save(tmp)
     except BaseException:
         _discard(wb)
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
         raise
     return out
 

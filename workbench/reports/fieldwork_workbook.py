@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.files import atomic_output
 from workbench.reports.excel_sheet import HEADER_BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP
 from workbench.reports.fieldwork_format import (  # noqa: F401  (the data classes are part of this API)
     CASES,
@@ -322,12 +322,6 @@ def write_fieldwork_workbook(data: FieldworkSheetData, out_path: str | os.PathLi
     wb.active = 1
     for ws in wb.worksheets:  # only the Cases tab selected (two selected tabs would be edited together)
         ws.sheet_view.tabSelected = ws is cases
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".xlsx.part", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_output(out) as tmp:
         wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out

@@ -5,7 +5,6 @@ Y", embedded DejaVu fonts, deterministic output for the same data (reportlab inv
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -27,6 +26,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from workbench.files import atomic_output
 from workbench.reports.pack_data import PackData, PackError
 from workbench.reports.pdf_blocks import Ctx, fmt_date
 from workbench.reports.pdf_charts import fit_text, pct
@@ -386,18 +386,11 @@ def write_pdf_pack(data: PackData, out_path: str | os.PathLike[str],
                         path=str(out.parent))
     covered = register_fonts()
     total = len(data.findings) + 2
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        doc = _PackDocument(tmp_name, data, covered)
+    with atomic_output(out) as tmp:
+        doc = _PackDocument(str(tmp), data, covered)
         ctx = Ctx.create(doc.width)
         story = build_story(data, ctx, progress, total, signature_slot)
         doc.build_numbered(story)
         if progress:
             progress(total, total)
-        os.replace(tmp_name, out)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
     return out

@@ -19,9 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +40,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from workbench.errors import WorkbenchError
+from workbench.files import write_bytes_atomically
 from workbench.reports.signing_cms import TrustAnchors
 from workbench.reports.signing_keystore import KeyMaterial, KeyStoreError, material_from_pkcs12
 
@@ -334,20 +333,7 @@ def sign_pdf(
 
 def _write_atomically(out_path: Path, data: bytes) -> Path:
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".signing-", suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return out_path
+    return write_bytes_atomically(out_path, data)
 
 
 # --------------------------------------------------------------------------

@@ -74,7 +74,11 @@ def _fingerprint(text: str) -> str | None:
 
 
 def _certificates(data: bytes, where: str) -> list[asn1_x509.Certificate]:
-    ders = [der for _, _, der in asn1_pem.unarmor(data, multiple=True)] if asn1_pem.detect(data) else [data]
+    try:
+        ders = [der for _, _, der in asn1_pem.unarmor(data, multiple=True)] if asn1_pem.detect(data) else [data]
+    except ValueError:  # a BEGIN line without its END, or damaged base64
+        raise InputError(f"{where} holds a PEM block that is cut short or damaged",
+                         "give the .pem/.cer file exactly as the force sent it, or its 64-hex-digit SHA-256") from None
     out = []
     for der in ders:
         try:

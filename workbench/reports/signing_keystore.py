@@ -41,6 +41,15 @@ KDF_PARAMS: dict[str, int] = {"time_cost": 3, "memory_cost": 64 * 1024, "paralle
 class KeyStoreError(WorkbenchError, ValueError):
     """The key store cannot be opened: wrong passphrase, or not a key store."""
 
+    #: True when the store itself is corrupted (unreadable structure), not merely locked
+    damaged: bool = False
+
+
+class DamagedKeyStoreError(KeyStoreError):
+    """The stored bytes are not a readable key store at all: corrupted, not locked."""
+
+    damaged = True
+
 
 @dataclass(frozen=True)
 class KeyMaterial:
@@ -109,27 +118,52 @@ def open_key_store(data: bytes, passphrase: str) -> KeyMaterial:
         salt, nonce = base64.b64decode(header["salt"]), base64.b64decode(header["nonce"])
         if header.get("kdf") != "argon2id" or header.get("cipher") != "AES-256-GCM":
             raise ValueError("unknown algorithms")
+        if not (1 <= params["time_cost"] <= 64 and 8 <= params["memory_cost"] <= 4 * 1024 * 1024
+                and 1 <= params["parallelism"] <= 64):
+            raise ValueError("key derivation parameters out of range")
     except (ValueError, KeyError, TypeError, struct.error) as exc:
-        raise KeyStoreError("the stored signing key is damaged (its header cannot be read)",
-                            "import the certificate again") from exc
+        raise DamagedKeyStoreError("the stored signing key is corrupted (its header cannot be read)",
+                                   "import the certificate again (workbench certificate import)") from exc
     try:
         payload = json.loads(AESGCM(_derive(passphrase, salt, params)).decrypt(nonce, data[start + size:],
                                                                                 header_bytes))
     except InvalidTag:
         raise KeyStoreError("wrong passphrase for the signing key, or the stored key was altered",
                             "re-enter your sign-off passphrase (it is case-sensitive)") from None
-    key = serialization.load_der_private_key(base64.b64decode(payload["key"]), None)
+    except (ValueError, TypeError) as exc:  # decrypted, but not the JSON this module sealed
+        raise DamagedKeyStoreError("the stored signing key is corrupted (its content cannot be read)",
+                                   "import the certificate again (workbench certificate import)") from exc
+    try:
+        key = serialization.load_der_private_key(base64.b64decode(payload["key"]), None)
+        cert = x509.load_der_x509_certificate(base64.b64decode(payload["certificate"]))
+        chain = tuple(x509.load_der_x509_certificate(base64.b64decode(c)) for c in payload.get("chain", []))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise DamagedKeyStoreError("the stored signing key is corrupted (its key or certificate cannot be read)",
+                                   "import the certificate again (workbench certificate import)") from exc
     if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
-        raise KeyStoreError("the stored signing key is neither RSA nor EC")
-    cert = x509.load_der_x509_certificate(base64.b64decode(payload["certificate"]))
-    chain = tuple(x509.load_der_x509_certificate(base64.b64decode(c)) for c in payload.get("chain", []))
+        raise DamagedKeyStoreError("the stored signing key is neither RSA nor EC",
+                                   "import an RSA or EC certificate (workbench certificate import)")
     return KeyMaterial(key, cert, chain)
+
+
+def _is_pkcs12(data: bytes) -> bool:
+    from asn1crypto import pkcs12 as asn1_pkcs12
+
+    try:
+        pfx = asn1_pkcs12.Pfx.load(data, strict=True)
+        return pfx["version"].native == "v3"
+    except Exception:  # noqa: BLE001 - any parser failure means "not a PKCS#12"
+        return False
 
 
 def _open_legacy_pkcs12(data: bytes, passphrase: str) -> KeyMaterial:
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8") or None)
     except ValueError:
+        if not _is_pkcs12(data):
+            raise DamagedKeyStoreError("the stored signing key is corrupted (it is neither a sealed key store nor "
+                                       "a PKCS#12 file)", "import the certificate again (workbench certificate import)"
+                                       ) from None
         raise KeyStoreError("wrong passphrase for the signing key (an older PKCS#12 store), or it is damaged",
                             "re-enter your sign-off passphrase (it is case-sensitive)") from None
     if key is None or cert is None or not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):

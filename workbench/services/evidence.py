@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,11 +18,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workbench.errors import InputError, NotFoundError, WorkbenchError
+from workbench.files import FileWriteError, write_bytes_atomically
 from workbench.services.access import require
 from workbench.services.review_lock import require_removable
 from workbench.services.settings import get_force_settings
 from workbench.store.models import Action, Audit, Evidence, EvidenceBlob, EvidenceLink, Finding, SampledCase
-from workbench.store.uow import UnitOfWork, writes
+from workbench.store.uow import UnitOfWork, insert_or_ignore, writes
 
 DEFAULT_CLASSIFICATION = "OFFICIAL-SENSITIVE"
 _CHUNK = 1024 * 1024
@@ -153,9 +152,8 @@ def store_blob(uow: UnitOfWork, data: bytes, sha256: str | None = None) -> bool:
     sha = sha256 or hashlib.sha256(data).hexdigest()
     if uow.session.get(EvidenceBlob, sha) is not None:
         return False
-    uow.session.add(EvidenceBlob(sha256=sha, size=len(data), data=data))
-    uow.session.flush()
-    return True
+    # one atomic statement: two people uploading the same new file at once both succeed
+    return insert_or_ignore(uow, EvidenceBlob, {"sha256": sha, "size": len(data), "data": data})
 
 
 def _read_file(path: Path, limit: int) -> tuple[bytes, str]:
@@ -350,17 +348,8 @@ def export_evidence(uow: UnitOfWork, evidence_id: int, out_path: Path, overwrite
 
 
 def write_file_atomically(out: Path, data: bytes) -> Path:
-    """Write to a temporary file in the same folder, then rename: never a half-written file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    """Write the file whole or not at all (``workbench.files``: private partial file, then rename)."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise EvidenceError(f"cannot write {out}: {exc.strerror}; nothing was written", file=str(out)) from None
-        raise
-    return out
+        return write_bytes_atomically(out, data)
+    except FileWriteError as exc:
+        raise EvidenceError(f"{exc.message}", file=str(out)) from None

@@ -19,10 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from workbench import __version__
-from workbench.errors import InputError, NotFoundError, PermissionDeniedError
+from workbench.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from workbench.files import discard, publish, staging_folder
 from workbench.reports.excel_pack import write_excel_pack
 from workbench.reports.pack_codec import canonical_json, content_sha256
 from workbench.reports.pack_data import PackData
@@ -33,7 +35,7 @@ from workbench.services.authorship import authors_of
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
 from workbench.store.models import EvidenceBlob, Finding, Inspection, PackVersion, PseudonymKey, SignOff
-from workbench.store.uow import UnitOfWork, writes
+from workbench.store.uow import AfterCommit, UnitOfWork, writes
 
 Progress = Callable[[int, int | None], None]
 DEFAULT_MIN_CELL = 5
@@ -117,21 +119,52 @@ def _store(uow: UnitOfWork, path: Path) -> str:
 
 
 # -- building ----------------------------------------------------------------------------------
+#: PostgreSQL advisory lock taken while a pack version number is chosen and stored
+PACK_NUMBER_LOCK = 0x5742_5041_434B  # "WBPACK"
+
+
+def _next_number(uow: UnitOfWork) -> int:
+    """The next version number, chosen under a lock held until commit: builds running at the same
+    time get consecutive numbers instead of colliding (SQLite: the write lock already serialises)."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PACK_NUMBER_LOCK})
+    return (uow.session.scalar(select(func.max(PackVersion.number))) or 0) + 1
+
+
 def build_pack(uow: UnitOfWork, out_dir: Path, finding_ids: Sequence[int] | None = None,
                progress: Progress | None = None) -> PackFiles:
     """Snapshot the register (all findings, or those given) as a new draft pack version."""
     require(uow.actor, "packs.build")
-    number = (uow.session.scalar(select(func.max(PackVersion.number))) or 0) + 1
+    number = _next_number(uow)
     data = collect_pack_data(uow, finding_ids, number, status="draft", tool_version=__version__)
-    pdf, xlsx = _render(data, Path(out_dir), f"self-assessment-pack-v{number}", progress)
+    # rendered into a private staging folder; the final files appear only once the version is stored
+    staging = staging_folder(Path(out_dir))
+    try:
+        staged_pdf, staged_xlsx = _render(data, staging, f"self-assessment-pack-v{number}", progress)
+    except BaseException:
+        discard(staging)
+        raise
+    pdf, xlsx = Path(out_dir) / staged_pdf.name, Path(out_dir) / staged_xlsx.name
+
+    def _publish() -> None:
+        publish(staged_pdf, pdf)
+        publish(staged_xlsx, xlsx)
+        discard(staging)
+
+    AfterCommit(uow).add(_publish, lambda: discard(staging))
+    pdf_sha, xlsx_sha = _store(uow, staged_pdf), _store(uow, staged_xlsx)
     pv = PackVersion(
         number=number, state="draft", scope=[f.ref for f in data.findings],
         snapshot=canonical_json(data), snapshot_sha256=hashlib.sha256(canonical_json(data).encode()).hexdigest(),
-        content_sha256=content_sha256(data), pdf_sha256=_store(uow, pdf), xlsx_sha256=_store(uow, xlsx),
+        content_sha256=content_sha256(data), pdf_sha256=pdf_sha, xlsx_sha256=xlsx_sha,
         built_by=uow.username, built_at=data.built_at,
     )
     uow.session.add(pv)
-    uow.session.flush()
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        raise ConflictError(f"pack version {number} was stored by someone else at the same moment; nothing was saved",
+                            "build the pack again: it will become the next version") from None
     uow.log("pack", number, "build", None, {"findings": len(data.findings), "content_sha256": pv.content_sha256,
                                             "pdf_sha256": pv.pdf_sha256, "xlsx_sha256": pv.xlsx_sha256})
     return PackFiles(_info(uow, pv), pdf, xlsx)

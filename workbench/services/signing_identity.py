@@ -188,10 +188,14 @@ def unlock_signer(uow: UnitOfWork, username: str, passphrase: str) -> Unlocked:
         return _new_workspace_key(uow, user, passphrase)
     try:
         material = open_key_store(bytes(row.pkcs12), passphrase)
-    except KeyStoreError:
+    except KeyStoreError as exc:
+        if exc.damaged:
+            raise SigningError(f"{username}'s stored signing key is corrupted ({exc.message}); nothing was signed; "
+                               "import the certificate again (workbench certificate import)") from None
         raise SigningError(
-            f"{username}'s signing key is locked with an earlier sign-off passphrase; import the certificate "
-            "again (workbench certificate import) so it is protected by the current one") from None
+            f"{username}'s signing key does not open with the current sign-off passphrase: it is locked with an "
+            "earlier sign-off passphrase (after a reset), or its encrypted bytes were altered; import the certificate "
+            "again (workbench certificate import) so it is protected by the current passphrase") from None
     if certificate_fingerprint(material.certificate) != row.certificate_sha256:
         raise SigningError(f"{username}'s stored signing certificate is damaged or was replaced; import it again")
     if material.certificate.not_valid_after_utc <= datetime.now(UTC):

@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from workbench.errors import WorkspaceError
+from workbench.files import FileWriteError, atomic_output
 
 PRIVATE_MODE = 0o600
 
@@ -37,22 +38,24 @@ def backup_sqlite(source: Path, out: Path) -> Path:
         raise WorkspaceError(f"{out} already exists", "choose a new file name; backups never overwrite")
     if not out.parent.is_dir():
         raise WorkspaceError(f"folder {out.parent} does not exist", "create it first")
-    tmp = out.with_name(f".{out.name}.partial")
-    tmp.unlink(missing_ok=True)  # a leftover of an interrupted backup
-    create_private_file(tmp)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(tmp)
+        # the partial copy lives in a private (0700) folder next to `out` and is removed on any
+        # failure; a kill leaves it for the next writer into that folder to sweep (workbench.files)
+        with atomic_output(out) as tmp:
+            create_private_file(tmp)
+            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
             try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
+                dst = sqlite3.connect(tmp)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
-        os.replace(tmp, out)
-    except (sqlite3.Error, OSError) as exc:
-        tmp.unlink(missing_ok=True)
-        raise WorkspaceError(f"backup to {out} failed: {exc}") from None
+                src.close()
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"backup to {out} failed: {exc}; nothing was written",
+                             "check the source workspace opens, and that the folder has space") from None
+    except FileWriteError as exc:
+        raise WorkspaceError(f"backup to {out} failed: {exc.message}", exc.hint) from None
     return out

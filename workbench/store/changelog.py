@@ -186,9 +186,15 @@ def verify_chain(
         head_row = session.get(ChangeLogHead, 1)
         if head_row is None:
             broken = (None, "the change-log head record is missing")
-        elif head_row.seq != count or head_row.hash != prev:
-            broken = (count + 1 if head_row.seq > count else head_row.seq,
-                      f"the log ends at entry {count} but its head names entry {head_row.seq}; entries were removed")
+        elif head_row.seq > count:
+            broken = (count + 1, f"the log ends at entry {count} but its head names entry {head_row.seq}; "
+                                 "entries were removed")
+        elif head_row.seq < count:
+            broken = (head_row.seq + 1, f"the log goes on to entry {count} but its head names entry {head_row.seq}; "
+                                        "the head was set back or entries were added outside the application")
+        elif head_row.hash != prev:
+            broken = (count, f"the change-log head's hash was altered: it no longer matches entry {count}, "
+                             "the last entry")
     checks = tuple(_check_anchor(a, seen, count, broken is None) for a in sorted(anchors, key=lambda a: a.seq))
     bad = [c for c in checks if c.status in ("differs", "missing")]
     last_good = None

@@ -12,11 +12,14 @@ from workbench.store.location import WorkspaceLocation
 WRITE_INTENT = "workbench_write"
 #: execution option a unit of work sets when it only reads: the database refuses any write
 READ_ONLY = "workbench_read_only"
+#: how long one attempt to take SQLite's write lock waits; the unit of work retries a few times
+#: with backoff (store/uow.py), then says another user is writing
+SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 def make_engine(location: WorkspaceLocation) -> Engine:
     if location.is_sqlite:
-        engine = create_engine(location.url, connect_args={"timeout": 30})
+        engine = create_engine(location.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
     engine = create_engine(location.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
@@ -41,7 +44,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
         cur.close()
 
     @event.listens_for(engine, "begin")

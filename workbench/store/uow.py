@@ -138,3 +138,127 @@ def check_version(record: Any, expected: int | None, what: str) -> None:
             f"{record.version}); nothing was saved",
             "reload it and make your change again",
         )
+
+
+# -- concurrency: busy databases, deadlocks, inserts that may race ---------------------------------
+#: PostgreSQL SQLSTATEs worth another try: deadlock, serialization failure, lock not available
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+#: how often a unit of work tries to start writing before it reports the database busy
+WRITE_ATTEMPTS = 4
+BUSY_HINT = "another user is writing; try again"
+
+
+class BusyError(WorkbenchError):
+    """The database stayed locked by someone else's write (or chose this action as a deadlock
+    victim) after every retry; nothing of this action was saved."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A deadlock, serialization failure or busy/locked database: the same action may succeed if run again."""
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in TRANSIENT_SQLSTATES:
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
+
+
+def backoff_delays(attempts: int, base: float = 0.05, cap: float = 2.0) -> list[float]:
+    """The pauses between attempts: exponential with full jitter, each at most ``cap`` seconds."""
+    import random
+
+    return [random.uniform(0, min(cap, base * 2**n)) for n in range(max(attempts - 1, 0))]
+
+
+def busy_error(where: str, exc: BaseException) -> BusyError:
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+    detail = reason[0] if reason else type(exc).__name__
+    return BusyError(f"the workspace {where} is busy ({detail}); nothing was saved", BUSY_HINT)
+
+
+def retry_transient(action: Callable[[], R], *, where: str = "", attempts: int | None = None,
+                    on_retry: Callable[[], None] | None = None,
+                    sleep: Callable[[float], None] | None = None) -> R:
+    """Run ``action`` again, after a short random pause, while the database reports a transient
+    conflict (deadlock, serialization failure, busy); then :class:`BusyError` with a hint.
+
+    ``action`` must be safe to run again: a whole unit of work, or the start of one (nothing
+    written yet). ``on_retry`` runs before each new attempt (e.g. rolls the session back).
+    """
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+
+    pause = sleep or time.sleep
+    attempts = attempts or WRITE_ATTEMPTS
+    delays = backoff_delays(attempts)
+    for attempt in range(attempts):
+        try:
+            return action()
+        except BusyError as exc:
+            last: BaseException = exc
+        except DBAPIError as exc:
+            if not is_transient(exc):
+                raise
+            last = exc
+        if attempt == attempts - 1:
+            break
+        if on_retry is not None:
+            on_retry()
+        pause(delays[attempt])
+    if isinstance(last, BusyError):
+        raise last
+    raise busy_error(where, last) from None
+
+
+def insert_or_ignore(uow: UnitOfWork, model: Any, values: dict[str, Any]) -> bool:
+    """Insert one row unless a row with its primary key exists, atomically (no race between
+    a check and an insert): PostgreSQL ``INSERT … ON CONFLICT DO NOTHING``, SQLite's
+    ``INSERT … ON CONFLICT DO NOTHING`` (its ``INSERT OR IGNORE``). True if this call inserted it;
+    the row is then recorded in the action's log entry like any other write."""
+    table = model.__table__
+    dialect = uow.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are accepted (store/location.py)
+        raise WorkbenchError(f"database {dialect} is not supported", "use SQLite or PostgreSQL")
+    keys = [c.name for c in table.primary_key.columns]
+    (key,) = keys
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c[key])
+    inserted = uow.session.execute(stmt).first() is not None
+    if inserted and table.name in _audited():
+        uow._rows.touched[table.name].add(values[key])
+    return inserted
+
+
+def _audited() -> frozenset[str]:
+    from workbench.store.log_audit import audited_tables
+
+    return frozenset(audited_tables())
+
+
+class AfterCommit:
+    """Work that must happen only once the action's transaction is committed (final files),
+    or be undone if it rolls back (their partial copies)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._done: list[Callable[[], None]] = []
+        self._undo: list[Callable[[], None]] = []
+        event.listen(uow.session, "after_commit", self._commit)
+        event.listen(uow.session, "after_rollback", self._rollback)
+
+    def add(self, done: Callable[[], None], undo: Callable[[], None]) -> None:
+        self._done.append(done)
+        self._undo.append(undo)
+
+    def _commit(self, session: Session) -> None:
+        done, self._done, self._undo = self._done, [], []
+        for fn in done:
+            fn()
+
+    def _rollback(self, session: Session) -> None:
+        undo, self._done, self._undo = self._undo, [], []
+        for fn in undo:
+            fn()

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.errors import ConflictError, PermissionDeniedError, UnknownUserError, WorkspaceError
+from workbench.files import sweep_partial
 from workbench.store import migrate
 from workbench.store.backup import backup_sqlite, create_private_file
 from workbench.store.credentials import passphrase_matches
 from workbench.store.engine import READ_ONLY, WRITE_INTENT, make_engine
 from workbench.store.location import WorkspaceLocation, check_sqlite_file
 from workbench.store.models import User
-from workbench.store.uow import Actor, ReadOnlyUnitOfWorkError, UnitOfWork
+from workbench.store.uow import Actor, ReadOnlyUnitOfWorkError, UnitOfWork, busy_error, is_transient, retry_transient
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Workspace:
         if location.path is not None:
             check_sqlite_file(location.path, must_exist=True)
             _precheck_sqlite(location.path)
+            sweep_partial(location.path.parent)  # partial backups left by a killed run
         ws = cls(location, make_engine(location))
         try:
             ws._open_schema()
@@ -208,7 +210,10 @@ class Workspace:
         session = self._sessions()
         _guard_writes(session, write)
         try:
-            session.connection(execution_options={WRITE_INTENT: True} if write else {READ_ONLY: True})
+            # taking the write lock is retried with backoff while another writer holds it
+            retry_transient(lambda: session.connection(execution_options={WRITE_INTENT: True} if write
+                                                       else {READ_ONLY: True}),
+                            where=self.location.label, on_retry=session.rollback)
             try:
                 actor = None if user is None else self._actor(session, user, passphrase)
             except _SignInRefused as refused:
@@ -226,9 +231,14 @@ class Workspace:
                 "someone else changed this record since you opened it; nothing was saved",
                 "reload and make your change again",
             ) from None
-        except OperationalError as exc:
+        except DBAPIError as exc:
             session.rollback()
-            raise WorkspaceError(f"database error on {self.location.label}: {exc.orig}") from None
+            if is_transient(exc):  # a deadlock victim, or a lock still held: nothing was saved
+                raise busy_error(self.location.label, exc) from None
+            if not isinstance(exc, OperationalError):
+                raise
+            raise WorkspaceError(f"database error on {self.location.label}: {exc.orig}",
+                                 "check that the workspace is reachable and try again") from None
         except BaseException:
             session.rollback()
             raise

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from workbench.force_settings import NUMERIC_RULE_SETTINGS
+from workbench.limits import MAX_NESTING, nesting_depth
 from workbench.templates.schema import (
     ANSWER_TYPES,
     FIELD_TYPES,
@@ -52,6 +53,9 @@ _RULE_SPECS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 }
 RULE_KINDS = tuple(_RULE_SPECS)
 
+#: a template is a few kilobytes; this refuses a wrong file before parsing it
+MAX_TEMPLATE_CHARS = 2_000_000
+
 
 def template_root() -> Any:
     """The folder of built-in templates inside the installed package."""
@@ -87,8 +91,16 @@ def load_template(path_or_text: str | Path) -> Template:
 
 
 def _load_text(text: str, source: str) -> Template:
+    if len(text) > MAX_TEMPLATE_CHARS:
+        raise TemplateError(source, "", f"the file is {len(text):,} characters long, far more than a template "
+                                        f"({MAX_TEMPLATE_CHARS:,} at most); check that it is the right file")
+    if nesting_depth(text, toml=True) > MAX_NESTING:
+        raise TemplateError(source, "", f"arrays or tables are nested more than {MAX_NESTING} deep; a template "
+                                        "nests a few levels at most")
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise TemplateError(source, "", f"arrays or tables are nested too deep (more than {MAX_NESTING} levels)") from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None

@@ -30,7 +30,8 @@ class TemplateError(WorkbenchError, ValueError):
         self.problem = problem
         self.line = line
         where = source + (f" line {line}" if line is not None else "")
-        super().__init__(f"{where}: {location}: {problem}" if location else f"{where}: {problem}")
+        super().__init__(f"{where}: {location}: {problem}" if location else f"{where}: {problem}",
+                         "correct the template where named and load it again (`workbench templates show KEY` shows a valid one)")
 
 
 @dataclass(frozen=True)
