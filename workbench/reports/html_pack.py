@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from workbench.files import write_bytes_atomically
 from workbench.reports.pack_data import (
     AuditMethod,
     AuditResult,
@@ -402,17 +402,9 @@ Classifications and force policy.</p>
 
 
 def write_html_pack(data: PackData, out_path: str | os.PathLike[str]) -> Path:
-    """Write the HTML pack atomically (temp file in the same folder, then replace)."""
+    """Write the HTML pack atomically (``workbench.files``: a private partial file, then replace)."""
     out = Path(out_path)
     if not out.parent.is_dir():
         raise PackError("the folder for the HTML pack does not exist; choose an existing folder", path=str(out.parent))
-    text = render_html_pack(data).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(out, render_html_pack(data).encode("utf-8"))
     return out
