@@ -98,7 +98,7 @@ def allowed(actor: Actor | None, permission: str) -> Decision:
         holders = " or ".join(r for r in ROLES if r in PERMISSIONS[permission])
         role = actor.role if actor else "no"
         return Decision(False, f"The {role} role cannot {ACTION_WORDS[permission]}; it needs the {holders} role "
-                               "(an admin changes roles in File > Users).")
+                               "(an admin changes roles in Workspace > Users).")
     return ALLOWED
 
 

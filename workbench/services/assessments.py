@@ -286,6 +286,6 @@ def review_decision(uow: UnitOfWork, finding_id: int) -> ReviewDecision:
         any_reviewer = uow.session.scalar(select(User.username).where(User.role == "reviewer", User.active))
         why = ("every active reviewer wrote part of it (four eyes)" if any_reviewer
                else "this workspace has no active reviewer")
-        note = (f"Submitted, but nobody can review it yet: {why}. An admin adds a reviewer (File > Users, "
+        note = (f"Submitted, but nobody can review it yet: {why}. An admin adds a reviewer (Workspace > Users, "
                 "role reviewer) or gives someone who did not write it the reviewer role.")
     return ReviewDecision(decision, reviewers, note)
