@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from workbench.store.location import APP_NAME, WorkspaceLocation, resolve_location
 
@@ -50,7 +50,10 @@ def without_password(url: str) -> str:
     """The URL with its password removed (from the user part and the query)."""
     parsed = make_url(url)
     query = {k: v for k, v in parsed.query.items() if k.lower() not in _SECRET_QUERY_KEYS}
-    return parsed.set(password=None, query=query).render_as_string(hide_password=False)
+    # URL.set(password=None) would keep it ("None: unchanged"): build the URL again without it
+    bare = URL.create(parsed.drivername, username=parsed.username, host=parsed.host, port=parsed.port,
+                      database=parsed.database, query=query)
+    return bare.render_as_string(hide_password=False)
 
 
 def entry_for(location: WorkspaceLocation) -> RecentWorkspace:
