@@ -25,6 +25,14 @@ class Box:
     details: str
 
 
+@pytest.fixture(autouse=True)
+def private_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user config folder (recent workspaces) is the test's own, never the real one."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def seeded_workspace(sqlite_workspace: Workspace) -> Workspace:
     """The 2018 report (3 AFIs) then the 2023-25 report (12 AFIs, links to 2018 suggested)."""

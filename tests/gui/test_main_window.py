@@ -133,3 +133,167 @@ def test_about_names_the_version(window, monkeypatch) -> None:
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: said.append(text))
     window.findChild(QAction, "aboutAction").trigger()
     assert said and f"Version {__version__}" in said[0]
+
+
+# -- menus, shortcuts, recent workspaces, a copy, dropping, bad input ---------------------------------
+def _action(window, name: str):
+    from workbench.gui.qt import QAction
+
+    return window.findChild(QAction, name)
+
+
+def test_pages_and_search_have_shortcuts(qtbot, window) -> None:
+    from workbench.gui.qt import QApplication, QKeySequence
+
+    for number, page in enumerate(["Overview", "Findings", "Audits", "Measures", "Packs"], start=1):
+        action = _action(window, f"page{page}Action")
+        assert action.shortcut() == QKeySequence(f"Ctrl+{number}")
+        action.trigger()
+        assert window.stack.currentIndex() == number - 1
+    window.show_page("Overview")
+    find = _action(window, "findAction")
+    assert find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    window.activateWindow()
+    find.trigger()
+    assert window.stack.currentWidget() is window.findings
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.findings.search or not window.isActiveWindow())
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Workspace", "&View", "&Help"]
+    for name in ("openDatabaseAction", "newDatabaseAction", "saveCopyAction", "switchUserAction",
+                 "changePassphraseAction", "usersAction", "settingsAction"):
+        assert _action(window, name) is not None, name
+
+
+def test_save_a_copy_is_an_admins_and_writes_a_private_file(window, seeded_workspace, tmp_path: Path,
+                                                            monkeypatch, boxes) -> None:
+    import stat
+
+    from workbench.gui.qt import QFileDialog
+    from workbench.store.workspace import Workspace
+
+    assert _action(window, "saveCopyAction").isEnabled()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "copy"), ""))
+    window.save_copy()
+    copy = tmp_path / "copy.sqlite"
+    assert [b.title.split(" — ")[0] for b in boxes] == ["Copy saved"] and str(copy) in boxes[0].text
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    with Workspace.open(sqlite_location(copy)) as ws, ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        from workbench.services.findings import list_findings
+
+        assert len(list_findings(uow)) == 15
+    assert window.ws.location.path == seeded_workspace.location.path  # still working in the original
+
+
+def test_an_officer_cannot_save_a_copy_and_is_told_why(open_window, seeded_workspace) -> None:
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.add_user(uow, "off.icer", "officer")
+    window = open_window(seeded_workspace, "off.icer")
+    action = _action(window, "saveCopyAction")
+    assert not action.isEnabled() and "officer role cannot save a copy" in action.toolTip()
+    assert not window.import_action.isEnabled() and "officer" not in window.import_action.toolTip()
+
+
+def test_opened_workspaces_are_remembered_and_reopened_from_the_menu(window, seeded_workspace, tmp_path: Path,
+                                                                     monkeypatch, boxes) -> None:
+    from workbench.gui import workspace_actions
+
+    other = tmp_path / "other.sqlite"
+    init_workspace(sqlite_location(other), ADMIN).close()
+    first = seeded_workspace.location.path
+    monkeypatch.setattr("workbench.gui.main_window.identify",  # as signing in does, without the dialog
+                        lambda ws, name, parent=None: ws.sign_in(name, ADMIN_PASS) if ws.location.path == first
+                        else name)
+    assert [e.target for e in window.recent.entries()] == [str(first)]
+    assert window.switch_to(lambda: __import__("workbench.store.workspace", fromlist=["Workspace"]).Workspace.open(
+        sqlite_location(other)))
+    assert [e.target for e in window.recent.entries()] == [str(other), str(first)]
+    workspace_actions.fill_recent_menu(window)
+    labels = [a.text() for a in window.recent_menu.actions() if a.text()]
+    assert labels[:2] == [f"&1 {other}", f"&2 {first}"] and "Clear the list" in labels
+    window.recent_menu.actions()[1].trigger()
+    assert window.ws.location.path == first
+    gone = tmp_path / "gone.sqlite"
+    init_workspace(sqlite_location(gone), ADMIN).close()
+    window.recent.remember(sqlite_location(gone))
+    gone.unlink()
+    assert not workspace_actions.open_recent(window, window.recent.entries()[0])
+    assert "no workspace at" in boxes[-1].text and str(gone) not in [e.target for e in window.recent.entries()]
+    assert window.ws.location.path == first
+
+
+def test_a_workspace_file_dropped_on_the_window_opens_it(window, tmp_path: Path) -> None:
+    from workbench.gui import workspace_actions
+    from PySide6.QtCore import QMimeData, QUrl
+
+    other = tmp_path / "dropped.sqlite"
+    init_workspace(sqlite_location(other), ADMIN).close()
+    text = tmp_path / "notes.txt"
+    text.write_text("not a workspace")
+
+    class Drop:
+        def __init__(self, path: Path) -> None:
+            self.data = QMimeData()
+            self.data.setUrls([QUrl.fromLocalFile(str(path))])
+            self.accepted = None
+
+        def mimeData(self):  # noqa: N802
+            return self.data
+
+        def acceptProposedAction(self):  # noqa: N802
+            self.accepted = True
+
+        def ignore(self):
+            self.accepted = False
+
+    refused = Drop(text)
+    workspace_actions.drag_enter(window, refused)
+    assert refused.accepted is False
+    taken = Drop(other)
+    workspace_actions.drag_enter(window, taken)
+    assert taken.accepted is True
+    workspace_actions.drop(window, taken)
+    assert window.ws.location.path == other
+
+
+def test_a_workspace_file_deleted_while_open_is_said_and_nothing_is_made(window, seeded_workspace, boxes) -> None:
+    path = seeded_workspace.location.path
+    moved = path.with_name("moved.sqlite")
+    path.rename(moved)
+    window.refresh()
+    assert len(boxes) == 1 and "no longer there" in boxes[0].text and str(path) in boxes[0].text
+    window.findings.refresh()
+    assert "no longer there" in boxes[-1].text
+    assert not path.exists()  # SQLite did not quietly start a new, empty workspace there
+    assert window.isVisible()
+    moved.rename(path)
+    window.refresh()
+    assert len(boxes) == 2 and window.findings.model.rowCount() == 15
+
+
+@pytest.mark.pg
+def test_a_database_server_that_goes_away_is_said_and_the_window_lives(open_window, pg_url, boxes) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from workbench.store.location import resolve_location
+
+    ws = init_workspace(resolve_location(db=pg_url), ADMIN, "Admin User", ADMIN_PASS)
+    try:
+        window = open_window(ws)
+        url = make_url(pg_url)
+        with psycopg.connect(host=url.host, port=url.port, user="postgres", dbname="postgres",
+                             autocommit=True) as conn:  # the server ends every session of this database
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                         (url.database,))
+            conn.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS false')
+        window.refresh()
+        assert boxes and all("database" in b.text for b in boxes), boxes
+        assert window.isVisible()
+        with psycopg.connect(host=url.host, port=url.port, user="postgres", dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS true')
+        shown = len(boxes)
+        window.refresh()
+        assert len(boxes) == shown and window.findings.model.rowCount() == 0
+    finally:
+        ws.close()

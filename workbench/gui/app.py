@@ -66,6 +66,25 @@ def _sign_in(ws: object, username: str) -> object:
         return dialog.identity if dialog.exec() == dialog.DialogCode.Accepted.value else None
 
 
+def _reopen_last(default: WorkspaceLocation) -> object:
+    """The workspace open when the app was last closed (when none was named), or None for the default.
+
+    One that cannot be opened any more is said so, and the default workspace opens instead."""
+    from workbench.gui.recent_workspaces import RecentWorkspaces
+    from workbench.store.workspace import Workspace
+
+    last = RecentWorkspaces().last()
+    if last is None or (default.path is not None and last.target == str(default.path)):
+        return None
+    try:
+        return Workspace.open(last.location())
+    except WorkbenchError as exc:
+        QMessageBox.warning(None, "Inspection Readiness Workbench",
+                            f"The last workspace, {last.label}, could not be opened again: {exc.message}\n\n"
+                            "Your default workspace opens instead; open the other one with File > Open.")
+        return None
+
+
 def run_gui(location: WorkspaceLocation, username: str) -> int:
     """Open the app on `location` for `username` (signing them in first when that is needed)."""
     problem = display_problem()
@@ -82,9 +101,10 @@ def run_gui(location: WorkspaceLocation, username: str) -> int:
     app.setOrganizationName("inspection-readiness-workbench")
     ws = None
     try:
-        if location.is_default and location.path is not None and not location.path.exists():
+        ws = _reopen_last(location) if location.is_default else None
+        if ws is None and location.is_default and location.path is not None and not location.path.exists():
             ws = workspace_service.init_workspace(location, username)
-        else:
+        elif ws is None:
             ws = Workspace.open(location)
         identity = _sign_in(ws, username)
         if identity is None:  # the person cancelled signing in

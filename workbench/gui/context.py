@@ -16,12 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from workbench.errors import UnknownUserError, WorkbenchError
+from workbench.errors import UnknownUserError, WorkbenchError, WorkspaceError
 from workbench.gui.changes import ChangeBus
 from workbench.gui.messages import show_error
 from workbench.gui.qt import QThreadPool, QWidget
 from workbench.gui.workers import Progress, WorkerTask, run_in_worker
-from workbench.services.access import can
+from workbench.services.access import Decision, allowed, can
 from workbench.services.users import UserInfo, list_users
 from workbench.store.uow import Actor, UnitOfWork
 from workbench.store.workspace import Workspace
@@ -62,8 +62,20 @@ class GuiContext:
         """For enabling controls only; the services check again."""
         return can(self.actor, permission)
 
+    def allowed(self, permission: str) -> Decision:
+        """Whether this session may do it now (role and proof), with the reason to show when not."""
+        return allowed(self.actor, permission)
+
+    def check_present(self) -> None:
+        """Refuse to go on when the workspace file was deleted or moved while open.
+
+        SQLite would otherwise carry on in the deleted file (lost at close) or make a new empty one.
+        """
+        check_present(self.ws)
+
     def read(self, fn: Callable[[UnitOfWork], T]) -> T:
         """Run `fn` in a read-only unit of work on this thread. Errors propagate."""
+        self.check_present()
         with self.ws.unit_of_work(self.actor, write=False) as uow:
             return fn(uow)
 
@@ -72,6 +84,7 @@ class GuiContext:
         """Run a short write on this thread and announce what changed; on error (nothing saved)
         show it, call `on_error(exc)` and return None."""
         try:
+            self.check_present()
             with self.ws.unit_of_work(self.actor, write=True) as uow:
                 result = fn(uow)
                 changed = frozenset(uow.changed)
@@ -80,6 +93,17 @@ class GuiContext:
             if on_error is not None:
                 on_error(exc)
             return None
+        self.changes.notify(changed)
+        return result
+
+    def write_or_raise(self, fn: Callable[[UnitOfWork], T], *, passphrase: str | None = None) -> T:
+        """Run a short write on this thread and announce what changed; errors propagate (for a
+        dialog that shows them in place and stays open). With `passphrase` the user proves it again."""
+        self.check_present()
+        user: str | Actor = self.actor if passphrase is None else self.actor.username
+        with self.ws.unit_of_work(user, write=True, passphrase=passphrase) as uow:
+            result = fn(uow)
+            changed = frozenset(uow.changed)
         self.changes.notify(changed)
         return result
 
@@ -93,6 +117,7 @@ class GuiContext:
         ws, actor = self.ws, self.actor
 
         def work(progress: Progress) -> tuple[Any, frozenset[str]]:
+            check_present(ws)
             with ws.unit_of_work(actor, write=write) as uow:
                 result = fn(uow, progress)
                 changed = frozenset(uow.changed) if write else frozenset()
@@ -104,3 +129,12 @@ class GuiContext:
             on_success(result)
 
         return run_in_worker(parent, self.pool, label, work, done, on_failure)
+
+
+def check_present(ws: Workspace) -> None:
+    path = ws.location.path
+    if path is not None and not path.is_file():
+        raise WorkspaceError(
+            f"the workspace file {path} is no longer there (deleted or moved while it was open); nothing was saved",
+            "put the file back, or open it where it is now (File > Open workspace), or restore a backup",
+        )

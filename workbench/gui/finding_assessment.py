@@ -36,6 +36,7 @@ class AssessmentPanel(QWidget):
         self.finding_id: int | None = None
         self.finding_ref = ""
         self.info: AssessmentInfo | None = None
+        self.review: assessments.ReviewDecision | None = None
         self.state = tag("Not started", "neutral")
         self.state.setObjectName("assessmentState")
         self.preparer = label("", "muted", wrap=True)
@@ -90,6 +91,9 @@ class AssessmentPanel(QWidget):
         if same and self.is_dirty():
             return  # keep what the user is writing
         self.finding_id, self.finding_ref, self.info = finding_id, finding_ref, info
+        # who may review it and why not comes from the service (role, state, four eyes), never a copy here
+        self.review = (self.ctx.read(lambda uow: assessments.review_decision(uow, info.finding_id))
+                       if info is not None and info.state == "submitted" else None)
         for w in (self.narrative, self.status):
             w.blockSignals(True)
         self.status.clear()
@@ -132,7 +136,7 @@ class AssessmentPanel(QWidget):
         return narrative != base.narrative or status != base.proposed_status
 
     def _update(self) -> None:
-        info, me = self.info, self.ctx.username
+        info = self.info
         state = info.state if info else None
         can_prepare, can_review = self.ctx.can("assessment.prepare"), self.ctx.can("assessment.review")
         editable = can_prepare and self.finding_id is not None and (state is None or state in EDITABLE_STATES)
@@ -143,18 +147,15 @@ class AssessmentPanel(QWidget):
             b.setVisible(state is None or state in EDITABLE_STATES)
         self.save.setEnabled(editable and dirty)
         self.submit.setEnabled(editable and bool(self.narrative.toPlainText().strip()))
-        preparer = info is not None and me in (info.preparer, *info.authors)  # any author (four eyes)
-        reviewable = can_review and state == "submitted" and not preparer
-        self.approve.setEnabled(reviewable)
-        self.return_.setEnabled(reviewable)
-        self.approve.setVisible(can_review)
-        self.return_.setVisible(can_review)
+        review = self.review if state == "submitted" else None
+        reviewable = review is not None and review.decision.ok
+        for b in (self.approve, self.return_):
+            b.setEnabled(reviewable)
+            b.setToolTip("" if reviewable or review is None else review.decision.reason)
+            b.setVisible(can_review)
         self.reopen.setVisible(state == "approved" and can_prepare)
-        if state == "submitted" and can_review and preparer:
-            self.note.setText("You prepared this self-assessment, so another reviewer must review it (four eyes).")
-        elif state == "submitted":
-            self.note.setText("With a reviewer." if not can_review else "Approve it with your sign-off passphrase, "
-                              "or return it with a comment.")
+        if review is not None:
+            self.note.setText(review.note)
         elif state == "approved":
             self.note.setText("Signed off. Start a new version to change it; this one stays in the record.")
         elif not can_prepare:

@@ -18,6 +18,8 @@ from workbench.gui.overview_page import OverviewPage
 from workbench.gui.packs_page import PacksPage
 from workbench.gui.register_page import RegisterPage
 from workbench.gui.sign_in_dialog import SignInDialog, identify
+from workbench.gui import workspace_actions
+from workbench.gui.recent_workspaces import RecentWorkspaces
 from workbench.gui.qt import (
     QAction,
     QByteArray,
@@ -52,10 +54,13 @@ def default_settings() -> QSettings:
 class MainWindow(QMainWindow):
     """Owns the open workspace's views. `ws` is replaced (and the old one closed) on Open/New."""
 
-    def __init__(self, ws: Workspace, user: str | Actor, settings: QSettings | None = None) -> None:
+    def __init__(self, ws: Workspace, user: str | Actor, settings: QSettings | None = None,
+                 recent: RecentWorkspaces | None = None) -> None:
         """`user`: an Actor from signing in (sign_in_dialog.identify), or a name acting unproven."""
         super().__init__()
         self.settings = settings if settings is not None else default_settings()
+        self.recent = recent if recent is not None else RecentWorkspaces()
+        self.setAcceptDrops(True)  # a workspace file dropped on the window opens it
         self.changes = ChangeBus(self)
         self.collector = MainThreadCollector(self)  # before any worker can run
         self.pool = QThreadPool(self)
@@ -72,6 +77,7 @@ class MainWindow(QMainWindow):
         self.ctx = GuiContext.open(ws, user, self.changes, self.pool)  # raises for an unknown user
         self.ws = ws
         self._show_workspace()
+        workspace_actions.remember(self)
         geometry = self.settings.value("mainWindow/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -85,13 +91,35 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Open workspace…", QKeySequence.StandardKey.Open, self.open_workspace,
                                          "openWorkspaceAction"))
+        file_menu.addAction(self._action("Open shared &database…", "Ctrl+Shift+O", self.open_database,
+                                         "openDatabaseAction"))
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(lambda: workspace_actions.fill_recent_menu(self))
         file_menu.addAction(self._action("&New workspace…", QKeySequence.StandardKey.New, self.new_workspace,
                                          "newWorkspaceAction"))
+        file_menu.addAction(self._action("New workspace in a shared database…", None, self.new_database,
+                                         "newDatabaseAction"))
+        self.backup_action = self._action("Save a &copy…", "Ctrl+Shift+S", self.save_copy, "saveCopyAction")
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Switch user…", None, self.switch_user, "switchUserAction"))
+        file_menu.addAction(self._action("&Switch user…", "Ctrl+Shift+U", self.switch_user, "switchUserAction"))
+        file_menu.addAction(self._action("Change my &passphrase…", None, self.change_passphrase,
+                                         "changePassphraseAction"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, "quitAction"))
+        team_menu = self.menuBar().addMenu("&Workspace")
+        self.users_action = self._action("&Users…", None, self.show_users, "usersAction")
+        self.settings_action = self._action("Force &settings…", None, self.show_settings, "settingsAction")
+        team_menu.addAction(self.users_action)
+        team_menu.addAction(self.settings_action)
         view_menu = self.menuBar().addMenu("&View")
+        for number, page in enumerate(PAGES, start=1):
+            view_menu.addAction(self._action(f"&{number} {page}", f"Ctrl+{number}",
+                                             lambda _=False, p=page: self.show_page(p), f"page{page}Action"))
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("&Find findings…", QKeySequence.StandardKey.Find, self.focus_search,
+                                         "findAction"))
         view_menu.addAction(self._action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh,
                                          "refreshAction"))
         help_menu = self.menuBar().addMenu("&Help")
@@ -137,9 +165,7 @@ class MainWindow(QMainWindow):
         self.status_user.setText(f"User: {user.display_name or user.username} ({user.username})"
                                  + ("" if self.ctx.proven else " · not signed in with a passphrase"))
         self.status_role.setText(f"Role: {user.role}")
-        self.import_action.setEnabled(self.ctx.can("findings.edit"))
-        self.import_action.setToolTip("" if self.ctx.can("findings.edit")
-                                      else f"The {user.role} role cannot import reports")
+        workspace_actions.apply_permissions(self)
 
     @property
     def username(self) -> str:
@@ -147,7 +173,18 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read everything again (others may have changed the shared workspace)."""
+        try:
+            self.ctx.check_present()
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
         self.changes.notify(ALL_VIEWS)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the findings register's filter, ready to type in."""
+        self.show_page("Findings")
+        self.findings.search.setFocus()
+        self.findings.search.selectAll()
 
     def show_page(self, name: str) -> None:
         self.navigation.setCurrentRow(PAGES.index(name))
@@ -222,7 +259,37 @@ class MainWindow(QMainWindow):
         self._show_workspace()
         old_changes.deleteLater()
         old_ws.close()
+        workspace_actions.remember(self)
         return True
+
+    def open_database(self) -> None:
+        workspace_actions.open_database(self)
+
+    def new_database(self) -> None:
+        workspace_actions.open_database(self, create=True)
+
+    def save_copy(self) -> None:
+        workspace_actions.save_copy(self)
+
+    def show_users(self) -> None:
+        from workbench.gui.users_dialog import UsersDialog
+
+        UsersDialog(self.ctx, self).exec()
+        workspace_actions.after_team_change(self)
+
+    def show_settings(self) -> None:
+        from workbench.gui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.ctx, self).exec()
+
+    def change_passphrase(self) -> None:
+        workspace_actions.change_passphrase(self)
+
+    def dragEnterEvent(self, event: object) -> None:  # noqa: N802
+        workspace_actions.drag_enter(self, event)
+
+    def dropEvent(self, event: object) -> None:  # noqa: N802
+        workspace_actions.drop(self, event)
 
     def about(self) -> None:
         QMessageBox.about(

@@ -61,10 +61,22 @@ class SignInDialog(QDialog):
                                      "passphrase.")
                 return
         except WorkbenchError as exc:
-            self.problem.setText(exc.message)
+            note = spaces_note(secret)
+            self.problem.setText(f"{exc.message}. {note}" if note else exc.message)
             self.secret.clear()
             return
         self.accept()
+
+
+def spaces_note(secret: str) -> str:
+    """What to add when a refused passphrase has spaces at its ends (easy to type or paste by mistake)."""
+    if not secret or secret == secret.strip():
+        return ""
+    if secret[:1].isspace() and secret[-1:].isspace():
+        where = "start and at its end"
+    else:
+        where = "start" if secret[:1].isspace() else "end"
+    return f"Note: what you typed has a space at its {where}; passphrases have none there."
 
 
 def identify(ws: Workspace, name: str, parent: QWidget | None = None) -> str | Actor | None:

@@ -8,7 +8,9 @@ settings, take a backup or review anything.
 
 from __future__ import annotations
 
-from workbench.errors import PermissionDeniedError
+from dataclasses import dataclass
+
+from workbench.errors import PermissionDeniedError, WorkbenchError
 from workbench.store.uow import Actor
 
 ROLES = ("admin", "reviewer", "officer", "viewer")
@@ -46,6 +48,60 @@ ROLE_DESCRIPTIONS = {
     "officer": "assurance officer: findings, audits, fieldwork, evidence, drafts",
     "viewer": "reads the workspace; changes nothing",
 }
+
+
+#: what each permission lets a person do, in words, for the reasons a refused control shows
+ACTION_WORDS = {
+    "read": "read the workspace",
+    "users.manage": "manage users",
+    "workspace.backup": "save a copy of the workspace",
+    "settings.edit": "change the force settings",
+    "findings.edit": "change findings",
+    "audits.edit": "plan and change audits",
+    "fieldwork.record": "record fieldwork",
+    "evidence.edit": "add or remove evidence",
+    "actions.edit": "change the action plan",
+    "assessment.prepare": "prepare self-assessments",
+    "assessment.review": "review self-assessments and packs",
+    "packs.build": "build packs",
+    "exports.create": "export files",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether an actor may do something now, and if not, why not and what to do (for the GUI)."""
+
+    ok: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @classmethod
+    def refused(cls, exc: WorkbenchError) -> Decision:
+        """The decision a service's refusal stands for: its message and hint, as one sentence pair."""
+        message = exc.message[:1].upper() + exc.message[1:]
+        hint = exc.hint[:1].upper() + exc.hint[1:] if exc.hint else ""
+        return cls(False, f"{message.rstrip('.')}." + (f" {hint.rstrip('.')}." if hint else ""))
+
+
+ALLOWED = Decision(True)
+
+
+def allowed(actor: Actor | None, permission: str) -> Decision:
+    """`require`'s answer as a Decision, with the reason a person reads when it is No."""
+    try:
+        require(actor, permission)
+    except PermissionDeniedError as exc:
+        if isinstance(exc, ProofRequiredError):
+            return Decision(False, f"To {ACTION_WORDS[permission]}, sign in with your passphrase "
+                                   "(File > Switch user).")
+        holders = " or ".join(r for r in ROLES if r in PERMISSIONS[permission])
+        role = actor.role if actor else "no"
+        return Decision(False, f"The {role} role cannot {ACTION_WORDS[permission]}; it needs the {holders} role "
+                               "(an admin changes roles in Workspace > Users).")
+    return ALLOWED
 
 
 def can(actor: Actor | None, permission: str) -> bool:

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError, WorkbenchError
 from workbench.reports.pack_data import READINESS_LEVELS
 from workbench.services import finding_status, register_status
-from workbench.services.access import require
+from workbench.services.access import Decision, allowed, require
 from workbench.services.authorship import authors_of
 from workbench.services.settings import finding_statuses
 from workbench.services.signing_identity import confirm_passphrase
-from workbench.store.models import Finding, SelfAssessment, SignOff, utcnow
+from workbench.store.models import Finding, SelfAssessment, SignOff, User, utcnow
 from workbench.store.uow import UnitOfWork, check_version, writes
 
 EDITABLE_STATES = ("draft", "returned")
@@ -252,3 +252,48 @@ def list_assessments(uow: UnitOfWork, state: str | None = None) -> list[Assessme
         q = q.where(SelfAssessment.state == state)
     rows = uow.session.execute(q.order_by(Finding.inspection_id, Finding.position, Finding.id)).all()
     return [_info(uow, f, sa) for sa, f in rows]
+
+
+# -- who may review, and why not (for the window's controls) -------------------------------------
+@dataclass(frozen=True)
+class ReviewDecision:
+    """Whether the acting user may approve or return a finding's self-assessment now, and where it stands.
+
+    `decision` is the same checks approval makes (role and proof, state, four eyes) as a Decision;
+    `reviewers` are the active reviewers who wrote none of it; `note` says in words where it stands
+    for this user (who can review it, or that nobody can yet and what to do)."""
+
+    decision: Decision
+    reviewers: tuple[str, ...]
+    note: str
+
+
+def review_decision(uow: UnitOfWork, finding_id: int) -> ReviewDecision:
+    require(uow.actor, "read")
+    f, sa = _assessment(uow, finding_id)
+    authors = assessment_authors(uow, f, sa)
+    reviewers = tuple(uow.session.scalars(
+        select(User.username).where(User.role == "reviewer", User.active, User.username.not_in(authors))
+        .order_by(User.username)))
+    decision = allowed(uow.actor, "assessment.review")
+    if decision:
+        try:
+            _require_state(f, sa, ("submitted",), "review")
+            _require_not_preparer(uow, f, sa, "review")
+        except WorkbenchError as exc:
+            decision = Decision.refused(exc)
+    if sa.state != "submitted":
+        note = ""
+    elif decision:
+        note = "Approve it with your sign-off passphrase, or return it with a comment."
+    elif uow.username in authors and uow.actor is not None and uow.actor.role == "reviewer":
+        note = "You wrote part of this self-assessment, so another reviewer must review it (four eyes)."
+    elif reviewers:
+        note = f"With a reviewer: {', '.join(reviewers)} can approve or return it."
+    else:
+        any_reviewer = uow.session.scalar(select(User.username).where(User.role == "reviewer", User.active))
+        why = ("every active reviewer wrote part of it (four eyes)" if any_reviewer
+               else "this workspace has no active reviewer")
+        note = (f"Submitted, but nobody can review it yet: {why}. An admin adds a reviewer (Workspace > Users, "
+                "role reviewer) or gives someone who did not write it the reviewer role.")
+    return ReviewDecision(decision, reviewers, note)

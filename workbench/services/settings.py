@@ -39,20 +39,53 @@ def finding_statuses(uow: UnitOfWork) -> tuple[str, ...]:
 
 FORCE_SETTINGS_KEY = "force_settings"
 
+#: what each force setting is for, in the words a settings form shows: (label, description)
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "force_name": ("Force name", "Printed on every pack and bundle, e.g. Norfolk Constabulary."),
+    "marking": ("Protective marking", "Printed on every page of every pack and export, e.g. OFFICIAL-SENSITIVE."),
+    "attendance_targets": ("Attendance targets", "Minutes allowed from the clock start to arrival, by call grade "
+                           "and area (urban, rural); the attendance criterion compares each case with these."),
+    "clock_start": ("Clock starts at", "Whether attendance time runs from the call or from the dispatch."),
+    "marac_tick_threshold": ("MARAC tick threshold", "DASH 'yes' answers (of 27) at which a case goes to MARAC."),
+    "marac_repeat_incidents": ("MARAC repeat incidents", "Incidents within the window below that escalate a "
+                               "case to MARAC whatever its score."),
+    "marac_repeat_window_months": ("MARAC repeat window (months)", "The period in which repeat incidents count."),
+    "da_supervisor_review_hours": ("DA supervisor review (hours)", "Hours within which a supervisor must review "
+                                   "a domestic-abuse risk assessment."),
+    "crime_recording_hours": ("Crime recording (hours)", "Hours from report to recording allowed by the crime "
+                              "data integrity audit."),
+    "offender_caseload_limit": ("Offender caseload limit", "Most offenders per manager the force allows; empty "
+                                "until the force enters its own figure (there is no built-in default)."),
+    "high_risk_share_limit": ("High-risk share limit (%)", "Highest share of high-risk offenders in one caseload; "
+                              "empty until the force enters it."),
+    "offender_visit_interval_days": ("Home visit interval (days)", "Days allowed between home visits, by risk "
+                                     "level; empty until the force enters its policy."),
+    "default_rag_rule": ("Default RAG rule", "What a new audit's rating compares with the target: the lower "
+                         "bound of the 95 % interval (cautious), the point estimate, or the upper bound."),
+    "evidence_max_file_mb": ("Largest evidence file (MB)", "Evidence files above this size are refused."),
+    "finding_statuses": ("Finding statuses", "The force's own status list for findings, one per line; a status "
+                         "still used by a finding cannot be removed."),
+}
+
 
 def get_force_settings(uow: UnitOfWork) -> ForceSettings:
     """The force settings (attendance targets, MARAC thresholds, marking, …) with defaults."""
     return ForceSettings.from_dict(get_value(uow, FORCE_SETTINGS_KEY, {}))
 
 
+def check_force_settings(current: ForceSettings, **changes: Any) -> ForceSettings:
+    """The settings `changes` would give, validated (raises SettingsError naming the setting); stores nothing."""
+    values = current.to_dict()
+    unknown = set(changes) - set(values)
+    if unknown:
+        raise SettingsError(", ".join(sorted(unknown)), "is not a force setting")
+    return ForceSettings.from_dict({**values, **changes})
+
+
 def update_force_settings(uow: UnitOfWork, **changes: Any) -> ForceSettings:
     """Change named force settings; every value is validated before anything is stored."""
     require(uow.actor, "settings.edit")
-    current = get_force_settings(uow).to_dict()
-    unknown = set(changes) - set(current)
-    if unknown:
-        raise SettingsError(", ".join(sorted(unknown)), "is not a force setting")
-    new = ForceSettings.from_dict({**current, **changes})
+    new = check_force_settings(get_force_settings(uow), **changes)
     set_value(uow, FORCE_SETTINGS_KEY, new.to_dict())
     return new
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from zxcvbn import zxcvbn
 
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
-from workbench.services.access import ROLES, require
+from workbench.services.access import ALLOWED, ROLES, Decision, allowed, require
 from workbench.store.credentials import hash_passphrase, passphrase_matches
 from workbench.store.models import User
 from workbench.store.uow import Actor, UnitOfWork, check_version, writes
@@ -68,7 +69,15 @@ def _check_role(role: str) -> str:
 
 
 def check_strength(passphrase: str, username: str = "", display_name: str = "") -> None:
-    """Refuse a passphrase that is short or easy to guess, saying why (zxcvbn's estimate)."""
+    """Refuse a passphrase that is short or easy to guess, saying why (zxcvbn's estimate).
+
+    Spaces (or tabs) at either end are refused too: nobody sees them when typing it again.
+    """
+    if passphrase != passphrase.strip():
+        where = "begins and ends" if passphrase[:1].isspace() and passphrase[-1:].isspace() else (
+            "begins" if passphrase[:1].isspace() else "ends")
+        raise InputError(f"the passphrase was refused: it {where} with a space, which nobody sees when typing it "
+                         "again", "remove the spaces at the ends (spaces between words are fine)")
     if len(passphrase) < MIN_PASSPHRASE:
         raise InputError(f"the passphrase was refused: it has {len(passphrase)} characters and needs at least "
                          f"{MIN_PASSPHRASE}", "use a few unrelated words, e.g. four words you can remember")
@@ -151,10 +160,8 @@ def set_role(uow: UnitOfWork, username: str, role: str, expected_version: int | 
     require(uow.actor, "users.manage")
     user, role = _get(uow, username), _check_role(role)
     check_version(user, expected_version, f"user {username}")
-    if user.role == "admin" and role != "admin":
-        admins = uow.session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active))
-        if admins == 1:
-            raise InputError("this is the workspace's only admin", "make another user admin first")
+    if role != "admin":
+        _check_not_last_admin(uow, user)
     before = user.role
     user.role = role
     uow.session.flush()
@@ -187,6 +194,82 @@ def set_passphrase(uow: UnitOfWork, username: str, passphrase: str) -> None:
     else:
         uow.log("user", username, "reset-passphrase", {"passphrase_set": had},
                 {"passphrase_set": True, "by": uow.username})
+
+
+def _active_admins(uow: UnitOfWork) -> int:
+    return uow.session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active)) or 0
+
+
+def _check_not_last_admin(uow: UnitOfWork, user: User) -> None:
+    """Someone must stay able to manage users: the last active admin keeps the role and stays active."""
+    if user.role == "admin" and user.active and _active_admins(uow) == 1:
+        raise InputError(f"{user.username} is the workspace's only admin", "make another user admin first")
+
+
+def _check_may_deactivate(uow: UnitOfWork, user: User) -> None:
+    if uow.actor is not None and uow.actor.username == user.username:
+        raise InputError("you cannot deactivate yourself", "another admin can deactivate you")
+    _check_not_last_admin(uow, user)
+
+
+def user_decisions(uow: UnitOfWork, username: str) -> dict[str, Decision]:
+    """What the acting user may do to `username` now: `role` (change it to a non-admin role),
+    `reset_passphrase`, `deactivate`, `reactivate`, `rename`, each with the reason when not."""
+    may_manage = allowed(uow.actor, "users.manage")
+    user = _get(uow, username)
+    if not may_manage:
+        return dict.fromkeys(("role", "reset_passphrase", "deactivate", "reactivate", "rename"), may_manage)
+
+    def check(fn: Callable[[], None]) -> Decision:
+        try:
+            fn()
+        except InputError as exc:
+            return Decision.refused(exc)
+        return ALLOWED
+
+    inactive = Decision(False, f"{username} is deactivated; reactivate them first.")
+    return {
+        "role": check(lambda: _check_not_last_admin(uow, user)) if user.active else inactive,
+        "reset_passphrase": ALLOWED if user.active else inactive,
+        "deactivate": (check(lambda: _check_may_deactivate(uow, user)) if user.active
+                       else Decision(False, f"{username} is already deactivated.")),
+        "reactivate": ALLOWED if not user.active else Decision(False, f"{username} is active."),
+        "rename": ALLOWED,
+    }
+
+
+@writes
+def set_display_name(uow: UnitOfWork, username: str, display_name: str,
+                     expected_version: int | None = None) -> UserInfo:
+    """An admin (proven) corrects a user's display name (what packs and the log show beside it)."""
+    require(uow.actor, "users.manage")
+    user = _get(uow, username)
+    check_version(user, expected_version, f"user {username}")
+    display_name = " ".join(display_name.split()) or user.username
+    if display_name == user.display_name:
+        return _info(user)
+    before = user.display_name
+    user.display_name = display_name
+    uow.session.flush()
+    uow.log("user", username, "rename", {"display_name": before}, {"display_name": display_name})
+    return _info(user)
+
+
+@writes
+def set_active(uow: UnitOfWork, username: str, active: bool, expected_version: int | None = None) -> UserInfo:
+    """An admin (proven) deactivates a user (they can no longer sign in or act; their work and its
+    history stay) or reactivates one. Nobody deactivates themselves, nor the last active admin."""
+    require(uow.actor, "users.manage")
+    user = _get(uow, username)
+    check_version(user, expected_version, f"user {username}")
+    if user.active == active:
+        return _info(user)
+    if not active:
+        _check_may_deactivate(uow, user)
+    user.active = active
+    uow.session.flush()
+    uow.log("user", username, "reactivate" if active else "deactivate", {"active": not active}, {"active": active})
+    return _info(user)
 
 
 def has_passphrase(uow: UnitOfWork, username: str) -> bool:

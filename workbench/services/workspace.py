@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from workbench.errors import WorkspaceError
 from workbench.services import templates, users
-from workbench.services.access import require
+from workbench.services.access import Decision, allowed, require
 from workbench.services.log_check import LogReport, verify_log  # noqa: F401  (checking the log lives there)
 from workbench.store.backup import backup_sqlite
 from workbench.store.location import WorkspaceLocation
 from workbench.store.models import ChangeLogEntry
-from workbench.store.uow import UnitOfWork, writes
+from workbench.store.uow import Actor, UnitOfWork, writes
 from workbench.store.workspace import Workspace
 
 
@@ -47,6 +47,25 @@ def open_workspace(location: WorkspaceLocation) -> Workspace:
     return Workspace.open(location)
 
 
+def _check_backup_possible(ws: Workspace) -> None:
+    if ws.location.path is None:
+        raise WorkspaceError(
+            "backup copies SQLite workspaces; this one is on a database server",
+            "back it up with the server's own tools (pg_dump)",
+        )
+
+
+def backup_decision(ws: Workspace, actor: Actor | None) -> Decision:
+    """Whether `actor` may save a copy of `ws` now, and why not (the same checks as backup_workspace)."""
+    decision = allowed(actor, "workspace.backup")
+    if decision:
+        try:
+            _check_backup_possible(ws)
+        except WorkspaceError as exc:
+            return Decision.refused(exc)
+    return decision
+
+
 @writes
 def backup_workspace(ws: Workspace, uow: UnitOfWork, out: Path) -> Path:
     """Consistent copy of an SQLite workspace (the live file may be in use), readable by its owner only.
@@ -54,11 +73,8 @@ def backup_workspace(ws: Workspace, uow: UnitOfWork, out: Path) -> Path:
     An admin action (with a proven identity): a backup holds everything, key stores included.
     """
     require(uow.actor, "workspace.backup")
-    if ws.location.path is None:
-        raise WorkspaceError(
-            "backup copies SQLite workspaces; this one is on a database server",
-            "back it up with the server's own tools (pg_dump)",
-        )
+    _check_backup_possible(ws)
+    assert ws.location.path is not None
     written = backup_sqlite(ws.location.path, out)
     uow.log("workspace", ws.location.label, "backup", None, {"to": str(written)})
     return written

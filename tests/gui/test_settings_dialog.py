@@ -1,0 +1,66 @@
+"""The force settings dialog: described, validated as typed by the service's rules, saved by an admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ADMIN, ADMIN_PASS
+from workbench.gui.settings_dialog import SettingsDialog
+from workbench.services import settings, users
+
+pytestmark = pytest.mark.gui
+
+
+def _stored(ws):
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        return settings.get_force_settings(uow), settings.finding_statuses(uow)
+
+
+def test_settings_are_checked_as_typed_and_saved(qtbot, window, seeded_workspace) -> None:
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    assert not dialog.save.isEnabled()  # nothing changed yet
+    assert dialog.fields["marking"].text() == "OFFICIAL-SENSITIVE"
+    assert dialog.targets.rows() == [["emergency", "urban", "15"], ["emergency", "rural", "20"],
+                                     ["priority", "urban", "60"], ["priority", "rural", "60"]]
+    dialog.fields["marac_tick_threshold"].setText("40")
+    assert not dialog.save.isEnabled()
+    assert dialog.problem.text() == "MARAC tick threshold: must be between 1 and 27, got 40."
+    assert "a32" in dialog.captions["marac_tick_threshold"].styleSheet()
+    dialog.fields["marac_tick_threshold"].setText("ten")
+    assert "expected a whole number, got 'ten'" in dialog.problem.text()
+    dialog.fields["marac_tick_threshold"].setText("10")
+    dialog.targets.item(1, 2).setText("0")
+    assert dialog.problem.text().startswith("Attendance targets (emergency rural): must be between 1")
+    dialog.targets.item(1, 2).setText("25")
+    dialog.fields["force_name"].setText("Norfolk Constabulary")
+    dialog.fields["offender_caseload_limit"].setText("40")
+    dialog.fields["clock_start"].setCurrentIndex(dialog.fields["clock_start"].findData("dispatch"))
+    assert dialog.problem.text() == "" and dialog.save.isEnabled()
+    dialog.save_settings()
+    assert dialog.result() == 1
+    stored, _ = _stored(seeded_workspace)
+    assert (stored.force_name, stored.marac_tick_threshold, stored.clock_start, stored.offender_caseload_limit) == (
+        "Norfolk Constabulary", 10, "dispatch", 40)
+    assert stored.attendance_target("emergency", "rural") == 25
+
+
+def test_a_status_still_in_use_cannot_be_dropped(qtbot, window, seeded_workspace) -> None:
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.status_list.setPlainText("in progress\nclosed")  # every finding is "open"
+    assert dialog.save.isEnabled()
+    dialog.save_settings()
+    assert dialog.result() == 0 and "still used by findings" in dialog.problem.text()
+    assert "open" in _stored(seeded_workspace)[1]
+
+
+def test_a_non_admin_sees_the_settings_and_why_they_cannot_change_them(qtbot, open_window, seeded_workspace) -> None:
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.add_user(uow, "off.icer", "officer")
+    window = open_window(seeded_workspace, "off.icer")
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    assert not dialog.save.isEnabled() and "officer role cannot change the force settings" in dialog.save.toolTip()
+    assert not dialog.fields["force_name"].isEnabled()
+    assert "cannot change the force settings" in window.settings_action.toolTip()
