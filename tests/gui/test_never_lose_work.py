@@ -43,6 +43,7 @@ def test_the_wheel_never_changes_an_unfocused_combo_box(window) -> None:
     if status.hasFocus():  # a focused combo box still takes the wheel, as people expect
         _wheel(status)
         assert status.currentIndex() != before
+    page.detail.form.discard_unsaved()  # nothing left to ask about when the window closes
 
 
 def test_finding_edits_are_kept_across_findings_and_saved_on_close(window, seeded_workspace, monkeypatch) -> None:
@@ -53,13 +54,16 @@ def test_finding_edits_are_kept_across_findings_and_saved_on_close(window, seede
     a, b = _refs(window)[:2]
     assert page.select_finding(a)
     page.detail.form.owner.setText("Supt K. Rowe, Contact Management")
+    page.detail_tabs.setCurrentWidget(page.progress)
     page.progress.assessment.narrative.setPlainText("Attendance improved after the new deployment model.")
     assert page.select_finding(b)
     assert page.detail.form.owner.text() != "Supt K. Rowe, Contact Management"
+    assert page.progress.assessment.narrative.toPlainText() != "Attendance improved after the new deployment model."
     assert page.select_finding(a)
     assert page.detail.form.owner.text() == "Supt K. Rowe, Contact Management"
     assert page.detail.form.kept_note.isVisibleTo(page.detail.form)
     assert page.progress.assessment.narrative.toPlainText() == "Attendance improved after the new deployment model."
+    assert "kept" in page.progress.assessment.note.text()
     assert page.select_finding(b)
 
     asked: list[str] = []

@@ -19,6 +19,7 @@ from workbench.gui.qt import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -91,16 +92,18 @@ class CasesPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.count)
         top.addStretch(1)
-        top.addWidget(self.verify)
-        top.addWidget(self.evaluate)
         top.addWidget(label("Show", "muted"))
         top.addWidget(self.show_only)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.hint, 1)
-        bottom.addWidget(self.add_second)
-        bottom.addWidget(self.second)
-        bottom.addWidget(self.unusable)
-        bottom.addWidget(self.record)
+        verbs = QGridLayout()  # two short rows, so the panel fits a small window
+        verbs.setContentsMargins(0, 0, 0, 0)
+        verbs.setColumnStretch(0, 1)
+        for col, (upper, lower) in enumerate(((self.evaluate, self.verify), (self.add_second, self.second),
+                                              (self.unusable, self.record)), start=1):
+            verbs.addWidget(upper, 0, col)
+            verbs.addWidget(lower, 1, col)
+        bottom = QVBoxLayout()
+        bottom.addWidget(self.hint)
+        bottom.addLayout(verbs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(top)
