@@ -125,8 +125,12 @@ class CasesPanel(QWidget):
         self._update_buttons()
 
     # -- showing --------------------------------------------------------------------------
-    def show_cases(self, audit: AuditInfo | None, template: Template | None, rows: Sequence[CaseRow]) -> None:
+    def show_cases(self, audit: AuditInfo | None, template: Template | None, rows: Sequence[CaseRow],
+                   stale: int = 0) -> None:
+        """`stale`: computed answers that differ from what their inputs give now (none, normally: the
+        services answer them again on every change; an older workspace may hold some)."""
         keep = self.selected()
+        self.stale = stale
         same = audit is not None and self.audit is not None and audit.id == self.audit.id
         self.audit, self.template = audit, template
         self.model.set_rows(rows, len(template.criteria) if template is not None else 0)
@@ -157,6 +161,9 @@ class CasesPanel(QWidget):
         self.unusable.setEnabled(self._editable and usable)
         drawn = self.audit is not None and self.audit.cases_sampled > 0
         self.evaluate.setEnabled(self._editable and drawn)
+        stale = getattr(self, "stale", 0)
+        self.evaluate.setText(f"Evaluate computed ({stale} out of date)" if stale and self._editable
+                              else "Evaluate computed")
         self.verify.setEnabled(drawn)
         self.add_second.setEnabled(self._editable and usable and not (row is not None and row.case.second_review))
         self.second.setEnabled(self._editable and usable)

@@ -30,7 +30,6 @@ from workbench.gui.qt import (
     QSplitter,
     Qt,
     QTabWidget,
-    QTimer,
     QVBoxLayout,
     QWidget,
 )
@@ -240,11 +239,9 @@ class AuditsPage(QWidget):
             drawn = f"{info.cases_sampled} drawn from {info.population_size:,}" if info.population_size else "not drawn"
             self.subheading.setText(f"{info.template_name} v{info.template_version} · {refs} · sample {drawn} "
                                     f"({info.plan.get('method', 'simple')}) · seed {info.seed if info.seed is not None else '—'}")
-        if detail is not None and detail.stale and self._editable and info is not None:
-            audit_id = info.id  # evaluate after this view is drawn, never inside it
-            QTimer.singleShot(0, lambda: self._refresh_computed(audit_id))
         self.score.show_score(row.score if row is not None else None)
-        self.cases.show_cases(info, detail.template if detail else None, detail.cases if detail else ())
+        self.cases.show_cases(info, detail.template if detail else None, detail.cases if detail else (),
+                              stale=detail.stale if detail else 0)
         agreed = detail.agreement if detail else None
         self.agreement.show_agreement(agreed)
         self.tabs.setTabText(AGREEMENT_TAB, "Agreement" if has_agreement(agreed) else "Agreement (none)")
@@ -344,7 +341,3 @@ class AuditsPage(QWidget):
                   f"{e.evaluated} computed answers were worked out ({e.yes} met, {e.no} not met, "
                   f"{e.not_applicable} not applicable). Open a case to record the rest.")
 
-    def _refresh_computed(self, audit_id: int) -> None:
-        """Computed answers whose inputs changed (a force setting, say) are worked out again."""
-        if self.current is not None and self.current.info.id == audit_id:
-            self.ctx.write(self, lambda uow: fieldwork_flow.refresh_computed(uow, audit_id))
