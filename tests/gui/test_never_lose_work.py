@@ -99,3 +99,27 @@ def test_discard_drops_the_kept_edits(window, seeded_workspace, monkeypatch) -> 
     assert not window.isVisible()
     with seeded_workspace.unit_of_work(ADMIN, write=False) as uow:
         assert findings.get_finding(uow, a).notes != "to be dropped"
+
+
+def test_the_wheel_guard_is_installed_for_the_whole_application(window) -> None:
+    """Any unfocused spin box, in any window, lets the page scroll instead of changing."""
+    from workbench.gui.qt import QApplication, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget
+    from workbench.gui.wheel_guard import WheelGuard
+
+    assert QApplication.instance().findChild(WheelGuard, "wheelGuard") is not None
+    area = QScrollArea()
+    inner = QWidget()
+    lay = QVBoxLayout(inner)
+    spin = QSpinBox()
+    spin.setValue(5)
+    lay.addWidget(spin)
+    for i in range(40):
+        lay.addWidget(QLabel(f"line {i}"))
+    area.setWidget(inner)
+    area.resize(240, 120)
+    area.show()
+    window.activateWindow()
+    _wheel(spin)
+    assert spin.value() == 5 and area.verticalScrollBar().value() > 0  # the page scrolled instead
+    area.close()
+    area.deleteLater()

@@ -17,11 +17,13 @@ from workbench.gui.qt import (
     QDialogButtonBox,
     QCheckBox,
     QDoubleValidator,
+    QEvent,
     QFrame,
     QGridLayout,
     QKeySequence,
     QLineEdit,
     QPlainTextEdit,
+    QObject,
     QPushButton,
     QShortcut,
     QScrollArea,
@@ -58,6 +60,30 @@ def answer_words(value: str | None) -> str:
     return dict(YES_NO_NA).get(value or "", value or "not answered")
 
 
+#: keys that answer a yes / no / not applicable question whose box has the focus
+ANSWER_KEYS = {Qt.Key.Key_Y: "yes", Qt.Key.Key_N: "no", Qt.Key.Key_A: "n/a", Qt.Key.Key_0: "n/a",
+               Qt.Key.Key_Delete: None, Qt.Key.Key_Backspace: None}
+KEYS_HELP = ("Keyboard: Tab moves from question to question; in a yes / no question press Y, N or A "
+             "(not applicable), Delete clears it; Ctrl+S saves, Ctrl+Return saves and opens the next case.")
+
+
+class _AnswerKeys(QObject):
+    """Y / N / A answer the focused yes-no-n/a box at once, and the focus moves to the next question."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or not isinstance(obj, QComboBox) \
+                or event.modifiers() not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            return False
+        key = Qt.Key(event.key())
+        if key not in ANSWER_KEYS:
+            return False
+        value = ANSWER_KEYS[key]
+        obj.setCurrentIndex(obj.findData(value) if value is not None else 0)
+        if value is not None:
+            obj.focusNextChild()
+        return True
+
+
 class _Editor:
     """An editor widget for one criterion and the value it held when opened."""
 
@@ -77,6 +103,10 @@ class _Editor:
                 combo.addItem(value, value)
                 found = combo.count() - 1
             combo.setCurrentIndex(found)
+            if kind == "yes_no_na":
+                keys = _AnswerKeys(combo)
+                combo.installEventFilter(keys)
+                combo.setToolTip("Y yes · N no · A not applicable · Delete clears")
             self.widget: QWidget = combo
         elif kind == "datetime":
             edit = QDateTimeEdit(calendarPopup=True, displayFormat="d MMM yyyy HH:mm")
@@ -243,6 +273,9 @@ class CaseEditorDialog(QDialog):
         lay.addWidget(label("From the extract", "section"))
         lay.addWidget(_fields(template, case))
         lay.addWidget(label("Criteria", "section"))
+        keys_help = label(KEYS_HELP, "muted", wrap=True)
+        keys_help.setObjectName("caseEditorKeys")
+        lay.addWidget(keys_help)
         lay.addWidget(self._criteria(template, answers, computed_now or {}, evaluate))
         lay.addWidget(label("Comment", "section"))
         self.comment = QPlainTextEdit(self._comment0, objectName="caseComment")
@@ -267,7 +300,7 @@ class CaseEditorDialog(QDialog):
         self.save.setText("Save answers")
         self.save.setObjectName("saveAnswers")
         self.save.setToolTip("Save (Ctrl+S)")
-        self.save_next = QPushButton("Save and next case", objectName="saveAndNext")
+        self.save_next = QPushButton("Save and &next case", objectName="saveAndNext")
         self.save_next.setToolTip("Save and open the next case (Ctrl+Return)")
         self.save_next.setEnabled(has_next)
         buttons.addButton(self.save_next, QDialogButtonBox.ButtonRole.ActionRole)
@@ -283,6 +316,7 @@ class CaseEditorDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.resize(860, 740)
+        self._tab_order()
         first = next(iter(self.editors.values()), None)
         if first is not None:
             first.widget.setFocus()
@@ -297,9 +331,11 @@ class CaseEditorDialog(QDialog):
         grid.setColumnStretch(0, 1)
         second = self.role == "second"
         row = 0
+        self._order: list[str] = []
         for c in template.criteria:
             if second and c.rule is not None:
                 continue  # a rule gives the same answer twice: nothing to re-check
+            self._order.append(c.key)
             question = QWidget()
             q = QVBoxLayout(question)
             q.setContentsMargins(0, 0, 0, 0)
@@ -347,6 +383,19 @@ class CaseEditorDialog(QDialog):
             grid.addWidget(cell, row, 1, Qt.AlignmentFlag.AlignTop)
             row += 1
         return box
+
+    def _tab_order(self) -> None:
+        """Tab goes down the questions in the order shown, then the comment, Save and next, Save."""
+        chain: list[QWidget] = []
+        for key in self._order:
+            if key in self.editors:
+                chain.append(self.editors[key].widget)
+            elif key in self.computed:
+                c = self.computed[key]
+                chain += [w for w in (c.evaluate, c.override, c.editor.widget, c.reason)]
+        chain += [self.comment, self.save_next, self.save]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def _request_evaluation(self) -> None:
         """Close with no edits lost: the page evaluates, then opens the case again."""

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from workbench.errors import WorkbenchError
+from workbench.gui import confirm
 from workbench.gui.comment_dialog import CommentDialog
 from workbench.gui.context import GuiContext
 from workbench.gui.layouts import clear_layout
+from workbench.gui.messages import show_error
 from workbench.gui.packs_model import when
-from workbench.gui.passphrase_dialog import PassphraseDialog
+from workbench.gui.passphrase_dialog import PassphraseDialog, passphrase_checker
 from workbench.gui.qt import (
     QComboBox,
     QDialog,
@@ -228,6 +231,12 @@ class AssessmentPanel(QWidget):
             return
         fid, narrative, status, version = self._values()
         dirty = self.is_dirty()
+        if not confirm.ask(self, "Submit for review", f"Submit the self-assessment for {self.finding_ref} for review?",
+                           ("Your unsaved text is saved first. " if dirty else "")
+                           + f"It goes to a reviewer and cannot be edited until they return it; the finding's "
+                           f"status becomes '{assessments.STATUS_SUBMITTED}'.", "Submit for review",
+                           destructive=False):
+            return
 
         def submit(uow: object) -> AssessmentInfo:
             if dirty:
@@ -237,11 +246,21 @@ class AssessmentPanel(QWidget):
         self.ctx.write(self, submit)
 
     def approve_it(self) -> None:
-        fid = self.finding_id
-        if fid is None:
+        fid, info = self.finding_id, self.info
+        if fid is None or info is None:
             return
-        dialog = PassphraseDialog(f"Sign off the self-assessment for {self.finding_ref}",
-                                  self.ctx.user.display_name or self.ctx.username, self, action="Approve")
+        try:  # where status and readiness would disagree: said by the service, shown before signing
+            warned = self.ctx.read(lambda uow: assessments.status_warnings(uow, fid, info.proposed_status))
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        dialog = PassphraseDialog(
+            f"Sign off the self-assessment for {self.finding_ref}", self.ctx.user.display_name or self.ctx.username,
+            self, action="Approve",
+            consequence=f"Approving signs it off for good (a new version can be started later; this one stays in "
+                        f"the record). The finding's status becomes '{info.proposed_status}', as the self-assessment "
+                        "proposes.",
+            warnings=warned, verify=passphrase_checker(self.ctx, "assessment", fid, "approve"))
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         passphrase, comment = dialog.passphrase(), dialog.comment()

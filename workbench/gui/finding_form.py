@@ -123,7 +123,8 @@ class FindingForm(QWidget):
             return
         if not force and self._base is not None and self._base.id is not None and self.is_dirty() \
                 and (info is None or info.id != self._base.id):
-            self.drafts[self._base.id] = (self._base.ref, self._base.version, self.changes())  # kept, not lost
+            self.drafts[self._base.id] = (f"{self._base.inspection} / {self._base.ref}", self._base.version,
+                                          self.changes())  # kept, not lost
         if force and info is not None and info.id is not None:
             self.drafts.pop(info.id, None)
         self._base = info
@@ -177,7 +178,7 @@ class FindingForm(QWidget):
     def unsaved_work(self) -> list[str]:
         out = []
         if self._base is not None and self.is_dirty():
-            out.append(f"{self._base.ref}: {', '.join(self.changes())}")
+            out.append(f"{self._base.inspection} / {self._base.ref}: {', '.join(self.changes())}")
         out += [f"{ref}: {', '.join(changes)}" for ref, _v, changes in self.drafts.values()]
         return out
 
