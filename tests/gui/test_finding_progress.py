@@ -133,7 +133,13 @@ def test_a_self_assessment_is_drafted_submitted_and_signed_off(open_window, demo
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         sa = assessments.get_assessment(uow, fid)
     assert (sa.state, sa.preparer, sa.proposed_status) == ("draft", OFFICER, "pending sign-off")
+    from workbench.gui import confirm
+
+    asked: list[str] = []
+    monkeypatch.setattr(confirm, "ask", lambda _p, _t, question, consequence, *_a, **_k: asked.append(consequence)
+                        or True)
     panel.submit.click()
+    assert "cannot be edited until they return it" in asked[0]
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         assert assessments.get_assessment(uow, fid).state == "submitted"
 

@@ -9,7 +9,7 @@ from workbench.cli import fieldwork_commands
 from workbench.cli.context import CliContext, add_command, print_json, print_table
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
-from workbench.services import audits, fieldwork, findings, population, templates
+from workbench.services import audits, fieldwork, fieldwork_flow, findings, population, templates
 from workbench.services.population_exclusions import Exclusions, methodology_text, parse_exclusions_file
 from workbench.services.scoring import pct, target_text
 
@@ -221,9 +221,10 @@ def cmd_population(ctx: CliContext) -> int:
 def cmd_draw(ctx: CliContext) -> int:
     a = ctx.args
     with ctx.uow() as uow:
-        result = population.draw_sample(uow, a.audit_id, a.file, _mapping(a.map), a.stratify_by, a.seed,
-                                        progress=progress_bar(f"drawing from {a.file.name}"),
-                                        exclusions=_exclusions(a))
+        drawn = fieldwork_flow.draw_and_evaluate(uow, a.audit_id, a.file, _mapping(a.map), a.stratify_by, a.seed,
+                                                 progress=progress_bar(f"drawing from {a.file.name}"),
+                                                 exclusions=_exclusions(a))
+        result, evaluation = drawn.draw, drawn.evaluation
         excluded = methodology_text(audits.get_audit(uow, a.audit_id).plan)
     if a.json:
         print_json(result)
@@ -236,7 +237,10 @@ def cmd_draw(ctx: CliContext) -> int:
         print(f"  {excluded}")
     for name, counts in result.strata.items():
         print(f"  {name}: {counts['population']:,} cases, {counts['sample']} sampled, {counts['reserve']} in reserve")
-    print(f"next: workbench audit evaluate {result.audit_id}, then record answers")
+    if evaluation.evaluated:
+        print(f"  computed criteria answered: {evaluation.yes} yes, {evaluation.no} no, "
+              f"{evaluation.not_applicable} n/a")
+    print(f"next: record answers (workbench audit record {result.audit_id} CASE CRITERION VALUE)")
     return 0
 
 

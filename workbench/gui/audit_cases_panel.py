@@ -1,8 +1,12 @@
-"""The cases of the selected audit round: their results, and recording answers or setting one aside."""
+"""The cases of the selected audit round: their results; recording answers (case after case from the
+keyboard), setting a case aside for a reserve, evaluating the computed criteria, the second reviewer's
+dip and answers, and redrawing the sample from the extract to verify it — every fieldwork verb of the
+command line."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.gui.rows_model import select_row_where, selected_source_row
@@ -14,6 +18,8 @@ from workbench.gui.messages import show_error, show_info
 from workbench.gui.qt import (
     QComboBox,
     QDialog,
+    QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -24,7 +30,7 @@ from workbench.gui.qt import (
 )
 from workbench.gui.style import label
 from workbench.gui.tables import list_view
-from workbench.services import fieldwork
+from workbench.services import fieldwork, fieldwork_flow, population
 from workbench.services.audits import AuditInfo
 from workbench.templates import Template
 
@@ -72,6 +78,15 @@ class CasesPanel(QWidget):
         self.unusable = QPushButton("Mark unusable…", objectName="markUnusable")
         self.record.setToolTip("Answer the criteria for the selected case (or double-click it)")
         self.unusable.setToolTip("Set the selected case aside and bring in the next reserve case")
+        self.evaluate = QPushButton("Evaluate computed", objectName="evaluateComputed")
+        self.evaluate.setToolTip("Work out the computed criteria of every case from its fields and the force settings "
+                                 "(hand overrides are kept)")
+        self.add_second = QPushButton("Add to second review", objectName="addSecondReview")
+        self.add_second.setToolTip("Put the selected case in the second reviewer's dip")
+        self.second = QPushButton("Second review…", objectName="secondReview")
+        self.second.setToolTip("Answer the selected case as the second reviewer; the agreement is shown")
+        self.verify = QPushButton("Verify draw…", objectName="verifyDraw")
+        self.verify.setToolTip("Redraw from the extract with the recorded seed and compare with this sample")
         self.hint = label("", "muted", wrap=True)
 
         top = QHBoxLayout()
@@ -79,10 +94,16 @@ class CasesPanel(QWidget):
         top.addStretch(1)
         top.addWidget(label("Show", "muted"))
         top.addWidget(self.show_only)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.hint, 1)
-        bottom.addWidget(self.unusable)
-        bottom.addWidget(self.record)
+        verbs = QGridLayout()  # two short rows, so the panel fits a small window
+        verbs.setContentsMargins(0, 0, 0, 0)
+        verbs.setColumnStretch(0, 1)
+        for col, (upper, lower) in enumerate(((self.evaluate, self.verify), (self.add_second, self.second),
+                                              (self.unusable, self.record)), start=1):
+            verbs.addWidget(upper, 0, col)
+            verbs.addWidget(lower, 1, col)
+        bottom = QVBoxLayout()
+        bottom.addWidget(self.hint)
+        bottom.addLayout(verbs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(top)
@@ -93,13 +114,23 @@ class CasesPanel(QWidget):
         self.show_only.currentTextChanged.connect(lambda t: self.proxy.set_result(SHOW_RESULT.get(t)))
         self.table.doubleClicked.connect(lambda _index: self.record_answers())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        self.record.clicked.connect(self.record_answers)
+        self.record.clicked.connect(lambda: self.record_answers())
         self.unusable.clicked.connect(self.mark_unusable)
+        self.evaluate.clicked.connect(lambda: self.evaluate_computed())
+        self.add_second.clicked.connect(lambda: self.add_to_second_review())
+        self.second.clicked.connect(lambda: self.second_review_answers())
+        self.verify.clicked.connect(lambda: self.verify_draw())
+        self.show_only.setAccessibleName("Show only these cases")
+        self.table.setAccessibleName("Sampled cases")
         self._update_buttons()
 
     # -- showing --------------------------------------------------------------------------
-    def show_cases(self, audit: AuditInfo | None, template: Template | None, rows: Sequence[CaseRow]) -> None:
+    def show_cases(self, audit: AuditInfo | None, template: Template | None, rows: Sequence[CaseRow],
+                   stale: int = 0) -> None:
+        """`stale`: computed answers that differ from what their inputs give now (none, normally: the
+        services answer them again on every change; an older workspace may hold some)."""
         keep = self.selected()
+        self.stale = stale
         same = audit is not None and self.audit is not None and audit.id == self.audit.id
         self.audit, self.template = audit, template
         self.model.set_rows(rows, len(template.criteria) if template is not None else 0)
@@ -128,6 +159,14 @@ class CasesPanel(QWidget):
         usable = row is not None and row.case.state != "unusable"
         self.record.setEnabled(usable)  # a viewer may open the editor to read; saving is refused
         self.unusable.setEnabled(self._editable and usable)
+        drawn = self.audit is not None and self.audit.cases_sampled > 0
+        self.evaluate.setEnabled(self._editable and drawn)
+        stale = getattr(self, "stale", 0)
+        self.evaluate.setText(f"Evaluate computed ({stale} out of date)" if stale and self._editable
+                              else "Evaluate computed")
+        self.verify.setEnabled(drawn)
+        self.add_second.setEnabled(self._editable and usable and not (row is not None and row.case.second_review))
+        self.second.setEnabled(self._editable and usable)
         if not self._editable:
             self.hint.setText(f"Read only: the {self.ctx.user.role} role cannot record fieldwork.")
         elif row is None:
@@ -141,42 +180,123 @@ class CasesPanel(QWidget):
         return len(self.template.criteria) if self.template is not None else 0
 
     # -- acting ---------------------------------------------------------------------------
-    def editor_for(self, row: CaseRow) -> CaseEditorDialog | None:
+    def _next_row(self, row: CaseRow) -> CaseRow | None:
+        """The case after `row` in the order shown (skipping cases set aside)."""
+        shown = [self.model.case(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+                 for r in range(self.proxy.rowCount())]
+        ids = [r.case.id for r in shown]
+        if row.case.id not in ids:
+            return None
+        return next((r for r in shown[ids.index(row.case.id) + 1:] if r.case.state != "unusable"), None)
+
+    def editor_for(self, row: CaseRow, role: str = "primary") -> CaseEditorDialog | None:
         """The case editor for `row`, with the answers as they are now (None if they cannot be read)."""
         audit, template = self.audit, self.template
         if audit is None or template is None:
             return None
+        case_id = row.case.id
         try:
-            answers = self.ctx.read(lambda uow: fieldwork.case_answers(uow, audit.id)).get(row.case.id, {})
+            answers, primary, now = self.ctx.read(lambda uow: (
+                fieldwork.case_answers(uow, audit.id, role).get(case_id, {}),
+                fieldwork.case_answers(uow, audit.id).get(case_id, {}) if role == "second" else {},
+                fieldwork_flow.computed_now(uow, case_id)))
         except WorkbenchError as exc:
             show_error(self, exc)
             return None
         title = f"{audit.title} · round {audit.round}"
-        dialog = CaseEditorDialog(row.case, template, answers, title, self, result=row.result)
+        dialog = CaseEditorDialog(row.case, template, answers, title, self, result=row.result, role=role,
+                                  primary=primary, computed_now=now,
+                                  evaluate=(lambda: None) if self._editable else None,
+                                  has_next=self._next_row(row) is not None)
         if not self._editable:
-            dialog.save.setEnabled(False)
-            dialog.save.setToolTip(f"The {self.ctx.user.role} role cannot record fieldwork")
+            for b in (dialog.save, dialog.save_next):
+                b.setEnabled(False)
+                b.setToolTip(f"The {self.ctx.user.role} role cannot record fieldwork")
         return dialog
 
-    def record_answers(self) -> None:
+    def record_answers(self, role: str = "primary") -> None:
+        """Open the editor on the selected case; Save and next goes on to the next case."""
         row = self.selected()
-        if row is None or row.case.state == "unusable":
-            return
-        dialog = self.editor_for(row)
-        if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted.value:
-            return
+        while row is not None and row.case.state != "unusable":
+            dialog = self.editor_for(row, role)
+            self.editor = dialog
+            if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted.value:
+                return
+            if not self._save_edits(row, dialog, role):
+                return
+            if dialog.evaluate_requested:
+                self.ctx.write(self, lambda uow: fieldwork.evaluate_computed(uow, self.audit.id))  # type: ignore[union-attr]
+                self.select_case(row.case.id)
+                row = self.selected()
+                continue
+            if not dialog.go_next:
+                return
+            following = self._next_row(row)
+            if following is None:
+                return
+            self.select_case(following.case.id)
+            row = self.selected()
+
+    def _save_edits(self, row: CaseRow, dialog: CaseEditorDialog, role: str) -> bool:
         edits = dialog.edits()
         if not edits:
-            return
-        case_id = row.case.id
+            return True
+        case_id, audit_id = row.case.id, row.case.audit_id
+        rule_keys = {c.key for c in (self.template.criteria if self.template else ()) if c.rule is not None}
 
         def record(uow: object) -> int:
             for e in edits:
-                fieldwork.record_response(uow, case_id, e.criterion, e.value, e.comment,  # type: ignore[arg-type]
-                                          expected_version=e.version)
+                fieldwork.record_response(uow, case_id, e.criterion, e.value, e.comment, role,  # type: ignore[arg-type]
+                                          expected_version=e.version, override=e.override)
+            if any(e.override and e.value is None for e in edits if e.criterion in rule_keys):
+                fieldwork.evaluate_computed(uow, audit_id)  # type: ignore[arg-type] - back to the rule
             return len(edits)
 
-        self.ctx.write(self, record)
+        return self.ctx.write(self, record) is not None
+
+    def evaluate_computed(self) -> None:
+        audit = self.audit
+        if audit is None:
+            return
+        summary = self.ctx.write(self, lambda uow: fieldwork.evaluate_computed(uow, audit.id))
+        if summary is not None:
+            show_info(self, "Computed criteria evaluated",
+                      f"{summary.evaluated} computed answers on {summary.cases} cases: {summary.yes} met, "
+                      f"{summary.no} not met, {summary.not_applicable} not applicable ({summary.changed} changed).",
+                      f"{summary.overrides_kept} answers given by hand were kept." if summary.overrides_kept else "")
+
+    def add_to_second_review(self) -> None:
+        row, audit = self.selected(), self.audit
+        if row is None or audit is None:
+            return
+        case_id = row.case.id
+        if self.ctx.write(self, lambda uow: fieldwork.second_review(uow, audit.id, [case_id])) is not None:
+            self.select_case(case_id)
+
+    def second_review_answers(self) -> None:
+        self.record_answers("second")
+
+    def verify_draw(self) -> None:
+        audit = self.audit
+        if audit is None:
+            return
+        chosen, _ = QFileDialog.getOpenFileName(self, f"Verify the draw of {audit.title}", "",
+                                                "Extracts (*.csv *.xlsx *.xlsm *.txt);;All files (*)")
+        if chosen:
+            self.verify_with(Path(chosen))
+
+    def verify_with(self, path: Path) -> None:
+        audit_id = self.audit.id if self.audit is not None else None
+        if audit_id is None:
+            return
+
+        def done(outcome: tuple[bool, str]) -> None:
+            same, why = outcome
+            show_info(self, "Same sample" if same else "Different sample", ("SAME: " if same else "DIFFERENT: ") + why)
+
+        self.ctx.background(self, f"Redrawing from {path.name}…",
+                            lambda uow, progress: population.verify_draw(uow, audit_id, path, progress),
+                            write=False, on_success=done)
 
     def mark_unusable(self) -> None:
         row = self.selected()
@@ -185,14 +305,17 @@ class CasesPanel(QWidget):
         dialog = CommentDialog(
             f"Mark case {row.case.ref} unusable",
             f"Why can case {row.case.ref} not be audited? It is set aside (kept in the record with this reason) "
-            "and the next reserve case" + (" of the same stratum" if row.case.stratum else "") + " takes its place.",
+            "and the next reserve case" + (" of the same stratum" if row.case.stratum else "") + " takes its place; "
+            "its computed criteria are worked out at once.",
             "Set aside", self, placeholder="e.g. record not found; wrong incident type; duplicate of another case")
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         reason, case = dialog.text(), row.case
-        replacement = self.ctx.write(self, lambda uow: fieldwork.mark_unusable(uow, case.id, reason,
-                                                                               expected_version=case.version))
-        if replacement is not None:
+        swap = self.ctx.write(self, lambda uow: fieldwork_flow.replace_unusable(uow, case.id, reason,
+                                                                                expected_version=case.version))
+        if swap is not None:
+            replacement = swap.replacement
             show_info(self, "Case set aside", f"Case {case.ref} was set aside as unusable.",
-                      f"Reserve case {replacement.ref} replaces it; answer that case instead.")
+                      f"Reserve case {replacement.ref} replaces it, with its computed criteria already worked out; "
+                      "answer that case instead.")
             self.select_case(replacement.id)

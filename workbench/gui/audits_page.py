@@ -36,7 +36,7 @@ from workbench.gui.qt import (
 from workbench.gui.style import label
 from workbench.gui.tables import list_view
 from workbench.services import audits as audit_service
-from workbench.services import fieldwork, scoring
+from workbench.services import fieldwork, fieldwork_flow, scoring
 from workbench.services.agreement import Agreement, agreement
 from workbench.services.audit_planning import PlannedDraw, next_round
 from workbench.services.fieldwork_io import FieldworkImportResult, export_fieldwork, import_fieldwork
@@ -53,6 +53,7 @@ class AuditDetail:
     template: Template
     cases: tuple[CaseRow, ...]
     agreement: Agreement | None
+    stale: int = 0  # computed answers whose inputs have changed since they were worked out
 
 
 def read_audits(uow: UnitOfWork) -> list[AuditRow]:
@@ -66,7 +67,7 @@ def read_detail(uow: UnitOfWork, row: AuditRow) -> AuditDetail:
         return AuditDetail(template, (), None)
     scores = {c.case_id: c for c in (row.score.cases if row.score else ())}
     cases = tuple(CaseRow(c, scores.get(c.id)) for c in fieldwork.list_cases(uow, row.info.id, include_reserves=False))
-    return AuditDetail(template, cases, agreement(uow, row.info.id))
+    return AuditDetail(template, cases, agreement(uow, row.info.id), fieldwork_flow.stale_computed(uow, row.info.id))
 
 
 def _scrolling(widget: QWidget, name: str) -> QScrollArea:
@@ -161,7 +162,7 @@ class AuditsPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.export.clicked.connect(self.export_workbook)
         self.plan.clicked.connect(lambda: self.plan_audit())
-        self.new_round.clicked.connect(self.plan_next_round)
+        self.new_round.clicked.connect(lambda: self.plan_next_round())
         self._planner = ctx.can("audits.edit")
         self.plan.setEnabled(self._planner)
         if not self._planner:
@@ -239,7 +240,8 @@ class AuditsPage(QWidget):
             self.subheading.setText(f"{info.template_name} v{info.template_version} · {refs} · sample {drawn} "
                                     f"({info.plan.get('method', 'simple')}) · seed {info.seed if info.seed is not None else '—'}")
         self.score.show_score(row.score if row is not None else None)
-        self.cases.show_cases(info, detail.template if detail else None, detail.cases if detail else ())
+        self.cases.show_cases(info, detail.template if detail else None, detail.cases if detail else (),
+                              stale=detail.stale if detail else 0)
         agreed = detail.agreement if detail else None
         self.agreement.show_agreement(agreed)
         self.tabs.setTabText(AGREEMENT_TAB, "Agreement" if has_agreement(agreed) else "Agreement (none)")
@@ -338,3 +340,4 @@ class AuditsPage(QWidget):
                   f"(round {drawn.audit.round}) from {d.population_name} with seed {d.seed}.",
                   f"{e.evaluated} computed answers were worked out ({e.yes} met, {e.no} not met, "
                   f"{e.not_applicable} not applicable). Open a case to record the rest.")
+

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from workbench.errors import WorkbenchError
+from workbench.gui import confirm
 from workbench.gui.comment_dialog import CommentDialog
 from workbench.gui.context import GuiContext
 from workbench.gui.layouts import clear_layout
+from workbench.gui.messages import show_error
 from workbench.gui.packs_model import when
-from workbench.gui.passphrase_dialog import PassphraseDialog
+from workbench.gui.passphrase_dialog import PassphraseDialog, passphrase_checker
 from workbench.gui.qt import (
     QComboBox,
     QDialog,
@@ -37,13 +40,18 @@ class AssessmentPanel(QWidget):
         self.finding_ref = ""
         self.info: AssessmentInfo | None = None
         self.review: assessments.ReviewDecision | None = None
+        #: finding id -> (reference, narrative, proposed status, version) typed and not saved yet
+        self.drafts: dict[int, tuple[str, str, str, int | None]] = {}
         self.state = tag("Not started", "neutral")
         self.state.setObjectName("assessmentState")
         self.preparer = label("", "muted", wrap=True)
         self.narrative = QPlainTextEdit(objectName="assessmentNarrative")
         self.narrative.setPlaceholderText("What has changed since the inspection, and the evidence that shows it")
         self.narrative.setFixedHeight(150)
+        self.narrative.setAccessibleName("Self-assessment narrative")
+        self.narrative.setTabChangesFocus(True)
         self.status = QComboBox(objectName="proposedStatus")
+        self.status.setAccessibleName("Proposed status")
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.save = QPushButton("Save draft", objectName="saveAssessment")
         self.submit = QPushButton("Submit for review", objectName="submitAssessment")
@@ -90,6 +98,9 @@ class AssessmentPanel(QWidget):
             and info.version == self.info.version
         if same and self.is_dirty():
             return  # keep what the user is writing
+        if finding_id != self.finding_id and self.finding_id is not None and self.is_dirty():
+            _fid, narrative, status, version = self._values()  # kept for when this finding is shown again
+            self.drafts[self.finding_id] = (self.finding_ref, narrative, status, version)
         self.finding_id, self.finding_ref, self.info = finding_id, finding_ref, info
         # who may review it and why not comes from the service (role, state, four eyes), never a copy here
         self.review = (self.ctx.read(lambda uow: assessments.review_decision(uow, info.finding_id))
@@ -103,6 +114,13 @@ class AssessmentPanel(QWidget):
             if self.status.findText(info.proposed_status) < 0:
                 self.status.addItem(info.proposed_status)
             self.status.setCurrentText(info.proposed_status)
+        draft = self.drafts.pop(finding_id, None) if finding_id is not None else None
+        if draft is not None:
+            self.narrative.setPlainText(draft[1])
+            if self.status.findText(draft[2]) < 0:
+                self.status.addItem(draft[2])
+            self.status.setCurrentText(draft[2])
+        self._kept = draft is not None and self.is_dirty()
         for w in (self.narrative, self.status):
             w.blockSignals(False)
         self.state.setText(STATE_WORDS.get(info.state, info.state.capitalize()) if info else "Not started")
@@ -162,8 +180,39 @@ class AssessmentPanel(QWidget):
             self.note.setText(f"Read only: the {self.ctx.user.role} role cannot prepare self-assessments.")
         elif state == "returned" and info is not None and info.last_review is not None:
             self.note.setText("Returned: edit it as the reviewer asks, then submit it again.")
+        elif getattr(self, "_kept", False) and dirty:
+            self.note.setText("Your unsaved text for this finding was kept: save the draft or submit it.")
         else:
-            self.note.setText("Saved as a draft until you submit it." if dirty else "")
+            self.note.setText("Not saved yet: Save draft keeps it." if dirty else "")
+
+    # -- unsaved work (gui/unsaved.py) ----------------------------------------------------
+    def unsaved_work(self) -> list[str]:
+        out = [f"self-assessment of {self.finding_ref}"] if self.finding_id is not None and self.is_dirty() else []
+        return out + [f"self-assessment of {ref}" for ref, *_ in self.drafts.values()]
+
+    def save_unsaved(self) -> bool:
+        ok = True
+        for fid, (_ref, narrative, status, version) in list(self.drafts.items()):
+            saved = self.ctx.write(self, lambda uow, f=fid, n=narrative, st=status, v=version:
+                                   assessments.save_assessment(uow, f, n, st, expected_version=v))
+            if saved is not None:
+                self.drafts.pop(fid, None)
+            ok = ok and saved is not None
+        if self.finding_id is not None and self.is_dirty():
+            fid, narrative, status, version = self._values()
+            saved = self.ctx.write(self, lambda uow: assessments.save_assessment(uow, fid, narrative, status,
+                                                                                 expected_version=version))
+            if saved is not None:
+                self.info = saved
+                self._update()
+            ok = ok and saved is not None
+        return ok
+
+    def discard_unsaved(self) -> None:
+        self.drafts.clear()
+        self.narrative.setPlainText(self.info.narrative if self.info else "")
+        if self.info is not None:
+            self.status.setCurrentText(self.info.proposed_status)
 
     # -- acting ---------------------------------------------------------------------------
     def _values(self) -> tuple[int, str, str, int | None]:
@@ -183,6 +232,12 @@ class AssessmentPanel(QWidget):
             return
         fid, narrative, status, version = self._values()
         dirty = self.is_dirty()
+        if not confirm.ask(self, "Submit for review", f"Submit the self-assessment for {self.finding_ref} for review?",
+                           ("Your unsaved text is saved first. " if dirty else "")
+                           + f"It goes to a reviewer and cannot be edited until they return it; the finding's "
+                           f"status becomes '{assessments.STATUS_SUBMITTED}'.", "Submit for review",
+                           destructive=False):
+            return
 
         def submit(uow: object) -> AssessmentInfo:
             if dirty:
@@ -192,11 +247,21 @@ class AssessmentPanel(QWidget):
         self.ctx.write(self, submit)
 
     def approve_it(self) -> None:
-        fid = self.finding_id
-        if fid is None:
+        fid, info = self.finding_id, self.info
+        if fid is None or info is None:
             return
-        dialog = PassphraseDialog(f"Sign off the self-assessment for {self.finding_ref}",
-                                  self.ctx.user.display_name or self.ctx.username, self, action="Approve")
+        try:  # where status and readiness would disagree: said by the service, shown before signing
+            warned = self.ctx.read(lambda uow: assessments.status_warnings(uow, fid, info.proposed_status))
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        dialog = PassphraseDialog(
+            f"Sign off the self-assessment for {self.finding_ref}", self.ctx.user.display_name or self.ctx.username,
+            self, action="Approve",
+            consequence=f"Approving signs it off for good (a new version can be started later; this one stays in "
+                        f"the record). The finding's status becomes '{info.proposed_status}', as the self-assessment "
+                        "proposes.",
+            warnings=warned, verify=passphrase_checker(self.ctx, "assessment", fid, "approve"))
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         passphrase, comment = dialog.passphrase(), dialog.comment()

@@ -115,7 +115,10 @@ class FindingDetail(QScrollArea):
             self, lambda uow: finding_service.update_finding(uow, finding_id, expected_version=version, **changes),
             on_error=self._save_failed)
         if saved is not None:
-            self.form.load(saved, self._statuses, force=True)
+            self.form.drafts.pop(finding_id, None)
+            if self.info is not None and saved.id == self.info.id:
+                self.info = saved
+                self.form.load(saved, self._statuses, force=True)
 
     def _save_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ConflictError) and self.info is not None and self.info.id is not None:

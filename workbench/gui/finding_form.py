@@ -1,4 +1,7 @@
-"""The register fields of one finding: status, owner, target date, area and notes."""
+"""The register fields of one finding: status, owner, target date, area and notes.
+
+Edits are never dropped: moving to another finding keeps the unsaved edits of this one (they come
+back, marked, when it is shown again), and closing the window asks about them (gui/unsaved.py)."""
 
 from __future__ import annotations
 
@@ -37,11 +40,15 @@ class FindingForm(QWidget):
 
     save_requested = Signal(int, int, object)
 
+    #: finding id -> (reference, version the edits were based on, changed fields)
+    Draft = tuple[str, int, dict[str, Any]]
+
     def __init__(self, areas: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._base: FindingInfo | None = None
         self._editable = False
         self._areas = tuple(areas)
+        self.drafts: dict[int, FindingForm.Draft] = {}
 
         self.status = QComboBox(objectName="statusEdit")
         self.owner = QLineEdit(objectName="ownerEdit", placeholderText="e.g. Supt A. Smith, Contact Management")
@@ -61,6 +68,12 @@ class FindingForm(QWidget):
         self.save = QPushButton("Save changes", objectName="saveFinding")
         self.revert = QPushButton("Revert", objectName="revertFinding")
         self.read_only_note = label("", "muted", wrap=True)
+        self.kept_note = label("", "muted", wrap=True)
+        self.kept_note.setObjectName("keptEdits")
+        self.kept_note.hide()
+        for widget, name in ((self.status, "Status"), (self.owner, "Owner"), (self.has_target, "Set a target date"),
+                             (self.target, "Target date"), (self.area, "PEEL area"), (self.notes, "Notes")):
+            widget.setAccessibleName(name)
 
         target_row = QHBoxLayout()
         target_row.setContentsMargins(0, 0, 0, 0)
@@ -69,17 +82,18 @@ class FindingForm(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Status", self.status)
-        form.addRow("Owner", self.owner)
-        form.addRow("Target date", target_row)
-        form.addRow("Area", self.area)
-        form.addRow("Notes", self.notes)
+        for text, widget in (("&Status", self.status), ("O&wner", self.owner), ("Target &date", target_row),
+                             ("&Area", self.area), ("&Notes", self.notes)):
+            name = label(text)
+            name.setBuddy(self.has_target if widget is target_row else widget)
+            form.addRow(name, widget)
         buttons = QHBoxLayout()
         buttons.addWidget(self.read_only_note, 1)
         buttons.addWidget(self.revert)
         buttons.addWidget(self.save)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.kept_note)
         layout.addLayout(form)
         layout.addLayout(buttons)
 
@@ -88,7 +102,7 @@ class FindingForm(QWidget):
             signal.connect(self._update_buttons)
         self.has_target.toggled.connect(self._target_toggled)
         self.save.clicked.connect(self._save)
-        self.revert.clicked.connect(lambda: self.load(self._base, self._statuses(), force=True))
+        self.revert.clicked.connect(self._revert)
 
     # -- loading ----------------------------------------------------------------------------
     def set_editable(self, editable: bool, reason: str = "") -> None:
@@ -107,6 +121,12 @@ class FindingForm(QWidget):
         if info is not None and not force and self.is_dirty() and self._base is not None \
                 and self._base.id == info.id:
             return
+        if not force and self._base is not None and self._base.id is not None and self.is_dirty() \
+                and (info is None or info.id != self._base.id):
+            self.drafts[self._base.id] = (f"{self._base.inspection} / {self._base.ref}", self._base.version,
+                                          self.changes())  # kept, not lost
+        if force and info is not None and info.id is not None:
+            self.drafts.pop(info.id, None)
         self._base = info
         for w in (self.status, self.owner, self.area, self.notes, self.target, self.has_target):
             w.blockSignals(True)
@@ -122,9 +142,57 @@ class FindingForm(QWidget):
             self.target.setDate(NO_DATE if d is None else QDate(d.year, d.month, d.day))
             self.area.setCurrentText(info.area)
             self.notes.setPlainText(info.notes)
+        draft = self.drafts.pop(info.id, None) if info is not None and info.id is not None and not force else None
+        if draft is not None:
+            self._apply(draft[2])
         for w in (self.status, self.owner, self.area, self.notes, self.target, self.has_target):
             w.blockSignals(False)
+        self.kept_note.setVisible(draft is not None)
+        if draft is not None:
+            self.kept_note.setText("Your unsaved changes to this finding were kept: save them, or Revert to drop them."
+                                   + (" It has been changed by someone else since; saving will say so."
+                                      if info is not None and info.version != draft[1] else ""))
         self.set_editable(self._editable, self.read_only_note.text())
+
+    def _apply(self, changes: dict[str, Any]) -> None:
+        if "status" in changes:
+            if self.status.findText(changes["status"]) < 0:
+                self.status.addItem(changes["status"])
+            self.status.setCurrentText(changes["status"])
+        if "owner" in changes:
+            self.owner.setText(changes["owner"])
+        if "target_date" in changes:
+            d = changes["target_date"]
+            self.has_target.setChecked(d is not None)
+            self.target.setDate(NO_DATE if d is None else QDate(d.year, d.month, d.day))
+        if "area" in changes:
+            self.area.setCurrentText(changes["area"])
+        if "notes" in changes:
+            self.notes.setPlainText(changes["notes"])
+
+    def _revert(self) -> None:
+        self.kept_note.hide()
+        self.load(self._base, self._statuses(), force=True)
+
+    # -- unsaved work (gui/unsaved.py) --------------------------------------------------------
+    def unsaved_work(self) -> list[str]:
+        out = []
+        if self._base is not None and self.is_dirty():
+            out.append(f"{self._base.inspection} / {self._base.ref}: {', '.join(self.changes())}")
+        out += [f"{ref}: {', '.join(changes)}" for ref, _v, changes in self.drafts.values()]
+        return out
+
+    def save_unsaved(self) -> bool:
+        """Ask for every kept draft and the shown edits to be saved (the detail pane saves them)."""
+        for finding_id, (_ref, version, changes) in list(self.drafts.items()):
+            self.save_requested.emit(finding_id, version, changes)
+        self._save()
+        return not self.unsaved_work()
+
+    def discard_unsaved(self) -> None:
+        self.drafts.clear()
+        if self._base is not None:
+            self.load(self._base, self._statuses(), force=True)
 
     # -- editing ----------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:

@@ -125,7 +125,8 @@ class FindingProgress(QScrollArea):
             self._reasons.addWidget(label(f"•  {reason[:1].upper()}{reason[1:]}", wrap=True, plain=True))
         self.actions.show_actions(finding.id, finding.ref, progress.actions)
         self.evidence.show_evidence(finding.id, finding.ref, progress.evidence)
-        self.assessment.show_assessment(finding.id, finding.ref, progress.assessment, progress.statuses)
+        self.assessment.show_assessment(finding.id, f"{finding.inspection} / {finding.ref}", progress.assessment,
+                                        progress.statuses)
         if finding.id != self._shown_id:
             self.verticalScrollBar().setValue(0)
         self._shown_id = finding.id

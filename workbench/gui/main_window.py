@@ -37,7 +37,9 @@ from workbench.gui.qt import (
     QThreadPool,
     QWidget,
 )
+from workbench.gui import unsaved
 from workbench.gui.style import STYLESHEET
+from workbench.gui.wheel_guard import install_wheel_guard
 from workbench.services import workspace as workspace_service
 from workbench.store.location import sqlite_location
 from workbench.store.uow import Actor
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self.collector = MainThreadCollector(self)  # before any worker can run
         self.pool = QThreadPool(self)
         self.setStyleSheet(STYLESHEET)
+        install_wheel_guard()  # app-wide: the wheel never changes an unfocused input
         room = self.screen().availableGeometry()
         self.resize(min(1280, int(room.width() * 0.92)), min(820, int(room.height() * 0.92)))
         self._build_menus()
@@ -300,6 +303,9 @@ class MainWindow(QMainWindow):
 
     # -- window state ------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not unsaved.settle(self):  # unsaved edits: save, discard, or stay open
+            event.ignore()
+            return
         self.pool.waitForDone()
         self.settings.setValue("mainWindow/geometry", self.saveGeometry())
         self.findings.save_state(self.settings)

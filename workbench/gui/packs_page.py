@@ -21,7 +21,7 @@ from workbench.gui.packs_model import (
     state_words,
     when,
 )
-from workbench.gui.passphrase_dialog import PassphraseDialog
+from workbench.gui.passphrase_dialog import PassphraseDialog, passphrase_checker
 from workbench.gui.qt import (
     QDialog,
     QFileDialog,
@@ -38,7 +38,7 @@ from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
 from workbench.gui.workers import Progress, run_in_worker
 from workbench.gui.tables import fit_rows, list_view
 from workbench.reports.bundle_format import BundleSummary
-from workbench.services import bundles, packs, signing_identity
+from workbench.services import bundles, pack_approval, packs, signing_identity
 from workbench.services.packs import PackFiles, PackVersionInfo
 from workbench.services.signing_identity import CertificateInfo
 from workbench.services.users import list_users
@@ -305,8 +305,18 @@ class PacksPage(QWidget):
         p = self.selected()
         if p is None:
             return
-        dialog = PassphraseDialog(f"Approve and sign pack version {p.number} ({p.findings} findings)",
-                                  self.ctx.user.display_name or self.ctx.username, self)
+        try:  # what the reviewer should know first: the facts come from the service
+            warned = self.ctx.read(lambda uow: pack_approval.approval_warnings(uow, p.number))
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        dialog = PassphraseDialog(
+            f"Approve and sign pack version {p.number} ({p.findings} findings)",
+            self.ctx.user.display_name or self.ctx.username, self,
+            consequence=f"Signing cannot be undone: pack version {p.number} becomes the approved version, its PDF "
+                        "and release copy are signed with your certificate, and any earlier approved version is "
+                        "marked superseded.",
+            warnings=warned.messages(), verify=passphrase_checker(self.ctx, "pack", p.number, "approve"))
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         passphrase, comment = dialog.passphrase(), dialog.comment()

@@ -3,6 +3,13 @@
 States: draft -> submitted -> approved, or submitted -> returned -> (edited) -> submitted again.
 An approved assessment is not edited: `reopen_assessment` starts a new draft, keeping the
 review history (and the change log keeps every earlier narrative).
+
+The finding's status follows the steps: submitted -> "ready for review"; approved -> the status the
+self-assessment proposed (an approved proposal of "in progress" leaves the finding in progress, it
+does not sign it off); returned -> "in progress". Status and readiness never contradict each other
+silently: `status_warnings` says when a status that claims the work is done ("signed off",
+"closed…") or the readiness the preparer stated disagrees with the readiness the workbench rates,
+and an approval records those warnings in its change-log entry.
 """
 
 from __future__ import annotations
@@ -29,6 +36,19 @@ STATUS_SUBMITTED = finding_status.PENDING_SIGN_OFF
 STATUS_APPROVED = finding_status.PENDING_SIGN_OFF
 STATUS_REWORK = finding_status.IN_PROGRESS
 _SUBMIT_FROM = ("awaiting allocation", "in progress")
+#: words of a status that says the work on the finding is done
+DONE_WORDS = ("proposed for closure", "closed", "complete", "discharged")
+
+
+def status_on_approval(proposed: str) -> str:
+    """The force status a signed-off self-assessment gives its finding: what it proposed, except that
+    closure takes its own two steps (propose with evidence, then authorise), so a self-assessment that
+    proposed closure leaves the finding pending sign-off, and one still awaiting allocation is in progress."""
+    if proposed in (finding_status.PROPOSED, finding_status.CLOSED):
+        return finding_status.PENDING_SIGN_OFF
+    if proposed == finding_status.FORCE_START:
+        return finding_status.IN_PROGRESS
+    return proposed
 
 
 class AssessmentStateError(WorkbenchError):
@@ -191,7 +211,7 @@ def approve_assessment(uow: UnitOfWork, finding_id: int, passphrase: str, commen
     _require_state(f, sa, ("submitted",), "approve")
     _require_not_preparer(uow, f, sa, "approve")
     confirm_passphrase(uow, passphrase, "assessment", f.id, "approve")
-    return _decide(uow, f, sa, "approved", comment.strip())
+    return _decide(uow, f, sa, "approved", comment.strip(), warnings=_warnings(uow, f, sa, sa.proposed_status))
 
 
 @writes
@@ -208,15 +228,18 @@ def return_assessment(uow: UnitOfWork, finding_id: int, comment: str) -> Assessm
     return _decide(uow, f, sa, "returned", comment)
 
 
-def _decide(uow: UnitOfWork, f: Finding, sa: SelfAssessment, decision: str, comment: str) -> AssessmentInfo:
+def _decide(uow: UnitOfWork, f: Finding, sa: SelfAssessment, decision: str, comment: str,
+            warnings: tuple[str, ...] = ()) -> AssessmentInfo:
     uow.session.add(SignOff(self_assessment_id=sa.id, reviewer=uow.username, decision=decision, comment=comment,
                             at=utcnow()))
     sa.state = decision
     uow.session.flush()
     uow.log("assessment", f.id, "approve" if decision == "approved" else "return", {"state": "submitted"},
-            {"state": decision, "reviewer": uow.username, "preparer": sa.preparer, "comment": comment})
+            {"state": decision, "reviewer": uow.username, "preparer": sa.preparer, "comment": comment,
+             **({"status": sa.proposed_status} if decision == "approved" else {}),
+             **({"warnings": list(warnings)} if warnings else {})})
     if decision == "approved":
-        _set_finding_status(uow, f, STATUS_APPROVED, only_from=_SUBMIT_FROM,
+        _set_finding_status(uow, f, status_on_approval(sa.proposed_status),  # what was proposed
                             comment=f"self-assessment signed off by {uow.username}")
     else:
         _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_SUBMITTED,),
@@ -234,8 +257,40 @@ def reopen_assessment(uow: UnitOfWork, finding_id: int) -> AssessmentInfo:
     uow.session.flush()
     uow.log("assessment", f.id, "reopen", {"state": "approved", "narrative": sa.narrative},
             {"state": "draft"})
-    _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_APPROVED,), comment="self-assessment reopened")
+    if f.status == STATUS_APPROVED or claims_done(f.status):  # the new version is work in progress again
+        _set_finding_status(uow, f, STATUS_REWORK, comment="self-assessment reopened")
     return _info(uow, f, sa)
+
+
+# -- status and readiness ----------------------------------------------------------------------
+def claims_done(status: str) -> bool:
+    """Whether a finding status says the work on it is done (e.g. "signed off", "closed by inspectorate")."""
+    low = (status or "").casefold()
+    return any(word in low for word in DONE_WORDS)
+
+
+def _warnings(uow: UnitOfWork, f: Finding, sa: SelfAssessment | None, status: str) -> tuple[str, ...]:
+    from workbench.services.readiness import assess_readiness
+
+    readiness = assess_readiness(uow, f.id)
+    why = "; ".join(readiness.reasons[:4])
+    out = []
+    if claims_done(status) and readiness.rating != "ready":
+        out.append(f"The status '{status}' says the work on {f.ref} is done, but the workbench rates it "
+                   f"{readiness.rating}: {why}.")
+    if sa is not None and sa.readiness and sa.readiness != readiness.rating:
+        out.append(f"The self-assessment says {f.ref} is {sa.readiness}; the workbench rates it "
+                   f"{readiness.rating}: {why}.")
+    return tuple(out)
+
+
+def status_warnings(uow: UnitOfWork, finding_id: int, status: str | None = None) -> tuple[str, ...]:
+    """Where the finding's status (or `status`, e.g. the one a self-assessment proposes) and its
+    readiness disagree, in words; empty when they agree."""
+    require(uow.actor, "read")
+    f = _finding(uow, finding_id)
+    sa = uow.session.scalar(select(SelfAssessment).where(SelfAssessment.finding_id == f.id))
+    return _warnings(uow, f, sa, f.status if status is None else status)
 
 
 # -- reading ----------------------------------------------------------------------------------

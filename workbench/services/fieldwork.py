@@ -6,7 +6,10 @@ text ("12", "7.5"); datetime -> ISO 8601 ("2024-03-14T14:02:00", or "2024-03-14"
 without a time); text -> the text, trimmed.
 
 Computed criteria (those with a rule) are answered by ``evaluate_computed`` from the case
-fields and the force settings, with the working in words. They cannot be answered by hand
+fields and the force settings, with the working in words: on every draw
+(``fieldwork_flow.draw_and_evaluate``, the audit wizard's ``plan_and_draw``), for a reserve as soon
+as it replaces a case set aside (``mark_unusable``), and again for every drawn audit when a force
+setting changes (``fieldwork_flow.refresh_after_settings``). They cannot be answered by hand
 unless ``override=True`` with a comment saying why; an override keeps the computed working
 for reference, is marked not computed, and is left alone by later evaluations.
 
@@ -238,14 +241,20 @@ def _active_cases(uow: UnitOfWork, audit_id: int) -> list[SampledCase]:
         SampledCase.audit_id == audit_id, SampledCase.state.in_(ACTIVE_STATES)).order_by(SampledCase.order)))
 
 
-def evaluate_computed(uow: UnitOfWork, audit_id: int) -> EvaluationSummary:
-    """Answer every computed criterion for every case in use, from its fields and the force settings."""
+def evaluate_computed(uow: UnitOfWork, audit_id: int, why: str | None = None) -> EvaluationSummary:
+    """Answer every computed criterion for every case in use, from its fields and the force settings
+    (`why`, e.g. "settings", is kept in the change log when it was not asked for by hand)."""
     require(uow.actor, "fieldwork.record")
     audit = get_audit_row(uow, audit_id)
+    return _evaluate(uow, audit, _active_cases(uow, audit.id), why)
+
+
+def _evaluate(uow: UnitOfWork, audit: Audit, cases: list[SampledCase],
+              reason: str | None = None) -> EvaluationSummary:
+    """Answer the computed criteria of `cases` (hand overrides kept) and log it for the audit."""
     template = get_template(uow, audit.template_id)
     settings = get_force_settings(uow)
     rules = [c for c in template.criteria if c.rule is not None]
-    cases = _active_cases(uow, audit.id)
     existing = {(r.case_id, r.criterion_key): r for r in uow.session.scalars(
         select(Response).where(Response.case_id.in_([c.id for c in cases]), Response.role == "primary"))}
     counts = {"yes": 0, "no": 0, "n/a": 0}
@@ -271,9 +280,12 @@ def evaluate_computed(uow: UnitOfWork, audit_id: int) -> EvaluationSummary:
         _mark_fieldwork(audit)
     uow.session.flush()
     summary = EvaluationSummary(len(cases), evaluated, changed, counts["yes"], counts["no"], counts["n/a"], kept)
-    uow.log("audit", audit.id, "evaluate", None, {
-        "criteria": [c.key for c in rules], "evaluated": evaluated, "changed": changed,
-        "clock_start": settings.clock_start, "overrides_kept": kept})
+    if rules or reason != "replacement":  # a replacement with nothing to compute leaves no entry
+        uow.log("audit", audit.id, "evaluate", None, {
+            "criteria": [c.key for c in rules], "evaluated": evaluated, "changed": changed,
+            "clock_start": settings.clock_start, "overrides_kept": kept,
+            **({"cases": [c.ref for c in cases]} if reason == "replacement" else {}),
+            **({"why": reason} if reason else {})})
     uow.changed.add("response")
     return summary
 
@@ -329,10 +341,17 @@ def find_case(uow: UnitOfWork, audit_id: int, ref: str) -> CaseInfo:
 
 
 def mark_unusable(uow: UnitOfWork, case_id: int, reason: str, expected_version: int | None = None) -> CaseInfo:
-    """Set a case aside as unusable and bring in the next reserve (same stratum when stratified).
+    """Set a case aside as unusable and bring in the next reserve (same stratum when stratified),
+    whose computed criteria are answered at once.
 
     Returns the replacement. With no reserve left, nothing changes and an error says so.
     """
+    return set_aside(uow, case_id, reason, expected_version)[0]
+
+
+def set_aside(uow: UnitOfWork, case_id: int, reason: str,
+              expected_version: int | None = None) -> tuple[CaseInfo, EvaluationSummary]:
+    """``mark_unusable``, with the evaluation of the replacement's computed criteria."""
     require(uow.actor, "fieldwork.record")
     if not reason or not reason.strip():
         raise InputError("say why the case is unusable (e.g. record not found, wrong incident type)")
@@ -357,8 +376,9 @@ def mark_unusable(uow: UnitOfWork, case_id: int, reason: str, expected_version: 
     uow.log("case", case.id, "unusable", {"state": "active"}, {
         "ref": case.ref, "reason": case.unusable_reason, "replacement": replacement.ref,
         "stratum": case.stratum})
+    summary = _evaluate(uow, audit, [replacement], "replacement")
     audit_second = set(_second_review_ids(audit))
-    return _case_info(uow, replacement, audit_second, _answered_counts(uow, [replacement.id]))
+    return _case_info(uow, replacement, audit_second, _answered_counts(uow, [replacement.id])), summary
 
 
 def second_review(uow: UnitOfWork, audit_id: int, case_ids: list[int]) -> tuple[CaseInfo, ...]:

@@ -1,25 +1,37 @@
 """Fieldwork that flows: computed criteria kept up to date without anyone asking.
 
 ``evaluate_computed`` (services/fieldwork.py) answers the computed criteria of every case in use.
-Here it is run where the answers would otherwise go stale: when a reserve replaces a case set
-aside (``replace_unusable``), and when a computed answer no longer matches what its inputs (the
-case fields and the force settings, e.g. the clock start or a target) give now
-(``stale_computed`` / ``refresh_computed``). ``computed_now`` gives each computed criterion's
-answer and working as they stand, for the case editor to show beside the stored one.
+It runs wherever the answers would otherwise be missing or stale:
+
+* on a draw: ``draw_and_evaluate`` draws the sample and answers its computed criteria in the same
+  unit of work (the audit wizard's ``audit_planning.plan_and_draw`` does the same);
+* on a replacement: ``fieldwork.mark_unusable`` answers the reserve's computed criteria as it
+  comes in (``replace_unusable`` returns that evaluation too);
+* when their inputs change: the case fields never change after a draw, the force settings (clock
+  start, targets by grade and area) do, so ``settings.update_force_settings`` calls
+  ``refresh_after_settings``, which evaluates again every drawn audit whose computed answers no
+  longer match what the new settings give. Hand overrides are never touched.
+
+``stale_computed`` counts answers that differ from what their inputs give now (a workspace edited
+by an older version may hold some); ``computed_now`` gives each computed criterion's answer and
+working as they stand, for the case editor to show beside the stored one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
-from workbench.services import fieldwork
+from workbench.services import fieldwork, population
+from workbench.services.population_exclusions import NONE, Exclusions
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, get_audit_row
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
-from workbench.store.models import Response, SampledCase
+from workbench.store.models import Audit, Response, SampledCase
 from workbench.store.uow import UnitOfWork
 from workbench.templates import evaluate
 
@@ -37,13 +49,43 @@ class ComputedNow:
     working: str
 
 
+@dataclass(frozen=True)
+class DrawnSample:
+    draw: population.DrawResult
+    evaluation: fieldwork.EvaluationSummary
+
+
+def draw_and_evaluate(uow: UnitOfWork, audit_id: int, path: str | Path,
+                      mapping: Mapping[str, str | None] | None = None, stratify_by: str | None = None,
+                      seed: int | None = None, progress: Callable[[int, "int | None"], None] | None = None,
+                      exclusions: Exclusions = NONE) -> DrawnSample:
+    """Draw the sample (``population.draw_sample``) and answer its computed criteria, all or nothing."""
+    drawn = population.draw_sample(uow, audit_id, path, mapping, stratify_by, seed, progress,
+                                   exclusions=exclusions)
+    summary = fieldwork.evaluate_computed(uow, audit_id)
+    uow.changed.update({"audit", "case", "response"})
+    return DrawnSample(drawn, summary)
+
+
 def replace_unusable(uow: UnitOfWork, case_id: int, reason: str,
                      expected_version: int | None = None) -> Replacement:
     """Set a case aside, bring in the next reserve and answer the reserve's computed criteria."""
-    replacement = fieldwork.mark_unusable(uow, case_id, reason, expected_version)
-    summary = fieldwork.evaluate_computed(uow, replacement.audit_id)
+    replacement, summary = fieldwork.set_aside(uow, case_id, reason, expected_version)
     uow.changed.update({"case", "response"})
     return Replacement(replacement, summary)
+
+
+def refresh_after_settings(uow: UnitOfWork) -> dict[int, fieldwork.EvaluationSummary]:
+    """After a force-setting change: evaluate again every drawn audit with stale computed answers.
+
+    Returns the evaluation of each audit that changed, by audit id (each is logged for its audit).
+    """
+    out = {}
+    for audit_id in uow.session.scalars(select(Audit.id).where(Audit.seed.is_not(None)).order_by(Audit.id)):
+        summary = refresh_computed(uow, audit_id, "settings")
+        if summary is not None:
+            out[audit_id] = summary
+    return out
 
 
 def computed_now(uow: UnitOfWork, case_id: int) -> dict[str, ComputedNow]:
@@ -90,9 +132,9 @@ def stale_computed(uow: UnitOfWork, audit_id: int) -> int:
     return stale
 
 
-def refresh_computed(uow: UnitOfWork, audit_id: int) -> fieldwork.EvaluationSummary | None:
+def refresh_computed(uow: UnitOfWork, audit_id: int, why: str = "stale") -> fieldwork.EvaluationSummary | None:
     """Evaluate the computed criteria again if any answer is stale; None (and nothing written) if none is."""
     require(uow.actor, "fieldwork.record")
     if not stale_computed(uow, audit_id):
         return None
-    return fieldwork.evaluate_computed(uow, audit_id)
+    return fieldwork.evaluate_computed(uow, audit_id, why)

@@ -11,6 +11,11 @@
 4. Only after that commit are the user's copies written, from the stored files.
 
 A failure before the commit leaves the pack "submitted" and no signed file anywhere.
+
+Before a reviewer signs, ``approval_warnings`` says what they should know: the register has changed
+since the version was built (and in which findings), or the audits it reports still have cases
+not complete. The window shows these and asks the reviewer to confirm; they do not block signing
+(the reviewer may sign a point-in-time pack on purpose), and the facts come from here, not the GUI.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from workbench.errors import ConflictError, InputError
 from workbench.reports.bundle_manifest import ApprovalFacts, EvidenceFile, approval_manifests, pdf_info
 from workbench.reports.excel_pack import write_excel_pack
 from workbench.reports.html_pack import render_html_pack
-from workbench.reports.pack_codec import pack_from_json
+from workbench.reports.pack_codec import content_sha256, pack_from_json, to_plain
 from workbench.reports.pack_data import PackData, SignOffInfo
 from workbench.reports.pack_redaction import redact_pack
 from workbench.reports.pdf_pack import SignatureSlot, write_pdf_pack
@@ -42,7 +47,8 @@ from workbench.services import signing_identity, users
 from workbench.services.access import require
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.packs import (
-    DEFAULT_MIN_CELL, PackFiles, _check_reviewable, _info, check_snapshot, find_version, stored_bytes,
+    DEFAULT_MIN_CELL, PackFiles, _assessments_in_pack, _check_reviewable, _info, check_snapshot, find_version,
+    stored_bytes,
 )
 from workbench.services.settings import get_force_settings, get_value
 from workbench.store import changelog
@@ -101,6 +107,81 @@ class _Steps:
         """Report the current step again (inside a long render): a Cancel raises here."""
         if self.progress is not None:
             self.progress(min(self.done, STEPS), STEPS)
+
+
+@dataclass(frozen=True)
+class IncompleteAudit:
+    audit_id: int
+    title: str
+    round: int
+    incomplete: int
+    in_use: int
+
+
+@dataclass(frozen=True)
+class ApprovalWarnings:
+    """What a reviewer should know before signing pack version ``number`` (plain data)."""
+
+    number: int
+    changed_since_build: bool
+    changed_findings: tuple[str, ...] = ()  # references whose section reads differently now
+    new_findings: tuple[str, ...] = ()  # in the register now, not in the pack
+    incomplete_audits: tuple[IncompleteAudit, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return self.changed_since_build or bool(self.incomplete_audits)
+
+    def messages(self) -> tuple[str, ...]:
+        out = []
+        if self.changed_since_build:
+            what = []
+            if self.changed_findings:
+                what.append("changed since: " + ", ".join(self.changed_findings[:8])
+                            + (f" and {len(self.changed_findings) - 8} more" if len(self.changed_findings) > 8 else ""))
+            if self.new_findings:
+                what.append("not in it: " + ", ".join(self.new_findings[:8])
+                            + (f" and {len(self.new_findings) - 8} more" if len(self.new_findings) > 8 else ""))
+            out.append(f"The register has changed since pack version {self.number} was built"
+                       + (f" ({'; '.join(what)})" if what else "")
+                       + ". Signing it signs what it said when it was built; build a new version to sign "
+                       "what the register says now.")
+        for a in self.incomplete_audits:
+            out.append(f"{a.title} (round {a.round}) has {a.incomplete} of {a.in_use} cases not complete: "
+                       "its results in the pack rest on the completed cases only.")
+        return tuple(out)
+
+
+def approval_warnings(uow: UnitOfWork, number: int) -> ApprovalWarnings:
+    """Whether pack version ``number`` has changed since it was built, and which audits it reports
+    still have incomplete cases (the latest drawn round of each series mapped to its findings)."""
+    require(uow.actor, "read")
+    from workbench.services.audit_pack import _audits_for
+    from workbench.services.pack_snapshot import collect_pack_data
+    from workbench.services.scoring import score_audit
+
+    pv = find_version(uow, number)
+    current = collect_pack_data(uow, None, pv.number, "draft", __version__)
+    changed = content_sha256(current) != pv.content_sha256
+    changed_refs: list[str] = []
+    new_refs: list[str] = []
+    if changed:
+        then = {f.ref: to_plain(f) for f in pack_from_json(pv.snapshot).findings}
+        now = {f.ref: to_plain(f) for f in current.findings}
+        changed_refs = [ref for ref in then if ref in now and now[ref] != then[ref]]
+        changed_refs += [f"{ref} (no longer in the register)" for ref in then if ref not in now]
+        new_refs = [ref for ref in now if ref not in then]
+    finding_ids = [fid for fid, _ in _assessments_in_pack(uow, set(pv.scope or []))]
+    latest: dict[str, object] = {}
+    for audit in _audits_for(uow, finding_ids):
+        if audit.seed is not None and (audit.series not in latest or audit.round > latest[audit.series].round):
+            latest[audit.series] = audit
+    incomplete = []
+    for audit in sorted(latest.values(), key=lambda a: a.id):
+        score = score_audit(uow, audit.id)
+        if score.incomplete:
+            incomplete.append(IncompleteAudit(audit.id, audit.title, audit.round, score.incomplete, score.cases_in_use))
+    return ApprovalWarnings(pv.number, changed, tuple(changed_refs), tuple(new_refs), tuple(incomplete))
 
 
 def approve_pack(open_uow: UowFactory, number: int, passphrase: str, out_dir: Path, comment: str = "",

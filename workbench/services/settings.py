@@ -87,6 +87,10 @@ def update_force_settings(uow: UnitOfWork, **changes: Any) -> ForceSettings:
     require(uow.actor, "settings.edit")
     new = check_force_settings(get_force_settings(uow), **changes)
     set_value(uow, FORCE_SETTINGS_KEY, new.to_dict())
+    if new.to_dict() != current:  # computed criteria read the settings: answer them again where they changed
+        from workbench.services.fieldwork_flow import refresh_after_settings
+
+        refresh_after_settings(uow)
     return new
 
 
