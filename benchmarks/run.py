@@ -273,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
                      ("GUI", lambda: gui_rows(ws_path))):
         print(f"measuring: {name}", file=sys.stderr)
         rows += fn()
-    rows += [Row(s, "not measured by this runner", "", "", t, "—", "see docs/performance.md") for s, t in NOT_MEASURED]
+    rows += [Row(s, "not measured by this runner", "", "", t, "—", "see docs/performance.md")
+             for s, t in NOT_MEASURED]
     text = table(rows)
     print(text)
     s = SCALES[a.scale]

@@ -37,4 +37,4 @@ def test_after_a_change_only_the_new_entries_are_checked(window, qtbot) -> None:
     assert page._full_log.entries == full_entries  # no second full check
     assert page._checkpoint.seq == full_entries + 1
     assert page.log_state.text() == "Intact"
-    assert "the 1 entry since were checked one by one" in page.log_text.text()
+    assert "the 1 entry since was checked one by one" in page.log_text.text()

@@ -196,8 +196,8 @@ class OverviewPage(QWidget):
 
     # -- the change log, off the GUI thread ---------------------------------------------------
     def _want_log(self, kind: str) -> None:
-        if self._checkpoint is None or self._full_log is None:
-            kind = "full"
+        if kind == "since" and self._full_log is None and not self._log_running:
+            kind = "full"  # no full check yet, and none under way to give the checkpoint
         if self._log_wanted != "full":
             self._log_wanted = kind
 
@@ -301,8 +301,8 @@ class OverviewPage(QWidget):
         self.log_text.setText(
             f"{report.entries} entries, each sealed to the one before; none altered or removed. At the full "
             f"check ({full.entries} entries) {full.rows_checked} rows matched their last logged state; the "
-            f"{added} entr{'y' if added == 1 else 'ies'} since were checked one by one. View ▸ Refresh checks "
-            "everything again.")
+            f"{added} entr{'y since was' if added == 1 else 'ies since were'} checked one by one. "
+            "View ▸ Refresh checks everything again.")
 
     def _fill_status_table(self, data: OverviewData) -> None:
         kinds = sorted({f.kind for f in data.findings}) or ["afi"]
