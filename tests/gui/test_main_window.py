@@ -14,12 +14,12 @@ from workbench.store.location import sqlite_location
 pytestmark = pytest.mark.gui
 
 
-def test_main_window_shows_workspace_user_and_counts(window, seeded_workspace) -> None:
+def test_main_window_shows_workspace_user_and_counts(window, seeded_workspace, qtbot) -> None:
     from workbench.gui.qt import QLabel, QListWidget
 
     info = window.findChild(QLabel, "overviewInfo")
     assert ADMIN in info.text() and "(admin)" in info.text()
-    assert window.findChild(QLabel, "logState").text() == "Intact"
+    qtbot.waitUntil(lambda: window.findChild(QLabel, "logState").text() == "Intact")  # checked in a worker
     stat = window.overview.stats
     assert stat["inspections"].value.text() == "2"
     assert stat["findings"].value.text() == "15"
@@ -111,7 +111,7 @@ def test_new_workspace_makes_the_user_its_admin(window, tmp_path: Path, monkeypa
     assert window.findings.model.rowCount() == 0
 
 
-def test_a_tampered_change_log_shows_as_broken(window, seeded_workspace) -> None:
+def test_a_tampered_change_log_shows_as_broken(window, seeded_workspace, qtbot) -> None:
     from sqlalchemy import update
 
     from workbench.store.models import ChangeLogEntry
@@ -120,6 +120,7 @@ def test_a_tampered_change_log_shows_as_broken(window, seeded_workspace) -> None
         conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == 3).values(actor="mallory"))
     window.refresh()
     state = window.overview.log_state
+    qtbot.waitUntil(lambda: state.text() == "Broken")
     assert state.text() == "Broken" and state.property("tone") == "red"
     assert "entry 3 was altered" in window.overview.log_text.text()
     assert "mallory" in window.overview.log_text.text()

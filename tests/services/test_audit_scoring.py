@@ -227,3 +227,30 @@ def test_pack_data_from_scores(workspace, extract) -> None:
     assert (second.seed, second.sample_size, second.reserve_used, second.population_size) == ("2", 82, 1, 600)
     assert "log not found" in second.notes and "HMAC-SHA256" in second.selection
     assert second.confidence is None and "fixed sample size of 82" in second.sampling_plan
+
+
+def test_each_round_is_scored_once_per_unit_of_work_and_a_write_rescores(sqlite_workspace, extract,
+                                                                        monkeypatch) -> None:
+    """Scoring every round of a series scores each round once (the trend reuses them), not once per
+    round shown; a response recorded in the same unit of work is seen at once."""
+    ws = sqlite_workspace
+    finding_id, figure_id = attendance_finding(ws, ADMIN)
+    ids = [drawn_attendance_audit(ws, ADMIN, extract, finding_ids=[finding_id], target=0.75,
+                                  title="Attendance audit", seed=1, size=20)]
+    for seed in (2, 3):
+        ids.append(drawn_attendance_audit(ws, ADMIN, extract, series=ids[0], title="Attendance audit", seed=seed,
+                                          size=20))
+    for audit_id in ids:
+        answer_cases(ws, ADMIN, audit_id, compliant=10)
+    scored: list[int] = []
+    real = scoring._score_core
+    monkeypatch.setattr(scoring, "_score_core", lambda uow, audit: scored.append(audit.id) or real(uow, audit))
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        scores = [scoring.score_audit(uow, audit_id) for audit_id in ids]
+        assert sorted(scored) == sorted(ids)  # 3 rounds, each scored once (not 3 x 3 for the trends)
+        assert [p.compliant for p in scores[-1].trend] == [10, 10, 10]
+        case = next(c for c in fieldwork.list_cases(uow, ids[0]) if c.state in ("active", "replacement")
+                    and c.ref in {s.ref for s in scores[0].cases if s.status == "not compliant"})
+        fieldwork.record_response(uow, case.id, "thrive_recorded", "yes")
+        again = scoring.score_audit(uow, ids[2])
+    assert [p.compliant for p in again.trend] == [11, 10, 10]  # the write emptied the cache

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.cli.context import CliContext, add_command, print_json, print_table
-from workbench.cli.setup_commands import read_passphrase
+from workbench.cli.context import CliContext, LazyChoices, add_command, print_json, print_table
 from workbench.errors import InputError, NotFoundError
-from workbench.reports.pack_data import READINESS_LEVELS
-from workbench.services import actions, assessments, evidence, findings, signing_identity
-from workbench.services.actions import ACTION_STATUSES
-from workbench.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from workbench.services import signing_identity
+    from workbench.store.uow import UnitOfWork
 
 
 def _iso_date(text: str) -> date:
@@ -28,6 +27,8 @@ def _group(sub: Any, name: str, help_text: str) -> Any:
 
 
 def register(sub: Any) -> None:
+    from workbench.reports.pack_data import READINESS_LEVELS
+    statuses = LazyChoices("workbench.services.actions", "ACTION_STATUSES")
     ev = _group(sub, "evidence", "evidence files stored in the workspace by SHA-256")
     p = add_command(ev, "add", "store a file as evidence and link it to findings")
     p.add_argument("file", type=Path)
@@ -58,7 +59,8 @@ def register(sub: Any) -> None:
     p.add_argument("--title", required=True)
     p.add_argument("--owner", default="")
     p.add_argument("--due", type=_iso_date, metavar="YYYY-MM-DD")
-    p.add_argument("--status", choices=ACTION_STATUSES, default="not started")
+    p.add_argument("--status", choices=statuses, default="not started", metavar="STATUS",
+                   help="one of: %(choices)s")
     p.set_defaults(handler=cmd_actions_add)
     p = add_command(ac, "list", "list actions; overdue ones are flagged")
     p.add_argument("--finding", metavar="REF")
@@ -67,7 +69,7 @@ def register(sub: Any) -> None:
     p = add_command(ac, "update", "change an action")
     p.add_argument("action_id", type=int)
     p.add_argument("--title")
-    p.add_argument("--status", choices=ACTION_STATUSES)
+    p.add_argument("--status", choices=statuses, metavar="STATUS", help="one of: %(choices)s")
     p.add_argument("--owner")
     p.add_argument("--due", type=_iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--note", help="a progress note")
@@ -132,6 +134,7 @@ def register(sub: Any) -> None:
 
 
 def _finding_id(uow: UnitOfWork, ref: str) -> int:
+    from workbench.services import findings
     f = findings.find_by_ref(uow, ref)
     assert f.id is not None
     return f.id
@@ -143,6 +146,7 @@ def _size(n: int) -> str:
 
 
 def cmd_evidence_add(ctx: CliContext) -> int:
+    from workbench.services import evidence
     a = ctx.args
     with ctx.uow() as uow:
         ids = [_finding_id(uow, ref) for ref in a.finding]
@@ -156,6 +160,7 @@ def cmd_evidence_add(ctx: CliContext) -> int:
 
 
 def cmd_evidence_list(ctx: CliContext) -> int:
+    from workbench.services import evidence
     with ctx.uow(write=False) as uow:
         fid = _finding_id(uow, ctx.args.finding) if ctx.args.finding else None
         rows = evidence.list_evidence(uow, fid)
@@ -169,6 +174,7 @@ def cmd_evidence_list(ctx: CliContext) -> int:
 
 
 def cmd_evidence_export(ctx: CliContext) -> int:
+    from workbench.services import evidence
     with ctx.uow() as uow:
         out = evidence.export_evidence(uow, ctx.args.evidence_id, ctx.args.out)
     print(f"evidence {ctx.args.evidence_id} written to {out} (SHA-256 verified)")
@@ -176,6 +182,7 @@ def cmd_evidence_export(ctx: CliContext) -> int:
 
 
 def cmd_evidence_link(ctx: CliContext) -> int:
+    from workbench.services import evidence
     a = ctx.args
     with ctx.uow() as uow:
         ids = [_finding_id(uow, ref) for ref in a.finding]
@@ -187,6 +194,7 @@ def cmd_evidence_link(ctx: CliContext) -> int:
 
 # -- actions ----------------------------------------------------------------------------------
 def cmd_actions_add(ctx: CliContext) -> int:
+    from workbench.services import actions
     a = ctx.args
     with ctx.uow() as uow:
         info = actions.add_action(uow, _finding_id(uow, a.ref), a.title, a.owner, a.due, a.status)
@@ -195,6 +203,7 @@ def cmd_actions_add(ctx: CliContext) -> int:
 
 
 def cmd_actions_list(ctx: CliContext) -> int:
+    from workbench.services import actions
     with ctx.uow(write=False) as uow:
         fid = _finding_id(uow, ctx.args.finding) if ctx.args.finding else None
         rows = actions.list_actions(uow, fid)
@@ -208,6 +217,7 @@ def cmd_actions_list(ctx: CliContext) -> int:
 
 
 def cmd_actions_update(ctx: CliContext) -> int:
+    from workbench.services import actions
     a = ctx.args
     changes = {k: v for k, v in (("title", a.title), ("status", a.status), ("owner", a.owner),
                                  ("due_date", a.due), ("progress_note", a.note)) if v is not None}
@@ -232,6 +242,7 @@ def _narrative(a: argparse.Namespace) -> str:
 
 
 def cmd_assessment_save(ctx: CliContext) -> int:
+    from workbench.services import assessments
     a = ctx.args
     text = _narrative(a)
     with ctx.uow() as uow:
@@ -253,6 +264,7 @@ def cmd_assessment_save(ctx: CliContext) -> int:
 
 
 def cmd_assessment_step(ctx: CliContext) -> int:
+    from workbench.services import assessments
     fn = assessments.submit_assessment if ctx.args.verb == "submit" else assessments.reopen_assessment
     with ctx.uow() as uow:
         info = fn(uow, _finding_id(uow, ctx.args.ref))
@@ -261,6 +273,7 @@ def cmd_assessment_step(ctx: CliContext) -> int:
 
 
 def cmd_assessment_approve(ctx: CliContext) -> int:
+    from workbench.services import assessments
     passphrase = ctx.passphrase("Sign-off passphrase: ")
     with ctx.uow() as uow:
         info = assessments.approve_assessment(uow, _finding_id(uow, ctx.args.ref), passphrase, ctx.args.comment)
@@ -269,6 +282,7 @@ def cmd_assessment_approve(ctx: CliContext) -> int:
 
 
 def cmd_assessment_return(ctx: CliContext) -> int:
+    from workbench.services import assessments
     with ctx.uow() as uow:
         info = assessments.return_assessment(uow, _finding_id(uow, ctx.args.ref), ctx.args.comment)
     print(f"self-assessment for {info.finding_ref} returned to {info.preparer}")
@@ -276,6 +290,7 @@ def cmd_assessment_return(ctx: CliContext) -> int:
 
 
 def cmd_assessment_show(ctx: CliContext) -> int:
+    from workbench.services import assessments
     with ctx.uow(write=False) as uow:
         info = assessments.get_assessment(uow, _finding_id(uow, ctx.args.ref))
     if ctx.args.json:
@@ -294,6 +309,7 @@ def cmd_assessment_show(ctx: CliContext) -> int:
 
 
 def cmd_assessment_list(ctx: CliContext) -> int:
+    from workbench.services import assessments
     with ctx.uow(write=False) as uow:
         rows = assessments.list_assessments(uow)
     if ctx.args.json:
@@ -313,6 +329,7 @@ def _print_certificate(info: signing_identity.CertificateInfo) -> None:
 
 
 def cmd_certificate_create(ctx: CliContext) -> int:
+    from workbench.services import signing_identity
     passphrase = ctx.passphrase("Sign-off passphrase: ")
     with ctx.uow() as uow:
         signing_identity.reviewer_signer(uow, ctx.username, passphrase)
@@ -323,6 +340,8 @@ def cmd_certificate_create(ctx: CliContext) -> int:
 
 
 def cmd_certificate_import(ctx: CliContext) -> int:
+    from workbench.cli.setup_commands import read_passphrase
+    from workbench.services import signing_identity
     signoff = ctx.passphrase("Sign-off passphrase: ")
     file_pass = read_passphrase(ctx.args.passphrase_stdin, f"Passphrase of {ctx.args.file.name}: ")
     with ctx.uow() as uow:
@@ -332,6 +351,7 @@ def cmd_certificate_import(ctx: CliContext) -> int:
 
 
 def cmd_certificate_export(ctx: CliContext) -> int:
+    from workbench.services import signing_identity
     who = ctx.args.reviewer or ctx.username
     with ctx.uow() as uow:
         out = signing_identity.export_reviewer_certificate(uow, who, ctx.args.out)
@@ -343,6 +363,7 @@ def cmd_certificate_export(ctx: CliContext) -> int:
 
 
 def cmd_certificate_import_ca(ctx: CliContext) -> int:
+    from workbench.services import signing_identity
     with ctx.uow() as uow:
         info = signing_identity.import_force_ca(uow, ctx.args.file)
     print(f"force CA certificate imported: {info.subject}")
@@ -352,6 +373,8 @@ def cmd_certificate_import_ca(ctx: CliContext) -> int:
 
 
 def cmd_certificate_passphrase(ctx: CliContext) -> int:
+    from workbench.cli.setup_commands import read_passphrase
+    from workbench.services import signing_identity
     old = read_passphrase(ctx.args.passphrase_stdin, "Current sign-off passphrase: ")
     new = read_passphrase(ctx.args.passphrase_stdin, "New sign-off passphrase: ")
     with ctx.uow() as uow:
@@ -361,6 +384,7 @@ def cmd_certificate_passphrase(ctx: CliContext) -> int:
 
 
 def cmd_certificate_show(ctx: CliContext) -> int:
+    from workbench.services import signing_identity
     who = ctx.args.reviewer or ctx.username
     with ctx.uow(write=False) as uow:
         info = signing_identity.certificate_info(uow, who)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.cli import fieldwork_commands
-from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.cli.context import CliContext, LazyChoices, add_command, print_json, print_table
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
-from workbench.services import audits, fieldwork, fieldwork_flow, findings, population, templates
-from workbench.services.population_exclusions import Exclusions, methodology_text, parse_exclusions_file
-from workbench.services.scoring import pct, target_text
+
+if TYPE_CHECKING:
+    from workbench.services.population_exclusions import Exclusions
 
 
 def _mapping(pairs: list[str] | None) -> dict[str, str | None] | None:
@@ -27,6 +26,7 @@ def _mapping(pairs: list[str] | None) -> dict[str, str | None] | None:
 
 
 def _exclusions(a: Any) -> Exclusions:
+    from workbench.services.population_exclusions import Exclusions, parse_exclusions_file
     rows: dict[int, str] = {}
     if a.exclusions is not None:
         try:
@@ -38,6 +38,7 @@ def _exclusions(a: Any) -> Exclusions:
 
 
 def register(sub: Any) -> None:
+    from workbench.cli import fieldwork_commands
     a = add_command(sub, "audit", "plan audits, draw samples, record fieldwork")
     asub = a.add_subparsers(dest="audit_command", metavar="VERB")
 
@@ -45,14 +46,16 @@ def register(sub: Any) -> None:
     n.add_argument("--template", required=True, metavar="KEY", help="see workbench templates list")
     n.add_argument("--title", required=True)
     n.add_argument("--finding", action="append", default=[], metavar="REF", help='e.g. "AFI 2" (repeatable)')
-    n.add_argument("--method", choices=audits.METHODS, default="simple")
+    n.add_argument("--method", choices=LazyChoices("workbench.services.audits", "METHODS"), default="simple",
+                   metavar="METHOD", help="one of: %(choices)s")
     n.add_argument("--size", type=int, help="a fixed sample size")
     n.add_argument("--confidence", type=float, help="attribute sampling confidence (default 0.95)")
     n.add_argument("--tolerable", type=float, help="tolerable deviation rate, e.g. 0.05")
     n.add_argument("--expected", type=float, help="expected deviation rate (default 0)")
     n.add_argument("--reserve", type=int, help="reserve cases (default 10 %% of the sample, at least 5)")
     n.add_argument("--stratify-by", metavar="FIELD")
-    n.add_argument("--allocation", choices=audits.ALLOCATIONS, default="proportional")
+    n.add_argument("--allocation", choices=LazyChoices("workbench.services.audits", "ALLOCATIONS"),
+                   default="proportional", metavar="ALLOCATION", help="one of: %(choices)s")
     n.add_argument("--stratum", action="append", default=[], dest="strata",
                    help="a stratum the population must have (repeatable; optional)")
     n.add_argument("--target", type=float, help="the force's target rate, e.g. 0.75")
@@ -132,6 +135,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_new(ctx: CliContext) -> int:
+    from workbench.services import audits, findings
+    from workbench.services.scoring import target_text
     a = ctx.args
     with ctx.uow() as uow:
         finding_ids = [findings.find_by_ref(uow, ref).id for ref in a.finding]
@@ -156,6 +161,8 @@ def cmd_new(ctx: CliContext) -> int:
 
 
 def cmd_list(ctx: CliContext) -> int:
+    from workbench.services import audits
+    from workbench.services.scoring import target_text
     with ctx.uow(write=False) as uow:
         rows = audits.list_audits(uow)
     if ctx.args.json:
@@ -172,6 +179,7 @@ def cmd_list(ctx: CliContext) -> int:
 
 
 def cmd_population(ctx: CliContext) -> int:
+    from workbench.services import audits, population, templates
     a = ctx.args
     with ctx.uow(write=False) as uow:
         info = audits.get_audit(uow, a.audit_id)
@@ -219,6 +227,8 @@ def cmd_population(ctx: CliContext) -> int:
 
 
 def cmd_draw(ctx: CliContext) -> int:
+    from workbench.services import audits, fieldwork_flow
+    from workbench.services.population_exclusions import methodology_text
     a = ctx.args
     with ctx.uow() as uow:
         drawn = fieldwork_flow.draw_and_evaluate(uow, a.audit_id, a.file, _mapping(a.map), a.stratify_by, a.seed,
@@ -245,6 +255,7 @@ def cmd_draw(ctx: CliContext) -> int:
 
 
 def cmd_verify(ctx: CliContext) -> int:
+    from workbench.services import population
     with ctx.uow(write=False) as uow:
         same, why = population.verify_draw(uow, ctx.args.audit_id, ctx.args.file,
                                            progress=progress_bar(f"redrawing from {ctx.args.file.name}"))
@@ -253,6 +264,8 @@ def cmd_verify(ctx: CliContext) -> int:
 
 
 def cmd_show(ctx: CliContext) -> int:
+    from workbench.services import audits, fieldwork
+    from workbench.services.population_exclusions import methodology_text
     with ctx.uow(write=False) as uow:
         info = audits.get_audit(uow, ctx.args.audit_id)
         cases = fieldwork.list_cases(uow, info.id)
@@ -282,6 +295,7 @@ def cmd_show(ctx: CliContext) -> int:
 
 
 def cmd_evaluate(ctx: CliContext) -> int:
+    from workbench.services import fieldwork
     with ctx.uow() as uow:
         s = fieldwork.evaluate_computed(uow, ctx.args.audit_id)
     print(f"evaluated {s.evaluated} computed answers on {s.cases} cases ({s.changed} changed): "
@@ -290,6 +304,7 @@ def cmd_evaluate(ctx: CliContext) -> int:
 
 
 def cmd_record(ctx: CliContext) -> int:
+    from workbench.services import fieldwork
     a = ctx.args
     with ctx.uow() as uow:
         case = fieldwork.find_case(uow, a.audit_id, a.case_ref)
@@ -301,6 +316,7 @@ def cmd_record(ctx: CliContext) -> int:
 
 
 def cmd_unusable(ctx: CliContext) -> int:
+    from workbench.services import fieldwork
     a = ctx.args
     with ctx.uow() as uow:
         case = fieldwork.find_case(uow, a.audit_id, a.case_ref)
@@ -311,6 +327,7 @@ def cmd_unusable(ctx: CliContext) -> int:
 
 
 def cmd_second_review(ctx: CliContext) -> int:
+    from workbench.services import fieldwork
     a = ctx.args
     with ctx.uow() as uow:
         ids = [fieldwork.find_case(uow, a.audit_id, ref).id for ref in a.case_refs]
@@ -320,6 +337,8 @@ def cmd_second_review(ctx: CliContext) -> int:
 
 
 def cmd_agreement(ctx: CliContext) -> int:
+    from workbench.services import fieldwork
+    from workbench.services.scoring import pct
     with ctx.uow(write=False) as uow:
         result = fieldwork.agreement(uow, ctx.args.audit_id)
     if ctx.args.json:

@@ -7,10 +7,6 @@ from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
 from workbench.errors import InputError
-from workbench.services import findings, readiness, scoring, templates
-from workbench.services.scoring import interval_text, pct, target_text
-from workbench.stats import StatsError, attribute_sample_size
-from workbench.templates import template_to_dict
 
 
 def register(sub: Any) -> None:
@@ -49,6 +45,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_sample_size(ctx: CliContext) -> int:
+    from workbench.services.scoring import target_text
+    from workbench.stats import StatsError, attribute_sample_size
     a = ctx.args
     try:
         n = attribute_sample_size(a.confidence, a.tolerable, a.expected, a.population)
@@ -66,6 +64,7 @@ def cmd_sample_size(ctx: CliContext) -> int:
 
 
 def cmd_templates_list(ctx: CliContext) -> int:
+    from workbench.services import templates
     with ctx.uow() as uow:  # the built-ins are stored on first use
         rows = templates.list_templates(uow)
     if ctx.args.json:
@@ -77,6 +76,7 @@ def cmd_templates_list(ctx: CliContext) -> int:
 
 
 def cmd_templates_import(ctx: CliContext) -> int:
+    from workbench.services import templates
     with ctx.uow() as uow:
         info, created = templates.import_template(uow, ctx.args.file)
     state = "stored" if created else "already stored, unchanged:"
@@ -86,6 +86,8 @@ def cmd_templates_import(ctx: CliContext) -> int:
 
 
 def cmd_templates_show(ctx: CliContext) -> int:
+    from workbench.services import templates
+    from workbench.templates import template_to_dict
     with ctx.uow() as uow:  # the built-ins are stored on first use
         info, template = templates.show_template(uow, ctx.args.key, ctx.args.template_version)
     if ctx.args.json:
@@ -112,10 +114,13 @@ def cmd_templates_show(ctx: CliContext) -> int:
 
 
 def _rate(i: Any) -> str:
+    from workbench.services.scoring import interval_text
     return "—" if i is None else interval_text(i)
 
 
 def cmd_score(ctx: CliContext) -> int:
+    from workbench.services import scoring
+    from workbench.services.scoring import pct, target_text
     with ctx.uow(write=False) as uow:
         s = scoring.score_audit(uow, ctx.args.audit_id)
     if ctx.args.json:
@@ -168,6 +173,7 @@ def cmd_score(ctx: CliContext) -> int:
 
 
 def cmd_readiness(ctx: CliContext) -> int:
+    from workbench.services import findings, readiness
     with ctx.uow(write=False) as uow:
         if ctx.args.ref:
             ids = [findings.find_by_ref(uow, ctx.args.ref).id]

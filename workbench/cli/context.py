@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InputError
-from workbench.services import users
-from workbench.services.users import current_os_user
-from workbench.store.location import WorkspaceLocation, resolve_location
-from workbench.store.uow import Actor, UnitOfWork
-from workbench.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from workbench.store.location import WorkspaceLocation
+    from workbench.store.uow import Actor, UnitOfWork
+    from workbench.store.workspace import Workspace
 
 #: where scripts give the acting user's passphrase
 PASSPHRASE_ENV = "WORKBENCH_PASSPHRASE"
@@ -42,6 +43,28 @@ def common_options() -> argparse.ArgumentParser:
                    help="act as this user (default: your OS login, or your login on a shared database); "
                    f"any other user needs their passphrase (asked for, or from ${PASSPHRASE_ENV})")
     return p
+
+
+class LazyChoices:
+    """An argparse `choices` read from `module.attribute` only when a value is checked or help shown,
+    so building the parser does not import the services (see docs/performance.md). Give the argument
+    a `metavar`: argparse lists the choices in the usage line otherwise."""
+
+    def __init__(self, module: str, attribute: str) -> None:
+        self._where = (module, attribute)
+
+    def _values(self) -> Sequence[str]:
+        module, attribute = self._where
+        return tuple(getattr(importlib.import_module(module), attribute))
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values())
+
+    def __len__(self) -> int:
+        return len(self._values())
 
 
 def interactive() -> bool:
@@ -62,6 +85,8 @@ class CliContext:
     @property
     def claimed_user(self) -> str | None:
         """The `--user` given, when it is not the OS login (so it must be proven)."""
+        from workbench.services.users import current_os_user
+
         name = getattr(self.args, "user", None)
         return name if name and name != current_os_user() else None
 
@@ -73,13 +98,19 @@ class CliContext:
         loc = self.location()
         if loc.path is None and loc.url.username:  # a shared database: you are your login
             return str(loc.url.username)
+        from workbench.services.users import current_os_user
+
         return current_os_user()
 
     def location(self) -> WorkspaceLocation:
+        from workbench.store.location import resolve_location
+
         return resolve_location(getattr(self.args, "workspace", None), getattr(self.args, "db", None))
 
     def workspace(self) -> Workspace:
         if self._workspace is None:
+            from workbench.store.workspace import Workspace
+
             self._workspace = Workspace.open(self.location())
             if self._workspace.migration_backup is not None:
                 print(f"workspace upgraded; a backup of the old one is at {self._workspace.migration_backup}",
@@ -120,6 +151,8 @@ class CliContext:
         return self._actor
 
     def _identify(self) -> str | Actor:
+        from workbench.services import users
+
         ws, name = self.workspace(), self.username
         login = ws.database_login()
         if login is not None and not login.unrestricted:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table, to_plain
-from workbench.services.fieldwork_io import FieldworkImportResult, export_fieldwork, import_fieldwork
+
+if TYPE_CHECKING:
+    from workbench.services.fieldwork_io import FieldworkImportResult
 
 
 def add_audit_verbs(audit_subparsers: Any) -> None:
@@ -27,6 +29,7 @@ def add_audit_verbs(audit_subparsers: Any) -> None:
 
 
 def cmd_fieldwork_export(ctx: CliContext) -> int:
+    from workbench.services.fieldwork_io import export_fieldwork
     with ctx.uow() as uow:
         out = export_fieldwork(uow, ctx.args.audit_id, ctx.args.out)
     print(f"fieldwork workbook for audit {ctx.args.audit_id} written to {out}")
@@ -62,6 +65,7 @@ def print_import_result(result: FieldworkImportResult) -> None:
 
 
 def cmd_fieldwork_import(ctx: CliContext) -> int:
+    from workbench.services.fieldwork_io import import_fieldwork
     with ctx.uow() as uow:
         result = import_fieldwork(uow, ctx.args.audit_id, ctx.args.file, dry_run=ctx.args.dry_run)
     if ctx.args.json:

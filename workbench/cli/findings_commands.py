@@ -6,12 +6,14 @@ import json
 import textwrap
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
-from workbench.services import findings, measures
+
+if TYPE_CHECKING:
+    from workbench.services import findings
 
 
 def register(sub: Any) -> None:
@@ -109,6 +111,7 @@ def _finding_json(f: findings.FindingInfo) -> dict[str, Any]:
 
 
 def _read_corrections(path: Path | None) -> list[findings.Correction]:
+    from workbench.services import findings
     if path is None:
         return []
     try:
@@ -124,6 +127,7 @@ def _read_corrections(path: Path | None) -> list[findings.Correction]:
 
 
 def cmd_import(ctx: CliContext) -> int:
+    from workbench.services import findings
     a = ctx.args
     corrections = _read_corrections(a.corrections)
     with ctx.uow() as uow:
@@ -184,6 +188,7 @@ def cmd_import(ctx: CliContext) -> int:
 
 
 def cmd_findings(ctx: CliContext) -> int:
+    from workbench.services import findings
     with ctx.uow(write=False) as uow:
         rows = findings.list_findings(uow)
     if ctx.args.json:
@@ -205,6 +210,7 @@ def cmd_findings(ctx: CliContext) -> int:
 
 
 def cmd_finding_update(ctx: CliContext) -> int:
+    from workbench.services import findings
     a = ctx.args
     changes = {k: v for k, v in (("status", a.status), ("owner", a.owner), ("target_date", a.target_date),
                                  ("notes", a.notes), ("area", a.area)) if v is not None}
@@ -218,6 +224,7 @@ def cmd_finding_update(ctx: CliContext) -> int:
 
 
 def cmd_link(ctx: CliContext) -> int:
+    from workbench.services import findings
     with ctx.uow() as uow:
         li = findings.decide_link(uow, ctx.args.link_id, ctx.args.decision == "accept")
     print(f"link #{li.id} to {li.ref} {li.state}")
@@ -225,6 +232,7 @@ def cmd_link(ctx: CliContext) -> int:
 
 
 def cmd_measures_list(ctx: CliContext) -> int:
+    from workbench.services import measures
     with ctx.uow(write=False) as uow:
         rows = measures.list_measures(uow, include_discarded=ctx.args.all)
     if ctx.args.json:
@@ -238,6 +246,7 @@ def cmd_measures_list(ctx: CliContext) -> int:
 
 
 def cmd_measure_status(ctx: CliContext) -> int:
+    from workbench.services import measures
     with ctx.uow() as uow:
         m = measures.update_measure(uow, ctx.args.measure_id, status=ctx.args.status)
     print(f"measure {m.id} ({m.name}) {m.status}")
@@ -245,6 +254,7 @@ def cmd_measure_status(ctx: CliContext) -> int:
 
 
 def cmd_measure_edit(ctx: CliContext) -> int:
+    from workbench.services import measures
     a = ctx.args
     changes = {k: v for k, v in (("name", a.name), ("baseline", a.baseline), ("target", a.target),
                                  ("direction", a.direction)) if v is not None}
@@ -257,6 +267,7 @@ def cmd_measure_edit(ctx: CliContext) -> int:
 
 
 def cmd_measure_record(ctx: CliContext) -> int:
+    from workbench.services import measures
     a = ctx.args
     with ctx.uow() as uow:
         m = measures.record_point(uow, a.measure_id, a.period, a.value, a.note)

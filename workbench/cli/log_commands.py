@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
-from workbench.services import log_check, workspace
 
 #: problems printed before "… and N more" (all are in --json, up to 500)
 SHOWN = 50
@@ -32,6 +31,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_log_verify(ctx: CliContext) -> int:
+    from workbench.services import log_check
     with ctx.uow(write=False) as uow:
         report = log_check.verify_log(uow, ctx.args.anchor)
     if ctx.args.json:
@@ -78,6 +78,7 @@ _ANCHOR_WORDS = {
 
 
 def cmd_log_anchor(ctx: CliContext) -> int:
+    from workbench.services import log_check
     ws = ctx.workspace()
     with ctx.uow() as uow:
         doc = log_check.export_anchor(uow, ctx.args.out, ws.location.label)
@@ -88,6 +89,7 @@ def cmd_log_anchor(ctx: CliContext) -> int:
 
 
 def cmd_log_show(ctx: CliContext) -> int:
+    from workbench.services import workspace
     with ctx.uow(write=False) as uow:
         rows = workspace.recent_changes(uow, ctx.args.limit)
     if ctx.args.json:

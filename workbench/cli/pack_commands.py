@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
 from workbench.cli.progress import progress_bar
-from workbench.services import bundles, findings, packs
+
+if TYPE_CHECKING:
+    from workbench.services import packs
 
 
 def register(sub: Any) -> None:
@@ -63,6 +65,7 @@ def _show(info: packs.PackVersionInfo) -> str:
 
 
 def cmd_build(ctx: CliContext) -> int:
+    from workbench.services import findings, packs
     with ctx.uow() as uow:
         ids = [findings.find_by_ref(uow, r).id for r in ctx.args.findings] if ctx.args.findings else None
         result = packs.build_pack(uow, ctx.args.out_dir, ids, progress=progress_bar("building pack"))  # type: ignore[arg-type]
@@ -74,6 +77,7 @@ def cmd_build(ctx: CliContext) -> int:
 
 
 def cmd_list(ctx: CliContext) -> int:
+    from workbench.services import packs
     with ctx.uow(write=False) as uow:
         rows = packs.list_packs(uow)
     if ctx.args.json:
@@ -86,6 +90,7 @@ def cmd_list(ctx: CliContext) -> int:
 
 
 def cmd_submit(ctx: CliContext) -> int:
+    from workbench.services import packs
     with ctx.uow() as uow:
         info = packs.submit_pack(uow, ctx.args.number)
     print(_show(info))
@@ -93,6 +98,7 @@ def cmd_submit(ctx: CliContext) -> int:
 
 
 def cmd_approve(ctx: CliContext) -> int:
+    from workbench.services import packs
     passphrase = ctx.passphrase("Sign-off passphrase: ")
     result = packs.approve_pack(lambda write: ctx.uow(write=write), ctx.args.number, passphrase, ctx.args.out,
                                 ctx.args.comment, progress=progress_bar("signing pack"))
@@ -107,6 +113,7 @@ def cmd_approve(ctx: CliContext) -> int:
 
 
 def cmd_return(ctx: CliContext) -> int:
+    from workbench.services import packs
     with ctx.uow() as uow:
         info = packs.return_pack(uow, ctx.args.number, ctx.args.comment)
     print(_show(info))
@@ -114,6 +121,7 @@ def cmd_return(ctx: CliContext) -> int:
 
 
 def cmd_export(ctx: CliContext) -> int:
+    from workbench.services import packs
     with ctx.uow() as uow:
         pdf, xlsx = packs.export_pack_files(uow, ctx.args.number, ctx.args.out_dir, ctx.args.release)
     print(f"{pdf}\n{xlsx}")
@@ -121,6 +129,7 @@ def cmd_export(ctx: CliContext) -> int:
 
 
 def cmd_bundle(ctx: CliContext) -> int:
+    from workbench.services import bundles
     a = ctx.args
     seal_passphrase = ctx.passphrase("Sign-off passphrase: ") if a.sign else None
     with ctx.uow() as uow:

@@ -10,11 +10,10 @@ from typing import Any
 
 from workbench.cli.context import CliContext, add_command, interactive, print_json, print_table
 from workbench.errors import InputError
-from workbench.services import settings, users, workspace
-from workbench.services.access import ROLE_DESCRIPTIONS, ROLES
 
 
 def register(sub: Any) -> None:
+    from workbench.services.access import ROLES, ROLE_DESCRIPTIONS
     p = add_command(sub, "init", "create a new workspace; you become its admin")
     p.add_argument("--name", default="", help="your display name")
     p.add_argument("--passphrase-stdin", action="store_true",
@@ -63,6 +62,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_init(ctx: CliContext) -> int:
+    from workbench.services import users, workspace
     loc = ctx.location()
     passphrase = _admin_passphrase(ctx)
     if passphrase is not None:
@@ -79,6 +79,7 @@ def cmd_init(ctx: CliContext) -> int:
 
 def _admin_passphrase(ctx: CliContext) -> str | None:
     """The new admin's passphrase: required when the admin is not the OS login (else nobody could be them)."""
+    from workbench.services import users
     if ctx.passphrase_given():
         return ctx.passphrase()
     if interactive():
@@ -98,6 +99,7 @@ def _admin_passphrase(ctx: CliContext) -> str | None:
 
 
 def cmd_users_list(ctx: CliContext) -> int:
+    from workbench.services import users
     with ctx.uow(write=False) as uow:
         rows = users.list_users(uow)
     if ctx.args.json:
@@ -127,6 +129,7 @@ def read_passphrase(from_stdin: bool, prompt: str = "Sign-off passphrase: ") -> 
 
 
 def cmd_users_add(ctx: CliContext) -> int:
+    from workbench.services import users
     ctx.actor()  # prove who you are before reading the new user's passphrase
     passphrase = read_passphrase(True) if ctx.args.new_passphrase_stdin else None
     with ctx.uow() as uow:
@@ -136,6 +139,7 @@ def cmd_users_add(ctx: CliContext) -> int:
 
 
 def cmd_users_passphrase(ctx: CliContext) -> int:
+    from workbench.services import users
     target = ctx.args.username or ctx.username
     ctx.args.needs_passphrase = True  # your current passphrase if you have one; an admin's for a reset
     ctx.actor()
@@ -153,6 +157,7 @@ def cmd_users_passphrase(ctx: CliContext) -> int:
 
 
 def cmd_users_role(ctx: CliContext) -> int:
+    from workbench.services import users
     with ctx.uow() as uow:
         info = users.set_role(uow, ctx.args.username, ctx.args.role)
     print(f"{info.username} is now {info.role}")
@@ -160,6 +165,7 @@ def cmd_users_role(ctx: CliContext) -> int:
 
 
 def cmd_backup(ctx: CliContext) -> int:
+    from workbench.services import workspace
     ws = ctx.workspace()
     with ctx.uow() as uow:
         out = workspace.backup_workspace(ws, uow, ctx.args.out)
@@ -168,6 +174,7 @@ def cmd_backup(ctx: CliContext) -> int:
 
 
 def cmd_settings_show(ctx: CliContext) -> int:
+    from workbench.services import settings
     with ctx.uow(write=False) as uow:
         values = settings.get_force_settings(uow).to_dict()
         values["finding_statuses"] = list(settings.finding_statuses(uow))
@@ -179,6 +186,7 @@ def cmd_settings_show(ctx: CliContext) -> int:
 
 
 def cmd_settings_set(ctx: CliContext) -> int:
+    from workbench.services import settings
     try:
         value = json.loads(ctx.args.value)
     except json.JSONDecodeError:

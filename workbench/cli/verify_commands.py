@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, add_command, print_json
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
-from workbench.reports.bundle import BROKEN, UNTRUSTED, VERIFIED, VerifyReport, verify_bundle
-from workbench.reports.bundle_format import ROLE_WORDS
-from workbench.reports.signing_cms import TrustAnchors, load_trust_file, parse_trust_value
+
+if TYPE_CHECKING:
+    from workbench.reports.bundle import VerifyReport
+    from workbench.reports.signing_cms import TrustAnchors
 
 
 def register(sub: Any) -> None:
@@ -35,6 +36,7 @@ def register(sub: Any) -> None:
 
 
 def _anchors(values: list[str], lists: list[Path]) -> TrustAnchors:
+    from workbench.reports.signing_cms import TrustAnchors, load_trust_file, parse_trust_value
     anchors = TrustAnchors()
     for value in values:
         anchors = anchors + parse_trust_value(value)
@@ -44,6 +46,7 @@ def _anchors(values: list[str], lists: list[Path]) -> TrustAnchors:
 
 
 def _json(report: VerifyReport, bundle: Path) -> dict[str, Any]:
+    from workbench.reports.bundle import BROKEN
     return {
         "bundle": str(bundle), "verdict": report.verdict, "exit_code": report.exit_code, "ok": report.ok,
         "intact": report.intact, "checked": report.checked,
@@ -70,6 +73,7 @@ def _signed_facts(manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_verify(ctx: CliContext) -> int:
+    from workbench.reports.bundle import BROKEN, UNTRUSTED, VERIFIED, verify_bundle
     a = ctx.args
     if not a.bundle.is_file():
         raise InputError(f"no bundle at {a.bundle}", "give the path of the .zip the force sent")
@@ -113,6 +117,7 @@ def _seal_words(seal: dict[str, Any]) -> str:
 
 
 def _print_facts(report: VerifyReport) -> None:
+    from workbench.reports.bundle_format import ROLE_WORDS
     m = report.manifest
     pack = m["pack"]
     print(f"  {pack['force']} — pack version {pack['version']} "

@@ -7,10 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
-from workbench.gui.changes import show_changes_in_words
+from workbench.gui.changes import ALL_VIEWS, show_changes_in_words
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import kind_short, uk_date
 from workbench.gui.messages import show_error
+from workbench.gui.workers import run_in_worker
 from workbench.gui.qt import (
     QAbstractItemView,
     QFrame,
@@ -22,6 +23,7 @@ from workbench.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from workbench.gui.style import card, label, set_tone, tag
 from workbench.services import findings as finding_service
@@ -31,8 +33,9 @@ from workbench.services import change_words
 from workbench.services.findings import FindingInfo, InspectionInfo
 from workbench.services.settings import finding_statuses
 from workbench.services.users import list_users
-from workbench.services.log_check import LogReport
+from workbench.services import finding_status
 from workbench.services.change_words import ChangeInWords
+from workbench.services.log_check import IncrementalLogReport, LogCheckpoint, LogReport
 from workbench.store.uow import UnitOfWork
 
 
@@ -48,7 +51,6 @@ class OverviewData:
     recent: tuple[ChangeInWords, ...]
     measures_to_review: int
     links_to_decide: int
-    log: LogReport
 
 
 def read_overview(uow: UnitOfWork) -> OverviewData:
@@ -62,7 +64,6 @@ def read_overview(uow: UnitOfWork) -> OverviewData:
         recent=tuple(change_words.recent_in_words(uow, RECENT)),
         measures_to_review=sum(m.status == "proposed" for m in measure_service.list_measures(uow)),
         links_to_decide=len(suggested),
-        log=log_check.verify_log(uow),
     )
 
 
@@ -111,6 +112,9 @@ def _item(text: object, align_right: bool = False) -> QTableWidgetItem:
 
 
 class OverviewPage(QWidget):
+    #: after each change-log check has been shown (for tests and benchmarks)
+    log_checked = Signal()
+
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -163,10 +167,72 @@ class OverviewPage(QWidget):
         layout.addLayout(tables)
         layout.addWidget(label("Recent changes", "section"))
         layout.addWidget(self.recent, 1)
-        ctx.changes.changed.connect(lambda _kinds: self.refresh())
-        self.refresh()
+        #: the change log is checked in a worker: in full when the page is first shown and on View ▸
+        #: Refresh (chain, anchors and every row against the log), after each change only from the
+        #: checkpoint the last check reached (services/log_check.verify_log_since)
+        self._full_log: LogReport | None = None
+        self._checkpoint: LogCheckpoint | None = None
+        self._log_running = False
+        self._log_wanted: str | None = "full"  # None | "since" | "full": the next check to run
+        self._stale = True
+        ctx.changes.changed.connect(self._on_changed)
+        self.log_state.setText("Checking…")
+        self.log_text.setText("The change log is being checked in the background.")
+        self.refresh()  # the first page shown: its counts are a few small reads
+
+    def _on_changed(self, kinds: frozenset[str]) -> None:
+        self._want_log("full" if frozenset(kinds) >= ALL_VIEWS else "since")
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True  # read when next shown
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self.refresh()
+
+    # -- the change log, off the GUI thread ---------------------------------------------------
+    def _want_log(self, kind: str) -> None:
+        if kind == "since" and self._full_log is None and not self._log_running:
+            kind = "full"  # no full check yet, and none under way to give the checkpoint
+        if self._log_wanted != "full":
+            self._log_wanted = kind
+
+    def _check_log(self) -> None:
+        if self._log_running or self._log_wanted is None:
+            return
+        kind, self._log_wanted = self._log_wanted, None
+        ws, actor, checkpoint = self.ctx.ws, self.ctx.actor, self._checkpoint
+        self._log_running = True
+
+        def work(_progress: object) -> LogReport | IncrementalLogReport:
+            with ws.unit_of_work(actor, write=False) as uow:
+                if kind == "full":
+                    return log_check.verify_log(uow)
+                return log_check.verify_log_since(uow, checkpoint)
+
+        def failed(_exc: BaseException) -> None:
+            self._log_running = False
+
+        run_in_worker(self, self.ctx.pool, "Checking the change log", work, self._log_checked, failed,
+                      show_progress=False)
+
+    def _log_checked(self, report: LogReport | IncrementalLogReport) -> None:
+        self._log_running = False
+        if isinstance(report, LogReport):
+            self._full_log = report
+            self._checkpoint = report.checkpoint
+            self._show_log(report)
+        else:
+            self._checkpoint = report.checkpoint
+            self._show_since(report)
+        self.log_checked.emit()
+        self._check_log()  # a change arrived meanwhile
 
     def refresh(self) -> None:
+        self._stale = False
+        self._check_log()
         try:
             data = self.ctx.read(read_overview)
         except WorkbenchError as exc:
@@ -177,7 +243,7 @@ class OverviewPage(QWidget):
             f"Workspace <b>{self.ctx.ws.location.label}</b> · signed in as <b>{user.username}</b> "
             f"({user.role}) · {data.users} user{'s' if data.users != 1 else ''}")
         kinds = Counter(f.kind for f in data.findings)
-        open_count = sum(f.status == "open" for f in data.findings)
+        open_count = sum(f.status != finding_status.CLOSED for f in data.findings)  # not yet closed
         self.stats["inspections"].set_value(len(data.inspections))
         self.stats["findings"].set_value(len(data.findings), ", ".join(
             f"{n} {kind_short(k)}{'s' if n != 1 and k == 'afi' else ''}" for k, n in sorted(kinds.items()))
@@ -186,7 +252,6 @@ class OverviewPage(QWidget):
                                     if data.measures_to_review else "none waiting")
         self.stats["links"].set_value(data.links_to_decide, "accept or reject on Findings"
                                  if data.links_to_decide else "none waiting")
-        self._show_log(data.log)
         self._fill_status_table(data)
         self._fill_inspections(data)
         show_changes_in_words(self.recent, data.recent)
@@ -220,6 +285,22 @@ class OverviewPage(QWidget):
                 f"{log.data_problem_count} row{'s' if log.data_problem_count != 1 else ''} changed outside the "
                 f"application — {first}" + (f" (and {more} more)" if more > 0 else "")
                 + ". Run workbench log verify for the list, restore a backup and tell your admin.")
+
+    def _show_since(self, report: IncrementalLogReport) -> None:
+        full = self._full_log
+        if not report.ok:
+            self._show_log(LogReport(False, report.entries, report.broken_seq, report.problem, report.broken_entry))
+            return
+        if full is None or not full.ok:
+            return  # the full check's finding stands until a full check (View ▸ Refresh) says otherwise
+        self.log_state.setText("Intact")
+        set_tone(self.log_state, "green")
+        added = report.entries - full.entries
+        self.log_text.setText(
+            f"{report.entries} entries, each sealed to the one before; none altered or removed. At the full "
+            f"check ({full.entries} entries) {full.rows_checked} rows matched their last logged state; the "
+            f"{added} entr{'y since was' if added == 1 else 'ies since were'} checked one by one. "
+            "View ▸ Refresh checks everything again.")
 
     def _fill_status_table(self, data: OverviewData) -> None:
         kinds = sorted({f.kind for f in data.findings}) or ["afi"]

@@ -9,9 +9,12 @@ settings, take a backup or review anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from workbench.errors import PermissionDeniedError, WorkbenchError
-from workbench.store.uow import Actor
+
+if TYPE_CHECKING:  # the roles are read by the command line's parser: keep this module light
+    from workbench.store.uow import Actor
 
 ROLES = ("admin", "reviewer", "officer", "viewer")
 

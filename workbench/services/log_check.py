@@ -77,9 +77,34 @@ class LogReport:
     data_problem_count: int = 0
     #: rows written before the log recorded row states (upgraded workspace): not vouched for
     unvouched_rows: int = 0
+    #: the head the chain check reached, when the chain holds: start `verify_log_since` here
+    checkpoint: LogCheckpoint | None = None
 
 
 PackAnchorSource = Callable[[UnitOfWork], Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class LogCheckpoint:
+    """Entry `seq` had hash `hash` when a check found the chain intact up to it."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class IncrementalLogReport:
+    """What `verify_log_since` found: only the entries appended since the checkpoint."""
+
+    ok: bool
+    entries: int
+    #: entries whose hash and link were checked this time (those after the checkpoint)
+    checked: int
+    broken_seq: int | None
+    problem: str
+    broken_entry: LoggedEntry | None = None
+    #: where the next incremental check starts (None when the chain is broken)
+    checkpoint: LogCheckpoint | None = None
 
 
 def verify_log(
@@ -92,11 +117,7 @@ def verify_log(
     anchors += [Anchor(int(a.seq), str(a.hash), str(a.source)) for a in (pack_anchors or signed_pack_anchors)(uow)]
     recorded = log_audit.RecordedStates()
     chain = changelog.verify_chain(uow.session, anchors=anchors, visit=recorded.visit)
-    broken = None
-    if chain.broken_seq is not None:
-        e = uow.session.get(ChangeLogEntry, chain.broken_seq)
-        if e is not None:
-            broken = LoggedEntry(e.seq, e.at, e.actor, e.entity, e.entity_id, e.action)
+    broken = _logged(uow, chain.broken_seq)
     data = log_audit.check_rows(uow.session, recorded) if check_data and chain.walked else None
     results = tuple(AnchorResult(c.anchor.source, c.anchor.seq, c.anchor.hash, c.status) for c in chain.anchors)
     good = chain.last_good_anchor
@@ -111,7 +132,33 @@ def verify_log(
                             for p in (data.problems if data else ())),
         data_problem_count=data.problem_count if data else 0,
         unvouched_rows=data.unvouched if data else 0,
+        checkpoint=LogCheckpoint(chain.head.seq, chain.head.hash) if chain.ok and chain.head else None,
     )
+
+
+def verify_log_since(uow: UnitOfWork, checkpoint: LogCheckpoint | None) -> IncrementalLogReport:
+    """The chain check from `checkpoint` on, for views that re-check after every change.
+
+    It confirms the checkpoint entry still has the hash it had, then checks each entry appended
+    since (its hash and its link) up to the head: the cost is that of the new entries, not of the
+    whole log. It does not re-read older entries nor compare the data with the log: `verify_log`
+    (the `workbench log verify` command) does, and gives the checkpoint to start from. With no
+    checkpoint the whole chain is walked (still without the data).
+    """
+    require(uow.actor, "read")
+    start = changelog.ChainHead(checkpoint.seq, checkpoint.hash) if checkpoint else changelog.ChainHead(
+        0, changelog.GENESIS)
+    chain = changelog.verify_chain_since(uow.session, start)
+    return IncrementalLogReport(
+        ok=chain.ok, entries=chain.entries, checked=max(0, chain.entries - start.seq),
+        broken_seq=chain.broken_seq, problem=chain.problem, broken_entry=_logged(uow, chain.broken_seq),
+        checkpoint=LogCheckpoint(chain.head.seq, chain.head.hash) if chain.ok and chain.head else None,
+    )
+
+
+def _logged(uow: UnitOfWork, seq: int | None) -> LoggedEntry | None:
+    e = uow.session.get(ChangeLogEntry, seq) if seq is not None else None
+    return LoggedEntry(e.seq, e.at, e.actor, e.entity, e.entity_id, e.action) if e is not None else None
 
 
 def signed_pack_anchors(uow: UnitOfWork) -> list[Anchor]:

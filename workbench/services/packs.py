@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +25,16 @@ from sqlalchemy.exc import IntegrityError
 from workbench import __version__
 from workbench.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from workbench.files import discard, publish, staging_folder
-from workbench.reports.excel_pack import write_excel_pack
 from workbench.reports.pack_codec import canonical_json, content_sha256
 from workbench.reports.pack_data import PackData
-from workbench.reports.pdf_pack import write_pdf_pack
 from workbench.reports.pseudonymise import new_pseudonym_key
 from workbench.services.access import require
 from workbench.services.authorship import authors_of
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
-from workbench.store.models import EvidenceBlob, Finding, Inspection, PackVersion, PseudonymKey, SignOff
+from workbench.store.models import (
+    Action, ChangeLogEntry, EvidenceBlob, Finding, Inspection, PackVersion, PseudonymKey, SignOff, utcnow,
+)
 from workbench.store.uow import AfterCommit, UnitOfWork, writes
 
 Progress = Callable[[int, int | None], None]
@@ -105,6 +105,9 @@ def stored_bytes(uow: UnitOfWork, sha: str | None, what: str) -> bytes:
 
 
 def _render(data: PackData, out_dir: Path, stem: str, progress: Progress | None) -> tuple[Path, Path]:
+    from workbench.reports.excel_pack import write_excel_pack  # reportlab and openpyxl only when rendering
+    from workbench.reports.pdf_pack import write_pdf_pack
+
     out_dir.mkdir(parents=True, exist_ok=True)
     pdf = write_pdf_pack(data, out_dir / f"{stem}.pdf", progress=progress)
     xlsx = write_excel_pack(data, out_dir / f"{stem}.xlsx")
@@ -170,11 +173,67 @@ def build_pack(uow: UnitOfWork, out_dir: Path, finding_ids: Sequence[int] | None
     return PackFiles(_info(uow, pv), pdf, xlsx)
 
 
+#: change-log entities that never alter what a pack says: packs themselves, bundles, signing
+#: identities, people, the pseudonym key, backups and anchors
+NOT_CONTENT = ("pack", "bundle", "certificate", "force_ca", "pseudonym_key", "user", "workspace", "change_log")
+#: actions that only read data out (exports are logged, but change nothing)
+NOT_CONTENT_ACTIONS = ("export", "fieldwork_export", "export-files", "anchor-export")
+
+
 def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
+    """Every pack version, each saying whether the data has changed since it was built.
+
+    "Changed since" is read from the change log, not by rebuilding the pack: every write is logged
+    in the same transaction, so a version is unchanged when no entry that can alter a pack's content
+    follows its build entry and no open action has become overdue since its build day (the one
+    thing time alone changes). Editing a value and editing it back counts as a change. A version
+    without a build entry (none should lack one) is compared by rebuilding the content hash.
+    """
     require(uow.actor, "read")
     rows = uow.session.scalars(select(PackVersion).order_by(PackVersion.number)).all()
-    current = content_sha256(collect_pack_data(uow, None, 1, "draft", __version__)) if rows else None
-    return [_info(uow, pv, current) for pv in rows]
+    if not rows:
+        return []
+    built = dict(uow.session.execute(
+        select(ChangeLogEntry.entity_id, func.max(ChangeLogEntry.seq))
+        .where(ChangeLogEntry.entity == "pack", ChangeLogEntry.action == "build")
+        .group_by(ChangeLogEntry.entity_id)).all())
+    rebuilt: list[str] = []
+
+    def current_sha() -> str:  # the slow way, once at most
+        if not rebuilt:
+            rebuilt.append(content_sha256(collect_pack_data(uow, None, 1, "draft", __version__)))
+        return rebuilt[0]
+
+    out = []
+    for pv in rows:
+        seq = built.get(str(pv.number))
+        if seq is None:
+            out.append(_info(uow, pv, current_sha()))
+            continue
+        out.append(_info(uow, pv, pv.content_sha256 if _unchanged_since(uow, seq, pv.built_at.date()) else ""))
+    return out
+
+
+def changed_since(uow: UnitOfWork, number: int) -> bool:
+    """Whether the workspace's data has moved on since pack version `number` was built."""
+    return not next(p for p in list_packs(uow) if p.number == number).current
+
+
+def _unchanged_since(uow: UnitOfWork, build_seq: int, built_day: date) -> bool:
+    later = uow.session.scalar(
+        select(ChangeLogEntry.seq)
+        .where(ChangeLogEntry.seq > build_seq, ChangeLogEntry.entity.not_in(NOT_CONTENT),
+               ChangeLogEntry.action.not_in(NOT_CONTENT_ACTIONS))
+        .order_by(ChangeLogEntry.seq).limit(1))
+    if later is not None:
+        return False
+    today = utcnow().date()
+    if today <= built_day:
+        return True
+    overdue_since = uow.session.scalar(
+        select(func.count()).select_from(Action)
+        .where(Action.status != "done", Action.due_date >= built_day, Action.due_date < today))
+    return not overdue_since
 
 
 def submit_pack(uow: UnitOfWork, number: int) -> PackVersionInfo:

@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, baseline_label, get_audit_row, series_rounds
@@ -260,23 +261,26 @@ def _effective(template, answers: dict[str, str]) -> tuple[dict[str, str | None]
 
 
 def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], int, dict[int, dict]]:
+    """Every case of the round with its status; cases and answers are read as rows, not ORM objects."""
     s = uow.session
-    cases = list(s.scalars(select(SampledCase).where(SampledCase.audit_id == audit.id)
-                           .order_by(SampledCase.order)))
+    cases = s.execute(select(SampledCase.id, SampledCase.ref, SampledCase.stratum, SampledCase.state)
+                      .where(SampledCase.audit_id == audit.id).order_by(SampledCase.order)).all()
     active = [c for c in cases if c.state in ACTIVE_STATES]
     unusable = sum(1 for c in cases if c.state == "unusable")
-    responses: dict[int, dict[str, Response]] = {c.id: {} for c in active}
+    responses: dict[int, dict[str, tuple[str, str, str]]] = {c.id: {} for c in active}
     if active:
-        for r in s.scalars(select(Response).where(Response.case_id.in_(list(responses)),
-                                                  Response.role == "primary")):
-            if r.value is not None:
-                responses[r.case_id][r.criterion_key] = r
+        for case_id, key, value, comment, working in s.execute(
+                select(Response.case_id, Response.criterion_key, Response.value, Response.comment, Response.working)
+                .join(SampledCase, SampledCase.id == Response.case_id)
+                .where(SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES),
+                       Response.role == "primary", Response.value.is_not(None))):
+            responses[case_id][key] = (value, comment, working)
     _, critical = scored_criteria(template)
     screening = template.screening
     out, effective = [], {}
     for c in active:
         got = responses[c.id]
-        answers = {k: r.value for k, r in got.items()}
+        answers = {k: r[0] for k, r in got.items()}
         eff, aside = _effective(template, answers)
         effective[c.id] = eff
         unscreened = tuple(k.key for k in screening if k.key not in answers)
@@ -290,8 +294,8 @@ def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], in
             status = "incomplete" if missing else ("not compliant" if failed else "compliant")
         out.append(CaseScore(
             c.id, c.ref, c.stratum, c.state, status, failed, missing, answers,
-            {k: r.comment for k, r in got.items() if r.comment},
-            {k: r.working for k, r in got.items() if r.working}, aside))
+            {k: r[1] for k, r in got.items() if r[1]},
+            {k: r[2] for k, r in got.items() if r[2]}, aside))
     return out, unusable, effective
 
 
@@ -412,7 +416,37 @@ def _measure_label(template, key: str) -> str:
         return key
 
 
+def _round_cache(uow: UnitOfWork) -> dict[int, Any] | None:
+    """The rounds scored in this unit of work, by audit id: each round is scored once however many
+    rounds of its series are shown (a series' trend needs every round). Any write in the session
+    empties it; with changes not yet flushed it is not used at all."""
+    session = uow.session
+    cache = session.info.get(_CACHE)
+    if cache is None:
+        cache = session.info[_CACHE] = {}
+        event.listen(session, "after_flush", lambda *_: cache.clear())
+        event.listen(session, "after_soft_rollback", lambda *_: cache.clear())
+        event.listen(session, "do_orm_execute", lambda state: None if state.is_select else cache.clear())
+    if session.new or session.dirty or session.deleted:
+        cache.clear()
+        return None
+    return cache
+
+
+_CACHE = "workbench.scoring.rounds"
+
+
 def _core(uow: UnitOfWork, audit: Audit):
+    cache = _round_cache(uow)
+    if cache is not None and audit.id in cache:
+        return cache[audit.id]
+    result = _score_core(uow, audit)
+    if cache is not None:
+        cache[audit.id] = result
+    return result
+
+
+def _score_core(uow: UnitOfWork, audit: Audit):
     template = get_template(uow, audit.template_id)
     cases, unusable, effective = _cases(uow, audit, template)
     conf = _confidence(audit)

@@ -127,6 +127,14 @@ class AnchorCheck:
 
 
 @dataclass(frozen=True)
+class ChainHead:
+    """The newest entry of the change log: what an anchor records."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
 class ChainCheck:
     ok: bool
     entries: int
@@ -137,6 +145,8 @@ class ChainCheck:
     last_good_anchor: Anchor | None = None
     #: every entry links to the one before and the head names the last: the log is whole
     walked: bool = False
+    #: the head the check reached (when it holds): a checkpoint for `verify_chain_since`
+    head: ChainHead | None = None
 
 
 def verify_chain(
@@ -153,10 +163,30 @@ def verify_chain(
     for a in anchors:
         by_seq.setdefault(a.seq, []).append(a)
     seen: dict[int, str] = {}
-    prev = GENESIS
-    count = 0
-    expected_seq = 1
-    last_seq = 0
+    count, prev, broken = _walk(session, 0, GENESIS, batch, by_seq, seen, visit)
+    checks = tuple(_check_anchor(a, seen, count, broken is None) for a in sorted(anchors, key=lambda a: a.seq))
+    bad = [c for c in checks if c.status in ("differs", "missing")]
+    last_good = None
+    if bad:
+        first_bad = bad[0].anchor.seq
+        good = [c.anchor for c in checks if c.status == "holds" and c.anchor.seq < first_bad]
+        last_good = good[-1] if good else None
+    if broken is not None:
+        return ChainCheck(False, count, broken[0], broken[1], checks, last_good)
+    if bad:
+        return ChainCheck(False, count, (last_good.seq if last_good else 0) + 1, _anchor_problem(bad[0], last_good),
+                          checks, last_good, walked=True)
+    return ChainCheck(True, count, anchors=checks, walked=True, head=ChainHead(count, prev))
+
+
+def _walk(
+    session: Session, last_seq: int, prev: str, batch: int, by_seq: dict[int, list[Anchor]],
+    seen: dict[int, str], visit: Callable[[ChangeLogEntry], None] | None,
+) -> tuple[int, str, tuple[int | None, str] | None]:
+    """Check every entry after `last_seq` (whose hash is `prev`) up to the head: (entries in the
+    log as far as it holds, the last good hash, the first problem or None)."""
+    count = last_seq
+    expected_seq = last_seq + 1
     broken: tuple[int | None, str] | None = None
     while broken is None:
         rows = session.execute(
@@ -195,19 +225,30 @@ def verify_chain(
         elif head_row.hash != prev:
             broken = (count, f"the change-log head's hash was altered: it no longer matches entry {count}, "
                              "the last entry")
-    checks = tuple(_check_anchor(a, seen, count, broken is None) for a in sorted(anchors, key=lambda a: a.seq))
-    bad = [c for c in checks if c.status in ("differs", "missing")]
-    last_good = None
-    if bad:
-        first_bad = bad[0].anchor.seq
-        good = [c.anchor for c in checks if c.status == "holds" and c.anchor.seq < first_bad]
-        last_good = good[-1] if good else None
+    return count, prev, broken
+
+
+def verify_chain_since(session: Session, checkpoint: ChainHead, batch: int = 2000) -> ChainCheck:
+    """Check only what was appended after `checkpoint` (the head of an earlier full check): that
+    entry still has the hash it had then, and every later entry its own hash and its link, up to
+    the head. Cheap enough to run after every change; it cannot see an entry before the checkpoint
+    being rewritten (the full `verify_chain` does), only that the checkpoint itself still holds.
+    """
+    if checkpoint.seq < 0 or (checkpoint.seq == 0 and checkpoint.hash != GENESIS):
+        raise ValueError(f"not a checkpoint: {checkpoint}")
+    if checkpoint.seq > 0:
+        e = session.get(ChangeLogEntry, checkpoint.seq)
+        if e is None:
+            return ChainCheck(False, 0, checkpoint.seq,
+                              f"entry {checkpoint.seq}, intact at the last check, is missing; entries were removed")
+        if e.hash != checkpoint.hash or _hash_of(e) != e.hash:
+            return ChainCheck(False, 0, checkpoint.seq,
+                              f"entry {checkpoint.seq} was altered after the last check found it intact")
+        session.expunge(e)
+    count, prev, broken = _walk(session, checkpoint.seq, checkpoint.hash, batch, {}, {}, None)
     if broken is not None:
-        return ChainCheck(False, count, broken[0], broken[1], checks, last_good)
-    if bad:
-        return ChainCheck(False, count, (last_good.seq if last_good else 0) + 1, _anchor_problem(bad[0], last_good),
-                          checks, last_good, walked=True)
-    return ChainCheck(True, count, anchors=checks, walked=True)
+        return ChainCheck(False, count, broken[0], broken[1])
+    return ChainCheck(True, count, walked=True, head=ChainHead(count, prev))
 
 
 def _check_anchor(a: Anchor, seen: dict[int, str], count: int, complete: bool) -> AnchorCheck:
@@ -227,14 +268,6 @@ def _anchor_problem(bad: AnchorCheck, last_good: Anchor | None) -> str:
         return f"entries were removed: {a.source} records entry {a.seq} but the log now ends before it; {since}"
     return (f"the log was rewritten: {a.source} records entry {a.seq} with hash {a.hash[:16]}…, the log now has "
             f"{(bad.found_hash or '')[:16]}…; {since}")
-
-
-@dataclass(frozen=True)
-class ChainHead:
-    """The newest entry of the change log: what an anchor records."""
-
-    seq: int
-    hash: str
 
 
 def head(session: Session) -> ChainHead:

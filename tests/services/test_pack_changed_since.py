@@ -1,0 +1,74 @@
+"""`pack list` says whether the data changed since a version was built, from the change log, and
+agrees with rebuilding the pack's content hash."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+
+from tests.services.assurance_setup import (  # noqa: F401 - fixture
+    OFFICER, fast_passphrase_hashing, setup_register,
+)
+from workbench import __version__
+from workbench.reports.pack_codec import content_sha256
+from workbench.services import actions, findings, log_check, packs
+from workbench.services.pack_snapshot import collect_pack_data
+from workbench.store.models import PackVersion, utcnow
+
+
+def _listed(ws) -> dict[int, packs.PackVersionInfo]:
+    with ws.unit_of_work(OFFICER, write=False) as uow:
+        return {p.number: p for p in packs.list_packs(uow)}
+
+
+def _rebuilt_sha(ws) -> str:
+    with ws.unit_of_work(OFFICER, write=False) as uow:
+        return content_sha256(collect_pack_data(uow, None, 1, "draft", __version__))
+
+
+def test_changed_since_follows_the_data_and_agrees_with_the_content_hash(sqlite_workspace, tmp_path: Path) -> None:
+    ws = sqlite_workspace
+    added = setup_register(ws)
+    with ws.unit_of_work(OFFICER) as uow:
+        built = packs.build_pack(uow, tmp_path / "v1")
+    assert _listed(ws)[1].current
+    assert _rebuilt_sha(ws) == built.info.content_sha256  # the slow way agrees
+
+    # what only reads data out, or concerns the pack itself, is not a change of its content
+    with ws.unit_of_work(OFFICER) as uow:
+        packs.export_pack_files(uow, 1, tmp_path / "export")
+        packs.submit_pack(uow, 1)
+        log_check.export_anchor(uow, tmp_path / "anchor.json", "test")
+    assert _listed(ws)[1].current
+    assert _rebuilt_sha(ws) == built.info.content_sha256
+
+    with ws.unit_of_work(OFFICER) as uow:
+        findings.update_finding(uow, added[0].id, None, owner="DCI Someone")
+    listed = _listed(ws)
+    assert not listed[1].current
+    assert _rebuilt_sha(ws) != built.info.content_sha256  # and the slow way agrees it changed
+
+    with ws.unit_of_work(OFFICER) as uow:
+        packs.build_pack(uow, tmp_path / "v2")
+    listed = _listed(ws)
+    assert not listed[1].current and listed[2].current
+    with ws.unit_of_work(OFFICER) as uow:
+        actions.add_action(uow, added[1].id, "Audit the allocation policy", owner="DI Test")
+    assert not _listed(ws)[2].current
+
+
+def test_an_action_falling_overdue_since_the_build_day_is_a_change(sqlite_workspace, tmp_path: Path) -> None:
+    ws = sqlite_workspace
+    added = setup_register(ws)
+    today = utcnow().date()
+    with ws.unit_of_work(OFFICER) as uow:
+        actions.add_action(uow, added[0].id, "Refresh the training", due_date=today - timedelta(days=2))
+        packs.build_pack(uow, tmp_path / "v1")
+    assert _listed(ws)[1].current  # already overdue when built: the pack said so
+    # the same pack, as if built four days ago: the action fell overdue since, and the pack does not say so
+    with ws.engine.begin() as conn:
+        conn.execute(update(PackVersion).where(PackVersion.number == 1)
+                     .values(built_at=utcnow() - timedelta(days=4)))
+    assert not _listed(ws)[1].current
