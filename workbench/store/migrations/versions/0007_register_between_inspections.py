@@ -5,7 +5,7 @@ whom they were addressed to; links say whether a finding was carried forward. Th
 (findings.status) moves onto the five-state line of services/finding_status.py: the old working
 statuses are mapped onto it, and each mapped finding gets a history entry naming its old status.
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 """
 
@@ -16,12 +16,12 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
 
-#: the working statuses before 0008 -> the force's status line (services/finding_status.py)
+#: the working statuses before 0007 -> the force's status line (services/finding_status.py)
 LEGACY_FORCE_STATUS = {
     "open": "awaiting allocation",
     "in progress": "in progress",
@@ -125,7 +125,7 @@ def _map_force_statuses() -> None:
         comment = f"was '{old}' before the force's status line"
         params = {"id": fid, "status": new, "notes": notes}
         if old not in LEGACY_FORCE_STATUS:  # a workspace's own status: kept in the notes, never dropped
-            params["notes"] = (notes + "\n" if notes else "") + f"Status before 0008: {old}"
+            params["notes"] = (notes + "\n" if notes else "") + f"Status before 0007: {old}"
         bind.execute(sa.text("UPDATE findings SET status = :status, notes = :notes WHERE id = :id"), params)
         bind.execute(sa.text(
             "INSERT INTO status_changes (finding_id, line, from_status, to_status, \"on\", comment, recorded_by, "
