@@ -298,3 +298,21 @@ def test_a_database_server_that_goes_away_is_said_and_the_window_lives(open_wind
         assert len(boxes) == shown and window.findings.model.rowCount() == 0
     finally:
         ws.close()
+
+
+def test_the_overview_shows_what_needs_attention_and_opens_it(qtbot, open_window, sqlite_workspace) -> None:
+    from datetime import date
+
+    from workbench.services import actions, register
+
+    ws = sqlite_workspace
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        src = register.add_source(uow, "cdi", "Crime data integrity", date(2024, 1, 10))
+        fid = register.add_finding(uow, src.id, "recommendation", "R1", "Record crimes within 24 hours.")
+        actions.add_action(uow, fid, "Audit crime recording", owner="DCI Shah", due_date=date(2024, 2, 28))
+    window = open_window(ws, ADMIN)
+    panel = window.overview.attention
+    rows = panel.table.texts()
+    assert rows and rows[0][0] == "Overdue · Action" and "Audit crime recording" in rows[0][2]
+    panel.open_record.emit("action", panel.items[0].record.id)
+    assert window.stack.currentWidget() is window.findings and window.findings.selected_id() == fid

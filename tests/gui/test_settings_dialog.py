@@ -45,14 +45,16 @@ def test_settings_are_checked_as_typed_and_saved(qtbot, window, seeded_workspace
     assert stored.attendance_target("emergency", "rural") == 25
 
 
-def test_a_status_still_in_use_cannot_be_dropped(qtbot, window, seeded_workspace) -> None:
+def test_the_status_line_is_shown_and_cannot_be_edited(qtbot, window, seeded_workspace) -> None:
+    from workbench.services.finding_status import FORCE_STATES
+
     dialog = SettingsDialog(window.ctx, window)
     qtbot.addWidget(dialog)
-    dialog.status_list.setPlainText("in progress\nclosed")  # every finding is "open"
-    assert dialog.save.isEnabled()
-    dialog.save_settings()
-    assert dialog.result() == 0 and "still used by findings" in dialog.problem.text()
-    assert "open" in _stored(seeded_workspace)[1]
+    assert dialog.status_list.isReadOnly()
+    assert dialog.status_list.toPlainText().splitlines() == list(FORCE_STATES)
+    dialog.status_list.setPlainText("in progress\nclosed")  # even if forced in, nothing is sent
+    assert dialog.status_changes() is None
+    assert _stored(seeded_workspace)[1] == FORCE_STATES
 
 
 def test_a_non_admin_sees_the_settings_and_why_they_cannot_change_them(qtbot, open_window, seeded_workspace) -> None:

@@ -42,3 +42,4 @@ def test_panel_lists_items_and_a_click_opens_the_record(qtbot, sqlite_workspace)
     assert blocker.args == ["action", act.id]
     panel.show()
     panel.grab().save("/tmp/attention_panel.png")
+

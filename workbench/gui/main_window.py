@@ -40,6 +40,7 @@ from workbench.gui.qt import (
 from workbench.gui import unsaved
 from workbench.gui.style import STYLESHEET
 from workbench.gui.wheel_guard import install_wheel_guard
+from workbench.services import actions as actions_service
 from workbench.services import workspace as workspace_service
 from workbench.store.location import sqlite_location
 from workbench.store.uow import Actor
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(170)
         self.stack = QStackedWidget(objectName="pages")
         self.overview = OverviewPage(self.ctx)
+        self.overview.attention.open_record.connect(self.open_record)
         self.findings = FindingsPage(self.ctx)
         self.register = RegisterPage(self.ctx)
         self.audits = AuditsPage(self.ctx)
@@ -189,6 +191,17 @@ class MainWindow(QMainWindow):
         self.findings.search.setFocus()
         self.findings.search.selectAll()
 
+    def open_record(self, entity: str, record_id: int) -> None:
+        """Go to the record an item of the overview's attention list points to."""
+        if entity == "action":
+            found = [a for a in self.ctx.read(lambda uow: actions_service.list_actions(uow)) if a.id == record_id]
+            entity, record_id = ("finding", found[0].finding_id) if found else (entity, record_id)
+        if entity == "finding":
+            self.show_page("Findings")
+            self.findings.select_finding(record_id)
+        else:  # sources, letters, planned audits and closures live on the Register page
+            self.show_page("Register")
+
     def show_page(self, name: str) -> None:
         self.navigation.setCurrentRow(PAGES.index(name))
 
@@ -203,6 +216,8 @@ class MainWindow(QMainWindow):
 
     def switch_user(self) -> None:
         """Sign in as someone else (or as yourself with your passphrase) on the open workspace."""
+        if not unsaved.settle(self, "switch user"):
+            return
         dialog = SignInDialog(self.ws, self.username, self)
         if dialog.exec() == QDialog.DialogCode.Accepted.value and dialog.identity is not None:
             self.sign_in_as(dialog.identity)
@@ -237,6 +252,8 @@ class MainWindow(QMainWindow):
 
     def switch_to(self, opener: object) -> bool:
         """Open another workspace (via `opener()`); keep the current one if that fails."""
+        if not unsaved.settle(self, "open another workspace"):
+            return False
         try:
             ws = opener()  # type: ignore[operator]
         except WorkbenchError as exc:

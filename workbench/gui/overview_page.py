@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
 from workbench.gui.changes import ALL_VIEWS, show_changes_in_words
+from workbench.gui.attention_panel import AttentionPanel
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import kind_short, uk_date
 from workbench.gui.messages import show_error
@@ -118,6 +119,7 @@ class OverviewPage(QWidget):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.attention = AttentionPanel(ctx.read, parent=self)  # what needs attention this week
         self.info = label("", "muted", wrap=True)
         self.info.setObjectName("overviewInfo")
         self.stats = {
@@ -164,6 +166,7 @@ class OverviewPage(QWidget):
         layout.addWidget(label("Overview", "pageTitle"))
         layout.addWidget(self.info)
         layout.addLayout(cards)
+        layout.addWidget(self.attention)
         layout.addLayout(tables)
         layout.addWidget(label("Recent changes", "section"))
         layout.addWidget(self.recent, 1)
@@ -254,6 +257,10 @@ class OverviewPage(QWidget):
                                  if data.links_to_decide else "none waiting")
         self._fill_status_table(data)
         self._fill_inspections(data)
+        try:
+            self.attention.refresh()
+        except WorkbenchError as exc:
+            show_error(self, exc)
         show_changes_in_words(self.recent, data.recent)
         for table in (self.by_status, self.inspections):
             _fit_height(table)

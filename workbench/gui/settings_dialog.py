@@ -117,6 +117,7 @@ class SettingsDialog(QDialog):
         self._row(form, "offender_visit_interval_days", self._with_buttons(self.visits))
         self.status_list = QPlainTextEdit(objectName="finding_statuses")
         self.status_list.setFixedHeight(130)
+        self.status_list.setReadOnly(True)  # the force's status line is fixed (services/finding_status.py)
         self._row(form, "finding_statuses", self.status_list)
         body = QWidget(objectName="settingsBody")
         body.setLayout(form)
@@ -226,8 +227,8 @@ class SettingsDialog(QDialog):
         return {k: v for k, v in now.items() if v != before[k]}
 
     def status_changes(self) -> list[str] | None:
-        lines = [line.strip() for line in self.status_list.toPlainText().splitlines() if line.strip()]
-        return None if tuple(lines) == self.statuses else lines
+        """Always None: the status line is shown, not edited (the service refuses a change)."""
+        return None
 
     def check(self) -> bool:
         """Validate as the service will; show the first problem beside its setting. True when it would save."""

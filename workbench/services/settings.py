@@ -63,8 +63,8 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "default_rag_rule": ("Default RAG rule", "What a new audit's rating compares with the target: the lower "
                          "bound of the 95 % interval (cautious), the point estimate, or the upper bound."),
     "evidence_max_file_mb": ("Largest evidence file (MB)", "Evidence files above this size are refused."),
-    "finding_statuses": ("Finding statuses", "The force's own status list for findings, one per line; a status "
-                         "still used by a finding cannot be removed."),
+    "finding_statuses": ("Finding statuses", "The force's status line, fixed so that reports and status moves "
+                         "agree (docs/register.md): a finding moves along it on the Register page."),
 }
 
 
@@ -85,9 +85,10 @@ def check_force_settings(current: ForceSettings, **changes: Any) -> ForceSetting
 def update_force_settings(uow: UnitOfWork, **changes: Any) -> ForceSettings:
     """Change named force settings; every value is validated before anything is stored."""
     require(uow.actor, "settings.edit")
-    new = check_force_settings(get_force_settings(uow), **changes)
+    before = get_force_settings(uow)
+    new = check_force_settings(before, **changes)
     set_value(uow, FORCE_SETTINGS_KEY, new.to_dict())
-    if new.to_dict() != current:  # computed criteria read the settings: answer them again where they changed
+    if new.to_dict() != before.to_dict():  # computed criteria read the settings: answer them again where they changed
         from workbench.services.fieldwork_flow import refresh_after_settings
 
         refresh_after_settings(uow)
