@@ -67,6 +67,17 @@ class LazyChoices:
         return len(self._values())
 
 
+class LazyModule:
+    """A module imported on first use of one of its attributes, for command modules whose handlers
+    use a service: building the parser then imports nothing heavy (see docs/performance.md)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+
 def interactive() -> bool:
     return sys.stdin.isatty() and not os.environ.get("CI")
 

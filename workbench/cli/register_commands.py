@@ -6,9 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workbench.cli.context import CliContext, add_command, print_json, print_table
-from workbench.services import assurance_plan, attention, finding_status, register_status
-from workbench.services import register as sources
+from workbench.cli.context import CliContext, LazyChoices, LazyModule, add_command, print_json, print_table
+
+# the services load when a command runs, not when the parser is built (`workbench --version`)
+assurance_plan = LazyModule("workbench.services.assurance_plan")
+attention = LazyModule("workbench.services.attention")
+finding_status = LazyModule("workbench.services.finding_status")
+register_status = LazyModule("workbench.services.register_status")
+sources = LazyModule("workbench.services.register")
 
 
 def _day(text: str) -> date:
@@ -21,7 +26,7 @@ def register(sub: Any) -> None:
 
     a = add_command(rsub, "add-source", "register a source: a thematic or national report, a CDI or joint "
                                         "inspection, a cause-of-concern or revisit letter, Engage monitoring")
-    a.add_argument("--type", required=True, choices=list(sources.SOURCE_TYPES), dest="source_type")
+    a.add_argument("--type", required=True, choices=LazyChoices("workbench.services.register", "SOURCE_TYPES"), metavar="SOURCE_TYPE", dest="source_type")
     a.add_argument("--title", required=True)
     a.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="the date it was published or sent")
     a.add_argument("--deadline", type=_day, metavar="YYYY-MM-DD", help="a deadline the source states")
@@ -33,14 +38,14 @@ def register(sub: Any) -> None:
     a.set_defaults(handler=cmd_add_source)
 
     ls = add_command(rsub, "list", "list the sources (and with --findings, each finding's two statuses)")
-    ls.add_argument("--type", choices=list(sources.SOURCE_TYPES), dest="source_type")
+    ls.add_argument("--type", choices=LazyChoices("workbench.services.register", "SOURCE_TYPES"), metavar="SOURCE_TYPE", dest="source_type")
     ls.add_argument("--findings", action="store_true")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_list)
 
     f = add_command(rsub, "add-finding", "register a finding of a source (a recommendation, AFI or cause of concern)")
     f.add_argument("source", help="the source's id or title (workbench register list)")
-    f.add_argument("--kind", required=True, choices=list(sources.KINDS))
+    f.add_argument("--kind", required=True, choices=LazyChoices("workbench.services.register", "KINDS"), metavar="KIND")
     f.add_argument("--ref", required=True, help='e.g. "Recommendation 3"')
     f.add_argument("--text", required=True)
     f.add_argument("--title", default="")
@@ -58,7 +63,7 @@ def register(sub: Any) -> None:
 
     m = add_command(rsub, "move", "move a finding on the inspectorate's or the force's status line")
     m.add_argument("finding", help='e.g. "AFI 7", "Source / Recommendation 3" or "#12"')
-    m.add_argument("--line", required=True, choices=list(finding_status.LINES))
+    m.add_argument("--line", required=True, choices=LazyChoices("workbench.services.finding_status", "LINES"), metavar="LINE")
     m.add_argument("--to", required=True, help="the new status (workbench register history shows the moves)")
     m.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="the date it took effect (default today)")
     m.add_argument("--comment", default="")
@@ -66,7 +71,7 @@ def register(sub: Any) -> None:
 
     c = add_command(rsub, "comment", "add a dated comment to a status line")
     c.add_argument("finding")
-    c.add_argument("--line", required=True, choices=list(finding_status.LINES))
+    c.add_argument("--line", required=True, choices=LazyChoices("workbench.services.finding_status", "LINES"), metavar="LINE")
     c.add_argument("--text", required=True)
     c.add_argument("--on", type=_day, metavar="YYYY-MM-DD")
     c.set_defaults(handler=cmd_comment)
@@ -92,7 +97,7 @@ def register(sub: Any) -> None:
     au = add_command(rsub, "authorise-closure", "record that the inspectorate or the committee authorised a "
                                                 "proposed closure (reviewer or admin)")
     au.add_argument("finding")
-    au.add_argument("--by", required=True, choices=list(finding_status.CLOSURE_BODIES))
+    au.add_argument("--by", required=True, choices=LazyChoices("workbench.services.finding_status", "CLOSURE_BODIES"), metavar="BODY")
     au.add_argument("--on", type=_day, required=True, metavar="YYYY-MM-DD")
     au.add_argument("--basis", required=True, help="e.g. 'committee minutes 12 March 2025, item 6'")
     au.set_defaults(handler=cmd_authorise, needs_passphrase=True)
@@ -116,7 +121,7 @@ def register(sub: Any) -> None:
     pa.add_argument("--title", required=True)
     pa.add_argument("--template", required=True, help="the audit template's key (workbench templates list)")
     pa.add_argument("--month", type=int, required=True, help="the month its first occurrence is due (1-12)")
-    pa.add_argument("--recurrence", choices=list(assurance_plan.RECURRENCES), default="annual")
+    pa.add_argument("--recurrence", choices=LazyChoices("workbench.services.assurance_plan", "RECURRENCES"), metavar="RECURRENCE", default="annual")
     pa.add_argument("--finding", action="append", default=[], metavar="REF")
     pa.add_argument("--owner", default="")
     pa.add_argument("--rotate", choices=["crime type", "district"], default="", help="rotate across these")

@@ -35,8 +35,10 @@ class AttentionPanel(QWidget):
         inner = QVBoxLayout(box)
         self.heading = label("Needs attention this week", role="section")
         self.summary = label("", wrap=True)
-        self.table = TextTable("attentionTable", ["", "Due", "What", "Detail"], stretch=2)
+        self.table = TextTable("attentionTable", ["", "Due", "What", "Detail"], stretch=3)
         self.table.setToolTip("Click a row to open its record")
+        self.table.setWordWrap(False)  # one line per item; the full text is in each cell's tooltip
+        self.table.setMaximumHeight(210)  # about six items; the rest scroll, the overview stays readable
         self.table.cellClicked.connect(self._clicked)
         for w in (self.heading, self.summary, self.table):
             inner.addWidget(w)
@@ -59,6 +61,12 @@ class AttentionPanel(QWidget):
                          i.due.strftime("%d %b %Y"), i.title, i.detail])
             tones[(r, 0)] = "red" if i.urgency == attention.OVERDUE else "amber"
         self.table.set_rows(rows, tones)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = self.table.item(r, c)
+                if item is not None:
+                    item.setToolTip(text)
+        self.table.resizeRowsToContents()
         self.table.setVisible(bool(self.items))
 
     def _clicked(self, row: int, _col: int) -> None:

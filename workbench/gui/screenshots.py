@@ -152,6 +152,9 @@ def _views(window: object, shot: Callable[[object, str], None]) -> None:
     w.show_page("Packs")
     w.packs.select_version(1)
     shot(w, "packs")
+    w.show_page("Register")
+    settle(w)
+    shot(w, "register")
 
 
 def _dialogs(window: object, shot: Callable[[object, str], None]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from workbench.demo.actions import action_plan
@@ -24,7 +24,8 @@ from workbench.demo.use_of_force import write_uof_csv
 from workbench.errors import WorkspaceError
 from workbench.reports.bundle import verify_bundle
 from workbench.services import (
-    actions, assessments, bundles, committee_report, evidence, findings, measures, packs, settings, users,
+    actions, assessments, bundles, committee_report, evidence, findings, measures, packs, register, settings,
+    users,
 )
 from workbench.services.demo_audits import attendance_audits, da_audit, use_of_force_audit
 from workbench.services.register_demo import build_register
@@ -105,6 +106,10 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
                 for link in f.links:
                     if link.state == "suggested" and link.direction == "earlier" and link.id is not None:
                         findings.decide_link(uow, link.id, accept=True)
+            for src in register.list_sources(uow):  # the PCC answered each report within its 56 days
+                if src.pcc_response_due is not None and src.published is not None:
+                    register.record_pcc_response(uow, src.id, src.published + timedelta(days=49),
+                                                 "published on the PCC's website")
         step("generate six months of incidents, DA and arrest extracts")
         start1 = date(today.year - 2, 4, 1)
         start2 = date(today.year - 1, 4, 1)
