@@ -28,7 +28,7 @@ EDITS: dict[str, tuple[str, str]] = {
     "sign_offs": ("update sign_offs set reviewer = 'mallory' where id = 1",
                   "sign-off 1: reviewer is 'mallory', the log last recorded 'helen.marsh'"),
     "findings": ("update findings set status = 'closed' where id = 1",
-                 "finding 1 (AFI 1): status is 'closed', the log last recorded 'awaiting allocation'"),
+                 "finding 1 (AFI 1): status is 'closed', the log last recorded 'in progress'"),
     "pack_versions": ("update pack_versions set snapshot = replace(snapshot, 'Norfolk', 'Suffolk'), "
                       "state = 'draft' where id = 1", "snapshot differs from what the log last recorded"),
     "evidence": ("update evidence set title = 'Forged minutes', evidence_date = '2020-01-01' where id = 1",
@@ -58,6 +58,7 @@ EDITS: dict[str, tuple[str, str]] = {
                       "fields differs"),
     "status_changes": ("update status_changes set comment = 'forged' where id = 1", "comment is 'forged'"),
     "closure_proposals": ("update closure_proposals set basis = 'forged' where id = 1", "basis is 'forged'"),
+    "planned_audits": ("update planned_audits set owner = 'Mallory' where id = 1", "owner is 'Mallory'"),
     "force_ca_certificates": ("update force_ca_certificates set subject = 'CN=Mallory' where id = 1",
                               "subject is 'CN=Mallory'"),
 }

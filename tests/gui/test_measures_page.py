@@ -43,13 +43,13 @@ def test_confirm_and_discard(qtbot, window, seeded_workspace) -> None:
 
     page = window.measures
     total = page.model.rowCount()
-    _select(page, "Calls to its non-emergency")
+    _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     assert page.confirm.isEnabled() and page.discard.isEnabled() and page.add_value.isEnabled()
     qtbot.mouseClick(page.confirm, Qt.MouseButton.LeftButton)
     assert _stored(seeded_workspace, chosen.id).status == "confirmed"
     assert page.selected().id == chosen.id and not page.confirm.isEnabled()
-    _select(page, "Fewer")
+    _select(page, "Use of force incidents: fewer")
     fewer = page.selected()
     qtbot.mouseClick(page.discard, Qt.MouseButton.LeftButton)
     assert _stored(seeded_workspace, fewer.id).status == "discarded"
@@ -72,7 +72,7 @@ def test_add_value_records_a_point(qtbot, window, seeded_workspace, monkeypatch)
 
     monkeypatch.setattr(MeasureValueDialog, "exec", fill_and_accept)
     page = window.measures
-    _select(page, "Calls to its non-emergency")
+    _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     qtbot.mouseClick(page.add_value, Qt.MouseButton.LeftButton)
     stored = _stored(seeded_workspace, chosen.id)
@@ -89,7 +89,7 @@ def _record(ws, measure_id: int, *values: tuple[date, float]) -> None:
 
 def test_the_series_table_and_chart_follow_the_selection(qtbot, qtmodeltester, window, seeded_workspace) -> None:
     page = window.measures
-    _select(page, "Calls to its non-emergency")
+    _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     assert page.points.rowCount() == 0 and "No values yet" in page.series_hint.text()
     _record(seeded_workspace, chosen.id, (date(2025, 1, 1), 18.0), (date(2025, 2, 1), 15.5))
@@ -121,7 +121,7 @@ def test_edit_measure_saves_only_what_changed(window, seeded_workspace, monkeypa
 
     monkeypatch.setattr(MeasureDialog, "exec", edit)
     page = window.measures
-    _select(page, "Calls to its non-emergency")
+    _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     page.edit.click()
     stored = _stored(seeded_workspace, chosen.id)
@@ -140,7 +140,7 @@ def test_a_bad_number_is_refused_with_its_reason(window, seeded_workspace, monke
 
     monkeypatch.setattr(MeasureDialog, "exec", edit)
     page = window.measures
-    _select(page, "Calls to its non-emergency")
+    _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     page.edit.click()
     assert "must be a number" in boxes[-1].text and _stored(seeded_workspace, chosen.id).target == 5.0
@@ -152,7 +152,7 @@ def test_correct_and_remove_a_value(window, seeded_workspace, monkeypatch) -> No
     from workbench.gui.qt import QDate, QDialog
 
     page = window.measures
-    _select(page, "Calls to its non-emergency")
+    _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     _record(seeded_workspace, chosen.id, (date(2025, 1, 1), 18.0), (date(2025, 2, 1), 15.5))
     window.refresh()

@@ -40,7 +40,7 @@ def test_a_wrong_passphrase_keeps_the_dialog_and_its_comment(open_window, demo_w
 
     monkeypatch.setattr(PassphraseDialog, "exec", run)
     progress.assessment.approve.click()
-    assert seen["stayed"] and "wrong sign-off passphrase" in seen["refused"]
+    assert seen["stayed"] and "wrong sign-off passphrase" in seen["refused"].lower()
     assert seen["comment"] == "Evidence is convincing" and seen["secret"] == ""  # the guess is cleared
     assert "status becomes 'in progress'" in seen["consequence"]
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:

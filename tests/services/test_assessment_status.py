@@ -49,17 +49,18 @@ def test_signing_off_a_finding_rated_not_ready_is_said_and_recorded(workspace) -
     f = setup_register(workspace)[1]
     with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         rating = readiness.assess_readiness(uow, f.id).rating
-        before = assessments.status_warnings(uow, f.id, "signed off")
+        before = assessments.status_warnings(uow, f.id, "closed")
     assert rating == "not ready"  # nothing measured yet
-    assert len(before) == 1 and "'signed off'" in before[0] and "not ready" in before[0]
+    assert len(before) == 1 and "'closed'" in before[0] and "not ready" in before[0]
     assert "no audit result or measure value" in before[0]  # the reason is spelled out
-    _approve(workspace, f.id, "signed off", "ready")
-    assert _status(workspace, f.id) == "signed off"
+    _approve(workspace, f.id, "closed", "ready")
+    # closure takes its own two steps (proposal with evidence, then authorisation): pending sign-off
+    assert _status(workspace, f.id) == "pending sign-off"
     entry = _approval_entry(workspace, f.id)
     assert len(entry["warnings"]) == 2  # the status claims done; the preparer said "ready"
     assert "The self-assessment says" in entry["warnings"][1] and "ready" in entry["warnings"][1]
     with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
-        assert len(assessments.status_warnings(uow, f.id)) == 2  # still said after approval
+        assert len(assessments.status_warnings(uow, f.id)) == 1  # the preparer's "ready" is still said after approval
     with workspace.unit_of_work(OFFICER) as uow:
         assessments.reopen_assessment(uow, f.id)
     assert _status(workspace, f.id) == "in progress"

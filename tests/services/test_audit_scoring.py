@@ -217,12 +217,12 @@ def test_pack_data_from_scores(workspace, extract) -> None:
     assert "improved from 59.8 %" in r.difference_text
     assert [t.label for t in r.trend] == ["Inspection baseline (49 of 82)", "Round 1", "Round 2"]
     assert len(r.cases) == 82 and sum(not c.compliant for c in r.cases) == 82 - 64
-    assert any(c.notes.startswith("incomplete") for c in r.cases)
+    assert any(c.notes.startswith("Not fully answered: ") for c in r.cases)
     assert len(r.notable_cases) == 82 - 64 - 1
-    assert all("thrive_recorded not met: no THRIVE+ entry" in c.notes for c in r.notable_cases)
+    assert all("THRIVE+" in c.notes and "thrive_recorded" not in c.notes for c in r.notable_cases)
     assert r.seed == "2" and len(r.population_fingerprint) == 64 and "600 cases" in r.population
     assert {c.key for c in r.criteria} >= {"thrive_recorded", "attended_within_target"}
-    assert [m.audit_title for m in methods] == ["Attendance audit", "Attendance audit"]
+    assert [m.audit_title for m in methods] == ["Attendance audit, round 1", "Attendance audit, round 2"]
     second = methods[1]
     assert (second.seed, second.sample_size, second.reserve_used, second.population_size) == ("2", 82, 1, 600)
     assert "log not found" in second.notes and "HMAC-SHA256" in second.selection

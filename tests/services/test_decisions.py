@@ -116,7 +116,7 @@ def test_settings_are_checked_without_storing_and_described(workspace) -> None:
 def _submit(ws, preparer: str = OFFICER) -> int:
     f = setup_register(ws)[0]
     with ws.unit_of_work(preparer, passphrase={REVIEWER: RITA_PASS}.get(preparer)) as uow:
-        assessments.save_assessment(uow, f.id, NARRATIVE, "signed off")
+        assessments.save_assessment(uow, f.id, NARRATIVE, "pending sign-off")
         assessments.submit_assessment(uow, f.id)
     return f.id
 

@@ -64,7 +64,7 @@ def test_inspectorate_status_is_kept_apart_from_the_forces(workspace) -> None:
         ("cause_of_concern", "Closed", "2024-12-09")
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         row = uow.session.get(Finding, coc.id)
-        assert row.inspectorate_status == "Closed" and row.status == "open"
+        assert row.inspectorate_status == "Closed" and row.status == "awaiting allocation"
         assert "closing the cause of concern" in row.inspectorate_status_note
         recs = [f for f in findings.list_findings(uow) if f.parent_ref == coc.ref and f.inspection == coc.inspection]
         assert len(recs) == 2

@@ -67,8 +67,27 @@ def test_an_action_falling_overdue_since_the_build_day_is_a_change(sqlite_worksp
         actions.add_action(uow, added[0].id, "Refresh the training", due_date=today - timedelta(days=2))
         packs.build_pack(uow, tmp_path / "v1")
     assert _listed(ws)[1].current  # already overdue when built: the pack said so
-    # the same pack, as if built four days ago: the action fell overdue since, and the pack does not say so
+    # as if built four days ago, when the action was not overdue (so the pack's content said so):
+    # it fell overdue since, and the pack does not say so
     with ws.engine.begin() as conn:
         conn.execute(update(PackVersion).where(PackVersion.number == 1)
-                     .values(built_at=utcnow() - timedelta(days=4)))
+                     .values(built_at=utcnow() - timedelta(days=4), content_sha256="0" * 64))
     assert not _listed(ws)[1].current
+
+
+def test_a_source_outside_the_pack_or_an_edit_undone_is_no_change(sqlite_workspace, tmp_path: Path) -> None:
+    from datetime import date
+
+    from workbench.services import register
+
+    ws = sqlite_workspace
+    added = setup_register(ws)
+    with ws.unit_of_work(OFFICER) as uow:
+        packs.build_pack(uow, tmp_path / "v1")
+        register.add_source(uow, "thematic", "Stalking thematic", date(2026, 1, 10))
+    assert _listed(ws)[1].current  # the PEEL pack does not show a thematic report
+    with ws.unit_of_work(OFFICER) as uow:
+        before = findings.get_finding(uow, added[0].id).owner
+        findings.update_finding(uow, added[0].id, None, owner="DCI Someone")
+        findings.update_finding(uow, added[0].id, None, owner=before)
+    assert _listed(ws)[1].current  # edited and edited back: the pack still says what the data says

@@ -92,7 +92,7 @@ def test_nothing_is_taken_from_a_self_assessment_with_a_reviewer_or_signed_off(w
     with workspace.unit_of_work(OFFICER) as uow:
         act = actions.add_action(uow, f1.id, "Weekly MASH triage")
         ev = evidence.add_evidence(uow, _file(tmp_path, "a.txt", b"x"), "Minutes", finding_ids=[f1.id, f2.id])
-        assessments.save_assessment(uow, f1.id, "The triage meeting runs weekly.", "signed off", "ready")
+        assessments.save_assessment(uow, f1.id, "The triage meeting runs weekly.", "pending sign-off", "ready")
         assessments.submit_assessment(uow, f1.id)
     for state in ("submitted", "approved"):
         with pytest.raises(ReviewLockedError, match=f"is {state}"), workspace.unit_of_work(OFFICER) as uow:

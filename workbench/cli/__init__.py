@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -51,6 +52,11 @@ def _run_gui(ctx: CliContext) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if os.environ.get("WORKBENCH_DISPLAY_PROBE") == "1":
+        # the child process of gui.app.display_problem(): can Qt open its platform plugin here?
+        from workbench.gui.app import probe_display
+
+        return probe_display()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

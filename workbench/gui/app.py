@@ -50,6 +50,12 @@ def display_problem() -> str | None:
     )
 
 
+def probe_display() -> int:
+    """In the probe's child process: open Qt's platform plugin (Qt aborts this process if it cannot)."""
+    QApplication(["workbench-probe"])
+    return 0
+
+
 def display_available() -> bool:
     return display_problem() is None
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from workbench.gui.qt import QVBoxLayout, QWidget, Signal
+from workbench.gui.qt import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget, Signal
 from workbench.gui.style import card, label
 from workbench.gui.tables import TextTable
 from workbench.services import attention
@@ -33,16 +33,22 @@ class AttentionPanel(QWidget):
         self.items: list[attention.AttentionItem] = []
         box = card()
         inner = QVBoxLayout(box)
+        inner.setContentsMargins(10, 6, 10, 6)
+        inner.setSpacing(4)
         self.heading = label("Needs attention this week", role="section")
-        self.summary = label("", wrap=True)
+        self.summary = label("")  # one line beside the heading, so a small screen keeps the rest in view
         self.table = TextTable("attentionTable", ["", "Due", "What", "Detail"], stretch=3)
         self.table.setToolTip("Click a row to open its record")
         self.table.setWordWrap(False)  # one line per item; the full text is in each cell's tooltip
         self.table.setMaximumHeight(210)  # about six items; the rest scroll, the overview stays readable
+        self.table.setMinimumHeight(0)  # on a small screen it shrinks to a scrolling strip
+        self.table.setSizePolicy(self.table.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Ignored)
         self.table.cellClicked.connect(self._clicked)
-        for w in (self.heading, self.summary, self.table):
-            inner.addWidget(w)
-        inner.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addWidget(self.summary, 1)
+        inner.addLayout(top)
+        inner.addWidget(self.table)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(box)

@@ -19,6 +19,7 @@ from workbench.gui.qt import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QScrollArea,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -160,7 +161,15 @@ class OverviewPage(QWidget):
             column.addWidget(table)
             column.addStretch(1)
             tables.addLayout(column, stretch)
-        layout = QVBoxLayout(self)
+        body = QWidget(objectName="overviewBody")
+        scroll = QScrollArea(objectName="overviewScroll")  # a small screen scrolls the dashboard
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 12, 16, 16)
         layout.setSpacing(10)
         layout.addWidget(label("Overview", "pageTitle"))

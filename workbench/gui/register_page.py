@@ -8,7 +8,10 @@ from datetime import date
 from typing import Any
 
 from workbench.gui.changes import concerns
+from workbench.errors import WorkbenchError
 from workbench.gui.context import GuiContext
+from workbench.gui.messages import show_error
+from workbench.gui.display_text import kind_short
 from workbench.gui.qt import (
     QAbstractItemView,
     QDialog,
@@ -91,6 +94,14 @@ class RegisterPage(QWidget):
     # -- reading -------------------------------------------------------------------------------
     def _changed(self, kinds: Any) -> None:
         if concerns(kinds, REGISTER_VIEW):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True  # read when next shown
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
             self.refresh()
 
     def refresh(self) -> None:
@@ -98,15 +109,20 @@ class RegisterPage(QWidget):
             listed = register.list_sources(uow)
             return listed, [register_status.status(uow, f.id) for f in finding_service.list_findings(uow)]
 
+        self._stale = False
         keep = self.selected()
-        listed, self.rows = self.ctx.read(read)
+        try:
+            listed, self.rows = self.ctx.read(read)
+        except WorkbenchError as exc:  # e.g. the database went away: said, the window lives
+            show_error(self, exc)
+            return
         self.sources.set_rows([[s.type_label, s.title, _d(s.published), _d(s.deadline), _pcc(s),
                                 f"{s.open_findings} / {s.findings}"] for s in listed])
         self.table.setRowCount(len(self.rows))
         for r, st in enumerate(self.rows):
             carried = ("into " + ", ".join(st.carried_forward_to)) if st.carried_forward_to else \
                 ("from " + ", ".join(st.carried_forward_from)) if st.carried_forward_from else ""
-            for c, text in enumerate((st.source, st.ref, st.kind.replace("_", " "), st.addressed_to,
+            for c, text in enumerate((st.source, st.ref, kind_short(st.kind), st.addressed_to,
                                       st.force_status, st.inspectorate_status or "—", carried)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         again = next((r for r, st in enumerate(self.rows) if keep and st.finding_id == keep.finding_id), None)

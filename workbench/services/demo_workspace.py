@@ -101,7 +101,8 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
         keys, by_id = _ids_by_afi(ws)
         with ws.unit_of_work(OFFICER) as uow:
             for key, finding_id in keys.items():
-                findings.update_finding(uow, finding_id, owner=AFI_OWNERS[key])
+                # allocated to an owner, whose action plan is under way
+                findings.update_finding(uow, finding_id, owner=AFI_OWNERS[key], status="in progress")
             for f in by_id.values():
                 for link in f.links:
                     if link.state == "suggested" and link.direction == "earlier" and link.id is not None:

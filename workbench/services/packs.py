@@ -186,8 +186,9 @@ def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
     "Changed since" is read from the change log, not by rebuilding the pack: every write is logged
     in the same transaction, so a version is unchanged when no entry that can alter a pack's content
     follows its build entry and no open action has become overdue since its build day (the one
-    thing time alone changes). Editing a value and editing it back counts as a change. A version
-    without a build entry (none should lack one) is compared by rebuilding the content hash.
+    thing time alone changes). When such an entry exists, the pack's content is rebuilt once and its
+    hash compared, so only a change to what the pack says counts. A version without a build entry
+    (none should lack one) is compared the same way.
     """
     require(uow.actor, "read")
     rows = uow.session.scalars(select(PackVersion).order_by(PackVersion.number)).all()
@@ -210,7 +211,11 @@ def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
         if seq is None:
             out.append(_info(uow, pv, current_sha()))
             continue
-        out.append(_info(uow, pv, pv.content_sha256 if _unchanged_since(uow, seq, pv.built_at.date()) else ""))
+        # nothing logged since that can alter a pack: unchanged, without rebuilding anything; otherwise
+        # the pack's content is rebuilt once and compared (a thematic report registered since, or a
+        # value edited and edited back, leaves the pack as it was)
+        out.append(_info(uow, pv, pv.content_sha256 if _unchanged_since(uow, seq, pv.built_at.date())
+                         else current_sha()))
     return out
 
 

@@ -64,6 +64,8 @@ def secure_table(execute: Callable[[str], object], table: str, select: str = MEM
                            if rule is not None]
     execute(f"REVOKE ALL ON {table} FROM PUBLIC")
     execute(f"GRANT {', '.join(grants)} ON {table} TO PUBLIC")
+    # a table added by a later migration brings its id sequence: logins need it to insert rows
+    execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO PUBLIC")
     execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     execute(f"CREATE POLICY wb_select ON {table} FOR SELECT USING ({select})")
     if insert is not None:
