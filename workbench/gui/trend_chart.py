@@ -14,6 +14,17 @@ POINT, CURRENT = QColor("#7d93b2"), QColor("#14273f")  # the selected round dark
 TARGET, BASELINE = QColor("#1d5e31"), QColor("#7a4b00")
 
 
+def _painter(widget: QWidget) -> QPainter:
+    """A painter on a white chart, antialiased, in the chart's small font."""
+    p = QPainter(widget)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.fillRect(widget.rect(), QColor("#ffffff"))
+    small = QFont(widget.font())
+    small.setPointSizeF(max(7.5, widget.font().pointSizeF() - 1))
+    p.setFont(small)
+    return p
+
+
 class TrendChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,12 +45,7 @@ class TrendChart(QWidget):
         self.update()
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.5, self.font().pointSizeF() - 1))
-        p.setFont(small)
+        p = _painter(self)
         fm = p.fontMetrics()
         left, right, top, bottom = fm.horizontalAdvance("100 %") + 12, 130, 12, fm.height() + 12
         plot = QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
@@ -130,12 +136,7 @@ class SeriesChart(QWidget):
         return math.floor(low / step) * step, math.ceil(high * 1.0001 / step) * step, step
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.5, self.font().pointSizeF() - 1))
-        p.setFont(small)
+        p = _painter(self)
         fm = p.fontMetrics()
         if not self._values and self._baseline is None and self._target is None:
             p.setPen(MUTED)
