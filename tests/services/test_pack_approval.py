@@ -48,6 +48,14 @@ def _blobs(ws) -> int:
         return int(uow.session.scalar(select(func.count()).select_from(EvidenceBlob)) or 0)
 
 
+@pytest.fixture(autouse=True)
+def _private_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approval stages its files in the temporary folder; a private one keeps other processes' files out of the count."""
+    private = tmp_path / "tempdir"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+
+
 def _leftovers() -> set[str]:
     return set(glob.glob(os.path.join(tempfile.gettempdir(), "workbench-approval-*")))
 
