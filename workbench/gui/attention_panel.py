@@ -38,6 +38,7 @@ class AttentionPanel(QWidget):
         self.heading = label("Needs attention this week", role="section")
         self.summary = label("")  # one line beside the heading, so a small screen keeps the rest in view
         self.table = TextTable("attentionTable", ["", "Due", "What", "Detail"], stretch=3)
+        self.table.setAccessibleName("Needs attention this week")
         self.table.setToolTip("Click a row to open its record")
         self.table.setWordWrap(False)  # one line per item; the full text is in each cell's tooltip
         self.table.setMaximumHeight(210)  # about six items; the rest scroll, the overview stays readable

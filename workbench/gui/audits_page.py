@@ -95,6 +95,7 @@ class AuditsPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = list_view("auditsTable")
+        self.table.setAccessibleName("Audits and their rounds")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)

@@ -66,7 +66,8 @@ class FieldworkImportDialog(QDialog):
         if result.conflicts:
             lay.addWidget(label("Conflicts", "section"))
             self.conflicts = TextTable("conflictsTable", ("Case", "Criterion", "Cell", "In the workspace",
-                                                          "Changed by", "In the workbook"), stretch=3)
+                                                          "Changed by", "In the workbook"), stretch=3,
+                                       spoken="Conflicts between the workbook and the workspace")
             self.conflicts.set_rows([
                 (c.case_ref, c.criterion.replace("_", " "), c.cell, _value(c.database_value),
                  f"{c.changed_by} {uk_date(c.changed_at.date()) if c.changed_at else ''}".strip(),
@@ -75,14 +76,15 @@ class FieldworkImportDialog(QDialog):
             lay.addWidget(self.conflicts)
         if result.problems:
             lay.addWidget(label("Problems", "section"))
-            table = TextTable("problemsTable", ("Where", "Problem"), stretch=1)
+            table = TextTable("problemsTable", ("Where", "Problem"), stretch=1, spoken="Problems in the workbook")
             table.set_rows([(p.cell or "Workbook", p.message) for p in result.problems[:SHOWN]])
             lay.addWidget(table)
             if problems > len(result.problems):
                 lay.addWidget(label(f"… and {problems - len(result.problems):,} more problems.", "muted"))
         if result.changes:
             lay.addWidget(label("Answers that would change", "section"))
-            table = TextTable("changesTable", ("Case", "Criterion", "Cell", "Now", "From the workbook"), stretch=4)
+            table = TextTable("changesTable", ("Case", "Criterion", "Cell", "Now", "From the workbook"), stretch=4,
+                              spoken="Answers that would change")
             table.set_rows([(c.case_ref, c.criterion.replace("_", " "), c.cell, _value(c.before), _value(c.after))
                             for c in result.changes[:SHOWN]])
             lay.addWidget(table)

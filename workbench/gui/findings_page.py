@@ -57,12 +57,14 @@ class FindingsPage(QWidget):
 
         self.search = QLineEdit(objectName="findingsFilter", placeholderText="Filter by words in any column or the text…")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter findings")
         self.inspection = QComboBox(objectName="inspectionFilter")
         self.inspection.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count = label("", "muted")
         self.count.setObjectName("findingsCount")
 
         self.table = QTableView(objectName="findingsTable")
+        self.table.setAccessibleName("Findings")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -43,6 +43,7 @@ class ImportCorrectionsDialog(QDialog):
 
         self.list = QListWidget(objectName="correctionFindings")
         self.list.setWordWrap(True)
+        self.list.setAccessibleName("Findings read from the report")
         self.list.setAlternatingRowColors(True)
         self.list.currentRowChanged.connect(self._select)
         self.source = QPlainTextEdit(objectName="correctionSource", readOnly=True)
@@ -55,10 +56,16 @@ class ImportCorrectionsDialog(QDialog):
         for kind in finding_service.KINDS:
             self.kind.addItem(KIND_WORDS[kind], kind)
         self.parent_box = QComboBox(objectName="correctionParent")
+        for widget, spoken in ((self.source, "Report text the finding was read from"), (self.body, "Finding text as read"),
+                               (self.title, "Finding title"), (self.kind, "Kind of finding"),
+                               (self.parent_box, "Cause of concern this finding belongs to")):
+            widget.setAccessibleName(spoken)
         self.figures = QListWidget(objectName="correctionFigures")
         self.figures.setMaximumHeight(110)
+        self.figures.setAccessibleName("Figures cited in the finding")
         self.done = QListWidget(objectName="correctionsMade")
         self.done.setFixedHeight(80)
+        self.done.setAccessibleName("Corrections made")
         self.message = label("", wrap=True)
         self.message.setObjectName("correctionMessage")
 

@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         """(Re)build the pages for `self.ctx`."""
         old = self.centralWidget()
         self.navigation = QListWidget(objectName="navigation")
+        self.navigation.setAccessibleName("Pages")
         self.navigation.addItems(list(PAGES))
         self.navigation.setFixedWidth(170)
         self.stack = QStackedWidget(objectName="pages")

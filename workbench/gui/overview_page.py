@@ -143,6 +143,8 @@ class OverviewPage(QWidget):
 
         self.by_status = _table("findingsByStatus")
         self.inspections = _table("inspectionsTable")
+        self.by_status.setAccessibleName("Findings by status")
+        self.inspections.setAccessibleName("Inspections and reports")
         self.recent = _table("recentChanges")
 
         cards = QGridLayout()

@@ -88,6 +88,7 @@ class PacksPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = list_view("packsTable")
+        self.table.setAccessibleName("Pack versions")
         self.table.setModel(self.proxy)
         header = self.table.horizontalHeader()
         for col in range(len(COLUMNS)):
@@ -262,6 +263,7 @@ class PacksPage(QWidget):
         for caption, value in rows:
             if "SHA-256" in caption or caption == "Signer certificate":
                 text: QWidget = _hash_field(value)  # scrolls rather than widening the page; copyable
+                text.setAccessibleName(caption)
             else:
                 text = label(value, wrap=True, selectable=True)
             self.facts.addRow(label(caption, "muted"), text)

@@ -51,12 +51,16 @@ class TextTable(QTableWidget):
 
     `stretch` is the column that takes the spare width (None: the table is as wide as its contents);
     `right` the columns aligned right (numbers);
-    `tones` maps (row, column) to a tone for a coloured cell whose text says the same.
+    `tones` maps (row, column) to a tone for a coloured cell whose text says the same;
+    `spoken` the table's accessible name.
     """
 
-    def __init__(self, name: str, headers: Sequence[str], stretch: int | None = 0, right: Sequence[int] = ()) -> None:
+    def __init__(self, name: str, headers: Sequence[str], stretch: int | None = 0, right: Sequence[int] = (),
+                 spoken: str = "") -> None:
         super().__init__(0, len(headers))
         self.setObjectName(name)
+        if spoken:  # the name a screen reader speaks for the table
+            self.setAccessibleName(spoken)
         self.setHorizontalHeaderLabels(list(headers))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
