@@ -33,8 +33,19 @@ from workbench.services.users import current_os_user
 from workbench.services.workspace import init_workspace
 from workbench.store.location import sqlite_location
 from workbench.store.models import (
-    Action, Audit, AuditTemplate, ChangeLogEntry, Evidence, EvidenceBlob, EvidenceLink, Finding, Inspection,
-    Measure, MeasurePoint, Response, SampledCase,
+    Action,
+    Audit,
+    AuditTemplate,
+    ChangeLogEntry,
+    Evidence,
+    EvidenceBlob,
+    EvidenceLink,
+    Finding,
+    Inspection,
+    Measure,
+    MeasurePoint,
+    Response,
+    SampledCase,
 )
 from workbench.store.models.audits import audit_findings
 from workbench.store.workspace import Workspace

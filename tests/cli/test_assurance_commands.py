@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.passphrases import PASSPHRASES, ROB_PASS, RITA_PASS, main_as
+from tests.cli.passphrases import PASSPHRASES, RITA_PASS, ROB_PASS, main_as
 from workbench.reports.signing import certificate_fingerprint
 from workbench.store.location import WorkspaceLocation
 

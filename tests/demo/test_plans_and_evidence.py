@@ -94,7 +94,7 @@ def test_evidence_documents_are_marked_real_files(tmp_path: Path) -> None:
     assert {"Attendance oversight \u2014 daily management meeting minutes", "Revised grading and deployment policy v2",
             "DA standard-risk review process", "101 switchboard improvement plan",
             "MASH staffing business case"} <= titles
-    for doc, twin in zip(docs, again):
+    for doc, twin in zip(docs, again, strict=True):
         assert doc.path.read_bytes() == twin.path.read_bytes()  # same seed, same bytes
         assert doc.evidence_date < TODAY and doc.afi in AFI_PHRASES and doc.source
         assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in second.iterdir())

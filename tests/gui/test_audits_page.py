@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import openpyxl
 import pytest
 from sqlalchemy import select
@@ -224,7 +223,6 @@ def test_the_da_audit_shows_the_grade_agreement_and_kappa(window) -> None:
 
 def test_a_viewer_can_read_but_not_record(open_window, demo_ws) -> None:
     from workbench.services import users
-
     from workbench.services.demo_workspace import ADMIN_PASSPHRASE
 
     with demo_ws.unit_of_work(DEMO_ADMIN, passphrase=ADMIN_PASSPHRASE) as uow:

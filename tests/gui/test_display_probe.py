@@ -74,7 +74,7 @@ def test_a_working_display_passes_the_probe(monkeypatch, tmp_path):
 
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-    display = ":%d" % (400 + (hash(str(tmp_path)) % 500))
+    display = f":{400 + (hash(str(tmp_path)) % 500)}"
     server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, VIEWER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    VIEWER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services import assurance_plan, attention, audits
 from workbench.store.models import ChangeLogEntry

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.services import actions, attention, evidence, findings, register, register_status
 
 TODAY = date(2025, 3, 3)  # a Monday

@@ -8,8 +8,11 @@ from pathlib import Path
 import docx
 from pypdf import PdfReader
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.services import actions, assurance_plan, committee_report, register, register_status
 from workbench.store.models import ChangeLogEntry
 

@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, REVIEWER, RITA_PASS, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import InputError, PermissionDeniedError
 from workbench.services import evidence, finding_status, findings, register, register_status
 from workbench.store.models import ClosureProposal, StatusChange

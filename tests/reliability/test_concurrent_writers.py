@@ -18,8 +18,11 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.files import PARTIAL_DIR
 from workbench.services import evidence, packs
 from workbench.services.log_check import verify_log

@@ -251,7 +251,7 @@ def test_small_measure_counts_are_suppressed_with_what_reveals_them(tmp_path: Pa
     wb = load_workbook(write_excel_pack(release, tmp_path / "release.xlsx"))
     ws = wb["Audit results"]
     header = [c.value for c in ws[1]]
-    row = dict(zip(header, (c.value for c in ws[2])))
+    row = dict(zip(header, (c.value for c in ws[2]), strict=True))
     assert (row["Measure met"], row["Measure cases"], row["Measure rate"]) == ("<5", "<5", None)
     trend = [c.value for c in wb["Trend"]["C"]][1:]
     assert f"Round {a.round}" not in trend
@@ -265,10 +265,10 @@ def test_release_workbook_case_columns_reveal_no_small_category(release: PackDat
     wb = load_workbook(write_excel_pack(release, tmp_path / "release.xlsx"))
     case_sheets = [n for n in wb.sheetnames if re.match(r"A\d+ ", n)]
     assert len(case_sheets) == len(release.audits())
-    for name, audit in zip(case_sheets, release.audits()):
+    for name, audit in zip(case_sheets, release.audits(), strict=True):
         ws = wb[name]
         header = [c.value for c in ws[1]]
-        rows = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
+        rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
         assert len(rows) == len(audit.cases) and "Auditor's notes" not in header
         for column in header:
             if column in ("Case",):

@@ -7,8 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, VIEWER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    VIEWER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from workbench.services import actions
 from workbench.store.models import ChangeLogEntry

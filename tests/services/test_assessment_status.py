@@ -6,8 +6,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, REVIEWER, RITA_PASS, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.services import assessments, findings, readiness
 from workbench.store.models import ChangeLogEntry
 

@@ -6,9 +6,16 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import (
-    OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, VIEWER, count, setup_register,
+    OFFICER,
+    REVIEWER,
+    REVIEWER2,
+    RITA_PASS,
+    ROB_PASS,
+    VIEWER,
+    count,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
 )
 from workbench.errors import ConflictError, InputError, PermissionDeniedError
 from workbench.services import assessments, findings

@@ -104,9 +104,8 @@ def test_fingerprint_is_sha256_over_sorted_row_hashes(tmp_path) -> None:
     """Recomputed from docs/sampling.md's definition with hashlib only."""
     import hashlib
 
-    from workbench.importers.population import scan_population
     from tests.services.audit_population import HEADERS
-    from workbench.importers.population import suggest_mapping
+    from workbench.importers.population import scan_population, suggest_mapping
     from workbench.templates import builtin_templates
 
     rows = [["INC-1", "01/03/2025 10:00", "01/03/2025 10:02", "01/03/2025 10:12", "Emergency", "Emergency",

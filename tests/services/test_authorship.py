@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.services.assurance_setup import (
-    OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, setup_register,
+    OFFICER,
+    REVIEWER,
+    REVIEWER2,
+    RITA_PASS,
+    ROB_PASS,
+    setup_register,
 )
 from workbench.errors import PermissionDeniedError
 from workbench.services import assessments

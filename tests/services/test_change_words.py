@@ -6,8 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import REVIEWER, RITA_PASS, setup_register
+from tests.services.assurance_setup import (
+    REVIEWER,
+    RITA_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.services import actions, assessments, change_words, evidence, measures, users
 from workbench.services.change_words import person_name
 

@@ -6,8 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    REVIEWER,
+    REVIEWER2,
+    RITA_PASS,
+    ROB_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import InputError, PermissionDeniedError, UnknownUserError
 from workbench.force_settings import ForceSettings, SettingsError
 from workbench.services import assessments, settings, users

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import delete, update
 
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, fast_passphrase_hashing, setup_register,
+    OFFICER,
+    fast_passphrase_hashing,
+    setup_register,
 )
 from workbench.services import findings, log_check
 from workbench.store.models import ChangeLogEntry, ChangeLogHead

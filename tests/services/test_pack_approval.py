@@ -14,7 +14,11 @@ from sqlalchemy import func, select, update
 
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, REVIEWER, RITA_PASS, acting, fast_passphrase_hashing,
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    acting,
+    fast_passphrase_hashing,
 )
 from tests.services.test_packs import _prepare
 from workbench.errors import InputError, PermissionDeniedError

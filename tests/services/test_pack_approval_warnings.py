@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, REVIEWER, RITA_PASS
+from tests.services.assurance_setup import (
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+)
 from tests.services.audit_population import answer_cases, quick_rows, write_csv
 from tests.services.test_packs import _prepare
 from workbench.services import audits, fieldwork_flow, findings, pack_approval, packs

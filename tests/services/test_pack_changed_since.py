@@ -9,7 +9,9 @@ from pathlib import Path
 from sqlalchemy import update
 
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, fast_passphrase_hashing, setup_register,
+    OFFICER,
+    fast_passphrase_hashing,
+    setup_register,
 )
 from workbench import __version__
 from workbench.reports.pack_codec import content_sha256

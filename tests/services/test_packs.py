@@ -9,10 +9,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, REVIEWER, RITA_PASS, acting, fast_passphrase_hashing, setup_register,
-)
 from tests.conftest import ADMIN_PASS
+from tests.services.assurance_setup import (  # noqa: F401 - fixture
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    acting,
+    fast_passphrase_hashing,
+    setup_register,
+)
 from workbench.errors import InputError, PermissionDeniedError, WorkbenchError
 from workbench.reports.bundle import verify_bundle
 from workbench.reports.signing import validate_pdf_signature

@@ -13,8 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, REVIEWER, RITA_PASS, VIEWER, count, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    VIEWER,
+    count,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import ConflictError, NotFoundError, PermissionDeniedError
 from workbench.services import actions, assessments, evidence
 from workbench.services.review_lock import ReviewLockedError

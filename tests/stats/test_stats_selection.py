@@ -7,6 +7,7 @@ import json
 import random
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -131,13 +132,13 @@ def test_systematic_spacing():
     rows = population(1000)
     result = draw(rows, SamplingPlan("systematic", 10, reserve=3), 77)
     positions = [int(p.ref[4:]) for p in result.selected]
-    assert [b - a for a, b in zip(positions, positions[1:])] == [100] * 9
+    assert [b - a for a, b in pairwise(positions)] == [100] * 9
     assert 0 <= positions[0] < 100
     assert not set(refs(result.selected)) & set(refs(result.reserves))
     uneven = draw(population(1003), SamplingPlan("systematic", 7), 77)
     positions = [int(p.ref[4:]) for p in uneven.selected]
     # interval 1003 / 7 = 143.29: steps of 143 or 144
-    assert {b - a for a, b in zip(positions, positions[1:])} <= {143, 144}
+    assert {b - a for a, b in pairwise(positions)} <= {143, 144}
     assert len(positions) == 7 and positions[-1] < 1003
 
 

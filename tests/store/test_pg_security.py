@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
+from tests.services.assurance_setup import R2018
 from workbench.errors import PermissionDeniedError
 from workbench.services import assessments, findings, users
 from workbench.services.workspace import init_workspace
 from workbench.store.location import resolve_location
 from workbench.store.models import SelfAssessment
 from workbench.store.workspace import Workspace
-from tests.services.assurance_setup import R2018
 
 pytestmark = pytest.mark.pg
 

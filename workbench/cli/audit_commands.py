@@ -356,7 +356,7 @@ def cmd_agreement(ctx: CliContext) -> int:
         print(f"\n{g.criterion_key} against the original {g.field_key} ({g.n} cases; rows original, "
               f"columns auditor):")
         print_table(["original \\ auditor", *g.categories],
-                    [[cat, *row] for cat, row in zip(g.categories, g.matrix)])
+                    [[cat, *row] for cat, row in zip(g.categories, g.matrix, strict=True)])
         kappa = "n/a" if g.kappa is None else f"{g.kappa:.3f}"
         print(f"agree {g.agreed} of {g.n} ({pct(g.rate)}); under-graded {g.under_graded}, over-graded "
               f"{g.over_graded}; Cohen's kappa {kappa}" + (f"; {g.missing} case(s) lack a grade" if g.missing else ""))

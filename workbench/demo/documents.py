@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors

@@ -35,8 +35,8 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from itertools import accumulate
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 from workbench.demo import names

@@ -10,7 +10,6 @@ from workbench.errors import WorkbenchError
 from workbench.gui.qt import QApplication, QMessageBox
 from workbench.store.location import WorkspaceLocation
 
-
 _XCB_PACKAGES = (
     "libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 "
     "libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0"

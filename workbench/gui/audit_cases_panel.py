@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.case_editor import CaseEditorDialog
 from workbench.gui.cases_model import ID_ROLE, NOTES, REF, RESULT, SORT_ROLE, STATE, STRATUM, CaseRow, CasesTableModel
 from workbench.gui.comment_dialog import CommentDialog
@@ -28,6 +27,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import label
 from workbench.gui.tables import list_view
 from workbench.services import fieldwork, fieldwork_flow, population

@@ -30,7 +30,7 @@ from workbench.gui.style import label
 from workbench.gui.wizard_population import PopulationPage
 from workbench.gui.wizard_sizing import MethodPage, SizePage
 from workbench.services import findings, templates
-from workbench.services.audit_planning import PlanSpec, PlannedDraw, baseline_choices, plan_and_draw
+from workbench.services.audit_planning import PlannedDraw, PlanSpec, baseline_choices, plan_and_draw
 from workbench.templates import Template
 
 NO_BASELINE = "No baseline"

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.gui.rows_model import select_row_where
 from workbench.gui.agreement_view import AgreementView, has_agreement
 from workbench.gui.audit_cases_panel import CasesPanel
-from workbench.gui.audit_wizard import AuditWizard
 from workbench.gui.audit_score_view import AuditScoreView
+from workbench.gui.audit_wizard import AuditWizard
 from workbench.gui.audits_model import COLUMNS, ID_ROLE, SORT_ROLE, TEMPLATE, TITLE, AuditRow, AuditsTableModel
 from workbench.gui.cases_model import CaseRow
 from workbench.gui.changes import AUDITS_VIEW, concerns
@@ -33,6 +32,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
 from workbench.gui.tables import list_view
 from workbench.services import audits as audit_service

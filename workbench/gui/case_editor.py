@@ -8,31 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
+from workbench.gui import confirm
 from workbench.gui.qt import (
+    QCheckBox,
     QComboBox,
     QDateTime,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QCheckBox,
     QDoubleValidator,
     QEvent,
     QFrame,
     QGridLayout,
     QKeySequence,
     QLineEdit,
-    QPlainTextEdit,
     QObject,
+    QPlainTextEdit,
     QPushButton,
-    QShortcut,
     QScrollArea,
+    QShortcut,
     QSizePolicy,
     Qt,
     QVBoxLayout,
     QWidget,
 )
-from workbench.gui import confirm
 from workbench.gui.style import CASE_TONES, card, label, tag
 from workbench.services.fieldwork import Answer, CaseInfo
 from workbench.services.fieldwork_flow import ComputedNow
@@ -394,7 +395,7 @@ class CaseEditorDialog(QDialog):
                 c = self.computed[key]
                 chain += [w for w in (c.evaluate, c.override, c.editor.widget, c.reason)]
         chain += [self.comment, self.save_next, self.save]
-        for before, after in zip(chain, chain[1:]):
+        for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
 
     def _request_evaluation(self) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.gui.display_text import natural_key
-from workbench.gui.rows_model import RowsTableModel
 from workbench.gui.qt import Qt
+from workbench.gui.rows_model import RowsTableModel
 from workbench.gui.style import CASE_TONES
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.fieldwork import CaseInfo

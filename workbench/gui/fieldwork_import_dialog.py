@@ -34,12 +34,11 @@ class FieldworkImportDialog(QDialog):
         grid = QGridLayout(summary)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(24)
-        counts = (("Would change", result.changed, "blue"), ("Unchanged", result.unchanged, "neutral"),
-                  ("Kept as in the workspace", result.kept_database, "neutral"),
-                  ("Conflicts", len(result.conflicts), "red" if result.conflicts else "neutral"),
-                  ("Problems", problems, "red" if problems else "neutral"))
+        counts = (("Would change", result.changed), ("Unchanged", result.unchanged),
+                  ("Kept as in the workspace", result.kept_database),
+                  ("Conflicts", len(result.conflicts)), ("Problems", problems))
         self.counts: dict[str, str] = {}
-        for col, (words, n, tone) in enumerate(counts):
+        for col, (words, n) in enumerate(counts):
             value = label(f"{n:,}", "statValue")
             value.setObjectName(f"count-{words.split()[0].lower()}")
             grid.addWidget(value, 0, col)

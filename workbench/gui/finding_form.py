@@ -27,7 +27,6 @@ from workbench.gui.qt import (
 from workbench.gui.style import label
 from workbench.services.findings import FindingInfo
 
-
 NO_DATE = QDate(2000, 1, 1)  # shown as "No target date" while the box is unticked
 
 

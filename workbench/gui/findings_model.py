@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbench.gui.display_text import kind_short, natural_key, uk_date
-from workbench.gui.rows_model import RowsTableModel
 from workbench.gui.qt import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from workbench.gui.rows_model import RowsTableModel
 from workbench.services.findings import FindingInfo
 
 COLUMNS = ("Inspection", "Ref", "Kind", "Area", "Status", "Owner", "Target date", "Title")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from workbench.errors import WorkbenchError
-from workbench.gui.rows_model import select_row_where
 from workbench.gui.changes import FINDINGS_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.finding_detail import FindingDetail
@@ -22,6 +21,7 @@ from workbench.gui.findings_model import (
     FindingsFilter,
     FindingsTableModel,
 )
+from workbench.gui.import_dialog import accept_report_drops
 from workbench.gui.messages import show_error
 from workbench.gui.qt import (
     QAbstractItemView,
@@ -38,7 +38,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from workbench.gui.import_dialog import accept_report_drops
+from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
 from workbench.services import findings as finding_service
 from workbench.services.settings import finding_statuses

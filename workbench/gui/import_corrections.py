@@ -5,6 +5,7 @@ logs, so the same corrections replay the same way."""
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 from workbench.gui.display_text import figure_value, kind_short
 from workbench.gui.qt import (
     QComboBox,
@@ -23,7 +24,6 @@ from workbench.gui.qt import (
     QWidget,
 )
 from workbench.gui.style import label
-from workbench.errors import WorkbenchError
 from workbench.services import findings as finding_service
 from workbench.services.findings import Correction, FindingInfo, ImportResult
 

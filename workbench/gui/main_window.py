@@ -6,6 +6,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.gui import unsaved, workspace_actions
 from workbench.gui.audits_page import AuditsPage
 from workbench.gui.changes import ALL_VIEWS, ChangeBus
 from workbench.gui.context import GuiContext
@@ -16,10 +17,6 @@ from workbench.gui.measures_page import MeasuresPage
 from workbench.gui.messages import APP_TITLE, show_error
 from workbench.gui.overview_page import OverviewPage
 from workbench.gui.packs_page import PacksPage
-from workbench.gui.register_page import RegisterPage
-from workbench.gui.sign_in_dialog import SignInDialog, identify
-from workbench.gui import workspace_actions
-from workbench.gui.recent_workspaces import RecentWorkspaces
 from workbench.gui.qt import (
     QAction,
     QByteArray,
@@ -37,7 +34,9 @@ from workbench.gui.qt import (
     QThreadPool,
     QWidget,
 )
-from workbench.gui import unsaved
+from workbench.gui.recent_workspaces import RecentWorkspaces
+from workbench.gui.register_page import RegisterPage
+from workbench.gui.sign_in_dialog import SignInDialog, identify
 from workbench.gui.style import STYLESHEET
 from workbench.gui.wheel_guard import install_wheel_guard
 from workbench.services import actions as actions_service

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.gui.qt import (
+    QComboBox,
     QDate,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QComboBox,
     QDoubleValidator,
     QFormLayout,
     QLineEdit,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from workbench.gui.display_text import measure_value, natural_key
-from workbench.gui.rows_model import RowsTableModel
 from workbench.gui.qt import QColor, Qt
+from workbench.gui.rows_model import RowsTableModel
 from workbench.gui.style import MEASURE_TONES, TONES
 from workbench.services.measures import MeasureInfo, PointInfo
 

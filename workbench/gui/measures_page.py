@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from workbench.errors import WorkbenchError
-from workbench.gui.rows_model import select_row_where, selected_source_row
+from workbench.gui import confirm
 from workbench.gui.changes import MEASURES_VIEW, concerns
 from workbench.gui.context import GuiContext
-from workbench.gui import confirm
 from workbench.gui.display_text import measure_value
 from workbench.gui.measure_value_dialog import MeasureDialog, MeasureValueDialog
 from workbench.gui.measures_model import (
@@ -28,9 +27,9 @@ from workbench.gui.qt import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QGroupBox,
     QPushButton,
     QSortFilterProxyModel,
     QSplitter,
@@ -39,6 +38,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import label
 from workbench.gui.trend_chart import SeriesChart
 from workbench.services import findings as finding_service

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from workbench.gui.rows_model import RowsTableModel
 from workbench.gui.qt import Qt
+from workbench.gui.rows_model import RowsTableModel
 from workbench.gui.style import PACK_TONES
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.packs import PackVersionInfo

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.bundle_dialog import BundleDialog, BundleSealedDialog
 from workbench.gui.changes import PACKS_VIEW, concerns
 from workbench.gui.comment_dialog import CommentDialog
@@ -34,9 +33,10 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
-from workbench.gui.workers import Progress, run_in_worker
 from workbench.gui.tables import fit_rows, list_view
+from workbench.gui.workers import Progress, run_in_worker
 from workbench.reports.bundle_format import BundleSummary
 from workbench.services import bundles, pack_approval, packs, signing_identity
 from workbench.services.packs import PackFiles, PackVersionInfo

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from workbench.gui.changes import concerns
 from workbench.errors import WorkbenchError
+from workbench.gui.changes import concerns
 from workbench.gui.context import GuiContext
-from workbench.gui.messages import show_error
 from workbench.gui.display_text import kind_short
+from workbench.gui.messages import show_error
 from workbench.gui.qt import (
     QAbstractItemView,
     QDialog,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 
 from workbench.gui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, QSize, Qt, QWidget
 from workbench.services.scoring import RoundPoint
@@ -176,10 +177,10 @@ class SeriesChart(QWidget):
         step = plot.width() / len(self._values)
         xs = [plot.left() + step * (i + 0.5) for i in range(len(self._values))]
         p.setPen(QPen(CURRENT, 2))
-        for (x0, (_, v0)), (x1, (_, v1)) in zip(zip(xs, self._values), zip(xs[1:], self._values[1:])):
+        for (x0, (_, v0)), (x1, (_, v1)) in pairwise(zip(xs, self._values, strict=True)):
             p.drawLine(QPointF(x0, y(v0)), QPointF(x1, y(v1)))
         label_every = max(1, int(len(self._values) / max(1, plot.width() / (fm.horizontalAdvance("Mmm 0000") + 8))) + 1)
-        for i, (x, (when, v)) in enumerate(zip(xs, self._values)):
+        for i, (x, (when, v)) in enumerate(zip(xs, self._values, strict=True)):
             p.setPen(QPen(CURRENT, 2))
             p.setBrush(CURRENT)
             p.drawEllipse(QPointF(x, y(v)), 3.5, 3.5)

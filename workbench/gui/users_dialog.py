@@ -13,7 +13,6 @@ from workbench.errors import WorkbenchError
 from workbench.gui import confirm
 from workbench.gui.context import GuiContext
 from workbench.gui.messages import show_error
-from workbench.gui.sign_in_dialog import spaces_note
 from workbench.gui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +29,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from workbench.gui.sign_in_dialog import spaces_note
 from workbench.gui.style import label
 from workbench.services import signing_identity, users
 from workbench.services.access import ROLE_DESCRIPTIONS, ROLES, Decision

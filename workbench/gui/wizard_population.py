@@ -15,9 +15,9 @@ from workbench.gui.qt import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
-    Qt,
     QVBoxLayout,
     QWizardPage,
 )

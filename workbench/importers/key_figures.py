@@ -36,7 +36,7 @@ _NORMATIVE = re.compile(r"\b(should|must|aim|aims|target|expected to|maximum|min
                         r"no more|no less|required|standard|says|guidance)\b", re.IGNORECASE)
 _TARGET_CMP = re.compile(r"\b(lower|less|fewer|below|under|more|greater|higher|above|over|at least|"
                          r"at most|no more|no less|up to|within)(?: than)?\s+$", re.IGNORECASE)
-_RATIO = re.compile(rf"(?<![\w.:])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\w:]|\.\d)")
+_RATIO = re.compile(r"(?<![\w.:])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\w:]|\.\d)")
 _RATIO_OF = re.compile(r"\bratio of ([a-z][\w -]{2,60}?) to ([a-z][\w-]*(?: [a-z][\w-]*)?)\b", re.IGNORECASE)
 _SAMPLE = re.compile(
     rf"\b(?:in|of|from)\s+(?:the|our|a sample of|a total of)?\s*({_NUM})\s+([a-z][\w-]*(?:\s[a-z][\w-]*)?)\s+"

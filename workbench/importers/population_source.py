@@ -13,10 +13,10 @@ import csv
 import os
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -192,7 +192,7 @@ def _xlsx_layout(path: Path) -> Layout:
         rows = list(_rows(ws, path, 1, max_row=SNIFF_LINES, max_col=MAX_COLUMNS))
         counts = [sum(1 for v in r if v is not None and str(v).strip()) for r in rows]
         widest = max(counts, default=0)
-        for i, (row, filled) in enumerate(zip(rows, counts)):
+        for i, (row, filled) in enumerate(zip(rows, counts, strict=True)):
             texts = all(isinstance(v, str) for v in row if v is not None and str(v).strip())
             if filled and filled * 2 >= widest and texts:
                 cells = list(row)
@@ -413,7 +413,7 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
         for values in _rows(ws, path, layout.header_row + 1, max_col=width_cap):
             row_no += 1
             width = len(values)
-            for buf, pos, dated in zip(buffers, positions, is_date):
+            for buf, pos, dated in zip(buffers, positions, is_date, strict=True):
                 buf.append(cell_text(values[pos], dated, epoch) if pos < width else "")
             rows.append(row_no)
             if len(rows) >= XLSX_BATCH_ROWS:
@@ -430,5 +430,5 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
 
 
 def _xlsx_batch(rows: list[int], names: list[str], buffers: list[list[str]]) -> Batch:
-    return Batch(pa.array(rows, pa.int64()), {n: pa.array(b, pa.string()) for n, b in zip(names, buffers)})
+    return Batch(pa.array(rows, pa.int64()), {n: pa.array(b, pa.string()) for n, b in zip(names, buffers, strict=True)})
 

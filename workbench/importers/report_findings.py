@@ -18,9 +18,23 @@ import re
 from dataclasses import dataclass
 
 from workbench.importers.report_labels import (
-    AFI_HEADING, AFI_MARK, COC_HEADING, COUNT_ONLY, OTHER_HEADINGS, QUESTION, REC_HEADING, REC_INLINE,
-    clean_title, first_sentence, is_force, is_lead_in, is_statement, split_title, status_word,
-    strip_force, title_like,
+    AFI_HEADING,
+    AFI_MARK,
+    COC_HEADING,
+    COUNT_ONLY,
+    OTHER_HEADINGS,
+    QUESTION,
+    REC_HEADING,
+    REC_INLINE,
+    clean_title,
+    first_sentence,
+    is_force,
+    is_lead_in,
+    is_statement,
+    split_title,
+    status_word,
+    strip_force,
+    title_like,
 )
 from workbench.importers.report_repair import Block
 
@@ -261,7 +275,7 @@ class _Parser:
 
     # -- causes of concern ------------------------------------------------------------------
     def coc_section(self, i: int, coc: re.Match) -> int:
-        blocks, block = self.blocks, self.blocks[i]
+        blocks = self.blocks
         number = int(coc.group(1)) if coc.group(1) else None
         inline = (coc.group(2) or "").strip()
         if inline:

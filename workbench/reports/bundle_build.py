@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workbench.files import atomic_output
+
 from .bundle_format import (
     MANIFEST_NAME,
     PDF_ROLES,
@@ -117,7 +118,7 @@ def build_bundle(
 
 def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc)
+        when = when.astimezone(dt.UTC)
     if when.year < 1980:
         return (1980, 1, 1, 0, 0, 0)
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)

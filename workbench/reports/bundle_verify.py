@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from workbench.limits import MAX_NESTING, nesting_depth
+
 from .bundle_format import (
     ALL_ROLES,
     BROKEN,
@@ -36,8 +38,6 @@ from .bundle_format import (
     Problem,
     VerifyReport,
 )
-from workbench.limits import MAX_NESTING, nesting_depth
-
 from .safe_zip import DEFAULT_LIMITS, ZipLimits, entry_problems, iter_member, open_zip, read_member
 
 __all__ = ["ManifestInvalid", "parse_manifest", "verify_bundle"]

@@ -22,7 +22,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -208,7 +208,7 @@ class TableSheet:
             return value.kind, value.value
         if isinstance(value, datetime):
             if value.tzinfo is not None:
-                value = value.astimezone(timezone.utc).replace(tzinfo=None)  # Excel has no zones: UTC
+                value = value.astimezone(UTC).replace(tzinfo=None)  # Excel has no zones: UTC
             return "datetime", value
         if isinstance(value, date):
             return "date", value
@@ -286,7 +286,7 @@ class TableSheet:
     def _header_lines(self) -> int:
         """Lines of the wrapped bold header: words are not split, so a narrow column wraps sooner."""
         most = 1
-        for header, col in zip(self.headers, self.columns):
+        for header, col in zip(self.headers, self.columns, strict=True):
             room, lines, used = max(1.0, col.width * 0.95), 1, 0.0
             for word in header.split():
                 size = len(word) * 1.1

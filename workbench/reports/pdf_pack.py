@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -53,7 +53,7 @@ LANG = "en-GB"
 def pdf_date(when: datetime) -> str:
     """A PDF date string (UTC) for ``when``; a naive time is taken as UTC."""
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
+        when = when.astimezone(UTC)
     return when.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 

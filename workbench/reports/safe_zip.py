@@ -19,6 +19,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .bundle_format import BundleError
 
@@ -167,7 +168,7 @@ def _overlaps(infos: list[zipfile.ZipInfo]) -> list[BundleError]:
     """Members whose data overlaps another's (the 'overlapping files' bomb)."""
     out: list[BundleError] = []
     ordered = sorted(infos, key=lambda i: i.header_offset)
-    for prev, cur in zip(ordered, ordered[1:]):
+    for prev, cur in pairwise(ordered):
         # local header is at least 30 bytes + name; data follows it
         end = prev.header_offset + 30 + len(prev.orig_filename.encode("utf-8", "replace"))
         end += prev.compress_size

@@ -29,10 +29,10 @@ from workbench.reports.pack_data import (
     TrendPoint,
 )
 from workbench.reports.pseudonymise import personal_variants
-from workbench.services.population_exclusions import methodology_text as exclusions_text
 from workbench.services.access import require
 from workbench.services.agreement import Agreement, agreement
 from workbench.services.audit_facts import audit_facts, notable_notes, plain_words
+from workbench.services.population_exclusions import methodology_text as exclusions_text
 from workbench.services.scoring import AuditScore, CaseScore, pct, score_audit
 from workbench.services.templates import get_template
 from workbench.store.models import Audit, SampledCase, audit_findings

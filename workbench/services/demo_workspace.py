@@ -24,7 +24,16 @@ from workbench.demo.use_of_force import write_uof_csv
 from workbench.errors import WorkspaceError
 from workbench.reports.bundle import verify_bundle
 from workbench.services import (
-    actions, assessments, bundles, committee_report, evidence, findings, measures, packs, register, settings,
+    actions,
+    assessments,
+    bundles,
+    committee_report,
+    evidence,
+    findings,
+    measures,
+    packs,
+    register,
+    settings,
     users,
 )
 from workbench.services.demo_audits import attendance_audits, da_audit, use_of_force_audit

@@ -26,9 +26,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workbench.services import fieldwork, population
-from workbench.services.population_exclusions import NONE, Exclusions
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, get_audit_row
+from workbench.services.population_exclusions import NONE, Exclusions
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
 from workbench.store.models import Audit, Response, SampledCase
@@ -57,7 +57,7 @@ class DrawnSample:
 
 def draw_and_evaluate(uow: UnitOfWork, audit_id: int, path: str | Path,
                       mapping: Mapping[str, str | None] | None = None, stratify_by: str | None = None,
-                      seed: int | None = None, progress: Callable[[int, "int | None"], None] | None = None,
+                      seed: int | None = None, progress: Callable[[int, int | None], None] | None = None,
                       exclusions: Exclusions = NONE) -> DrawnSample:
     """Draw the sample (``population.draw_sample``) and answer its computed criteria, all or nothing."""
     drawn = population.draw_sample(uow, audit_id, path, mapping, stratify_by, seed, progress,

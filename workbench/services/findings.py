@@ -19,10 +19,10 @@ from workbench.importers.report_corrections import Correction, CorrectionError, 
 from workbench.importers.report_decode import ENCODING_CHOICES as ENCODING_CHOICES
 from workbench.importers.report_source import read_report
 from workbench.importers.report_text import ParsedFinding, ParsedReport, parse_report
+from workbench.services import finding_status, register_status
 from workbench.services import measures as measure_service
 from workbench.services.access import require
 from workbench.services.findings_matching import _closed_elsewhere, _match, _record_status, same_publication
-from workbench.services import finding_status, register_status
 from workbench.store.models import Finding, FindingLink, Inspection, KeyFigure, utcnow
 from workbench.store.uow import UnitOfWork, check_version
 

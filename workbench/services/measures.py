@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,16 +62,16 @@ def _fmt(v: float) -> str:
 def proposals(figures: Sequence[object]) -> list[Proposal]:
     """Measures a finding's figures suggest: each measurable figure as a baseline, with the
     finding's stated target (same unit) when there is one. Figures the source garbled are skipped."""
-    targets = [f for f in figures if getattr(f, "kind") == "target" and getattr(f, "value") is not None
-               and not getattr(f, "missing_in_source")]
+    targets = [f for f in figures if f.kind == "target" and f.value is not None
+               and not f.missing_in_source]
     out = []
     for pos, f in enumerate(figures):
-        kind = getattr(f, "kind")
-        if kind not in MEASURABLE or getattr(f, "missing_in_source"):
+        kind = f.kind
+        if kind not in MEASURABLE or f.missing_in_source:
             continue
-        value, unit, label = getattr(f, "value"), "", ""
+        value, unit, label = f.value, "", ""
         if kind == "proportion":
-            num, den = getattr(f, "numerator"), getattr(f, "denominator")
+            num, den = f.numerator, f.denominator
             if not den:
                 continue
             value, unit, label = round(100.0 * num / den, 1), "%", f"{num} of {den}"
@@ -80,7 +80,7 @@ def proposals(figures: Sequence[object]) -> list[Proposal]:
         elif kind == "ratio":
             unit, label = ":1", f"{_fmt(value)}:1"
         elif kind == "range":
-            low, high = getattr(f, "low"), getattr(f, "high")
+            low, high = f.low, f.high
             value = high if value is None else value
             unit, label = "count", f"{_fmt(low)} to {_fmt(high)}" if low is not None and high is not None else ""
         else:
@@ -90,7 +90,7 @@ def proposals(figures: Sequence[object]) -> list[Proposal]:
         target = next((t.value for t in targets if (t.unit == "percent") == (unit == "%")), None)  # type: ignore[attr-defined]
         direction = ("lower" if target < value else "higher") if target is not None else (
             "lower" if kind in ("ratio", "range") else "higher")
-        name = (getattr(f, "label") or label or kind).strip()
+        name = (f.label or label or kind).strip()
         out.append(Proposal(pos, name[:1].upper() + name[1:], unit, value, label, target, direction))
     return out
 

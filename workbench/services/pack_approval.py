@@ -47,12 +47,27 @@ from workbench.services import signing_identity, users
 from workbench.services.access import require
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.packs import (
-    DEFAULT_MIN_CELL, PackFiles, _assessments_in_pack, _check_reviewable, _info, check_snapshot, find_version,
+    DEFAULT_MIN_CELL,
+    PackFiles,
+    _assessments_in_pack,
+    _check_reviewable,
+    _info,
+    check_snapshot,
+    find_version,
     stored_bytes,
 )
 from workbench.services.settings import get_force_settings, get_value
 from workbench.store import changelog
-from workbench.store.models import Evidence, EvidenceBlob, EvidenceLink, PackVersion, PseudonymKey, SignOff, User, utcnow
+from workbench.store.models import (
+    Evidence,
+    EvidenceBlob,
+    EvidenceLink,
+    PackVersion,
+    PseudonymKey,
+    SignOff,
+    User,
+    utcnow,
+)
 from workbench.store.uow import UnitOfWork
 
 Progress = Callable[[int, int | None], None]

@@ -16,7 +16,15 @@ from workbench.services.audit_pack import redaction_terms
 from workbench.services.findings import FigureInfo, FindingInfo
 from workbench.services.settings import get_force_settings
 from workbench.store.models import (
-    Action, ChangeLogEntry, Evidence, EvidenceLink, Inspection, PackVersion, SelfAssessment, SignOff, utcnow,
+    Action,
+    ChangeLogEntry,
+    Evidence,
+    EvidenceLink,
+    Inspection,
+    PackVersion,
+    SelfAssessment,
+    SignOff,
+    utcnow,
 )
 from workbench.store.uow import UnitOfWork
 

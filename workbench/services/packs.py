@@ -33,7 +33,15 @@ from workbench.services.authorship import authors_of
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
 from workbench.store.models import (
-    Action, ChangeLogEntry, EvidenceBlob, Finding, Inspection, PackVersion, PseudonymKey, SignOff, utcnow,
+    Action,
+    ChangeLogEntry,
+    EvidenceBlob,
+    Finding,
+    Inspection,
+    PackVersion,
+    PseudonymKey,
+    SignOff,
+    utcnow,
 )
 from workbench.store.uow import AfterCommit, UnitOfWork, writes
 

@@ -10,13 +10,12 @@ columns (the fingerprint, under the scheme the audit recorded), whether it is th
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import hashlib
-import math
 
 from sqlalchemy import delete, func, select
 
@@ -33,11 +32,11 @@ from workbench.importers.population_suggest import suggest_columns
 from workbench.services.access import require
 from workbench.services.audits import default_reserve, get_audit_row
 from workbench.services.population_exclusions import NONE as NO_EXCLUSIONS
-from workbench.services.population_exclusions import Exclusions, from_plan, record as exclusion_record
+from workbench.services.population_exclusions import Exclusions, from_plan
+from workbench.services.population_exclusions import record as exclusion_record
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
-from workbench.stats import SamplingPlan, StatsError, attribute_sample_size, draw, new_seed
-from workbench.stats import Draw
+from workbench.stats import Draw, SamplingPlan, StatsError, attribute_sample_size, draw, new_seed
 from workbench.store.models import Audit, EvidenceLink, Response, SampledCase, utcnow
 from workbench.store.uow import UnitOfWork
 from workbench.templates import Template

@@ -40,8 +40,14 @@ from sqlalchemy import event, select
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, baseline_label, get_audit_row, series_rounds
 from workbench.services.templates import get_template
-from workbench.stats import Interval, StatsError, StratumCount, newcombe_difference, stratified_estimate
-from workbench.stats import wilson_interval
+from workbench.stats import (
+    Interval,
+    StatsError,
+    StratumCount,
+    newcombe_difference,
+    stratified_estimate,
+    wilson_interval,
+)
 from workbench.stats.rating import Bounds, rate_against_target, sample_bounds, stratified_bounds
 from workbench.store.models import Audit, KeyFigure, Response, SampledCase
 from workbench.store.uow import UnitOfWork

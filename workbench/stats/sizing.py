@@ -9,9 +9,9 @@ that the population deviation rate is below the tolerable rate.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from statistics import NormalDist
-from typing import Callable
 
 from workbench.stats.checks import count, exact_rate, open_unit
 from workbench.stats.errors import StatsError
@@ -144,7 +144,7 @@ def _smallest_n(
         if lo > limit:
             return None
         if lo <= hi and enough(k, hi):
-            return _first_true(lo, hi, lambda n: enough(k, n))
+            return _first_true(lo, hi, lambda n, k=k: enough(k, n))
         k += 1
 
 

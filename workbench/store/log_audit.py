@@ -175,7 +175,6 @@ def read_states(session: Session, touched: dict[str, set[Any]]) -> dict[str, dic
     out: dict[str, dict[str, Any]] = {}
     for name, ids in touched.items():
         table = tables[name]
-        pk = _pk(table)
         found: dict[str, Any] = {str(i): None for i in ids}
         id_list = sorted(ids, key=str)
         for i in range(0, len(id_list), 500):
