@@ -26,6 +26,7 @@ from workbench.gui.qt import (
     Qt,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import label
@@ -71,21 +72,21 @@ class CasesPanel(QWidget):
         header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
         for col, width in ((REF, 150), (STRATUM, 90), (STATE, 100), (RESULT, 110)):
             self.table.setColumnWidth(col, width)
-        self.show_only = QComboBox(objectName="caseResultFilter")
+        self.show_only = named(QComboBox(), "caseResultFilter")
         self.show_only.addItems(list(SHOW))
         self.count = label("", "muted")
-        self.record = QPushButton("Record answers…", objectName="recordAnswers")
-        self.unusable = QPushButton("Mark unusable…", objectName="markUnusable")
+        self.record = named(QPushButton("Record answers…"), "recordAnswers")
+        self.unusable = named(QPushButton("Mark unusable…"), "markUnusable")
         self.record.setToolTip("Answer the criteria for the selected case (or double-click it)")
         self.unusable.setToolTip("Set the selected case aside and bring in the next reserve case")
-        self.evaluate = QPushButton("Evaluate computed", objectName="evaluateComputed")
+        self.evaluate = named(QPushButton("Evaluate computed"), "evaluateComputed")
         self.evaluate.setToolTip("Work out the computed criteria of every case from its fields and the force settings "
                                  "(hand overrides are kept)")
-        self.add_second = QPushButton("Add to second review", objectName="addSecondReview")
+        self.add_second = named(QPushButton("Add to second review"), "addSecondReview")
         self.add_second.setToolTip("Put the selected case in the second reviewer's dip")
-        self.second = QPushButton("Second review…", objectName="secondReview")
+        self.second = named(QPushButton("Second review…"), "secondReview")
         self.second.setToolTip("Answer the selected case as the second reviewer; the agreement is shown")
-        self.verify = QPushButton("Verify draw…", objectName="verifyDraw")
+        self.verify = named(QPushButton("Verify draw…"), "verifyDraw")
         self.verify.setToolTip("Redraw from the extract with the recorded seed and compare with this sample")
         self.hint = label("", "muted", wrap=True)
 

@@ -25,6 +25,7 @@ from workbench.gui.qt import (
     QWidget,
     QWizard,
     QWizardPage,
+    named,
 )
 from workbench.gui.style import label
 from workbench.gui.wizard_population import PopulationPage
@@ -63,12 +64,12 @@ class TemplatePage(QWizardPage):
         self.setTitle("Template and title")
         self.setSubTitle("The template says which fields the extract must have and which criteria are answered "
                          "for each case.")
-        self.choice = QComboBox(objectName="templateChoice")
+        self.choice = named(QComboBox(), "templateChoice")
         self.choice.setAccessibleName("Audit template")
-        self.title = QLineEdit(objectName="auditTitle")
+        self.title = named(QLineEdit(), "auditTitle")
         self.title.setPlaceholderText("e.g. Response attendance, 2025 round")
         self.title.setAccessibleName("Audit title")
-        self.details = QTextBrowser(objectName="templateDetails")
+        self.details = named(QTextBrowser(), "templateDetails")
         self.details.setAccessibleName("Template fields and criteria")
         form = QFormLayout()
         for text, widget in (("&Template", self.choice), ("T&itle", self.title)):
@@ -108,11 +109,11 @@ class FindingsPage(QWizardPage):
         self.setTitle("Findings and baseline")
         self.setSubTitle("Tick the findings this audit gives evidence for. The baseline is the inspection's own "
                          "figure (e.g. 49 of 82) that the result is compared with.")
-        self.list = QListWidget(objectName="auditFindings")
+        self.list = named(QListWidget(), "auditFindings")
         self.list.setAccessibleName("Findings the audit is mapped to")
-        self.baseline = QComboBox(objectName="auditBaseline")
+        self.baseline = named(QComboBox(), "auditBaseline")
         self.baseline.setAccessibleName("Baseline figure")
-        self.target = QDoubleSpinBox(objectName="auditTarget")
+        self.target = named(QDoubleSpinBox(), "auditTarget")
         self.target.setRange(0.0, 100.0)
         self.target.setDecimals(1)
         self.target.setSuffix(" %")
@@ -184,7 +185,7 @@ class DrawPage(QWizardPage):
         self.setTitle("Seed and draw")
         self.setSubTitle("The seed and the extract's fingerprint are recorded, so the same sample can be drawn "
                          "again by anyone. Leave the seed empty for a fresh random one.")
-        self.seed = QLineEdit(objectName="drawSeed")
+        self.seed = named(QLineEdit(), "drawSeed")
         self.seed.setPlaceholderText("empty: a fresh random seed (recorded)")
         self.seed.setAccessibleName("Seed")
         self.summary = label("", wrap=True, plain=True)

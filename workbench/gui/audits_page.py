@@ -31,6 +31,7 @@ from workbench.gui.qt import (
     QTabWidget,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
@@ -71,7 +72,7 @@ def read_detail(uow: UnitOfWork, row: AuditRow) -> AuditDetail:
 
 
 def _scrolling(widget: QWidget, name: str) -> QScrollArea:
-    area = QScrollArea(objectName=name)
+    area = named(QScrollArea(), name)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -108,24 +109,24 @@ class AuditsPage(QWidget):
         self.heading = label("", "findingTitle", wrap=True)
         self.heading.setObjectName("auditHeading")
         self.subheading = label("", "muted", wrap=True)
-        self.plan = QPushButton("Plan an audit…", objectName="planAudit")
+        self.plan = named(QPushButton("Plan an audit…"), "planAudit")
         self.plan.setToolTip("Choose a template, load the population extract, size and draw the sample")
-        self.new_round = QPushButton("New round…", objectName="newRound")
+        self.new_round = named(QPushButton("New round…"), "newRound")
         self.new_round.setToolTip("Plan the next round of the selected audit, starting from its plan")
-        self.export = QPushButton("Export fieldwork workbook…", objectName="exportFieldwork")
-        self.import_ = QPushButton("Import fieldwork workbook…", objectName="importFieldwork")
+        self.export = named(QPushButton("Export fieldwork workbook…"), "exportFieldwork")
+        self.import_ = named(QPushButton("Import fieldwork workbook…"), "importFieldwork")
         self.export.setToolTip("An Excel workbook of the cases in use, to fill in offline")
         self.import_.setToolTip("Check a filled-in workbook first (nothing is written), then import it")
         self.score = AuditScoreView()
         self.cases = CasesPanel(ctx)
         self.agreement = AgreementView()
-        self.tabs = QTabWidget(objectName="auditTabs")
+        self.tabs = named(QTabWidget(), "auditTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(_scrolling(self.score, "scoreScroll"), "Score")
         self.tabs.addTab(self.cases, "Cases")
         self.tabs.addTab(_scrolling(self.agreement, "agreementScroll"), "Agreement")
 
-        detail = QWidget(objectName="auditDetail")
+        detail = named(QWidget(), "auditDetail")
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(2)
@@ -138,7 +139,7 @@ class AuditsPage(QWidget):
         lay.setContentsMargins(0, 8, 0, 0)
         lay.addLayout(head)
         lay.addWidget(self.tabs, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="auditsSplitter")
+        self.splitter = named(QSplitter(Qt.Orientation.Vertical), "auditsSplitter")
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(detail)
         self.splitter.setChildrenCollapsible(False)

@@ -33,6 +33,7 @@ from workbench.gui.qt import (
     Qt,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import CASE_TONES, card, label, tag
 from workbench.services.fieldwork import Answer, CaseInfo
@@ -158,7 +159,7 @@ class _Computed:
     def __init__(self, criterion: Criterion, answer: Answer | None, now: ComputedNow | None,
                  evaluate: Callable[[], None] | None) -> None:
         self.criterion, self.answer = criterion, answer
-        self.box = QWidget(objectName=f"computed-{criterion.key}")
+        self.box = named(QWidget(), f"computed-{criterion.key}")
         lay = QVBoxLayout(self.box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(3)
@@ -185,17 +186,17 @@ class _Computed:
         self.working.setObjectName(f"computedWorking-{criterion.key}")
         self.working.setFixedWidth(300)
         lay.addWidget(self.working)
-        self.evaluate = QPushButton("Evaluate again" if stale else "Evaluate now", objectName=f"evaluate-{criterion.key}")
+        self.evaluate = named(QPushButton("Evaluate again" if stale else "Evaluate now"), f"evaluate-{criterion.key}")
         self.evaluate.setToolTip("Work out the computed criteria of this audit from the case fields and force settings")
         self.evaluate.setVisible(evaluate is not None and not overridden and (answer is None or stale))
         if evaluate is not None:
             self.evaluate.clicked.connect(evaluate)
         lay.addWidget(self.evaluate, 0, Qt.AlignmentFlag.AlignLeft)
-        self.override = QCheckBox("Override with my own answer", objectName=f"override-{criterion.key}")
+        self.override = named(QCheckBox("Override with my own answer"), f"override-{criterion.key}")
         self.override.setChecked(overridden)
         self.editor = _Editor(criterion, answer if overridden else None)
         self.editor.widget.setAccessibleName(f"Own answer: {criterion.question[:80]}")
-        self.reason = QLineEdit(answer.comment if overridden else "", objectName=f"overrideReason-{criterion.key}")
+        self.reason = named(QLineEdit(answer.comment if overridden else ""), f"overrideReason-{criterion.key}")
         self.reason.setPlaceholderText("Why the computed answer is wrong for this case (required)")
         self.reason.setAccessibleName(f"Reason for overriding: {criterion.question[:80]}")
         for w in (self.override, self.editor.widget, self.reason):
@@ -267,7 +268,7 @@ class CaseEditorDialog(QDialog):
                                  "they are shown beside yours, with whether the two agree, once you have answered.",
                                  "muted", wrap=True), 2, 0, 1, 2)
 
-        body = QWidget(objectName="caseEditorBody")
+        body = named(QWidget(), "caseEditorBody")
         lay = QVBoxLayout(body)
         lay.setContentsMargins(0, 0, 8, 0)
         lay.setSpacing(10)
@@ -279,7 +280,7 @@ class CaseEditorDialog(QDialog):
         lay.addWidget(keys_help)
         lay.addWidget(self._criteria(template, answers, computed_now or {}, evaluate))
         lay.addWidget(label("Comment", "section"))
-        self.comment = QPlainTextEdit(self._comment0, objectName="caseComment")
+        self.comment = named(QPlainTextEdit(self._comment0), "caseComment")
         self.comment.setPlaceholderText("What you checked, and anything an inspector should know about this case")
         self.comment.setFixedHeight(70)
         self.comment.setTabChangesFocus(True)
@@ -288,7 +289,7 @@ class CaseEditorDialog(QDialog):
         lay.addWidget(label("The comment is kept with every answer of this case you give by hand.", "muted",
                             wrap=True))
         lay.addStretch(1)
-        scroll = QScrollArea(objectName="caseEditorScroll")
+        scroll = named(QScrollArea(), "caseEditorScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -301,15 +302,15 @@ class CaseEditorDialog(QDialog):
         self.save.setText("Save answers")
         self.save.setObjectName("saveAnswers")
         self.save.setToolTip("Save (Ctrl+S)")
-        self.save_next = QPushButton("Save and &next case", objectName="saveAndNext")
+        self.save_next = named(QPushButton("Save and &next case"), "saveAndNext")
         self.save_next.setToolTip("Save and open the next case (Ctrl+Return)")
         self.save_next.setEnabled(has_next)
         buttons.addButton(self.save_next, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.save_next.clicked.connect(self.accept_and_next)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.accept)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.accept_and_next)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.accept)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.accept_and_next)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
         layout.addLayout(head)

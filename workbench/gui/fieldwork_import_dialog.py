@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.gui.display_text import uk_date
-from workbench.gui.qt import QDialog, QDialogButtonBox, QGridLayout, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QDialog, QDialogButtonBox, QGridLayout, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import card, label, tag
 from workbench.gui.tables import TextTable
 from workbench.services.fieldwork_io import FieldworkImportResult
@@ -58,7 +58,7 @@ class FieldworkImportDialog(QDialog):
             advice = "The workbook holds no answer that differs from the workspace."
         verdict.setObjectName("importVerdict")
 
-        body = QWidget(objectName="importBody")
+        body = named(QWidget(), "importBody")
         lay = QVBoxLayout(body)
         lay.setContentsMargins(0, 0, 8, 0)
         lay.setSpacing(8)

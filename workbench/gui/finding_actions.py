@@ -11,7 +11,7 @@ from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
 from workbench.gui.layouts import clear_layout, summary_and_rows
 from workbench.gui.messages import show_error, show_info
-from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget
+from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget, named
 from workbench.gui.style import card, label, tag
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
@@ -26,7 +26,7 @@ class ActionsPanel(QWidget):
         self.finding_ref = ""
         self.actions: tuple[ActionInfo, ...] = ()
         self._editable = ctx.can("actions.edit")
-        self.add = QPushButton("Add action…", objectName="addAction")
+        self.add = named(QPushButton("Add action…"), "addAction")
         self.add.setEnabled(self._editable)
         self.add.clicked.connect(self.add_action)
         self.add.setAccessibleName("Add action")
@@ -56,7 +56,7 @@ class ActionsPanel(QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0, 1, 2)
-        status = QComboBox(objectName=f"actionStatus-{a.id}")
+        status = named(QComboBox(), f"actionStatus-{a.id}")
         status.addItems(list(ACTION_STATUSES))
         status.setCurrentText(a.status)
         status.setEnabled(self._editable)
@@ -64,10 +64,10 @@ class ActionsPanel(QWidget):
         # saved after the signal returns: the refresh that follows rebuilds this row
         status.currentTextChanged.connect(lambda text, action=a: QTimer.singleShot(
             0, lambda: self.set_status(action, text)))
-        edit = QPushButton("Edit…", objectName=f"editAction-{a.id}")
+        edit = named(QPushButton("Edit…"), f"editAction-{a.id}")
         edit.setEnabled(self._editable)
         edit.clicked.connect(lambda _=False, action=a: self.edit_action(action))
-        remove = QPushButton("Remove…", objectName=f"removeAction-{a.id}")
+        remove = named(QPushButton("Remove…"), f"removeAction-{a.id}")
         remove.setEnabled(self._editable)
         remove.setToolTip("Take this action off the plan (the change log keeps it)")
         remove.clicked.connect(lambda _=False, action=a: self.remove_action(action))

@@ -23,6 +23,7 @@ from workbench.gui.qt import (
     QSizePolicy,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import ASSESSMENT_TONES, card, label, set_tone, tag
 from workbench.services import assessments
@@ -45,19 +46,19 @@ class AssessmentPanel(QWidget):
         self.state = tag("Not started", "neutral")
         self.state.setObjectName("assessmentState")
         self.preparer = label("", "muted", wrap=True)
-        self.narrative = QPlainTextEdit(objectName="assessmentNarrative")
+        self.narrative = named(QPlainTextEdit(), "assessmentNarrative")
         self.narrative.setPlaceholderText("What has changed since the inspection, and the evidence that shows it")
         self.narrative.setFixedHeight(150)
         self.narrative.setAccessibleName("Self-assessment narrative")
         self.narrative.setTabChangesFocus(True)
-        self.status = QComboBox(objectName="proposedStatus")
+        self.status = named(QComboBox(), "proposedStatus")
         self.status.setAccessibleName("Proposed status")
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.save = QPushButton("Save draft", objectName="saveAssessment")
-        self.submit = QPushButton("Submit for review", objectName="submitAssessment")
-        self.approve = QPushButton("Approve…", objectName="approveAssessment")
-        self.return_ = QPushButton("Return…", objectName="returnAssessment")
-        self.reopen = QPushButton("Start a new version", objectName="reopenAssessment")
+        self.save = named(QPushButton("Save draft"), "saveAssessment")
+        self.submit = named(QPushButton("Submit for review"), "submitAssessment")
+        self.approve = named(QPushButton("Approve…"), "approveAssessment")
+        self.return_ = named(QPushButton("Return…"), "returnAssessment")
+        self.reopen = named(QPushButton("Start a new version"), "reopenAssessment")
         self.note = label("", "muted", wrap=True)
         self._history = QVBoxLayout()
         self._history.setSpacing(4)

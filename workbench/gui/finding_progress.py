@@ -13,7 +13,7 @@ from workbench.gui.finding_assessment import AssessmentPanel
 from workbench.gui.finding_evidence import EvidencePanel
 from workbench.gui.layouts import clear_layout, shown_text
 from workbench.gui.messages import show_error
-from workbench.gui.qt import QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import READINESS_TONES, label, rule, set_tone, tag
 from workbench.services import actions, assessments, evidence, readiness
 from workbench.services.actions import ActionInfo
@@ -54,7 +54,7 @@ class FindingProgress(QScrollArea):
         self.setObjectName("findingProgress")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget(objectName="findingProgressBody")
+        body = named(QWidget(), "findingProgressBody")
         policy = body.sizePolicy()
         policy.setHeightForWidth(True)  # wrapped text grows the page; the pane scrolls
         body.setSizePolicy(policy)

@@ -37,6 +37,7 @@ from workbench.gui.qt import (
     QTabWidget,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
@@ -55,14 +56,14 @@ class FindingsPage(QWidget):
         self.proxy = FindingsFilter(self)
         self.proxy.setSourceModel(self.model)
 
-        self.search = QLineEdit(objectName="findingsFilter", placeholderText="Filter by words in any column or the text…")
+        self.search = named(QLineEdit(placeholderText="Filter by words in any column or the text…"), "findingsFilter")
         self.search.setClearButtonEnabled(True)
-        self.inspection = QComboBox(objectName="inspectionFilter")
+        self.inspection = named(QComboBox(), "inspectionFilter")
         self.inspection.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count = label("", "muted")
         self.count.setObjectName("findingsCount")
 
-        self.table = QTableView(objectName="findingsTable")
+        self.table = named(QTableView(), "findingsTable")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -88,11 +89,11 @@ class FindingsPage(QWidget):
 
         self.detail = FindingDetail(ctx)
         self.progress = FindingProgress(ctx)
-        self.detail_tabs = QTabWidget(objectName="findingTabs")
+        self.detail_tabs = named(QTabWidget(), "findingTabs")
         self.detail_tabs.setDocumentMode(True)
         self.detail_tabs.addTab(self.detail, "Finding")
         self.detail_tabs.addTab(self.progress, "Readiness and sign-off")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="findingsSplitter")
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "findingsSplitter")
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail_tabs)
         self.splitter.setStretchFactor(0, 3)

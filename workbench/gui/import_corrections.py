@@ -22,6 +22,7 @@ from workbench.gui.qt import (
     Qt,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import label
 from workbench.services import findings as finding_service
@@ -41,35 +42,35 @@ class ImportCorrectionsDialog(QDialog):
         self.corrections: list[Correction] = list(corrections)
         self.preview: ImportResult = base
 
-        self.list = QListWidget(objectName="correctionFindings")
+        self.list = named(QListWidget(), "correctionFindings")
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
         self.list.currentRowChanged.connect(self._select)
-        self.source = QPlainTextEdit(objectName="correctionSource", readOnly=True)
+        self.source = named(QPlainTextEdit(readOnly=True), "correctionSource")
         self.source.setPlaceholderText("The text of the report this finding was read from")
-        self.body = QPlainTextEdit(objectName="correctionBody", readOnly=True)
+        self.body = named(QPlainTextEdit(readOnly=True), "correctionBody")
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.title = QLineEdit(objectName="correctionTitle")
-        self.kind = QComboBox(objectName="correctionKind")
+        self.title = named(QLineEdit(), "correctionTitle")
+        self.kind = named(QComboBox(), "correctionKind")
         for kind in finding_service.KINDS:
             self.kind.addItem(KIND_WORDS[kind], kind)
-        self.parent_box = QComboBox(objectName="correctionParent")
-        self.figures = QListWidget(objectName="correctionFigures")
+        self.parent_box = named(QComboBox(), "correctionParent")
+        self.figures = named(QListWidget(), "correctionFigures")
         self.figures.setMaximumHeight(110)
-        self.done = QListWidget(objectName="correctionsMade")
+        self.done = named(QListWidget(), "correctionsMade")
         self.done.setFixedHeight(80)
         self.message = label("", wrap=True)
         self.message.setObjectName("correctionMessage")
 
-        self.title_button = QPushButton("Set title", objectName="setTitle")
-        self.kind_button = QPushButton("Change kind", objectName="setKind")
-        self.attach_button = QPushButton("Attach", objectName="attachButton")
-        self.drop_figure_button = QPushButton("Drop figure", objectName="dropFigure")
-        self.split_button = QPushButton("Split at cursor", objectName="splitButton")
-        self.merge_button = QPushButton("Merge with next", objectName="mergeButton")
-        self.drop_button = QPushButton("Drop finding", objectName="dropFinding")
-        self.undo_button = QPushButton("Undo last", objectName="undoCorrection")
+        self.title_button = named(QPushButton("Set title"), "setTitle")
+        self.kind_button = named(QPushButton("Change kind"), "setKind")
+        self.attach_button = named(QPushButton("Attach"), "attachButton")
+        self.drop_figure_button = named(QPushButton("Drop figure"), "dropFigure")
+        self.split_button = named(QPushButton("Split at cursor"), "splitButton")
+        self.merge_button = named(QPushButton("Merge with next"), "mergeButton")
+        self.drop_button = named(QPushButton("Drop finding"), "dropFinding")
+        self.undo_button = named(QPushButton("Undo last"), "undoCorrection")
         self.title_button.clicked.connect(self.set_title)
         self.kind_button.clicked.connect(self.set_kind)
         self.attach_button.clicked.connect(self.attach)

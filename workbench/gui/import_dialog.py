@@ -27,6 +27,7 @@ from workbench.gui.qt import (
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import TONES, label, set_tone, tag
 from workbench.gui.workers import Cancelled, Progress, WorkerTask
@@ -99,12 +100,12 @@ class ImportReportDialog(QDialog):
         self.result: ImportResult | None = None  # the import, once done
         self.task: WorkerTask | None = None
 
-        self.path = QLineEdit(objectName="reportPath", placeholderText="A report saved as text, HTML or PDF")
-        browse = QPushButton("Browse…", objectName="browseReport")
+        self.path = named(QLineEdit(placeholderText="A report saved as text, HTML or PDF"), "reportPath")
+        browse = named(QPushButton("Browse…"), "browseReport")
         browse.clicked.connect(self._browse)
-        self.force = QLineEdit(objectName="forceName", placeholderText="Optional: as the report states it")
-        self.title = QLineEdit(objectName="inspectionTitle", placeholderText="Optional: as the report states it")
-        self.encoding = QComboBox(objectName="reportEncoding", editable=True)
+        self.force = named(QLineEdit(placeholderText="Optional: as the report states it"), "forceName")
+        self.title = named(QLineEdit(placeholderText="Optional: as the report states it"), "inspectionTitle")
+        self.encoding = named(QComboBox(editable=True), "reportEncoding")
         self.encoding.addItem("Detect automatically", None)
         for codec, name in finding_service.ENCODING_CHOICES:
             self.encoding.addItem(name, codec)
@@ -127,7 +128,7 @@ class ImportReportDialog(QDialog):
         self.warnings = label("", wrap=True)
         self.warnings.setObjectName("importWarnings")
         self.warnings.setVisible(False)
-        self.tree = QTreeWidget(objectName="importPreview")
+        self.tree = named(QTreeWidget(), "importPreview")
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Finding", "PEEL area", "Title, key figures and suggested links"])
         self.tree.setAlternatingRowColors(True)
@@ -139,14 +140,14 @@ class ImportReportDialog(QDialog):
         self.tree.setColumnWidth(0, 190)
         self.tree.setColumnWidth(1, 230)
 
-        self.preview_button = QPushButton("Preview", objectName="previewButton")
-        self.correct_button = QPushButton("Correct findings…", objectName="correctButton")
+        self.preview_button = named(QPushButton("Preview"), "previewButton")
+        self.correct_button = named(QPushButton("Correct findings…"), "correctButton")
         self.correct_button.setToolTip("Split or merge findings, change a kind or title, drop a figure, attach a "
                                        "recommendation to its cause of concern — before importing")
         self.correct_button.setEnabled(False)
         self.correct_button.clicked.connect(self.open_corrections)
-        self.import_button = QPushButton("Import", objectName="importButton")
-        self.close_button = QPushButton("Close", objectName="closeButton")
+        self.import_button = named(QPushButton("Import"), "importButton")
+        self.close_button = named(QPushButton("Close"), "closeButton")
         self.preview_button.setDefault(True)
         self.import_button.setEnabled(False)
         self.preview_button.clicked.connect(self.run_preview)

@@ -33,6 +33,7 @@ from workbench.gui.qt import (
     QStackedWidget,
     QThreadPool,
     QWidget,
+    named,
 )
 from workbench.gui.recent_workspaces import RecentWorkspaces
 from workbench.gui.register_page import RegisterPage
@@ -71,9 +72,9 @@ class MainWindow(QMainWindow):
         room = self.screen().availableGeometry()
         self.resize(min(1280, int(room.width() * 0.92)), min(820, int(room.height() * 0.92)))
         self._build_menus()
-        self.status_workspace = QLabel(objectName="statusWorkspace")
-        self.status_user = QLabel(objectName="statusUser")
-        self.status_role = QLabel(objectName="statusRole")
+        self.status_workspace = named(QLabel(), "statusWorkspace")
+        self.status_user = named(QLabel(), "statusUser")
+        self.status_role = named(QLabel(), "statusRole")
         for w in (self.status_workspace, self.status_user, self.status_role):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().setSizeGripEnabled(False)
@@ -139,10 +140,10 @@ class MainWindow(QMainWindow):
     def _show_workspace(self) -> None:
         """(Re)build the pages for `self.ctx`."""
         old = self.centralWidget()
-        self.navigation = QListWidget(objectName="navigation")
+        self.navigation = named(QListWidget(), "navigation")
         self.navigation.addItems(list(PAGES))
         self.navigation.setFixedWidth(170)
-        self.stack = QStackedWidget(objectName="pages")
+        self.stack = named(QStackedWidget(), "pages")
         self.overview = OverviewPage(self.ctx)
         self.overview.attention.open_record.connect(self.open_record)
         self.findings = FindingsPage(self.ctx)

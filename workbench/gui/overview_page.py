@@ -25,6 +25,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
 )
 from workbench.gui.style import card, label, set_tone, tag
 from workbench.gui.workers import run_in_worker
@@ -87,7 +88,7 @@ class _Stat(QFrame):
 
 
 def _table(name: str) -> QTableWidget:
-    table = QTableWidget(objectName=name)
+    table = named(QTableWidget(), name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -158,8 +159,8 @@ class OverviewPage(QWidget):
             column.addWidget(table)
             column.addStretch(1)
             tables.addLayout(column, stretch)
-        body = QWidget(objectName="overviewBody")
-        scroll = QScrollArea(objectName="overviewScroll")  # a small screen scrolls the dashboard
+        body = named(QWidget(), "overviewBody")
+        scroll = named(QScrollArea(), "overviewScroll")  # a small screen scrolls the dashboard
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)

@@ -32,6 +32,7 @@ from workbench.gui.qt import (
     QSortFilterProxyModel,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
@@ -68,7 +69,7 @@ def read_packs(uow: UnitOfWork) -> tuple[list[PackVersionInfo], dict[str, str], 
 
 
 def _hash_field(value: str) -> QLineEdit:
-    field = QLineEdit(value, objectName="hashField")
+    field = named(QLineEdit(value), "hashField")
     field.setReadOnly(True)
     field.setFrame(False)
     field.setCursorPosition(0)
@@ -94,13 +95,13 @@ class PacksPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.count = label("", "muted")
-        self.build = QPushButton("Build pack…", objectName="buildPack")
-        self.submit = QPushButton("Submit for review", objectName="submitPack")
-        self.approve = QPushButton("Approve and sign…", objectName="approvePack")
-        self.return_ = QPushButton("Return…", objectName="returnPack")
-        self.export = QPushButton("Export files…", objectName="exportPack")
-        self.seal = QPushButton("Seal evidence bundle…", objectName="sealBundle")
-        self.preview = QPushButton("Preview PDF…", objectName="previewPack")  # the PDF inside the app
+        self.build = named(QPushButton("Build pack…"), "buildPack")
+        self.submit = named(QPushButton("Submit for review"), "submitPack")
+        self.approve = named(QPushButton("Approve and sign…"), "approvePack")
+        self.return_ = named(QPushButton("Return…"), "returnPack")
+        self.export = named(QPushButton("Export files…"), "exportPack")
+        self.seal = named(QPushButton("Seal evidence bundle…"), "sealBundle")
+        self.preview = named(QPushButton("Preview PDF…"), "previewPack")  # the PDF inside the app
         self.hint = label("", "muted", wrap=True)
         self.hint.setObjectName("packsHint")
 

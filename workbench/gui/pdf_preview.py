@@ -35,6 +35,7 @@ from workbench.gui.qt import (
     QUrl,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import label
 from workbench.services import pack_preview
@@ -81,30 +82,30 @@ class PdfPreviewDialog(QDialog):
         self.setWindowTitle(f"Pack v{pdf.number} ({kind}) — preview")
         self.pages = PdfPages(pdf.data)
         self._closed = False
-        self.page = QSpinBox(objectName="pdfPage", minimum=1, maximum=max(1, len(self.pages)))
+        self.page = named(QSpinBox(minimum=1, maximum=max(1, len(self.pages))), "pdfPage")
         self.page.setAccessibleName("Page number")
         self.of = label(f"of {len(self.pages)}", "muted")
-        self.previous = QPushButton("◀ Previous", objectName="pdfPrevious")
-        self.next = QPushButton("Next ▶", objectName="pdfNext")
-        self.zoom = QComboBox(objectName="pdfZoom")
+        self.previous = named(QPushButton("◀ Previous"), "pdfPrevious")
+        self.next = named(QPushButton("Next ▶"), "pdfNext")
+        self.zoom = named(QComboBox(), "pdfZoom")
         for words, factor in ZOOMS:
             self.zoom.addItem(words, factor)
         self.zoom.setAccessibleName("Zoom")
-        self.open_button = QPushButton("Open in PDF viewer", objectName="pdfOpen")
+        self.open_button = named(QPushButton("Open in PDF viewer"), "pdfOpen")
         self.open_button.setToolTip("Save a copy to a private temporary folder and open it with the desktop's "
                                     "PDF viewer (logged as an export)")
         self.open_button.setEnabled(ctx.can("exports.create"))
-        self.print_button = QPushButton("Print…", objectName="pdfPrint")
+        self.print_button = named(QPushButton("Print…"), "pdfPrint")
         self.print_button.setEnabled(ctx.can("exports.create"))
-        self.close_button = QPushButton("Close", objectName="pdfClose")
+        self.close_button = named(QPushButton("Close"), "pdfClose")
         for button, name in ((self.previous, "Previous page"), (self.next, "Next page"),
                              (self.open_button, "Open in PDF viewer"), (self.print_button, "Print"),
                              (self.close_button, "Close preview")):
             button.setAccessibleName(name)
-        self.view = QLabel(objectName="pdfPageImage")
+        self.view = named(QLabel(), "pdfPageImage")
         self.view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.view.setAccessibleName("Page image")
-        self.scroll = QScrollArea(objectName="pdfScroll")
+        self.scroll = named(QScrollArea(), "pdfScroll")
         self.scroll.setWidget(self.view)
         self.scroll.setWidgetResizable(True)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)

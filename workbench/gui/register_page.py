@@ -23,6 +23,7 @@ from workbench.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.register_dialogs import AuthoriseClosureDialog, MoveDialog, ProposeClosureDialog
 from workbench.gui.style import label
@@ -43,7 +44,7 @@ class RegisterPage(QWidget):
         self.rows: list[FindingStatus] = []
         self.sources = TextTable("registerSources", ["Type", "Title", "Date", "Deadline", "PCC response",
                                                      "Open / all"], stretch=1)
-        self.table = QTableWidget(0, len(FINDING_COLUMNS), objectName="registerFindings")
+        self.table = named(QTableWidget(0, len(FINDING_COLUMNS)), "registerFindings")
         self.table.setHorizontalHeaderLabels(list(FINDING_COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -56,10 +57,10 @@ class RegisterPage(QWidget):
         self.heading = label("", "section")
         self.summary = label("", wrap=True, plain=True)
         self.history = TextTable("registerHistory", ["Date", "Line", "From", "To", "Comment", "By"], stretch=4)
-        self.move_force = QPushButton("Move force status…", objectName="moveForce")
-        self.move_insp = QPushButton("Move inspectorate status…", objectName="moveInspectorate")
-        self.propose = QPushButton("Propose closure…", objectName="proposeClosure")
-        self.authorise = QPushButton("Record authorisation…", objectName="authoriseClosure")
+        self.move_force = named(QPushButton("Move force status…"), "moveForce")
+        self.move_insp = named(QPushButton("Move inspectorate status…"), "moveInspectorate")
+        self.propose = named(QPushButton("Propose closure…"), "proposeClosure")
+        self.authorise = named(QPushButton("Record authorisation…"), "authoriseClosure")
         self.move_force.clicked.connect(lambda: self._move("force"))
         self.move_insp.clicked.connect(lambda: self._move("inspectorate"))
         self.propose.clicked.connect(self._propose)
@@ -82,7 +83,7 @@ class RegisterPage(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         layout.addWidget(self.history)
-        scroll = QScrollArea(objectName="registerScroll")
+        scroll = named(QScrollArea(), "registerScroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)

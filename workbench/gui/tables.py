@@ -13,6 +13,7 @@ from workbench.gui.qt import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    named,
 )
 from workbench.gui.style import TONES
 
@@ -32,7 +33,7 @@ def tone_colour(tone: str, role: int) -> QColor | None:
 
 def list_view(name: str) -> QTableView:
     """A read-only, single-row-selection table view in the house style."""
-    view = QTableView(objectName=name)
+    view = named(QTableView(), name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

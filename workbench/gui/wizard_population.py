@@ -20,6 +20,7 @@ from workbench.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWizardPage,
+    named,
 )
 from workbench.gui.style import label, set_tone, tag
 from workbench.services.audit_planning import ExtractCheck, check_extract
@@ -44,14 +45,14 @@ class PopulationPage(QWizardPage):
         self.setAcceptDrops(True)
         self.template: Template | None = None
         self.check: ExtractCheck | None = None
-        self.path = QLineEdit(objectName="extractPath", readOnly=True)
+        self.path = named(QLineEdit(readOnly=True), "extractPath")
         self.path.setPlaceholderText("No extract chosen yet")
         self.path.setAccessibleName("Population extract file")
-        self.browse = QPushButton("Choose extract…", objectName="chooseExtract")
-        self.reload = QPushButton("Check again", objectName="recheckExtract")
+        self.browse = named(QPushButton("Choose extract…"), "chooseExtract")
+        self.reload = named(QPushButton("Check again"), "recheckExtract")
         self.reload.setToolTip("Read the file again after fixing it, or after changing the mapping")
         self.reload.setEnabled(False)
-        self.mapping = QTableWidget(0, 3, objectName="mappingTable")
+        self.mapping = named(QTableWidget(0, 3), "mappingTable")
         self.mapping.setHorizontalHeaderLabels(["Template field", "Extract column", "Why / example values"])
         self.mapping.verticalHeader().setVisible(False)
         self.mapping.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -62,14 +63,14 @@ class PopulationPage(QWizardPage):
         self.summary.setObjectName("extractSummary")
         self.verdict = tag("", "neutral")
         self.verdict.setObjectName("extractVerdict")
-        self.problems = QTableWidget(0, 4, objectName="problemsTable")
+        self.problems = named(QTableWidget(0, 4), "problemsTable")
         self.problems.setHorizontalHeaderLabels(["Row", "Column", "Value", "Problem"])
         self.problems.verticalHeader().setVisible(False)
         self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.problems.setAccessibleName("Validation report: problems by row and column")
-        self.exclude = QCheckBox("Leave the rows with problems out of the population", objectName="excludeInvalid")
-        self.reason = QLineEdit(objectName="exclusionReason")
+        self.exclude = named(QCheckBox("Leave the rows with problems out of the population"), "excludeInvalid")
+        self.reason = named(QLineEdit(), "exclusionReason")
         self.reason.setPlaceholderText("Why they are left out — recorded with the audit and printed in the methodology")
         self.reason.setAccessibleName("Reason for leaving the invalid rows out")
         self.exclude.setToolTip("The rows stay in the file; the draw skips them and records how many and why")

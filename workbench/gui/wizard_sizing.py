@@ -20,6 +20,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
     QWizardPage,
+    named,
 )
 from workbench.gui.style import label
 from workbench.services.audit_planning import ExtractCheck, check_extract
@@ -35,7 +36,7 @@ METHOD_WORDS = {
 
 
 def _pct_box(value: float, maximum: float, name: str, accessible: str) -> QDoubleSpinBox:
-    box = QDoubleSpinBox(objectName=name)
+    box = named(QDoubleSpinBox(), name)
     box.setRange(0.0, maximum)
     box.setDecimals(1)
     box.setSingleStep(0.5)
@@ -58,20 +59,20 @@ class SizePage(QWizardPage):
         self.setSubTitle("Attribute sampling sizes the sample so that, if no more deviations are found than "
                          "allowed, the deviation rate is below the tolerable rate at the chosen confidence.")
         self.choice = QButtonGroup(self)
-        self.attribute = QRadioButton("Attribute sampling (recommended)", objectName="sizeAttribute")
-        self.fixed = QRadioButton("A fixed number of cases", objectName="sizeFixed")
-        self.census = QRadioButton("Every case (a census)", objectName="sizeCensus")
+        self.attribute = named(QRadioButton("Attribute sampling (recommended)"), "sizeAttribute")
+        self.fixed = named(QRadioButton("A fixed number of cases"), "sizeFixed")
+        self.census = named(QRadioButton("Every case (a census)"), "sizeCensus")
         for i, b in enumerate((self.attribute, self.fixed, self.census)):
             self.choice.addButton(b, i)
         self.attribute.setChecked(True)
-        self.confidence = QComboBox(objectName="sizeConfidence")
+        self.confidence = named(QComboBox(), "sizeConfidence")
         for c in CONFIDENCES:
             self.confidence.addItem(f"{c:.0%}", c)
         self.confidence.setCurrentIndex(CONFIDENCES.index(0.95))
         self.confidence.setAccessibleName("Confidence")
         self.tolerable = _pct_box(0.05, 50.0, "sizeTolerable", "Tolerable deviation rate")
         self.expected = _pct_box(0.0, 49.5, "sizeExpected", "Expected deviation rate")
-        self.size = QSpinBox(objectName="sizeFixedCases")
+        self.size = named(QSpinBox(), "sizeFixedCases")
         self.size.setRange(1, 1_000_000)
         self.size.setValue(82)
         self.size.setAccessibleName("Fixed sample size")
@@ -189,23 +190,22 @@ class MethodPage(QWizardPage):
         self.setTitle("Selection method and strata")
         self.setSubTitle("How the cases are picked. The draw is seeded, so anyone with the same extract can "
                          "redraw exactly the same sample.")
-        self.method = QComboBox(objectName="sampleMethod")
+        self.method = named(QComboBox(), "sampleMethod")
         for m in METHOD_WORDS:
             self.method.addItem(m.capitalize(), m)
         self.method.setAccessibleName("Selection method")
         self.method_words = label("", "muted", wrap=True)
-        self.stratify = QComboBox(objectName="stratifyBy")
+        self.stratify = named(QComboBox(), "stratifyBy")
         self.stratify.setAccessibleName("Stratify by field")
-        self.allocation = QComboBox(objectName="allocation")
+        self.allocation = named(QComboBox(), "allocation")
         self.allocation.addItem("Proportional to each stratum's size", "proportional")
         self.allocation.addItem("Equal in each stratum", "equal")
         self.allocation.setAccessibleName("Allocation between strata")
         self.strata = label("", "muted", wrap=True)
         self.strata.setObjectName("strataPreview")
-        self.default_reserve = QCheckBox("Default reserve (10 % of the sample, at least 5; two per stratum)",
-                                         objectName="defaultReserve")
+        self.default_reserve = named(QCheckBox("Default reserve (10 % of the sample, at least 5; two per stratum)"), "defaultReserve")
         self.default_reserve.setChecked(True)
-        self.reserve = QSpinBox(objectName="reserveCases")
+        self.reserve = named(QSpinBox(), "reserveCases")
         self.reserve.setRange(0, 10_000)
         self.reserve.setValue(5)
         self.reserve.setEnabled(False)
