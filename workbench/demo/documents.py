@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from workbench.demo.errors import DemoError
 from workbench.demo.extracts import safe_cell, write_bytes
 from workbench.demo.measures import measure_series
+from workbench.progress import Progress
 
 FORCE = "Norfolk Constabulary"
 SYNTHETIC = "Synthetic demonstration document: not a real force record."
@@ -171,7 +171,7 @@ def _plan(rng: random.Random, today: date, abandonment: tuple[tuple[date, float]
 
 def write_evidence_documents(folder: str | Path, today: date, seed: int = 2024,
                              marking: str = "OFFICIAL-SENSITIVE",
-                             progress: Callable[[int, int | None], None] | None = None) -> list[EvidenceDocument]:
+                             progress: Progress | None = None) -> list[EvidenceDocument]:
     """Write the demo's evidence files into ``folder``; returns what each one is."""
     folder = Path(folder)
     if not folder.is_dir():

@@ -30,7 +30,8 @@ from workbench.gui.qt import (
     named,
 )
 from workbench.gui.style import TONES, label, set_tone, tag
-from workbench.gui.workers import Cancelled, Progress, WorkerTask
+from workbench.gui.workers import Cancelled, WorkerTask
+from workbench.progress import Progress
 from workbench.services import findings as finding_service
 from workbench.services.findings import Correction, ImportResult
 from workbench.store.uow import UnitOfWork

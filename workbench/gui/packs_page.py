@@ -37,7 +37,8 @@ from workbench.gui.qt import (
 from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
 from workbench.gui.tables import fit_rows, list_view
-from workbench.gui.workers import Progress, run_in_worker
+from workbench.gui.workers import run_in_worker
+from workbench.progress import Progress
 from workbench.reports.bundle_format import BundleSummary
 from workbench.services import bundles, pack_approval, packs, signing_identity
 from workbench.services.packs import PackFiles, PackVersionInfo

@@ -36,7 +36,8 @@ from workbench.importers.population_model import (
     PopulationScan,
     RowProblem,
 )
-from workbench.importers.population_source import Batch, Layout, Progress, detect_layout, iter_batches
+from workbench.importers.population_source import Batch, Layout, detect_layout, iter_batches
+from workbench.progress import Progress
 from workbench.templates.schema import Field, Template
 
 __all__ = [

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from workbench.importers.population_model import PopulationError
+from workbench.progress import Progress
 
 SNIFF_BYTES = 256 * 1024
 SNIFF_LINES = 30
@@ -37,8 +38,6 @@ MAX_COLUMNS = 1024
 # a line ends after LF, or after a CR that no LF follows (pyarrow reads all three endings)
 _RAW_LINE = re.compile(rb"(?<=\n)|(?<=\r)(?!\n)")
 _BOM = b"\xef\xbb\xbf"
-
-Progress = Callable[[int, "int | None"], None]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,10 +17,10 @@ from typing import Literal
 from workbench.errors import WorkbenchError
 from workbench.importers.report_decode import Decoded, DecodeProblem, decode
 from workbench.limits import MAX_LINE_CHARS, longest_line
+from workbench.progress import Progress
 
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 SourceKind = Literal["text", "html", "pdf"]
-Progress = Callable[[int, "int | None"], None]
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _HTML_SNIFF = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b",

@@ -12,11 +12,12 @@ import datetime as dt
 import hashlib
 import json
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workbench.files import atomic_output
+from workbench.progress import Progress
 
 from .bundle_format import (
     MANIFEST_NAME,
@@ -35,7 +36,6 @@ from .signing_cms import sign_detached
 
 __all__ = ["build_bundle"]
 
-Progress = Callable[[int, int | None], None]
 
 _CHUNK = 1 << 16
 # already-compressed formats are stored, not deflated again

@@ -27,6 +27,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from workbench.files import atomic_output
+from workbench.progress import Progress
 from workbench.reports.pack_data import PackData, PackError
 from workbench.reports.pdf_blocks import Ctx, fmt_date
 from workbench.reports.pdf_charts import fit_text, pct
@@ -42,7 +43,6 @@ from workbench.reports.pdf_styles import (
     register_fonts,
 )
 
-Progress = Callable[[int, "int | None"], None]
 PAGE_W, PAGE_H = A4
 MARGIN_X = 20 * mm
 MARGIN_TOP = 24 * mm

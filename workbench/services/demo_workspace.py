@@ -22,6 +22,7 @@ from workbench.demo.incidents import write_incidents_csv
 from workbench.demo.measures import measure_series
 from workbench.demo.use_of_force import write_uof_csv
 from workbench.errors import WorkspaceError
+from workbench.progress import Progress
 from workbench.reports.bundle import verify_bundle
 from workbench.services import (
     actions,
@@ -47,7 +48,6 @@ REVIEWER_PASSPHRASE = "demo reviewer passphrase"
 OFFICER_PASSPHRASE = "demo officer passphrase"
 ADMIN_PASSPHRASE = "demo admin passphrase"
 SAMPLES = ("peel-2018-norfolk-effectiveness.txt", "peel-2023-25-norfolk-afis.txt")
-Progress = Callable[[int, int | None], None]
 STEPS = 14
 
 

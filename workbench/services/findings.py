@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from workbench.importers.report_corrections import Correction, CorrectionError, 
 from workbench.importers.report_decode import ENCODING_CHOICES as ENCODING_CHOICES
 from workbench.importers.report_source import read_report
 from workbench.importers.report_text import ParsedFinding, ParsedReport, parse_report
+from workbench.progress import Progress
 from workbench.services import finding_status, register_status
 from workbench.services import measures as measure_service
 from workbench.services.access import require
@@ -129,7 +130,7 @@ def _label(insp: Inspection | InspectionInfo) -> str:
 
 # -- import ----------------------------------------------------------------------------------
 def read_and_parse(path: Path, force: str | None = None, inspection: str | None = None,
-                   progress: Callable[[int, int | None], None] | None = None,
+                   progress: Progress | None = None,
                    area_rules: Path | None = None, encoding: str | None = None) -> ParsedReport:
     """Read a report file (text, HTML or PDF) into findings. Pure: writes nothing.
 
@@ -168,7 +169,7 @@ def corrected_preview(result: ImportResult, corrections: Sequence[Correction]) -
 
 def import_report(
     uow: UnitOfWork, path: Path, force: str | None = None, inspection: str | None = None,
-    dry_run: bool = False, progress: Callable[[int, int | None], None] | None = None,
+    dry_run: bool = False, progress: Progress | None = None,
     area_rules: Path | None = None, encoding: str | None = None,
     corrections: Sequence[Correction] = (),
 ) -> ImportResult:

@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from workbench import __version__
 from workbench.errors import ConflictError, InputError
+from workbench.progress import Progress
 from workbench.reports.bundle_manifest import ApprovalFacts, EvidenceFile, approval_manifests, pdf_info
 from workbench.reports.excel_pack import write_excel_pack
 from workbench.reports.html_pack import render_html_pack
@@ -70,7 +71,6 @@ from workbench.store.models import (
 )
 from workbench.store.uow import UnitOfWork
 
-Progress = Callable[[int, int | None], None]
 UowFactory = Callable[[bool], AbstractContextManager[UnitOfWork]]
 REVIEWER_ROLE = "Reviewer (approver)"
 STEPS = 11

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from workbench import __version__
 from workbench.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from workbench.files import discard, publish, staging_folder
+from workbench.progress import Progress
 from workbench.reports.pack_codec import canonical_json, content_sha256
 from workbench.reports.pack_data import PackData
 from workbench.reports.pseudonymise import new_pseudonym_key
@@ -45,7 +46,6 @@ from workbench.store.models import (
 )
 from workbench.store.uow import AfterCommit, UnitOfWork, writes
 
-Progress = Callable[[int, int | None], None]
 DEFAULT_MIN_CELL = 5
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from workbench.importers.population import (
 )
 from workbench.importers.population_model import BLANK_STRATUM, RowProblem
 from workbench.importers.population_suggest import suggest_columns
+from workbench.progress import Progress
 from workbench.services.access import require
 from workbench.services.audits import default_reserve, get_audit_row
 from workbench.services.population_exclusions import NONE as NO_EXCLUSIONS
@@ -41,7 +42,6 @@ from workbench.store.models import Audit, EvidenceLink, Response, SampledCase, u
 from workbench.store.uow import UnitOfWork
 from workbench.templates import Template
 
-Progress = Callable[[int, "int | None"], None]
 _SHOWN_PROBLEMS = 5
 
 

@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
 from typing import Literal
 
+from workbench.progress import Progress
 from workbench.stats.allocation import apportion
 from workbench.stats.errors import SamplingError
 
 Method = Literal["simple", "systematic", "stratified"]
 Allocation = Literal["proportional", "equal"]
-Progress = Callable[[int, "int | None"], None]
 Row = tuple[str, "str | None"]
 
 SEED_LIMIT = 2**53  # seeds stay exact in JSON numbers and Excel cells
