@@ -68,7 +68,7 @@ def test_adding_an_action_and_changing_its_status(qtbot, open_window, demo_ws, m
         d.note.setPlainText("Terms of reference agreed")
 
     _accept_with(monkeypatch, ActionDialog, fill)
-    progress.actions.add.click()
+    progress.action_plan.add.click()
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         added = [a for a in actions.list_actions(uow, fid) if a.title.startswith("Allocation policy")]
     assert [(a.owner, a.due_date, a.status, a.progress_note) for a in added] == [
@@ -82,7 +82,7 @@ def test_adding_an_action_and_changing_its_status(qtbot, open_window, demo_ws, m
 
     qtbot.waitUntil(lambda: stored().status == "done", timeout=5000)
     assert stored().completed_on == date.today()
-    assert f"1 of {len(progress.actions.actions)} done" in progress.actions.summary.text()
+    assert f"1 of {len(progress.action_plan.shown)} done" in progress.action_plan.summary.text()
 
 
 def test_adding_and_exporting_evidence(qtbot, open_window, demo_ws, tmp_path, monkeypatch, boxes) -> None:

@@ -39,7 +39,7 @@ class EvidenceDocument:
     media_type: str
 
 
-Body = list[tuple[str, object]]  # ("h", text) heading, ("p", text) paragraph, ("t", rows) table
+Body = list[tuple[str, "str | list[list[str]]"]]  # ("h", text) heading, ("p", text) paragraph, ("t", rows) table
 
 
 def _pdf(title: str, when: date, owner: str, body: Body, marking: str) -> bytes:
@@ -58,10 +58,8 @@ def _pdf(title: str, when: date, owner: str, body: Body, marking: str) -> bytes:
     story = [Paragraph(escape(title), styles["Title"]),
              Paragraph(escape(f"{FORCE} | {owner} | {when:%d %B %Y}"), styles["Normal"]), Spacer(1, 6 * mm)]
     for kind, content in body:
-        if kind == "h":
-            story.append(Paragraph(escape(str(content)), styles["Heading2"]))
-        elif kind == "p":
-            story.append(Paragraph(escape(str(content)), styles["BodyText"]))
+        if isinstance(content, str):
+            story.append(Paragraph(escape(content), styles["Heading2" if kind == "h" else "BodyText"]))
         else:
             rows = [[Paragraph(escape(str(c)), styles["BodyText"]) for c in row] for row in content]
             table = Table(rows, repeatRows=1, hAlign="LEFT")

@@ -66,13 +66,13 @@ class TemplatePage(QWizardPage):
                          "for each case.")
         self.choice = named(QComboBox(), "templateChoice")
         self.choice.setAccessibleName("Audit template")
-        self.title = named(QLineEdit(), "auditTitle")
-        self.title.setPlaceholderText("e.g. Response attendance, 2025 round")
-        self.title.setAccessibleName("Audit title")
+        self.title_edit = named(QLineEdit(), "auditTitle")
+        self.title_edit.setPlaceholderText("e.g. Response attendance, 2025 round")
+        self.title_edit.setAccessibleName("Audit title")
         self.details = named(QTextBrowser(), "templateDetails")
         self.details.setAccessibleName("Template fields and criteria")
         form = QFormLayout()
-        for text, widget in (("&Template", self.choice), ("T&itle", self.title)):
+        for text, widget in (("&Template", self.choice), ("T&itle", self.title_edit)):
             name = QLabel(text)
             name.setBuddy(widget)
             form.addRow(name, widget)
@@ -87,7 +87,7 @@ class TemplatePage(QWizardPage):
             if self.choice.findData(key) < 0:
                 self.choice.addItem(f"{template.name} (v{template.version})", key)
         self.choice.currentIndexChanged.connect(lambda _i: self._show())
-        self.title.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self.title_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
         self._show()
 
     def template(self) -> Template | None:
@@ -99,7 +99,7 @@ class TemplatePage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return self.template() is not None and bool(self.title.text().strip())
+        return self.template() is not None and bool(self.title_edit.text().strip())
 
 
 class FindingsPage(QWizardPage):
@@ -253,7 +253,7 @@ class AuditWizard(QWizard):
         if start is not None:
             self.template_page.choice.setCurrentIndex(max(0, self.template_page.choice.findData(start.template_key)))
             self.template_page.choice.setEnabled(False)  # a round keeps its series' template
-            self.template_page.title.setText(start.title)
+            self.template_page.title_edit.setText(start.title)
             self.findings_page.start_from(start)
             self.size_page.start_from(start)
             self.method_page.start_from(start)
@@ -278,7 +278,7 @@ class AuditWizard(QWizard):
         sizing = self.size_page.sizing()
         plan = self.method_page.plan()
         return PlanSpec(
-            t.key, self.template_page.title.text().strip(), self.findings_page.finding_ids(), str(plan["method"]),
+            t.key, self.template_page.title_edit.text().strip(), self.findings_page.finding_ids(), str(plan["method"]),
             sizing["size"], sizing["confidence"], sizing["tolerable"], sizing["expected"],  # type: ignore[arg-type]
             plan["reserve"], plan["stratify_by"], str(plan["allocation"]),  # type: ignore[arg-type]
             target=self.findings_page.target_rate(),

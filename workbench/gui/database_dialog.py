@@ -14,7 +14,7 @@ from workbench.store.location import WorkspaceLocation, resolve_location
 
 
 class DatabaseDialog(QDialog):
-    """After Accept: `location` (password included, for connecting) and `create` (a new workspace)."""
+    """After Accept: `location` (password included, for connecting) and `create_workspace` (a new workspace)."""
 
     def __init__(self, parent: QWidget | None = None, url: str = "", create: bool = False) -> None:
         super().__init__(parent)
@@ -51,7 +51,7 @@ class DatabaseDialog(QDialog):
         (self.password if url else self.url).setFocus()
 
     @property
-    def create(self) -> bool:
+    def create_workspace(self) -> bool:
         return self.create_new.isChecked()
 
     def try_accept(self) -> None:

@@ -26,7 +26,7 @@ class FieldworkImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("fieldworkImportDialog")
         self.setWindowTitle(f"Import fieldwork — {path.name}")
-        self.result = result
+        self.import_result = result
         problems = result.problem_total or len(result.problems)
         importable = result.ok and result.changed > 0
 

@@ -24,7 +24,7 @@ class ActionsPanel(QWidget):
         self.ctx = ctx
         self.finding_id: int | None = None
         self.finding_ref = ""
-        self.actions: tuple[ActionInfo, ...] = ()
+        self.shown: tuple[ActionInfo, ...] = ()
         self._editable = ctx.can("actions.edit")
         self.add = named(QPushButton("Add action…"), "addAction")
         self.add.setEnabled(self._editable)
@@ -38,7 +38,7 @@ class ActionsPanel(QWidget):
         self._rows = summary_and_rows(self, self.summary, self.add)
 
     def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
-        self.finding_id, self.finding_ref, self.actions = finding_id, finding_ref, tuple(actions)
+        self.finding_id, self.finding_ref, self.shown = finding_id, finding_ref, tuple(actions)
         clear_layout(self._rows)
         done = sum(1 for a in actions if a.status == "done")
         overdue = sum(1 for a in actions if a.overdue)
@@ -98,7 +98,7 @@ class ActionsPanel(QWidget):
         if status != action.status:
             self.ctx.write(self, lambda uow: action_service.update_action(uow, action.id, action.version,
                                                                          status=status),
-                           on_error=lambda _exc: self.show_actions(self.finding_id, self.finding_ref, self.actions))
+                           on_error=lambda _exc: self.show_actions(self.finding_id, self.finding_ref, self.shown))
 
     def add_action(self) -> None:
         finding_id = self.finding_id

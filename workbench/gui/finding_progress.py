@@ -66,7 +66,7 @@ class FindingProgress(QScrollArea):
         self.rating.setObjectName("readinessRating")
         self._reasons = QVBoxLayout()
         self._reasons.setSpacing(3)
-        self.actions = ActionsPanel(ctx)
+        self.action_plan = ActionsPanel(ctx)
         self.evidence = EvidencePanel(ctx)
         self.assessment = AssessmentPanel(ctx)
         self.empty = label("Select a finding to see its readiness, actions, evidence and self-assessment.", "muted",
@@ -81,7 +81,7 @@ class FindingProgress(QScrollArea):
         layout.addWidget(self.heading)
         holder = QWidget()
         holder.setLayout(head)
-        for w in (holder, _holding(self._reasons), rule(), label("Action plan", "section"), self.actions, rule(),
+        for w in (holder, _holding(self._reasons), rule(), label("Action plan", "section"), self.action_plan, rule(),
                   label("Evidence", "section"), self.evidence, rule(), label("Self-assessment", "section"),
                   self.assessment):
             layout.addWidget(w)
@@ -123,7 +123,7 @@ class FindingProgress(QScrollArea):
         clear_layout(self._reasons)
         for reason in r.reasons:
             self._reasons.addWidget(label(f"•  {reason[:1].upper()}{reason[1:]}", wrap=True, plain=True))
-        self.actions.show_actions(finding.id, finding.ref, progress.actions)
+        self.action_plan.show_actions(finding.id, finding.ref, progress.actions)
         self.evidence.show_evidence(finding.id, finding.ref, progress.evidence)
         self.assessment.show_assessment(finding.id, f"{finding.inspection} / {finding.ref}", progress.assessment,
                                         progress.statuses)

@@ -105,11 +105,11 @@ class PdfPreviewDialog(QDialog):
         self.view = named(QLabel(), "pdfPageImage")
         self.view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.view.setAccessibleName("Page image")
-        self.scroll = named(QScrollArea(), "pdfScroll")
-        self.scroll.setWidget(self.view)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.scroll.setStyleSheet("QScrollArea { background: #5b6773; } QLabel#pdfPageImage { background: #5b6773; }")
+        self.scroll_area = named(QScrollArea(), "pdfScroll")
+        self.scroll_area.setWidget(self.view)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll_area.setStyleSheet("QScrollArea { background: #5b6773; } QLabel#pdfPageImage { background: #5b6773; }")
 
         bar = QHBoxLayout()
         for w in (self.previous, label("Page"), self.page, self.of, self.next):
@@ -125,17 +125,17 @@ class PdfPreviewDialog(QDialog):
         layout.addWidget(label(f"{pdf.filename} · {len(self.pages)} pages · {len(pdf.data) / 1024:,.0f} KB"
                                + (" · signed: check the signature in a PDF reader that validates PAdES"
                                   if pdf.signed else ""), "muted", wrap=True))
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.previous.clicked.connect(lambda: self.page.setValue(self.page.value() - 1))
         self.next.clicked.connect(lambda: self.page.setValue(self.page.value() + 1))
-        self.page.valueChanged.connect(lambda _v: self.render())
-        self.zoom.currentIndexChanged.connect(lambda _i: self.render())
+        self.page.valueChanged.connect(lambda _v: self.draw_page())
+        self.zoom.currentIndexChanged.connect(lambda _i: self.draw_page())
         self.open_button.clicked.connect(self.open_externally)
         self.print_button.clicked.connect(self.print_pack)
         self.close_button.clicked.connect(self.accept)
         self.resize(900, 900)
-        self.render()
+        self.draw_page()
 
     def scale(self) -> float:
         """Pixels per PDF point for the chosen zoom (fit width follows the window)."""
@@ -143,10 +143,10 @@ class PdfPreviewDialog(QDialog):
         if factor:
             return factor * SCREEN_DPI / 72.0
         width_pt, _ = self.pages.size_points(self.page.value() - 1)
-        room = max(200, self.scroll.viewport().width() - 24)
+        room = max(200, self.scroll_area.viewport().width() - 24)
         return room / width_pt
 
-    def render(self) -> None:
+    def draw_page(self) -> None:
         if self._closed:
             return
         index = self.page.value() - 1

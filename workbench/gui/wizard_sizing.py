@@ -72,10 +72,10 @@ class SizePage(QWizardPage):
         self.confidence.setAccessibleName("Confidence")
         self.tolerable = _pct_box(0.05, 50.0, "sizeTolerable", "Tolerable deviation rate")
         self.expected = _pct_box(0.0, 49.5, "sizeExpected", "Expected deviation rate")
-        self.size = named(QSpinBox(), "sizeFixedCases")
-        self.size.setRange(1, 1_000_000)
-        self.size.setValue(82)
-        self.size.setAccessibleName("Fixed sample size")
+        self.fixed_size = named(QSpinBox(), "sizeFixedCases")
+        self.fixed_size.setRange(1, 1_000_000)
+        self.fixed_size.setValue(82)
+        self.fixed_size.setAccessibleName("Fixed sample size")
         self.result = label("", "statValue")
         self.result.setObjectName("sizeResult")
         self.explain = label("", "muted", wrap=True)
@@ -88,7 +88,7 @@ class SizePage(QWizardPage):
             form.addRow(name, box)
         fixed = QHBoxLayout()
         fixed.addWidget(self.fixed)
-        fixed.addWidget(self.size)
+        fixed.addWidget(self.fixed_size)
         fixed.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.attribute)
@@ -104,13 +104,13 @@ class SizePage(QWizardPage):
         lay.addWidget(self.explain)
         lay.addStretch(1)
         for signal in (self.confidence.currentIndexChanged, self.tolerable.valueChanged, self.expected.valueChanged,
-                       self.size.valueChanged, self.choice.idToggled):
+                       self.fixed_size.valueChanged, self.choice.idToggled):
             signal.connect(lambda *_: self.update_numbers())
 
     def start_from(self, spec: object) -> None:
         if getattr(spec, "size", None) is not None:
             self.fixed.setChecked(True)
-            self.size.setValue(int(spec.size))  # type: ignore[attr-defined]
+            self.fixed_size.setValue(int(spec.size))  # type: ignore[attr-defined]
         else:
             conf = getattr(spec, "confidence", None) or 0.95
             if conf in CONFIDENCES:
@@ -132,7 +132,7 @@ class SizePage(QWizardPage):
         if self.mode() == ATTRIBUTE:
             return {"size": None, "confidence": self.confidence.currentData(),
                     "tolerable": round(self.tolerable.value() / 100, 6), "expected": round(self.expected.value() / 100, 6)}
-        size = self.population() if self.mode() == CENSUS else self.size.value()
+        size = self.population() if self.mode() == CENSUS else self.fixed_size.value()
         return {"size": size, "confidence": None, "tolerable": None, "expected": None}
 
     def planned_size(self) -> int | None:
@@ -140,7 +140,7 @@ class SizePage(QWizardPage):
         if self.mode() == CENSUS:
             return n
         if self.mode() == FIXED:
-            return self.size.value()
+            return self.fixed_size.value()
         s = self.sizing()
         try:
             return attribute_sample_size(s["confidence"], s["tolerable"], s["expected"], n or None)  # type: ignore[arg-type]
@@ -150,9 +150,9 @@ class SizePage(QWizardPage):
     def update_numbers(self) -> None:
         n = self.population()
         self.form.setEnabled(self.mode() == ATTRIBUTE)
-        self.size.setEnabled(self.mode() == FIXED)
+        self.fixed_size.setEnabled(self.mode() == FIXED)
         if n:
-            self.size.setMaximum(max(1, n))
+            self.fixed_size.setMaximum(max(1, n))
         planned = self.planned_size()
         if planned is None:
             s = self.sizing()

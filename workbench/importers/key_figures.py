@@ -88,7 +88,7 @@ class KeyFigure:
 
 
 def split_sentences(text: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for para in text.split("\n"):
         out.extend(s.strip() for s in _SENTENCES.split(para) if s.strip())
     return out
@@ -132,7 +132,7 @@ def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, int, KeyFigu
                                               unit="immediately"))
     for m in _BROKEN.finditer(s):
         if free(m.start(), m.end()):
-            kind = "period" if "/" in m.group(0) else "count"
+            kind: FigureKind = "period" if "/" in m.group(0) else "count"
             add(m.start(), m.end(), KeyFigure(kind, None, None, None,
                                               f"number missing in source ({m.group(0).strip()!r})",
                                               s, missing_in_source=True))

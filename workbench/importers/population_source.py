@@ -348,12 +348,12 @@ def _merge(batches: list[Batch]) -> Batch:
     )
 
 
-def _record_numbers(start: int, count: int, skipped: list[int]):
+def _record_numbers(start: int, count: int, skipped: list[int]) -> tuple[Sequence[int], int]:
     """Record numbers of the next ``count`` good rows, stepping over skipped ones."""
     if not skipped or skipped[-1] < start:
         return range(start, start + count), start + count
     gaps = set(skipped)
-    numbers = []
+    numbers: list[int] = []
     current = start
     while len(numbers) < count:
         if current not in gaps:

@@ -41,7 +41,7 @@ class MappingSuggestion:
 
 
 def _stems(*names: str) -> set[str]:
-    words = set()
+    words: set[str] = set()
     for name in names:
         words.update(w[:5] for w in _WORD.findall(str(name).casefold()) if w not in _COMMON)
     return words

@@ -151,7 +151,7 @@ def _check_text(p: Path, text: str) -> str:
 def _html_text(p: Path, markup: str) -> str:
     """Reduce an HTML page to text lines: blocks become paragraphs, ``li`` bullet lines."""
     from bs4 import BeautifulSoup
-    from bs4.element import Comment, NavigableString
+    from bs4.element import Comment, NavigableString, Tag
 
     try:
         soup = BeautifulSoup(markup, "lxml")
@@ -165,7 +165,7 @@ def _html_text(p: Path, markup: str) -> str:
             tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
-    root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    root = soup.find("main") or soup.find(True, attrs={"role": "main"}) or soup.body or soup
     for br in root.find_all("br"):
         br.replace_with(NavigableString(_LINE_BREAK))
     for li in root.find_all("li"):
@@ -179,7 +179,7 @@ def _html_text(p: Path, markup: str) -> str:
         # <p>...</p>"): each stands on its own line, as a findings list prints them.
         if block.find(_BLOCK_TAGS, recursive=False) is not None:
             for child in list(block.children):
-                if getattr(child, "name", None) and child.name not in _BLOCK_TAGS and child.name != "br":
+                if isinstance(child, Tag) and child.name not in _BLOCK_TAGS and child.name != "br":
                     child.insert_before(NavigableString(_LINE_BREAK))
                     child.insert_after(NavigableString(_LINE_BREAK))
     for block in root.find_all(_BLOCK_TAGS):

@@ -66,7 +66,7 @@ def _coerce(tp: Any, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if tp is date:
         return date.fromisoformat(value)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return from_plain(tp, value)
     if tp is float and isinstance(value, int):
         return float(value)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -67,7 +68,7 @@ STATUS_WORD = {"draft": "Draft", "submitted": "Submitted for sign-off", "approve
                "superseded": "Superseded"}
 
 
-def _page_chrome(data: PackData, covered: frozenset[int]) -> Callable[[Canvas, object], None]:
+def _page_chrome(data: PackData, covered: frozenset[int]) -> Callable[[Canvas, _PackDocument], None]:
     """onPage callback: marking in header and footer, running titles, draft watermark."""
     marking = fit_text(data.marking.upper(), SANS_BOLD, 9, 70 * mm, covered)
     force = fit_text(data.force, SANS, 7.5, 55 * mm, covered)
@@ -140,7 +141,7 @@ class _PackDocument(BaseDocTemplate):
         stamp = self.pdf_date
         self.canv.setDateFormatter(lambda *_: stamp)
 
-    def build(self, flowables: list[Flowable], *args: object, **kwargs: object) -> None:
+    def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
         self.totals_drawn = set()
         super().build(flowables, *args, **kwargs)
         self.page_total = self.page
@@ -336,7 +337,7 @@ def _signoff(ctx: Ctx, data: PackData, slot: SignatureSlot) -> list[Flowable]:
             pairs.append(("Change-log anchor", ctx.cell(so.log_anchor, s.cell_mono, 120)))
         for sha in so.manifest_sha256:
             pairs.append(("Bundle manifest SHA-256", ctx.cell(sha, s.cell_mono, 80)))
-        story.append(ctx.key_values(pairs))  # type: ignore[arg-type]
+        story.append(ctx.key_values(pairs))
     story.append(Spacer(1, 4 * mm))
     story.append(ctx.para("Changes to who may sign since the previous pack version", s.h3))
     if data.signing_changes:

@@ -13,6 +13,7 @@ than declared or allowed, whatever the headers claim.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import unicodedata
@@ -20,6 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import IO
 
 from .bundle_format import BundleError
 
@@ -51,10 +53,10 @@ _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def open_zip(path: object) -> zipfile.ZipFile:
+def open_zip(path: str | os.PathLike[str] | IO[bytes]) -> zipfile.ZipFile:
     """Open a zip for reading; BundleError (not a traceback) if it is not one."""
     try:
-        return zipfile.ZipFile(path, "r")  # type: ignore[arg-type]
+        return zipfile.ZipFile(path, "r")
     except FileNotFoundError as exc:
         raise BundleError(f"Bundle {path} does not exist; check the path.", file=str(path)) from exc
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -238,10 +240,11 @@ def read_member(
     ``max_size`` caps this read further (e.g. for a manifest).
     """
     if isinstance(info, str):
+        name = info
         try:
-            info = zf.getinfo(info)
+            info = zf.getinfo(name)
         except KeyError as exc:
-            raise BundleError(f"Zip entry {info!r} is missing.", entry=info) from exc
+            raise BundleError(f"Zip entry {name!r} is missing.", entry=name) from exc
     problem = _name_problem(info.filename)
     if problem:
         raise BundleError(f"Zip entry {info.filename!r} {problem}.", entry=info.filename)

@@ -166,6 +166,7 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
             from workbench.services import signing_identity
 
             cert = signing_identity.certificate_info(uow, REVIEWER)
+        assert cert is not None  # the reviewer signed the pack above
         report = verify_bundle(bundle_path, [cert.fingerprint])
         step("the register between inspections: a thematic recommendation, CDI, Engage")
         build_register(ws, OFFICER, evidence_dir, today)

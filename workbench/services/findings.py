@@ -83,6 +83,13 @@ class FindingInfo:
     key: str = ""  # in a preview: the name corrections use ("#3")
     source_text: str = ""  # in a preview: the source text the finding was read from
 
+    @property
+    def stored_id(self) -> int:
+        """The id of a finding held in the workspace (a dry run's preview has none)."""
+        if self.id is None:
+            raise ValueError(f"finding {self.ref} is a preview of an import: it is not stored")
+        return self.id
+
 
 @dataclass(frozen=True)
 class InspectionInfo:
@@ -210,13 +217,13 @@ def import_report(
     # that raised it) records the status on that finding; it is not a new finding.
     if existing is None:
         for pf in list(to_add):
-            earlier = _closed_elsewhere(uow, pf, parsed.force)
-            if earlier is not None:
+            closed = _closed_elsewhere(uow, pf, parsed.force)
+            if closed is not None:
                 to_add.remove(pf)
-                status_updates.append((pf, earlier))
+                status_updates.append((pf, closed))
                 for rec in [r for r in to_add if r.parent_ref == pf.ref]:
                     to_add.remove(rec)
-                    hit = _match(rec, list(earlier.inspection.findings))
+                    hit = _match(rec, list(closed.inspection.findings))
                     if hit is not None:
                         status_updates.append((rec, hit))
     unchanged = tuple(pf.ref for pf in found if pf.key in matched)

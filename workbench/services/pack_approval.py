@@ -60,6 +60,7 @@ from workbench.services.packs import (
 from workbench.services.settings import get_force_settings, get_value
 from workbench.store import changelog
 from workbench.store.models import (
+    Audit,
     Evidence,
     EvidenceBlob,
     EvidenceLink,
@@ -187,7 +188,7 @@ def approval_warnings(uow: UnitOfWork, number: int) -> ApprovalWarnings:
         changed_refs += [f"{ref} (no longer in the register)" for ref in then if ref not in now]
         new_refs = [ref for ref in now if ref not in then]
     finding_ids = [fid for fid, _ in _assessments_in_pack(uow, set(pv.scope or []))]
-    latest: dict[str, object] = {}
+    latest: dict[str, Audit] = {}
     for audit in _audits_for(uow, finding_ids):
         if audit.seed is not None and (audit.series not in latest or audit.round > latest[audit.series].round):
             latest[audit.series] = audit
@@ -332,8 +333,8 @@ def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
             steps.tick()
     signer = key.signer()
     signatures = {}
-    for variant, data in manifests.items():
-        signatures[variant] = sign_detached(data, signer)
+    for variant, manifest in manifests.items():
+        signatures[variant] = sign_detached(manifest, signer)
     steps.tick()
     return _Signed(now, comment, pdfs[0], xlsx, pdfs[1], release_xlsx, html, release_html, manifests, signatures)
 

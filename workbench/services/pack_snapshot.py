@@ -45,7 +45,7 @@ def default_scope(uow: UnitOfWork) -> list[FindingInfo]:
 def figure_row(fig: FigureInfo) -> pd.FigureRow:
     if fig.missing_in_source:
         value = "Not stated in the report"
-    elif fig.kind == "proportion":
+    elif fig.kind == "proportion" and fig.numerator is not None and fig.denominator:
         value = f"{fig.numerator} of {fig.denominator} ({100 * fig.numerator / fig.denominator:.1f} %)"
     elif fig.kind == "range":
         value = f"{fig.low:,g} to {fig.high:,g}"

@@ -107,7 +107,7 @@ def stored_bytes(uow: UnitOfWork, sha: str | None, what: str) -> bytes:
     if row is None:
         raise NotFoundError(f"the {what} is not stored in the workspace")
     if hashlib.sha256(row.data).hexdigest() != sha:
-        raise InputError(f"the stored {what} no longer matches its SHA-256 {sha[:12]}…; the workspace was altered",
+        raise InputError(f"the stored {what} no longer matches its SHA-256 {row.sha256[:12]}…; the workspace was altered",
                          "restore the workspace from a backup")
     return row.data
 

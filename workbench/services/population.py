@@ -245,7 +245,7 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
             str(path), scan.problems)
     size, sizing_text = _size(audit, scan.cases)
     if stratify_by:
-        _check_strata(audit, scan, template, size, scan.mapping.get(stratify_by, stratify_by))
+        _check_strata(audit, scan, template, size, scan.mapping.get(stratify_by) or stratify_by)
     reserve = plan.get("reserve")
     if reserve is None:
         # by default every stratum keeps at least one reserve, so any unusable case can be replaced

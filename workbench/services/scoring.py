@@ -280,7 +280,7 @@ def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], in
                 .join(SampledCase, SampledCase.id == Response.case_id)
                 .where(SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES),
                        Response.role == "primary", Response.value.is_not(None))):
-            responses[case_id][key] = (value, comment, working)
+            responses[case_id][key] = (value or "", comment, working)  # the query keeps only non-null values
     _, critical = scored_criteria(template)
     screening = template.screening
     out, effective = [], {}

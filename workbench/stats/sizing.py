@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
 from statistics import NormalDist
 
 from workbench.stats.checks import count, exact_rate, open_unit
@@ -144,7 +145,7 @@ def _smallest_n(
         if lo > limit:
             return None
         if lo <= hi and enough(k, hi):
-            return _first_true(lo, hi, lambda n, k=k: enough(k, n))
+            return _first_true(lo, hi, partial(enough, k))
         k += 1
 
 

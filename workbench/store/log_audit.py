@@ -212,7 +212,7 @@ class RowTracker:
         table = getattr(state.statement, "table", None)
         if not isinstance(table, Table) or table.name not in audited_tables():
             return
-        where = state.statement.whereclause
+        where = getattr(state.statement, "whereclause", None)  # an UPDATE's or DELETE's WHERE
         stmt = select(_pk(table)) if where is None else select(_pk(table)).where(where)
         self.touched[table.name].update(state.session.execute(stmt).scalars())
 

@@ -30,7 +30,7 @@ _ISO = re.compile(ISO_DATE_PATTERN)
 _NUMBER = re.compile(NUMBER_PATTERN)
 
 
-def normalise_label(text: str) -> str:
+def normalise_label(text: object) -> str:
     """Case- and space-insensitive form of a label: ``'  High  Risk'`` -> ``'high risk'``."""
     return " ".join(str(text).split()).casefold()
 
