@@ -112,11 +112,11 @@ def service_rows(ws_path: Path) -> list[Row]:
 
         def rescore_uncached() -> None:
             real = scoring._round_cache
-            scoring._round_cache = lambda uow: None  # type: ignore[assignment]
+            scoring._round_cache = lambda uow: None
             try:
                 rescore()
             finally:
-                scoring._round_cache = real  # type: ignore[assignment]
+                scoring._round_cache = real
 
         rows.append(_abs_row("rescore every audit and readiness", _best(2, lambda: _cpu(rescore)), 0.5,
                              _best(1, lambda: _cpu(rescore_uncached)), "each round re-scored per trend (before)"))

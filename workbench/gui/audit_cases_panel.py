@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from workbench.errors import WorkbenchError
 from workbench.gui.case_editor import CaseEditorDialog
@@ -33,6 +34,7 @@ from workbench.gui.style import label
 from workbench.gui.tables import list_view
 from workbench.services import fieldwork, fieldwork_flow, population
 from workbench.services.audits import AuditInfo
+from workbench.store.uow import UnitOfWork
 from workbench.templates import Template
 
 SHOW = ("All cases", "Compliant", "Not compliant", "Incomplete", "Set aside")
@@ -52,7 +54,7 @@ class _ResultFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, _parent: object) -> bool:  # noqa: N802
-        return self.result is None or self.sourceModel().case(source_row).result == self.result
+        return self.result is None or cast(CasesTableModel, self.sourceModel()).case(source_row).result == self.result
 
 
 class CasesPanel(QWidget):
@@ -245,12 +247,12 @@ class CasesPanel(QWidget):
         case_id, audit_id = row.case.id, row.case.audit_id
         rule_keys = {c.key for c in (self.template.criteria if self.template else ()) if c.rule is not None}
 
-        def record(uow: object) -> int:
+        def record(uow: UnitOfWork) -> int:
             for e in edits:
-                fieldwork.record_response(uow, case_id, e.criterion, e.value, e.comment, role,  # type: ignore[arg-type]
+                fieldwork.record_response(uow, case_id, e.criterion, e.value, e.comment, role,
                                           expected_version=e.version, override=e.override)
             if any(e.override and e.value is None for e in edits if e.criterion in rule_keys):
-                fieldwork.evaluate_computed(uow, audit_id)  # type: ignore[arg-type] - back to the rule
+                fieldwork.evaluate_computed(uow, audit_id)  # back to the rule
             return len(edits)
 
         return self.ctx.write(self, record) is not None

@@ -23,6 +23,7 @@ from workbench.gui.qt import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QModelIndex,
     QPushButton,
     QScrollArea,
     QSortFilterProxyModel,
@@ -213,8 +214,8 @@ class AuditsPage(QWidget):
                 return self.select_audit(info.id)
         return False
 
-    def _current_changed(self, current: object, _previous: object) -> None:
-        valid = current.isValid()  # type: ignore[attr-defined]
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        valid = current.isValid()
         self._show(self.model.audit(self.proxy.mapToSource(current).row()) if valid else None)
 
     def _show(self, row: AuditRow | None) -> None:

@@ -22,6 +22,7 @@ from workbench.gui.qt import (
     QEvent,
     QFrame,
     QGridLayout,
+    QKeyEvent,
     QKeySequence,
     QLineEdit,
     QObject,
@@ -73,7 +74,7 @@ class _AnswerKeys(QObject):
     """Y / N / A answer the focused yes-no-n/a box at once, and the focus moves to the next question."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() != QEvent.Type.KeyPress or not isinstance(obj, QComboBox) \
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or not isinstance(obj, QComboBox) \
                 or event.modifiers() not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
             return False
         key = Qt.Key(event.key())
@@ -101,7 +102,7 @@ class _Editor:
             for data, text in options:
                 combo.addItem(text, data)
             found = combo.findData(value) if value is not None else 0
-            if found < 0:  # a stored value the template no longer offers: keep it visible
+            if found < 0 and value is not None:  # a stored value the template no longer offers: keep it visible
                 combo.addItem(value, value)
                 found = combo.count() - 1
             combo.setCurrentIndex(found)
@@ -168,7 +169,7 @@ class _Computed:
         shown = tag(answer_words(value) if value else "Not evaluated yet", ANSWER_TONES.get(value or "", "neutral"))
         shown.setObjectName(f"computedValue-{criterion.key}")
         lay.addWidget(shown, 0, Qt.AlignmentFlag.AlignLeft)
-        if overridden:
+        if overridden and answer is not None:
             working = f"Answered by hand ({answer.answered_by}): {answer.comment}"
             if now is not None:
                 working += f" — the rule gives {answer_words(now.answer)}: {now.working}"
@@ -180,7 +181,7 @@ class _Computed:
             working = "Not evaluated yet."
         stale = (not overridden and answer is not None and now is not None
                  and (answer.value != now.answer or answer.working != now.working))
-        if stale:
+        if stale and now is not None:
             working += f" — its inputs have changed since: now it gives {answer_words(now.answer)} ({now.working})."
         self.working = label(working, "muted", wrap=True, selectable=True)
         self.working.setObjectName(f"computedWorking-{criterion.key}")
@@ -196,7 +197,7 @@ class _Computed:
         self.override.setChecked(overridden)
         self.editor = _Editor(criterion, answer if overridden else None)
         self.editor.widget.setAccessibleName(f"Own answer: {criterion.question[:80]}")
-        self.reason = named(QLineEdit(answer.comment if overridden else ""), f"overrideReason-{criterion.key}")
+        self.reason = named(QLineEdit(answer.comment if overridden and answer is not None else ""), f"overrideReason-{criterion.key}")
         self.reason.setPlaceholderText("Why the computed answer is wrong for this case (required)")
         self.reason.setAccessibleName(f"Reason for overriding: {criterion.question[:80]}")
         for w in (self.override, self.editor.widget, self.reason):
@@ -250,7 +251,7 @@ class CaseEditorDialog(QDialog):
         self._evaluate = evaluate
         self._primary = dict(primary or {})
         hand = [c.key for c in template.criteria if c.rule is None]
-        self._comment0 = case_comment(dict(answers), hand)  # type: ignore[arg-type] - Answer has value, comment
+        self._comment0 = case_comment(answers, hand)
 
         head = QGridLayout()
         head.setHorizontalSpacing(10)

@@ -4,6 +4,7 @@ approves it with their sign-off passphrase or returns it with a comment. Every r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from workbench.errors import WorkbenchError
 from workbench.gui import confirm
@@ -28,9 +29,15 @@ from workbench.gui.qt import (
 from workbench.gui.style import ASSESSMENT_TONES, card, label, set_tone, tag
 from workbench.services import assessments
 from workbench.services.assessments import EDITABLE_STATES, AssessmentInfo
+from workbench.store.uow import UnitOfWork
 
 STATE_WORDS = {"draft": "Draft", "submitted": "Submitted for review", "returned": "Returned for changes",
                "approved": "Approved (signed off)"}
+
+
+def _save_draft(uow: UnitOfWork, *, fid: int, narrative: str, status: str, version: int | None) -> AssessmentInfo:
+    """Save one finding's unsaved self-assessment (a draft kept when another finding was shown)."""
+    return assessments.save_assessment(uow, fid, narrative, status, expected_version=version)
 
 
 class AssessmentPanel(QWidget):
@@ -194,8 +201,8 @@ class AssessmentPanel(QWidget):
     def save_unsaved(self) -> bool:
         ok = True
         for fid, (_ref, narrative, status, version) in list(self.drafts.items()):
-            saved = self.ctx.write(self, lambda uow, f=fid, n=narrative, st=status, v=version:
-                                   assessments.save_assessment(uow, f, n, st, expected_version=v))
+            saved = self.ctx.write(self, partial(_save_draft, fid=fid, narrative=narrative, status=status,
+                                                 version=version))
             if saved is not None:
                 self.drafts.pop(fid, None)
             ok = ok and saved is not None

@@ -77,7 +77,8 @@ class FindingDetail(QScrollArea):
 
     def text(self) -> str:
         """Everything the pane shows as text (for tests and copying)."""
-        return "\n".join(w.text() for w in self.widget().findChildren(QLabel) if w.isVisibleTo(self))
+        inner = self.widget()
+        return "\n".join(w.text() for w in inner.findChildren(QLabel) if w.isVisibleTo(self)) if inner else ""
 
     def _fill(self, info: FindingInfo | None) -> None:
         lay = self._content_layout

@@ -81,11 +81,19 @@ class FindingForm(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setContentsMargins(0, 0, 0, 0)
-        for text, widget in (("&Status", self.status), ("O&wner", self.owner), ("Target &date", target_row),
-                             ("&Area", self.area), ("&Notes", self.notes)):
-            name = label(text)
-            name.setBuddy(self.has_target if widget is target_row else widget)
-            form.addRow(name, widget)
+        fields: tuple[tuple[str, QWidget], ...] = (("&Status", self.status), ("O&wner", self.owner),
+                                                   ("&Area", self.area), ("&Notes", self.notes))
+        for text, field in fields[:2]:
+            caption = label(text)
+            caption.setBuddy(field)
+            form.addRow(caption, field)
+        caption = label("Target &date")
+        caption.setBuddy(self.has_target)
+        form.addRow(caption, target_row)
+        for text, field in fields[2:]:
+            caption = label(text)
+            caption.setBuddy(field)
+            form.addRow(caption, field)
         buttons = QHBoxLayout()
         buttons.addWidget(self.read_only_note, 1)
         buttons.addWidget(self.revert)

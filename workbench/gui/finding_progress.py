@@ -92,7 +92,8 @@ class FindingProgress(QScrollArea):
         self.show_finding(None)
 
     def text(self) -> str:
-        return shown_text(self.widget())
+        inner = self.widget()
+        return shown_text(inner) if inner is not None else ""
 
     def show_finding(self, finding: FindingInfo | None) -> None:
         """Show `finding`; while the pane is hidden (another tab) it is read when the pane is shown."""

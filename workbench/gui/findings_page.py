@@ -30,6 +30,7 @@ from workbench.gui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QModelIndex,
     QSettings,
     QSplitter,
     Qt,
@@ -186,8 +187,8 @@ class FindingsPage(QWidget):
         finding_id = self.model.finding(row).id if row is not None else None
         return finding_id is not None and self.select_finding(finding_id)
 
-    def _current_changed(self, current: object, _previous: object) -> None:
-        index = self.proxy.mapToSource(current) if current.isValid() else None  # type: ignore[attr-defined]
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        index = self.proxy.mapToSource(current) if current.isValid() else None
         shown = self.model.finding(index.row()) if index is not None else None
         self.detail.show_finding(shown)
         self.progress.show_finding(shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from workbench import __version__
@@ -129,11 +130,12 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About", None, self.about, "aboutAction"))
 
-    def _action(self, text: str, shortcut: object, slot: object, name: str) -> QAction:
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[..., object],
+                name: str) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+            action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         return action
 

@@ -173,7 +173,7 @@ class MeasuresPage(QWidget):
         try:
             rows, names = self.ctx.read(lambda uow: (
                 measure_service.list_measures(uow, include_discarded=include),
-                {f.id: f"{f.inspection} / {f.ref}" for f in finding_service.list_findings(uow)}))
+                {f.stored_id: f"{f.inspection} / {f.ref}" for f in finding_service.list_findings(uow)}))
         except WorkbenchError as exc:
             show_error(self, exc)
             return

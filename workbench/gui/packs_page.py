@@ -378,12 +378,12 @@ class PacksPage(QWidget):
             return
         options, signer = dialog.options(), p.approved_by
 
-        def work(uow: object, progress: object) -> Sealed:
-            summary = bundles.build_evidence_bundle(uow, options.out, p.number,  # type: ignore[arg-type]
+        def work(uow: UnitOfWork, progress: Progress) -> Sealed:
+            summary = bundles.build_evidence_bundle(uow, options.out, p.number,
                                                     pseudonymise=options.pseudonymise,
                                                     drop_personal=options.drop_personal, progress=progress,
                                                     seal_passphrase=options.seal_passphrase)
-            cert = signing_identity.certificate_info(uow, signer) if signer else None  # type: ignore[arg-type]
+            cert = signing_identity.certificate_info(uow, signer) if signer else None
             return Sealed(summary, cert)
 
         def done(sealed: Sealed) -> None:

@@ -59,7 +59,7 @@ class PdfPages:
         return len(self._doc)
 
     def size_points(self, index: int) -> tuple[float, float]:
-        return tuple(self._doc[index].get_size())  # type: ignore[return-value]
+        return tuple(self._doc[index].get_size())
 
     def image(self, index: int, scale: float) -> QImage:
         """Page `index` (0-based) at `scale` pixels per point, as an RGB image."""

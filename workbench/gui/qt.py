@@ -40,6 +40,7 @@ from PySide6.QtGui import (  # noqa: F401
     QGuiApplication,
     QIcon,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QPainter,
     QPalette,

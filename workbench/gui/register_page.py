@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from workbench.errors import WorkbenchError
 from workbench.gui.changes import concerns
@@ -108,7 +108,7 @@ class RegisterPage(QWidget):
     def refresh(self) -> None:
         def read(uow: Any) -> tuple[list[register.SourceInfo], list[FindingStatus]]:
             listed = register.list_sources(uow)
-            return listed, [register_status.status(uow, f.id) for f in finding_service.list_findings(uow)]
+            return listed, [register_status.status(uow, f.stored_id) for f in finding_service.list_findings(uow)]
 
         self._stale = False
         keep = self.selected()
@@ -184,7 +184,7 @@ class RegisterPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         v = dialog.values()
-        self.ctx.write(self, lambda uow: register_status.move(uow, st.finding_id, line, str(v["to"]), on=v["on"],
+        self.ctx.write(self, lambda uow: register_status.move(uow, st.finding_id, line, str(v["to"]), on=cast("date | None", v["on"]),
                                                              comment=str(v["comment"]),
                                                              expected_version=st.version))
 

@@ -85,7 +85,7 @@ class KeyedTable(QTableWidget):
     def rows(self) -> list[list[str]]:
         out = []
         for r in range(self.rowCount()):
-            cells = [(self.item(r, c).text() if self.item(r, c) else "").strip() for c in range(self.columnCount())]
+            cells = [(item.text() if (item := self.item(r, c)) else "").strip() for c in range(self.columnCount())]
             if any(cells):
                 out.append(cells)
         return out

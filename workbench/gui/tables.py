@@ -90,8 +90,9 @@ class TextTable(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag(RIGHT))
                 tone = (tones or {}).get((r, c))
                 if tone:
-                    item.setBackground(tone_colour(tone, Qt.ItemDataRole.BackgroundRole))
-                    item.setForeground(tone_colour(tone, Qt.ItemDataRole.ForegroundRole))
+                    bg, fg, _border = TONES.get(tone, TONES["neutral"])
+                    item.setBackground(QColor(bg))
+                    item.setForeground(QColor(fg))
                 tip = (tips or {}).get((r, c))
                 if tip:
                     item.setToolTip(tip)
@@ -112,7 +113,7 @@ class TextTable(QTableWidget):
         self.fit_height()
 
     def texts(self) -> list[list[str]]:
-        return [[self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
+        return [[item.text() if (item := self.item(r, c)) else "" for c in range(self.columnCount())]
                 for r in range(self.rowCount())]
 
 

@@ -146,7 +146,7 @@ class SeriesChart(QWidget):
             return
         low, high, step_y = self._range()
         fmt = self._format
-        left = max(fm.horizontalAdvance(fmt(v)) for v in (low, high)) + 14  # type: ignore[operator]
+        left = max(fm.horizontalAdvance(fmt(v)) for v in (low, high)) + 14
         right, top, bottom = 150, 12, fm.height() + 12
         plot = QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
 
@@ -159,7 +159,7 @@ class SeriesChart(QWidget):
             p.drawLine(QPointF(plot.left(), y(tick)), QPointF(plot.right(), y(tick)))
             p.setPen(MUTED)
             p.drawText(QRectF(0, y(tick) - fm.height() / 2, left - 6, fm.height()),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), fmt(tick))  # type: ignore[operator]
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), fmt(tick))
         for value, colour, words, style in ((self._target, TARGET, "Target", Qt.PenStyle.DashLine),
                                             (self._baseline, BASELINE, "Baseline", Qt.PenStyle.DotLine)):
             if value is None:
@@ -168,7 +168,7 @@ class SeriesChart(QWidget):
             p.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
             p.setPen(colour)
             p.drawText(QRectF(plot.right() + 6, y(value) - fm.height() / 2, right - 8, fm.height()),
-                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"{words} {fmt(value)}")  # type: ignore[operator]
+                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"{words} {fmt(value)}")
         if not self._values:
             p.setPen(MUTED)
             p.drawText(plot, int(Qt.AlignmentFlag.AlignCenter), self._empty)
@@ -190,7 +190,7 @@ class SeriesChart(QWidget):
                 p.drawText(QRectF(x - step * label_every / 2, plot.bottom() + 4, step * label_every, fm.height()),
                            int(Qt.AlignmentFlag.AlignCenter), when)
             if last or len(self._values) <= 8:
-                words = fmt(v)  # type: ignore[operator]
+                words = fmt(v)
                 box = QRectF(x - fm.horizontalAdvance(words) / 2 - 3, y(v) - fm.height() - 6,
                              fm.horizontalAdvance(words) + 6, fm.height())
                 p.fillRect(box, QColor("#ffffff"))

@@ -262,7 +262,7 @@ class UsersDialog(QDialog):
 
     # -- showing --------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
-        chosen = select or (self.selected().username if self.selected() else None)
+        chosen = select or (person.username if (person := self.selected()) else None)
         self.people = self.ctx.read(users.list_users)
         self.table.setRowCount(len(self.people))
         for r, u in enumerate(self.people):

@@ -139,10 +139,10 @@ class PopulationPage(QWizardPage):
     def chosen_mapping(self) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for row in range(self.mapping.rowCount()):
-            key = self.mapping.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            item = self.mapping.item(row, 0)
             combo = self.mapping.cellWidget(row, 1)
-            if isinstance(combo, QComboBox) and combo.count():
-                out[key] = combo.currentData()
+            if item is not None and isinstance(combo, QComboBox) and combo.count():
+                out[str(item.data(Qt.ItemDataRole.UserRole))] = combo.currentData()
         return out
 
     def _fill_mapping(self, mapping: dict[str, str | None]) -> None:
@@ -165,8 +165,8 @@ class PopulationPage(QWizardPage):
             combo.addItem(NOT_MAPPED, None)
             for h in headers:
                 combo.addItem(h, h)
-            if chosen.get(f.key) and combo.findData(chosen[f.key]) < 0:
-                combo.addItem(chosen[f.key], chosen[f.key])
+            if (column := chosen.get(f.key)) and combo.findData(column) < 0:
+                combo.addItem(column, column)
             combo.setCurrentIndex(max(0, combo.findData(chosen.get(f.key))) if chosen.get(f.key) else 0)
             combo.setEnabled(bool(headers))
             combo.currentIndexChanged.connect(lambda _i: self._mapping_edited())

@@ -237,13 +237,13 @@ class MethodPage(QWizardPage):
         self.stratify.blockSignals(False)
         spec = getattr(self, "_start", None)
         if spec is not None:
-            self.method.setCurrentIndex(max(0, self.method.findData(spec.method)))  # type: ignore[attr-defined]
-            if spec.stratify_by:  # type: ignore[attr-defined]
-                self.stratify.setCurrentIndex(max(0, self.stratify.findData(spec.stratify_by)))  # type: ignore[attr-defined]
-            self.allocation.setCurrentIndex(max(0, self.allocation.findData(spec.allocation)))  # type: ignore[attr-defined]
-            if spec.reserve is not None:  # type: ignore[attr-defined]
+            self.method.setCurrentIndex(max(0, self.method.findData(spec.method)))
+            if spec.stratify_by:
+                self.stratify.setCurrentIndex(max(0, self.stratify.findData(spec.stratify_by)))
+            self.allocation.setCurrentIndex(max(0, self.allocation.findData(spec.allocation)))
+            if spec.reserve is not None:
                 self.default_reserve.setChecked(False)
-                self.reserve.setValue(int(spec.reserve))  # type: ignore[attr-defined]
+                self.reserve.setValue(int(spec.reserve))
             self._start = None
         self._method_changed()
 
