@@ -45,7 +45,7 @@ def cited(report) -> Counter:
 
 def measure(corpus: Path) -> dict[str, float]:
     expected = json.loads((corpus / "expected.json").read_text(encoding="utf-8"))
-    tot = Counter()
+    tot: Counter[str] = Counter()
     print(f"{'file':<52} {'found':>5} {'exp':>4} {'titles':>7} {'figs':>7} {'areas':>6}  formats")
     for name, exp in sorted(expected.items()):
         report = parse(corpus / name)
