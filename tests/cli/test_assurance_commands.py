@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def run(ws: list[str], user: str, *args: str, stdin: str | None = None, monkeypa
     return main_as([*args, *ws, "--user", user], stdin)
 
 
-def out_json(capsys) -> object:
+def out_json(capsys) -> Any:
     return json.loads(capsys.readouterr().out)
 
 

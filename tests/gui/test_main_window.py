@@ -236,7 +236,7 @@ def test_a_workspace_file_dropped_on_the_window_opens_it(window, tmp_path: Path)
         def __init__(self, path: Path) -> None:
             self.data = QMimeData()
             self.data.setUrls([QUrl.fromLocalFile(str(path))])
-            self.accepted = None
+            self.accepted: bool | None = None
 
         def mimeData(self):  # noqa: N802
             return self.data

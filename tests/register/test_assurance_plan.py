@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,10 +24,10 @@ from workbench.store.models import ChangeLogEntry
 def test_a_quarterly_rotating_audit_is_due_and_starts_as_the_next_round(workspace) -> None:
     afis = setup_register(workspace)
     with workspace.unit_of_work(OFFICER) as uow:
-        first = audits.create_audit(uow, "investigation-quality", "Investigation quality", [afis[0].id],
+        first = audits.create_audit(uow, "investigation-quality", "Investigation quality", [afis[0].stored_id],
                                     size=30, target=0.8)
         p = assurance_plan.add_planned_audit(uow, 2025, "Investigation quality dip sample", "investigation-quality",
-                                             4, "quarterly", finding_ids=(afis[0].id,), owner="DI Patel",
+                                             4, "quarterly", finding_ids=(afis[0].stored_id,), owner="DI Patel",
                                              rotation_kind="district", rotation=("Breckland", "Norwich", "King's Lynn"),
                                              based_on_audit_id=first.id)
     assert [(o.key, o.focus) for o in p.occurrences] == [
@@ -62,7 +63,9 @@ def test_bad_plans_are_refused(workspace) -> None:
         (dict(based_on_audit_id=99), NotFoundError, "no audit"),
     ]
     for change, error, words in cases:
-        args = dict(year=2025, title="Plan", template_key="use-of-force", month_due=3, recurrence="annual") | change
+        args: dict[str, Any] = dict(year=2025, title="Plan", template_key="use-of-force", month_due=3,
+                                    recurrence="annual")
+        args |= change
         with pytest.raises(error, match=words), workspace.unit_of_work(OFFICER) as uow:
             assurance_plan.add_planned_audit(uow, **args)
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:

@@ -134,6 +134,8 @@ def test_tampered_signed_seal_fails_naming_it(tmp_path, approval, key, fp, forge
     members = members_of(out)
     statement = json.loads(members["seal.json"])
     impostor = new_key("Rita Reviewer")
+    replace: dict[str, bytes]
+    drop: tuple[str, ...]
     if forgery == "edited":
         statement["sealed_by"] = "someone.else"
         replace, drop = {"seal.json": json.dumps(statement).encode()}, ()

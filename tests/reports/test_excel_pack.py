@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -37,7 +38,7 @@ def sample_wb(sample_path: Path):
     return load_workbook(sample_path)
 
 
-def _rows(ws) -> list[dict[str, object]]:
+def _rows(ws) -> list[dict[str, Any]]:
     header = [c.value for c in ws[1]]
     return [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
 

@@ -180,8 +180,8 @@ def test_every_case_counting_table_prints_small_counts_as_lt_n(release: PackData
     assert "counts of 1 to 4 cases shown as <5" in text.replace("\n", " ")
 
 
-def _column_counts(cases: tuple[CaseRow, ...]) -> Counter[tuple[str, object]]:
-    counts: Counter[tuple[str, object]] = Counter()
+def _column_counts(cases: tuple[CaseRow, ...]) -> Counter[tuple[object, ...]]:
+    counts: Counter[tuple[object, ...]] = Counter()
     for c in cases:
         counts[("stratum", c.stratum)] += 1
         counts[("result", c.compliant)] += 1
@@ -242,6 +242,7 @@ def test_small_measure_counts_are_suppressed_with_what_reveals_them(tmp_path: Pa
 
     release = redact_pack(_small_measure_pack(), pseudonym, MIN_CELL)
     a = release.audits()[0]
+    assert a.measure is not None
     assert (a.measure.successes, a.measure.n) == ("<5", "<5") and a.measure.point is None
     assert "3 of 4" not in a.difference_text and "30.0" not in a.rag_reason
     assert [t.label for t in a.trend] == ["Inspection baseline (49 of 82)"]

@@ -27,7 +27,7 @@ def _edit_owners(ws, owners: list[str]) -> None:
     with ws.unit_of_work(OFFICER) as uow:
         first = findings.list_findings(uow)[0]
         for owner in owners:
-            first = findings.update_finding(uow, first.id, None, owner=owner)
+            first = findings.update_finding(uow, first.stored_id, None, owner=owner)
 
 
 def test_incremental_check_walks_only_the_new_entries(sqlite_workspace) -> None:

@@ -26,9 +26,9 @@ _NEAR_TIE = 1e-9
 
 
 def attribute_sample_size(
-    confidence: float,
-    tolerable: float,
-    expected: float,
+    confidence: float | Fraction,
+    tolerable: float | Fraction,
+    expected: float | Fraction,
     population: int | None = None,
 ) -> int:
     """Smallest n with P(X <= k | n, tolerable) <= 1 - confidence.
