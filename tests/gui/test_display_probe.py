@@ -36,6 +36,7 @@ def test_missing_library_names_the_packages(monkeypatch):
 
     monkeypatch.setattr(app.subprocess, "run", plugin_fails)
     problem = app.display_problem()
+    assert problem is not None
     assert "xcb-cursor0 or libxcb-cursor0 is needed" in problem
     assert "sudo apt-get install libxcb-cursor0" in problem
 

@@ -77,7 +77,7 @@ def test_a_changed_pack_resting_on_incomplete_audits_must_be_confirmed(open_wind
     window.show_page("Packs")
     page = window.packs
     assert page.select_version(built.info.number) and page.approve.isEnabled()
-    seen: dict[str, object] = {}
+    seen: dict[str, Any] = {}
 
     def run(dialog: PassphraseDialog) -> int:
         seen["warnings"] = _text(dialog.findChild(QLabel, "signOffWarnings"))

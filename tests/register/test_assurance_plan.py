@@ -55,7 +55,7 @@ def test_a_quarterly_rotating_audit_is_due_and_starts_as_the_next_round(workspac
 
 def test_bad_plans_are_refused(workspace) -> None:
     setup_register(workspace)
-    cases = [
+    cases: list[tuple[dict[str, Any], type[Exception], str]] = [
         (dict(month_due=13), InputError, "not a month"),
         (dict(recurrence="monthly"), InputError, "unknown recurrence"),
         (dict(rotation_kind="district"), InputError, "needs both"),

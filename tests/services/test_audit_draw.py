@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from sqlalchemy import func, select
 
@@ -217,7 +219,7 @@ def test_plan_errors(workspace) -> None:
             (dict(size=10, rag_rule="vibes"), "unknown RAG rule"),
         ]:
             with pytest.raises(WorkbenchError, match=match):
-                audits.create_audit(uow, "response-attendance", "A", **kwargs)
+                audits.create_audit(uow, "response-attendance", "A", **cast("dict[str, Any]", kwargs))
         with pytest.raises(WorkbenchError, match="no audit template 'nope'"):
             audits.create_audit(uow, "nope", "A", size=3)
 
