@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
 
     clock = QElapsedTimer()
     clock.start()
-    worst = {"gap_ms": 0.0, "step": ""}
+    worst: dict[str, float | str] = {"gap_ms": 0.0, "step": ""}
     per_step: dict[str, float] = {}
     step = ["idle"]
     last = [clock.elapsed()]
@@ -56,7 +56,7 @@ def main(argv: list[str]) -> int:
         gap = now - last[0]
         last[0] = now
         per_step[step[0]] = max(per_step.get(step[0], 0.0), float(gap))
-        if gap > worst["gap_ms"]:
+        if gap > float(worst["gap_ms"]):
             worst.update(gap_ms=float(gap), step=step[0])
 
     timer = QTimer()

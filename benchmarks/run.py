@@ -108,22 +108,22 @@ def service_rows(ws_path: Path) -> list[Row]:
                 for a in audits.list_audits(uow):
                     scoring.score_audit(uow, a.id)
                 for f in findings.list_findings(uow):
-                    readiness.assess_readiness(uow, f.id)
+                    readiness.assess_readiness(uow, f.stored_id)
 
         def rescore_uncached() -> None:
             real = scoring._round_cache
-            scoring._round_cache = lambda uow: None  # type: ignore[assignment]
+            scoring._round_cache = lambda uow: None
             try:
                 rescore()
             finally:
-                scoring._round_cache = real  # type: ignore[assignment]
+                scoring._round_cache = real
 
         rows.append(_abs_row("rescore every audit and readiness", _best(2, lambda: _cpu(rescore)), 0.5,
                              _best(1, lambda: _cpu(rescore_uncached)), "each round re-scored per trend (before)"))
 
         with ws.unit_of_work(ADMIN, write=True) as uow:  # one pack version to list (a one-finding pack)
             first = findings.list_findings(uow)[0]
-            packs.build_pack(uow, Path(tempfile.mkdtemp()) / "pack", [first.id])
+            packs.build_pack(uow, Path(tempfile.mkdtemp()) / "pack", [first.stored_id])
 
         def pack_list() -> None:
             with ws.unit_of_work(ADMIN, write=False) as uow:
@@ -141,7 +141,7 @@ def service_rows(ws_path: Path) -> list[Row]:
             report = log_check.verify_log(uow)
             full_t = time.process_time() - full_t
         with ws.unit_of_work(ADMIN) as uow:
-            findings.update_finding(uow, first.id, None, notes="benchmark edit")
+            findings.update_finding(uow, first.stored_id, None, notes="benchmark edit")
 
         def since() -> None:
             with ws.unit_of_work(ADMIN, write=False) as uow:

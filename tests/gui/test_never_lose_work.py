@@ -106,7 +106,8 @@ def test_the_wheel_guard_is_installed_for_the_whole_application(window) -> None:
     from workbench.gui.qt import QApplication, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget
     from workbench.gui.wheel_guard import WheelGuard
 
-    assert QApplication.instance().findChild(WheelGuard, "wheelGuard") is not None
+    app = QApplication.instance()
+    assert app is not None and app.findChild(WheelGuard, "wheelGuard") is not None
     area = QScrollArea()
     inner = QWidget()
     lay = QVBoxLayout(inner)

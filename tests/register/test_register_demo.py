@@ -26,7 +26,7 @@ def test_demo_has_every_kind_of_source_and_what_needs_attention(demo: Path) -> N
         with ws.unit_of_work(OFFICER, write=False) as uow:
             types = {s.source_type for s in register.list_sources(uow)}
             proposals = register_status.closure_proposals(uow)
-            statuses = [register_status.status(uow, f.id) for f in findings.list_findings(uow)]
+            statuses = [register_status.status(uow, f.stored_id) for f in findings.list_findings(uow)]
             items = attention.needs_attention(uow, TODAY)
             pack_rows = packs.list_packs(uow)
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN, ADMIN_PASS
+from tests.conftest import ADMIN, ADMIN_PASS, noted
 from tests.services.audit_population import (
     answer_cases,
     attendance_finding,
@@ -31,6 +31,7 @@ def test_attendance_audit_49_of_82_scores_59_8_with_wilson_interval(workspace, e
         score = scoring.score_audit(uow, audit_id)
     assert (score.cases_in_use, score.complete, score.compliant, score.incomplete) == (82, 82, 49, 0)
     est = score.estimate
+    assert est is not None
     assert (round(est.point * 100, 1), round(est.low * 100, 1), round(est.high * 100, 1)) == (59.8, 48.9, 69.7)
     assert score.estimate_basis == "sample rate"
     thrive = next(c for c in score.criteria if c.key == "thrive_recorded")
@@ -39,8 +40,8 @@ def test_attendance_audit_49_of_82_scores_59_8_with_wilson_interval(workspace, e
     assert attend.computed and (attend.met, attend.applicable) == (82, 82)
     downgrade = next(c for c in score.criteria if c.key == "downgrade_rationale")
     assert (downgrade.applicable, downgrade.unanswered) == (0, 82) and downgrade.interval is None
-    assert score.baseline.label == "49 of 82"
-    assert score.difference.point == 0.0
+    assert score.baseline is not None and score.baseline.label == "49 of 82"
+    assert score.difference is not None and score.difference.point == 0.0
     assert score.comparison.startswith("case compliance (49 of 82) against the inspection's 49 of 82: "
                                        "no clear change: 59.8 % now against 59.8 % at the baseline")
     assert score.rag == "red" and "below the target of 75 %" in score.rag_reason
@@ -79,12 +80,14 @@ def test_second_round_against_baseline_says_whether_the_sample_confirms(workspac
         assert score.comparison == (expected + " (difference +18.3 points, 95 % interval +4.1 to +31.5)")
         assert interval_of(score) == "78.0 % [67.9 %, 85.6 %]"  # Wilson 64/82
         assert score.rag == "amber"  # point 78.0 % >= 75 % but the one-sided exact lower bound is below
-        assert score.measure.bounds.lower < 0.75 < score.measure.bounds.point
+        bounds = score.measure.bounds if score.measure is not None else None
+        assert bounds is not None and bounds.lower < 0.75 < bounds.point
         assert "exact hypergeometric bound, population 600" in score.rag_reason
     assert [(p.round, p.n, p.compliant) for p in score.trend] == [(1, 82, 55), (2, 82, compliant)]
 
 
 def interval_of(score: scoring.AuditScore) -> str:
+    assert score.estimate is not None
     return scoring.interval_text(score.estimate)
 
 
@@ -162,8 +165,9 @@ def test_stratified_estimate_checked_by_hand(workspace, tmp_path) -> None:
         wanted = {"Breckland": 18, "Broadland": 9, "Norwich": 6}  # compliant cases per stratum
         seen: dict[str, int] = {}
         for case in fieldwork.list_cases(uow, audit_id, include_reserves=False):
-            seen[case.stratum] = seen.get(case.stratum, 0) + 1
-            ok = seen[case.stratum] <= wanted[case.stratum]
+            stratum = case.stratum or ""
+            seen[stratum] = seen.get(stratum, 0) + 1
+            ok = seen[stratum] <= wanted[stratum]
             fieldwork.record_response(uow, case.id, "thrive_recorded", "yes" if ok else "no")
             fieldwork.record_response(uow, case.id, "initial_grade_correct", "yes")
             fieldwork.record_response(uow, case.id, "vulnerability_checks", "yes")
@@ -177,6 +181,7 @@ def test_stratified_estimate_checked_by_hand(workspace, tmp_path) -> None:
     n_eff = min(60 / (1 - 60 / 600), point * (1 - point) / var * (sp.t.ppf(0.975, 59) / sp.t.ppf(0.975, 57)) ** 2)
     x = point * n_eff
     assert score.estimate_basis.startswith("estimate weighted")
+    assert score.estimate is not None and score.headline is not None and score.sample_rate is not None
     assert score.estimate.point == pytest.approx(point, abs=1e-12) and round(point, 4) == 0.55
     assert score.estimate.low == pytest.approx(sp.beta.ppf(0.025, x, n_eff - x + 1), abs=1e-9)
     assert score.estimate.high == pytest.approx(sp.beta.ppf(0.975, x + 1, n_eff - x), abs=1e-9)
@@ -244,7 +249,7 @@ def test_each_round_is_scored_once_per_unit_of_work_and_a_write_rescores(sqlite_
         answer_cases(ws, ADMIN, audit_id, compliant=10)
     scored: list[int] = []
     real = scoring._score_core
-    monkeypatch.setattr(scoring, "_score_core", lambda uow, audit: scored.append(audit.id) or real(uow, audit))
+    monkeypatch.setattr(scoring, "_score_core", lambda uow, audit: noted(scored, audit.id, real)(uow, audit))
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         scores = [scoring.score_audit(uow, audit_id) for audit_id in ids]
         assert sorted(scored) == sorted(ids)  # 3 rounds, each scored once (not 3 x 3 for the trends)

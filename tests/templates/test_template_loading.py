@@ -212,7 +212,8 @@ def test_threshold_setting_must_exist() -> None:
     with pytest.raises(TemplateError, match="unknown force setting 'marac_ticks'"):
         load_template(text)
     ok = load_template(text.replace("marac_ticks", "marac_tick_threshold"))
-    assert ok.criterion("marac").rule.get("threshold_setting") == "marac_tick_threshold"
+    rule = ok.criterion("marac").rule
+    assert rule is not None and rule.get("threshold_setting") == "marac_tick_threshold"
 
 
 def test_agreement_with_requires_matching_choices() -> None:

@@ -11,7 +11,6 @@ from workbench.gui.display_text import file_size
 from workbench.gui.qt import (
     QCheckBox,
     QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -19,8 +18,9 @@ from workbench.gui.qt import (
     QLineEdit,
     QVBoxLayout,
     QWidget,
+    named,
 )
-from workbench.gui.style import label
+from workbench.gui.style import date_edit, label
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,13 @@ class EvidenceDialog(QDialog):
         self.setObjectName("evidenceDialog")
         self.setWindowTitle(f"Add evidence — {finding_ref}")
         self.path = path
-        self.title = QLineEdit(path.stem.replace("-", " ").replace("_", " ").capitalize(), objectName="evidenceTitle")
+        self.title = named(QLineEdit(path.stem.replace("-", " ").replace("_", " ").capitalize()), "evidenceTitle")
         self.title.setPlaceholderText("What the file shows, e.g. MASH backlog, May")
-        self.has_date = QCheckBox("Known", objectName="evidenceHasDate")
+        self.has_date = named(QCheckBox("Known"), "evidenceHasDate")
         self.has_date.setChecked(True)
-        self.when = QDateEdit(QDate.currentDate(), objectName="evidenceDate", calendarPopup=True,
-                              displayFormat="d MMM yyyy")
+        self.when = date_edit("evidenceDate", QDate.currentDate())
         self.has_date.toggled.connect(self.when.setEnabled)
-        self.source = QLineEdit(objectName="evidenceSource", placeholderText="e.g. Contact and Control Room")
+        self.source = named(QLineEdit(placeholderText="e.g. Contact and Control Room"), "evidenceSource")
         when_row = QHBoxLayout()
         when_row.addWidget(self.has_date)
         when_row.addWidget(self.when, 1)

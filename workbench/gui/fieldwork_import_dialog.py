@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.gui.display_text import uk_date
-from workbench.gui.qt import QDialog, QDialogButtonBox, QGridLayout, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QDialog, QDialogButtonBox, QGridLayout, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import card, label, tag
 from workbench.gui.tables import TextTable
 from workbench.services.fieldwork_io import FieldworkImportResult
@@ -26,7 +26,7 @@ class FieldworkImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("fieldworkImportDialog")
         self.setWindowTitle(f"Import fieldwork — {path.name}")
-        self.result = result
+        self.import_result = result
         problems = result.problem_total or len(result.problems)
         importable = result.ok and result.changed > 0
 
@@ -34,12 +34,11 @@ class FieldworkImportDialog(QDialog):
         grid = QGridLayout(summary)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(24)
-        counts = (("Would change", result.changed, "blue"), ("Unchanged", result.unchanged, "neutral"),
-                  ("Kept as in the workspace", result.kept_database, "neutral"),
-                  ("Conflicts", len(result.conflicts), "red" if result.conflicts else "neutral"),
-                  ("Problems", problems, "red" if problems else "neutral"))
+        counts = (("Would change", result.changed), ("Unchanged", result.unchanged),
+                  ("Kept as in the workspace", result.kept_database),
+                  ("Conflicts", len(result.conflicts)), ("Problems", problems))
         self.counts: dict[str, str] = {}
-        for col, (words, n, tone) in enumerate(counts):
+        for col, (words, n) in enumerate(counts):
             value = label(f"{n:,}", "statValue")
             value.setObjectName(f"count-{words.split()[0].lower()}")
             grid.addWidget(value, 0, col)
@@ -59,7 +58,7 @@ class FieldworkImportDialog(QDialog):
             advice = "The workbook holds no answer that differs from the workspace."
         verdict.setObjectName("importVerdict")
 
-        body = QWidget(objectName="importBody")
+        body = named(QWidget(), "importBody")
         lay = QVBoxLayout(body)
         lay.setContentsMargins(0, 0, 8, 0)
         lay.setSpacing(8)

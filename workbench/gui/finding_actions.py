@@ -11,7 +11,7 @@ from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
 from workbench.gui.layouts import clear_layout, summary_and_rows
 from workbench.gui.messages import show_error, show_info
-from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget
+from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget, named
 from workbench.gui.style import card, label, tag
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
@@ -24,9 +24,9 @@ class ActionsPanel(QWidget):
         self.ctx = ctx
         self.finding_id: int | None = None
         self.finding_ref = ""
-        self.actions: tuple[ActionInfo, ...] = ()
+        self.shown: tuple[ActionInfo, ...] = ()
         self._editable = ctx.can("actions.edit")
-        self.add = QPushButton("Add action…", objectName="addAction")
+        self.add = named(QPushButton("Add action…"), "addAction")
         self.add.setEnabled(self._editable)
         self.add.clicked.connect(self.add_action)
         self.add.setAccessibleName("Add action")
@@ -38,7 +38,7 @@ class ActionsPanel(QWidget):
         self._rows = summary_and_rows(self, self.summary, self.add)
 
     def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
-        self.finding_id, self.finding_ref, self.actions = finding_id, finding_ref, tuple(actions)
+        self.finding_id, self.finding_ref, self.shown = finding_id, finding_ref, tuple(actions)
         clear_layout(self._rows)
         done = sum(1 for a in actions if a.status == "done")
         overdue = sum(1 for a in actions if a.overdue)
@@ -56,7 +56,7 @@ class ActionsPanel(QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0, 1, 2)
-        status = QComboBox(objectName=f"actionStatus-{a.id}")
+        status = named(QComboBox(), f"actionStatus-{a.id}")
         status.addItems(list(ACTION_STATUSES))
         status.setCurrentText(a.status)
         status.setEnabled(self._editable)
@@ -64,10 +64,10 @@ class ActionsPanel(QWidget):
         # saved after the signal returns: the refresh that follows rebuilds this row
         status.currentTextChanged.connect(lambda text, action=a: QTimer.singleShot(
             0, lambda: self.set_status(action, text)))
-        edit = QPushButton("Edit…", objectName=f"editAction-{a.id}")
+        edit = named(QPushButton("Edit…"), f"editAction-{a.id}")
         edit.setEnabled(self._editable)
         edit.clicked.connect(lambda _=False, action=a: self.edit_action(action))
-        remove = QPushButton("Remove…", objectName=f"removeAction-{a.id}")
+        remove = named(QPushButton("Remove…"), f"removeAction-{a.id}")
         remove.setEnabled(self._editable)
         remove.setToolTip("Take this action off the plan (the change log keeps it)")
         remove.clicked.connect(lambda _=False, action=a: self.remove_action(action))
@@ -98,7 +98,7 @@ class ActionsPanel(QWidget):
         if status != action.status:
             self.ctx.write(self, lambda uow: action_service.update_action(uow, action.id, action.version,
                                                                          status=status),
-                           on_error=lambda _exc: self.show_actions(self.finding_id, self.finding_ref, self.actions))
+                           on_error=lambda _exc: self.show_actions(self.finding_id, self.finding_ref, self.shown))
 
     def add_action(self) -> None:
         finding_id = self.finding_id

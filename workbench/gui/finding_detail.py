@@ -9,7 +9,7 @@ from workbench.gui.finding_form import FindingForm
 from workbench.gui.finding_links import LinksPanel
 from workbench.gui.layouts import clear_layout
 from workbench.gui.messages import show_error
-from workbench.gui.qt import QGridLayout, QHBoxLayout, QLabel, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QGridLayout, QHBoxLayout, QLabel, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import STATUS_TONES, label, rule, tag
 from workbench.importers.peel_areas import PEEL_AREAS
 from workbench.services import findings as finding_service
@@ -26,7 +26,7 @@ class FindingDetail(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        body = QWidget(objectName="findingDetailBody")
+        body = named(QWidget(), "findingDetailBody")
         policy = body.sizePolicy()
         policy.setHeightForWidth(True)  # wrapped text grows the page; the pane scrolls
         body.setSizePolicy(policy)
@@ -77,7 +77,8 @@ class FindingDetail(QScrollArea):
 
     def text(self) -> str:
         """Everything the pane shows as text (for tests and copying)."""
-        return "\n".join(w.text() for w in self.widget().findChildren(QLabel) if w.isVisibleTo(self))
+        inner = self.widget()
+        return "\n".join(w.text() for w in inner.findChildren(QLabel) if w.isVisibleTo(self)) if inner else ""
 
     def _fill(self, info: FindingInfo | None) -> None:
         lay = self._content_layout

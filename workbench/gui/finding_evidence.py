@@ -12,7 +12,7 @@ from workbench.gui.display_text import file_size, uk_date
 from workbench.gui.evidence_dialog import EvidenceDialog, EvidenceEntry
 from workbench.gui.layouts import clear_layout, summary_and_rows
 from workbench.gui.messages import show_error, show_info
-from workbench.gui.qt import QDialog, QEvent, QFileDialog, QGridLayout, QHBoxLayout, QPushButton, Qt, QWidget
+from workbench.gui.qt import QDialog, QEvent, QFileDialog, QGridLayout, QHBoxLayout, QPushButton, Qt, QWidget, named
 from workbench.gui.style import card, label
 from workbench.services import evidence as evidence_service
 from workbench.services.evidence import EvidenceInfo
@@ -26,7 +26,7 @@ class EvidencePanel(QWidget):
         self.finding_id: int | None = None
         self.finding_ref = ""
         self.items: tuple[EvidenceInfo, ...] = ()
-        self.add = QPushButton("Add evidence…", objectName="addEvidence")
+        self.add = named(QPushButton("Add evidence…"), "addEvidence")
         self._editable = ctx.can("evidence.edit")
         self.add.setEnabled(self._editable)
         self.add.setAccessibleName("Add evidence")
@@ -57,12 +57,12 @@ class EvidencePanel(QWidget):
         title = label(e.title, wrap=True, selectable=True)
         title.setTextFormat(Qt.TextFormat.PlainText)
         grid.addWidget(title, 0, 0)
-        export = QPushButton("Export…", objectName=f"exportEvidence-{e.id}")
+        export = named(QPushButton("Export…"), f"exportEvidence-{e.id}")
         export.setEnabled(self.ctx.can("exports.create"))
         export.setToolTip("Save a copy of the stored file (its SHA-256 is checked first)")
         export.clicked.connect(lambda _=False, item=e: self.export_evidence(item))
         export.setAccessibleName(f"Export evidence {e.title}")
-        unlink = QPushButton("Unlink…", objectName=f"unlinkEvidence-{e.id}")
+        unlink = named(QPushButton("Unlink…"), f"unlinkEvidence-{e.id}")
         unlink.setEnabled(self._editable)
         unlink.setAccessibleName(f"Unlink evidence {e.title} from {self.finding_ref}")
         unlink.setToolTip(f"Take this evidence off {self.finding_ref}; the stored file stays in the workspace")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.gui import unsaved, workspace_actions
 from workbench.gui.audits_page import AuditsPage
 from workbench.gui.changes import ALL_VIEWS, ChangeBus
 from workbench.gui.context import GuiContext
@@ -16,10 +18,6 @@ from workbench.gui.measures_page import MeasuresPage
 from workbench.gui.messages import APP_TITLE, show_error
 from workbench.gui.overview_page import OverviewPage
 from workbench.gui.packs_page import PacksPage
-from workbench.gui.register_page import RegisterPage
-from workbench.gui.sign_in_dialog import SignInDialog, identify
-from workbench.gui import workspace_actions
-from workbench.gui.recent_workspaces import RecentWorkspaces
 from workbench.gui.qt import (
     QAction,
     QByteArray,
@@ -36,8 +34,11 @@ from workbench.gui.qt import (
     QStackedWidget,
     QThreadPool,
     QWidget,
+    named,
 )
-from workbench.gui import unsaved
+from workbench.gui.recent_workspaces import RecentWorkspaces
+from workbench.gui.register_page import RegisterPage
+from workbench.gui.sign_in_dialog import SignInDialog, identify
 from workbench.gui.style import STYLESHEET
 from workbench.gui.wheel_guard import install_wheel_guard
 from workbench.services import actions as actions_service
@@ -72,9 +73,9 @@ class MainWindow(QMainWindow):
         room = self.screen().availableGeometry()
         self.resize(min(1280, int(room.width() * 0.92)), min(820, int(room.height() * 0.92)))
         self._build_menus()
-        self.status_workspace = QLabel(objectName="statusWorkspace")
-        self.status_user = QLabel(objectName="statusUser")
-        self.status_role = QLabel(objectName="statusRole")
+        self.status_workspace = named(QLabel(), "statusWorkspace")
+        self.status_user = named(QLabel(), "statusUser")
+        self.status_role = named(QLabel(), "statusRole")
         for w in (self.status_workspace, self.status_user, self.status_role):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().setSizeGripEnabled(False)
@@ -129,22 +130,23 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About", None, self.about, "aboutAction"))
 
-    def _action(self, text: str, shortcut: object, slot: object, name: str) -> QAction:
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[..., object],
+                name: str) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+            action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         return action
 
     def _show_workspace(self) -> None:
         """(Re)build the pages for `self.ctx`."""
         old = self.centralWidget()
-        self.navigation = QListWidget(objectName="navigation")
+        self.navigation = named(QListWidget(), "navigation")
         self.navigation.setAccessibleName("Pages")
         self.navigation.addItems(list(PAGES))
         self.navigation.setFixedWidth(170)
-        self.stack = QStackedWidget(objectName="pages")
+        self.stack = named(QStackedWidget(), "pages")
         self.overview = OverviewPage(self.ctx)
         self.overview.attention.open_record.connect(self.open_record)
         self.findings = FindingsPage(self.ctx)

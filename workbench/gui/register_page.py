@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from workbench.gui.changes import concerns
 from workbench.errors import WorkbenchError
+from workbench.gui.changes import concerns
 from workbench.gui.context import GuiContext
-from workbench.gui.messages import show_error
 from workbench.gui.display_text import kind_short
+from workbench.gui.messages import show_error
 from workbench.gui.qt import (
     QAbstractItemView,
     QDialog,
@@ -23,6 +23,7 @@ from workbench.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.register_dialogs import AuthoriseClosureDialog, MoveDialog, ProposeClosureDialog
 from workbench.gui.style import label
@@ -43,7 +44,7 @@ class RegisterPage(QWidget):
         self.rows: list[FindingStatus] = []
         self.sources = TextTable("registerSources", ["Type", "Title", "Date", "Deadline", "PCC response",
                                                      "Open / all"], stretch=1)
-        self.table = QTableWidget(0, len(FINDING_COLUMNS), objectName="registerFindings")
+        self.table = named(QTableWidget(0, len(FINDING_COLUMNS)), "registerFindings")
         self.table.setHorizontalHeaderLabels(list(FINDING_COLUMNS))
         self.table.setAccessibleName("Findings in the register")
         self.sources.setAccessibleName("Sources: reports, letters and inspections")
@@ -59,10 +60,10 @@ class RegisterPage(QWidget):
         self.summary = label("", wrap=True, plain=True)
         self.history = TextTable("registerHistory", ["Date", "Line", "From", "To", "Comment", "By"], stretch=4)
         self.history.setAccessibleName("Status history of the selected finding")
-        self.move_force = QPushButton("Move force status…", objectName="moveForce")
-        self.move_insp = QPushButton("Move inspectorate status…", objectName="moveInspectorate")
-        self.propose = QPushButton("Propose closure…", objectName="proposeClosure")
-        self.authorise = QPushButton("Record authorisation…", objectName="authoriseClosure")
+        self.move_force = named(QPushButton("Move force status…"), "moveForce")
+        self.move_insp = named(QPushButton("Move inspectorate status…"), "moveInspectorate")
+        self.propose = named(QPushButton("Propose closure…"), "proposeClosure")
+        self.authorise = named(QPushButton("Record authorisation…"), "authoriseClosure")
         self.move_force.clicked.connect(lambda: self._move("force"))
         self.move_insp.clicked.connect(lambda: self._move("inspectorate"))
         self.propose.clicked.connect(self._propose)
@@ -85,7 +86,7 @@ class RegisterPage(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         layout.addWidget(self.history)
-        scroll = QScrollArea(objectName="registerScroll")
+        scroll = named(QScrollArea(), "registerScroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)
@@ -110,7 +111,7 @@ class RegisterPage(QWidget):
     def refresh(self) -> None:
         def read(uow: Any) -> tuple[list[register.SourceInfo], list[FindingStatus]]:
             listed = register.list_sources(uow)
-            return listed, [register_status.status(uow, f.id) for f in finding_service.list_findings(uow)]
+            return listed, [register_status.status(uow, f.stored_id) for f in finding_service.list_findings(uow)]
 
         self._stale = False
         keep = self.selected()
@@ -186,7 +187,7 @@ class RegisterPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         v = dialog.values()
-        self.ctx.write(self, lambda uow: register_status.move(uow, st.finding_id, line, str(v["to"]), on=v["on"],
+        self.ctx.write(self, lambda uow: register_status.move(uow, st.finding_id, line, str(v["to"]), on=cast("date | None", v["on"]),
                                                              comment=str(v["comment"]),
                                                              expected_version=st.version))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.gui.qt import QFrame, QLabel, Qt, QWidget
+from workbench.gui.qt import QDate, QDateEdit, QFrame, QLabel, Qt, QWidget, named
 
 #: (background, text, border) per tone; every tag shows its meaning in words too
 TONES: dict[str, tuple[str, str, str]] = {
@@ -77,6 +77,14 @@ def label(text: str = "", role: str | None = None, wrap: bool = False, selectabl
     if selectable:
         out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return out
+
+
+def date_edit(name: str, value: QDate | None = None) -> QDateEdit:
+    """A date field with a calendar pop-up, showing dates as "3 Mar 2025"."""
+    edit = named(QDateEdit() if value is None else QDateEdit(value), name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    return edit
 
 
 def card() -> QFrame:

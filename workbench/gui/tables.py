@@ -13,6 +13,7 @@ from workbench.gui.qt import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    named,
 )
 from workbench.gui.style import TONES
 
@@ -32,7 +33,7 @@ def tone_colour(tone: str, role: int) -> QColor | None:
 
 def list_view(name: str) -> QTableView:
     """A read-only, single-row-selection table view in the house style."""
-    view = QTableView(objectName=name)
+    view = named(QTableView(), name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -93,8 +94,9 @@ class TextTable(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag(RIGHT))
                 tone = (tones or {}).get((r, c))
                 if tone:
-                    item.setBackground(tone_colour(tone, Qt.ItemDataRole.BackgroundRole))
-                    item.setForeground(tone_colour(tone, Qt.ItemDataRole.ForegroundRole))
+                    bg, fg, _border = TONES.get(tone, TONES["neutral"])
+                    item.setBackground(QColor(bg))
+                    item.setForeground(QColor(fg))
                 tip = (tips or {}).get((r, c))
                 if tip:
                     item.setToolTip(tip)
@@ -115,7 +117,7 @@ class TextTable(QTableWidget):
         self.fit_height()
 
     def texts(self) -> list[list[str]]:
-        return [[self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
+        return [[item.text() if (item := self.item(r, c)) else "" for c in range(self.columnCount())]
                 for r in range(self.rowCount())]
 
 

@@ -15,8 +15,7 @@ from typing import Any
 
 from workbench.gui.messages import show_error
 from workbench.gui.qt import QObject, QProgressDialog, QRunnable, Qt, QThreadPool, QWidget, Signal, Slot
-
-Progress = Callable[[int, "int | None"], None]
+from workbench.progress import Progress
 
 
 class Cancelled(Exception):

@@ -5,7 +5,6 @@ overrides areas of the same name and adds new ones (``replace = true`` drops the
 """
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
 import re
 import tomllib
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from functools import lru_cache
 from importlib.resources import files
 from itertools import islice
 from pathlib import Path
+
+from workbench.errors import WorkbenchError
 
 PEEL_AREAS: tuple[str, ...] = (
     "Police powers and public treatment",

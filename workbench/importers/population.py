@@ -16,8 +16,10 @@ whose hashes add up.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Iterator, Mapping
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Collection, Iterator, Mapping
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,7 +36,8 @@ from workbench.importers.population_model import (
     PopulationScan,
     RowProblem,
 )
-from workbench.importers.population_source import Batch, Layout, Progress, detect_layout, iter_batches
+from workbench.importers.population_source import Batch, Layout, detect_layout, iter_batches
+from workbench.progress import Progress
 from workbench.templates.schema import Field, Template
 
 __all__ = [
@@ -120,7 +123,7 @@ class _Plan:
     def checks(self, fields: list[Field], raws: list[pa.Array], normals: list[Normalised]):
         """Every per-row check of a batch: (mask, raw values, column, field key, message)."""
         out = []
-        for f, raw, n in zip(fields, raws, normals):
+        for f, raw, n in zip(fields, raws, normals, strict=True):
             column = self.columns[f.key]
             if f.required:
                 out.append((n.blank, raw, column, f.key, "required value is empty"))
@@ -180,7 +183,7 @@ class _Problems:
         room = MAX_PROBLEMS - len(self.items) - len(batch_items)
         if room > 0:
             where = pc.indices_nonzero(mask).slice(0, room)
-            for row, value in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist()):
+            for row, value in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist(), strict=True):
                 batch_items.append(RowProblem(row, column, field, (value or "").strip()[:200], message))
         self.total += count
 
@@ -235,11 +238,11 @@ def scan_population(
             blocking += 1
     for batch in plan.batches(fields, bad_row, progress, _block_size):
         raws = [batch.columns[plan.columns[f.key]] for f in fields]
-        normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+        normals = [normalise(f, raw) for f, raw in zip(fields, raws, strict=True)]
         keep = _not_blank_rows(normals)
         if not pc.all(keep).as_py():
             raws = [r.filter(keep) for r in raws]
-            normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+            normals = [normalise(f, raw) for f, raw in zip(fields, raws, strict=True)]
             batch = Batch(batch.rows.filter(keep), {})
         if len(batch.rows) == 0:
             continue
@@ -254,7 +257,7 @@ def scan_population(
             left_out.append(batch.rows.filter(invalid))
             keep = pc.invert(invalid)
             raws = [r.filter(keep) for r in raws]
-            normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+            normals = [normalise(f, raw) for f, raw in zip(fields, raws, strict=True)]
             batch = Batch(batch.rows.filter(keep), {})
             if len(batch.rows) == 0:
                 continue
@@ -301,7 +304,7 @@ def scan_population(
     if plan.stratum is not None:
         chosen = pa.chunked_array(stratum_chunks).filter(sampleable)
         counts = pc.value_counts(pc.cast(chosen, pa.string()))
-        strata = {v: c for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())}
+        strata = {v: c for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)}
         strata = dict(sorted(strata.items()))
     field_list = ",".join(f.key for f in fields)
     fingerprint_v1 = hashlib.sha256(f"population-v1|{field_list}|{rows}|{total_hash:064x}".encode()).hexdigest()
@@ -367,7 +370,7 @@ def _hash_rows(columns: list[pa.Array]) -> tuple[int, pa.Array]:
     sha, as_int = hashlib.sha256, int.from_bytes
     total = 0
     digests = bytearray()
-    for start, end in zip(offsets, offsets[1:]):
+    for start, end in pairwise(offsets):
         d = sha(view[start:end]).digest()
         digests += d
         total += as_int(d, "big")
@@ -390,7 +393,7 @@ def _duplicates(ref_chunks: list[pa.Array], row_chunks: list[pa.Array]):
     repeated = pc.unique(ordered.slice(1).filter(same_as_next))
     mask = pc.fill_null(pc.is_in(refs, value_set=repeated), False)
     grouped: dict[str, list[int]] = {}
-    for ref, row in zip(refs.filter(mask).to_pylist(), rows.filter(mask).to_pylist()):
+    for ref, row in zip(refs.filter(mask).to_pylist(), rows.filter(mask).to_pylist(), strict=True):
         grouped.setdefault(ref, []).append(row)
     first_rows = pa.array(sorted(r[0] for r in grouped.values()), pa.int64())
     repeat_mask = pc.and_(mask, pc.invert(pc.is_in(rows, value_set=first_rows)))
@@ -441,7 +444,7 @@ def iter_keys(
         else:
             values = normalise(plan.stratum, batch.columns[plan.columns[plan.stratum.key]]).values
             strata = pc.fill_null(values, BLANK_STRATUM).to_pylist()
-        for ref, stratum in zip(refs, strata):
+        for ref, stratum in zip(refs, strata, strict=True):
             if ref is not None and ref not in seen:
                 seen.add(ref)
                 yield ref, stratum
@@ -495,7 +498,7 @@ def _valid_batches(plan: _Plan, fields: list[Field], exclude_invalid: bool) -> I
     every = plan.fields
     for batch in plan.batches(every):
         raws = [batch.columns[plan.columns[f.key]] for f in every]
-        normals = [normalise(f, raw) for f, raw in zip(every, raws)]
+        normals = [normalise(f, raw) for f, raw in zip(every, raws, strict=True)]
         keep = pc.invert(plan.invalid(every, raws, normals))
         wanted = {plan.columns[f.key] for f in fields}
         columns = {k: v.filter(keep) for k, v in batch.columns.items() if k in wanted}
@@ -506,11 +509,11 @@ def _json_values(field: Field, n: Normalised) -> list[Any]:
     values = n.values.to_pylist()
     bad = n.bad.to_pylist() if n.bad is not None else [False] * len(values)
     if field.type == "number":
-        return [None if v is None else (v if b else (float(v) if "." in v else int(v))) for v, b in zip(values, bad)]
+        return [None if v is None else (v if b else (float(v) if "." in v else int(v))) for v, b in zip(values, bad, strict=True)]
     if field.type == "datetime" and n.time_missing is not None:
         no_time = n.time_missing.to_pylist()
         return [
             v if v is None or b else (v[:10] if t else v.replace(" ", "T", 1))
-            for v, b, t in zip(values, bad, no_time)
+            for v, b, t in zip(values, bad, no_time, strict=True)
         ]
     return values

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
-
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from workbench.errors import WorkbenchError
 
 #: How many row problems (and duplicate references) a scan keeps; the totals count them all.
 MAX_PROBLEMS = 1000

@@ -13,16 +13,17 @@ import csv
 import os
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from workbench.importers.population_model import PopulationError
+from workbench.progress import Progress
 
 SNIFF_BYTES = 256 * 1024
 SNIFF_LINES = 30
@@ -37,8 +38,6 @@ MAX_COLUMNS = 1024
 # a line ends after LF, or after a CR that no LF follows (pyarrow reads all three endings)
 _RAW_LINE = re.compile(rb"(?<=\n)|(?<=\r)(?!\n)")
 _BOM = b"\xef\xbb\xbf"
-
-Progress = Callable[[int, "int | None"], None]
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ def _xlsx_layout(path: Path) -> Layout:
         rows = list(_rows(ws, path, 1, max_row=SNIFF_LINES, max_col=MAX_COLUMNS))
         counts = [sum(1 for v in r if v is not None and str(v).strip()) for r in rows]
         widest = max(counts, default=0)
-        for i, (row, filled) in enumerate(zip(rows, counts)):
+        for i, (row, filled) in enumerate(zip(rows, counts, strict=True)):
             texts = all(isinstance(v, str) for v in row if v is not None and str(v).strip())
             if filled and filled * 2 >= widest and texts:
                 cells = list(row)
@@ -349,12 +348,12 @@ def _merge(batches: list[Batch]) -> Batch:
     )
 
 
-def _record_numbers(start: int, count: int, skipped: list[int]):
+def _record_numbers(start: int, count: int, skipped: list[int]) -> tuple[Sequence[int], int]:
     """Record numbers of the next ``count`` good rows, stepping over skipped ones."""
     if not skipped or skipped[-1] < start:
         return range(start, start + count), start + count
     gaps = set(skipped)
-    numbers = []
+    numbers: list[int] = []
     current = start
     while len(numbers) < count:
         if current not in gaps:
@@ -413,7 +412,7 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
         for values in _rows(ws, path, layout.header_row + 1, max_col=width_cap):
             row_no += 1
             width = len(values)
-            for buf, pos, dated in zip(buffers, positions, is_date):
+            for buf, pos, dated in zip(buffers, positions, is_date, strict=True):
                 buf.append(cell_text(values[pos], dated, epoch) if pos < width else "")
             rows.append(row_no)
             if len(rows) >= XLSX_BATCH_ROWS:
@@ -430,5 +429,5 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
 
 
 def _xlsx_batch(rows: list[int], names: list[str], buffers: list[list[str]]) -> Batch:
-    return Batch(pa.array(rows, pa.int64()), {n: pa.array(b, pa.string()) for n, b in zip(names, buffers)})
+    return Batch(pa.array(rows, pa.int64()), {n: pa.array(b, pa.string()) for n, b in zip(names, buffers, strict=True)})
 

@@ -12,9 +12,9 @@ values when that is the only way to pair them. Each suggestion says why it was m
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -41,7 +41,7 @@ class MappingSuggestion:
 
 
 def _stems(*names: str) -> set[str]:
-    words = set()
+    words: set[str] = set()
     for name in names:
         words.update(w[:5] for w in _WORD.findall(str(name).casefold()) if w not in _COMMON)
     return words
@@ -134,7 +134,7 @@ def _by_order(template: Template, mapping: dict[str, str | None], reasons: dict[
     medians = {c: fits[open_keys[0]][c][1] or "" for c in columns}
     if len(set(medians.values())) != len(medians):
         return
-    for key, column in zip(sorted(open_keys, key=lambda k: rank[k]), sorted(columns, key=lambda c: medians[c])):
+    for key, column in zip(sorted(open_keys, key=lambda k: rank[k]), sorted(columns, key=lambda c: medians[c]), strict=True):
         mapping[key] = column
         used.add(column)
         label = template.field(key).label

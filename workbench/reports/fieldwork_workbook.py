@@ -33,7 +33,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.files import atomic_output
-from workbench.reports.excel_sheet import HEADER_BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP
+from workbench.reports.excel_sheet import (
+    HEADER_BORDER,
+    HEADER_FILL,
+    HEADER_FONT,
+    TITLE_FONT,
+    WRAP,
+    fit_to_page,
+    header_footer,
+)
 from workbench.reports.fieldwork_format import (  # noqa: F401  (the data classes are part of this API)
     CASES,
     DATE_FORMAT,
@@ -125,18 +133,20 @@ def _value(col: SheetColumn, case: SheetCase, data: FieldworkSheetData) -> tuple
 
 def _print_setup(ws: Worksheet, data: FieldworkSheetData) -> None:
     mark = header_footer_text(data.marking.upper(), 60)
-    for part in (ws.oddHeader.center, ws.oddFooter.center, ws.evenHeader.center, ws.evenFooter.center):
+    head, foot = header_footer(ws)
+    even_head, even_foot = header_footer(ws, even=True)
+    for part in (head.center, foot.center, even_head.center, even_foot.center):
         part.text = mark
         part.font = "-,Bold"
-    ws.oddHeader.left.text = header_footer_text(data.force, 60)
-    ws.oddHeader.right.text = header_footer_text(f"Audit {data.audit_id} fieldwork", 60)
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Page &P of &N"
+    head.left.text = header_footer_text(data.force, 60)
+    head.right.text = header_footer_text(f"Audit {data.audit_id} fieldwork", 60)
+    foot.left.text = "&A"
+    foot.right.text = "Page &P of &N"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
 
 
 def _protect(ws: Worksheet) -> None:
@@ -311,6 +321,7 @@ def write_fieldwork_workbook(data: FieldworkSheetData, out_path: str | os.PathLi
     columns = layout(data)
     wb = Workbook()
     info = wb.active
+    assert isinstance(info, Worksheet)  # a new workbook's one sheet
     info.title = INSTRUCTIONS
     cases = wb.create_sheet(CASES)
     ranges = _lists(wb.create_sheet(LISTS), data)

@@ -8,10 +8,11 @@ realistic Norfolk pack for tests and previews.
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
+
+from workbench.errors import WorkbenchError
 
 PACK_STATUSES = ("draft", "submitted", "approved", "superseded")
 READINESS_LEVELS = ("ready", "partly ready", "not ready")

@@ -58,8 +58,9 @@ def register_fonts() -> frozenset[int]:
             pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC,
                                   boldItalic=SANS_BOLD_ITALIC)
-    face = pdfmetrics.getFont(SANS).face
-    bold = pdfmetrics.getFont(SANS_BOLD).face
+    sans, sans_bold = pdfmetrics.getFont(SANS), pdfmetrics.getFont(SANS_BOLD)
+    assert isinstance(sans, TTFont) and isinstance(sans_bold, TTFont)  # registered from TTF files above
+    face, bold = sans.face, sans_bold.face
     # Only characters both weights can draw count as covered.
     return frozenset(set(face.charToGlyph) & set(bold.charToGlyph))
 
@@ -96,7 +97,9 @@ def pack_styles() -> PackStyles:
         muted=ParagraphStyle("Muted", parent=body, fontSize=8.5, leading=11.5,
                              textColor=MUTED),
         quote=ParagraphStyle("Quote", parent=body, fontName=SANS_ITALIC, leftIndent=10,
-                             borderPadding=(4, 0, 4, 8), textColor=INK, spaceBefore=2,
+                             # reportlab takes (top, right, bottom, left); its stubs say float only
+                             borderPadding=(4, 0, 4, 8),  # type: ignore[arg-type]
+                             textColor=INK, spaceBefore=2,
                              spaceAfter=8, borderColor=RULE, borderWidth=0),
         bullet=ParagraphStyle("Bullet", parent=body, leftIndent=12, bulletIndent=2, bulletFontName=SANS,
                               spaceAfter=2),

@@ -221,7 +221,8 @@ def create_audit(
         sizing = {"confidence": 0.95 if confidence is None else confidence, "tolerable": tolerable,
                   "expected": 0.0 if expected is None else expected}
         try:
-            plan["size_without_population"] = attribute_sample_size(**sizing)
+            plan["size_without_population"] = attribute_sample_size(
+                sizing["confidence"], sizing["tolerable"], sizing["expected"])
         except StatsError as exc:
             raise InputError(f"sample sizing: {exc}") from None
         plan["sizing"] = sizing

@@ -134,7 +134,7 @@ class _Names:
 
     def _get(self, model: type, key: object) -> Any:
         try:
-            return self.s.get(model, int(key))  # type: ignore[arg-type]
+            return self.s.get(model, int(str(key)))
         except (TypeError, ValueError):
             return None
 

@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from workbench import __version__
 from workbench.errors import ConflictError, InputError
+from workbench.progress import Progress
 from workbench.reports.bundle_manifest import ApprovalFacts, EvidenceFile, approval_manifests, pdf_info
 from workbench.reports.excel_pack import write_excel_pack
 from workbench.reports.html_pack import render_html_pack
@@ -47,15 +48,30 @@ from workbench.services import signing_identity, users
 from workbench.services.access import require
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.packs import (
-    DEFAULT_MIN_CELL, PackFiles, _assessments_in_pack, _check_reviewable, _info, check_snapshot, find_version,
+    DEFAULT_MIN_CELL,
+    PackFiles,
+    _assessments_in_pack,
+    _check_reviewable,
+    _info,
+    check_snapshot,
+    find_version,
     stored_bytes,
 )
 from workbench.services.settings import get_force_settings, get_value
 from workbench.store import changelog
-from workbench.store.models import Evidence, EvidenceBlob, EvidenceLink, PackVersion, PseudonymKey, SignOff, User, utcnow
+from workbench.store.models import (
+    Audit,
+    Evidence,
+    EvidenceBlob,
+    EvidenceLink,
+    PackVersion,
+    PseudonymKey,
+    SignOff,
+    User,
+    utcnow,
+)
 from workbench.store.uow import UnitOfWork
 
-Progress = Callable[[int, int | None], None]
 UowFactory = Callable[[bool], AbstractContextManager[UnitOfWork]]
 REVIEWER_ROLE = "Reviewer (approver)"
 STEPS = 11
@@ -172,7 +188,7 @@ def approval_warnings(uow: UnitOfWork, number: int) -> ApprovalWarnings:
         changed_refs += [f"{ref} (no longer in the register)" for ref in then if ref not in now]
         new_refs = [ref for ref in now if ref not in then]
     finding_ids = [fid for fid, _ in _assessments_in_pack(uow, set(pv.scope or []))]
-    latest: dict[str, object] = {}
+    latest: dict[str, Audit] = {}
     for audit in _audits_for(uow, finding_ids):
         if audit.seed is not None and (audit.series not in latest or audit.round > latest[audit.series].round):
             latest[audit.series] = audit
@@ -317,8 +333,8 @@ def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
             steps.tick()
     signer = key.signer()
     signatures = {}
-    for variant, data in manifests.items():
-        signatures[variant] = sign_detached(data, signer)
+    for variant, manifest in manifests.items():
+        signatures[variant] = sign_detached(manifest, signer)
     steps.tick()
     return _Signed(now, comment, pdfs[0], xlsx, pdfs[1], release_xlsx, html, release_html, manifests, signatures)
 

@@ -10,13 +10,12 @@ columns (the fingerprint, under the scheme the audit recorded), whether it is th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import hashlib
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import hashlib
-import math
 
 from sqlalchemy import delete, func, select
 
@@ -30,19 +29,19 @@ from workbench.importers.population import (
 )
 from workbench.importers.population_model import BLANK_STRATUM, RowProblem
 from workbench.importers.population_suggest import suggest_columns
+from workbench.progress import Progress
 from workbench.services.access import require
 from workbench.services.audits import default_reserve, get_audit_row
 from workbench.services.population_exclusions import NONE as NO_EXCLUSIONS
-from workbench.services.population_exclusions import Exclusions, from_plan, record as exclusion_record
+from workbench.services.population_exclusions import Exclusions, from_plan
+from workbench.services.population_exclusions import record as exclusion_record
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
-from workbench.stats import SamplingPlan, StatsError, attribute_sample_size, draw, new_seed
-from workbench.stats import Draw
+from workbench.stats import Draw, SamplingPlan, StatsError, attribute_sample_size, draw, new_seed
 from workbench.store.models import Audit, EvidenceLink, Response, SampledCase, utcnow
 from workbench.store.uow import UnitOfWork
 from workbench.templates import Template
 
-Progress = Callable[[int, "int | None"], None]
 _SHOWN_PROBLEMS = 5
 
 
@@ -246,7 +245,7 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
             str(path), scan.problems)
     size, sizing_text = _size(audit, scan.cases)
     if stratify_by:
-        _check_strata(audit, scan, template, size, scan.mapping.get(stratify_by, stratify_by))
+        _check_strata(audit, scan, template, size, scan.mapping.get(stratify_by) or stratify_by)
     reserve = plan.get("reserve")
     if reserve is None:
         # by default every stratum keeps at least one reserve, so any unusable case can be replaced

@@ -40,8 +40,14 @@ from sqlalchemy import event, select
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, baseline_label, get_audit_row, series_rounds
 from workbench.services.templates import get_template
-from workbench.stats import Interval, StatsError, StratumCount, newcombe_difference, stratified_estimate
-from workbench.stats import wilson_interval
+from workbench.stats import (
+    Interval,
+    StatsError,
+    StratumCount,
+    newcombe_difference,
+    stratified_estimate,
+    wilson_interval,
+)
 from workbench.stats.rating import Bounds, rate_against_target, sample_bounds, stratified_bounds
 from workbench.store.models import Audit, KeyFigure, Response, SampledCase
 from workbench.store.uow import UnitOfWork
@@ -274,7 +280,7 @@ def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], in
                 .join(SampledCase, SampledCase.id == Response.case_id)
                 .where(SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES),
                        Response.role == "primary", Response.value.is_not(None))):
-            responses[case_id][key] = (value, comment, working)
+            responses[case_id][key] = (value or "", comment, working)  # the query keeps only non-null values
     _, critical = scored_criteria(template)
     screening = template.screening
     out, effective = [], {}

@@ -19,8 +19,14 @@ from workbench.errors import NotFoundError
 from workbench.services.access import require
 from workbench.store.models import AuditTemplate, TemplateCriterion
 from workbench.store.uow import UnitOfWork
-from workbench.templates import Template, TemplateError, builtin_templates, load_template
-from workbench.templates import template_from_dict, template_to_dict
+from workbench.templates import (
+    Template,
+    TemplateError,
+    builtin_templates,
+    load_template,
+    template_from_dict,
+    template_to_dict,
+)
 
 
 @dataclass(frozen=True)

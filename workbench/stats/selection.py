@@ -16,14 +16,14 @@ import hmac
 import secrets
 from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from workbench.progress import Progress
 from workbench.stats.allocation import apportion
 from workbench.stats.errors import SamplingError
 
 Method = Literal["simple", "systematic", "stratified"]
 Allocation = Literal["proportional", "equal"]
-Progress = Callable[[int, "int | None"], None]
 Row = tuple[str, "str | None"]
 
 SEED_LIMIT = 2**53  # seeds stay exact in JSON numbers and Excel cells
@@ -236,9 +236,9 @@ def draw(
     return _stratified(ranked, counts, reserve, seed, plan, done)  # type: ignore[arg-type]
 
 
-def _row(item: object, row_no: int) -> tuple[str, str | None]:
+def _row(item: Any, row_no: int) -> tuple[str, str | None]:
     try:
-        ref, stratum = item  # type: ignore[misc]
+        ref, stratum = item
     except (TypeError, ValueError):
         raise SamplingError(
             f"row {row_no}: expected (reference, stratum), got {item!r}", row=row_no

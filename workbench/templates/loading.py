@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from workbench.force_settings import NUMERIC_RULE_SETTINGS
 from workbench.limits import MAX_NESTING, nesting_depth

@@ -7,14 +7,15 @@ code) that the rules module evaluates against the case fields and force settings
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
-
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
+
+from workbench.errors import WorkbenchError
 
 FIELD_TYPES = ("text", "number", "datetime", "date", "choice")
 ANSWER_TYPES = ("yes_no_na", "choice", "number", "datetime", "text")
