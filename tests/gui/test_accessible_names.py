@@ -19,8 +19,17 @@ pytestmark = pytest.mark.gui
 def _unnamed(root: Any) -> list[str]:
     from PySide6.QtGui import QAccessible
     from PySide6.QtWidgets import (
-        QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QHeaderView, QLineEdit,
-        QPlainTextEdit, QSlider, QTabBar, QTextEdit, QWidget,
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QHeaderView,
+        QLineEdit,
+        QPlainTextEdit,
+        QSlider,
+        QTabBar,
+        QTextEdit,
+        QWidget,
     )
 
     kinds = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QAbstractSpinBox, QTextEdit,
