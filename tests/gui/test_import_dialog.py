@@ -56,15 +56,15 @@ def test_preview_then_import_the_2023_report(qtbot, open_window, sqlite_workspac
 
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.imported is not None, timeout=20000)
     assert boxes == []
-    assert len(dialog.result.added) == 12 and dialog.state.text() == "Imported"
+    assert len(dialog.imported.added) == 12 and dialog.state.text() == "Imported"
     assert _count(sqlite_workspace, Finding) == 12
     assert not dialog.import_button.isEnabled()
     # the change signal refreshed the views
     assert window.findings.model.rowCount() == 12
     assert window.overview.stats["findings"].value.text() == "12"
-    assert window.measures.model.rowCount() == dialog.result.proposed_measures > 0
+    assert window.measures.model.rowCount() == dialog.imported.proposed_measures > 0
 
 
 def test_reimporting_says_nothing_new(qtbot, window, seeded_workspace, boxes) -> None:
@@ -164,7 +164,7 @@ def test_corrections_dialog_changes_what_is_imported(qtbot, open_window, sqlite_
     from workbench.gui.qt import Qt
 
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.imported is not None, timeout=20000)
     assert boxes == []
     with sqlite_workspace.unit_of_work(ADMIN, write=False) as uow:
         rows = {f.ref: f for f in uow.session.scalars(select(Finding))}

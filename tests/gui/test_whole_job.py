@@ -137,7 +137,7 @@ def test_the_whole_job_from_an_empty_workspace(qtbot, open_window, sqlite_worksp
         qtbot.waitUntil(lambda: d.task is not None and not d.task.running, timeout=30000)
         assert "Would add 12 findings" in d.summary.text()
         qtbot.mouseClick(d.import_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: d.result is not None, timeout=30000)
+        qtbot.waitUntil(lambda: d.imported is not None, timeout=30000)
         d.reject()
 
     _answer(monkeypatch, ImportReportDialog, import_report)

@@ -11,7 +11,6 @@ from pathlib import Path
 from workbench.gui.context import GuiContext
 from workbench.gui.pdf_preview import PdfPreviewDialog, print_pages
 from workbench.gui.qt import (
-    QCheckBox,
     QDate,
     QDateEdit,
     QDesktopServices,
@@ -28,6 +27,7 @@ from workbench.gui.qt import (
 )
 from workbench.gui.style import label
 from workbench.gui.workers import WorkerTask
+from workbench.reports.committee_sections import plural
 from workbench.services import committee_report
 from workbench.services.committee_report import WrittenReport
 from workbench.services.pack_preview import PackPdf
@@ -69,11 +69,12 @@ class CommitteeReportDialog(QDialog):
         self.task: WorkerTask | None = None
         end = quarter_end_before(today or date.today())
         self.period_end = _date_edit("committeePeriodEnd", end, "Quarter ending")
-        self.has_since = QCheckBox("Since the last report on", objectName="committeeHasSince")
-        self.has_since.setToolTip("Unticked: the moves of the three months before the quarter's end are listed")
-        self.since = _date_edit("committeeSince", end - timedelta(days=91), "Previous report date")
-        self.since.setEnabled(False)
-        self.has_since.toggled.connect(self.since.setEnabled)
+        self.since = _date_edit("committeeSince", quarter_end_before(end - timedelta(days=1)), "Previous report date")
+        self.since.setToolTip("The moves on either status line after this date are listed (the previous report's "
+                              "quarter end)")
+        self._since_edited = False
+        self.since.userDateChanged.connect(lambda _d: setattr(self, "_since_edited", True))
+        self.period_end.dateChanged.connect(lambda _d: self._follow_period())
         self.folder = QLineEdit(folder, objectName="committeeFolder")
         self.folder.setAccessibleName("Folder for the report files")
         self.folder.setPlaceholderText("the folder the Word and PDF files are saved in")
@@ -95,15 +96,12 @@ class CommitteeReportDialog(QDialog):
             self.build.setEnabled(False)
             self.build.setToolTip(allowed.reason)
 
-        since_row = QHBoxLayout()
-        since_row.addWidget(self.has_since)
-        since_row.addWidget(self.since, 1)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.browse)
         form = QFormLayout()
         form.addRow("Quarter ending", self.period_end)
-        form.addRow("Changes", since_row)
+        form.addRow("Previous report", self.since)
         form.addRow("Save in", folder_row)
         results = QHBoxLayout()
         for b in (self.preview, self.open_pdf, self.open_docx, self.open_folder):
@@ -135,6 +133,14 @@ class CommitteeReportDialog(QDialog):
         self.setMinimumWidth(620)
         self._update()
 
+    def _follow_period(self) -> None:
+        """The previous report is the quarter before, until the user says otherwise."""
+        if not self._since_edited:
+            previous = quarter_end_before(_day(self.period_end) - timedelta(days=1))
+            self.since.blockSignals(True)
+            self.since.setDate(QDate(previous.year, previous.month, previous.day))
+            self.since.blockSignals(False)
+
     def _update(self) -> None:
         busy = self.task is not None and self.task.running
         self.build.setEnabled(bool(self.ctx.allowed("exports.create")) and bool(self.folder.text().strip())
@@ -148,7 +154,7 @@ class CommitteeReportDialog(QDialog):
     def build_report(self) -> None:
         folder = Path(self.folder.text().strip())
         end = _day(self.period_end)
-        since = _day(self.since) if self.has_since.isChecked() else None
+        since = _day(self.since)
         self.state.setText(f"Building the report for the quarter ending {end:%d %B %Y}…")
 
         def done(written: WrittenReport) -> None:
@@ -156,9 +162,9 @@ class CommitteeReportDialog(QDialog):
             d = written.data
             self.state.setText(
                 f"Saved {written.docx.name} and {written.pdf.name} in {written.pdf.parent}: "
-                f"{sum(n for _, n, _ in d.by_source)} findings, {len(d.action_plan)} actions, "
-                f"{len(d.changes)} status moves since {d.period_start:%d %b %Y}, {len(d.overdue_actions)} overdue "
-                f"action(s).")
+                f"{plural(sum(n for _, n, _ in d.by_source), 'finding')}, {plural(len(d.action_plan), 'action')}, "
+                f"{plural(len(d.changes), 'status move')} since {d.period_start:%d %b %Y}, "
+                f"{plural(len(d.overdue_actions), 'overdue action')}.")
             for b in (self.preview, self.open_pdf, self.open_docx, self.open_folder):
                 b.setEnabled(True)
             self.preview.setDefault(True)

@@ -96,7 +96,7 @@ class ImportReportDialog(QDialog):
         self.preview: ImportResult | None = None  # the dry run matching the current inputs, corrected
         self.base_preview: ImportResult | None = None  # the dry run as parsed, before corrections
         self.corrections: list[Correction] = []
-        self.result: ImportResult | None = None  # the import, once done
+        self.imported: ImportResult | None = None  # the import, once done (not `result`: that is QDialog.result())
         self.task: WorkerTask | None = None
 
         self.path = QLineEdit(objectName="reportPath", placeholderText="A report saved as text, HTML or PDF")
@@ -208,7 +208,7 @@ class ImportReportDialog(QDialog):
         self.corrections = []
         self.import_button.setEnabled(False)
         self.correct_button.setEnabled(False)
-        if self.result is None:
+        if self.imported is None:
             self._state("Not previewed", "neutral")
 
     def _args(self) -> tuple[Path, str | None, str | None] | None:
@@ -251,7 +251,7 @@ class ImportReportDialog(QDialog):
                                                  encoding=encoding)
 
         self._busy(True)
-        self.result = None
+        self.imported = None
         self._state("Reading…", "neutral", f"Reading {path.name}…")
         self.task = self.ctx.background(self, f"Reading {path.name}…", work, write=False,
                                         on_success=self._previewed, on_failure=self._failed)
@@ -320,7 +320,7 @@ class ImportReportDialog(QDialog):
         self._busy(False)
         self.preview = self.base_preview = None
         self.correct_button.setEnabled(False)
-        self.result = result
+        self.imported = result
         self._show(result)
         self._state("Imported", "green", _summary(result))
         self.close_button.setDefault(True)
