@@ -98,7 +98,7 @@ class ImportReportDialog(QDialog):
         self.preview: ImportResult | None = None  # the dry run matching the current inputs, corrected
         self.base_preview: ImportResult | None = None  # the dry run as parsed, before corrections
         self.corrections: list[Correction] = []
-        self.imported: ImportResult | None = None  # the import, once done
+        self.imported: ImportResult | None = None  # the import, once done (not `result`: that is QDialog.result())
         self.task: WorkerTask | None = None
 
         self.path = named(QLineEdit(placeholderText="A report saved as text, HTML or PDF"), "reportPath")
