@@ -165,7 +165,7 @@ def test_the_whole_job_from_an_empty_workspace(qtbot, open_window, sqlite_worksp
     wizard: AuditWizard = page.wizard
     t = wizard.template_page
     t.choice.setCurrentIndex(t.choice.findData("response-attendance"))
-    qtbot.keyClicks(t.title, "Response attendance")
+    qtbot.keyClicks(t.title_edit, "Response attendance")
     wizard.next()
     f = wizard.findings_page
     item = next(f.list.item(i) for i in range(f.list.count()) if f.list.item(i).text().startswith(AFI + " "))
