@@ -123,7 +123,7 @@ def test_rag_rules(rule, bounds, target, rag) -> None:
     if rag is None:
         assert reason.startswith("insufficient evidence")
     if rag == "indicative":
-        assert reason.startswith("indicative \u2014 small sample (n=1), 95 % interval")
+        assert reason.startswith("indicative \u2014 small sample (n=1), 95 % exact interval")
     assert rate_against_target(bounds, None, rule, 1)[0] is None
     assert rate_against_target(None, target, rule, 0) == (None, "insufficient evidence: no case in scope is "
                                                              "complete yet, so there is nothing to rate")

@@ -130,13 +130,13 @@ def _range(low: float, high: float) -> str:
 
 
 def indicative_words(bounds: Bounds, cases: int | float | None = None) -> str:
-    """'indicative — small sample (n=10), 95 % interval 44.4–97.5 %': the two-sided exact
+    """'indicative — small sample (n=10), 95 % exact interval 44.4–97.5 %': the two-sided exact
     interval at the bounds' confidence."""
     n = bounds.n if bounds.n is not None else cases
     low = bounds.exact_low if bounds.exact_low is not None else bounds.lower
     high = bounds.exact_high if bounds.exact_high is not None else bounds.upper
     size = f" (n={n:g})" if n is not None else ""
-    return f"{INDICATIVE} \u2014 small sample{size}, {target_words(bounds.confidence)} interval {_range(low, high)}"
+    return f"{INDICATIVE} \u2014 small sample{size}, {target_words(bounds.confidence)} exact interval {_range(low, high)}"
 
 
 def rate_against_target(bounds: Bounds | None, target: float | None, rule: str,
@@ -165,7 +165,7 @@ def rate_against_target(bounds: Bounds | None, target: float | None, rule: str,
                             f"{'s' if cases != 1 else ''} in scope the sample could not confirm the target even "
                             f"if every case complied (best possible lower bound {_pct(bounds.best_lower)}), so it "
                             f"is not rated green, amber or red; {more}")
-    if bounds.best_lower < target - _EPS and not bounds.census:  # a 100 % target: only a census confirms it
+    if target >= 1 - _EPS and bounds.best_lower < target - _EPS and not bounds.census:  # only a census confirms 100 %
         if bounds.upper < target - _EPS:
             return "red", f"a deviation was found, so the target of {t} is not met"
         return None, (f"{INSUFFICIENT}: a target of 100 % can only be confirmed by checking every case "
