@@ -102,3 +102,15 @@ def test_refusals(workspace, tmp_path) -> None:
             area_mapping.preview_mapping(uow, "2023-25")
         with pytest.raises(InputError, match="unknown PEEL framework"):
             area_mapping.preview_mapping(uow, "2031-33")
+
+
+def test_the_overview_tells_the_move_in_words(sqlite_workspace, tmp_path) -> None:
+    from workbench.services import change_words
+
+    recording, _, _ = _setup(sqlite_workspace, tmp_path)
+    with sqlite_workspace.unit_of_work(ADMIN) as uow:
+        area_mapping.map_areas(uow, "2025-27")
+    with sqlite_workspace.unit_of_work(ADMIN, write=False) as uow:
+        said = [c.sentence for c in change_words.recent_in_words(uow, limit=5)]
+    assert any("moved findings to their 2025-27 PEEL areas" in s for s in said)
+    assert any("to its 2025-27 PEEL area" in s and "AFI 1" in s for s in said)
