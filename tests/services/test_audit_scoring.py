@@ -115,15 +115,18 @@ def _bounds(point, low, high, best=1.0):
     ("point_estimate", _bounds(0.70, 0.60, 0.79), 0.75, "amber"),
     ("point_estimate", _bounds(0.60, 0.50, 0.70), 0.75, "red"),
     ("upper_bound", _bounds(0.70, 0.60, 0.79), 0.75, None),  # never applied: green on no evidence
-    ("point_estimate", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, None),  # 1 of 1: insufficient evidence
-    ("lower_bound", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, None),
-    ("lower_bound", _bounds(0.0, 0.0, 0.70, best=0.6), 0.75, "red"),  # a small sample can still show a shortfall
+    ("point_estimate", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, "indicative"),  # 1 of 1: a small sample
+    ("lower_bound", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, "indicative"),
+    # a small sample's shortfall is shown, but never as a confident red (stats.rating.small_sample)
+    ("lower_bound", _bounds(0.0, 0.0, 0.70, best=0.6), 0.75, "indicative"),
 ])
 def test_rag_rules(rule, bounds, target, rag) -> None:
     got, reason = rate_against_target(bounds, target, rule, 1)
     assert got == rag and ("75 %" in reason or "upper-bound rule" in reason)
     if rag is None:
         assert reason.startswith("insufficient evidence")
+    if rag == "indicative":
+        assert reason.startswith("indicative \u2014 small sample (n=1), 95 % exact interval")
     assert rate_against_target(bounds, None, rule, 1)[0] is None
     assert rate_against_target(None, target, rule, 0) == (None, "insufficient evidence: no case in scope is "
                                                              "complete yet, so there is nothing to rate")
@@ -131,7 +134,7 @@ def test_rag_rules(rule, bounds, target, rag) -> None:
 
 def test_one_of_one_is_never_green_and_a_100_percent_target_needs_a_census() -> None:
     got, reason = rate_against_target(sample_bounds(1, 1, 0.95), 0.75, "point_estimate", 1)
-    assert got is None and "about 11 cases in scope" in reason
+    assert got == "indicative" and "about 11 cases in scope" in reason
     got, reason = rate_against_target(sample_bounds(59, 59, 0.95), 1.0, "lower_bound", 59)
     assert got is None and "only be confirmed by checking every case" in reason
     assert rate_against_target(sample_bounds(58, 59, 0.95), 1.0, "lower_bound", 59)[0] == "red"

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from workbench import __version__
 from workbench.cli import (
+    areas_commands,
     assurance_commands,
     audit_commands,
     audit_report_commands,
@@ -25,7 +26,7 @@ from workbench.errors import WorkbenchError
 #: each module adds its subcommands with `register(subparsers)`
 COMMAND_MODULES = [
     setup_commands, log_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
-    pack_commands, verify_commands, register_commands,
+    pack_commands, verify_commands, register_commands, areas_commands,
 ]
 
 

@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
     n.add_argument("--finding", action="append", default=[], metavar="REF", help='e.g. "AFI 2" (repeatable)')
     n.add_argument("--method", choices=LazyChoices("workbench.services.audits", "METHODS"), default="simple",
                    metavar="METHOD", help="one of: %(choices)s")
-    n.add_argument("--size", type=int, help="a fixed sample size")
+    n.add_argument("--size", type=int, help="a fixed sample size (default: the template's own, where it states one)")
     n.add_argument("--confidence", type=float, help="attribute sampling confidence (default 0.95)")
     n.add_argument("--tolerable", type=float, help="tolerable deviation rate, e.g. 0.05")
     n.add_argument("--expected", type=float, help="expected deviation rate (default 0)")

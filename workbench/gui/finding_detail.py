@@ -11,7 +11,7 @@ from workbench.gui.layouts import clear_layout
 from workbench.gui.messages import show_error
 from workbench.gui.qt import QGridLayout, QHBoxLayout, QLabel, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import STATUS_TONES, label, rule, tag
-from workbench.importers.peel_areas import PEEL_AREAS
+from workbench.importers.peel_areas import ALL_AREAS
 from workbench.services import findings as finding_service
 from workbench.services.findings import FigureInfo, FindingInfo
 from workbench.services.settings import finding_statuses
@@ -39,7 +39,7 @@ class FindingDetail(QScrollArea):
         self._content_layout.setSpacing(6)
         self.links = LinksPanel()
         self.links.decided.connect(self._decide_link)
-        self.form = FindingForm(PEEL_AREAS)
+        self.form = FindingForm(ALL_AREAS)  # both frameworks: 2023-25 and 2025-27
         self.form.save_requested.connect(self._save)
         editable = ctx.can("findings.edit")
         self.links.set_editable(editable)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from workbench.importers.peel_areas import is_area_heading
 from workbench.importers.report_labels import (
     AFI_HEADING,
     AFI_MARK,
@@ -98,7 +99,7 @@ class _Parser:
         b = self.blocks[j]
         t = b.text
         return not b.bullet and (is_force(t, self.force) or bool(AFI_MARK.match(t)) or _is_heading(t)
-                                 or bool(QUESTION.match(t)) or bool(COUNT_ONLY.match(t))
+                                 or bool(QUESTION.match(t)) or is_area_heading(t) or bool(COUNT_ONLY.match(t))
                                  or status_word(t) is not None)
 
     def bullets(self, j: int) -> list[Block]:
@@ -116,7 +117,7 @@ class _Parser:
             if block.bullet:
                 i += 1
                 continue
-            if QUESTION.match(text):
+            if QUESTION.match(text) or is_area_heading(text):  # a question, or a section named for an area
                 self.question, self.coc = text, None
                 i += 1
                 continue

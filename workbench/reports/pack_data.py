@@ -16,7 +16,7 @@ from workbench.errors import WorkbenchError
 
 PACK_STATUSES = ("draft", "submitted", "approved", "superseded")
 READINESS_LEVELS = ("ready", "partly ready", "not ready")
-RAG_LEVELS = ("green", "amber", "red")
+RAG_LEVELS = ("green", "amber", "red", "indicative")  # indicative: a small sample, shown neutral
 Count = int | str  # a number of cases, or "<N" where a release copy suppresses a small count
 
 

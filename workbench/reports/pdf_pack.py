@@ -235,7 +235,7 @@ def _summary(ctx: Ctx, data: PackData) -> list[Flowable]:
         rows.append([ctx.cell(f.ref, s.cell_bold, 40), ctx.cell(f.title, limit=220), f.area,
                      ctx.rag_word(readiness_rag, READINESS_WORD[f.readiness]), result, rag])
     story.append(ctx.table(("Ref", "Finding", "PEEL area", "Readiness", "Latest audit result",
-                            "Audit RAG"), rows, (0.15, 0.29, 0.14, 0.12, 0.21, 0.09), extra))
+                            "Audit RAG"), rows, (0.15, 0.27, 0.14, 0.12, 0.21, 0.11), extra))
     story.append(Spacer(1, 6))
     story.append(ctx.para(RESULTS_NOTE, s.muted))
     return story

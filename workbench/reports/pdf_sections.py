@@ -116,7 +116,7 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     if audit.plan_text:
         story.append(ctx.para("Plan: " + audit.plan_text + ".", s.small))
     rag = Table([[ctx.badge(audit.rag), ctx.cell(audit.rag_reason, s.small)]],
-                colWidths=[0.12 * ctx.width, 0.88 * ctx.width], hAlign="LEFT")
+                colWidths=[0.14 * ctx.width, 0.86 * ctx.width], hAlign="LEFT")
     rag.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [rag, Spacer(1, 4)]

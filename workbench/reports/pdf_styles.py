@@ -38,9 +38,9 @@ HEADER_FILL = colors.HexColor("#E8EDF3")
 ZEBRA = colors.HexColor("#F6F8FA")
 MARKING = colors.HexColor("#8B0000")
 RAG_TEXT = {"green": colors.HexColor("#1B5E20"), "amber": colors.HexColor("#7A4A00"),
-            "red": colors.HexColor("#8E1B1B")}
+            "red": colors.HexColor("#8E1B1B"), "indicative": colors.HexColor("#3A4250")}
 RAG_FILL = {"green": colors.HexColor("#DCEFD9"), "amber": colors.HexColor("#FBE7C2"),
-            "red": colors.HexColor("#F6D2D0")}
+            "red": colors.HexColor("#F6D2D0"), "indicative": colors.HexColor("#ECEEF1")}  # neutral grey
 RAG_SOLID = {"green": colors.HexColor("#2E7D32"), "amber": colors.HexColor("#D98E04"),
              "red": colors.HexColor("#C62828")}
 READINESS_RAG = {"ready": "green", "partly ready": "amber", "not ready": "red"}

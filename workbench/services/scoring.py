@@ -26,7 +26,8 @@ Rules (docs/sampling.md gives the statistics):
   the difference is confirmed when its interval excludes 0.
 * RAG against the target on the one-sided exact bound at the plan's confidence
   (``stats.rating``), so a sample that meets its plan meets its target. Too few cases to
-  confirm the target even if all complied is "insufficient evidence". No target: no rating.
+  confirm the target even if all complied is "indicative — small sample" with its exact
+  interval, never a colour (``stats.rating.small_sample``). No target: no rating.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from workbench.stats import (
     stratified_estimate,
     wilson_interval,
 )
-from workbench.stats.rating import Bounds, rate_against_target, sample_bounds, stratified_bounds
+from workbench.stats.rating import COLOURS, Bounds, rate_against_target, sample_bounds, stratified_bounds
 from workbench.store.models import Audit, KeyFigure, Response, SampledCase
 from workbench.store.uow import UnitOfWork
 
@@ -523,7 +524,7 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
                                          f"{', weighted' if measure.weighted else ''}) against the inspection's "
                                          f"{baseline.label}")
     rag, reason = rate_against_target(measure.bounds, audit.target, audit.rag_rule, measure.n)
-    if measure.bounds is not None and rag is not None:
+    if measure.bounds is not None and rag in COLOURS:
         reason += f" ({measure.bounds.method})"
     plan = audit.plan or {}
     plan_text = _plan_text(audit, audit.target)

@@ -97,7 +97,11 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Template:
-    """A versioned audit template.  ``source`` (where it was read from) is not content."""
+    """A versioned audit template.  ``source`` (where it was read from) is not content.
+
+    ``family``: the group it belongs to (e.g. "Quality of service self-check"), shown with its
+    name. ``sample_size``: the default number of cases when an audit is planned without a size
+    or sizing inputs; ``sample_basis`` says where that number comes from."""
 
     key: str
     version: int
@@ -106,6 +110,9 @@ class Template:
     fields: tuple[Field, ...]
     criteria: tuple[Criterion, ...]
     source: str = field(default="<text>", compare=False)
+    family: str = ""
+    sample_size: int | None = None
+    sample_basis: str = ""
 
     @property
     def reference_field(self) -> Field:
