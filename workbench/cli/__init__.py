@@ -16,6 +16,7 @@ from workbench.cli import (
     log_commands,
     pack_commands,
     register_commands,
+    request_commands,
     setup_commands,
     verify_commands,
 )
@@ -25,7 +26,7 @@ from workbench.errors import WorkbenchError
 #: each module adds its subcommands with `register(subparsers)`
 COMMAND_MODULES = [
     setup_commands, log_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
-    pack_commands, verify_commands, register_commands,
+    pack_commands, verify_commands, register_commands, request_commands,
 ]
 
 

@@ -17,7 +17,8 @@ from workbench.services import attention
 
 KIND_WORDS = {"action": "Action", "pcc_response": "PCC response", "source_deadline": "Deadline",
               "improvement_plan": "Improvement plan", "revisit": "Revisit", "closure": "Closure",
-              "finding_target": "Target date", "audit": "Audit"}
+              "finding_target": "Target date", "audit": "Audit", "request": "Evidence request",
+              "evidence_expiry": "Evidence expiry"}
 
 
 class AttentionPanel(QWidget):
@@ -63,7 +64,10 @@ class AttentionPanel(QWidget):
                              "Click a row to open it.")
         rows, tones = [], {}
         for r, i in enumerate(self.items):
-            rows.append([("Overdue" if i.urgency == attention.OVERDUE else "Due") + " · " + KIND_WORDS.get(i.kind, i.kind),
+            urgency = "Overdue" if i.urgency == attention.OVERDUE else "Due"
+            if i.kind == "evidence_expiry":
+                urgency = "Expired" if i.urgency == attention.OVERDUE else "Expiring"
+            rows.append([urgency + " · " + KIND_WORDS.get(i.kind, i.kind),
                          i.due.strftime("%d %b %Y"), i.title, i.detail])
             tones[(r, 0)] = "red" if i.urgency == attention.OVERDUE else "amber"
         self.table.set_rows(rows, tones)
