@@ -31,7 +31,7 @@ def test_add_list_export_import_withdraw_and_expiry(ws, tmp_path: Path, capsys) 
     folder.mkdir()
     assert run(ws, "olly.officer", "requests", "import", str(out), "--files", str(folder), "--dry-run") == 2
     err = capsys.readouterr().out
-    assert f"Requests!I{FIRST_ROW}: 'records.pdf' is named here but is not among the returned files" in err
+    assert f"Requests!I{FIRST_ROW}: 'records.pdf' is named here but no file of that name came back" in err
     (folder / "records.pdf").write_bytes(b"%PDF records")
     assert run(ws, "olly.officer", "requests", "import", str(out), "--files", str(folder), "--dry-run") == 0
     assert "dry run: nothing was written" in capsys.readouterr().out

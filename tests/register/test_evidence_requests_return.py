@@ -42,8 +42,8 @@ def test_a_file_named_but_missing(exported, tmp_path: Path) -> None:
     rows = fill(book, {ids["a"]: ("see files", "register.xlsx\nmissing.pdf"), ids["b"]: ("ok", "")})
     folder = files_folder(tmp_path, {"register.xlsx": b"x"})
     problems = _refused(ws, book, folder)
-    assert problems == [("I", rows[ids["a"]], "'missing.pdf' is named here but is not among the returned files "
-                                              "in returned")]
+    assert problems == [("I", rows[ids["a"]], "'missing.pdf' is named here but no file of that name came "
+                                              "back in returned")]
 
 
 def test_a_file_not_named(exported, tmp_path: Path) -> None:

@@ -320,8 +320,9 @@ def _plan(uow: UnitOfWork, workbook: Path, files: ReturnedFiles, limit: int
                 problems.append(_at(row.row, FILES_COL, f"two returned files are named '{name}' (in different "
                                                         "folders); rename one and name both"))
             elif hit is None:
-                problems.append(_at(row.row, FILES_COL, f"'{name}' is named here but is not among the returned "
-                                                        f"files{' in ' + Path(files.source).name if files.source else ' (none were given)'}"))
+                where = f"in {Path(files.source).name}" if files.source else "(no folder or zip was given)"
+                problems.append(_at(row.row, FILES_COL, f"'{name}' is named here but no file of that name came "
+                                                        f"back {where}"))
             elif hit.size == 0:
                 problems.append(_at(row.row, FILES_COL, f"'{name}' is empty"))
             elif hit.size > limit:
