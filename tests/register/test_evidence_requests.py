@@ -15,7 +15,7 @@ from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401
 from tests.services.assurance_setup import ADMIN, ADMIN_PASS, OFFICER, VIEWER, count
 from workbench.errors import ConflictError, InputError, PermissionDeniedError
 from workbench.reports.request_workbook import CHECK_COL, DUE_COL, FIRST_ROW, NEEDED_COL, REF_COL
-from workbench.services import attention, evidence, evidence_requests as er
+from workbench.services import attention, change_words, evidence, evidence_requests as er
 from workbench.store.models import ChangeLogEntry, Evidence, EvidenceLink, EvidenceRequest
 
 
@@ -29,8 +29,11 @@ def test_requests_are_listed_by_finding_owner_and_overdue_and_each_write_is_logg
         overdue = er.list_requests(uow, overdue=True, today=TODAY)
         assert [r.id for r in overdue] == [ids["a"]] and overdue[0].overdue
         assert overdue[0].action_title == "Retrain crime allocators"
-        logged = [(e.action, e.entity_id) for e in uow.session.scalars(
-            select(ChangeLogEntry).where(ChangeLogEntry.entity == "evidence_request"))]
+        entries = list(uow.session.scalars(
+            select(ChangeLogEntry).where(ChangeLogEntry.entity == "evidence_request")))
+        logged = [(e.action, e.entity_id) for e in entries]
+        words = [c.sentence for c in change_words.in_words(uow, entries)]
+    assert f"Olly Officer sent the evidence request {ids['a']} to DI Patel" in words
     assert logged == [("create", str(i)) for i in (ids["a"], ids["b"], ids["c"])]
     with workspace.unit_of_work(OFFICER) as uow:
         w = er.withdraw_request(uow, ids["c"], "no longer needed", today=TODAY)
