@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from workbench.gui.display_text import file_size
@@ -43,7 +43,7 @@ class ExpiryRow(QWidget):
     def __init__(self, expires_on: date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.has = QCheckBox("Expires", objectName="evidenceHasExpiry")
-        start = expires_on or date.today().replace(year=date.today().year + 1)
+        start = expires_on or date.today() + timedelta(days=365)  # a year on (29 February has no twin)
         self.when = QDateEdit(QDate(start.year, start.month, start.day), objectName="evidenceExpiry",
                               calendarPopup=True, displayFormat="d MMM yyyy")
         self.has.setChecked(expires_on is not None)
