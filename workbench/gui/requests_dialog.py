@@ -211,7 +211,7 @@ class RequestsDialog(QDialog):
             return
         out = Path(chosen)
         self.ctx.background(self, f"Writing {out.name}…", lambda uow, _p: requests_service.export_requests(
-            uow, out, owner), on_success=lambda done: show_info(
+            uow, out, owner, overwrite=True), on_success=lambda done: show_info(
             self, "Requests exported", f"{len(done.request_ids)} open request(s) written to {done.path.name}.",
             "Send it to the owner; they fill in the white cells and send it back with the files."))
 

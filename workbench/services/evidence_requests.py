@@ -34,7 +34,8 @@ from workbench.importers.request_return import (
     RequestImportError, ReturnedFiles, read_returned_workbook, returned_files,
 )
 from workbench.reports.request_workbook import (
-    COLUMNS, REQUESTS, RequestRow, RequestSheetData, row_check, write_request_workbook,
+    COLUMNS, DUE_COL, FILES_COL, ID_COL, NEEDED_COL, REF_COL, REQUESTS, RequestRow, RequestSheetData, row_check,
+    write_request_workbook,
 )
 from workbench.services import evidence
 from workbench.services.access import require
@@ -202,8 +203,9 @@ class RequestExport:
 
 @writes
 def export_requests(uow: UnitOfWork, out_path: str | Path, owner: str | None = None,
-                    today: date | None = None) -> RequestExport:
-    """Write the open requests (for one owner, or all) to an Excel workbook; logged."""
+                    today: date | None = None, overwrite: bool = False) -> RequestExport:
+    """Write the open requests (for one owner, or all) to an Excel workbook; logged. An existing
+    file is replaced only with `overwrite` (the GUI's save dialog has asked)."""
     require(uow.actor, "exports.create")
     require(uow.actor, "requests.edit")
     out = Path(out_path)
@@ -212,7 +214,7 @@ def export_requests(uow: UnitOfWork, out_path: str | Path, owner: str | None = N
         who = f" addressed to {owner}" if owner else ""
         raise InputError(f"there are no open evidence requests{who}; nothing was written",
                          "add one with workbench requests add")
-    if out.exists():
+    if out.exists() and not overwrite:
         raise InputError(f"{out} already exists; nothing was written", "choose another name or remove the file")
     settings = get_force_settings(uow)
     key = _row_key(uow, create=True)
@@ -269,8 +271,6 @@ def _at(row: int, col: int, message: str) -> ImportProblem:
 
 def _plan(uow: UnitOfWork, workbook: Path, files: ReturnedFiles, limit: int
           ) -> tuple[ReturnPreview, dict[int, EvidenceRequest]]:
-    from workbench.reports.request_workbook import DUE_COL, FILES_COL, ID_COL, NEEDED_COL, REF_COL
-
     book = read_returned_workbook(workbook)
     key = _row_key(uow, create=False)
     problems: list[ImportProblem] = []
