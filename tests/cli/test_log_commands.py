@@ -59,6 +59,7 @@ EDITS: dict[str, tuple[str, str]] = {
     "status_changes": ("update status_changes set comment = 'forged' where id = 1", "comment is 'forged'"),
     "closure_proposals": ("update closure_proposals set basis = 'forged' where id = 1", "basis is 'forged'"),
     "planned_audits": ("update planned_audits set owner = 'Mallory' where id = 1", "owner is 'Mallory'"),
+    "evidence_requests": ("update evidence_requests set owner = 'Mallory' where id = 1", "owner is 'Mallory'"),
     "force_ca_certificates": ("update force_ca_certificates set subject = 'CN=Mallory' where id = 1",
                               "subject is 'CN=Mallory'"),
 }

@@ -17,6 +17,7 @@ from workbench.cli import (
     log_commands,
     pack_commands,
     register_commands,
+    request_commands,
     setup_commands,
     verify_commands,
 )
@@ -26,7 +27,7 @@ from workbench.errors import WorkbenchError
 #: each module adds its subcommands with `register(subparsers)`
 COMMAND_MODULES = [
     setup_commands, log_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
-    pack_commands, verify_commands, register_commands, areas_commands,
+    pack_commands, verify_commands, register_commands, areas_commands, request_commands,
 ]
 
 

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("Force &settings…", None, self.show_settings, "settingsAction")
         team_menu.addAction(self.users_action)
         team_menu.addAction(self.settings_action)
+        team_menu.addAction(self._action("Evidence &requests…", None, self.show_requests, "requestsAction"))
         view_menu = self.menuBar().addMenu("&View")
         for number, page in enumerate(PAGES, start=1):
             view_menu.addAction(self._action(f"&{number} {page}", f"Ctrl+{number}",
@@ -204,6 +205,12 @@ class MainWindow(QMainWindow):
             self.findings.select_finding(record_id)
         else:  # sources, letters, planned audits and closures live on the Register page
             self.show_page("Register")
+
+    def show_requests(self) -> None:
+        """Every finding's evidence requests (services/evidence_requests.py)."""
+        from workbench.gui.requests_dialog import RequestsDialog
+
+        RequestsDialog(self.ctx, parent=self).exec()
 
     def show_page(self, name: str) -> None:
         self.navigation.setCurrentRow(PAGES.index(name))

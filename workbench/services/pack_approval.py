@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -143,10 +143,11 @@ class ApprovalWarnings:
     changed_findings: tuple[str, ...] = ()  # references whose section reads differently now
     new_findings: tuple[str, ...] = ()  # in the register now, not in the pack
     incomplete_audits: tuple[IncompleteAudit, ...] = ()
+    expired_evidence: tuple[str, ...] = ()  # "title (finding refs, expired on ...)" of evidence in its scope
 
     @property
     def any(self) -> bool:
-        return self.changed_since_build or bool(self.incomplete_audits)
+        return self.changed_since_build or bool(self.incomplete_audits) or bool(self.expired_evidence)
 
     def messages(self) -> tuple[str, ...]:
         out = []
@@ -165,6 +166,10 @@ class ApprovalWarnings:
         for a in self.incomplete_audits:
             out.append(f"{a.title} (round {a.round}) has {a.incomplete} of {a.in_use} cases not complete: "
                        "its results in the pack rest on the completed cases only.")
+        if self.expired_evidence:
+            out.append("Evidence the pack cites has expired: " + "; ".join(self.expired_evidence[:8])
+                       + (f" and {len(self.expired_evidence) - 8} more" if len(self.expired_evidence) > 8 else "")
+                       + ". It no longer shows the finding is met: renew it, or say why it still stands.")
         return tuple(out)
 
 
@@ -197,7 +202,11 @@ def approval_warnings(uow: UnitOfWork, number: int) -> ApprovalWarnings:
         score = score_audit(uow, audit.id)
         if score.incomplete:
             incomplete.append(IncompleteAudit(audit.id, audit.title, audit.round, score.incomplete, score.cases_in_use))
-    return ApprovalWarnings(pv.number, changed, tuple(changed_refs), tuple(new_refs), tuple(incomplete))
+    from workbench.services.evidence import expired_for_findings
+
+    expired = tuple(f"{e.title} ({', '.join(e.finding_refs) or 'an action'}, expired {e.expires_on:%d %b %Y})"
+                    for e in expired_for_findings(uow, finding_ids, date.today()))
+    return ApprovalWarnings(pv.number, changed, tuple(changed_refs), tuple(new_refs), tuple(incomplete), expired)
 
 
 def approve_pack(open_uow: UowFactory, number: int, passphrase: str, out_dir: Path, comment: str = "",
