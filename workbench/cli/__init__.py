@@ -17,6 +17,7 @@ from workbench.cli import (
     pack_commands,
     register_commands,
     setup_commands,
+    tracker_commands,
     verify_commands,
 )
 from workbench.cli.context import CliContext, add_command, common_options
@@ -26,6 +27,7 @@ from workbench.errors import WorkbenchError
 COMMAND_MODULES = [
     setup_commands, log_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
     pack_commands, verify_commands, register_commands,
+    tracker_commands,  # adds `register import-tracker`: after register_commands
 ]
 
 
