@@ -92,7 +92,7 @@ def _content_field(values: Sequence[object], fills: Sequence[str]) -> tuple[str,
         return "rag", "its values are RAG ratings"
     if sum(1 for v in texts if _REF_PATTERN.match(str(v).strip())) * 4 >= n * 3:
         return "reference", "its values look like references"
-    if sum(len(str(v)) for v in texts) / n >= 80:
+    if sum(len(str(v)) for v in texts) / n >= 50:
         return "text", "its values are long texts"
     return "", ""
 

@@ -472,7 +472,8 @@ def import_tracker(uow: UnitOfWork, path: str | Path, mapping: Mapping[str, str]
             source_id = p.source_id
             if source_id is None:
                 if p.source not in made_sources:
-                    made_sources[p.source] = register_service.add_source(uow, p.new_source_type, p.source, None).id
+                    made_sources[p.source] = register_service.add_source(uow, p.new_source_type, p.source, None,
+                                                                         programme=p.source[:120]).id
                 source_id = made_sources[p.source]
             fid = register_service.add_finding(uow, source_id, p.kind, p.reference, p.text, owner=p.owner or "",
                                                target_date=p.due, on=day)
@@ -513,6 +514,8 @@ def _remember(uow: UnitOfWork, p: RowPlan, finding_id: int, tracker: str, header
     s = uow.session
     values = {"notes": p.notes_block, "comment": p.comment or _last_comment(s, p.key)}
     t = s.scalar(select(TrackerRow).where(TrackerRow.row_key == p.key))
+    if t is not None and (t.finding_id, t.tracker, t.sheet_row, t.values) == (finding_id, tracker, p.row, values):
+        return  # the same row as last time: nothing to remember anew
     before = None if t is None else {"finding_id": t.finding_id, "tracker": t.tracker, "sheet_row": t.sheet_row}
     if t is None:
         t = TrackerRow(row_key=p.key, finding_id=finding_id)
