@@ -295,7 +295,7 @@ class _Context:
             state = self.words.get(status_key(word))
             if state is None:
                 warnings.append(f"status '{word}' is not on the force's status line ({', '.join(fs.FORCE_STATES)}): "
-                                f"not applied; map it with --status \"{word}=STATE\"")
+                                f"not applied (say what it means with --status \"{word}=STATE\" on the command line)")
             else:
                 steps = self._steps(current_status, state, word, warnings)
         rag, problem = ("", "")
