@@ -66,6 +66,15 @@ def test_preview_change_a_mapping_then_import_after_confirming(qtbot, window, se
     latest.setCurrentIndex(latest.findData(""))
     _settle(qtbot, dialog)
     assert next(c for c in dialog.preview.columns if c.name == "Latest update").field == ""
+    # and says what the tracker's "Parked" means on the force's line
+    words = {dialog.statuses.item(r, 0).text(): r for r in range(dialog.statuses.rowCount())}
+    assert set(words) == {"Ongoing", "Complete", "Parked", "Open", "In progress"}
+    parked = dialog.statuses.cellWidget(words["Parked"], 1)
+    assert parked.currentData() == ""  # not on the line: flagged
+    parked.setCurrentIndex(parked.findData("in progress"))
+    _settle(qtbot, dialog)
+    assert "Parked" not in _rows(dialog)["6"][1] and "status awaiting allocation → in progress" in _rows(dialog)["6"][1]
+    assert next(c for c in dialog.preview.columns if c.name == "Latest update").field == ""  # still the user's
     dialog.grab().save(str(Path(__file__).resolve().parents[2] / ".tmp" / "tracker-dialog.png"))
     # refused at the confirmation: nothing written
     monkeypatch.setattr(confirm, "ask", lambda *a, **k: False)

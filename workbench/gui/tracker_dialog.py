@@ -58,6 +58,7 @@ class TrackerImportDialog(QDialog):
         self.imported = None  # the TrackerImported of the last import
         self._filling = False
         self.user_choices: dict[str, str] = {}  # column -> field, as the user chose in the combos
+        self.status_choices: dict[str, str] = {}  # tracker word -> force state ("" = not on the line)
         self._suggested: dict[str, str] = {}  # column -> field, as the last preview mapped it
         self.resize(1180, 760)
 
@@ -87,6 +88,10 @@ class TrackerImportDialog(QDialog):
         self.mapping = QTableWidget(0, 4, objectName="mappingTable")
         self.mapping.setHorizontalHeaderLabels(["Column in the tracker", "Goes to", "Why", "Sample values"])
         _table_style(self.mapping, stretch=3)
+
+        self.statuses = QTableWidget(0, 2, objectName="statusTable")
+        self.statuses.setHorizontalHeaderLabels(["In the tracker", "On the force's line"])
+        _table_style(self.statuses, stretch=1)
 
         counts = card()
         grid = QGridLayout(counts)
@@ -119,10 +124,19 @@ class TrackerImportDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.notes)
-        lay.addWidget(label("Columns", "section"))
-        lay.addWidget(label("Each column goes to one field of the register; a column kept as a note is stored in the "
-                            "finding's notes, never dropped.", wrap=True))
-        lay.addWidget(self.mapping, 2)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(label("Columns", "section"))
+        left.addWidget(label("Each column goes to one field of the register; a column kept as a note is stored in "
+                             "the finding's notes, never dropped.", wrap=True))
+        left.addWidget(self.mapping, 1)
+        right.addWidget(label("Status words", "section"))
+        right.addWidget(label("A word not on the force's line is flagged and not applied. Closure is never "
+                              "recorded by an import: it takes its two steps, with evidence.", wrap=True))
+        right.addWidget(self.statuses, 1)
+        both = QHBoxLayout()
+        both.addLayout(left, 3)
+        both.addLayout(right, 1)
+        lay.addLayout(both, 2)
         lay.addWidget(counts)
         lay.addWidget(label("What happens to each row", "section"))
         lay.addWidget(self.rows, 3)
@@ -139,7 +153,7 @@ class TrackerImportDialog(QDialog):
 
     def open_file(self, path: Path) -> None:
         self.path.setText(str(path))
-        self.user_choices = {}
+        self.user_choices, self.status_choices = {}, {}
         self._filling = True
         self.sheet.clear()
         self.sheet.setEnabled(False)
@@ -172,7 +186,18 @@ class TrackerImportDialog(QDialog):
     # -- preview and import --------------------------------------------------------------------
     def _options(self) -> dict:
         sheet = self.sheet.currentText() if self.sheet.isEnabled() and self.sheet.count() else None
-        return {"sheet": sheet or None}
+        return {"sheet": sheet or None, "status_words": dict(self.status_choices) or None}
+
+    def _status_changed(self) -> None:
+        if self._filling:
+            return
+        for r in range(self.statuses.rowCount()):
+            self.statuses_choice(r)
+        self.run_preview(mapping=dict(self.user_choices) or None)
+
+    def statuses_choice(self, row: int) -> None:
+        word = self.statuses.item(row, 0).text()
+        self.status_choices[word] = self.statuses.cellWidget(row, 1).currentData() or ""
 
     def run_preview(self, mapping: dict[str, str] | None) -> None:
         from workbench.services import tracker_import
@@ -198,6 +223,7 @@ class TrackerImportDialog(QDialog):
         self._suggested = {c.name: c.field for c in preview.columns}
         self._fill_sheets(preview)
         self._fill_mapping(preview)
+        self._fill_statuses(preview)
         self._fill_rows(preview)
         c = preview.counts
         for action, widget in self.count_labels.items():
@@ -245,6 +271,30 @@ class TrackerImportDialog(QDialog):
                 self.mapping.setItem(r, 2, QTableWidgetItem(c.why))
                 self.mapping.setItem(r, 3, QTableWidgetItem(" · ".join(s.replace("\n", " ")[:50] for s in c.samples)))
             self.mapping.resizeColumnToContents(1)
+        finally:
+            self._filling = False
+
+    def _fill_statuses(self, preview) -> None:
+        from workbench.services.finding_status import FORCE_STATES
+
+        self._filling = True
+        try:
+            self.statuses.setRowCount(len(preview.statuses_seen))
+            for r, (word, state) in enumerate(preview.statuses_seen):
+                item = QTableWidgetItem(word)
+                if not state:
+                    item.setBackground(tone_colour("amber", Qt.ItemDataRole.BackgroundRole))
+                    item.setForeground(tone_colour("amber", Qt.ItemDataRole.ForegroundRole))
+                    item.setToolTip("Not on the force's status line: flagged and not applied")
+                self.statuses.setItem(r, 0, item)
+                combo = QComboBox(objectName=f"status-{r}")
+                combo.addItem("Not on the line (flagged)", "")
+                for s in FORCE_STATES:
+                    combo.addItem(s, s)
+                combo.setCurrentIndex(max(0, combo.findData(state)))
+                combo.setAccessibleName(f"What the tracker's status {word} means")
+                combo.currentIndexChanged.connect(self._status_changed)
+                self.statuses.setCellWidget(r, 1, combo)
         finally:
             self._filling = False
 

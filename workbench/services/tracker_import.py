@@ -104,6 +104,8 @@ class TrackerPreview:
     status_words: dict[str, str]
     counts: dict[str, int] = field(default_factory=dict)
     sources_to_create: tuple[str, ...] = ()
+    #: each status word the tracker uses, as written, and the force's state it means ("" = not on the line)
+    statuses_seen: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,9 +176,15 @@ def _plan(uow: UnitOfWork, table: TrackerTable, mapping: Mapping[str, str] | Non
         notes.append("dates like 03/04/2025 are read day first (3 April 2025), the UK convention"
                      if dates[1] == "day first" else
                      "the due dates mix day-first and month-first dates: those that could be either are flagged")
+    seen: dict[str, str] = {}
+    if "status" in col:
+        for r, plan in zip(table.rows, plans):
+            word = r.text(col["status"])
+            if plan.action != SKIP and word and status_key(word) not in {status_key(w) for w in seen}:
+                seen[word] = words.get(status_key(word), "")
     return TrackerPreview(table.path, table.kind, table.sheet, table.sheets, table.header_row, table.sha256,
                           columns, tuple(plans), tuple(notes), dict(words),
-                          {a: counts.get(a, 0) for a in ACTIONS}, new_sources)
+                          {a: counts.get(a, 0) for a in ACTIONS}, new_sources, tuple(seen.items()))
 
 
 def _dates(table: TrackerTable, index: int | None) -> tuple[dict[int, DateReading], str]:
@@ -293,7 +301,7 @@ class _Context:
         word = values["status"]
         if word:
             state = self.words.get(status_key(word))
-            if state is None:
+            if not state:  # "" is a word the user said is not on the line
                 warnings.append(f"status '{word}' is not on the force's status line ({', '.join(fs.FORCE_STATES)}): "
                                 f"not applied (say what it means with --status \"{word}=STATE\" on the command line)")
             else:
