@@ -59,7 +59,8 @@ def test_preview_change_a_mapping_then_import_after_confirming(qtbot, window, se
     assert rows["10"][0] == "Skip"
     conflict_bg = dialog.rows.item(4, 1).background().color().name()
     assert conflict_bg != dialog.rows.item(0, 1).background().color().name()  # colour and words
-    assert dialog.count_labels["create"].text() == "1" and dialog.count_labels["update"].text() == "2"  # AFI 1 is in both reports: a conflict
+    # AFI 1 is in both reports: a conflict
+    assert dialog.count_labels["create"].text() == "1" and dialog.count_labels["update"].text() == "2"
     assert _count(ws, Finding) == findings and _count(ws, ChangeLogEntry) == log  # nothing written yet
     # the user keeps "Latest update" as a note instead: the preview runs again with their mapping
     latest = dialog.mapping.cellWidget(7, 1)
@@ -73,7 +74,8 @@ def test_preview_change_a_mapping_then_import_after_confirming(qtbot, window, se
     assert parked.currentData() == ""  # not on the line: flagged
     parked.setCurrentIndex(parked.findData("in progress"))
     _settle(qtbot, dialog)
-    assert "Parked" not in _rows(dialog)["6"][1] and "status awaiting allocation → in progress" in _rows(dialog)["6"][1]
+    details = _rows(dialog)["6"][1]
+    assert "Parked" not in details and "status awaiting allocation → in progress" in details
     assert next(c for c in dialog.preview.columns if c.name == "Latest update").field == ""  # still the user's
     dialog.grab().save(str(Path(__file__).resolve().parents[2] / ".tmp" / "tracker-dialog.png"))
     # refused at the confirmation: nothing written

@@ -15,7 +15,7 @@ from tests.register.tracker_files import messy_tracker
 from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import OFFICER, VIEWER, setup_register
 from workbench.errors import InputError, PermissionDeniedError
-from workbench.services import register, register_status, tracker_import
+from workbench.services import change_words, register, register_status, tracker_import
 from workbench.store.models import ChangeLogEntry, Finding, Inspection, StatusChange, TrackerRow
 
 TODAY = date(2026, 2, 27)
@@ -135,8 +135,11 @@ def test_the_import_writes_what_the_file_said_and_keeps_every_column(workspace, 
         assert not uow.session.scalars(select(Finding).where(Finding.ref.in_(("R2", "CDI 1")))).all()
         assert uow.session.scalar(select(func.count()).select_from(TrackerRow)) == 3
         log = {(e.entity, e.action) for e in uow.session.scalars(select(ChangeLogEntry))}
+        sentences = [c.sentence for c in change_words.recent_in_words(uow)]
+    assert "Olly Officer imported “tracker.xlsx”" in sentences
+    assert "Olly Officer imported “tracker.xlsx row 4”" in sentences
     assert {("finding", "update"), ("finding", "create"), ("inspection", "create"), ("finding", "force_status"),
-            ("finding", "force_comment"), ("tracker_row", "import"), ("tracker_import", "import")} <= log
+            ("finding", "force_comment"), ("tracker_row", "imported"), ("tracker", "imported")} <= log
 
 
 def test_re_importing_the_tracker_or_an_updated_copy_updates_without_duplicating(workspace, tmp_path: Path) -> None:
@@ -251,6 +254,12 @@ def test_closure_and_reopening_are_never_done_by_an_import(workspace, tmp_path: 
     row = _preview(workspace, path).rows[0]
     assert row.status_steps == ("in progress", "pending sign-off")
     assert any("closure is recorded in two steps" in w for w in row.warnings)
+    with _as(workspace) as uow:
+        tracker_import.import_tracker(uow, path, today=TODAY)
+    path.write_text("Ref,Report,Finding,Status\nAFI 2,PEEL 2018,x,Open\n", encoding="utf-8")  # an older copy
+    row = _preview(workspace, path).rows[0]
+    assert row.action == "unchanged" and row.status_steps == ()
+    assert any("ahead of the tracker's 'Open'" in w and "not moved back" in w for w in row.warnings)
 
 
 def test_a_viewer_may_preview_but_not_import(workspace, tmp_path: Path) -> None:

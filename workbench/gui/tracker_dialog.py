@@ -42,7 +42,7 @@ COUNT_WORDS = (("create", "to create"), ("update", "to update"), ("unchanged", "
 
 
 def _fields() -> dict[str, str]:
-    from workbench.importers.tracker_columns import FIELDS
+    from workbench.services.tracker_import import FIELDS
 
     return FIELDS
 

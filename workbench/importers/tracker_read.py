@@ -128,7 +128,8 @@ def _read_csv(path: Path, data: bytes, encoding: str | None) -> tuple[list[tuple
             break
         except csv.Error as exc:
             raise TrackerError(f"the CSV cannot be read here ({exc})", path, row=number + 1,
-                               hint="a quote is not closed, or a cell is far too long: check that row in Excel") from None
+                               hint="a quote is not closed, or a cell is far too long: check that row in Excel"
+                               ) from None
         number += 1
         if len(record) > MAX_COLUMNS:
             raise TrackerError(f"the row has {len(record)} cells, more than {MAX_COLUMNS}", path, row=number,
@@ -314,7 +315,8 @@ def _table(path: Path, kind: str, sheet: str | None, sheets: tuple[str, ...],
     header_at = _header_index(filled, merges)
     if header_at is None:
         raise TrackerError("no header row found: the first rows should hold the column names (Reference, "
-                           "Recommendation, Owner ...)", path, hint="put the column names in one row above the findings")
+                           "Recommendation, Owner ...)", path,
+                           hint="put the column names in one row above the findings")
     number, header_cells = filled[header_at]
     headers, header_notes = _headers(header_cells)
     notes.extend(header_notes)

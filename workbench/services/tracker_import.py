@@ -324,6 +324,11 @@ class _Context:
                 warnings.append(f"the register has it '{current}'; an import does not reopen it or withdraw a "
                                 f"closure proposal (the tracker says '{word}'): use workbench register move")
             return ()
+        if target in fs.FORCE_STATES and current in fs.FORCE_STATES and \
+                fs.FORCE_STATES.index(target) < fs.FORCE_STATES.index(current):
+            warnings.append(f"the register has it '{current}', ahead of the tracker's '{word}' ({target}): not moved "
+                            "back by an import (use workbench register move)")
+            return ()
         if target in (fs.PROPOSED, fs.CLOSED):
             warnings.append(f"the tracker says '{word}': closure is recorded in two steps (propose-closure with "
                             "its evidence, then authorise-closure), never by an import; the status goes to "
@@ -508,8 +513,8 @@ def import_tracker(uow: UnitOfWork, path: str | Path, mapping: Mapping[str, str]
     if progress is not None:
         progress(len(todo), len(todo))
     c = preview.counts
-    uow.log("tracker_import", Path(table.path).name, "import", None,
-            {"file": Path(table.path).name, "sha256": table.sha256, "sheet": table.sheet,
+    uow.log("tracker", Path(table.path).name, "imported", None,
+            {"name": Path(table.path).name, "sha256": table.sha256, "sheet": table.sheet,
              "mapping": {col.name: col.field for col in preview.columns}, **c})
     return TrackerImported(table.path, c[CREATE], c[UPDATE], c[UNCHANGED], c[SKIP], c[CONFLICT],
                            tuple(made_sources), tuple(touched))
@@ -524,15 +529,18 @@ def _remember(uow: UnitOfWork, p: RowPlan, finding_id: int, tracker: str, header
     t = s.scalar(select(TrackerRow).where(TrackerRow.row_key == p.key))
     if t is not None and (t.finding_id, t.tracker, t.sheet_row, t.values) == (finding_id, tracker, p.row, values):
         return  # the same row as last time: nothing to remember anew
-    before = None if t is None else {"finding_id": t.finding_id, "tracker": t.tracker, "sheet_row": t.sheet_row}
+    before = None if t is None else {"name": f"{t.tracker} row {t.sheet_row}", "finding_id": t.finding_id,
+                                     "tracker": t.tracker, "sheet_row": t.sheet_row}
     if t is None:
         t = TrackerRow(row_key=p.key, finding_id=finding_id)
         s.add(t)
     t.finding_id, t.tracker, t.sheet_row, t.values = finding_id, tracker, p.row, values
     t.imported_by, t.imported_at = uow.username, utcnow()
     s.flush()
-    uow.log("tracker_row", t.id, "import" if before is None else "reimport", before,
-            {"finding_id": finding_id, "tracker": tracker, "sheet_row": p.row, "key": p.key})
+    # "imported “force-tracker.csv row 6”" in the overview's words (services/change_words.py)
+    uow.log("tracker_row", t.id, "imported", before,
+            {"name": f"{tracker} row {p.row}", "finding_id": finding_id, "tracker": tracker, "sheet_row": p.row,
+             "key": p.key})
 
 
 def _last_comment(session, key: str) -> str:

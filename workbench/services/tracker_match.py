@@ -62,16 +62,14 @@ class Register:
         self.keys = {t.row_key: (t.finding_id, dict(t.values or {})) for t in s.scalars(select(TrackerRow))}
 
     def source_named(self, name: str) -> list[KnownSource]:
-        """Sources whose id, title or programme is `name` (letters and digits compared), else similar titles."""
+        """Sources whose id, title or programme is `name` (letters and digits compared). Never a merely
+        similar title: "... inspection 2024" and "... inspection 2025" are two inspections."""
         if name.strip().isdigit() and int(name) in self.sources:
             return [self.sources[int(name)]]
         key = squash(name)
         if not key:
             return []
-        exact = [s for s in self.sources.values() if key in (squash(s.title), squash(s.programme))]
-        if exact:
-            return exact
-        return [s for s in self.sources.values() if similar(name, s.title) >= TITLE_MATCH]
+        return [s for s in self.sources.values() if key in (squash(s.title), squash(s.programme))]
 
     def by_reference(self, ref: str, source_id: int | None) -> list[KnownFinding]:
         key = squash(ref)
@@ -79,16 +77,24 @@ class Register:
                 and (source_id is None or f.source_id == source_id)]
 
     def by_text(self, text: str, source_id: int | None) -> list[KnownFinding]:
-        if len(squash(text)) < 12:
+        mine = squash(text[:400])
+        if len(mine) < 12:
             return []  # too short to tell one finding from another
         hits = []
         for f in self.findings.values():
             if source_id is not None and f.source_id != source_id:
                 continue
-            score = max(similar(text[:400], f.text[:400]), similar(text[:400], f.title[:400]))
-            if score >= TITLE_MATCH:
+            if any(_may_match(mine, squash(theirs[:400])) and similar(text[:400], theirs[:400]) >= TITLE_MATCH
+                   for theirs in (f.text, f.title)):
                 hits.append(f)
         return hits
+
+
+def _may_match(a: str, b: str) -> bool:
+    """Whether two squashed texts could be similar enough at all (a cheap bound on the ratio)."""
+    if not a or not b:
+        return False
+    return 2 * min(len(a), len(b)) / (len(a) + len(b)) >= TITLE_MATCH
 
 
 def row_key(source: str, ref: str, text: str) -> str:
