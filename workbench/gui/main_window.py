@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action("&Import report…", "Ctrl+I", self.import_report, "importAction")
         file_menu.addAction(self.import_action)
+        self.tracker_action = self._action("Bring in a &tracker…", None, self.import_tracker, "importTrackerAction")
+        file_menu.addAction(self.tracker_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Open workspace…", QKeySequence.StandardKey.Open, self.open_workspace,
                                          "openWorkspaceAction"))
@@ -218,6 +220,11 @@ class MainWindow(QMainWindow):
     # -- actions ---------------------------------------------------------------------------
     def import_report(self) -> None:
         ImportReportDialog(self.ctx, self).exec()
+
+    def import_tracker(self) -> None:
+        from workbench.gui.tracker_dialog import TrackerImportDialog
+
+        TrackerImportDialog(self.ctx, self).exec()
 
     def open_workspace(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._folder(), WORKSPACE_FILTER)
