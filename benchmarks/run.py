@@ -25,57 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.large_workspace import ADMIN, SCALES, build
+from benchmarks.run_files import (
+    FILE_SIZES, excel_pack_rows, fieldwork_rows, pdf_rows, report_rows, xlsx_rows,
+)
+from benchmarks.run_rows import Row, _abs_row, _best, _child_cpu, _cpu, _ratio_row
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 BEGIN, END = "<!-- benchmark table: begin -->", "<!-- benchmark table: end -->"
-
-
-@dataclass
-class Row:
-    scenario: str
-    measured: str
-    reference: str
-    ratio: str
-    target: str
-    met: str
-    note: str = ""
-
-
-def _child_cpu(args: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    """CPU seconds (user + system), peak RSS (KiB) and stdout of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, timeout=1800)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if out.returncode not in (0, 1):
-        raise RuntimeError(f"{args} failed: {out.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu, after.ru_maxrss, out.stdout
-
-
-def _best(n: int, fn: Callable[[], float]) -> float:
-    return min(fn() for _ in range(n))
-
-
-def _cpu(fn: Callable[[], object]) -> float:
-    t = time.process_time()
-    fn()
-    return time.process_time() - t
-
-
-def _ratio_row(name: str, measured: float, reference: float, ref_name: str, limit: float, unit: str = "s",
-               note: str = "") -> Row:
-    ratio = measured / reference if reference else float("inf")
-    return Row(name, f"{measured:.3f} {unit}", f"{ref_name} {reference:.3f} {unit}", f"{ratio:.2f}×",
-               f"≤ {limit:g}×", "yes" if ratio <= limit else "NO", note)
-
-
-def _abs_row(name: str, measured: float, limit: float, reference: float | None = None, ref_name: str = "",
-             unit: str = "s", note: str = "") -> Row:
-    ref = f"{ref_name} {reference:.3f} {unit}" if reference is not None else "—"
-    ratio = f"{measured / reference:.2f}×" if reference else "—"
-    return Row(name, f"{measured:.3f} {unit}", ref, ratio, f"< {limit:g} {unit}",
-               "yes" if measured < limit else "NO", note)
 
 
 # -- scenarios -------------------------------------------------------------------------------
@@ -222,15 +179,6 @@ def gui_rows(ws_path: Path) -> list[Row]:
     ]
 
 
-NOT_MEASURED = [
-    ("Excel pack with all 360,000 responses", "≤ 1.2× openpyxl write-only, ≤ 300 MB"),
-    ("fieldwork workbook export / import of 4,000 cases", "≤ 1.5× xlsxwriter / read-only read + bulk write"),
-    ("100k-row XLSX check + draw", "≤ 3× polars with calamine; one parse"),
-    ("PDF pack of the large workspace / of a 45,000-case audit", "< 10 s / < 30 s, < 500 MB"),
-    ("report import 8,000 vs 4,000 findings", "≤ 2.2×"),
-]
-
-
 def table(rows: list[Row]) -> str:
     lines = ["| scenario | measured | reference (same run) | ratio | target | met | note |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -270,11 +218,14 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     for name, fn in (("command line", lambda: cli_rows(ws_path)), ("services", lambda: service_rows(ws_path)),
                      ("population", lambda: population_rows(csv_path, rows_n, work)),
+                     ("fieldwork workbooks", lambda: fieldwork_rows(FILE_SIZES[a.scale], work)),
+                     ("XLSX extract", lambda: xlsx_rows(FILE_SIZES[a.scale], work)),
+                     ("report import", lambda: report_rows(FILE_SIZES[a.scale], work)),
+                     ("Excel pack", lambda: excel_pack_rows(SCALES[a.scale], work)),
+                     ("PDF packs", lambda: pdf_rows(FILE_SIZES[a.scale], ws_path, work)),
                      ("GUI", lambda: gui_rows(ws_path))):
         print(f"measuring: {name}", file=sys.stderr)
         rows += fn()
-    rows += [Row(s, "not measured by this runner", "", "", t, "—", "see docs/performance.md")
-             for s, t in NOT_MEASURED]
     text = table(rows)
     print(text)
     s = SCALES[a.scale]
