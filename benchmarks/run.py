@@ -179,6 +179,14 @@ def gui_rows(ws_path: Path) -> list[Row]:
     ]
 
 
+TARGETS = {
+    "cli": "≤ 3× / ≤ 6× `import sqlalchemy`", "services": "< 0.5 s; each < 0.2 s",
+    "population": "≤ 1.5× polars, ≤ 300 MB", "xlsx": "≤ 3× polars with calamine; one parse",
+    "excel": "≤ 1.2× openpyxl write-only, ≤ 300 MB", "fieldwork": "≤ 1.5× xlsxwriter / read-only read + bulk write",
+    "report": "≤ 2.2× (linear)", "pdf": "< 10 s / < 30 s, < 500 MB", "gui": "≤ 3× bare window; stall < 100 ms",
+}
+
+
 def table(rows: list[Row]) -> str:
     lines = ["| scenario | measured | reference (same run) | ratio | target | met | note |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -203,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rows", type=int, help="incident CSV rows (default 100,000 small, 1,000,000 full)")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     p.add_argument("--no-docs", action="store_true")
+    p.add_argument("--sections", help="comma-separated: cli,services,population,xlsx,excel,fieldwork,report,pdf,gui")
     a = p.parse_args(argv)
     rows_n = a.rows or (1_000_000 if a.scale == "full" else 100_000)
     work = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
@@ -215,26 +224,38 @@ def main(argv: list[str] | None = None) -> int:
     from tests.services.audit_population import quick_rows, write_csv
 
     csv_path = write_csv(work / "incidents.csv", quick_rows(rows_n))
+    sections = {
+        "cli": ("command line", lambda: cli_rows(ws_path)),
+        "services": ("services", lambda: service_rows(ws_path)),
+        "population": ("population", lambda: population_rows(csv_path, rows_n, work)),
+        "xlsx": ("XLSX extract", lambda: xlsx_rows(FILE_SIZES[a.scale], work)),
+        "excel": ("Excel pack", lambda: excel_pack_rows(SCALES[a.scale], work)),
+        "fieldwork": ("fieldwork workbooks", lambda: fieldwork_rows(FILE_SIZES[a.scale], work)),
+        "report": ("report import", lambda: report_rows(FILE_SIZES[a.scale], work)),
+        "pdf": ("PDF packs", lambda: pdf_rows(FILE_SIZES[a.scale], ws_path, work)),
+        "gui": ("GUI", lambda: gui_rows(ws_path)),
+    }
+    chosen = a.sections.split(",") if a.sections else list(sections)
+    unknown = [c for c in chosen if c not in sections]
+    if unknown:
+        p.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(sections)}")
+    s = SCALES[a.scale]
     rows: list[Row] = []
-    for name, fn in (("command line", lambda: cli_rows(ws_path)), ("services", lambda: service_rows(ws_path)),
-                     ("population", lambda: population_rows(csv_path, rows_n, work)),
-                     ("fieldwork workbooks", lambda: fieldwork_rows(FILE_SIZES[a.scale], work)),
-                     ("XLSX extract", lambda: xlsx_rows(FILE_SIZES[a.scale], work)),
-                     ("report import", lambda: report_rows(FILE_SIZES[a.scale], work)),
-                     ("Excel pack", lambda: excel_pack_rows(SCALES[a.scale], work)),
-                     ("PDF packs", lambda: pdf_rows(FILE_SIZES[a.scale], ws_path, work)),
-                     ("GUI", lambda: gui_rows(ws_path))):
+    for done, key in enumerate(chosen, start=1):
+        name, fn = sections[key]
         print(f"measuring: {name}", file=sys.stderr)
         rows += fn()
-    text = table(rows)
-    print(text)
-    s = SCALES[a.scale]
-    header = (f"Scale `{a.scale}`: {s.findings} findings, {s.series * s.rounds} audit rounds × {s.cases} cases, "
-              f"{s.evidence:,} evidence files, {s.log_entries:,} log entries; {rows_n:,}-row CSV. "
-              f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
-              f"(`python -m benchmarks.run --scale {a.scale}`).")
-    if not a.no_docs:
-        write_docs(a.out, text, header)
+        left = [Row(f"({sections[k][0]})", "not reached in this run", "", "", TARGETS[k], "—")
+                for k in chosen[done:]]
+        text = table(rows + left)
+        header = (f"Scale `{a.scale}`: {s.findings} findings, {s.series * s.rounds} audit rounds × {s.cases} cases, "
+                  f"{s.evidence:,} evidence files, {s.log_entries:,} log entries; {rows_n:,}-row CSV. "
+                  f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
+                  f"(`python -m benchmarks.run --scale {a.scale}"
+                  + (f" --sections {a.sections}" if a.sections else "") + "`).")
+        if not a.no_docs:  # after each section, so that a stopped run keeps what it measured
+            write_docs(a.out, text, header)
+    print(table(rows))
     return 0
 
 
