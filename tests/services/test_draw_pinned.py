@@ -92,3 +92,34 @@ def test_pinned_draw_with_exclusions_and_repeats(workspace, tmp_path) -> None:
     assert _digest(result) == PINNED["exclusions"]
     first = next(c for c in cases if not c.reserve)
     assert (first.ref, first.fields["call_time"]) == FIRST["exclusions"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_check_and_draw_read_the_extract_once(workspace, tmp_path, monkeypatch, kind) -> None:
+    from workbench.importers import population_source
+
+    rows = incident_rows(600, seed=3)
+    path = write_csv(tmp_path / "p.csv", rows) if kind == "csv" else _xlsx(tmp_path / "p.xlsx", rows)
+    reads = {"rows": 0, "opens": 0}
+    monkeypatch.setattr(population_source, "_XLSX_HEADS", {})  # nothing kept from another test
+    for name in ("_csv_batches", "_xlsx_batches"):
+        real = getattr(population_source, name)
+
+        def counted(*args, _real=real, **kwargs):
+            yield from _real(*args, **kwargs)
+            reads["rows"] += 1  # only a read to the end counts (the mapping suggestion samples a first block)
+
+        monkeypatch.setattr(population_source, name, counted)
+    real_open = population_source._open_workbook
+
+    def opened(*args, **kwargs):
+        reads["opens"] += 1
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(population_source, "_open_workbook", opened)
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        audit = audits.create_audit(uow, "response-attendance", "Once", **PLANS["stratified"]).id
+        result = population.draw_sample(uow, audit, path, seed=77)
+    assert len(result.selected) > 0 and all(c for c in result.selected)
+    assert reads["rows"] == 1
+    assert reads["opens"] == (2 if kind == "xlsx" else 0)  # the layout and first rows, then the scan
