@@ -251,14 +251,15 @@ def population_draw(extract: str, ws_path: str, stratify: str = "") -> dict:
     def counting(name: str, what: str):
         real = getattr(population_source, name)
 
-        def wrapper(*args, **kwargs):
-            if what == "opens":
-                counts[what] += 1
-                return real(*args, **kwargs)
+        def opened(*args, **kwargs):
+            counts[what] += 1
+            return real(*args, **kwargs)
+
+        def read(*args, **kwargs):
             yield from real(*args, **kwargs)
             counts[what] += 1  # read to the end (the mapping suggestion reads only a first block)
 
-        setattr(population_source, name, wrapper)
+        setattr(population_source, name, opened if what == "opens" else read)
 
     counting("_csv_batches", "parses")  # a full read of the rows
     counting("_xlsx_batches", "parses")
