@@ -275,3 +275,44 @@ def test_any_population_any_order(rows, method, seed, rng, data):
         assert sum(a.sample for a in first.strata.values()) == size
         if size >= len(first.strata):
             assert all(a.sample >= 1 for a in first.strata.values())
+
+
+def _ranked(rows, plan, seed):
+    import pyarrow as pa
+
+    from workbench.stats.selection import draw_ranked, keyed_digests
+
+    refs = [r for r, _ in rows]
+    digests = keyed_digests(seed, [r.encode("utf-8") for r in refs])
+    strata = pa.array([s for _, s in rows], pa.string()) if any(s is not None for _, s in rows) else None
+    return draw_ranked(pa.array(refs, pa.string()), strata, pa.array(digests, pa.binary(32)), plan, seed)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(alphabet, st.sampled_from(["a", "b", "c", "é"])), min_size=3, max_size=80,
+             unique_by=lambda row: row[0]),
+    st.sampled_from(["simple", "systematic", "stratified", "equal"]),
+    st.booleans(),
+    st.integers(min_value=1, max_value=2**53 - 1),
+    st.data(),
+)
+def test_the_ranked_draw_picks_what_the_streamed_draw_picks(rows, method, with_strata, seed, data):
+    """The scan's keyed draw (Arrow sort) and the streaming draw (heaps) agree on every population."""
+    size = data.draw(st.integers(min_value=1, max_value=len(rows)))
+    reserve = data.draw(st.integers(min_value=0, max_value=12))
+    plan = SamplingPlan("stratified" if method == "equal" else method, size, reserve,
+                        "equal" if method == "equal" else "proportional")
+    if not with_strata and plan.method != "stratified":
+        rows = [(r, None) for r, _ in rows]
+    assert _ranked(rows, plan, seed) == draw(rows, plan, seed)
+
+
+def test_the_ranked_draw_refuses_what_the_streamed_draw_refuses():
+    rows = [("A", "x"), ("B", "y"), ("C", "x")]
+    for plan in (SamplingPlan("simple", 4), SamplingPlan("stratified", 2, strata=("x",)),
+                 SamplingPlan("stratified", 2, strata=("x", "y", "z"))):
+        with pytest.raises(SamplingError):
+            draw(rows, plan, 5)
+        with pytest.raises(SamplingError):
+            _ranked(rows, plan, 5)

@@ -62,6 +62,24 @@ class Batch:
 # ----------------------------------------------------------------------------- layout
 
 
+#: XLSX only: the layout and the first data rows of the last workbooks seen, by content SHA-256, so that
+#: sniffing the layout, suggesting a mapping and the scan open and read the workbook's rows once
+_XLSX_HEADS: dict[str, tuple[Layout, tuple[tuple, ...]]] = {}
+_XLSX_HEADS_KEPT = 4
+#: data rows kept with an XLSX layout (the mapping suggestion samples that many)
+HEAD_ROWS = 500
+
+
+def _content_key(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def detect_layout(path: str | Path) -> Layout:
     path = Path(path)
     try:
@@ -73,7 +91,7 @@ def detect_layout(path: str | Path) -> Layout:
     if size == 0 or not head.strip(b" \t\r\n" + _BOM):
         raise PopulationError("the file is empty", path=path)
     if head.startswith(b"PK\x03\x04"):
-        return _xlsx_layout(path)
+        return _xlsx_head(path)[0]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise PopulationError("this is an old binary Excel (.xls) file; save it as .xlsx or CSV", path=path)
     if b"\x00" in head or head.startswith(b"%PDF"):
@@ -182,7 +200,30 @@ def clean_headers(cells: Sequence[object]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _xlsx_layout(path: Path) -> Layout:
+def _xlsx_head(path: Path) -> tuple[Layout, tuple[tuple, ...]]:
+    """The layout and the first data rows of a workbook (cached by content: opened once for both)."""
+    try:
+        key = _content_key(path)
+    except OSError as exc:
+        raise PopulationError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
+    if key in _XLSX_HEADS:
+        return _XLSX_HEADS[key]
+    found = _xlsx_layout(path)
+    while len(_XLSX_HEADS) >= _XLSX_HEADS_KEPT:
+        _XLSX_HEADS.pop(next(iter(_XLSX_HEADS)))
+    _XLSX_HEADS[key] = found
+    return found
+
+
+def head_rows(path: str | Path, layout: Layout) -> tuple[tuple, ...] | None:
+    """The first ``HEAD_ROWS`` data rows of an XLSX read with its layout (None for a CSV)."""
+    if layout.kind != "xlsx":
+        return None
+    found, rows = _xlsx_head(Path(path))
+    return rows if found == layout else None
+
+
+def _xlsx_layout(path: Path) -> tuple[Layout, tuple[tuple, ...]]:
     wb = _open_workbook(path)
     try:
         if not wb.book.worksheets:
@@ -197,7 +238,10 @@ def _xlsx_layout(path: Path) -> Layout:
                 cells = list(row)
                 while cells and (cells[-1] is None or not str(cells[-1]).strip()):
                     cells.pop()  # Excel pads rows with empty cells
-                return Layout(kind="xlsx", headers=clean_headers(cells), header_row=i + 1, sheet=ws.title)
+                layout = Layout(kind="xlsx", headers=clean_headers(cells), header_row=i + 1, sheet=ws.title)
+                width = max(len(layout.headers), 1)
+                head = tuple(_rows(ws, path, i + 2, max_row=i + 1 + HEAD_ROWS, max_col=width))
+                return layout, head
     finally:
         wb.close()
     raise PopulationError("no header row found on the first sheet", path=path,
@@ -426,6 +470,20 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
             progress(row_no, total)
     finally:
         wb.close()
+
+
+def xlsx_rows_batch(values: tuple[tuple, ...], layout: Layout, columns: Sequence[str], date_columns: set[str],
+                    first_row: int, epoch: datetime | None = None) -> Batch:
+    """One batch of the given columns from rows of cell values (the first at sheet row ``first_row + 1``)."""
+    index = {name: i for i, name in enumerate(layout.headers)}
+    wanted = list(dict.fromkeys(columns))
+    buffers: list[list[str]] = [[] for _ in wanted]
+    for row in values:
+        width = len(row)
+        for buf, name in zip(buffers, wanted, strict=True):
+            pos = index[name]
+            buf.append(cell_text(row[pos], name in date_columns, epoch) if pos < width else "")
+    return _xlsx_batch(list(range(first_row + 1, first_row + 1 + len(values))), wanted, buffers)
 
 
 def _xlsx_batch(rows: list[int], names: list[str], buffers: list[list[str]]) -> Batch:

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import json
 import os
+from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -71,6 +73,7 @@ LOCKED_FILL = PatternFill("solid", fgColor="D9D9D9")
 ANSWER_FILL = PatternFill("solid", fgColor="FFFFFF")
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
+TOP = Alignment(vertical="top")
 
 
 def put(ws: Worksheet, row: int, col: int, value: object) -> Any:
@@ -246,6 +249,18 @@ def _validation(criterion: SheetCriterion, ranges: dict[str, str]) -> DataValida
 _WIDTHS = {"ref": 18, "stratum": 14, "field": 16, "answer": 16, "computed": 14, "working": 40, "comment": 40}
 
 
+def _style_case_cell(cell: Any, kind: str, number_format: str | None, dated: bool) -> None:
+    if number_format:
+        cell.number_format = number_format
+    cell.alignment = WRAP if kind in ("working", "comment") else TOP
+    if kind in ("answer", "comment"):
+        cell.protection, cell.fill = UNLOCKED, ANSWER_FILL
+        if dated:
+            cell.number_format = DATE_FORMAT
+    else:
+        cell.protection, cell.fill = LOCKED, LOCKED_FILL
+
+
 def _cases(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn],
            ranges: dict[str, str]) -> dict[int, dict[str, str]]:
     """Write the Cases sheet; returns per row the digests of its locked cells."""
@@ -260,20 +275,23 @@ def _cases(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn],
             cell.protection = LOCKED
     ws.row_dimensions[2].height = 60
     locked: dict[int, dict[str, str]] = {}
+    # the few distinct cell styles, each set up once and then copied (openpyxl's style registry
+    # lookups per attribute were most of the export's time)
+    styles: dict[tuple[str, bool, str | None], StyleArray] = {}
     for row, case in enumerate(data.cases, start=FIRST_ROW):
         digests: dict[str, str] = {}
         for i, col in enumerate(columns, start=1):
             value, number_format = _value(col, case, data)
             cell = put(ws, row, i, value)
-            if number_format:
-                cell.number_format = number_format
-            cell.alignment = WRAP if col.kind in ("working", "comment") else Alignment(vertical="top")
-            if col.kind in ("answer", "comment"):
-                cell.protection, cell.fill = UNLOCKED, ANSWER_FILL
-                if col.kind == "answer" and criteria[col.key].answer == "datetime" and not number_format:
-                    cell.number_format = DATE_FORMAT
+            dated = col.kind == "answer" and criteria[col.key].answer == "datetime" and not number_format
+            key = (col.kind, dated, number_format)
+            style = styles.get(key)
+            if style is not None:
+                cell._style = copy(style)
             else:
-                cell.protection, cell.fill = LOCKED, LOCKED_FILL
+                _style_case_cell(cell, col.kind, number_format, dated)
+                styles[key] = copy(cell._style)
+            if col.kind not in ("answer", "comment"):
                 digests[col.letter] = token_digest(cell.value)
         locked[row] = digests
     last = max(FIRST_ROW, FIRST_ROW + len(data.cases) - 1)
