@@ -159,7 +159,7 @@ class PdfPreviewDialog(QDialog):
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         if not self.zoom.currentData():
-            QTimer.singleShot(0, self.render)  # once the layout has given the viewport its width
+            QTimer.singleShot(0, self.draw_page)  # once the layout has given the viewport its width
 
     def open_externally(self) -> None:
         """Export the files to a private temporary folder (logged) and open the PDF in the desktop's viewer."""
