@@ -38,6 +38,18 @@ def _timed(fn: Callable[[], object], **extra) -> dict:
 
 
 # -- fieldwork workbooks -------------------------------------------------------------------------
+def _meta_text(value: object) -> str:
+    """A text cell of a workbook's ``_meta`` sheet."""
+    assert isinstance(value, str), value
+    return value
+
+
+def _meta_int(value: object) -> int:
+    """A number cell of a workbook's ``_meta`` sheet (openpyxl reads a whole number back as int)."""
+    assert isinstance(value, (int, str)), value
+    return int(value)
+
+
 def make_fieldwork_workspace(path: Path, cases: int) -> int:
     """A workspace with one drawn audit of ``cases`` cases (no answers yet); returns the audit id."""
     from sqlalchemy import select
@@ -54,6 +66,7 @@ def make_fieldwork_workspace(path: Path, cases: int) -> int:
             templates.sync_builtins(uow)
             tpl = uow.session.scalar(select(AuditTemplate).where(AuditTemplate.key == TEMPLATE)
                                      .order_by(AuditTemplate.version.desc()).limit(1))
+            assert tpl is not None, f"sync_builtins adds the {TEMPLATE} template"
             audit = Audit(title="Fieldwork benchmark", template_id=tpl.id, round=1, status="fieldwork", seed=11,
                           population_size=cases * 20, plan={"method": "simple", "drawn_size": cases}, target=0.75,
                           population_name="incidents.csv", created_by=ADMIN)
@@ -145,9 +158,9 @@ def fill_fieldwork(src: Path, out: Path) -> int:
 
     wb = load_workbook(src)
     meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True) if r and r[0] and r[0] != "case"}
-    columns = _json.loads(meta["columns"])
-    first = int(meta["first_row"])
-    cases = int(meta["cases"])
+    columns = _json.loads(_meta_text(meta["columns"]))
+    first = _meta_int(meta["first_row"])
+    cases = _meta_int(meta["cases"])
     from benchmarks.large_workspace import TEMPLATE
     from workbench.templates import builtin_templates
 
@@ -158,11 +171,11 @@ def fill_fieldwork(src: Path, out: Path) -> int:
         if kind != "answer":
             continue
         c = template.criterion(key)
+        by_kind: dict[str, str | int] = {"number": 12, "datetime": "14/03/2024 14:02", "text": "checked",
+                                         "choice": (c.choices or ("",))[0]}
         for row in range(first, first + cases):
             answered += 1
-            ws[f"{letter}{row}"] = {"number": 12, "datetime": "14/03/2024 14:02", "text": "checked",
-                                    "choice": (c.choices or ("",))[0]}.get(
-                c.answer, "yes" if answered % 5 else "no")
+            ws[f"{letter}{row}"] = by_kind.get(c.answer, "yes" if answered % 5 else "no")
     wb.save(out)
     return answered
 
@@ -206,11 +219,12 @@ def read_and_bulk_write(ws_path: str, audit_id: str, xlsx: str) -> dict:
         sheets = {s.title: list(s.iter_rows(values_only=True)) for s in wb.worksheets}
         wb.close()
         meta = {r[0]: r[1] for r in sheets["_meta"] if r and r[0] and r[0] != "case"}
-        columns = json.loads(meta["columns"])
-        first = int(meta["first_row"])
+        columns = json.loads(_meta_text(meta["columns"]))
+        first = _meta_int(meta["first_row"])
         rows = sheets["Cases"][first - 1:]
         with ws.unit_of_work(ADMIN) as uow:
-            ids = {ref: cid for cid, ref in uow.session.execute(
+            # keyed by reference, looked up by the reference cell's value
+            ids: dict[object, int] = {ref: cid for cid, ref in uow.session.execute(
                 select(SampledCase.id, SampledCase.ref).where(SampledCase.audit_id == int(audit_id)))}
             answers = [{"case_id": ids[row[0]], "criterion_key": key, "value": row[i], "answered_by": ADMIN,
                         "comment": ""}
@@ -353,7 +367,7 @@ def big_pack(audits: int, cases: int, criteria: int, notable: bool = False):
                              {c.key: answers[(i + j) % 5] for j, c in enumerate(crit)},
                              "Completed late; supervisor not told." if i % 9 == 0 else "")
                      for i in range(cases))
-        notes = tuple(replace(r, note=r.note or "criterion_03: no") for r in rows if not r.compliant) if notable else ()
+        notes = tuple(replace(r, notes=r.notes or "criterion_03: no") for r in rows if not r.compliant) if notable else ()
         made.append(replace(template, title=f"Benchmark audit {a + 1} of attendance and grading", seed=str(a),
                             criteria=crit, cases=rows, notable_cases=notes))
     findings = (replace(base.findings[0], audits=tuple(made)),) + base.findings[1:]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import noted
 from tests.gui.conftest import wait_for_workers
 from tests.register.request_setup import TODAY, files_folder, fill, make_requests
 from tests.services.assurance_setup import (
@@ -152,21 +153,26 @@ def test_the_evidence_panel_marks_expired_and_expiring_evidence_and_opens_reques
         items = evidence.list_evidence(uow, ids["afi0"])
     panel.show_evidence(ids["afi0"], "AFI 1", items)
     panel.show()
-    assert panel.findChild(QLabel, f"evidenceExpiry-{old.id}").text() == "Expired 1 Mar 2025"
-    assert panel.findChild(QLabel, f"evidenceExpiry-{soon.id}").text() == "Expires 20 Mar 2025"
+    old_badge = panel.findChild(QLabel, f"evidenceExpiry-{old.id}")
+    soon_badge = panel.findChild(QLabel, f"evidenceExpiry-{soon.id}")
+    assert old_badge is not None and soon_badge is not None
+    assert old_badge.text() == "Expired 1 Mar 2025"
+    assert soon_badge.text() == "Expires 20 Mar 2025"
     assert "1 expired" in panel.summary.text()
     _shot(panel, "evidence-expiry")
 
     monkeypatch.setattr(ExpiryDialog, "exec", lambda self: (self.expiry.has.setChecked(False),
                                                              QDialog.DialogCode.Accepted.value)[-1])
-    panel.findChild(rd.QPushButton, f"expiryEvidence-{old.id}").click()
+    expiry_button = panel.findChild(rd.QPushButton, f"expiryEvidence-{old.id}")
+    assert expiry_button is not None
+    expiry_button.click()
     wait_for_workers(qtbot, window)
     with ws.unit_of_work(OFFICER, write=False) as uow:
         assert evidence.get_evidence(uow, old.id).expires_on is None
 
-    opened = []
-    monkeypatch.setattr(rd.RequestsDialog, "exec", lambda self: opened.append(
-        (self.finding_id, [r.id for r in self.items])) or 0)
+    opened: list[tuple[int | None, list[int]]] = []
+    monkeypatch.setattr(rd.RequestsDialog, "exec", lambda self: noted(
+        opened, (self.finding_id, [r.id for r in self.items]), 0))
     panel.requests.click()
     assert opened == [(ids["afi0"], [ids["a"]])]
 
@@ -195,8 +201,8 @@ def test_the_workspace_menu_opens_every_request(open_window, sqlite_workspace, m
 
     make_requests(sqlite_workspace)
     window = open_window(sqlite_workspace, OFFICER)
-    opened = []
-    monkeypatch.setattr(rd.RequestsDialog, "exec", lambda self: opened.append(
-        (self.finding_id, len(self.items))) or 0)
+    opened: list[tuple[int | None, int]] = []
+    monkeypatch.setattr(rd.RequestsDialog, "exec", lambda self: noted(
+        opened, (self.finding_id, len(self.items)), 0))
     window.findChild(QAction, "requestsAction").trigger()
     assert opened == [(None, 3)]

@@ -82,11 +82,16 @@ def test_preview_change_a_mapping_then_import_after_confirming(qtbot, window, se
     monkeypatch.setattr(confirm, "ask", lambda *a, **k: False)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert _count(ws, Finding) == findings and _count(ws, TrackerRow) == 0
-    asked = []
-    monkeypatch.setattr(confirm, "ask", lambda *a, **k: asked.append(a) or True)
+    asked: list[str] = []  # the consequence each confirmation states
+
+    def agree(parent: object, title: str, question: str, consequence: str, *a: object, **k: object) -> bool:
+        asked.append(consequence)
+        return True
+
+    monkeypatch.setattr(confirm, "ask", agree)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.imported is not None, timeout=30000)
-    assert "1 finding(s) will be created and 2 updated" in asked[0][3]
+    assert "1 finding(s) will be created and 2 updated" in asked[0]
     assert dialog.state.text() == "Imported" and not dialog.import_button.isEnabled()
     assert _count(ws, Finding) == findings + 1 and _count(ws, TrackerRow) == 3
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
@@ -109,7 +114,12 @@ def test_a_bad_file_says_why_in_the_dialog(qtbot, window, tmp_path, boxes) -> No
 def test_the_file_menu_opens_it(qtbot, window, monkeypatch) -> None:
     from workbench.gui import tracker_dialog
 
-    opened = []
-    monkeypatch.setattr(tracker_dialog.TrackerImportDialog, "exec", lambda self: opened.append(self) or 0)
+    opened: list[tracker_dialog.TrackerImportDialog] = []
+
+    def fake_exec(self: tracker_dialog.TrackerImportDialog) -> int:
+        opened.append(self)
+        return 0
+
+    monkeypatch.setattr(tracker_dialog.TrackerImportDialog, "exec", fake_exec)
     window.tracker_action.trigger()
     assert len(opened) == 1 and opened[0].windowTitle() == "Bring in your tracker"

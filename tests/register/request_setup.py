@@ -20,15 +20,15 @@ def make_requests(ws: Workspace) -> dict[str, int]:
     """Three AFIs; two requests to DI Patel (one with an action), one to the FCR; ids by name."""
     afis = setup_register(ws)
     with ws.unit_of_work(OFFICER) as uow:
-        act = actions.add_action(uow, afis[0].id, "Retrain crime allocators", owner="DI Patel")
-        a = er.create_request(uow, afis[0].id, "DI Patel", "Training records for the allocators",
+        act = actions.add_action(uow, afis[0].stored_id, "Retrain crime allocators", owner="DI Patel")
+        a = er.create_request(uow, afis[0].stored_id, "DI Patel", "Training records for the allocators",
                               date(2025, 2, 20), action_id=act.id, today=TODAY)
-        b = er.create_request(uow, afis[1].id, "DI Patel", "=HYPERLINK(\"http://x\",\"click\")",
+        b = er.create_request(uow, afis[1].stored_id, "DI Patel", "=HYPERLINK(\"http://x\",\"click\")",
                               date(2025, 3, 5), today=TODAY)
-        c = er.create_request(uow, afis[2].id, "fcr@norfolk.police.uk", "The crime registrar's audit",
+        c = er.create_request(uow, afis[2].stored_id, "fcr@norfolk.police.uk", "The crime registrar's audit",
                               date(2025, 4, 30), today=TODAY)
-    return {"a": a.id, "b": b.id, "c": c.id, "action": act.id, "afi0": afis[0].id, "afi1": afis[1].id,
-            "afi2": afis[2].id}
+    return {"a": a.id, "b": b.id, "c": c.id, "action": act.id, "afi0": afis[0].stored_id,
+            "afi1": afis[1].stored_id, "afi2": afis[2].stored_id}
 
 
 def export(ws: Workspace, out: Path, owner: str | None = None) -> er.RequestExport:
@@ -36,13 +36,14 @@ def export(ws: Workspace, out: Path, owner: str | None = None) -> er.RequestExpo
         return er.export_requests(uow, out, owner, today=TODAY)
 
 
-def fill(path: Path, answers: dict[int, tuple[object, object]]) -> dict[int, int]:
+def fill(path: Path, answers: dict[int, tuple[str | None, str | None]]) -> dict[int, int]:
     """Type replies as an owner would: {request id: (reply, files)}; returns {request id: row}."""
     wb = load_workbook(path)
     ws = wb["Requests"]
-    rows = {}
+    rows: dict[int, int] = {}
     for r in range(FIRST_ROW, ws.max_row + 1):
         rid = ws.cell(r, 1).value
+        assert isinstance(rid, int)  # every row below the header is a request
         rows[rid] = r
         if rid in answers:
             reply, files = answers[rid]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -89,12 +89,16 @@ def test_export_then_import_round_trip(workspace, tmp_path: Path) -> None:
     first = FIRST_ROW
     assert ws.cell(first, REF_COL).value == "AFI 1"
     assert ws.cell(first, NEEDED_COL).value == "Training records for the allocators"
-    assert ws.cell(first, DUE_COL).value.date() == date(2025, 2, 20)
+    due = ws.cell(first, DUE_COL).value
+    assert isinstance(due, datetime) and due.date() == date(2025, 2, 20)
     assert ws.cell(first, 4).value == "Retrain crime allocators"
-    assert len(ws.cell(first, CHECK_COL).value) == 32 and ws.column_dimensions["J"].hidden
+    check = ws.cell(first, CHECK_COL).value
+    assert isinstance(check, str) and len(check) == 32 and ws.column_dimensions["J"].hidden
     formula_like = ws.cell(first + 1, NEEDED_COL)  # the request's own text stays text in the export
     assert formula_like.data_type == "s" and formula_like.quotePrefix
-    assert "OFFICIAL-SENSITIVE" in ws.oddHeader.center.text and wb["_meta"].sheet_state == "hidden"
+    odd_header = ws.oddHeader
+    assert odd_header is not None and odd_header.center.text is not None
+    assert "OFFICIAL-SENSITIVE" in odd_header.center.text and wb["_meta"].sheet_state == "hidden"
     assert ws.protection.sheet and not ws.cell(first, 8).protection.locked and ws.cell(first, 1).protection.locked
 
     fill(out.path, {ids["a"]: ("Attached: the register and the certificates", "register.xlsx; certs.pdf"),

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.register.tracker_files import messy_tracker
 from workbench.errors import WorkbenchError
@@ -37,6 +38,7 @@ def test_a_workbook_with_a_title_row_and_merged_cells(tmp_path: Path) -> None:
 def test_a_merged_header_gives_each_column_its_own_name(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)
     ws.append(["Ref", "Finding", "Owner", None, "Status"])
     ws.merge_cells("C1:D1")
     ws.append(["R1", "Text", "DI Cole", "DS Hart", "Open"])
@@ -104,15 +106,19 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
 
 def test_a_huge_cell_range_is_refused_naming_the_column_or_row(tmp_path: Path) -> None:
     wide = Workbook()
-    wide.active.append(["Ref", "Finding"])
-    wide.active.cell(row=2, column=2000, value="stray")
+    ws = wide.active
+    assert isinstance(ws, Worksheet)
+    ws.append(["Ref", "Finding"])
+    ws.cell(row=2, column=2000, value="stray")
     wide.save(tmp_path / "wide.xlsx")
     with pytest.raises(TrackerError, match="column BXX") as err:
         read_tracker(tmp_path / "wide.xlsx")
     assert "wide.xlsx" in str(err.value)
     tall = Workbook()
-    tall.active.append(["Ref", "Finding"])
-    tall.active.cell(row=500_000, column=1, value="stray")
+    ws = tall.active
+    assert isinstance(ws, Worksheet)
+    ws.append(["Ref", "Finding"])
+    ws.cell(row=500_000, column=1, value="stray")
     tall.save(tmp_path / "tall.xlsx")
     with pytest.raises(TrackerError, match="uses 500,000 rows") as err:
         read_tracker(tmp_path / "tall.xlsx")

@@ -7,9 +7,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 HEADERS = ["Ref", "Report", "Recommendation / AFI", "Lead officer", "Target date", "Status", "RAG",
            "Latest update", "Governance board", "Evidence held"]
+#: what a test tracker's cell holds: text, a number (an Excel serial date), a date, or nothing
+Value = str | int | datetime | None
 GREEN = PatternFill(fill_type="solid", fgColor="FF00B050")
 
 AFI2_TEXT = ("The force should improve how it allocates crime, ensuring that investigations are allocated to "
@@ -18,7 +21,7 @@ AFI3_TEXT = ("The force should ensure regular and active supervision of the qual
              "investigations. This supervision should be properly recorded.")
 
 
-def messy_rows() -> list[list[object]]:
+def messy_rows() -> list[list[Value]]:
     """Rows 4.. of the messy tracker (row numbers in the comments)."""
     return [
         # 4: an update by reference, a UK day-first date
@@ -48,10 +51,11 @@ def messy_rows() -> list[list[object]]:
     ]
 
 
-def messy_tracker(path: Path, rows: list[list[object]] | None = None) -> Path:
+def messy_tracker(path: Path, rows: list[list[Value]] | None = None) -> Path:
     """A title row merged across the top, a blank row, the header on row 3, merged data cells."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Tracker"
     ws["A1"] = "Norfolk Constabulary - HMICFRS recommendations tracker (as at February 2026)"
     ws.merge_cells("A1:J1")

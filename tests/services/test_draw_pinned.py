@@ -9,20 +9,35 @@ are read back.
 from __future__ import annotations
 
 import hashlib
+from typing import TypedDict
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.audit_population import HEADERS, incident_rows, write_csv
 from workbench.services import audits, fieldwork, population
 from workbench.services.population_exclusions import Exclusions
 
-PLANS = {
-    "simple": dict(method="simple", size=40, reserve=6),
-    "stratified": dict(method="stratified", stratify_by="district", tolerable=0.05, expected=0.01),
-    "systematic": dict(method="systematic", size=25, reserve=3),
-    "equal": dict(method="stratified", stratify_by="area", size=30, allocation="equal"),
+
+class _Plan(TypedDict, total=False):
+    """The sampling keywords of `audits.create_audit` these tests use."""
+
+    method: str
+    size: int
+    reserve: int
+    stratify_by: str
+    tolerable: float
+    expected: float
+    allocation: str
+
+
+PLANS: dict[str, _Plan] = {
+    "simple": _Plan(method="simple", size=40, reserve=6),
+    "stratified": _Plan(method="stratified", stratify_by="district", tolerable=0.05, expected=0.01),
+    "systematic": _Plan(method="systematic", size=25, reserve=3),
+    "equal": _Plan(method="stratified", stratify_by="area", size=30, allocation="equal"),
 }
 #: sha256 of "\n".join(selected) + "|" + "\n".join(reserves), recorded before the rework
 PINNED = {
@@ -44,6 +59,7 @@ FIRST = {  # plan -> (first selected ref, its call time)
 def _xlsx(path, rows):
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.append(HEADERS)
     for row in rows:
         ws.append(row)

@@ -170,9 +170,13 @@ class RequestsDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         finding_id, owner, needed, due, action_id = dialog.values()
+
+        def added(info: RequestInfo) -> None:
+            self._done(f"Request {info.id} added.")
+            self.select_request(info.id)
+
         self.ctx.background(self, "Adding the request…", lambda uow, _p: requests_service.create_request(
-            uow, finding_id, owner, needed, due, action_id), on_success=lambda info: (
-            self._done(f"Request {info.id} added."), self.select_request(info.id)))
+            uow, finding_id, owner, needed, due, action_id), on_success=added)
 
     def withdraw_request(self) -> None:
         item = self.selected()

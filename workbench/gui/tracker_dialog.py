@@ -8,6 +8,7 @@ the file, the sheet or a column's field changes (services/tracker_import.py).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.gui import confirm
 from workbench.gui.context import GuiContext
@@ -19,6 +20,7 @@ from workbench.gui.qt import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     Qt,
@@ -32,6 +34,9 @@ from workbench.gui.style import card, label, set_tone, tag
 from workbench.gui.tables import tone_colour
 from workbench.gui.workers import Progress, WorkerTask
 from workbench.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from workbench.services.tracker_import import RowPlan, TrackerImported, TrackerPreview
 
 TRACKER_FILTER = "Trackers (*.xlsx *.csv);;All files (*)"
 NOTE = ""
@@ -54,9 +59,9 @@ class TrackerImportDialog(QDialog):
         self.setObjectName("trackerImportDialog")
         self.setWindowTitle("Bring in your tracker")
         self.ctx = ctx
-        self.preview = None  # the TrackerPreview of the current file, sheet and mapping
+        self.preview: TrackerPreview | None = None  # of the current file, sheet and mapping
         self.task: WorkerTask | None = None
-        self.imported = None  # the TrackerImported of the last import
+        self.imported: TrackerImported | None = None  # of the last import
         self._filling = False
         self.user_choices: dict[str, str] = {}  # column -> field, as the user chose in the combos
         self.status_choices: dict[str, str] = {}  # tracker word -> force state ("" = not on the line)
@@ -98,7 +103,7 @@ class TrackerImportDialog(QDialog):
         grid = QGridLayout(counts)
         grid.setContentsMargins(14, 8, 14, 8)
         grid.setHorizontalSpacing(28)
-        self.count_labels: dict[str, QWidget] = {}
+        self.count_labels: dict[str, QLabel] = {}
         for col, (action, words) in enumerate(COUNT_WORDS):
             value = label("0", "statValue")
             value.setObjectName(f"count-{action}")
@@ -170,8 +175,9 @@ class TrackerImportDialog(QDialog):
         """Every column's field as the combos say ("" keeps the column as a note)."""
         out = {}
         for r in range(self.mapping.rowCount()):
-            combo = self.mapping.cellWidget(r, 1)
-            out[self.mapping.item(r, 0).text()] = combo.currentData() or NOTE
+            item, combo = self.mapping.item(r, 0), self.mapping.cellWidget(r, 1)
+            assert item is not None and isinstance(combo, QComboBox)  # _fill_mapping sets both on every row
+            out[item.text()] = combo.currentData() or NOTE
         return out
 
     def _mapping_changed(self) -> None:
@@ -197,8 +203,9 @@ class TrackerImportDialog(QDialog):
         self.run_preview(mapping=dict(self.user_choices) or None)
 
     def statuses_choice(self, row: int) -> None:
-        word = self.statuses.item(row, 0).text()
-        self.status_choices[word] = self.statuses.cellWidget(row, 1).currentData() or ""
+        item, combo = self.statuses.item(row, 0), self.statuses.cellWidget(row, 1)
+        assert item is not None and isinstance(combo, QComboBox)  # _fill_statuses sets both on every row
+        self.status_choices[item.text()] = combo.currentData() or ""
 
     def run_preview(self, mapping: dict[str, str] | None) -> None:
         from workbench.services import tracker_import
@@ -219,7 +226,7 @@ class TrackerImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self._state("Cannot read the tracker", "red", str(getattr(exc, "message", exc)))
 
-    def _previewed(self, preview) -> None:
+    def _previewed(self, preview: TrackerPreview) -> None:
         self.preview = preview
         self._suggested = {c.name: c.field for c in preview.columns}
         self._fill_sheets(preview)
@@ -242,7 +249,7 @@ class TrackerImportDialog(QDialog):
         else:
             self._state("Nothing to import", "neutral", "Every row is unchanged, skipped or in conflict.")
 
-    def _fill_sheets(self, preview) -> None:
+    def _fill_sheets(self, preview: TrackerPreview) -> None:
         self._filling = True
         try:
             if preview.kind == "xlsx" and [self.sheet.itemText(i) for i in range(self.sheet.count())] != list(
@@ -255,7 +262,7 @@ class TrackerImportDialog(QDialog):
         finally:
             self._filling = False
 
-    def _fill_mapping(self, preview) -> None:
+    def _fill_mapping(self, preview: TrackerPreview) -> None:
         self._filling = True
         try:
             self.mapping.setRowCount(len(preview.columns))
@@ -275,7 +282,7 @@ class TrackerImportDialog(QDialog):
         finally:
             self._filling = False
 
-    def _fill_statuses(self, preview) -> None:
+    def _fill_statuses(self, preview: TrackerPreview) -> None:
         from workbench.services.finding_status import FORCE_STATES
 
         self._filling = True
@@ -284,8 +291,7 @@ class TrackerImportDialog(QDialog):
             for r, (word, state) in enumerate(preview.statuses_seen):
                 item = QTableWidgetItem(word)
                 if not state:
-                    item.setBackground(tone_colour("amber", Qt.ItemDataRole.BackgroundRole))
-                    item.setForeground(tone_colour("amber", Qt.ItemDataRole.ForegroundRole))
+                    _paint(item, "amber")
                     item.setToolTip("Not on the force's status line: flagged and not applied")
                 self.statuses.setItem(r, 0, item)
                 combo = named(QComboBox(), f"status-{r}")
@@ -299,7 +305,7 @@ class TrackerImportDialog(QDialog):
         finally:
             self._filling = False
 
-    def _fill_rows(self, preview) -> None:
+    def _fill_rows(self, preview: TrackerPreview) -> None:
         self.rows.setRowCount(len(preview.rows))
         for r, p in enumerate(preview.rows):
             words, tone = ACTIONS[p.action]
@@ -308,9 +314,7 @@ class TrackerImportDialog(QDialog):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 1 or (c == 4 and p.warnings and p.action != "conflict"):
-                    t = tone if c == 1 else "amber"
-                    item.setBackground(tone_colour(t, Qt.ItemDataRole.BackgroundRole))
-                    item.setForeground(tone_colour(t, Qt.ItemDataRole.ForegroundRole))
+                    _paint(item, tone if c == 1 else "amber")
                 if c == 4:
                     item.setToolTip(details.replace("; ", "\n"))
                 self.rows.setItem(r, c, item)
@@ -345,7 +349,7 @@ class TrackerImportDialog(QDialog):
         self.import_button.setEnabled(self.preview is not None)
         self._state("Not imported: nothing was written", "red", str(getattr(exc, "message", exc)))
 
-    def _imported(self, done) -> None:
+    def _imported(self, done: TrackerImported) -> None:
         self.imported = done
         self.preview = None
         self.import_button.setEnabled(False)
@@ -362,7 +366,7 @@ class TrackerImportDialog(QDialog):
             self.summary.setText(summary)
 
 
-def _details(p) -> str:
+def _details(p: RowPlan) -> str:
     parts = ([p.reason] + list(p.changes)) if p.action in ("create", "update") else [p.reason]
     parts += [f"Flagged: {w}" for w in p.warnings]
     if p.action != "conflict":
@@ -370,6 +374,15 @@ def _details(p) -> str:
     if p.kept and p.action in ("create", "update", "unchanged"):
         parts.append("kept as notes: " + ", ".join(name for name, _v in p.kept))
     return "; ".join(x.replace("\n", " ") for x in parts if x)
+
+
+def _paint(item: QTableWidgetItem, tone: str) -> None:
+    """Colour a cell as a tag of the tone is coloured."""
+    background = tone_colour(tone, Qt.ItemDataRole.BackgroundRole)
+    foreground = tone_colour(tone, Qt.ItemDataRole.ForegroundRole)
+    assert background is not None and foreground is not None  # both roles have a colour for every tone
+    item.setBackground(background)
+    item.setForeground(foreground)
 
 
 def _table_style(table: QTableWidget, stretch: int) -> None:

@@ -236,7 +236,8 @@ def _merges(wb, ws, path: Path) -> dict[tuple[int, int], tuple[int, int, str]]:
 
     Read-only worksheets do not expose merged cells, so the sheet part's <mergeCell> elements are
     streamed with defusedxml (entity tricks refused)."""
-    from defusedxml.ElementTree import iterparse
+    # defusedxml ships no types and the dev extra lacks types-defusedxml (the stdlib iterparse, hardened)
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
     from openpyxl.utils.cell import range_boundaries
 
     archive = getattr(wb.book, "_archive", None)
@@ -259,6 +260,8 @@ def _merges(wb, ws, path: Path) -> dict[tuple[int, int], tuple[int, int, str]]:
                         c1, r1, c2, r2 = range_boundaries(ref)
                     except (ValueError, TypeError):
                         continue
+                    if c1 is None or r1 is None or c2 is None or r2 is None:
+                        continue  # a whole-column or whole-row ref ("A:A", "1:1"): not a merged cell range
                     if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
                         raise TrackerError(f"the merged range {ref} is far larger than a tracker", path,
                                            hint="unmerge it and try again")
@@ -285,7 +288,7 @@ def merged_across(ref: str) -> bool:
         c1, _r1, c2, _r2 = range_boundaries(ref)
     except (ValueError, TypeError):
         return False
-    return c2 > c1
+    return c1 is not None and c2 is not None and c2 > c1  # a whole-row ref ("1:1") has no columns
 
 
 # -- the table --------------------------------------------------------------------------------

@@ -27,9 +27,18 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.files import atomic_output
-from workbench.reports.excel_sheet import HEADER_BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP
+from workbench.reports.excel_sheet import (
+    HEADER_BORDER,
+    HEADER_FILL,
+    HEADER_FONT,
+    TITLE_FONT,
+    WRAP,
+    fit_to_page,
+    header_footer,
+)
 from workbench.reports.fieldwork_workbook import put
 from workbench.reports.safe_text import header_footer_text
 
@@ -80,16 +89,17 @@ def row_check(key: bytes, workbook_id: str, request_id: object, finding_ref: obj
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
-def _print_setup(ws, marking: str) -> None:  # type: ignore[no-untyped-def]
+def _print_setup(ws: Worksheet, marking: str) -> None:
     mark = header_footer_text(marking.upper(), 60)
-    for part in (ws.oddHeader.center, ws.oddFooter.center, ws.evenHeader.center, ws.evenFooter.center):
+    for item in (*header_footer(ws), *header_footer(ws, even=True)):
+        part = item.center
         part.text = mark
         part.font = "-,Bold"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
@@ -97,6 +107,7 @@ def write_request_workbook(data: RequestSheetData, key: bytes, out_path: str | o
     """Write the workbook (whole or not at all); `key` makes each row's check."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = REQUESTS
     who = data.addressed_to or "every owner"
     put(ws, 1, 1, f"Evidence requests for {who}").font = TITLE_FONT
@@ -122,7 +133,7 @@ def write_request_workbook(data: RequestSheetData, key: bytes, out_path: str | o
                 cell.fill = LOCKED_FILL
         ws.cell(row=r, column=DUE_COL).number_format = "dd mmm yyyy"
     ws.column_dimensions["J"].hidden = True
-    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3).coordinate
     ws.protection.sheet = True  # no password: a guard against slips; the check column is what counts
     ws.protection.formatRows = False
     ws.protection.formatColumns = False

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 from workbench.errors import InputError
 from workbench.importers.tracker_columns import FIELDS, ColumnSuggestion, suggest_mapping
@@ -196,6 +197,20 @@ def _dates(table: TrackerTable, index: int | None) -> tuple[dict[int, DateReadin
             for i, (n, rd) in enumerate(readings.items())}, convention
 
 
+class _RowBase(TypedDict):
+    """What every plan of a row says of the row itself (RowPlan's fields of the same names)."""
+    row: int
+    reference: str
+    merged: tuple[str, ...]
+    kept: tuple[tuple[str, str], ...]
+
+
+class _KeyedBase(_RowBase):
+    """The row's own fields, its source's label and its key: a plan that is not a skip."""
+    source: str
+    key: str
+
+
 @dataclass
 class _Draft:
     row: SheetRow
@@ -219,14 +234,14 @@ class _Context:
                        for n, i in self.col.items() if row.cells[i].merged)
         kept = tuple((self._header(i), row.text(i)) for i in range(len(row.cells))
                      if i not in self.col.values() and row.text(i))
-        base = dict(row=row.number, reference=values["reference"], merged=merged, kept=kept)
+        base = _RowBase(row=row.number, reference=values["reference"], merged=merged, kept=kept)
         spans = {c.merged for c in row.cells if c.value is not None}
         heading = len(spans) == 1 and merged_across(next(iter(spans)))
         if heading or (not values["reference"] and not values["text"]):
             why = (f"a heading across the row (one merged cell, {next(iter(spans))}), not a finding" if heading
                    else "no reference and no finding text")
             return _Draft(row, values, RowPlan(action=SKIP, source="", finding_id=None, finding="", reason=why,
-                                               **{**base, "kept": ()}))
+                                               row=base["row"], reference=base["reference"], merged=merged))
         source_name = values["source"]
         source_id, new_type, label, problem = None, "", "", ""
         if source_name:
@@ -243,12 +258,13 @@ class _Context:
             source_id, label = self.default.id, self.default.label
         key = row_key(source_name or (self.default.title if self.default else ""), values["reference"],
                       values["text"])
-        base.update(source=label, key=key)
+        keyed = _KeyedBase(**base, source=label, key=key)
         if problem:
-            return _Draft(row, values, RowPlan(action=CONFLICT, finding_id=None, finding="", reason=problem, **base))
+            return _Draft(row, values, RowPlan(action=CONFLICT, finding_id=None, finding="", reason=problem, **keyed))
         found, how, conflict = self._match(key, values, source_id, bool(new_type))
         if conflict:
-            return _Draft(row, values, RowPlan(action=CONFLICT, finding_id=None, finding="", reason=conflict, **base))
+            return _Draft(row, values, RowPlan(action=CONFLICT, finding_id=None, finding="", reason=conflict,
+                                               **keyed))
         if found is None:
             missing = [FIELDS[n] for n in ("reference", "text") if not values[n]]
             if not label:
@@ -256,9 +272,9 @@ class _Context:
             if missing:
                 return _Draft(row, values, RowPlan(
                     action=CONFLICT, finding_id=None, finding="", reason="a new finding needs: " + "; ".join(missing),
-                    **base))
-            return _Draft(row, values, self._create(row, values, base, source_id, new_type, label))
-        return _Draft(row, values, self._update(row, values, base, found, how))
+                    **keyed))
+            return _Draft(row, values, self._create(row, values, keyed, source_id, new_type, label))
+        return _Draft(row, values, self._update(row, values, keyed, found, how))
 
     def _header(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else f"Column {index + 1}"
@@ -336,7 +352,7 @@ class _Context:
             target = fs.PENDING_SIGN_OFF
         return _path(current, target)
 
-    def _create(self, row: SheetRow, values: dict[str, str], base: dict, source_id: int | None, new_type: str,
+    def _create(self, row: SheetRow, values: dict[str, str], base: _KeyedBase, source_id: int | None, new_type: str,
                 label: str) -> RowPlan:
         warnings: list[str] = []
         kind, how = kind_of(values["kind"], values["reference"])
@@ -366,7 +382,7 @@ class _Context:
                        source_id=source_id, owner=owner, due=due, status_steps=steps, status_word=values["status"],
                        comment=comment, notes=block or None, notes_block=block, **base)
 
-    def _update(self, row: SheetRow, values: dict[str, str], base: dict, f: KnownFinding, how: str) -> RowPlan:
+    def _update(self, row: SheetRow, values: dict[str, str], base: _KeyedBase, f: KnownFinding, how: str) -> RowPlan:
         warnings: list[str] = []
         due, steps, comment = self._common(row, values, f.status, warnings)
         last = self.reg.keys.get(base["key"], (None, {}))[1]
@@ -397,14 +413,16 @@ class _Context:
                        text=values["text"], kind=f.kind, source_id=f.source_id, owner=owner, due=due,
                        status_steps=steps, status_word=values["status"], comment=comment,
                        notes=notes if notes != f.notes else None, notes_block=block,
-                       **{k: v for k, v in base.items() if k != "source"})
+                       row=base["row"], reference=base["reference"], merged=base["merged"], kept=base["kept"],
+                       key=base["key"])
 
 
 def _path(current: str, target: str) -> tuple[str, ...]:
     """The direct moves on the force's line from `current` to `target` (shortest), or ()."""
     if current == target:
         return ()
-    seen, queue = {current: ()}, deque([current])
+    seen: dict[str, tuple[str, ...]] = {current: ()}
+    queue = deque([current])
     while queue:
         at = queue.popleft()
         for nxt in fs.direct_moves(fs.FORCE, at):
@@ -436,10 +454,11 @@ def _settle(drafts: list[_Draft], ctx: _Context) -> list[RowPlan]:
                 reason += "; " + "; ".join(p.merged)
             p = _conflict(p, reason)
         elif p.finding_id is not None and p.action in (UPDATE, UNCHANGED):
-            if p.finding_id in by_finding:
-                p = _conflict(p, f"row {by_finding[p.finding_id]} already matches {p.finding}")
+            fid = p.finding_id
+            if fid in by_finding:
+                p = _conflict(p, f"row {by_finding[fid]} already matches {p.finding}")
             else:
-                by_finding[p.finding_id] = p.row
+                by_finding[fid] = p.row
         elif p.action == CREATE:
             new = (p.source, squash(p.reference))
             if new in by_new:
@@ -491,7 +510,8 @@ def import_tracker(uow: UnitOfWork, path: str | Path, mapping: Mapping[str, str]
             fid = register_service.add_finding(uow, source_id, p.kind, p.reference, p.text, owner=p.owner or "",
                                                target_date=p.due, on=day)
         else:
-            fid = int(p.finding_id)  # type: ignore[arg-type]
+            assert p.finding_id is not None  # an update or unchanged row names its finding
+            fid = p.finding_id
             changes: dict[str, object] = {}
             if p.owner:
                 changes["owner"] = p.owner
@@ -500,7 +520,7 @@ def import_tracker(uow: UnitOfWork, path: str | Path, mapping: Mapping[str, str]
             if p.notes is not None:
                 changes["notes"] = p.notes
             if changes:
-                finding_service.update_finding(uow, fid, **changes)
+                finding_service.update_finding(uow, fid, None, **changes)  # None: no version check
         if p.action == CREATE and p.notes is not None:
             finding_service.update_finding(uow, fid, notes=p.notes)
         for step in p.status_steps:

@@ -353,13 +353,15 @@ def draw_ranked(refs, strata, digests, plan: SamplingPlan, seed: int) -> Draw:
             raise SamplingError("a case has no stratum, but the plan is stratified; fill in the stratum column "
                                 "or use a simple plan", field="stratum")
         values = pc.value_counts(strata)
-        counts = dict(zip(values.field("values").to_pylist(), values.field("counts").to_pylist(), strict=True))
+        found: dict[str, int] = dict(zip(values.field("values").to_pylist(), values.field("counts").to_pylist(),
+                                         strict=True))
+        counts.update(found)
         wanted = set(plan.strata)
-        outside = sorted(set(counts) - wanted) if wanted else []
+        outside = sorted(set(found) - wanted) if wanted else []
         if outside:
             raise SamplingError(f"cases are in stratum {outside[0]!r}, which the plan does not list "
                                 f"({sorted(wanted)!r}); add it to the plan or filter the extract", field="stratum")
-        missing = sorted(wanted - set(counts))
+        missing = sorted(wanted - set(found))
         if missing:
             raise SamplingError(f"the plan asks for strata with no rows in the population: {missing!r}",
                                 field="strata")
@@ -384,6 +386,7 @@ def draw_ranked(refs, strata, digests, plan: SamplingPlan, seed: int) -> Draw:
         taken = {ref for ref, _ in selected}
         reserves = [item for item in ranked[None] if item[0] not in taken][:reserve]
         return _result(selected, reserves, {}, seed, plan, big_n)
+    # stratified strata are checked non-null and non-empty above, so every key here is a str
     return _stratified(ranked, counts, reserve, seed, plan, done)  # type: ignore[arg-type]
 
 
