@@ -277,14 +277,14 @@ def _cases(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn],
     locked: dict[int, dict[str, str]] = {}
     # the few distinct cell styles, each set up once and then copied (openpyxl's style registry
     # lookups per attribute were most of the export's time)
-    styles: dict[tuple[str, bool, str | None], StyleArray] = {}
+    styles: dict[tuple[str, bool, str | None, bool], StyleArray] = {}
     for row, case in enumerate(data.cases, start=FIRST_ROW):
         digests: dict[str, str] = {}
         for i, col in enumerate(columns, start=1):
             value, number_format = _value(col, case, data)
             cell = put(ws, row, i, value)
             dated = col.kind == "answer" and criteria[col.key].answer == "datetime" and not number_format
-            key = (col.kind, dated, number_format)
+            key = (col.kind, dated, number_format, bool(cell.quotePrefix))  # the guard against formulas is a style
             style = styles.get(key)
             if style is not None:
                 cell._style = copy(style)
