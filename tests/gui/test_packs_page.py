@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import noted
 from tests.gui.conftest import wait_for_workers
+from workbench.gui import confirm
 from workbench.reports.bundle import verify_bundle
 from workbench.services import packs, signing_identity
 from workbench.services.demo_workspace import OFFICER, REVIEWER, REVIEWER_PASSPHRASE
@@ -96,7 +97,7 @@ def test_the_packs_page_lists_the_signed_demo_pack(qtmodeltester, open_window, d
     assert page.approve.toolTip() == "Only a reviewer can approve or return a pack"
 
 
-def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_ws, folder, boxes) -> None:
+def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_ws, folder, boxes, monkeypatch) -> None:
     window = _open(open_window, demo_ws, OFFICER)
     page = window.packs
     page.build.click()
@@ -106,6 +107,11 @@ def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_
     assert (folder / "self-assessment-pack-v2.pdf").exists() and (folder / "self-assessment-pack-v2.xlsx").exists()
     assert boxes[-1].title.startswith("Pack built")
     assert page.selected().number == 2 and page.submit.isEnabled()
+    asked: list[str] = []
+    monkeypatch.setattr(confirm, "ask", lambda _p, _t, question, consequence, *_a, **_k: noted(asked, question, False))
+    page.submit.click()
+    assert asked == ["Submit pack v2 for review?"] and _versions(demo_ws)[2].state == "draft"  # asked first
+    monkeypatch.setattr(confirm, "ask", lambda *_a, **_k: True)
     page.submit.click()
     assert _versions(demo_ws)[2].state == "submitted"
     assert page.selected().state == "submitted" and not page.approve.isEnabled()  # officers cannot sign

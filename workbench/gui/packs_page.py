@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.gui import confirm
 from workbench.gui.bundle_dialog import BundleDialog, BundleSealedDialog
 from workbench.gui.changes import PACKS_VIEW, concerns
 from workbench.gui.comment_dialog import CommentDialog
@@ -292,8 +293,13 @@ class PacksPage(QWidget):
 
     def submit_pack(self) -> None:
         p = self.selected()
-        if p is not None:
-            self.ctx.write(self, lambda uow: packs.submit_pack(uow, p.number))
+        if p is None or not confirm.ask(
+                self, "Submit for review", f"Submit pack v{p.number} for review?",
+                "A reviewer who did not build it then approves and signs it, or returns it to you with a comment. "
+                "Changes made in the workspace after this go into a new build, not into this version.",
+                "Submit for review", destructive=False):
+            return
+        self.ctx.write(self, lambda uow: packs.submit_pack(uow, p.number))
 
     def return_pack(self) -> None:
         p = self.selected()
