@@ -20,7 +20,7 @@ def _full(ws) -> log_check.LogReport:
 
 
 def _checkpoint(ws) -> LogCheckpoint:
-    checkpoint = _checkpoint(ws)
+    checkpoint = _full(ws).checkpoint
     assert checkpoint is not None, "a full check that passes gives a checkpoint"
     return checkpoint
 
