@@ -334,9 +334,16 @@ class OverviewPage(QWidget):
             total = sum(counts[(status, k)] for k in kinds)
             table.setItem(row, len(kinds) + 1, _item(total or "–", align_right=True))
         header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # the status is read in full; the counts share what is left (a narrow header is elided and
+        # its tooltip names it)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for col in range(1, len(kinds) + 2):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+            heading = table.horizontalHeaderItem(col)
+            if heading is not None:
+                heading.setToolTip(heading.text())
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def _fill_inspections(self, data: OverviewData) -> None:
         per = Counter(f.inspection for f in data.findings)
