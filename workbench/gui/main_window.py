@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         team_menu.addAction(self.users_action)
         team_menu.addAction(self.settings_action)
         team_menu.addAction(self._action("Evidence &requests…", None, self.show_requests, "requestsAction"))
+        team_menu.addAction(self._action("Move findings to the PEEL 2025–27 &areas…", None, self.show_area_mapping,
+                                         "areaMappingAction"))
         view_menu = self.menuBar().addMenu("&View")
         for number, page in enumerate(PAGES, start=1):
             view_menu.addAction(self._action(f"&{number} {page}", f"Ctrl+{number}",
@@ -213,6 +215,12 @@ class MainWindow(QMainWindow):
         from workbench.gui.requests_dialog import RequestsDialog
 
         RequestsDialog(self.ctx, parent=self).exec()
+
+    def show_area_mapping(self) -> None:
+        """Findings of the 2023-25 areas moved to their 2025–27 areas (services/area_mapping.py)."""
+        from workbench.gui.area_mapping_dialog import AreaMappingDialog
+
+        AreaMappingDialog(self.ctx, parent=self).exec()
 
     def show_page(self, name: str) -> None:
         self.navigation.setCurrentRow(PAGES.index(name))
