@@ -81,6 +81,7 @@ def open_window(qtbot, settings):
         qtbot.addWidget(window)
         window.show()
         kept.append(window)
+        wait_for_workers(qtbot, window)  # the first page reads in a worker
         return window
 
     yield make
@@ -114,9 +115,33 @@ def demo_ws(demo_source: Path, tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
-def wait_for_workers(qtbot, window) -> None:
-    """Let every background job of the window finish (and its result reach the main thread)."""
-    from workbench.gui.workers import WorkerTask
+def settled(window) -> bool:
+    """No background job or read of the window is under way, and every view is filled."""
+    return not window.busy()
 
-    qtbot.waitUntil(lambda: window.pool.activeThreadCount() == 0 and not [
-        t for t in window.findChildren(WorkerTask) if t.running], timeout=30000)
+
+_QTBOT: list[object] = []
+
+
+@pytest.fixture(autouse=True)
+def _current_qtbot(qtbot):
+    """The running test's qtbot, for helpers that wait for a window's reads (`wait_settled`)."""
+    _QTBOT.append(qtbot)
+    yield qtbot
+    _QTBOT.remove(qtbot)
+
+
+def wait_settled(window) -> None:
+    """Wait (qtbot.waitUntil) until the window's reads and jobs ended and its views are filled."""
+    wait_for_workers(_QTBOT[-1], window)
+
+
+def show(window, page: str) -> None:
+    """Show a page and wait until it has read (in a worker) and filled its views."""
+    window.show_page(page)
+    wait_settled(window)
+
+
+def wait_for_workers(qtbot, window) -> None:
+    """Let every background job and read of the window finish (and its result reach the views)."""
+    qtbot.waitUntil(lambda: settled(window), timeout=30000)
