@@ -144,4 +144,4 @@ def show(window, page: str) -> None:
 
 def wait_for_workers(qtbot, window) -> None:
     """Let every background job and read of the window finish (and its result reach the views)."""
-    qtbot.waitUntil(lambda: settled(window), timeout=30000)
+    qtbot.waitUntil(lambda: settled(window), timeout=180_000)  # a busy machine is slow, never wrong

@@ -186,10 +186,10 @@ def test_the_audits_page_fills_through_its_worker(qtbot, open_window, demo_ws) -
     assert page.model.rowCount() == 0 and page.loader.generation == 0  # not read before it is shown
     window.show_page("Audits")
     assert page.busy  # asked for, not read on the spot
-    qtbot.waitUntil(lambda: settled(window) and page.model.rowCount() == 4, timeout=30000)
+    qtbot.waitUntil(lambda: settled(window) and page.model.rowCount() == 4, timeout=180_000)
     assert page.count.text().startswith("4 audit rounds")
     assert page.select_round("Response attendance", 2)
-    qtbot.waitUntil(lambda: settled(window) and page.cases.model.rowCount() == 82, timeout=30000)
+    qtbot.waitUntil(lambda: settled(window) and page.cases.model.rowCount() == 82, timeout=180_000)
     assert page.cases.count.text() == "82 cases in use · 82 complete"
 
 
@@ -200,7 +200,7 @@ def test_each_page_fills_through_its_worker(qtbot, open_window, demo_ws, name) -
     assert page.model.rowCount() == 0  # a page not shown yet has read nothing
     window.show_page(name)
     assert page.busy
-    qtbot.waitUntil(lambda: settled(window) and page.model.rowCount() > 0, timeout=30000)
+    qtbot.waitUntil(lambda: settled(window) and page.model.rowCount() > 0, timeout=180_000)
 
 
 def test_a_hidden_page_does_not_refresh_until_it_is_shown(qtbot, open_window, demo_ws) -> None:
