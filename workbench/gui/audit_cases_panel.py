@@ -130,6 +130,7 @@ class CasesPanel(QWidget):
         """`stale`: computed answers that differ from what their inputs give now (none, normally: the
         services answer them again on every change; an older workspace may hold some)."""
         keep = self.selected()
+        pending, self._pending = getattr(self, "_pending", None), None
         self.stale = stale
         same = audit is not None and self.audit is not None and audit.id == self.audit.id
         self.audit, self.template = audit, template
@@ -139,7 +140,9 @@ class CasesPanel(QWidget):
         aside = len(rows) - len(in_use)
         self.count.setText(f"{len(in_use)} cases in use · {done} complete"
                            + (f" · {aside} set aside" if aside else "") if audit is not None else "")
-        if same and keep is not None:
+        if same and pending is not None and self.select_case(pending):
+            pass  # a case asked for before these rows were read (a reserve just brought in)
+        elif same and keep is not None:
             self.select_case(keep.case.id)
         self._update_buttons()
 
@@ -148,7 +151,11 @@ class CasesPanel(QWidget):
         return None if row is None else self.model.case(row)
 
     def select_case(self, case_id: int) -> bool:
-        return select_row_where(self.table, self.proxy, REF, ID_ROLE, case_id) is not None
+        """Select a case; one not among the rows yet (its round is being read again) is selected
+        when they arrive."""
+        found = select_row_where(self.table, self.proxy, REF, ID_ROLE, case_id) is not None
+        self._pending = None if found else case_id
+        return found
 
     def select_ref(self, ref: str) -> bool:
         row = next((r for r in self.model.rows() if r.case.ref == ref), None)
