@@ -92,20 +92,22 @@ def test_sorting_by_ref_is_natural_and_by_date_puts_undated_last(window, seeded_
     assert page.proxy.index(0, TARGET).data() == "31 Mar 2025"
 
 
-def test_selecting_afi_5_shows_its_figures(window) -> None:
+def test_selecting_afi_5_shows_its_figures(qtbot, window) -> None:
     page = window.findings
     assert page.select_ref("PEEL 2023-25", "AFI 5")
+    qtbot.waitUntil(lambda: "49 of 82 (59.8%)" in page.detail.text())  # new labels show at the next event turn
     text = page.detail.text()
     assert "49" in text and "82" in text
     assert "49 of 82 (59.8%)" in text
     assert "attend calls for service" in text and "Responding to the public" in text
 
 
-def test_a_figure_missing_in_the_source_is_flagged(window) -> None:
+def test_a_figure_missing_in_the_source_is_flagged(qtbot, window) -> None:
     from workbench.gui.qt import QLabel
 
     page = window.findings
     assert page.select_ref("PEEL 2023-25", "AFI 12")
+    qtbot.waitUntil(lambda: "63:1" in page.detail.text())  # new labels show at the next event turn
     missing = page.detail.findChildren(QLabel, "missingFigure")
     assert len(missing) == 1 and missing[0].text() == "Not stated in the report"
     assert missing[0].property("tone") == "amber"
