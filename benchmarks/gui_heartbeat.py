@@ -54,10 +54,13 @@ def main(argv: list[str]) -> int:
     from workbench.gui.qt import QFileDialog, QMessageBox
     from workbench.gui.workers import WorkerTask
 
+    loader_type: type | None
     try:
         from workbench.gui.workers import Loader
+
+        loader_type = Loader
     except ImportError:  # before the views read in workers: measured the same way, for the "before" figure
-        Loader = None  # noqa: N806
+        loader_type = None
     from workbench.services.users import current_os_user
     from workbench.store.location import sqlite_location
     from workbench.store.workspace import Workspace
@@ -111,7 +114,7 @@ def main(argv: list[str]) -> int:
     timer.timeout.connect(tick)
     timer.start()
 
-    loaders = window.findChildren(Loader) if Loader is not None else []  # looked up once: findChildren is not free
+    loaders = window.findChildren(loader_type) if loader_type is not None else []  # looked up once: findChildren is not free
     polls = [0]
 
     def busy() -> bool:
@@ -159,7 +162,11 @@ def main(argv: list[str]) -> int:
         do(f"select the biggest audit ({cases:,} cases)", lambda: table.selectRow(biggest), 0.2)
         do("show its cases", lambda: audits.tabs.setCurrentIndex(1), 0.2)
     findings = window.findings
-    do("to Findings, readiness tab", lambda: (window.show_page("Findings"), findings.detail_tabs.setCurrentIndex(1)))
+    def to_readiness() -> None:
+        window.show_page("Findings")
+        findings.detail_tabs.setCurrentIndex(1)
+
+    do("to Findings, readiness tab", to_readiness)
     for row in range(min(3, findings.proxy.rowCount())):
         do(f"select finding row {row}", lambda r=row: findings.table.selectRow(r), 0.2)
     do("View > Refresh", window.refresh, 1.0)

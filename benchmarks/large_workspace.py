@@ -33,8 +33,19 @@ from workbench.services.users import current_os_user
 from workbench.services.workspace import init_workspace
 from workbench.store.location import sqlite_location
 from workbench.store.models import (
-    Action, Audit, AuditTemplate, ChangeLogEntry, Evidence, EvidenceBlob, EvidenceLink, Finding, Inspection,
-    Measure, MeasurePoint, Response, SampledCase,
+    Action,
+    Audit,
+    AuditTemplate,
+    ChangeLogEntry,
+    Evidence,
+    EvidenceBlob,
+    EvidenceLink,
+    Finding,
+    Inspection,
+    Measure,
+    MeasurePoint,
+    Response,
+    SampledCase,
 )
 from workbench.store.models.audits import audit_findings
 from workbench.store.workspace import Workspace
@@ -72,6 +83,7 @@ def build(path: Path, scale: Scale, progress=print) -> Workspace:
         templates.sync_builtins(uow)
         tpl_row = uow.session.scalar(select(AuditTemplate).where(AuditTemplate.key == TEMPLATE)
                                      .order_by(AuditTemplate.version.desc()).limit(1))
+        assert tpl_row is not None  # a new workspace stores the built-in templates
         template = templates.get_template(uow, tpl_row.id)
         inspection = Inspection(programme="PEEL 2023-25", title="PEEL 2023-25: an inspection of Benchshire Police",
                                 force_name="Benchshire Police", year=2024, published=date(2024, 9, 1))

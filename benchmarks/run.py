@@ -15,67 +15,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.large_workspace import ADMIN, SCALES, build
+from benchmarks.run_files import (
+    FILE_SIZES,
+    excel_pack_rows,
+    fieldwork_rows,
+    pdf_rows,
+    report_rows,
+    xlsx_rows,
+)
+from benchmarks.run_rows import Row, _abs_row, _best, _child_cpu, _cpu, _ratio_row
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 BEGIN, END = "<!-- benchmark table: begin -->", "<!-- benchmark table: end -->"
-
-
-@dataclass
-class Row:
-    scenario: str
-    measured: str
-    reference: str
-    ratio: str
-    target: str
-    met: str
-    note: str = ""
-
-
-def _child_cpu(args: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    """CPU seconds (user + system), peak RSS (KiB) and stdout of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, timeout=1800)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if out.returncode not in (0, 1):
-        raise RuntimeError(f"{args} failed: {out.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu, after.ru_maxrss, out.stdout
-
-
-def _best(n: int, fn: Callable[[], float]) -> float:
-    return min(fn() for _ in range(n))
-
-
-def _cpu(fn: Callable[[], object]) -> float:
-    t = time.process_time()
-    fn()
-    return time.process_time() - t
-
-
-def _ratio_row(name: str, measured: float, reference: float, ref_name: str, limit: float, unit: str = "s",
-               note: str = "") -> Row:
-    ratio = measured / reference if reference else float("inf")
-    return Row(name, f"{measured:.3f} {unit}", f"{ref_name} {reference:.3f} {unit}", f"{ratio:.2f}×",
-               f"≤ {limit:g}×", "yes" if ratio <= limit else "NO", note)
-
-
-def _abs_row(name: str, measured: float, limit: float, reference: float | None = None, ref_name: str = "",
-             unit: str = "s", note: str = "") -> Row:
-    ref = f"{ref_name} {reference:.3f} {unit}" if reference is not None else "—"
-    ratio = f"{measured / reference:.2f}×" if reference else "—"
-    return Row(name, f"{measured:.3f} {unit}", ref, ratio, f"< {limit:g} {unit}",
-               "yes" if measured < limit else "NO", note)
 
 
 # -- scenarios -------------------------------------------------------------------------------
@@ -108,22 +67,22 @@ def service_rows(ws_path: Path) -> list[Row]:
                 for a in audits.list_audits(uow):
                     scoring.score_audit(uow, a.id)
                 for f in findings.list_findings(uow):
-                    readiness.assess_readiness(uow, f.id)
+                    readiness.assess_readiness(uow, f.stored_id)
 
         def rescore_uncached() -> None:
             real = scoring._round_cache
-            scoring._round_cache = lambda uow: None  # type: ignore[assignment]
+            scoring._round_cache = lambda uow: None
             try:
                 rescore()
             finally:
-                scoring._round_cache = real  # type: ignore[assignment]
+                scoring._round_cache = real
 
         rows.append(_abs_row("rescore every audit and readiness", _best(2, lambda: _cpu(rescore)), 0.5,
                              _best(1, lambda: _cpu(rescore_uncached)), "each round re-scored per trend (before)"))
 
         with ws.unit_of_work(ADMIN, write=True) as uow:  # one pack version to list (a one-finding pack)
             first = findings.list_findings(uow)[0]
-            packs.build_pack(uow, Path(tempfile.mkdtemp()) / "pack", [first.id])
+            packs.build_pack(uow, Path(tempfile.mkdtemp()) / "pack", [first.stored_id])
 
         def pack_list() -> None:
             with ws.unit_of_work(ADMIN, write=False) as uow:
@@ -141,7 +100,7 @@ def service_rows(ws_path: Path) -> list[Row]:
             report = log_check.verify_log(uow)
             full_t = time.process_time() - full_t
         with ws.unit_of_work(ADMIN) as uow:
-            findings.update_finding(uow, first.id, None, notes="benchmark edit")
+            findings.update_finding(uow, first.stored_id, None, notes="benchmark edit")
 
         def since() -> None:
             with ws.unit_of_work(ADMIN, write=False) as uow:
@@ -222,13 +181,12 @@ def gui_rows(ws_path: Path) -> list[Row]:
     ]
 
 
-NOT_MEASURED = [
-    ("Excel pack with all 360,000 responses", "≤ 1.2× openpyxl write-only, ≤ 300 MB"),
-    ("fieldwork workbook export / import of 4,000 cases", "≤ 1.5× xlsxwriter / read-only read + bulk write"),
-    ("100k-row XLSX check + draw", "≤ 3× polars with calamine; one parse"),
-    ("PDF pack of the large workspace / of a 45,000-case audit", "< 10 s / < 30 s, < 500 MB"),
-    ("report import 8,000 vs 4,000 findings", "≤ 2.2×"),
-]
+TARGETS = {
+    "cli": "≤ 3× / ≤ 6× `import sqlalchemy`", "services": "< 0.5 s; each < 0.2 s",
+    "population": "≤ 1.5× polars, ≤ 300 MB", "xlsx": "≤ 3× polars with calamine; one parse",
+    "excel": "≤ 1.2× openpyxl write-only, ≤ 300 MB", "fieldwork": "≤ 1.5× xlsxwriter / read-only read + bulk write",
+    "report": "≤ 2.2× (linear)", "pdf": "< 10 s / < 30 s, < 500 MB", "gui": "≤ 3× bare window; stall < 100 ms",
+}
 
 
 def table(rows: list[Row]) -> str:
@@ -255,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rows", type=int, help="incident CSV rows (default 100,000 small, 1,000,000 full)")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     p.add_argument("--no-docs", action="store_true")
+    p.add_argument("--sections", help="comma-separated: cli,services,population,xlsx,excel,fieldwork,report,pdf,gui")
     a = p.parse_args(argv)
     rows_n = a.rows or (1_000_000 if a.scale == "full" else 100_000)
     work = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
@@ -267,23 +226,38 @@ def main(argv: list[str] | None = None) -> int:
     from tests.services.audit_population import quick_rows, write_csv
 
     csv_path = write_csv(work / "incidents.csv", quick_rows(rows_n))
+    sections = {
+        "cli": ("command line", lambda: cli_rows(ws_path)),
+        "services": ("services", lambda: service_rows(ws_path)),
+        "population": ("population", lambda: population_rows(csv_path, rows_n, work)),
+        "xlsx": ("XLSX extract", lambda: xlsx_rows(FILE_SIZES[a.scale], work)),
+        "excel": ("Excel pack", lambda: excel_pack_rows(SCALES[a.scale], work)),
+        "fieldwork": ("fieldwork workbooks", lambda: fieldwork_rows(FILE_SIZES[a.scale], work)),
+        "report": ("report import", lambda: report_rows(FILE_SIZES[a.scale], work)),
+        "pdf": ("PDF packs", lambda: pdf_rows(FILE_SIZES[a.scale], ws_path, work)),
+        "gui": ("GUI", lambda: gui_rows(ws_path)),
+    }
+    chosen = a.sections.split(",") if a.sections else list(sections)
+    unknown = [c for c in chosen if c not in sections]
+    if unknown:
+        p.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(sections)}")
+    s = SCALES[a.scale]
     rows: list[Row] = []
-    for name, fn in (("command line", lambda: cli_rows(ws_path)), ("services", lambda: service_rows(ws_path)),
-                     ("population", lambda: population_rows(csv_path, rows_n, work)),
-                     ("GUI", lambda: gui_rows(ws_path))):
+    for done, key in enumerate(chosen, start=1):
+        name, fn = sections[key]
         print(f"measuring: {name}", file=sys.stderr)
         rows += fn()
-    rows += [Row(s, "not measured by this runner", "", "", t, "—", "see docs/performance.md")
-             for s, t in NOT_MEASURED]
-    text = table(rows)
-    print(text)
-    s = SCALES[a.scale]
-    header = (f"Scale `{a.scale}`: {s.findings} findings, {s.series * s.rounds} audit rounds × {s.cases} cases, "
-              f"{s.evidence:,} evidence files, {s.log_entries:,} log entries; {rows_n:,}-row CSV. "
-              f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
-              f"(`python -m benchmarks.run --scale {a.scale}`).")
-    if not a.no_docs:
-        write_docs(a.out, text, header)
+        left = [Row(f"({sections[k][0]})", "not reached in this run", "", "", TARGETS[k], "—")
+                for k in chosen[done:]]
+        text = table(rows + left)
+        header = (f"Scale `{a.scale}`: {s.findings} findings, {s.series * s.rounds} audit rounds × {s.cases} cases, "
+                  f"{s.evidence:,} evidence files, {s.log_entries:,} log entries; {rows_n:,}-row CSV. "
+                  f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
+                  f"(`python -m benchmarks.run --scale {a.scale}"
+                  + (f" --sections {a.sections}" if a.sections else "") + "`).")
+        if not a.no_docs:  # after each section, so that a stopped run keeps what it measured
+            write_docs(a.out, text, header)
+    print(table(rows))
     return 0
 
 

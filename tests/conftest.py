@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -151,3 +152,12 @@ def sqlite_workspace(tmp_path: Path) -> Iterator[Workspace]:
         yield ws
     finally:
         ws.close()
+
+
+R = TypeVar("R")
+
+
+def noted(log: list[Any], item: object, answer: R) -> R:
+    """Append `item` to `log` and return `answer`: a stand-in callback that records its calls."""
+    log.append(item)
+    return answer

@@ -7,12 +7,13 @@ reads it back with ``from_dict()``, which names the offending setting when a val
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
-
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
+
+from workbench.errors import WorkbenchError
 
 CLOCK_STARTS = ("call", "dispatch")
 RAG_RULES = ("lower_bound", "point_estimate", "upper_bound")
@@ -116,7 +117,7 @@ class ForceSettings:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ForceSettings":
+    def from_dict(cls, data: Mapping[str, Any]) -> ForceSettings:
         """Build settings from stored JSON; missing keys take their default."""
         if not isinstance(data, Mapping):
             raise SettingsError("(all)", f"expected a mapping of settings, got {type(data).__name__}")

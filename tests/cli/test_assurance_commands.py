@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.cli.passphrases import PASSPHRASES, ROB_PASS, RITA_PASS, main_as
+from tests.cli.passphrases import PASSPHRASES, RITA_PASS, ROB_PASS, main_as
 from workbench.reports.signing import certificate_fingerprint
 from workbench.store.location import WorkspaceLocation
 
@@ -35,7 +36,7 @@ def run(ws: list[str], user: str, *args: str, stdin: str | None = None, monkeypa
     return main_as([*args, *ws, "--user", user], stdin)
 
 
-def out_json(capsys) -> object:
+def out_json(capsys) -> Any:
     return json.loads(capsys.readouterr().out)
 
 

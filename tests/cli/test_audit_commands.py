@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.services.audit_population import R2023, answer_cases, incident_rows, quick_rows, write_csv
 from tests.cli.passphrases import main_as as main  # with the --user's passphrase
+from tests.services.audit_population import R2023, answer_cases, incident_rows, quick_rows, write_csv
 from workbench.store.location import sqlite_location
 from workbench.store.workspace import Workspace
 

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.reports.signed_bundles import forge
 from tests.cli.passphrases import main_as as main  # with the --user's passphrase
+from tests.reports.signed_bundles import forge
 from workbench.reports.signing import validate_pdf_signature
 
 pytestmark = pytest.mark.slow

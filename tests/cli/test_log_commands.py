@@ -59,8 +59,10 @@ EDITS: dict[str, tuple[str, str]] = {
     "status_changes": ("update status_changes set comment = 'forged' where id = 1", "comment is 'forged'"),
     "closure_proposals": ("update closure_proposals set basis = 'forged' where id = 1", "basis is 'forged'"),
     "planned_audits": ("update planned_audits set owner = 'Mallory' where id = 1", "owner is 'Mallory'"),
+    "evidence_requests": ("update evidence_requests set owner = 'Mallory' where id = 1", "owner is 'Mallory'"),
     "force_ca_certificates": ("update force_ca_certificates set subject = 'CN=Mallory' where id = 1",
                               "subject is 'CN=Mallory'"),
+    "tracker_rows": ("update tracker_rows set tracker = 'forged.csv' where id = 1", "tracker is 'forged.csv'"),
 }
 
 
@@ -94,6 +96,9 @@ def demo(tmp_path_factory) -> Path:
     with mock.patch.dict(os.environ, {"WORKBENCH_PASSPHRASE": ADMIN_PASSPHRASE}):
         assert main(["certificate", "import-ca", str(_force_ca_pem(out / "force-ca.pem")), "--workspace", str(ws),
                      "--user", USER]) == 0
+        # the force's own tracker brought in (the demo has none)
+        sample = Path(__file__).resolve().parents[2] / "samples" / "force-tracker.csv"
+        assert main(["register", "import-tracker", str(sample), "--yes", "--workspace", str(ws), "--user", USER]) == 0
     return ws
 
 

@@ -14,7 +14,6 @@ from tests.cli.passphrases import PASSPHRASES, RITA_PASS, main_as
 from workbench.cli import main
 from workbench.templates.loading import builtin_templates
 
-
 #: a new workspace stores the built-in audit templates as it is created, one log entry each
 TEMPLATES = len(builtin_templates())
 

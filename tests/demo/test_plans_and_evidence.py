@@ -84,7 +84,8 @@ def _text(page) -> str:
 
 def test_evidence_documents_are_marked_real_files(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    first.mkdir(), second.mkdir()
+    first.mkdir()
+    second.mkdir()
     calls: list[tuple[int, int | None]] = []
     docs = write_evidence_documents(first, TODAY, seed=5, progress=lambda d, t: calls.append((d, t)))
     again = write_evidence_documents(second, TODAY, seed=5)
@@ -94,7 +95,7 @@ def test_evidence_documents_are_marked_real_files(tmp_path: Path) -> None:
     assert {"Attendance oversight \u2014 daily management meeting minutes", "Revised grading and deployment policy v2",
             "DA standard-risk review process", "101 switchboard improvement plan",
             "MASH staffing business case"} <= titles
-    for doc, twin in zip(docs, again):
+    for doc, twin in zip(docs, again, strict=True):
         assert doc.path.read_bytes() == twin.path.read_bytes()  # same seed, same bytes
         assert doc.evidence_date < TODAY and doc.afi in AFI_PHRASES and doc.source
         assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in second.iterdir())
@@ -103,7 +104,7 @@ def test_evidence_documents_are_marked_real_files(tmp_path: Path) -> None:
             pages = [_text(p) for p in reader.pages]
             assert doc.title in pages[0]
             assert all(p.count("OFFICIAL-SENSITIVE") >= 2 for p in pages)
-            assert reader.metadata.title == doc.title
+            assert reader.metadata is not None and reader.metadata.title == doc.title
         else:
             lines = doc.path.read_text(encoding="utf-8").splitlines()
             assert lines[0] == "OFFICIAL-SENSITIVE" and lines[2].startswith("Month,")

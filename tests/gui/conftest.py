@@ -68,7 +68,6 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[Box]:
 def open_window(qtbot, settings):
     """Opens a MainWindow on a workspace as a user; closed (and its workers drained) after the test."""
     from workbench.gui.main_window import MainWindow
-
     from workbench.services.demo_workspace import OFFICER, OFFICER_PASSPHRASE, REVIEWER, REVIEWER_PASSPHRASE
 
     known = {ADMIN: ADMIN_PASS, OFFICER: OFFICER_PASSPHRASE, REVIEWER: REVIEWER_PASSPHRASE}

@@ -33,7 +33,7 @@ def _walk_to_population(page, qtbot, window, path):
     assert "Call received" in t.details.toPlainText() and "attended within" not in t.details.toPlainText().lower() \
         or "computed from the extract" in t.details.toPlainText()
     assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()  # no title yet
-    t.title.setText("Attendance audit")
+    t.title_edit.setText("Attendance audit")
     wizard.next()
     f = wizard.findings_page
     for i in range(f.list.count()):
@@ -75,7 +75,7 @@ def test_the_wizard_plans_and_draws_with_bad_rows_left_out(qtbot, window, tmp_pa
     size.expected.setValue(2.0)
     assert "no more than 1 deviation" in size.explain.text()
     size.fixed.setChecked(True)
-    size.size.setValue(40)
+    size.fixed_size.setValue(40)
     assert size.result.text() == "40 cases of 398"
     wizard.next()
     wizard.method_page.method.setCurrentIndex(wizard.method_page.method.findData("simple"))
@@ -103,7 +103,7 @@ def test_the_wizard_plans_and_draws_with_bad_rows_left_out(qtbot, window, tmp_pa
     page.plan_next_round()  # the plan is read in a worker, then the wizard opens
     wait_for_workers(qtbot, window)
     again = page.wizard
-    assert again.template_page.title.text() == "Attendance audit" and not again.template_page.choice.isEnabled()
+    assert again.template_page.title_edit.text() == "Attendance audit" and not again.template_page.choice.isEnabled()
     assert again.findings_page.finding_ids() and again.findings_page.baseline.currentText().startswith("49 of 82")
     again.next()
     again.next()
@@ -111,7 +111,7 @@ def test_the_wizard_plans_and_draws_with_bad_rows_left_out(qtbot, window, tmp_pa
     wait_for_workers(qtbot, window)
     assert again.population_page.isComplete()
     again.next()
-    assert again.size_page.fixed.isChecked() and again.size_page.size.value() == 40
+    assert again.size_page.fixed.isChecked() and again.size_page.fixed_size.value() == 40
     again.next()
     again.next()
     again.button(again.WizardButton.FinishButton).click()

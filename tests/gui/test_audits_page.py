@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from tests.gui.conftest import wait_for_workers
@@ -31,12 +31,12 @@ def _select(qtbot, window, title: str, round_no: int) -> bool:
     return ok
 
 
-def _response(ws, case_id: int, key: str) -> Response | None:
+def _response(ws, case_id: int, key: str) -> Response:
     with ws.unit_of_work(OFFICER, write=False) as uow:
         row = uow.session.scalar(select(Response).where(Response.case_id == case_id, Response.criterion_key == key,
                                                         Response.role == "primary"))
-        if row is not None:
-            uow.session.expunge(row)
+        assert row is not None, f"case {case_id} has a primary answer to {key}"
+        uow.session.expunge(row)
         return row
 
 
@@ -85,7 +85,7 @@ def test_round_2_compares_with_the_baseline_in_words(qtbot, window) -> None:
 
 def test_recording_answers_in_the_case_editor_writes_the_responses(qtbot, window, demo_ws, monkeypatch) -> None:
     from workbench.gui.case_editor import CaseEditorDialog
-    from workbench.gui.qt import QDialog, QLabel
+    from workbench.gui.qt import QComboBox, QDialog, QLabel
 
     page = window.audits
     assert _select(qtbot, window, "Response attendance", 2)
@@ -105,7 +105,8 @@ def test_recording_answers_in_the_case_editor_writes_the_responses(qtbot, window
     page.cases.record.click()
     wait_for_workers(qtbot, window)  # rescored in a worker
     editor = seen[0]
-    assert editor.editors["thrive_recorded"].widget.count() == 4  # not answered, yes, no, n/a
+    combo = editor.editors["thrive_recorded"].widget
+    assert isinstance(combo, QComboBox) and combo.count() == 4  # not answered, yes, no, n/a
     computed = editor.findChild(QLabel, "computedValue-attended_within_target")
     assert computed is not None and "attended_within_target" not in editor.editors  # shown, not editable
     thrive = _response(demo_ws, compliant.case.id, "thrive_recorded")
@@ -132,7 +133,7 @@ def test_a_conflicting_workbook_is_shown_and_nothing_is_written(qtbot, window, d
     assert out.exists() and boxes[-1].title.startswith("Fieldwork workbook exported")
     wb = openpyxl.load_workbook(out)
     sheet = wb["Cases"]
-    cols = {str(c.value).removesuffix(" (critical)"): c.column_letter for c in sheet[1]}
+    cols = {str(c.value).removesuffix(" (critical)"): get_column_letter(c.column) for c in sheet[1] if c.column}
     ref = sheet["A3"].value
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         case = fieldwork.find_case(uow, page.current.info.id, ref)
@@ -154,7 +155,8 @@ def test_a_conflicting_workbook_is_shown_and_nothing_is_written(qtbot, window, d
     assert dialog.counts["Conflicts"] == "1" and not dialog.apply.isEnabled()
     assert dialog.conflicts.texts()[0][:2] == [ref, "vulnerability checks"]
     assert dialog.conflicts.texts()[0][3] == "n/a" and dialog.conflicts.texts()[0][5] == "no"
-    assert "nothing will be written" in dialog.findChild(type(dialog.advice), "importVerdict").text()
+    verdict = dialog.findChild(type(dialog.advice), "importVerdict")
+    assert verdict is not None and "nothing will be written" in verdict.text()
     assert _response(demo_ws, case.id, "vulnerability_checks").value == "n/a"  # the workspace kept its answer
 
 
@@ -170,7 +172,7 @@ def test_a_clean_workbook_is_imported_after_the_dry_run(qtbot, window, demo_ws, 
     wait_for_workers(qtbot, window)
     wb = openpyxl.load_workbook(out)
     sheet = wb["Cases"]
-    cols = {str(c.value).removesuffix(" (critical)"): c.column_letter for c in sheet[1]}
+    cols = {str(c.value).removesuffix(" (critical)"): get_column_letter(c.column) for c in sheet[1] if c.column}
     ref = sheet["A4"].value
     sheet[f"{cols['minutes_to_arrival']}4"] = 42
     wb.save(out)
@@ -234,7 +236,6 @@ def test_the_da_audit_shows_the_grade_agreement_and_kappa(qtbot, window) -> None
 
 def test_a_viewer_can_read_but_not_record(qtbot, open_window, demo_ws) -> None:
     from workbench.services import users
-
     from workbench.services.demo_workspace import ADMIN_PASSPHRASE
 
     with demo_ws.unit_of_work(DEMO_ADMIN, passphrase=ADMIN_PASSPHRASE) as uow:

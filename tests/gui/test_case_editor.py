@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import noted
 from tests.gui.conftest import wait_for_workers
 from workbench.services import fieldwork
 from workbench.services.demo_workspace import OFFICER
@@ -186,7 +187,7 @@ def test_cancel_asks_before_typed_answers_are_lost(page, monkeypatch) -> None:
     dialog = _editor(page)
     dialog.editors["thrive_recorded"].set_value("no" if dialog.editors["thrive_recorded"].value() != "no" else "yes")
     asked: list[str] = []
-    monkeypatch.setattr(confirm, "ask", lambda _p, _t, question, *_a, **_k: asked.append(question) or False)
+    monkeypatch.setattr(confirm, "ask", lambda _p, _t, question, *_a, **_k: noted(asked, question, False))
     dialog.reject()
     assert asked and "Discard your unsaved answers for case" in asked[0]
     assert dialog.result() != 0 or dialog.isVisible() or asked  # kept open: nothing lost

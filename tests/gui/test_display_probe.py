@@ -18,6 +18,7 @@ def test_unusable_display_is_reported_in_words(monkeypatch):
     monkeypatch.setenv("DISPLAY", ":987")  # no X server listens there
     problem = app.display_problem()
     assert problem is not None
+    assert problem is not None
     assert "could not connect to the display :987" in problem
     assert not app.display_available()
 
@@ -35,6 +36,7 @@ def test_missing_library_names_the_packages(monkeypatch):
 
     monkeypatch.setattr(app.subprocess, "run", plugin_fails)
     problem = app.display_problem()
+    assert problem is not None
     assert "xcb-cursor0 or libxcb-cursor0 is needed" in problem
     assert "sudo apt-get install libxcb-cursor0" in problem
 
@@ -44,7 +46,7 @@ def test_no_display_variables(monkeypatch):
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("DISPLAY", raising=False)
-    assert "no display" in app.display_problem()
+    assert "no display" in (app.display_problem() or "")
 
 
 def test_offscreen_needs_no_probe(monkeypatch):
@@ -74,7 +76,7 @@ def test_a_working_display_passes_the_probe(monkeypatch, tmp_path):
 
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-    display = ":%d" % (400 + (hash(str(tmp_path)) % 500))
+    display = f":{400 + (hash(str(tmp_path)) % 500)}"
     server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -72,7 +72,7 @@ def test_removing_an_action_says_what_happens(open_window, demo_ws, answers) -> 
     assert question == f"Remove the action “{plan[0].title}” from AFI 6?" and action == "Remove action"
     assert "The change log keeps what it was" in consequence
     assert [a.id for a in _items(demo_ws, fid)[1]] == [a.id for a in plan[1:]]
-    assert len(progress.actions.actions) == len(plan) - 1
+    assert len(progress.action_plan.shown) == len(plan) - 1
 
 
 def test_a_signed_off_finding_keeps_its_evidence_and_actions(open_window, demo_ws, answers, boxes) -> None:

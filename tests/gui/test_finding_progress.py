@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import noted
 from tests.gui.conftest import show, wait_settled
 from workbench.services import actions, assessments, evidence, findings
 from workbench.services.demo_workspace import OFFICER, REVIEWER, REVIEWER_PASSPHRASE
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.gui
 
 def _finding_id(ws, ref: str) -> int:
     with ws.unit_of_work(OFFICER, write=False) as uow:
-        return findings.find_by_ref(uow, f"PEEL 2023-25 / {ref}").id
+        return findings.find_by_ref(uow, f"PEEL 2023-25 / {ref}").stored_id
 
 
 def _progress(open_window, ws, user: str, ref: str):
@@ -70,7 +71,7 @@ def test_adding_an_action_and_changing_its_status(qtbot, open_window, demo_ws, m
         d.note.setPlainText("Terms of reference agreed")
 
     _accept_with(monkeypatch, ActionDialog, fill)
-    progress.actions.add.click()
+    progress.action_plan.add.click()
     wait_settled(progress.window())
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         added = [a for a in actions.list_actions(uow, fid) if a.title.startswith("Allocation policy")]
@@ -86,7 +87,7 @@ def test_adding_an_action_and_changing_its_status(qtbot, open_window, demo_ws, m
     qtbot.waitUntil(lambda: stored().status == "done", timeout=5000)
     wait_settled(progress.window())
     assert stored().completed_on == date.today()
-    assert f"1 of {len(progress.actions.actions)} done" in progress.actions.summary.text()
+    assert f"1 of {len(progress.action_plan.shown)} done" in progress.action_plan.summary.text()
 
 
 def test_adding_and_exporting_evidence(qtbot, open_window, demo_ws, tmp_path, monkeypatch, boxes) -> None:
@@ -141,8 +142,7 @@ def test_a_self_assessment_is_drafted_submitted_and_signed_off(open_window, demo
     from workbench.gui import confirm
 
     asked: list[str] = []
-    monkeypatch.setattr(confirm, "ask", lambda _p, _t, question, consequence, *_a, **_k: asked.append(consequence)
-                        or True)
+    monkeypatch.setattr(confirm, "ask", lambda _p, _t, question, consequence, *_a, **_k: noted(asked, consequence, True))
     panel.submit.click()
     wait_settled(panel.window())
     assert "cannot be edited until they return it" in asked[0]
@@ -212,6 +212,7 @@ def test_returning_needs_a_comment_and_the_preparer_cannot_review(open_window, d
     assert asked == [False]  # no comment, no Return button
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         sa = assessments.get_assessment(uow, fid)
+    assert sa.last_review is not None
     assert (sa.state, sa.last_review.comment) == ("returned", "Show the allocation times for the last three months")
     assert progress.assessment.state.text() == "Returned for changes"
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from tests.gui.conftest import show, wait_settled
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
+from tests.gui.conftest import show, wait_settled
 from workbench.services import findings
 from workbench.store.models import ChangeLogEntry, FindingLink
 

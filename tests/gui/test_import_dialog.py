@@ -56,15 +56,15 @@ def test_preview_then_import_the_2023_report(qtbot, open_window, sqlite_workspac
 
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.imported is not None, timeout=20000)
     assert boxes == []
-    assert len(dialog.result.added) == 12 and dialog.state.text() == "Imported"
+    assert len(dialog.imported.added) == 12 and dialog.state.text() == "Imported"
     assert _count(sqlite_workspace, Finding) == 12
     assert not dialog.import_button.isEnabled()
     # the change signal refreshed the views
     assert window.findings.model.rowCount() == 12
     assert window.overview.stats["findings"].value.text() == "12"
-    assert window.measures.model.rowCount() == dialog.result.proposed_measures > 0
+    assert window.measures.model.rowCount() == dialog.imported.proposed_measures > 0
 
 
 def test_reimporting_says_nothing_new(qtbot, window, seeded_workspace, boxes) -> None:
@@ -154,7 +154,7 @@ def test_corrections_dialog_changes_what_is_imported(qtbot, open_window, sqlite_
     fix.list.setCurrentRow(2)
     fix.figures.setCurrentRow(0)
     fix.drop_figure_button.click()
-    assert fix.done.count() == 5 and "Not applied" not in fix.message.text()
+    assert fix.made.count() == 5 and "Not applied" not in fix.message.text()
     refs = [fix.list.item(i).text().split("\n")[0] for i in range(fix.list.count())]
     assert refs == ["CoC 1 (Cause of concern)", "CoC 2 (Cause of concern)", "CoC 1 R1 (Recommendation) → CoC 1",
                     "AFI 1 (AFI)", "CoC 1 R2 (Recommendation) → CoC 1"]
@@ -164,7 +164,7 @@ def test_corrections_dialog_changes_what_is_imported(qtbot, open_window, sqlite_
     from workbench.gui.qt import Qt
 
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.imported is not None, timeout=20000)
     assert boxes == []
     with sqlite_workspace.unit_of_work(ADMIN, write=False) as uow:
         rows = {f.ref: f for f in uow.session.scalars(select(Finding))}
@@ -176,3 +176,27 @@ def test_corrections_dialog_changes_what_is_imported(qtbot, open_window, sqlite_
 
         logged = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "import corrections")).one()
         assert len(logged.after["corrections"]) == 5
+
+
+def test_the_corrections_dialog_closes_with_its_own_buttons(qtbot, open_window, sqlite_workspace, boxes) -> None:
+    # The list of corrections made was once kept in an attribute named `done`, hiding QDialog.done():
+    # pressing "Use these corrections" or Cancel then crashed the whole application.
+    from workbench.gui.import_corrections import ImportCorrectionsDialog
+    from workbench.gui.qt import QDialog, QPushButton, Qt
+
+    dialog = _dialog(qtbot, open_window(sqlite_workspace))
+    _preview(qtbot, dialog, R2023)
+    fix = ImportCorrectionsDialog(dialog.base_preview, [], dialog)
+    fix.show()
+    fix.list.setCurrentRow(0)
+    fix.title.setText("A corrected title")
+    fix.title_button.click()
+    use = fix.findChild(QPushButton, "useCorrections")
+    qtbot.mouseClick(use, Qt.MouseButton.LeftButton)
+    assert fix.result() == QDialog.DialogCode.Accepted and not fix.isVisible()
+    assert len(fix.corrections) == 1 and fix.made.count() == 1
+
+    again = ImportCorrectionsDialog(dialog.base_preview, [], dialog)
+    again.show()
+    again.reject()
+    assert again.result() == QDialog.DialogCode.Rejected and not again.isVisible()

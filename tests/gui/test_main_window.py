@@ -229,8 +229,9 @@ def test_opened_workspaces_are_remembered_and_reopened_from_the_menu(window, see
 
 
 def test_a_workspace_file_dropped_on_the_window_opens_it(window, tmp_path: Path) -> None:
-    from workbench.gui import workspace_actions
     from PySide6.QtCore import QMimeData, QUrl
+
+    from workbench.gui import workspace_actions
 
     other = tmp_path / "dropped.sqlite"
     init_workspace(sqlite_location(other), ADMIN).close()
@@ -241,7 +242,7 @@ def test_a_workspace_file_dropped_on_the_window_opens_it(window, tmp_path: Path)
         def __init__(self, path: Path) -> None:
             self.data = QMimeData()
             self.data.setUrls([QUrl.fromLocalFile(str(path))])
-            self.accepted = None
+            self.accepted: bool | None = None
 
         def mimeData(self):  # noqa: N802
             return self.data

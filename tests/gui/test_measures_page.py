@@ -6,9 +6,8 @@ from datetime import date
 
 import pytest
 
+from tests.conftest import ADMIN, ADMIN_PASS, noted
 from tests.gui.conftest import show, wait_settled
-
-from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.services import measures
 
 pytestmark = pytest.mark.gui
@@ -151,7 +150,7 @@ def test_a_bad_number_is_refused_with_its_reason(window, seeded_workspace, monke
     from workbench.gui.qt import QDialog
 
     def edit(dialog: MeasureDialog) -> int:
-        dialog.target.setValidator(None)
+        dialog.target.setValidator(None)  # type: ignore[arg-type]  # Qt takes None (no validator); its stubs do not
         dialog.target.setText("about five")
         return int(QDialog.DialogCode.Accepted.value)
 
@@ -190,7 +189,7 @@ def test_correct_and_remove_a_value(window, seeded_workspace, monkeypatch) -> No
     assert [(p.period, p.value) for p in _stored(seeded_workspace, chosen.id).points] == [
         (date(2025, 1, 1), 18.0), (date(2025, 3, 1), 14.0)]
     asked: list[tuple[str, str]] = []
-    monkeypatch.setattr(confirm, "ask", lambda _p, _t, q, c, _a, **_k: asked.append((q, c)) or False)
+    monkeypatch.setattr(confirm, "ask", lambda _p, _t, q, c, _a, **_k: noted(asked, (q, c), False))
     page.points_table.selectRow(0)
     page.remove_value.click()
     wait_settled(window)

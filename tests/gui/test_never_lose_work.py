@@ -4,12 +4,11 @@ is clicked, closing the window asks about them, and the wheel never changes an u
 from __future__ import annotations
 
 import pytest
-
-from tests.gui.conftest import show, wait_settled
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
 from tests.conftest import ADMIN
+from tests.gui.conftest import show, wait_settled
 from workbench.services import assessments, findings
 
 pytestmark = pytest.mark.gui
@@ -115,7 +114,8 @@ def test_the_wheel_guard_is_installed_for_the_whole_application(window) -> None:
     from workbench.gui.qt import QApplication, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget
     from workbench.gui.wheel_guard import WheelGuard
 
-    assert QApplication.instance().findChild(WheelGuard, "wheelGuard") is not None
+    app = QApplication.instance()
+    assert app is not None and app.findChild(WheelGuard, "wheelGuard") is not None
     area = QScrollArea()
     inner = QWidget()
     lay = QVBoxLayout(inner)

@@ -33,7 +33,7 @@ def test_after_a_change_only_the_new_entries_are_checked(window, qtbot) -> None:
     full_entries = page._full_log.entries
     with qtbot.waitSignal(page.log_checked, timeout=10_000):
         window.ctx.write(window, lambda uow: findings.update_finding(
-            uow, findings.list_findings(uow)[0].id, None, owner="DI Someone"))
+            uow, findings.list_findings(uow)[0].stored_id, None, owner="DI Someone"))
     assert page._full_log.entries == full_entries  # no second full check
     assert page._checkpoint.seq == full_entries + 1
     assert page.log_state.text() == "Intact"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from tests.conftest import noted
 from tests.gui.conftest import wait_for_workers
 from workbench.reports.bundle import verify_bundle
 from workbench.services import packs, signing_identity
@@ -126,7 +127,7 @@ def test_the_reviewer_approves_with_the_right_passphrase_and_the_pdf_is_signed(
     assert stored[1].state == "superseded" and stored[1].superseded_by == 2
     signed = folder / "self-assessment-pack-v2-signed.pdf"
     reader = pypdf.PdfReader(signed)
-    sig = next(f for f in reader.get_fields().values() if f.get("/FT") == "/Sig")
+    sig = next(f for f in (reader.get_fields() or {}).values() if f.get("/FT") == "/Sig")
     assert sig.get("/V") is not None  # a signature value is present
     assert hashlib.sha256(signed.read_bytes()).hexdigest() == stored[2].signed_pdf_sha256
     assert boxes[-1].title.startswith("Pack signed")
@@ -190,12 +191,14 @@ def test_sealing_a_bundle_writes_a_zip_the_inspectors_can_verify(qtbot, open_win
 
     sealed: list[BundleSealedDialog] = []
     monkeypatch.setattr(BundleDialog, "exec", options)
-    monkeypatch.setattr(BundleSealedDialog, "exec", lambda d: sealed.append(d) or 0)
+    monkeypatch.setattr(BundleSealedDialog, "exec", lambda d: noted(sealed, d, 0))
     window = _open(qtbot, open_window, demo_ws, OFFICER)
     window.packs.seal.click()
     wait_for_workers(qtbot, window)
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
-        fingerprint = signing_identity.certificate_info(uow, REVIEWER).fingerprint
+        cert = signing_identity.certificate_info(uow, REVIEWER)
+        assert cert is not None
+        fingerprint = cert.fingerprint
     assert verify_bundle(out, [fingerprint]).ok
     shown = sealed[0]
     assert shown.bundle_sha.text() == hashlib.sha256(out.read_bytes()).hexdigest()
@@ -226,7 +229,9 @@ def test_a_reviewer_seals_and_signs_the_seal_an_officer_cannot(qtbot, open_windo
     window.packs.seal.click()
     wait_for_workers(qtbot, window)
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
-        fingerprint = signing_identity.certificate_info(uow, REVIEWER).fingerprint
+        cert = signing_identity.certificate_info(uow, REVIEWER)
+        assert cert is not None
+        fingerprint = cert.fingerprint
     report = verify_bundle(out, [fingerprint])
     assert report.ok and report.seal["sealed_by"] == REVIEWER and report.seal["confirmed"]
     officer_dialog = BundleDialog(1, tmp_path / "x.zip", can_sign=False)

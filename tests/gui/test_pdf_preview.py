@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.conftest import noted
 from workbench.services.demo_workspace import OFFICER
 from workbench.store.models import ChangeLogEntry
 
@@ -31,7 +32,7 @@ def preview(open_window, demo_ws, monkeypatch):
     page = window.packs
     assert page.select_version(1) and page.preview.isEnabled()
     shown: list[PdfPreviewDialog] = []
-    monkeypatch.setattr(PdfPreviewDialog, "exec", lambda d: shown.append(d) or 0)
+    monkeypatch.setattr(PdfPreviewDialog, "exec", lambda d: noted(shown, d, 0))
     page.preview.click()
     assert len(shown) == 1
     dialog = shown[0]
@@ -79,7 +80,7 @@ def test_open_exports_a_copy_and_hands_it_to_the_desktop(preview, demo_ws, monke
     from workbench.gui.qt import QDesktopServices
 
     opened: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: noted(opened, url.toLocalFile(), True))
     preview.open_button.click()
     assert len(opened) == 1 and opened[0].endswith("self-assessment-pack-v1-signed.pdf")
     assert Path(opened[0]).read_bytes() == preview.pdf.data

@@ -44,7 +44,7 @@ def test_a_report_dropped_on_the_findings_page_is_previewed(qtbot, open_window, 
     qtbot.waitUntil(lambda: bool(opened), timeout=5000)
     dialog = opened[0]
     assert dialog.path.text() == str(R2023)
-    assert len(dialog.preview.added) == 12
+    assert dialog.preview is not None and len(dialog.preview.added) == 12
     assert dropped_report(_drop_event(R2023, R2023)[1]) is None  # one report at a time
     other = Path(R2023).with_suffix(".csv")
     assert dropped_report(_drop_event(other)[1]) is None
@@ -60,7 +60,7 @@ def test_a_report_dropped_on_the_dialog_replaces_its_file(qtbot, open_window, sq
     dialog.dropEvent(event)
     assert dialog.path.text() == str(R2023)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30000)
-    assert len(dialog.preview.added) == 12 and dialog.import_button.isEnabled()
+    assert dialog.preview is not None and len(dialog.preview.added) == 12 and dialog.import_button.isEnabled()
     not_a_report = tmp_path / "extract.csv"
     not_a_report.write_text("a,b\n")
     ignored, _ = _drop_event(not_a_report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ADMIN, ADMIN_PASS
+from workbench.gui.qt import QComboBox, QLineEdit, QTableWidgetItem
 from workbench.gui.settings_dialog import SettingsDialog
 from workbench.services import settings, users
 
@@ -16,26 +17,40 @@ def _stored(ws):
         return settings.get_force_settings(uow), settings.finding_statuses(uow)
 
 
+def _line(dialog: SettingsDialog, key: str) -> QLineEdit:
+    field = dialog.fields[key]
+    assert isinstance(field, QLineEdit), key
+    return field
+
+
+def _cell(dialog: SettingsDialog, row: int, column: int) -> QTableWidgetItem:
+    item = dialog.targets.item(row, column)
+    assert item is not None
+    return item
+
+
 def test_settings_are_checked_as_typed_and_saved(qtbot, window, seeded_workspace) -> None:
     dialog = SettingsDialog(window.ctx, window)
     qtbot.addWidget(dialog)
     assert not dialog.save.isEnabled()  # nothing changed yet
-    assert dialog.fields["marking"].text() == "OFFICIAL-SENSITIVE"
+    assert _line(dialog, "marking").text() == "OFFICIAL-SENSITIVE"
     assert dialog.targets.rows() == [["emergency", "urban", "15"], ["emergency", "rural", "20"],
                                      ["priority", "urban", "60"], ["priority", "rural", "60"]]
-    dialog.fields["marac_tick_threshold"].setText("40")
+    _line(dialog, "marac_tick_threshold").setText("40")
     assert not dialog.save.isEnabled()
     assert dialog.problem.text() == "MARAC tick threshold: must be between 1 and 27, got 40."
     assert "a32" in dialog.captions["marac_tick_threshold"].styleSheet()
-    dialog.fields["marac_tick_threshold"].setText("ten")
+    _line(dialog, "marac_tick_threshold").setText("ten")
     assert "expected a whole number, got 'ten'" in dialog.problem.text()
-    dialog.fields["marac_tick_threshold"].setText("10")
-    dialog.targets.item(1, 2).setText("0")
+    _line(dialog, "marac_tick_threshold").setText("10")
+    _cell(dialog, 1, 2).setText("0")
     assert dialog.problem.text().startswith("Attendance targets (emergency rural): must be between 1")
-    dialog.targets.item(1, 2).setText("25")
-    dialog.fields["force_name"].setText("Norfolk Constabulary")
-    dialog.fields["offender_caseload_limit"].setText("40")
-    dialog.fields["clock_start"].setCurrentIndex(dialog.fields["clock_start"].findData("dispatch"))
+    _cell(dialog, 1, 2).setText("25")
+    _line(dialog, "force_name").setText("Norfolk Constabulary")
+    _line(dialog, "offender_caseload_limit").setText("40")
+    clock = dialog.fields["clock_start"]
+    assert isinstance(clock, QComboBox)
+    clock.setCurrentIndex(clock.findData("dispatch"))
     assert dialog.problem.text() == "" and dialog.save.isEnabled()
     dialog.save_settings()
     assert dialog.result() == 1

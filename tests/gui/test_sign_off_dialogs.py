@@ -4,6 +4,8 @@ built, or resting on incomplete audits, is said and must be confirmed before sig
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
@@ -16,6 +18,11 @@ from workbench.store.models import ChangeLogEntry
 pytestmark = pytest.mark.gui
 
 
+def _text(found: Any) -> str:
+    assert found is not None, "the label is on the dialog"
+    return str(found.text())
+
+
 def test_a_wrong_passphrase_keeps_the_dialog_and_its_comment(open_window, demo_ws, monkeypatch, boxes) -> None:
     from workbench.gui.passphrase_dialog import PassphraseDialog
     from workbench.gui.qt import QDialog, QLabel
@@ -25,10 +32,10 @@ def test_a_wrong_passphrase_keeps_the_dialog_and_its_comment(open_window, demo_w
         assessments.save_assessment(uow, fid, "Allocation now within a day.", "in progress")
         assessments.submit_assessment(uow, fid)
     _, progress = _progress(open_window, demo_ws, REVIEWER, "AFI 7")
-    seen: dict[str, object] = {}
+    seen: dict[str, Any] = {}
 
     def run(dialog: PassphraseDialog) -> int:
-        seen["consequence"] = dialog.findChild(QLabel, "signOffConsequence").text()
+        seen["consequence"] = _text(dialog.findChild(QLabel, "signOffConsequence"))
         dialog.note.setPlainText("Evidence is convincing")
         dialog.secret.setText("guess")
         dialog.accept()  # refused: the dialog stays, with the comment
@@ -64,7 +71,7 @@ def test_a_changed_pack_resting_on_incomplete_audits_must_be_confirmed(open_wind
         built = packs.build_pack(uow, tmp_path / "draft")
         packs.submit_pack(uow, built.info.number)
         f = findings.find_by_ref(uow, "PEEL 2023-25 / AFI 7")
-        findings.update_finding(uow, f.id, expected_version=f.version, owner="Supt K. Rowe")
+        findings.update_finding(uow, f.stored_id, expected_version=f.version, owner="Supt K. Rowe")
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         facts = pack_approval.approval_warnings(uow, built.info.number)
     assert facts.changed_since_build and "AFI 7" in " ".join(facts.changed_findings)
@@ -72,10 +79,10 @@ def test_a_changed_pack_resting_on_incomplete_audits_must_be_confirmed(open_wind
     show(window, "Packs")
     page = window.packs
     assert page.select_version(built.info.number) and page.approve.isEnabled()
-    seen: dict[str, object] = {}
+    seen: dict[str, Any] = {}
 
     def run(dialog: PassphraseDialog) -> int:
-        seen["warnings"] = dialog.findChild(QLabel, "signOffWarnings").text()
+        seen["warnings"] = _text(dialog.findChild(QLabel, "signOffWarnings"))
         dialog.secret.setText(REVIEWER_PASSPHRASE)
         seen["before"] = dialog.ok.isEnabled()
         dialog.anyway.setChecked(True)

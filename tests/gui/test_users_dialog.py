@@ -3,10 +3,12 @@ anyone changes their own passphrase. Every change is read back from the workspac
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import ADMIN, ADMIN_PASS
+from tests.conftest import ADMIN, ADMIN_PASS, noted
 from workbench.gui import confirm
 from workbench.gui.users_dialog import AddUserDialog, ChangePassphraseDialog, ResetPassphraseDialog, UsersDialog
 from workbench.services import users
@@ -32,6 +34,11 @@ def _actions(ws, name: str) -> list[tuple[str, str]]:
             .order_by(ChangeLogEntry.seq))]
 
 
+def _cell(table: Any, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
+
+
 def test_an_admin_adds_a_user_changes_their_role_resets_and_deactivates(qtbot, window, seeded_workspace,
                                                                         monkeypatch, boxes) -> None:
     ws = seeded_workspace
@@ -55,14 +62,15 @@ def test_an_admin_adds_a_user_changes_their_role_resets_and_deactivates(qtbot, w
     assert ws.sign_in("jo.smith", NEW_PASS).verified
 
     dialog.reload("jo.smith")
-    assert dialog.selected().username == "jo.smith"
+    chosen = dialog.selected()
+    assert chosen is not None and chosen.username == "jo.smith"
     assert dialog.set_role.isEnabled() and dialog.reset.isEnabled() and dialog.deactivate.isEnabled()
     dialog.role.setCurrentText("officer")
     dialog.change_role()
     assert _user(ws, "jo.smith")[1] == "officer"
-    assert dialog.table.item(dialog.table.currentRow(), 2).text() == "officer"
+    assert _cell(dialog.table, dialog.table.currentRow(), 2) == "officer"
 
-    reset = ResetPassphraseDialog(window.ctx, dialog.selected(), dialog)
+    reset = ResetPassphraseDialog(window.ctx, chosen, dialog)
     qtbot.addWidget(reset)
     reset.passphrase.first.setText("short")
     reset.passphrase.again.setText("short")
@@ -75,7 +83,7 @@ def test_an_admin_adds_a_user_changes_their_role_resets_and_deactivates(qtbot, w
     dialog.reload("jo.smith")  # as the Reset button does after its dialog
 
     asked: list[str] = []
-    monkeypatch.setattr(confirm, "ask", lambda parent, title, question, *a, **k: asked.append(question) or True)
+    monkeypatch.setattr(confirm, "ask", lambda parent, title, question, *a, **k: noted(asked, question, True))
     dialog.set_active(False)
     assert asked == ["Deactivate Jo Smith (jo.smith)?"]
     assert _user(ws, "jo.smith")[2] is False
@@ -105,7 +113,7 @@ def test_users_are_refused_to_anyone_but_an_admin_with_the_reason(qtbot, open_wi
     assert dialog.select_user(ADMIN)
     for button in (dialog.set_role, dialog.reset, dialog.deactivate):
         assert not button.isEnabled() and "cannot manage users" in button.toolTip()
-    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == [ADMIN, "off.icer"]
+    assert [_cell(dialog.table, r, 0) for r in range(dialog.table.rowCount())] == [ADMIN, "off.icer"]
     assert "cannot manage users" in window.users_action.toolTip()
 
 

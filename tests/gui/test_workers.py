@@ -66,7 +66,8 @@ def test_an_unexpected_error_is_never_silent(qtbot, host, boxes) -> None:
     widget, pool = host
 
     def work(progress):
-        return {}["missing"]
+        missing: dict[str, int] = {}
+        return missing["missing"]
 
     task = run_in_worker(widget, pool, "Working", work, lambda r: None)
     with qtbot.waitSignal(task.finished, timeout=10000) as signal:

@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -17,7 +18,7 @@ from workbench.importers.fieldwork_xlsx import MAX_PROBLEMS, FieldworkImportErro
 AUDIT = 7
 
 
-def _fill(path: Path, cells: dict[str, object], sheet: str = "Cases") -> Path:
+def _fill(path: Path, cells: dict[str, Any], sheet: str = "Cases") -> Path:
     wb = openpyxl.load_workbook(path)
     for ref, value in cells.items():
         wb[sheet][ref] = value
@@ -137,7 +138,7 @@ def test_a_zip_that_is_not_a_workbook_and_a_plain_workbook(tmp_path: Path) -> No
     assert "not a readable Excel workbook" in str(_problems(path))
     plain = tmp_path / "plain.xlsx"
     wb = openpyxl.Workbook()
-    wb.active["A1"] = "Case reference"
+    wb.worksheets[0]["A1"] = "Case reference"
     wb.save(plain)
     assert "not a fieldwork workbook exported by the workbench (it has no _meta sheet)" in str(_problems(plain))
 

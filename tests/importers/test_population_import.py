@@ -153,7 +153,7 @@ def test_fingerprint_ignores_row_order_and_sees_one_changed_cell(tmp_path: Path)
 
 def _write_xlsx(path: Path, rows: list[list[object]], title: str | None = None) -> Path:
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     if title:
         ws.append([title])
         ws.append([])

@@ -18,6 +18,7 @@ def test_first_and_last_call_time_whatever_the_row_order(tmp_path: Path) -> None
     a = scan_population(_write_csv(tmp_path / "a.csv", rows), TEMPLATE, MAPPING)
     b = scan_population(_write_csv(tmp_path / "b.csv", shuffled), TEMPLATE, MAPPING, _block_size=4096)
     assert a.date_field == "call_time" and a.date_span == b.date_span
+    assert a.date_span is not None
     first, last = a.date_span
     assert first.replace("-", "").replace("T", " ")[:14] == calls[0][:14]
     assert last.replace("-", "").replace("T", " ")[:14] == calls[-1][:14]

@@ -30,7 +30,7 @@ def seed_pdf(seed: Path, out: Path) -> Path:
             story.append(Paragraph(escape(line.lstrip()[1:].strip()), body, bulletText="\u2022"))
         else:
             story.append(Paragraph(escape(line), body))
-    SimpleDocTemplate(str(out), pagesize=A4).build(story)
+    SimpleDocTemplate(str(out), pagesize=A4).build(list(story))
     return out
 
 

@@ -6,11 +6,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, VIEWER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    VIEWER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services import assurance_plan, attention, audits
 from workbench.store.models import ChangeLogEntry
@@ -19,10 +24,10 @@ from workbench.store.models import ChangeLogEntry
 def test_a_quarterly_rotating_audit_is_due_and_starts_as_the_next_round(workspace) -> None:
     afis = setup_register(workspace)
     with workspace.unit_of_work(OFFICER) as uow:
-        first = audits.create_audit(uow, "investigation-quality", "Investigation quality", [afis[0].id],
+        first = audits.create_audit(uow, "investigation-quality", "Investigation quality", [afis[0].stored_id],
                                     size=30, target=0.8)
         p = assurance_plan.add_planned_audit(uow, 2025, "Investigation quality dip sample", "investigation-quality",
-                                             4, "quarterly", finding_ids=(afis[0].id,), owner="DI Patel",
+                                             4, "quarterly", finding_ids=(afis[0].stored_id,), owner="DI Patel",
                                              rotation_kind="district", rotation=("Breckland", "Norwich", "King's Lynn"),
                                              based_on_audit_id=first.id)
     assert [(o.key, o.focus) for o in p.occurrences] == [
@@ -50,7 +55,7 @@ def test_a_quarterly_rotating_audit_is_due_and_starts_as_the_next_round(workspac
 
 def test_bad_plans_are_refused(workspace) -> None:
     setup_register(workspace)
-    cases = [
+    cases: list[tuple[dict[str, Any], type[Exception], str]] = [
         (dict(month_due=13), InputError, "not a month"),
         (dict(recurrence="monthly"), InputError, "unknown recurrence"),
         (dict(rotation_kind="district"), InputError, "needs both"),
@@ -58,7 +63,9 @@ def test_bad_plans_are_refused(workspace) -> None:
         (dict(based_on_audit_id=99), NotFoundError, "no audit"),
     ]
     for change, error, words in cases:
-        args = dict(year=2025, title="Plan", template_key="use-of-force", month_due=3, recurrence="annual") | change
+        args: dict[str, Any] = dict(year=2025, title="Plan", template_key="use-of-force", month_due=3,
+                                    recurrence="annual")
+        args |= change
         with pytest.raises(error, match=words), workspace.unit_of_work(OFFICER) as uow:
             assurance_plan.add_planned_audit(uow, **args)
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:

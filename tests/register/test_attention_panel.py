@@ -37,7 +37,9 @@ def test_panel_lists_items_and_a_click_opens_the_record(qtbot, sqlite_workspace)
     assert "Appoint a stalking lead" in texts[0][2] and "DCI Shah" in texts[0][3]
     assert "1 overdue, 1 due" in panel.summary.text()
     with qtbot.waitSignal(panel.open_record, timeout=2000) as blocker:
-        rect = panel.table.visualItemRect(panel.table.item(0, 2))
+        item = panel.table.item(0, 2)
+        assert item is not None
+        rect = panel.table.visualItemRect(item)
         qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert blocker.args == ["action", act.id]
     panel.show()

@@ -8,8 +8,11 @@ from pathlib import Path
 import docx
 from pypdf import PdfReader
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.services import actions, assurance_plan, committee_report, register, register_status
 from workbench.store.models import ChangeLogEntry
 
@@ -22,9 +25,9 @@ def _workspace_with_a_quarter(ws) -> None:
                                    "Chief constables should review DA risk assessments <at once> & record it.",
                                    addressed_to="all forces", on=date(2025, 2, 3))
         register_status.move(uow, rec, "force", "in progress", on=date(2025, 2, 10), comment="allocated")
-        register_status.move(uow, afis[0].id, "force", "in progress", on=date(2024, 12, 1))  # before the quarter
+        register_status.move(uow, afis[0].stored_id, "force", "in progress", on=date(2024, 12, 1))  # before the quarter
         actions.add_action(uow, rec, "Train supervisors", owner="DCI Shah", due_date=date(2025, 3, 1))
-        done = actions.add_action(uow, afis[0].id, "Publish policy", owner="Supt Jones", due_date=date(2025, 1, 15))
+        done = actions.add_action(uow, afis[0].stored_id, "Publish policy", owner="Supt Jones", due_date=date(2025, 1, 15))
         actions.update_action(uow, done.id, status="done")
         assurance_plan.add_planned_audit(uow, 2025, "DA dip sample", "da-risk-assessment", 3, "annual",
                                          owner="Insp Cole")

@@ -26,7 +26,7 @@ def test_demo_has_every_kind_of_source_and_what_needs_attention(demo: Path) -> N
         with ws.unit_of_work(OFFICER, write=False) as uow:
             types = {s.source_type for s in register.list_sources(uow)}
             proposals = register_status.closure_proposals(uow)
-            statuses = [register_status.status(uow, f.id) for f in findings.list_findings(uow)]
+            statuses = [register_status.status(uow, f.stored_id) for f in findings.list_findings(uow)]
             items = attention.needs_attention(uow, TODAY)
             pack_rows = packs.list_packs(uow)
     finally:
@@ -38,7 +38,11 @@ def test_demo_has_every_kind_of_source_and_what_needs_attention(demo: Path) -> N
     causes = {s.ref: s.inspectorate_status for s in statuses if s.kind == "cause_of_concern" and s.source == "Engage"}
     assert causes == {"Cause of concern 1": "discharged", "Cause of concern 2": ""}
     kinds = {(i.kind, i.urgency) for i in items}
-    assert {("action", "overdue"), ("improvement_plan", "due"), ("closure", "due"), ("audit", "due")} <= kinds
+    assert {("action", "overdue"), ("improvement_plan", "due"), ("closure", "due"), ("audit", "due"),
+            ("request", "overdue"), ("evidence_expiry", "due")} <= kinds
+    request = next(i for i in items if i.kind == "request")
+    cdi = next(s for s in statuses if s.ref == "AFI 1" and s.source == "CDI")
+    assert request.record.entity == "finding" and request.record.id == cdi.finding_id
     report = demo.parent / "committee" / f"committee-report-{TODAY:%Y-%m-%d}.pdf"
     assert report.exists() and report.with_suffix(".docx").exists()
     assert not any(i.kind == "pcc_response" and "violence" in i.title for i in items)  # the PCC responded

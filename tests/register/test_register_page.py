@@ -13,6 +13,11 @@ from workbench.services import evidence, register, register_status
 pytestmark = pytest.mark.gui
 
 
+def _settle(qtbot, page) -> None:
+    """The page reads in a worker: wait for the latest read to be shown."""
+    qtbot.waitUntil(lambda: not page.reading, timeout=30000)
+
+
 def _accept_with(monkeypatch, cls, fill) -> None:
     from workbench.gui.qt import QDialog
 
@@ -40,6 +45,7 @@ def test_register_page_moves_a_thematic_recommendation_to_a_closure_proposal(
     window.show_page("Register")
     page = window.register
     page.refresh()
+    _settle(qtbot, page)
     assert ["Thematic inspection", "Police response to VAWG"] in [r[:2] for r in page.sources.texts()]
     assert page.select("Recommendation 3")
     assert page.move_force.isEnabled() and not page.authorise.isEnabled()
@@ -54,6 +60,8 @@ def test_register_page_moves_a_thematic_recommendation_to_a_closure_proposal(
 
     _accept_with(monkeypatch, MoveDialog, move)
     page.move_force.click()
+    _settle(qtbot, page)
+    assert page.select("Recommendation 3")
     assert seen == ["in progress"]  # only what the state machine allows from "awaiting allocation"
 
     def propose(d: ProposeClosureDialog) -> None:
@@ -63,6 +71,7 @@ def test_register_page_moves_a_thematic_recommendation_to_a_closure_proposal(
 
     _accept_with(monkeypatch, ProposeClosureDialog, propose)
     page.propose.click()
+    _settle(qtbot, page)
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         st = register_status.status(uow, fid)
     assert st.force_status == "proposed for closure" and st.closure is not None

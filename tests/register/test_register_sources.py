@@ -8,8 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, VIEWER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    VIEWER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import InputError, PermissionDeniedError
 from workbench.services import register, register_status
 from workbench.store.models import ChangeLogEntry, Finding, Inspection

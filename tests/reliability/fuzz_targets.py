@@ -151,7 +151,7 @@ def xlsx_seeds() -> list[bytes]:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.append(["Extract of incidents"])
     ws.append(HEADERS)
     for row in population_rows():

@@ -89,6 +89,7 @@ def test_damaged_xlsx_parts_are_typed_errors(tmp_path: Path, damage: str) -> Non
     good = xlsx_seeds()[0]
     members = _members(good)
     sheet = "xl/worksheets/sheet1.xml"
+    data: bytes | bytearray
     if damage == "zlib":
         data = bytearray(good)
         start = good.index(sheet.encode()) + len(sheet) + 40
@@ -153,7 +154,7 @@ def test_a_zip_bomb_xlsx_is_refused_before_expanding(tmp_path: Path) -> None:
 
 def test_a_cell_in_column_xfd_is_refused_at_once(tmp_path: Path) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.append(HEADERS)
     for row in population_rows(5):
         ws.append(row)
@@ -168,7 +169,7 @@ def test_a_cell_in_column_xfd_is_refused_at_once(tmp_path: Path) -> None:
 def test_a_far_cell_without_a_dimension_is_read_sparsely(tmp_path: Path) -> None:
     """Without a <dimension>, only the header's columns are read, whatever lies far to the right."""
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.append(HEADERS)
     for row in population_rows(5):
         ws.append(row)

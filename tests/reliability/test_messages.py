@@ -6,8 +6,12 @@ import pytest
 from sqlalchemy import text, update
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import REVIEWER, RITA_PASS, setup_register
+from tests.services.assurance_setup import (
+    REVIEWER,
+    RITA_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.reports.signing import SigningError
 from workbench.reports.signing_keystore import DamagedKeyStoreError, KeyStoreError, open_key_store, seal_key_store
 from workbench.services import settings, signing_identity

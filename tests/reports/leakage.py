@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -24,7 +24,7 @@ BUNDLE_TEXT_FILES = ("manifest.json", "index.html", "README.txt")
 def pdf_texts(data: bytes) -> list[str]:
     reader = PdfReader(io.BytesIO(data))
     out = [page.extract_text() or "" for page in reader.pages]
-    meta = reader.metadata or {}
+    meta: Mapping[str, object] = reader.metadata or {}
     out += [str(v) for v in meta.values()]
     for item in reader.outline or ():
         out.append(str(getattr(item, "title", item)))
@@ -38,7 +38,8 @@ def workbook_texts(data: bytes) -> list[str]:
     out += [str(getattr(props, k) or "") for k in ("title", "creator", "subject", "keywords", "description")]
     for ws in wb.worksheets:
         for part in (ws.oddHeader, ws.oddFooter):
-            out += [part.left.text or "", part.center.text or "", part.right.text or ""]
+            if part is not None:
+                out += [part.left.text or "", part.center.text or "", part.right.text or ""]
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value is not None:

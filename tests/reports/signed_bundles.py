@@ -14,7 +14,11 @@ from reportlab.pdfgen import canvas
 
 from workbench.reports.bundle import ApprovalFacts, EvidenceFile, SealInfo, approval_manifests, build_bundle, pdf_info
 from workbench.reports.signing import (
-    Appearance, KeyMaterial, certificate_fingerprint, create_reviewer_material, sign_pdf_bytes,
+    Appearance,
+    KeyMaterial,
+    certificate_fingerprint,
+    create_reviewer_material,
+    sign_pdf_bytes,
 )
 from workbench.reports.signing_cms import sign_detached
 

@@ -13,7 +13,15 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from tests.reports.signed_bundles import (
-    ANCHOR_HASH, approve, forge, members_of, new_key, pdf_bytes, seal, write_zip, evidence_files,
+    ANCHOR_HASH,
+    approve,
+    evidence_files,
+    forge,
+    members_of,
+    new_key,
+    pdf_bytes,
+    seal,
+    write_zip,
 )
 from workbench.reports.bundle import BROKEN, UNTRUSTED, VERIFIED, BundleError, verify_bundle
 from workbench.reports.signing import certificate_fingerprint
@@ -126,6 +134,8 @@ def test_tampered_signed_seal_fails_naming_it(tmp_path, approval, key, fp, forge
     members = members_of(out)
     statement = json.loads(members["seal.json"])
     impostor = new_key("Rita Reviewer")
+    replace: dict[str, bytes]
+    drop: tuple[str, ...]
     if forgery == "edited":
         statement["sealed_by"] = "someone.else"
         replace, drop = {"seal.json": json.dumps(statement).encode()}, ()
@@ -297,8 +307,8 @@ def test_garbage_and_not_a_zip(tmp_path):
 
 # -- sealing refuses what the signature does not cover ------------------------------------------------------
 def test_sealing_checks_every_file_against_the_signed_manifest(tmp_path, approval):
-    from workbench.reports.bundle import SealInfo, build_bundle
     from tests.reports.signed_bundles import WHEN
+    from workbench.reports.bundle import SealInfo, build_bundle
 
     members = approval.members("full")
     members[EV] = b"changed since approval"

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -37,9 +38,9 @@ def sample_wb(sample_path: Path):
     return load_workbook(sample_path)
 
 
-def _rows(ws) -> list[dict[str, object]]:
+def _rows(ws) -> list[dict[str, Any]]:
     header = [c.value for c in ws[1]]
-    return [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
+    return [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
 
 
 def _cell(ws, header: str, row: int = 2):
@@ -50,7 +51,7 @@ def _cell(ws, header: str, row: int = 2):
 def test_sheet_names_are_shortened_by_whole_words(sample_wb) -> None:
     assert sample_wb.sheetnames == SHEETS
     titles = [a.title for a in sample_pack_data().audits()]
-    for name, title in zip(sample_wb.sheetnames[5:7], titles):
+    for name, title in zip(sample_wb.sheetnames[5:7], titles, strict=True):
         words = name.split(" ")[1:]
         assert len(name) <= 31 and words == title.replace(",", "").split(" ")[:len(words)], (name, title)
 
@@ -117,14 +118,14 @@ def test_no_number_is_stored_as_text_outside_display_columns(sample_wb) -> None:
     for ws in sample_wb.worksheets:
         header = [c.value for c in ws[1]]
         for row in ws.iter_rows(min_row=2):
-            for h, c in zip(header, row):
+            for h, c in zip(header, row, strict=True):
                 if isinstance(c.value, str) and NUMBER_AS_TEXT.match(c.value):
                     assert h.endswith(display) or ws.title == "About", (ws.title, h, c.value)
 
 
 def test_every_case_of_every_audit_is_listed(sample_wb) -> None:
     data = sample_pack_data()
-    for audit, name in zip(data.audits(), SHEETS[5:7]):
+    for audit, name in zip(data.audits(), SHEETS[5:7], strict=True):
         rows = _rows(sample_wb[name])
         assert [r["Case"] for r in rows] == [c.ref for c in audit.cases]
         assert sum(r["Result"] == "Compliant" for r in rows) == sum(bool(c.compliant) for c in audit.cases)

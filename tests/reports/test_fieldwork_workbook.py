@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -16,7 +17,7 @@ COLUMNS = {"ref": "A", "stratum": "B", "call_time": "C", "district": "D", "plan_
            "minutes": "G", "reviewed_at": "H", "note": "I", "district_known": "J", "working": "K", "comment": "L"}
 
 
-def _validations(ws) -> dict[str, object]:
+def _validations(ws) -> dict[str, Any]:
     return {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
 
 
@@ -25,7 +26,7 @@ def test_sheets_header_and_rows(tmp_path: Path) -> None:
     assert wb.sheetnames == ["Instructions", "Cases", "_lists", "_meta"]
     assert wb["_meta"].sheet_state == "hidden" and wb["_lists"].sheet_state == "hidden"
     assert wb["Cases"].sheet_state == "visible"
-    assert wb.active.title == "Cases"
+    assert wb.active is not None and wb.active.title == "Cases"
     assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Cases"]
     ws = wb["Cases"]
     assert [c.value for c in ws[1]] == [
@@ -78,7 +79,7 @@ def test_protection_locks_ids_and_computed_but_not_answers(tmp_path: Path) -> No
 def test_meta_holds_audit_template_and_case_state(tmp_path: Path) -> None:
     data = sheet_data()
     wb = openpyxl.load_workbook(write(tmp_path, data))
-    rows = list(wb["_meta"].iter_rows(values_only=True))
+    rows: list[tuple[Any, ...]] = list(wb["_meta"].iter_rows(values_only=True))
     pairs = {r[0]: r[1] for r in rows if r[0] and r[0] != "case"}
     template = test_template()
     assert pairs["audit_id"] == 7 and pairs["audit_title"] == "Response =1+1 audit"
@@ -113,6 +114,7 @@ def test_marking_in_header_footer_and_instructions(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(write(tmp_path))
     for name in ("Instructions", "Cases"):
         ws = wb[name]
+        assert ws.oddHeader is not None and ws.oddFooter is not None
         assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE"
         assert ws.oddFooter.center.text == "OFFICIAL-SENSITIVE"
         assert ws.oddHeader.left.text == "Norfolk && Suffolk"

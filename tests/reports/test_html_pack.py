@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_headings_follow_the_pack(sample):
         assert f"{finding.ref}: {finding.title}" in h2
     # no level is skipped on the way down
     numbers = [int(tag[1]) for tag in levels]
-    assert all(b <= a + 1 for a, b in zip(numbers, numbers[1:]))
+    assert all(b <= a + 1 for a, b in pairwise(numbers))
 
 
 def test_every_table_has_a_caption_and_scoped_header_cells(sample):

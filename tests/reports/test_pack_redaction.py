@@ -180,8 +180,8 @@ def test_every_case_counting_table_prints_small_counts_as_lt_n(release: PackData
     assert "counts of 1 to 4 cases shown as <5" in text.replace("\n", " ")
 
 
-def _column_counts(cases: tuple[CaseRow, ...]) -> Counter[tuple[str, object]]:
-    counts: Counter[tuple[str, object]] = Counter()
+def _column_counts(cases: tuple[CaseRow, ...]) -> Counter[tuple[object, ...]]:
+    counts: Counter[tuple[object, ...]] = Counter()
     for c in cases:
         counts[("stratum", c.stratum)] += 1
         counts[("result", c.compliant)] += 1
@@ -242,6 +242,7 @@ def test_small_measure_counts_are_suppressed_with_what_reveals_them(tmp_path: Pa
 
     release = redact_pack(_small_measure_pack(), pseudonym, MIN_CELL)
     a = release.audits()[0]
+    assert a.measure is not None
     assert (a.measure.successes, a.measure.n) == ("<5", "<5") and a.measure.point is None
     assert "3 of 4" not in a.difference_text and "30.0" not in a.rag_reason
     assert [t.label for t in a.trend] == ["Inspection baseline (49 of 82)"]
@@ -251,7 +252,7 @@ def test_small_measure_counts_are_suppressed_with_what_reveals_them(tmp_path: Pa
     wb = load_workbook(write_excel_pack(release, tmp_path / "release.xlsx"))
     ws = wb["Audit results"]
     header = [c.value for c in ws[1]]
-    row = dict(zip(header, (c.value for c in ws[2])))
+    row = dict(zip(header, (c.value for c in ws[2]), strict=True))
     assert (row["Measure met"], row["Measure cases"], row["Measure rate"]) == ("<5", "<5", None)
     trend = [c.value for c in wb["Trend"]["C"]][1:]
     assert f"Round {a.round}" not in trend
@@ -265,10 +266,10 @@ def test_release_workbook_case_columns_reveal_no_small_category(release: PackDat
     wb = load_workbook(write_excel_pack(release, tmp_path / "release.xlsx"))
     case_sheets = [n for n in wb.sheetnames if re.match(r"A\d+ ", n)]
     assert len(case_sheets) == len(release.audits())
-    for name, audit in zip(case_sheets, release.audits()):
+    for name, audit in zip(case_sheets, release.audits(), strict=True):
         ws = wb[name]
         header = [c.value for c in ws[1]]
-        rows = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
+        rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
         assert len(rows) == len(audit.cases) and "Auditor's notes" not in header
         for column in header:
             if column in ("Case",):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from pypdf import PdfReader
@@ -63,7 +64,9 @@ def _outline(reader: PdfReader) -> list[tuple[str, int]]:
             if isinstance(item, list):
                 walk(item)
             else:
-                out.append((item.title, reader.get_destination_page_number(item) + 1))
+                page = reader.get_destination_page_number(item)
+                assert page is not None, item.title
+                out.append((item.title, page + 1))
 
     walk(reader.outline)
     return out
@@ -89,7 +92,7 @@ def test_fonts_are_embedded_truetype(sample_pdf) -> None:
     path, _ = sample_pdf
     reader = PdfReader(path)
     for number, page in enumerate(reader.pages, start=1):
-        fonts = page["/Resources"]["/Font"]
+        fonts = cast(Any, page["/Resources"])["/Font"]
         assert fonts, f"page {number} has no fonts"
         for ref in fonts.values():
             font = ref.get_object()
@@ -157,13 +160,14 @@ def test_metadata_title_author_subject_language_and_the_build_time(sample_pdf) -
     data = sample_pack_data()
     reader = PdfReader(path)
     meta = reader.metadata
+    assert meta is not None and meta.subject is not None
     assert meta.title == f"{data.title} \u2013 {data.force}"
     assert meta.author == data.built_by
     assert "pack version" in meta.subject and str(len(data.findings)) in meta.subject
-    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert cast(Any, reader.trailer["/Root"])["/Lang"] == "en-GB"
     stamp = data.built_at.strftime("D:%Y%m%d%H%M%S")
     for key in ("/CreationDate", "/ModDate"):
-        assert meta[key].startswith(stamp) and not meta[key].startswith("D:2000")
+        assert str(meta[key]).startswith(stamp) and not str(meta[key]).startswith("D:2000")
 
 
 def test_same_data_gives_the_same_bytes_whatever_the_day(tmp_path) -> None:
@@ -173,7 +177,8 @@ def test_same_data_gives_the_same_bytes_whatever_the_day(tmp_path) -> None:
     assert a == b
     later = write_pdf_pack(replace(data, built_at=data.built_at.replace(year=data.built_at.year + 1)),
                            tmp_path / "c.pdf")
-    assert PdfReader(later).metadata["/CreationDate"].startswith(f"D:{data.built_at.year + 1}")
+    meta = PdfReader(later).metadata
+    assert meta is not None and str(meta["/CreationDate"]).startswith(f"D:{data.built_at.year + 1}")
 
 
 def test_each_audit_states_how_it_was_done(sample_pdf) -> None:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import io
+from typing import Any, cast
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -40,10 +42,15 @@ def p12() -> bytes:
     return create_reviewer_certificate("Jane Reviewer", "Test Constabulary", PASS, key_type="ec")
 
 
+def _certificate(store: bytes) -> x509.Certificate:
+    _, cert, _ = pkcs12.load_key_and_certificates(store, PASS.encode())
+    assert cert is not None
+    return cert
+
+
 @pytest.fixture(scope="module")
 def cert_der(p12: bytes) -> bytes:
-    _, cert, _ = pkcs12.load_key_and_certificates(p12, PASS.encode())
-    return cert.public_bytes(serialization.Encoding.DER)
+    return _certificate(p12).public_bytes(serialization.Encoding.DER)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +71,8 @@ def test_certificate_has_signing_key_usage(p12, cert_der):
 
 def test_rsa_certificate_by_default_signs_and_validates(tmp_path):
     store = create_reviewer_certificate("R S A", "Test Constabulary", PASS)
-    _, cert, _ = pkcs12.load_key_and_certificates(store, PASS.encode())
-    assert cert.public_key().key_size == 3072
+    key = _certificate(store).public_key()
+    assert isinstance(key, rsa.RSAPublicKey) and key.key_size == 3072
     out = sign_pdf(small_pdf(), tmp_path / "rsa.pdf", load_signer(store, PASS), "ok", "HQ", "R S A")
     check = validate_pdf_signature(out)
     assert check.intact and check.valid and check.signer == "R S A"
@@ -83,7 +90,7 @@ def test_signed_pdf_validates_intact_and_valid(signed_pdf, cert_der):
     # the original page text is still there and the PDF is readable by others
     reader = PdfReader(io.BytesIO(signed_pdf))
     assert MARKER.decode() in reader.pages[0].extract_text()
-    sig_field = reader.get_fields()["ReviewerSignature"]
+    sig_field = (reader.get_fields() or {})["ReviewerSignature"]
     assert sig_field["/FT"] == "/Sig"
     sig = sig_field["/V"]
     assert sig["/SubFilter"] == "/ETSI.CAdES.detached"
@@ -101,7 +108,7 @@ def test_trusted_only_with_certificate_as_root(signed_pdf, cert_der):
     assert validate_pdf_signature(signed_pdf, [colon_print]).trusted is True
 
     other = create_reviewer_certificate("Mallory", "Elsewhere", PASS, key_type="ec")
-    _, other_cert, _ = pkcs12.load_key_and_certificates(other, PASS.encode())
+    other_cert = _certificate(other)
     check = validate_pdf_signature(
         signed_pdf, [other_cert.public_bytes(serialization.Encoding.DER)]
     )
@@ -161,7 +168,7 @@ def test_visible_signature_says_who_in_what_role_when_and_the_fingerprint(tmp_pa
                    appearance=Appearance(0, (72, 72, 372, 172), "Reviewer (approver)"),
                    info={"WorkbenchLogAnchor": "7:" + "a" * 64})
     reader = PdfReader(str(out))
-    annot = [a.get_object() for a in reader.pages[0]["/Annots"]][0]
+    annot = [a.get_object() for a in cast(Any, reader.pages[0]["/Annots"])][0]
     assert [round(float(v)) for v in annot["/Rect"]] == [72, 72, 372, 172]
     stream = annot["/AP"]["/N"].get_object().get_data()
     fp = certificate_fingerprint(key.certificate)
@@ -182,7 +189,7 @@ def test_sign_from_path_overwrites_atomically(tmp_path, p12):
     out = sign_pdf(src, src, load_signer(p12, PASS), "Approved", "HQ", "Jane Reviewer")
     assert out == src
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.pdf"]
-    widget = PdfReader(str(out)).get_fields()["ReviewerSignature"]
+    widget = (PdfReader(str(out)).get_fields() or {})["ReviewerSignature"]
     assert widget["/V"]["/Name"] == "Jane Reviewer"
     assert validate_pdf_signature(out).ok
 

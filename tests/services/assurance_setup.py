@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.reports import signing_keystore
 from workbench.services import findings, users
-from workbench.store import credentials
 from workbench.services.findings import FindingInfo
+from workbench.store import credentials
 from workbench.store.workspace import Workspace
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

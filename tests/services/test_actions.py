@@ -7,8 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, VIEWER, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    VIEWER,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from workbench.services import actions
 from workbench.store.models import ChangeLogEntry
@@ -19,10 +23,10 @@ TODAY = date(2025, 3, 10)
 def test_overdue_means_due_before_today_and_not_done(workspace) -> None:
     f1, f2, _ = setup_register(workspace)
     with workspace.unit_of_work(OFFICER) as uow:
-        late = actions.add_action(uow, f1.id, "Supervision dip sample", "DI Shaw", date(2025, 3, 9))
-        due_today = actions.add_action(uow, f1.id, "Refresh supervision guidance", due_date=TODAY)
-        undated = actions.add_action(uow, f2.id, "Allocation policy review", "Ch Insp Patel")
-        done_late = actions.add_action(uow, f2.id, "Train sergeants", due_date=date(2025, 1, 31),
+        late = actions.add_action(uow, f1.stored_id, "Supervision dip sample", "DI Shaw", date(2025, 3, 9))
+        due_today = actions.add_action(uow, f1.stored_id, "Refresh supervision guidance", due_date=TODAY)
+        undated = actions.add_action(uow, f2.stored_id, "Allocation policy review", "Ch Insp Patel")
+        done_late = actions.add_action(uow, f2.stored_id, "Train sergeants", due_date=date(2025, 1, 31),
                                        status="in progress")
         done_late = actions.update_action(uow, done_late.id, done_late.version, status="done",
                                           progress_note="all 40 trained")
@@ -46,7 +50,7 @@ def test_overdue_means_due_before_today_and_not_done(workspace) -> None:
 def test_updates_are_checked_versioned_and_logged(workspace) -> None:
     f1, _, _ = setup_register(workspace)
     with workspace.unit_of_work(OFFICER) as uow:
-        a = actions.add_action(uow, f1.id, "Weekly MASH triage", due_date=date(2025, 6, 1))
+        a = actions.add_action(uow, f1.stored_id, "Weekly MASH triage", due_date=date(2025, 6, 1))
         updated = actions.update_action(uow, a.id, a.version, owner="DS Green", status="in progress")
     assert (updated.owner, updated.status, updated.version) == ("DS Green", "in progress", a.version + 1)
     with pytest.raises(ConflictError), workspace.unit_of_work(OFFICER) as uow:
@@ -56,7 +60,7 @@ def test_updates_are_checked_versioned_and_logged(workspace) -> None:
     with pytest.raises(InputError, match="cannot change finding_id"), workspace.unit_of_work(OFFICER) as uow:
         actions.update_action(uow, a.id, finding_id=2)
     with pytest.raises(InputError, match="needs a title"), workspace.unit_of_work(OFFICER) as uow:
-        actions.add_action(uow, f1.id, "   ")
+        actions.add_action(uow, f1.stored_id, "   ")
     with pytest.raises(NotFoundError), workspace.unit_of_work(OFFICER) as uow:
         actions.add_action(uow, 999, "Nowhere")
     with pytest.raises(InputError, match="longer than 120"), workspace.unit_of_work(OFFICER) as uow:

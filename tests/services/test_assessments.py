@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import (
-    OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, VIEWER, count, setup_register,
+    OFFICER,
+    REVIEWER,
+    REVIEWER2,
+    RITA_PASS,
+    ROB_PASS,
+    VIEWER,
+    count,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
 )
 from workbench.errors import ConflictError, InputError, PermissionDeniedError
 from workbench.services import assessments, findings
@@ -27,12 +36,12 @@ def _status(ws, finding_id: int) -> str:
 def _submitted(ws, preparer: str = OFFICER):
     f = setup_register(ws)[0]
     with ws.unit_of_work(preparer) as uow:
-        assessments.save_assessment(uow, f.id, NARRATIVE, "proposed for closure", "partly ready")
-        assessments.submit_assessment(uow, f.id)
+        assessments.save_assessment(uow, f.stored_id, NARRATIVE, "proposed for closure", "partly ready")
+        assessments.submit_assessment(uow, f.stored_id)
     return f
 
 
-def _log(ws, entity: str) -> list[tuple[str, str, dict | None]]:
+def _log(ws, entity: str) -> list[tuple[str, str, Any]]:
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return [(e.actor, e.action, e.after) for e in uow.session.scalars(
             select(ChangeLogEntry).where(ChangeLogEntry.entity == entity).order_by(ChangeLogEntry.seq))]
@@ -41,18 +50,18 @@ def _log(ws, entity: str) -> list[tuple[str, str, dict | None]]:
 def test_approve_sets_statuses_and_records_the_sign_off(workspace) -> None:
     f = setup_register(workspace)[0]
     with workspace.unit_of_work(OFFICER) as uow:
-        draft = assessments.save_assessment(uow, f.id, "first go", "in progress")
-        draft = assessments.save_assessment(uow, f.id, NARRATIVE, "proposed for closure", "partly ready",
+        draft = assessments.save_assessment(uow, f.stored_id, "first go", "in progress")
+        draft = assessments.save_assessment(uow, f.stored_id, NARRATIVE, "proposed for closure", "partly ready",
                                             expected_version=draft.version)
-        sent = assessments.submit_assessment(uow, f.id)
+        sent = assessments.submit_assessment(uow, f.stored_id)
     assert (draft.state, draft.preparer, draft.readiness) == ("draft", OFFICER, "partly ready")
     assert sent.state == "submitted" and sent.submitted_at is not None
-    assert _status(workspace, f.id) == "pending sign-off"
+    assert _status(workspace, f.stored_id) == "pending sign-off"
     with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
-        done = assessments.approve_assessment(uow, f.id, RITA_PASS, "Good evidence")
+        done = assessments.approve_assessment(uow, f.stored_id, RITA_PASS, "Good evidence")
     assert done.state == "approved"
     assert [(h.reviewer, h.decision, h.comment) for h in done.history] == [(REVIEWER, "approved", "Good evidence")]
-    assert _status(workspace, f.id) == "pending sign-off"
+    assert _status(workspace, f.stored_id) == "pending sign-off"
     assert count(workspace, SignOff) == 1
     assert [(a, act) for a, act, _ in _log(workspace, "assessment")] == [
         (OFFICER, "create"), (OFFICER, "edit"), (OFFICER, "submit"), (REVIEWER, "approve")]
@@ -60,7 +69,8 @@ def test_approve_sets_statuses_and_records_the_sign_off(workspace) -> None:
     with workspace.unit_of_work(VIEWER, write=False) as uow:
         listed = assessments.list_assessments(uow)
         assert [(a.finding_ref, a.state) for a in listed] == [(f.ref, "approved")]
-        assert assessments.get_assessment(uow, f.id).last_review.decision == "approved"
+        review = assessments.get_assessment(uow, f.stored_id).last_review
+        assert review is not None and review.decision == "approved"
 
 
 def test_four_eyes_the_preparer_never_reviews(workspace) -> None:
@@ -131,14 +141,14 @@ def test_approved_is_not_edited_but_reopened_keeping_history(workspace) -> None:
 def test_state_and_input_checks(workspace) -> None:
     f = setup_register(workspace)[0]
     with pytest.raises(InputError, match="unknown proposed status"), workspace.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, f.id, NARRATIVE, "sorted")
+        assessments.save_assessment(uow, f.stored_id, NARRATIVE, "sorted")
     with pytest.raises(InputError, match="unknown readiness"), workspace.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, f.id, NARRATIVE, "proposed for closure", "almost")
+        assessments.save_assessment(uow, f.stored_id, NARRATIVE, "proposed for closure", "almost")
     with workspace.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, f.id, "", "in progress")
+        assessments.save_assessment(uow, f.stored_id, "", "in progress")
     with pytest.raises(InputError, match="no narrative"), workspace.unit_of_work(OFFICER) as uow:
-        assessments.submit_assessment(uow, f.id)
+        assessments.submit_assessment(uow, f.stored_id)
     with pytest.raises(AssessmentStateError, match="it is draft"), workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
-        assessments.approve_assessment(uow, f.id, RITA_PASS)
+        assessments.approve_assessment(uow, f.stored_id, RITA_PASS)
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:
-        assessments.save_assessment(uow, f.id, NARRATIVE, "in progress")
+        assessments.save_assessment(uow, f.stored_id, NARRATIVE, "in progress")

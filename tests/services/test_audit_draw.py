@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from sqlalchemy import func, select
 
@@ -104,9 +106,8 @@ def test_fingerprint_is_sha256_over_sorted_row_hashes(tmp_path) -> None:
     """Recomputed from docs/sampling.md's definition with hashlib only."""
     import hashlib
 
-    from workbench.importers.population import scan_population
     from tests.services.audit_population import HEADERS
-    from workbench.importers.population import suggest_mapping
+    from workbench.importers.population import scan_population, suggest_mapping
     from workbench.templates import builtin_templates
 
     rows = [["INC-1", "01/03/2025 10:00", "01/03/2025 10:02", "01/03/2025 10:12", "Emergency", "Emergency",
@@ -218,7 +219,7 @@ def test_plan_errors(workspace) -> None:
             (dict(size=10, rag_rule="vibes"), "unknown RAG rule"),
         ]:
             with pytest.raises(WorkbenchError, match=match):
-                audits.create_audit(uow, "response-attendance", "A", **kwargs)
+                audits.create_audit(uow, "response-attendance", "A", **cast("dict[str, Any]", kwargs))
         with pytest.raises(WorkbenchError, match="no audit template 'nope'"):
             audits.create_audit(uow, "nope", "A", size=3)
 

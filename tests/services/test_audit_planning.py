@@ -26,7 +26,7 @@ def test_check_extract_needs_no_audit_and_says_when_a_file_is_unusable(workspace
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         check = audit_planning.check_extract(uow, "response-attendance", path)
         assert check.scan is not None and check.scan.ok and check.scan.cases == 80
-        assert check.suggestion.mapping["arrival_time"] == "Arrived"
+        assert check.suggestion is not None and check.suggestion.mapping["arrival_time"] == "Arrived"
         (tmp_path / "empty.csv").write_text("", encoding="utf-8")
         empty = audit_planning.check_extract(uow, "response-attendance", tmp_path / "empty.csv")
         assert empty.scan is None and "empty" in empty.error

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.audit_population import answer_cases, attendance_finding, drawn_attendance_audit, quick_rows
-from tests.services.audit_population import write_csv
+from tests.services.audit_population import (
+    answer_cases,
+    attendance_finding,
+    drawn_attendance_audit,
+    quick_rows,
+    write_csv,
+)
 from workbench.services import measures, readiness
 from workbench.store.models import Action, Audit, Evidence, EvidenceBlob, EvidenceLink, SelfAssessment
 

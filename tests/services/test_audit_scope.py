@@ -69,6 +69,7 @@ def test_out_of_scope_cases_are_not_counted_compliant(workspace, uof_audit) -> N
     with_form = {ref for ref in forced if fields[ref].get("uof_form_ref")}
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         score = scoring.score_audit(uow, uof_audit)
+        assert score.headline is not None and score.measure is not None
     assert score.out_of_scope == 30 - len(forced) > 0
     assert score.complete == len(forced) and score.compliant == len(with_form)
     assert (score.headline.successes, score.headline.n) == (len(with_form), len(forced))
@@ -91,6 +92,7 @@ def test_dependent_answers_where_the_parent_fails_are_set_aside(workspace, uof_a
                 fieldwork.record_response(uow, case.id, "form_in_time", "yes", comment="auditor override",
                                           override=True)
         score = scoring.score_audit(uow, uof_audit)
+        assert score.headline is not None and score.measure is not None
     flagged = [c for c in score.cases if "form_in_time" in c.set_aside]
     assert {c.ref for c in flagged} == set(no_form) and flagged
 
@@ -99,6 +101,7 @@ def test_screening_unanswered_makes_a_case_incomplete(workspace, uof_audit) -> N
     _answer(workspace, uof_audit, screen=False)
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         score = scoring.score_audit(uow, uof_audit)
+        assert score.headline is not None and score.measure is not None
     assert score.complete == 0 and score.incomplete == 30
     assert all(c.missing == ("force_indicated",) for c in score.cases)
     assert score.rag is None and score.rag_reason.startswith("insufficient evidence")
@@ -109,6 +112,7 @@ def test_all_cases_out_of_scope_is_insufficient_evidence(workspace, uof_audit) -
         for case in fieldwork.list_cases(uow, uof_audit, include_reserves=False):
             fieldwork.record_response(uow, case.id, "force_indicated", "no")
         score = scoring.score_audit(uow, uof_audit)
+        assert score.headline is not None and score.measure is not None
     assert score.out_of_scope == 30 and score.estimate is None and score.rag is None
     assert score.rag_reason == ("insufficient evidence: no case in scope is complete yet, so there is nothing "
                                 "to rate")
@@ -122,6 +126,7 @@ def test_baseline_compared_with_the_criterion_that_counts_the_same_thing(workspa
     answer_cases(workspace, ADMIN, audit_id, compliant=40)
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         score = scoring.score_audit(uow, audit_id)
+        assert score.headline is not None and score.measure is not None
         info = audits.get_audit(uow, audit_id)
     assert info.baseline_measure == "attended_within_target"
     assert (score.headline.successes, score.headline.n) == (40, 82)  # case compliance: all critical criteria
@@ -155,6 +160,7 @@ def test_a_sample_that_meets_its_plan_meets_its_target(workspace, tmp_path) -> N
     answer_cases(workspace, ADMIN, audit.id, compliant=size)
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         score = scoring.score_audit(uow, audit.id)
+        assert score.headline is not None and score.measure is not None
     assert score.compliant == size and score.rag == "green"  # the Wilson bound alone would rate it amber
     assert "the plan allows 0 deviations in" in score.plan_text and "above 95 %" in score.plan_text
     answer_cases(workspace, ADMIN, audit.id, compliant=size - 1)
@@ -168,7 +174,9 @@ def test_a_census_says_so(workspace, tmp_path) -> None:
     answer_cases(workspace, ADMIN, audit_id, compliant=37)
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         score = scoring.score_audit(uow, audit_id)
-    assert score.measure.bounds.census and score.measure.bounds.lower == pytest.approx(37 / 40)
+        assert score.headline is not None and score.measure is not None
+    bounds = score.measure.bounds
+    assert bounds is not None and bounds.census and bounds.lower == pytest.approx(37 / 40)
     assert score.rag == "green" and "a census" in score.rag_reason and "a census" in score.plan_text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN, ADMIN_PASS
+from tests.conftest import ADMIN, ADMIN_PASS, noted
 from tests.services.audit_population import (
     answer_cases,
     attendance_finding,
@@ -31,6 +31,7 @@ def test_attendance_audit_49_of_82_scores_59_8_with_wilson_interval(workspace, e
         score = scoring.score_audit(uow, audit_id)
     assert (score.cases_in_use, score.complete, score.compliant, score.incomplete) == (82, 82, 49, 0)
     est = score.estimate
+    assert est is not None
     assert (round(est.point * 100, 1), round(est.low * 100, 1), round(est.high * 100, 1)) == (59.8, 48.9, 69.7)
     assert score.estimate_basis == "sample rate"
     thrive = next(c for c in score.criteria if c.key == "thrive_recorded")
@@ -39,8 +40,8 @@ def test_attendance_audit_49_of_82_scores_59_8_with_wilson_interval(workspace, e
     assert attend.computed and (attend.met, attend.applicable) == (82, 82)
     downgrade = next(c for c in score.criteria if c.key == "downgrade_rationale")
     assert (downgrade.applicable, downgrade.unanswered) == (0, 82) and downgrade.interval is None
-    assert score.baseline.label == "49 of 82"
-    assert score.difference.point == 0.0
+    assert score.baseline is not None and score.baseline.label == "49 of 82"
+    assert score.difference is not None and score.difference.point == 0.0
     assert score.comparison.startswith("case compliance (49 of 82) against the inspection's 49 of 82: "
                                        "no clear change: 59.8 % now against 59.8 % at the baseline")
     assert score.rag == "red" and "below the target of 75 %" in score.rag_reason
@@ -79,12 +80,14 @@ def test_second_round_against_baseline_says_whether_the_sample_confirms(workspac
         assert score.comparison == (expected + " (difference +18.3 points, 95 % interval +4.1 to +31.5)")
         assert interval_of(score) == "78.0 % [67.9 %, 85.6 %]"  # Wilson 64/82
         assert score.rag == "amber"  # point 78.0 % >= 75 % but the one-sided exact lower bound is below
-        assert score.measure.bounds.lower < 0.75 < score.measure.bounds.point
+        bounds = score.measure.bounds if score.measure is not None else None
+        assert bounds is not None and bounds.lower < 0.75 < bounds.point
         assert "exact hypergeometric bound, population 600" in score.rag_reason
     assert [(p.round, p.n, p.compliant) for p in score.trend] == [(1, 82, 55), (2, 82, compliant)]
 
 
 def interval_of(score: scoring.AuditScore) -> str:
+    assert score.estimate is not None
     return scoring.interval_text(score.estimate)
 
 
@@ -112,15 +115,18 @@ def _bounds(point, low, high, best=1.0):
     ("point_estimate", _bounds(0.70, 0.60, 0.79), 0.75, "amber"),
     ("point_estimate", _bounds(0.60, 0.50, 0.70), 0.75, "red"),
     ("upper_bound", _bounds(0.70, 0.60, 0.79), 0.75, None),  # never applied: green on no evidence
-    ("point_estimate", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, None),  # 1 of 1: insufficient evidence
-    ("lower_bound", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, None),
-    ("lower_bound", _bounds(0.0, 0.0, 0.70, best=0.6), 0.75, "red"),  # a small sample can still show a shortfall
+    ("point_estimate", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, "indicative"),  # 1 of 1: a small sample
+    ("lower_bound", _bounds(1.0, 0.05, 1.0, best=0.05), 0.75, "indicative"),
+    # a small sample's shortfall is shown, but never as a confident red (stats.rating.small_sample)
+    ("lower_bound", _bounds(0.0, 0.0, 0.70, best=0.6), 0.75, "indicative"),
 ])
 def test_rag_rules(rule, bounds, target, rag) -> None:
     got, reason = rate_against_target(bounds, target, rule, 1)
     assert got == rag and ("75 %" in reason or "upper-bound rule" in reason)
     if rag is None:
         assert reason.startswith("insufficient evidence")
+    if rag == "indicative":
+        assert reason.startswith("indicative \u2014 small sample (n=1), 95 % exact interval")
     assert rate_against_target(bounds, None, rule, 1)[0] is None
     assert rate_against_target(None, target, rule, 0) == (None, "insufficient evidence: no case in scope is "
                                                              "complete yet, so there is nothing to rate")
@@ -128,7 +134,7 @@ def test_rag_rules(rule, bounds, target, rag) -> None:
 
 def test_one_of_one_is_never_green_and_a_100_percent_target_needs_a_census() -> None:
     got, reason = rate_against_target(sample_bounds(1, 1, 0.95), 0.75, "point_estimate", 1)
-    assert got is None and "about 11 cases in scope" in reason
+    assert got == "indicative" and "about 11 cases in scope" in reason
     got, reason = rate_against_target(sample_bounds(59, 59, 0.95), 1.0, "lower_bound", 59)
     assert got is None and "only be confirmed by checking every case" in reason
     assert rate_against_target(sample_bounds(58, 59, 0.95), 1.0, "lower_bound", 59)[0] == "red"
@@ -162,8 +168,9 @@ def test_stratified_estimate_checked_by_hand(workspace, tmp_path) -> None:
         wanted = {"Breckland": 18, "Broadland": 9, "Norwich": 6}  # compliant cases per stratum
         seen: dict[str, int] = {}
         for case in fieldwork.list_cases(uow, audit_id, include_reserves=False):
-            seen[case.stratum] = seen.get(case.stratum, 0) + 1
-            ok = seen[case.stratum] <= wanted[case.stratum]
+            stratum = case.stratum or ""
+            seen[stratum] = seen.get(stratum, 0) + 1
+            ok = seen[stratum] <= wanted[stratum]
             fieldwork.record_response(uow, case.id, "thrive_recorded", "yes" if ok else "no")
             fieldwork.record_response(uow, case.id, "initial_grade_correct", "yes")
             fieldwork.record_response(uow, case.id, "vulnerability_checks", "yes")
@@ -177,6 +184,7 @@ def test_stratified_estimate_checked_by_hand(workspace, tmp_path) -> None:
     n_eff = min(60 / (1 - 60 / 600), point * (1 - point) / var * (sp.t.ppf(0.975, 59) / sp.t.ppf(0.975, 57)) ** 2)
     x = point * n_eff
     assert score.estimate_basis.startswith("estimate weighted")
+    assert score.estimate is not None and score.headline is not None and score.sample_rate is not None
     assert score.estimate.point == pytest.approx(point, abs=1e-12) and round(point, 4) == 0.55
     assert score.estimate.low == pytest.approx(sp.beta.ppf(0.025, x, n_eff - x + 1), abs=1e-9)
     assert score.estimate.high == pytest.approx(sp.beta.ppf(0.975, x + 1, n_eff - x), abs=1e-9)
@@ -244,7 +252,7 @@ def test_each_round_is_scored_once_per_unit_of_work_and_a_write_rescores(sqlite_
         answer_cases(ws, ADMIN, audit_id, compliant=10)
     scored: list[int] = []
     real = scoring._score_core
-    monkeypatch.setattr(scoring, "_score_core", lambda uow, audit: scored.append(audit.id) or real(uow, audit))
+    monkeypatch.setattr(scoring, "_score_core", lambda uow, audit: noted(scored, audit.id, real)(uow, audit))
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         scores = [scoring.score_audit(uow, audit_id) for audit_id in ids]
         assert sorted(scored) == sorted(ids)  # 3 rounds, each scored once (not 3 x 3 for the trends)

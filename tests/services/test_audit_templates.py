@@ -48,7 +48,7 @@ def test_builtins_are_stored_once_and_read_back_unchanged(workspace) -> None:
         again = templates.list_templates(uow)
         assert [(t.key, t.version) for t in listed] == [(t.key, t.version) for t in builtin_templates()]
         assert listed == again and {t.source for t in listed} == {"builtin"}
-        for info, builtin in zip(listed, builtin_templates()):
+        for info, builtin in zip(listed, builtin_templates(), strict=True):
             assert templates.get_template(uow, info.id) == builtin
             assert info.sha256 == builtin.sha256
         attendance = next(t for t in listed if t.key == "response-attendance")

@@ -6,8 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import REVIEWER, RITA_PASS, setup_register
+from tests.services.assurance_setup import (
+    REVIEWER,
+    RITA_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.services import actions, assessments, change_words, evidence, measures, users
 from workbench.services.change_words import person_name
 
@@ -23,16 +27,16 @@ def test_people_findings_and_removed_records_are_named(workspace, tmp_path: Path
         users.add_user(uow, "sam.okafor", "officer", "Sam Okafor (Assurance Officer)")
     (tmp_path / "m.txt").write_bytes(b"minutes")
     with workspace.unit_of_work("sam.okafor") as uow:
-        act = actions.add_action(uow, f1.id, "Weekly MASH triage")
+        act = actions.add_action(uow, f1.stored_id, "Weekly MASH triage")
         actions.remove_action(uow, act.id)
-        evidence.add_evidence(uow, tmp_path / "m.txt", "Triage minutes", finding_ids=[f1.id])
+        evidence.add_evidence(uow, tmp_path / "m.txt", "Triage minutes", finding_ids=[f1.stored_id])
         m = measures.create_measure(uow, "MASH backlog", "count", 120, 20, "lower", finding_id=f1.id)
         for month in (1, 2, 3):
             measures.record_point(uow, m.id, date(2025, month, 1), 100 - month)
-        assessments.save_assessment(uow, f1.id, "Triage runs weekly.", "pending sign-off", "ready")
-        assessments.submit_assessment(uow, f1.id)
+        assessments.save_assessment(uow, f1.stored_id, "Triage runs weekly.", "pending sign-off", "ready")
+        assessments.submit_assessment(uow, f1.stored_id)
     with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
-        assessments.approve_assessment(uow, f1.id, RITA_PASS, "Seen")
+        assessments.approve_assessment(uow, f1.stored_id, RITA_PASS, "Seen")
     words = _words(workspace)
     ref = f"{f1.ref} of PEEL 2018"
     assert words[:7] == [

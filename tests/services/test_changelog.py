@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select, text, update
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from workbench.services import users, workspace as workspace_service
+from workbench.services import users
+from workbench.services import workspace as workspace_service
 from workbench.store.models import ChangeLogEntry
 from workbench.templates.loading import builtin_templates
 
@@ -27,7 +29,7 @@ def test_writes_are_logged_and_chain_verifies(workspace) -> None:
     with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         every = uow.session.scalars(select(ChangeLogEntry).order_by(ChangeLogEntry.seq)).all()
         assert [e.entity for e in every[2:2 + TEMPLATES]] == ["template"] * TEMPLATES
-        assert all(b.prev_hash == a.hash for a, b in zip(every, every[1:]))
+        assert all(b.prev_hash == a.hash for a, b in pairwise(every))
         entries = [e for e in every if e.entity != "template"]
         assert [(e.actor, e.entity, e.entity_id, e.action) for e in entries] == [
             ("system", "workspace", workspace.location.label, "create"),
@@ -40,7 +42,7 @@ def test_writes_are_logged_and_chain_verifies(workspace) -> None:
 
 
 def test_a_failed_action_logs_nothing(workspace) -> None:
-    with pytest.raises(Exception), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+    with pytest.raises(RuntimeError), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.two", "officer")
         raise RuntimeError("boom")
     report = _verify(workspace)

@@ -6,8 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    REVIEWER,
+    REVIEWER2,
+    RITA_PASS,
+    ROB_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import InputError, PermissionDeniedError, UnknownUserError
 from workbench.force_settings import ForceSettings, SettingsError
 from workbench.services import assessments, settings, users
@@ -116,9 +123,9 @@ def test_settings_are_checked_without_storing_and_described(workspace) -> None:
 def _submit(ws, preparer: str = OFFICER) -> int:
     f = setup_register(ws)[0]
     with ws.unit_of_work(preparer, passphrase={REVIEWER: RITA_PASS}.get(preparer)) as uow:
-        assessments.save_assessment(uow, f.id, NARRATIVE, "pending sign-off")
-        assessments.submit_assessment(uow, f.id)
-    return f.id
+        assessments.save_assessment(uow, f.stored_id, NARRATIVE, "pending sign-off")
+        assessments.submit_assessment(uow, f.stored_id)
+    return f.stored_id
 
 
 def test_the_review_decision_names_who_can_review(workspace) -> None:

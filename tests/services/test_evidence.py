@@ -10,8 +10,13 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, VIEWER, count, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    VIEWER,
+    count,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.services import actions, evidence, settings
 from workbench.services.evidence import EvidenceError

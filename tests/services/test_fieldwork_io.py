@@ -204,7 +204,7 @@ def test_hostile_and_mistaken_workbooks_write_nothing(setup, tmp_path: Path) -> 
     (tmp_path / "notes.xlsx").write_text("not a workbook", encoding="utf-8")
     expected = {
         other: f"from audit {other_id} ('Second round'), not audit {audit_id}",
-        locked: f"Cases!A4: the case reference was changed",
+        locked: "Cases!A4: the case reference was changed",
         invalid: f"Cases!{cols['minutes_to_arrival']}5: minutes_to_arrival",
         tmp_path / "empty.xlsx": "the file is empty",
         tmp_path / "notes.xlsx": "not an Excel workbook",

@@ -5,15 +5,24 @@ from __future__ import annotations
 from sqlalchemy import delete, update
 
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, fast_passphrase_hashing, setup_register,
+    OFFICER,
+    fast_passphrase_hashing,
+    setup_register,
 )
 from workbench.services import findings, log_check
+from workbench.services.log_check import LogCheckpoint
 from workbench.store.models import ChangeLogEntry, ChangeLogHead
 
 
 def _full(ws) -> log_check.LogReport:
     with ws.unit_of_work(OFFICER, write=False) as uow:
         return log_check.verify_log(uow)
+
+
+def _checkpoint(ws) -> LogCheckpoint:
+    checkpoint = _checkpoint(ws)
+    assert checkpoint is not None, "a full check that passes gives a checkpoint"
+    return checkpoint
 
 
 def _since(ws, checkpoint) -> log_check.IncrementalLogReport:
@@ -25,7 +34,7 @@ def _edit_owners(ws, owners: list[str]) -> None:
     with ws.unit_of_work(OFFICER) as uow:
         first = findings.list_findings(uow)[0]
         for owner in owners:
-            first = findings.update_finding(uow, first.id, None, owner=owner)
+            first = findings.update_finding(uow, first.stored_id, None, owner=owner)
 
 
 def test_incremental_check_walks_only_the_new_entries(sqlite_workspace) -> None:
@@ -45,7 +54,7 @@ def test_incremental_check_walks_only_the_new_entries(sqlite_workspace) -> None:
 def test_an_entry_altered_after_the_checkpoint_is_found(sqlite_workspace) -> None:
     ws = sqlite_workspace
     setup_register(ws)
-    checkpoint = _full(ws).checkpoint
+    checkpoint = _checkpoint(ws)
     _edit_owners(ws, ["DI One", "DI Two"])
     altered = checkpoint.seq + 1
     with ws.engine.begin() as conn:
@@ -59,7 +68,7 @@ def test_an_entry_altered_after_the_checkpoint_is_found(sqlite_workspace) -> Non
 def test_an_entry_altered_before_the_checkpoint_is_left_to_the_full_check(sqlite_workspace) -> None:
     ws = sqlite_workspace
     setup_register(ws)
-    checkpoint = _full(ws).checkpoint
+    checkpoint = _checkpoint(ws)
     with ws.engine.begin() as conn:
         conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == 3).values(actor="mallory"))
     assert _since(ws, checkpoint).ok  # the incremental check does not re-read old entries ...
@@ -70,7 +79,7 @@ def test_an_entry_altered_before_the_checkpoint_is_left_to_the_full_check(sqlite
 def test_the_checkpoint_entry_itself_rewritten_or_removed_is_found(sqlite_workspace) -> None:
     ws = sqlite_workspace
     setup_register(ws)
-    checkpoint = _full(ws).checkpoint
+    checkpoint = _checkpoint(ws)
     with ws.engine.begin() as conn:
         conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == checkpoint.seq).values(actor="mallory"))
     report = _since(ws, checkpoint)
@@ -80,7 +89,7 @@ def test_the_checkpoint_entry_itself_rewritten_or_removed_is_found(sqlite_worksp
 def test_entries_removed_after_the_checkpoint_are_found(sqlite_workspace) -> None:
     ws = sqlite_workspace
     setup_register(ws)
-    checkpoint = _full(ws).checkpoint
+    checkpoint = _checkpoint(ws)
     _edit_owners(ws, ["DI One", "DI Two"])
     with ws.engine.begin() as conn:  # drop the newest entry and point the head back, as a careless forger would
         conn.execute(delete(ChangeLogEntry).where(ChangeLogEntry.seq == checkpoint.seq + 2))

@@ -14,7 +14,11 @@ from sqlalchemy import func, select, update
 
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, REVIEWER, RITA_PASS, acting, fast_passphrase_hashing,
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    acting,
+    fast_passphrase_hashing,
 )
 from tests.services.test_packs import _prepare
 from workbench.errors import InputError, PermissionDeniedError
@@ -46,6 +50,14 @@ def _state(ws, number: int) -> str:
 def _blobs(ws) -> int:
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         return int(uow.session.scalar(select(func.count()).select_from(EvidenceBlob)) or 0)
+
+
+@pytest.fixture(autouse=True)
+def _private_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approval stages its files in the temporary folder; a private one keeps other processes' files out of the count."""
+    private = tmp_path / "tempdir"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
 
 
 def _leftovers() -> set[str]:
@@ -129,6 +141,7 @@ def test_a_failure_or_cancel_at_any_step_leaves_the_pack_submitted_and_no_signed
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         pv = packs.find_version(uow, number)
         assert packs.stored_bytes(uow, pv.signed_pdf_sha256, "pdf") == result.pdf.read_bytes()
+        assert result.release_pdf is not None
         assert packs.stored_bytes(uow, pv.release_pdf_sha256, "pdf") == result.release_pdf.read_bytes()
     assert _leftovers() == leftovers
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, REVIEWER, RITA_PASS
+from tests.services.assurance_setup import (
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+)
 from tests.services.audit_population import answer_cases, quick_rows, write_csv
 from tests.services.test_packs import _prepare
 from workbench.services import audits, fieldwork_flow, findings, pack_approval, packs
@@ -28,7 +32,7 @@ def test_a_fresh_pack_on_complete_audits_has_no_warning(sqlite_workspace, tmp_pa
     ws = sqlite_workspace
     added = _prepare(ws, tmp_path)
     with ws.unit_of_work(OFFICER) as uow:
-        audit = audits.create_audit(uow, "response-attendance", "Attendance audit", [added[0].id], size=8)
+        audit = audits.create_audit(uow, "response-attendance", "Attendance audit", [added[0].stored_id], size=8)
         fieldwork_flow.draw_and_evaluate(uow, audit.id, write_csv(tmp_path / "x.csv", quick_rows(100)), seed=3)
     answer_cases(ws, OFFICER, audit.id, compliant=8)
     number = _built(ws, tmp_path)
@@ -40,7 +44,7 @@ def test_changed_since_and_incomplete_audits_are_named(sqlite_workspace, tmp_pat
     ws = sqlite_workspace
     added = _prepare(ws, tmp_path)
     with ws.unit_of_work(OFFICER) as uow:
-        audit = audits.create_audit(uow, "response-attendance", "Attendance audit", [added[0].id], size=8)
+        audit = audits.create_audit(uow, "response-attendance", "Attendance audit", [added[0].stored_id], size=8)
         fieldwork_flow.draw_and_evaluate(uow, audit.id, write_csv(tmp_path / "x.csv", quick_rows(100)), seed=3)
     number = _built(ws, tmp_path)
     got = _warnings(ws, number)
@@ -50,8 +54,8 @@ def test_changed_since_and_incomplete_audits_are_named(sqlite_workspace, tmp_pat
     assert got.messages() == ("Attendance audit (round 1) has 8 of 8 cases not complete: its results in the "
                               "pack rest on the completed cases only.",)
     with ws.unit_of_work(OFFICER) as uow:
-        f = findings.get_finding(uow, added[2].id)
-        findings.update_finding(uow, f.id, expected_version=f.version, owner="Supt K. Rowe")
+        f = findings.get_finding(uow, added[2].stored_id)
+        findings.update_finding(uow, f.stored_id, expected_version=f.version, owner="Supt K. Rowe")
     got = _warnings(ws, number)
     assert got.changed_since_build and got.changed_findings == (added[2].ref,)
     assert got.messages()[0].startswith(f"The register has changed since pack version {number} was built "

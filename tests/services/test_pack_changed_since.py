@@ -9,7 +9,9 @@ from pathlib import Path
 from sqlalchemy import update
 
 from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, fast_passphrase_hashing, setup_register,
+    OFFICER,
+    fast_passphrase_hashing,
+    setup_register,
 )
 from workbench import __version__
 from workbench.reports.pack_codec import content_sha256
@@ -45,7 +47,7 @@ def test_changed_since_follows_the_data_and_agrees_with_the_content_hash(sqlite_
     assert _rebuilt_sha(ws) == built.info.content_sha256
 
     with ws.unit_of_work(OFFICER) as uow:
-        findings.update_finding(uow, added[0].id, None, owner="DCI Someone")
+        findings.update_finding(uow, added[0].stored_id, None, owner="DCI Someone")
     listed = _listed(ws)
     assert not listed[1].current
     assert _rebuilt_sha(ws) != built.info.content_sha256  # and the slow way agrees it changed
@@ -55,7 +57,7 @@ def test_changed_since_follows_the_data_and_agrees_with_the_content_hash(sqlite_
     listed = _listed(ws)
     assert not listed[1].current and listed[2].current
     with ws.unit_of_work(OFFICER) as uow:
-        actions.add_action(uow, added[1].id, "Audit the allocation policy", owner="DI Test")
+        actions.add_action(uow, added[1].stored_id, "Audit the allocation policy", owner="DI Test")
     assert not _listed(ws)[2].current
 
 
@@ -64,7 +66,7 @@ def test_an_action_falling_overdue_since_the_build_day_is_a_change(sqlite_worksp
     added = setup_register(ws)
     today = utcnow().date()
     with ws.unit_of_work(OFFICER) as uow:
-        actions.add_action(uow, added[0].id, "Refresh the training", due_date=today - timedelta(days=2))
+        actions.add_action(uow, added[0].stored_id, "Refresh the training", due_date=today - timedelta(days=2))
         packs.build_pack(uow, tmp_path / "v1")
     assert _listed(ws)[1].current  # already overdue when built: the pack said so
     # as if built four days ago, when the action was not overdue (so the pack's content said so):
@@ -87,7 +89,7 @@ def test_a_source_outside_the_pack_or_an_edit_undone_is_no_change(sqlite_workspa
         register.add_source(uow, "thematic", "Stalking thematic", date(2026, 1, 10))
     assert _listed(ws)[1].current  # the PEEL pack does not show a thematic report
     with ws.unit_of_work(OFFICER) as uow:
-        before = findings.get_finding(uow, added[0].id).owner
-        findings.update_finding(uow, added[0].id, None, owner="DCI Someone")
-        findings.update_finding(uow, added[0].id, None, owner=before)
+        before = findings.get_finding(uow, added[0].stored_id).owner
+        findings.update_finding(uow, added[0].stored_id, None, owner="DCI Someone")
+        findings.update_finding(uow, added[0].stored_id, None, owner=before)
     assert _listed(ws)[1].current  # edited and edited back: the pack still says what the data says

@@ -9,10 +9,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from tests.services.assurance_setup import (  # noqa: F401 - fixture
-    OFFICER, REVIEWER, RITA_PASS, acting, fast_passphrase_hashing, setup_register,
-)
 from tests.conftest import ADMIN_PASS
+from tests.services.assurance_setup import (  # noqa: F401 - fixture
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    acting,
+    fast_passphrase_hashing,
+    setup_register,
+)
 from workbench.errors import InputError, PermissionDeniedError, WorkbenchError
 from workbench.reports.bundle import verify_bundle
 from workbench.reports.signing import validate_pdf_signature
@@ -27,7 +32,7 @@ def _prepare(ws, tmp_path: Path) -> list[findings.FindingInfo]:
     doc = tmp_path / "minutes.txt"
     doc.write_text("Daily management meeting minutes: attendance reviewed <b>&</b> actions set.")
     with ws.unit_of_work(OFFICER) as uow:
-        evidence.add_evidence(uow, doc, "Meeting minutes", finding_ids=[added[1].id])
+        evidence.add_evidence(uow, doc, "Meeting minutes", finding_ids=[added[1].stored_id])
     return added
 
 
@@ -75,7 +80,7 @@ def test_approved_version_is_immutable_and_superseded(sqlite_workspace, tmp_path
     added = _prepare(ws, tmp_path)
     first = _approved(ws, tmp_path / "v1")
     with ws.unit_of_work(OFFICER) as uow:
-        findings.update_finding(uow, added[0].id, None, owner="DCI Someone")
+        findings.update_finding(uow, added[0].stored_id, None, owner="DCI Someone")
         listed = {p.number: p for p in packs.list_packs(uow)}
     assert listed[1].state == "approved" and not listed[1].current  # data moved on since approval
     second = _approved(ws, tmp_path / "v2")
@@ -123,9 +128,9 @@ def test_a_reviewer_who_wrote_a_self_assessment_in_the_pack_cannot_sign_it(works
 
     added = _prepare(workspace, tmp_path)
     with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
-        assessments.save_assessment(uow, added[0].id, "Rita's draft of the narrative.", "in progress")
+        assessments.save_assessment(uow, added[0].stored_id, "Rita's draft of the narrative.", "in progress")
     with workspace.unit_of_work(OFFICER) as uow:
-        assessments.save_assessment(uow, added[0].id, "Rita's draft, tidied by Olly.", "in progress")
+        assessments.save_assessment(uow, added[0].stored_id, "Rita's draft, tidied by Olly.", "in progress")
         built = packs.build_pack(uow, tmp_path / "draft")
         packs.submit_pack(uow, built.info.number)
     with pytest.raises(PermissionDeniedError, match=f"wrote or edited the self-assessment of {added[0].ref}"):

@@ -101,8 +101,7 @@ def _plant(ws: Workspace) -> dict[str, str]:
         unusable = next(c for c in cases if c.state == "unusable")
         reserve = next(c for c in cases if c.state == "reserve")
         others = [c for c in cases if c.state == "active" and c.audit_id != unusable.audit_id]
-        people = [(c.fields or {}).get(k) for c in cases for k in sorted(PERSONAL_KEYS)
-                  if isinstance((c.fields or {}).get(k), str)]
+        people = [v for c in cases for k in sorted(PERSONAL_KEYS) if isinstance(v := (c.fields or {}).get(k), str)]
         counts = Counter(people)
         names = [p for p in people if counts[p] == 1 and len(p.split()) == 2 and not any(ch.isdigit() for ch in p)
                  and "pseudonym" not in p.lower()]

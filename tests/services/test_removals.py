@@ -13,8 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
-from tests.services.assurance_setup import OFFICER, REVIEWER, RITA_PASS, VIEWER, count, setup_register
+from tests.services.assurance_setup import (
+    OFFICER,
+    REVIEWER,
+    RITA_PASS,
+    VIEWER,
+    count,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
+)
 from workbench.errors import ConflictError, NotFoundError, PermissionDeniedError
 from workbench.services import actions, assessments, evidence
 from workbench.services.review_lock import ReviewLockedError
@@ -38,10 +45,10 @@ def _file(tmp_path: Path, name: str, data: bytes) -> Path:
 def test_removing_an_action_logs_it_and_unlinks_its_evidence(workspace, tmp_path) -> None:
     f1, f2, _ = setup_register(workspace)
     with workspace.unit_of_work(OFFICER) as uow:
-        keep = actions.add_action(uow, f1.id, "Weekly MASH triage", "DS Green", date(2025, 6, 1))
-        gone = actions.add_action(uow, f1.id, "Dip sample supervision", "DI Shaw", date(2025, 4, 1))
+        keep = actions.add_action(uow, f1.stored_id, "Weekly MASH triage", "DS Green", date(2025, 6, 1))
+        gone = actions.add_action(uow, f1.stored_id, "Dip sample supervision", "DI Shaw", date(2025, 4, 1))
         ev = evidence.add_evidence(uow, _file(tmp_path, "m.txt", b"minutes"), "Minutes",
-                                   finding_ids=[f1.id], action_ids=[gone.id])
+                                   finding_ids=[f1.stored_id], action_ids=[gone.id])
         assert actions.evidence_linked_to(uow, gone.id) == 1
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:
         actions.remove_action(uow, gone.id, gone.version)
@@ -66,15 +73,15 @@ def test_removing_an_action_logs_it_and_unlinks_its_evidence(workspace, tmp_path
 def test_unlinking_evidence_keeps_the_record_and_its_bytes(workspace, tmp_path) -> None:
     f1, f2, _ = setup_register(workspace)
     with workspace.unit_of_work(OFFICER) as uow:
-        ev = evidence.add_evidence(uow, _file(tmp_path, "a.txt", b"backlog"), "Backlog", finding_ids=[f1.id, f2.id])
-        twin = evidence.add_evidence(uow, _file(tmp_path, "b.txt", b"backlog"), "Same bytes", finding_ids=[f2.id])
-        before = evidence.unlink_consequence(uow, ev.id, f1.id)
+        ev = evidence.add_evidence(uow, _file(tmp_path, "a.txt", b"backlog"), "Backlog", finding_ids=[f1.stored_id, f2.stored_id])
+        twin = evidence.add_evidence(uow, _file(tmp_path, "b.txt", b"backlog"), "Same bytes", finding_ids=[f2.stored_id])
+        before = evidence.unlink_consequence(uow, ev.id, f1.stored_id)
     assert (before.other_links, before.same_file_records) == (1, 1)
     with pytest.raises(PermissionDeniedError), workspace.unit_of_work(VIEWER) as uow:
-        evidence.unlink_from_finding(uow, ev.id, f1.id)
+        evidence.unlink_from_finding(uow, ev.id, f1.stored_id)
     with workspace.unit_of_work(OFFICER) as uow:
-        out = evidence.unlink_from_finding(uow, ev.id, f1.id)
-        last = evidence.unlink_from_finding(uow, ev.id, f2.id)
+        out = evidence.unlink_from_finding(uow, ev.id, f1.stored_id)
+        last = evidence.unlink_from_finding(uow, ev.id, f2.stored_id)
     assert out.evidence.finding_ids == (f2.id,) and last.evidence.finding_ids == () and last.other_links == 0
     assert count(workspace, Evidence) == 2 and count(workspace, EvidenceBlob) == 1  # nothing deleted
     with workspace.unit_of_work(OFFICER, write=False) as uow:
@@ -84,27 +91,27 @@ def test_unlinking_evidence_keeps_the_record_and_its_bytes(workspace, tmp_path) 
     assert [(e.actor, e.entity_id, e.before) for e in entries] == [
         (OFFICER, str(ev.id), {"finding": [f1.id]}), (OFFICER, str(ev.id), {"finding": [f2.id]})]
     with pytest.raises(NotFoundError, match="not linked"), workspace.unit_of_work(OFFICER) as uow:
-        evidence.unlink_from_finding(uow, ev.id, f1.id)
+        evidence.unlink_from_finding(uow, ev.id, f1.stored_id)
 
 
 def test_nothing_is_taken_from_a_self_assessment_with_a_reviewer_or_signed_off(workspace, tmp_path) -> None:
     f1, f2, _ = setup_register(workspace)
     with workspace.unit_of_work(OFFICER) as uow:
-        act = actions.add_action(uow, f1.id, "Weekly MASH triage")
-        ev = evidence.add_evidence(uow, _file(tmp_path, "a.txt", b"x"), "Minutes", finding_ids=[f1.id, f2.id])
-        assessments.save_assessment(uow, f1.id, "The triage meeting runs weekly.", "pending sign-off", "ready")
-        assessments.submit_assessment(uow, f1.id)
+        act = actions.add_action(uow, f1.stored_id, "Weekly MASH triage")
+        ev = evidence.add_evidence(uow, _file(tmp_path, "a.txt", b"x"), "Minutes", finding_ids=[f1.stored_id, f2.stored_id])
+        assessments.save_assessment(uow, f1.stored_id, "The triage meeting runs weekly.", "pending sign-off", "ready")
+        assessments.submit_assessment(uow, f1.stored_id)
     for state in ("submitted", "approved"):
         with pytest.raises(ReviewLockedError, match=f"is {state}"), workspace.unit_of_work(OFFICER) as uow:
             actions.remove_action(uow, act.id)
         with pytest.raises(ReviewLockedError, match=f"is {state}"), workspace.unit_of_work(OFFICER) as uow:
-            evidence.unlink_from_finding(uow, ev.id, f1.id)
+            evidence.unlink_from_finding(uow, ev.id, f1.stored_id)
         with pytest.raises(ReviewLockedError), workspace.unit_of_work(OFFICER) as uow:
-            evidence.unlink_evidence(uow, ev.id, finding_ids=[f1.id])  # the CLI's path too
+            evidence.unlink_evidence(uow, ev.id, finding_ids=[f1.stored_id])  # the CLI's path too
         if state == "submitted":
             with workspace.unit_of_work(REVIEWER, passphrase=RITA_PASS) as uow:
-                assessments.approve_assessment(uow, f1.id, RITA_PASS, "Seen the minutes")
+                assessments.approve_assessment(uow, f1.stored_id, RITA_PASS, "Seen the minutes")
     with workspace.unit_of_work(OFFICER) as uow:  # another finding's link is free to go; adding stays allowed
-        evidence.unlink_from_finding(uow, ev.id, f2.id)
-        actions.add_action(uow, f1.id, "Audit the triage in six months")
+        evidence.unlink_from_finding(uow, ev.id, f2.stored_id)
+        actions.add_action(uow, f1.stored_id, "Audit the triage in six months")
     assert count(workspace, Action) == 2 and _log(workspace, "action", "remove") == []

@@ -11,13 +11,23 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.services.assurance_setup import fast_passphrase_hashing  # noqa: F401 (autouse)
 from tests.services.assurance_setup import (
-    OFFICER, REVIEWER, REVIEWER2, RITA_PASS, ROB_PASS, count, setup_register,
+    OFFICER,
+    REVIEWER,
+    REVIEWER2,
+    RITA_PASS,
+    ROB_PASS,
+    count,
+    fast_passphrase_hashing,  # noqa: F401 (autouse)
+    setup_register,
 )
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.reports.signing import (
-    SigningError, certificate_fingerprint, create_reviewer_certificate, sign_pdf, validate_pdf_signature,
+    SigningError,
+    certificate_fingerprint,
+    create_reviewer_certificate,
+    sign_pdf,
+    validate_pdf_signature,
 )
 from workbench.reports.signing_keystore import MAGIC, KeyStoreError, is_sealed, open_key_store
 from workbench.services import settings, signing_identity

@@ -91,6 +91,7 @@ def test_two_sessions_editing_one_record_conflict_on_postgresql(pg_url) -> None:
             mine = first.session.scalar(select(User).where(User.username == "someone"))
             with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as second:
                 users.set_role(second, "someone", "viewer")
+            assert mine is not None
             mine.role = "reviewer"
             first.session.flush()
         with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:

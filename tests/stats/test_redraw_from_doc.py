@@ -21,7 +21,9 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "sampling.md"
 def recipe() -> dict:
     text = DOC.read_text(encoding="utf-8")
     section = text[text.index("### 3.8 Redrawing a sample yourself"):]
-    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found is not None, "the documented redraw code block"
+    code = found.group(1)
     assert "workbench" not in code  # written from the document alone
     namespace: dict = {}
     exec(compile(code, str(DOC), "exec"), namespace)  # noqa: S102 - our own document

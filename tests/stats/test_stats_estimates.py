@@ -132,11 +132,11 @@ def test_coverage_of_the_nominal_95_percent_interval(name):
     weights, sizes, rates = SCENARIOS[name]
     rng = random.Random(20240901)
     big_n = 1_000_000
-    truth = sum(w * p for w, p in zip(weights, rates))
+    truth = sum(w * p for w, p in zip(weights, rates, strict=True))
     reps, hits = 600, 0
     for _ in range(reps):
         strata = [StratumCount(str(h), int(w * big_n), n, sum(rng.random() < p for _ in range(n)))
-                  for h, (w, n, p) in enumerate(zip(weights, sizes, rates))]
+                  for h, (w, n, p) in enumerate(zip(weights, sizes, rates, strict=True))]
         interval = stratified_estimate(strata)
         hits += interval.low <= truth <= interval.high
     assert hits / reps >= 0.93, f"{name}: coverage {hits / reps:.3f}"

@@ -61,7 +61,7 @@ TABLE_A2_90 = [
 
 
 def binomial_cdf(k: int, n: int, p: Fraction) -> Fraction:
-    return sum(math.comb(n, x) * p**x * (1 - p) ** (n - x) for x in range(k + 1))
+    return sum((math.comb(n, x) * p**x * (1 - p) ** (n - x) for x in range(k + 1)), Fraction(0))
 
 
 @pytest.mark.parametrize(("tolerable", "expected", "size", "deviations"), TABLE_A1_95)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import ADMIN, ADMIN_PASS
 from workbench.errors import PermissionDeniedError
@@ -29,7 +30,7 @@ def test_a_read_only_unit_of_work_refuses_every_write(workspace) -> None:
     with pytest.raises(ReadOnlyUnitOfWorkError), workspace.unit_of_work(ADMIN, write=False) as uow:
         uow.session.scalar(select(User).where(User.username == ADMIN)).display_name = "changed"
         uow.session.flush()
-    with pytest.raises(Exception), workspace.unit_of_work(ADMIN, write=False) as uow:  # the database refuses too
+    with pytest.raises(DBAPIError), workspace.unit_of_work(ADMIN, write=False) as uow:  # the database refuses too
         uow.session.execute(text("UPDATE users SET display_name = 'changed'"))
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         assert uow.session.scalar(select(User.display_name).where(User.username == ADMIN)) == "Admin User"

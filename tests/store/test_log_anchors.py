@@ -166,7 +166,7 @@ def test_pack_anchors_come_from_the_pack_anchors_module_when_present(workspace, 
         assert log_check.signed_pack_anchors(uow) == [] or "workbench.services.pack_anchors" in sys.modules
         head = changelog.head(uow.session)
         module = types.ModuleType("workbench.services.pack_anchors")
-        module.signed_pack_anchors = lambda uow: [PackAnchor(head.seq, "b" * 64, "pack 7")]
+        module.__dict__["signed_pack_anchors"] = lambda uow: [PackAnchor(head.seq, "b" * 64, "pack 7")]
         monkeypatch.setitem(sys.modules, "workbench.services.pack_anchors", module)
         report = log_check.verify_log(uow)
     assert not report.ok and [(a.source, a.status) for a in report.anchors] == [("pack 7", "differs")]

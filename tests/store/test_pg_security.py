@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
+from tests.services.assurance_setup import R2018
 from workbench.errors import PermissionDeniedError
 from workbench.services import assessments, findings, users
 from workbench.services.workspace import init_workspace
 from workbench.store.location import resolve_location
 from workbench.store.models import SelfAssessment
 from workbench.store.workspace import Workspace
-from tests.services.assurance_setup import R2018
 
 pytestmark = pytest.mark.pg
 
@@ -38,8 +38,8 @@ def team(pg_url: str, pg_login):
     officer_ws = Workspace.open(resolve_location(db=urls[OFFICER]))
     with officer_ws.unit_of_work(OFFICER) as uow:  # the application works under the officer's own login
         f = findings.import_report(uow, R2018).added[0]
-        assessments.save_assessment(uow, f.id, "Attendance reviewed daily.", "in progress")
-        assessments.submit_assessment(uow, f.id)
+        assessments.save_assessment(uow, f.stored_id, "Attendance reviewed daily.", "in progress")
+        assessments.submit_assessment(uow, f.stored_id)
     officer_ws.close()
     return urls, f.id
 
@@ -69,7 +69,9 @@ def test_an_officers_login_cannot_approve_sign_off_promote_or_rewrite_history(te
     assert "permission denied" in _refused(officer, "UPDATE change_log SET actor = 'someone'")
     # an action may record row states in the entry it is writing, never in a committed one, not even its own
     with psycopg.connect(_dsn(officer)) as conn:
-        own = conn.execute("SELECT count(*) FROM change_log WHERE actor = %s", (OFFICER,)).fetchone()[0]
+        row = conn.execute("SELECT count(*) FROM change_log WHERE actor = %s", (OFFICER,)).fetchone()
+        assert row is not None
+        own = row[0]
         assert own > 0
         changed = conn.execute("UPDATE change_log SET hash = 'forged', states = NULL").rowcount
         assert changed == 0

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import FrozenInstanceError
 
 import pytest
 
@@ -41,7 +42,7 @@ def test_round_trip_through_json() -> None:
 
 def test_settings_are_immutable() -> None:
     s = ForceSettings()
-    with pytest.raises(Exception):
+    with pytest.raises(FrozenInstanceError):
         s.clock_start = "dispatch"  # type: ignore[misc]
     with pytest.raises(TypeError):
         s.attendance_targets["emergency"]["urban"] = 1  # type: ignore[index]

@@ -24,6 +24,11 @@ EXPECTED_KEYS = {
     "stop-and-search",
     "offender-management",
 }
+#: the quality of service self-check family (one template per stage of the inspectorate's review)
+QOS_KEYS = {
+    "qos-call-handling", "qos-deployment", "qos-crime-recording", "qos-investigation", "qos-outcomes",
+    "qos-safeguarding", "qos-antisocial-behaviour",
+}
 
 GOOD = '''
 key = "mini"
@@ -62,9 +67,9 @@ rule = { kind = "minutes_within_target", call_field = "call_time", arrival_field
 '''
 
 
-def test_eight_builtin_templates_load_and_validate() -> None:
+def test_builtin_templates_load_and_validate() -> None:
     templates = builtin_templates()
-    assert {t.key for t in templates} == EXPECTED_KEYS
+    assert {t.key for t in templates} == EXPECTED_KEYS | QOS_KEYS
     for t in templates:
         assert isinstance(t, Template)
         assert t.version >= 1
@@ -78,7 +83,7 @@ def test_eight_builtin_templates_load_and_validate() -> None:
 def test_builtin_files_each_load_by_path() -> None:
     root = Path(__file__).resolve().parents[2] / "resources" / "templates"
     paths = sorted(root.glob("*.toml"))
-    assert len(paths) == 8
+    assert len(paths) == len(EXPECTED_KEYS | QOS_KEYS)
     for path in paths:
         assert load_template(path).key == path.stem
         assert load_template(str(path)).key == path.stem
@@ -212,7 +217,8 @@ def test_threshold_setting_must_exist() -> None:
     with pytest.raises(TemplateError, match="unknown force setting 'marac_ticks'"):
         load_template(text)
     ok = load_template(text.replace("marac_ticks", "marac_tick_threshold"))
-    assert ok.criterion("marac").rule.get("threshold_setting") == "marac_tick_threshold"
+    rule = ok.criterion("marac").rule
+    assert rule is not None and rule.get("threshold_setting") == "marac_tick_threshold"
 
 
 def test_agreement_with_requires_matching_choices() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from workbench import __version__
 from workbench.cli import (
+    areas_commands,
     assurance_commands,
     audit_commands,
     audit_report_commands,
@@ -16,7 +17,9 @@ from workbench.cli import (
     log_commands,
     pack_commands,
     register_commands,
+    request_commands,
     setup_commands,
+    tracker_commands,
     verify_commands,
 )
 from workbench.cli.context import CliContext, add_command, common_options
@@ -25,7 +28,8 @@ from workbench.errors import WorkbenchError
 #: each module adds its subcommands with `register(subparsers)`
 COMMAND_MODULES = [
     setup_commands, log_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
-    pack_commands, verify_commands, register_commands,
+    pack_commands, verify_commands, register_commands, areas_commands, request_commands,
+    tracker_commands,  # adds `register import-tracker`: after register_commands
 ]
 
 

@@ -37,6 +37,7 @@ def register(sub: Any) -> None:
     p.add_argument("--source", default="", help="where it came from, e.g. 'Niche extract'")
     p.add_argument("--classification", help="the marking (default OFFICIAL-SENSITIVE)")
     p.add_argument("--finding", action="append", default=[], metavar="REF", help="repeat for several findings")
+    p.add_argument("--expires", type=_iso_date, metavar="YYYY-MM-DD", help="the date it no longer counts from")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_evidence_add)
     p = add_command(ev, "list", "list evidence")
@@ -52,6 +53,8 @@ def register(sub: Any) -> None:
         p.add_argument("evidence_id", type=int)
         p.add_argument("--finding", action="append", required=True, metavar="REF")
         p.set_defaults(handler=cmd_evidence_link, verb=verb)
+    from workbench.cli.request_commands import add_evidence_verbs
+    add_evidence_verbs(ev)  # evidence expiry
 
     ac = _group(sub, "actions", "the action plan for each finding")
     p = add_command(ac, "add", "add an action to a finding")
@@ -150,7 +153,8 @@ def cmd_evidence_add(ctx: CliContext) -> int:
     a = ctx.args
     with ctx.uow() as uow:
         ids = [_finding_id(uow, ref) for ref in a.finding]
-        info = evidence.add_evidence(uow, a.file, a.title, a.date, a.source, a.classification, finding_ids=ids)
+        info = evidence.add_evidence(uow, a.file, a.title, a.date, a.source, a.classification, finding_ids=ids,
+                                     expires_on=a.expires)
     if a.json:
         print_json(info)
     else:
@@ -167,10 +171,18 @@ def cmd_evidence_list(ctx: CliContext) -> int:
     if ctx.args.json:
         print_json(rows)
         return 0
-    print_table(["id", "date", "title", "file", "size", "findings", "uploaded", "by"],
+    print_table(["id", "date", "title", "file", "size", "findings", "uploaded", "by", "expires"],
                 [[e.id, e.evidence_date or "", e.title[:50], e.filename[:40], _size(e.size),
-                  ", ".join(e.finding_refs), f"{e.uploaded_at:%Y-%m-%d}", e.uploaded_by] for e in rows])
+                  ", ".join(e.finding_refs), f"{e.uploaded_at:%Y-%m-%d}", e.uploaded_by,
+                  _expiry(e)] for e in rows])
     return 0
+
+
+def _expiry(e: Any) -> str:
+    if e.expires_on is None:
+        return ""
+    state = e.expiry()
+    return f"{e.expires_on}" + (f" ({state.upper()})" if state else "")
 
 
 def cmd_evidence_export(ctx: CliContext) -> int:

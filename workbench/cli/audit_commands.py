@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
     n.add_argument("--finding", action="append", default=[], metavar="REF", help='e.g. "AFI 2" (repeatable)')
     n.add_argument("--method", choices=LazyChoices("workbench.services.audits", "METHODS"), default="simple",
                    metavar="METHOD", help="one of: %(choices)s")
-    n.add_argument("--size", type=int, help="a fixed sample size")
+    n.add_argument("--size", type=int, help="a fixed sample size (default: the template's own, where it states one)")
     n.add_argument("--confidence", type=float, help="attribute sampling confidence (default 0.95)")
     n.add_argument("--tolerable", type=float, help="tolerable deviation rate, e.g. 0.05")
     n.add_argument("--expected", type=float, help="expected deviation rate (default 0)")
@@ -139,11 +139,11 @@ def cmd_new(ctx: CliContext) -> int:
     from workbench.services.scoring import target_text
     a = ctx.args
     with ctx.uow() as uow:
-        finding_ids = [findings.find_by_ref(uow, ref).id for ref in a.finding]
+        finding_ids = [findings.find_by_ref(uow, ref).stored_id for ref in a.finding]
         figure = None
         if a.baseline_figure:
             figure = (int(a.baseline_figure) if a.baseline_figure.isdigit()
-                      else audits.baseline_figure_of(uow, findings.find_by_ref(uow, a.baseline_figure).id))
+                      else audits.baseline_figure_of(uow, findings.find_by_ref(uow, a.baseline_figure).stored_id))
         info = audits.create_audit(
             uow, a.template, a.title, finding_ids, method=a.method, size=a.size, confidence=a.confidence,
             tolerable=a.tolerable, expected=a.expected, reserve=a.reserve, stratify_by=a.stratify_by,
@@ -311,7 +311,7 @@ def cmd_record(ctx: CliContext) -> int:
         answer = fieldwork.record_response(uow, case.id, a.criterion, a.value, a.comment,
                                            "second" if a.second else "primary", override=a.override)
     who = " (second review)" if a.second else ""
-    print(f"{case.ref} {a.criterion}{who}: " + ("cleared" if answer is None else answer.value))
+    print(f"{case.ref} {a.criterion}{who}: " + ("cleared" if answer is None or answer.value is None else answer.value))
     return 0
 
 
@@ -356,7 +356,7 @@ def cmd_agreement(ctx: CliContext) -> int:
         print(f"\n{g.criterion_key} against the original {g.field_key} ({g.n} cases; rows original, "
               f"columns auditor):")
         print_table(["original \\ auditor", *g.categories],
-                    [[cat, *row] for cat, row in zip(g.categories, g.matrix)])
+                    [[cat, *row] for cat, row in zip(g.categories, g.matrix, strict=True)])
         kappa = "n/a" if g.kappa is None else f"{g.kappa:.3f}"
         print(f"agree {g.agreed} of {g.n} ({pct(g.rate)}); under-graded {g.under_graded}, over-graded "
               f"{g.over_graded}; Cohen's kappa {kappa}" + (f"; {g.missing} case(s) lack a grade" if g.missing else ""))

@@ -176,9 +176,9 @@ def cmd_readiness(ctx: CliContext) -> int:
     from workbench.services import findings, readiness
     with ctx.uow(write=False) as uow:
         if ctx.args.ref:
-            ids = [findings.find_by_ref(uow, ctx.args.ref).id]
+            ids = [findings.find_by_ref(uow, ctx.args.ref).stored_id]
         else:
-            ids = [f.id for f in findings.list_findings(uow)]
+            ids = [f.stored_id for f in findings.list_findings(uow)]
         rows = [readiness.assess_readiness(uow, fid) for fid in ids]
     if ctx.args.json:
         print_json(rows)

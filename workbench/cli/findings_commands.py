@@ -261,7 +261,7 @@ def cmd_measure_edit(ctx: CliContext) -> int:
     if not changes:
         raise InputError("nothing to change", "give --name, --baseline, --target or --direction")
     with ctx.uow() as uow:
-        m = measures.update_measure(uow, a.measure_id, **changes)  # type: ignore[arg-type]
+        m = measures.update_measure(uow, a.measure_id, **changes)
     print(f"measure {m.id} updated")
     return 0
 

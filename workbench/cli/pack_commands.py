@@ -160,7 +160,11 @@ def register_demo(sub: Any) -> None:
 
 def cmd_demo(ctx: CliContext) -> int:
     from workbench.services.demo_workspace import (
-        OFFICER, OFFICER_PASSPHRASE, REVIEWER, REVIEWER_PASSPHRASE, build_demo,
+        OFFICER,
+        OFFICER_PASSPHRASE,
+        REVIEWER,
+        REVIEWER_PASSPHRASE,
+        build_demo,
     )
 
     result = build_demo(ctx.args.out, progress=progress_bar("building the demo"))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+
+from workbench.progress import Progress
 
 
-def progress_bar(label: str, stream=sys.stderr, min_interval: float = 0.2) -> Callable[[int, int | None], None]:
+def progress_bar(label: str, stream=sys.stderr, min_interval: float = 0.2) -> Progress:
     """A callback `(done, total)` that redraws a bar at most every `min_interval` seconds."""
     last = [0.0]
     interactive = stream.isatty()

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, LazyChoices, LazyModule, add_command, print_json, print_table
+
+if TYPE_CHECKING:
+    from workbench.services.assurance_plan import PlannedAuditInfo
+    from workbench.services.register import SourceInfo
 
 # the services load when a command runs, not when the parser is built (`workbench --version`)
 assurance_plan = LazyModule("workbench.services.assurance_plan")
@@ -159,7 +163,7 @@ def register(sub: Any) -> None:
     at.set_defaults(handler=cmd_attention)
 
 
-def _source_row(s: sources.SourceInfo) -> list[object]:
+def _source_row(s: SourceInfo) -> list[object]:
     pcc = ""
     if s.pcc_response_due is not None:
         pcc = f"responded {s.pcc_response_date}" if s.pcc_response_date else f"due {s.pcc_response_due}"
@@ -373,10 +377,10 @@ def cmd_plan_list(ctx: CliContext) -> int:
     return 0
 
 
-def assurance_plan_json(p: assurance_plan.PlannedAuditInfo) -> dict[str, object]:
+def assurance_plan_json(p: PlannedAuditInfo) -> dict[str, object]:
     from workbench.cli.context import to_plain
 
-    return to_plain(p)  # type: ignore[no-any-return]
+    return to_plain(p)
 
 
 def cmd_plan_calendar(ctx: CliContext) -> int:

@@ -13,7 +13,7 @@ from workbench.errors import InputError
 
 
 def register(sub: Any) -> None:
-    from workbench.services.access import ROLES, ROLE_DESCRIPTIONS
+    from workbench.services.access import ROLE_DESCRIPTIONS, ROLES
     p = add_command(sub, "init", "create a new workspace; you become its admin")
     p.add_argument("--name", default="", help="your display name")
     p.add_argument("--passphrase-stdin", action="store_true",

@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -24,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from workbench.demo.errors import DemoError
 from workbench.demo.extracts import safe_cell, write_bytes
 from workbench.demo.measures import measure_series
+from workbench.progress import Progress
 
 FORCE = "Norfolk Constabulary"
 SYNTHETIC = "Synthetic demonstration document: not a real force record."
@@ -39,7 +39,7 @@ class EvidenceDocument:
     media_type: str
 
 
-Body = list[tuple[str, object]]  # ("h", text) heading, ("p", text) paragraph, ("t", rows) table
+Body = list[tuple[str, "str | list[list[str]]"]]  # ("h", text) heading, ("p", text) paragraph, ("t", rows) table
 
 
 def _pdf(title: str, when: date, owner: str, body: Body, marking: str) -> bytes:
@@ -58,10 +58,8 @@ def _pdf(title: str, when: date, owner: str, body: Body, marking: str) -> bytes:
     story = [Paragraph(escape(title), styles["Title"]),
              Paragraph(escape(f"{FORCE} | {owner} | {when:%d %B %Y}"), styles["Normal"]), Spacer(1, 6 * mm)]
     for kind, content in body:
-        if kind == "h":
-            story.append(Paragraph(escape(str(content)), styles["Heading2"]))
-        elif kind == "p":
-            story.append(Paragraph(escape(str(content)), styles["BodyText"]))
+        if isinstance(content, str):
+            story.append(Paragraph(escape(content), styles["Heading2" if kind == "h" else "BodyText"]))
         else:
             rows = [[Paragraph(escape(str(c)), styles["BodyText"]) for c in row] for row in content]
             table = Table(rows, repeatRows=1, hAlign="LEFT")
@@ -171,7 +169,7 @@ def _plan(rng: random.Random, today: date, abandonment: tuple[tuple[date, float]
 
 def write_evidence_documents(folder: str | Path, today: date, seed: int = 2024,
                              marking: str = "OFFICIAL-SENSITIVE",
-                             progress: Callable[[int, int | None], None] | None = None) -> list[EvidenceDocument]:
+                             progress: Progress | None = None) -> list[EvidenceDocument]:
     """Write the demo's evidence files into ``folder``; returns what each one is."""
     folder = Path(folder)
     if not folder.is_dir():

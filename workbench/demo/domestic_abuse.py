@@ -25,8 +25,9 @@ from itertools import accumulate
 from pathlib import Path
 
 from workbench.demo import names
-from workbench.demo.extracts import Progress, add_months, check_period, uk_datetime, write_csv
+from workbench.demo.extracts import add_months, check_period, uk_datetime, write_csv
 from workbench.demo.norfolk import DISTRICT_WEIGHTS, DISTRICTS
+from workbench.progress import Progress
 
 HEADER = (
     "Occurrence Number", "Reported Date Time", "Division", "Victim", "Suspect", "Attending Officer",

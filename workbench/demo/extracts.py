@@ -5,14 +5,14 @@ header row and UK date-times ('dd/mm/yyyy hh:mm'), written atomically (temp file
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from workbench.demo.errors import DemoError
 from workbench.files import atomic_output, write_bytes_atomically
+from workbench.progress import Progress
 
-Progress = Callable[[int, "int | None"], None]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

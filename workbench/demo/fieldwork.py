@@ -14,8 +14,9 @@ answers with ``fail=True``.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from workbench.demo.errors import DemoError, FieldworkTargetError
 from workbench.stats import grade_agreement
@@ -168,7 +169,7 @@ def auditor_grades(cases: Mapping[str, Mapping[str, Any]], seed: int,
         grades = [auditor_grade(cases[r], rng) for r in refs]
         kappa = grade_agreement(officers, grades, order=GRADES).kappa
         if kappa is not None and low <= kappa <= high:
-            return dict(zip(refs, grades))
+            return dict(zip(refs, grades, strict=True))
     raise DemoError(f"no draw in {tries} tries gave a kappa from {low} to {high}; widen the range",
                     field="kappa_range")
 

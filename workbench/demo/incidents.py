@@ -35,14 +35,15 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from itertools import accumulate
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 from workbench.demo import names
 from workbench.demo.errors import DemoError
-from workbench.demo.extracts import Progress, add_months, check_period, uk_datetime, write_csv
+from workbench.demo.extracts import add_months, check_period, uk_datetime, write_csv
 from workbench.demo.norfolk import DISTRICT_WEIGHTS, DISTRICTS
+from workbench.progress import Progress
 
 HEADER = (
     "Incident Number", "Call Date Time", "Opening Grade", "Opening Code", "Division", "Area Type",

@@ -26,8 +26,9 @@ from pathlib import Path
 
 from workbench.demo import names
 from workbench.demo.errors import DemoError
-from workbench.demo.extracts import Progress, add_months, check_period, uk_datetime, write_csv
+from workbench.demo.extracts import add_months, check_period, uk_datetime, write_csv
 from workbench.demo.norfolk import DISTRICT_WEIGHTS, DISTRICTS
+from workbench.progress import Progress
 
 HEADER = (
     "Custody Number", "Arrest Date Time", "Custody Suite", "Arrest Reason", "Detainee",

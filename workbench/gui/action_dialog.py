@@ -9,7 +9,6 @@ from workbench.gui.qt import (
     QCheckBox,
     QComboBox,
     QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,8 +17,9 @@ from workbench.gui.qt import (
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
+    named,
 )
-from workbench.gui.style import label
+from workbench.gui.style import date_edit, label
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
 
 
@@ -31,22 +31,22 @@ class ActionDialog(QDialog):
         self.setObjectName("actionDialog")
         self.action = action
         self.setWindowTitle(f"{'Edit' if action else 'Add'} action — {finding_ref}")
-        self.title = QLineEdit(action.title if action else "", objectName="actionTitle",
-                               placeholderText="What will be done, e.g. weekly MASH triage meeting")
-        self.owner = QLineEdit(action.owner if action else "", objectName="actionOwner",
-                               placeholderText="a name or a role, e.g. DI Shaw")
-        self.has_due = QCheckBox("Set", objectName="actionHasDue")
-        self.due = QDateEdit(objectName="actionDue", calendarPopup=True, displayFormat="d MMM yyyy")
+        self.title = named(QLineEdit(action.title if action else "",
+                               placeholderText="What will be done, e.g. weekly MASH triage meeting"), "actionTitle")
+        self.owner = named(QLineEdit(action.owner if action else "",
+                               placeholderText="a name or a role, e.g. DI Shaw"), "actionOwner")
+        self.has_due = named(QCheckBox("Set"), "actionHasDue")
+        self.due = date_edit("actionDue")
         d = action.due_date if action and action.due_date else None
         self.due.setDate(QDate(d.year, d.month, d.day) if d else QDate.currentDate().addMonths(3))
         self.has_due.setChecked(d is not None or action is None)
         self.due.setEnabled(self.has_due.isChecked())
         self.has_due.toggled.connect(self.due.setEnabled)
-        self.status = QComboBox(objectName="actionStatus")
+        self.status = named(QComboBox(), "actionStatus")
         self.status.addItems(list(ACTION_STATUSES))
         self.status.setCurrentText(action.status if action else ACTION_STATUSES[0])
-        self.note = QPlainTextEdit(action.progress_note if action else "", objectName="actionNote",
-                                   placeholderText="Progress so far, decisions, what evidence will show it")
+        self.note = named(QPlainTextEdit(action.progress_note if action else "",
+                                   placeholderText="Progress so far, decisions, what evidence will show it"), "actionNote")
         self.note.setFixedHeight(70)
         due_row = QHBoxLayout()
         due_row.addWidget(self.has_due)

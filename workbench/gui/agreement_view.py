@@ -57,7 +57,7 @@ class AgreementView(QWidget):
             overall = f"{a.agreed} of {a.pairs} answers agree" + (f" ({a.rate * 100:.1f} %)" if a.rate else "")
             lay.addWidget(label(f"{a.cases_reviewed} cases re-checked by a second reviewer; {overall}.", wrap=True))
             table = TextTable("secondReviewTable", ("Criterion", "Pairs", "Agree", "Rate", "Cohen's kappa"),
-                              right=(1, 2, 3))
+                              right=(1, 2, 3), spoken="Second review agreement by criterion")
             table.set_rows([(c.question, str(c.pairs), str(c.agreed),
                              f"{c.rate * 100:.1f} %" if c.rate is not None else "—", kappa_words(c.kappa))
                             for c in a.criteria])
@@ -69,7 +69,8 @@ class AgreementView(QWidget):
         field = g.field_key.replace("_", " ")
         lay.addWidget(label(f"Grades: {field} (original) against the auditor's grade", "section"))
         headers = ["Original \\ Auditor", *g.categories, "Total"]
-        table = TextTable("gradeTable", headers, stretch=None, right=tuple(range(1, len(headers))))
+        table = TextTable("gradeTable", headers, stretch=None, right=tuple(range(1, len(headers))),
+                          spoken="Original grades against the auditor's grades")
         rows, tones = [], {}
         for i, name in enumerate(g.categories):
             counts = g.matrix[i]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.gui.qt import QApplication, QMessageBox
 from workbench.store.location import WorkspaceLocation
 
+if TYPE_CHECKING:
+    from workbench.store.uow import Actor
+    from workbench.store.workspace import Workspace
 
 _XCB_PACKAGES = (
     "libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 "
@@ -60,19 +64,19 @@ def display_available() -> bool:
     return display_problem() is None
 
 
-def _sign_in(ws: object, username: str) -> object:
+def _sign_in(ws: Workspace, username: str) -> str | Actor | None:
     """The sign-in dialog when it is needed (someone other than the OS login, or a passphrase to prove)."""
     from workbench.errors import UnknownUserError
     from workbench.gui.sign_in_dialog import SignInDialog, identify
 
     try:
-        return identify(ws, username)  # type: ignore[arg-type]
+        return identify(ws, username)
     except UnknownUserError:  # not a user here: let them say who they are
-        dialog = SignInDialog(ws, "")  # type: ignore[arg-type]
+        dialog = SignInDialog(ws, "")
         return dialog.identity if dialog.exec() == dialog.DialogCode.Accepted.value else None
 
 
-def _reopen_last(default: WorkspaceLocation) -> object:
+def _reopen_last(default: WorkspaceLocation) -> Workspace | None:
     """The workspace open when the app was last closed (when none was named), or None for the default.
 
     One that cannot be opened any more is said so, and the default workspace opens instead."""
@@ -105,7 +109,7 @@ def run_gui(location: WorkspaceLocation, username: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Inspection Readiness Workbench")
     app.setOrganizationName("inspection-readiness-workbench")
-    ws = None
+    ws: Workspace | None = None
     try:
         ws = _reopen_last(location) if location.is_default else None
         if ws is None and location.is_default and location.path is not None and not location.path.exists():

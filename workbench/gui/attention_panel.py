@@ -10,14 +10,28 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from workbench.gui.qt import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget, Signal
+from workbench.gui.qt import QHBoxLayout, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 from workbench.gui.style import card, label
 from workbench.gui.tables import TextTable
 from workbench.services import attention
 
 KIND_WORDS = {"action": "Action", "pcc_response": "PCC response", "source_deadline": "Deadline",
               "improvement_plan": "Improvement plan", "revisit": "Revisit", "closure": "Closure",
-              "finding_target": "Target date", "audit": "Audit"}
+              "finding_target": "Target date", "audit": "Audit", "request": "Evidence request",
+              "evidence_expiry": "Evidence"}
+
+
+MAX_TABLE_HEIGHT = 210  # about six items; the rest scroll, the overview stays readable
+
+
+class AttentionTable(TextTable):
+    """The items, as tall as their rows up to MAX_TABLE_HEIGHT, then scrolling inside."""
+
+    def fit_height(self) -> None:
+        self.resizeRowsToContents()
+        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+        height += sum(self.rowHeight(r) for r in range(self.rowCount()))
+        self.setFixedHeight(min(height, MAX_TABLE_HEIGHT))
 
 
 class AttentionPanel(QWidget):
@@ -37,12 +51,11 @@ class AttentionPanel(QWidget):
         inner.setSpacing(4)
         self.heading = label("Needs attention this week", role="section")
         self.summary = label("")  # one line beside the heading, so a small screen keeps the rest in view
-        self.table = TextTable("attentionTable", ["", "Due", "What", "Detail"], stretch=3)
+        self.table = AttentionTable("attentionTable", ["", "Due", "What", "Detail"], stretch=3)
+        self.table.setAccessibleName("Needs attention this week")
         self.table.setToolTip("Click a row to open its record")
         self.table.setWordWrap(False)  # one line per item; the full text is in each cell's tooltip
-        self.table.setMaximumHeight(210)  # about six items; the rest scroll, the overview stays readable
-        self.table.setMinimumHeight(0)  # on a small screen it shrinks to a scrolling strip
-        self.table.setSizePolicy(self.table.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Ignored)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.table.cellClicked.connect(self._clicked)
         top = QHBoxLayout()
         top.addWidget(self.heading)
@@ -52,6 +65,8 @@ class AttentionPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(box)
+        # no taller than its rows need: spare height goes to the overview's other lists, not above the heading
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def refresh(self) -> None:
         """Read and show the items on this thread (a page that reads in a worker calls `read_items`
@@ -75,7 +90,10 @@ class AttentionPanel(QWidget):
                              "Click a row to open it.")
         rows, tones = [], {}
         for r, i in enumerate(self.items):
-            rows.append([("Overdue" if i.urgency == attention.OVERDUE else "Due") + " · " + KIND_WORDS.get(i.kind, i.kind),
+            urgency = "Overdue" if i.urgency == attention.OVERDUE else "Due"
+            if i.kind == "evidence_expiry":
+                urgency = "Expired" if i.urgency == attention.OVERDUE else "Expiring"
+            rows.append([urgency + " · " + KIND_WORDS.get(i.kind, i.kind),
                          i.due.strftime("%d %b %Y"), i.title, i.detail])
             tones[(r, 0)] = "red" if i.urgency == attention.OVERDUE else "amber"
         self.table.set_rows(rows, tones)

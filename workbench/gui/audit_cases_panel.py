@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from workbench.errors import WorkbenchError
-from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.case_editor import CaseEditorDialog
 from workbench.gui.cases_model import ID_ROLE, NOTES, REF, RESULT, SORT_ROLE, STATE, STRATUM, CaseRow, CasesTableModel
 from workbench.gui.comment_dialog import CommentDialog
@@ -27,11 +27,14 @@ from workbench.gui.qt import (
     Qt,
     QVBoxLayout,
     QWidget,
+    named,
 )
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import label
 from workbench.gui.tables import list_view
 from workbench.services import fieldwork, fieldwork_flow, population
 from workbench.services.audits import AuditInfo
+from workbench.store.uow import UnitOfWork
 from workbench.templates import Template
 
 SHOW = ("All cases", "Compliant", "Not compliant", "Incomplete", "Set aside")
@@ -51,7 +54,7 @@ class _ResultFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, _parent: object) -> bool:  # noqa: N802
-        return self.result is None or self.sourceModel().case(source_row).result == self.result
+        return self.result is None or cast(CasesTableModel, self.sourceModel()).case(source_row).result == self.result
 
 
 class CasesPanel(QWidget):
@@ -71,21 +74,21 @@ class CasesPanel(QWidget):
         header.setSectionResizeMode(NOTES, QHeaderView.ResizeMode.Stretch)
         for col, width in ((REF, 150), (STRATUM, 90), (STATE, 100), (RESULT, 110)):
             self.table.setColumnWidth(col, width)
-        self.show_only = QComboBox(objectName="caseResultFilter")
+        self.show_only = named(QComboBox(), "caseResultFilter")
         self.show_only.addItems(list(SHOW))
         self.count = label("", "muted")
-        self.record = QPushButton("Record answers…", objectName="recordAnswers")
-        self.unusable = QPushButton("Mark unusable…", objectName="markUnusable")
+        self.record = named(QPushButton("Record answers…"), "recordAnswers")
+        self.unusable = named(QPushButton("Mark unusable…"), "markUnusable")
         self.record.setToolTip("Answer the criteria for the selected case (or double-click it)")
         self.unusable.setToolTip("Set the selected case aside and bring in the next reserve case")
-        self.evaluate = QPushButton("Evaluate computed", objectName="evaluateComputed")
+        self.evaluate = named(QPushButton("Evaluate computed"), "evaluateComputed")
         self.evaluate.setToolTip("Work out the computed criteria of every case from its fields and the force settings "
                                  "(hand overrides are kept)")
-        self.add_second = QPushButton("Add to second review", objectName="addSecondReview")
+        self.add_second = named(QPushButton("Add to second review"), "addSecondReview")
         self.add_second.setToolTip("Put the selected case in the second reviewer's dip")
-        self.second = QPushButton("Second review…", objectName="secondReview")
+        self.second = named(QPushButton("Second review…"), "secondReview")
         self.second.setToolTip("Answer the selected case as the second reviewer; the agreement is shown")
-        self.verify = QPushButton("Verify draw…", objectName="verifyDraw")
+        self.verify = named(QPushButton("Verify draw…"), "verifyDraw")
         self.verify.setToolTip("Redraw from the extract with the recorded seed and compare with this sample")
         self.hint = label("", "muted", wrap=True)
 
@@ -104,7 +107,8 @@ class CasesPanel(QWidget):
         bottom = QVBoxLayout()
         bottom.addWidget(self.hint)
         bottom.addLayout(verbs)
-        layout = QVBoxLayout(self)
+        self._pending: int | None = None  # a case to select once its round's rows arrive
+        self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -130,7 +134,7 @@ class CasesPanel(QWidget):
         """`stale`: computed answers that differ from what their inputs give now (none, normally: the
         services answer them again on every change; an older workspace may hold some)."""
         keep = self.selected()
-        pending, self._pending = getattr(self, "_pending", None), None
+        pending, self._pending = self._pending, None
         self.stale = stale
         same = audit is not None and self.audit is not None and audit.id == self.audit.id
         self.audit, self.template = audit, template
@@ -251,12 +255,12 @@ class CasesPanel(QWidget):
         case_id, audit_id = row.case.id, row.case.audit_id
         rule_keys = {c.key for c in (self.template.criteria if self.template else ()) if c.rule is not None}
 
-        def record(uow: object) -> int:
+        def record(uow: UnitOfWork) -> int:
             for e in edits:
-                fieldwork.record_response(uow, case_id, e.criterion, e.value, e.comment, role,  # type: ignore[arg-type]
+                fieldwork.record_response(uow, case_id, e.criterion, e.value, e.comment, role,
                                           expected_version=e.version, override=e.override)
             if any(e.override and e.value is None for e in edits if e.criterion in rule_keys):
-                fieldwork.evaluate_computed(uow, audit_id)  # type: ignore[arg-type] - back to the rule
+                fieldwork.evaluate_computed(uow, audit_id)  # back to the rule
             return len(edits)
 
         return self.ctx.write(self, record) is not None

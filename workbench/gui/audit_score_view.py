@@ -33,12 +33,15 @@ class AuditScoreView(QWidget):
         self._head.setSpacing(8)
         layout.addLayout(self._head)
         self.criteria = TextTable("criteriaTable", ("Criterion", "Critical", "Met", "Applicable", "N/A",
-                                                    "Not answered", "Rate (95 % interval)"), right=(2, 3, 4, 5, 6))
+                                                    "Not answered", "Rate (95 % interval)"), right=(2, 3, 4, 5, 6),
+                               spoken="Compliance by criterion")
         self.strata = TextTable("strataTable", ("Stratum", "Population", "Weight", "Complete cases", "Compliant",
-                                                "Incomplete", "Rate (95 % interval)"), right=(1, 2, 3, 4, 5, 6))
+                                                "Incomplete", "Rate (95 % interval)"), right=(1, 2, 3, 4, 5, 6),
+                             spoken="Compliance by stratum")
         self.trend = TrendChart()
         self.rounds = TextTable("roundsTable", ("Round", "Title", "Complete cases", "Compliant",
-                                                "Compliance (95 % interval)"), stretch=1, right=(0, 2, 3, 4))
+                                                "Compliance (95 % interval)"), stretch=1, right=(0, 2, 3, 4),
+                             spoken="Compliance across rounds")
         self.strata_note = label("", "muted", wrap=True)
         self._strata_title = label("By stratum", "section")
         self._parts = [label("Criteria", "section"), self.criteria, self._strata_title, self.strata,

@@ -25,12 +25,13 @@ from workbench.gui.qt import (
     QWidget,
     QWizard,
     QWizardPage,
+    named,
 )
 from workbench.gui.style import label
 from workbench.gui.wizard_population import PopulationPage
 from workbench.gui.wizard_sizing import MethodPage, SizePage
 from workbench.services import findings, templates
-from workbench.services.audit_planning import PlanSpec, PlannedDraw, baseline_choices, plan_and_draw
+from workbench.services.audit_planning import PlannedDraw, PlanSpec, baseline_choices, plan_and_draw
 from workbench.templates import Template
 
 NO_BASELINE = "No baseline"
@@ -63,15 +64,15 @@ class TemplatePage(QWizardPage):
         self.setTitle("Template and title")
         self.setSubTitle("The template says which fields the extract must have and which criteria are answered "
                          "for each case.")
-        self.choice = QComboBox(objectName="templateChoice")
+        self.choice = named(QComboBox(), "templateChoice")
         self.choice.setAccessibleName("Audit template")
-        self.title = QLineEdit(objectName="auditTitle")
-        self.title.setPlaceholderText("e.g. Response attendance, 2025 round")
-        self.title.setAccessibleName("Audit title")
-        self.details = QTextBrowser(objectName="templateDetails")
+        self.title_edit = named(QLineEdit(), "auditTitle")
+        self.title_edit.setPlaceholderText("e.g. Response attendance, 2025 round")
+        self.title_edit.setAccessibleName("Audit title")
+        self.details = named(QTextBrowser(), "templateDetails")
         self.details.setAccessibleName("Template fields and criteria")
         form = QFormLayout()
-        for text, widget in (("&Template", self.choice), ("T&itle", self.title)):
+        for text, widget in (("&Template", self.choice), ("T&itle", self.title_edit)):
             name = QLabel(text)
             name.setBuddy(widget)
             form.addRow(name, widget)
@@ -86,7 +87,7 @@ class TemplatePage(QWizardPage):
             if self.choice.findData(key) < 0:
                 self.choice.addItem(f"{template.name} (v{template.version})", key)
         self.choice.currentIndexChanged.connect(lambda _i: self._show())
-        self.title.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self.title_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
         self._show()
 
     def template(self) -> Template | None:
@@ -98,7 +99,7 @@ class TemplatePage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return self.template() is not None and bool(self.title.text().strip())
+        return self.template() is not None and bool(self.title_edit.text().strip())
 
 
 class FindingsPage(QWizardPage):
@@ -108,11 +109,11 @@ class FindingsPage(QWizardPage):
         self.setTitle("Findings and baseline")
         self.setSubTitle("Tick the findings this audit gives evidence for. The baseline is the inspection's own "
                          "figure (e.g. 49 of 82) that the result is compared with.")
-        self.list = QListWidget(objectName="auditFindings")
+        self.list = named(QListWidget(), "auditFindings")
         self.list.setAccessibleName("Findings the audit is mapped to")
-        self.baseline = QComboBox(objectName="auditBaseline")
+        self.baseline = named(QComboBox(), "auditBaseline")
         self.baseline.setAccessibleName("Baseline figure")
-        self.target = QDoubleSpinBox(objectName="auditTarget")
+        self.target = named(QDoubleSpinBox(), "auditTarget")
         self.target.setRange(0.0, 100.0)
         self.target.setDecimals(1)
         self.target.setSuffix(" %")
@@ -184,7 +185,7 @@ class DrawPage(QWizardPage):
         self.setTitle("Seed and draw")
         self.setSubTitle("The seed and the extract's fingerprint are recorded, so the same sample can be drawn "
                          "again by anyone. Leave the seed empty for a fresh random one.")
-        self.seed = QLineEdit(objectName="drawSeed")
+        self.seed = named(QLineEdit(), "drawSeed")
         self.seed.setPlaceholderText("empty: a fresh random seed (recorded)")
         self.seed.setAccessibleName("Seed")
         self.summary = label("", wrap=True, plain=True)
@@ -252,7 +253,7 @@ class AuditWizard(QWizard):
         if start is not None:
             self.template_page.choice.setCurrentIndex(max(0, self.template_page.choice.findData(start.template_key)))
             self.template_page.choice.setEnabled(False)  # a round keeps its series' template
-            self.template_page.title.setText(start.title)
+            self.template_page.title_edit.setText(start.title)
             self.findings_page.start_from(start)
             self.size_page.start_from(start)
             self.method_page.start_from(start)
@@ -277,7 +278,7 @@ class AuditWizard(QWizard):
         sizing = self.size_page.sizing()
         plan = self.method_page.plan()
         return PlanSpec(
-            t.key, self.template_page.title.text().strip(), self.findings_page.finding_ids(), str(plan["method"]),
+            t.key, self.template_page.title_edit.text().strip(), self.findings_page.finding_ids(), str(plan["method"]),
             sizing["size"], sizing["confidence"], sizing["tolerable"], sizing["expected"],  # type: ignore[arg-type]
             plan["reserve"], plan["stratify_by"], str(plan["allocation"]),  # type: ignore[arg-type]
             target=self.findings_page.target_rate(),

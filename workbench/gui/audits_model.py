@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.gui.display_text import natural_key
+from workbench.gui.qt import QObject, Qt
 from workbench.gui.rows_model import RowsTableModel
-from workbench.gui.qt import Qt
 from workbench.gui.style import RAG_TONES, rag_words
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.audits import AuditInfo
@@ -51,7 +51,7 @@ def cases_text(row: AuditRow) -> str:
 class AuditsTableModel(RowsTableModel):
     columns = COLUMNS
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[AuditRow] = []
 

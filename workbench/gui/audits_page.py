@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.gui.rows_model import select_row_where
 from workbench.gui.agreement_view import AgreementView, has_agreement
 from workbench.gui.audit_cases_panel import CasesPanel
-from workbench.gui.audit_wizard import AuditWizard
 from workbench.gui.audit_score_view import AuditScoreView
+from workbench.gui.audit_wizard import AuditWizard
 from workbench.gui.audits_model import COLUMNS, ID_ROLE, SORT_ROLE, TEMPLATE, TITLE, AuditRow, AuditsTableModel
 from workbench.gui.cases_model import CaseRow, case_rows
 from workbench.gui.changes import AUDITS_VIEW, concerns
@@ -23,6 +22,7 @@ from workbench.gui.qt import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QModelIndex,
     QPushButton,
     QScrollArea,
     QSortFilterProxyModel,
@@ -31,7 +31,9 @@ from workbench.gui.qt import (
     QTabWidget,
     QVBoxLayout,
     QWidget,
+    named,
 )
+from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
 from workbench.gui.tables import list_view
 from workbench.gui.workers import busy_note
@@ -71,7 +73,7 @@ def read_detail(uow: UnitOfWork, row: AuditRow) -> AuditDetail:
 
 
 def _scrolling(widget: QWidget, name: str) -> QScrollArea:
-    area = QScrollArea(objectName=name)
+    area = named(QScrollArea(), name)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -95,6 +97,7 @@ class AuditsPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = list_view("auditsTable")
+        self.table.setAccessibleName("Audits and their rounds")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
@@ -112,26 +115,26 @@ class AuditsPage(QWidget):
         self.heading = label("", "findingTitle", wrap=True)
         self.heading.setObjectName("auditHeading")
         self.subheading = label("", "muted", wrap=True)
-        self.plan = QPushButton("Plan an audit…", objectName="planAudit")
+        self.plan = named(QPushButton("Plan an audit…"), "planAudit")
         self.plan.setToolTip("Choose a template, load the population extract, size and draw the sample")
-        self.new_round = QPushButton("New round…", objectName="newRound")
+        self.new_round = named(QPushButton("New round…"), "newRound")
         self.new_round.setToolTip("Plan the next round of the selected audit, starting from its plan")
-        self.export = QPushButton("Export fieldwork workbook…", objectName="exportFieldwork")
-        self.import_ = QPushButton("Import fieldwork workbook…", objectName="importFieldwork")
+        self.export = named(QPushButton("Export fieldwork workbook…"), "exportFieldwork")
+        self.import_ = named(QPushButton("Import fieldwork workbook…"), "importFieldwork")
         self.export.setToolTip("An Excel workbook of the cases in use, to fill in offline")
         self.import_.setToolTip("Check a filled-in workbook first (nothing is written), then import it")
         self.score = AuditScoreView()
         self.cases = CasesPanel(ctx)
         self.cases_note = busy_note(self.detail_loader, "Loading the cases…")
-        self.cases.layout().insertWidget(0, self.cases_note)
+        self.cases.column.insertWidget(0, self.cases_note)
         self.agreement = AgreementView()
-        self.tabs = QTabWidget(objectName="auditTabs")
+        self.tabs = named(QTabWidget(), "auditTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(_scrolling(self.score, "scoreScroll"), "Score")
         self.tabs.addTab(self.cases, "Cases")
         self.tabs.addTab(_scrolling(self.agreement, "agreementScroll"), "Agreement")
 
-        detail = QWidget(objectName="auditDetail")
+        detail = named(QWidget(), "auditDetail")
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(2)
@@ -144,7 +147,7 @@ class AuditsPage(QWidget):
         lay.setContentsMargins(0, 8, 0, 0)
         lay.addLayout(head)
         lay.addWidget(self.tabs, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="auditsSplitter")
+        self.splitter = named(QSplitter(Qt.Orientation.Vertical), "auditsSplitter")
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(detail)
         self.splitter.setChildrenCollapsible(False)
@@ -228,8 +231,8 @@ class AuditsPage(QWidget):
                 return self.select_audit(info.id)
         return False
 
-    def _current_changed(self, current: object, _previous: object) -> None:
-        valid = current.isValid()  # type: ignore[attr-defined]
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        valid = current.isValid()
         self._show(self.model.audit(self.proxy.mapToSource(current).row()) if valid else None)
 
     def _show(self, row: AuditRow | None) -> None:
@@ -347,8 +350,11 @@ class AuditsPage(QWidget):
         if self.current is None:
             return
         audit_id = self.current.info.id
+        def opened(plan: object) -> None:
+            self.plan_audit(plan)
+
         self.ctx.background(self, "Reading the plan…", lambda uow, _p: next_round(uow, audit_id), write=False,
-                            on_success=self.plan_audit)
+                            on_success=opened)
 
     def _planned(self, drawn: PlannedDraw | None) -> None:
         if drawn is None:

@@ -17,6 +17,7 @@ from workbench.gui.qt import (
     QPushButton,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import card, label
 from workbench.reports.bundle_format import BundleSummary
@@ -38,15 +39,13 @@ class BundleDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("bundleDialog")
         self.setWindowTitle(f"Seal evidence bundle — pack v{number}")
-        self.pseudonymise = QCheckBox("Pseudonymise case references (use the signed release copy)",
-                                      objectName="pseudonymise")
+        self.pseudonymise = named(QCheckBox("Pseudonymise case references (use the signed release copy)"), "pseudonymise")
         self.pseudonymise.setChecked(True)
-        self.drop_personal = QCheckBox("Leave out evidence attached to individual cases", objectName="dropPersonal")
+        self.drop_personal = named(QCheckBox("Leave out evidence attached to individual cases"), "dropPersonal")
         self.drop_personal.setChecked(True)
-        self.sign = QCheckBox("Sign the seal with my signing key, so inspectors can confirm who sealed it",
-                              objectName="signSeal")
+        self.sign = named(QCheckBox("Sign the seal with my signing key, so inspectors can confirm who sealed it"), "signSeal")
         self.sign.setAccessibleName("Sign the seal")
-        self.seal_passphrase = QLineEdit(objectName="sealPassphrase")
+        self.seal_passphrase = named(QLineEdit(), "sealPassphrase")
         self.seal_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.seal_passphrase.setPlaceholderText("your sign-off passphrase")
         self.seal_passphrase.setAccessibleName("Sign-off passphrase for the seal")
@@ -55,8 +54,8 @@ class BundleDialog(QDialog):
         self.sign.setVisible(can_sign)
         self.seal_passphrase.setVisible(can_sign)
         self.sign.toggled.connect(self.seal_passphrase.setEnabled)
-        self.path = QLineEdit(str(default_out), objectName="bundlePath")
-        browse = QPushButton("Browse…", objectName="browseBundle")
+        self.path = named(QLineEdit(str(default_out)), "bundlePath")
+        browse = named(QPushButton("Browse…"), "browseBundle")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
         where.addWidget(self.path, 1)
@@ -125,7 +124,7 @@ class BundleSealedDialog(QDialog):
         form.addRow("Signer certificate (SHA-256)", self.cert_sha)
         if cert is not None and cert.fingerprint == signer_sha:
             form.addRow("Signed by", label(f"{cert.username} — {cert.subject}", wrap=True, selectable=True))
-        copy = QPushButton("Copy both", objectName="copyFingerprints")
+        copy = named(QPushButton("Copy both"), "copyFingerprints")
         copy.clicked.connect(self.copy)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -149,7 +148,7 @@ class BundleSealedDialog(QDialog):
 
 
 def _fixed(text: str, name: str) -> QLineEdit:
-    edit = QLineEdit(text, objectName=name)
+    edit = named(QLineEdit(text), name)
     edit.setReadOnly(True)
     font = edit.font()
     font.setFamily("monospace")

@@ -8,31 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
+from workbench.gui import confirm
 from workbench.gui.qt import (
+    QCheckBox,
     QComboBox,
     QDateTime,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QCheckBox,
     QDoubleValidator,
     QEvent,
     QFrame,
     QGridLayout,
+    QKeyEvent,
     QKeySequence,
     QLineEdit,
-    QPlainTextEdit,
     QObject,
+    QPlainTextEdit,
     QPushButton,
-    QShortcut,
     QScrollArea,
+    QShortcut,
     QSizePolicy,
     Qt,
     QVBoxLayout,
     QWidget,
+    named,
 )
-from workbench.gui import confirm
 from workbench.gui.style import CASE_TONES, card, label, tag
 from workbench.services.fieldwork import Answer, CaseInfo
 from workbench.services.fieldwork_flow import ComputedNow
@@ -71,7 +74,7 @@ class _AnswerKeys(QObject):
     """Y / N / A answer the focused yes-no-n/a box at once, and the focus moves to the next question."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() != QEvent.Type.KeyPress or not isinstance(obj, QComboBox) \
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or not isinstance(obj, QComboBox) \
                 or event.modifiers() not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
             return False
         key = Qt.Key(event.key())
@@ -99,7 +102,7 @@ class _Editor:
             for data, text in options:
                 combo.addItem(text, data)
             found = combo.findData(value) if value is not None else 0
-            if found < 0:  # a stored value the template no longer offers: keep it visible
+            if found < 0 and value is not None:  # a stored value the template no longer offers: keep it visible
                 combo.addItem(value, value)
                 found = combo.count() - 1
             combo.setCurrentIndex(found)
@@ -157,7 +160,7 @@ class _Computed:
     def __init__(self, criterion: Criterion, answer: Answer | None, now: ComputedNow | None,
                  evaluate: Callable[[], None] | None) -> None:
         self.criterion, self.answer = criterion, answer
-        self.box = QWidget(objectName=f"computed-{criterion.key}")
+        self.box = named(QWidget(), f"computed-{criterion.key}")
         lay = QVBoxLayout(self.box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(3)
@@ -166,7 +169,7 @@ class _Computed:
         shown = tag(answer_words(value) if value else "Not evaluated yet", ANSWER_TONES.get(value or "", "neutral"))
         shown.setObjectName(f"computedValue-{criterion.key}")
         lay.addWidget(shown, 0, Qt.AlignmentFlag.AlignLeft)
-        if overridden:
+        if overridden and answer is not None:
             working = f"Answered by hand ({answer.answered_by}): {answer.comment}"
             if now is not None:
                 working += f" — the rule gives {answer_words(now.answer)}: {now.working}"
@@ -178,23 +181,23 @@ class _Computed:
             working = "Not evaluated yet."
         stale = (not overridden and answer is not None and now is not None
                  and (answer.value != now.answer or answer.working != now.working))
-        if stale:
+        if stale and now is not None:
             working += f" — its inputs have changed since: now it gives {answer_words(now.answer)} ({now.working})."
         self.working = label(working, "muted", wrap=True, selectable=True)
         self.working.setObjectName(f"computedWorking-{criterion.key}")
         self.working.setFixedWidth(300)
         lay.addWidget(self.working)
-        self.evaluate = QPushButton("Evaluate again" if stale else "Evaluate now", objectName=f"evaluate-{criterion.key}")
+        self.evaluate = named(QPushButton("Evaluate again" if stale else "Evaluate now"), f"evaluate-{criterion.key}")
         self.evaluate.setToolTip("Work out the computed criteria of this audit from the case fields and force settings")
         self.evaluate.setVisible(evaluate is not None and not overridden and (answer is None or stale))
         if evaluate is not None:
             self.evaluate.clicked.connect(evaluate)
         lay.addWidget(self.evaluate, 0, Qt.AlignmentFlag.AlignLeft)
-        self.override = QCheckBox("Override with my own answer", objectName=f"override-{criterion.key}")
+        self.override = named(QCheckBox("Override with my own answer"), f"override-{criterion.key}")
         self.override.setChecked(overridden)
         self.editor = _Editor(criterion, answer if overridden else None)
         self.editor.widget.setAccessibleName(f"Own answer: {criterion.question[:80]}")
-        self.reason = QLineEdit(answer.comment if overridden else "", objectName=f"overrideReason-{criterion.key}")
+        self.reason = named(QLineEdit(answer.comment if overridden and answer is not None else ""), f"overrideReason-{criterion.key}")
         self.reason.setPlaceholderText("Why the computed answer is wrong for this case (required)")
         self.reason.setAccessibleName(f"Reason for overriding: {criterion.question[:80]}")
         for w in (self.override, self.editor.widget, self.reason):
@@ -248,7 +251,7 @@ class CaseEditorDialog(QDialog):
         self._evaluate = evaluate
         self._primary = dict(primary or {})
         hand = [c.key for c in template.criteria if c.rule is None]
-        self._comment0 = case_comment(dict(answers), hand)  # type: ignore[arg-type] - Answer has value, comment
+        self._comment0 = case_comment(answers, hand)
 
         head = QGridLayout()
         head.setHorizontalSpacing(10)
@@ -266,7 +269,7 @@ class CaseEditorDialog(QDialog):
                                  "they are shown beside yours, with whether the two agree, once you have answered.",
                                  "muted", wrap=True), 2, 0, 1, 2)
 
-        body = QWidget(objectName="caseEditorBody")
+        body = named(QWidget(), "caseEditorBody")
         lay = QVBoxLayout(body)
         lay.setContentsMargins(0, 0, 8, 0)
         lay.setSpacing(10)
@@ -278,7 +281,7 @@ class CaseEditorDialog(QDialog):
         lay.addWidget(keys_help)
         lay.addWidget(self._criteria(template, answers, computed_now or {}, evaluate))
         lay.addWidget(label("Comment", "section"))
-        self.comment = QPlainTextEdit(self._comment0, objectName="caseComment")
+        self.comment = named(QPlainTextEdit(self._comment0), "caseComment")
         self.comment.setPlaceholderText("What you checked, and anything an inspector should know about this case")
         self.comment.setFixedHeight(70)
         self.comment.setTabChangesFocus(True)
@@ -287,7 +290,7 @@ class CaseEditorDialog(QDialog):
         lay.addWidget(label("The comment is kept with every answer of this case you give by hand.", "muted",
                             wrap=True))
         lay.addStretch(1)
-        scroll = QScrollArea(objectName="caseEditorScroll")
+        scroll = named(QScrollArea(), "caseEditorScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -300,15 +303,15 @@ class CaseEditorDialog(QDialog):
         self.save.setText("Save answers")
         self.save.setObjectName("saveAnswers")
         self.save.setToolTip("Save (Ctrl+S)")
-        self.save_next = QPushButton("Save and &next case", objectName="saveAndNext")
+        self.save_next = named(QPushButton("Save and &next case"), "saveAndNext")
         self.save_next.setToolTip("Save and open the next case (Ctrl+Return)")
         self.save_next.setEnabled(has_next)
         buttons.addButton(self.save_next, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.save_next.clicked.connect(self.accept_and_next)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.accept)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.accept_and_next)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.accept)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.accept_and_next)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
         layout.addLayout(head)
@@ -394,7 +397,7 @@ class CaseEditorDialog(QDialog):
                 c = self.computed[key]
                 chain += [w for w in (c.evaluate, c.override, c.editor.widget, c.reason)]
         chain += [self.comment, self.save_next, self.save]
-        for before, after in zip(chain, chain[1:]):
+        for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
 
     def _request_evaluation(self) -> None:

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.gui.display_text import natural_key
+from workbench.gui.qt import QObject, Qt
 from workbench.gui.rows_model import RowsTableModel
-from workbench.gui.qt import Qt
 from workbench.gui.style import CASE_TONES
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.fieldwork import CaseInfo
@@ -82,7 +82,7 @@ def notes_text(row: CaseRow) -> str:
 class CasesTableModel(RowsTableModel):
     columns = COLUMNS
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[CaseRow] = []
         self._criteria = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.gui.qt import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
+from workbench.gui.qt import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget, named
 from workbench.gui.style import label
 
 
@@ -14,7 +14,7 @@ class CommentDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("commentDialog")
         self.setWindowTitle(title)
-        self.edit = QPlainTextEdit(objectName="commentEdit", placeholderText=placeholder)
+        self.edit = named(QPlainTextEdit(placeholderText=placeholder), "commentEdit")
         self.edit.setFixedHeight(96)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -20,7 +20,8 @@ from workbench.errors import UnknownUserError, WorkbenchError, WorkspaceError
 from workbench.gui.changes import ChangeBus
 from workbench.gui.messages import show_error
 from workbench.gui.qt import QThreadPool, QWidget
-from workbench.gui.workers import Loader, Progress, WorkerTask, run_in_worker
+from workbench.gui.workers import Loader, WorkerTask, run_in_worker
+from workbench.progress import Progress
 from workbench.services.access import Decision, allowed, can
 from workbench.services.users import UserInfo, list_users
 from workbench.store.uow import Actor, UnitOfWork

@@ -7,28 +7,27 @@ The password is typed apart from the URL and used for this connection only: it i
 from __future__ import annotations
 
 from workbench.errors import WorkbenchError
-from workbench.gui.qt import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from workbench.gui.qt import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget, named
 from workbench.gui.recent_workspaces import without_password
 from workbench.gui.style import label
 from workbench.store.location import WorkspaceLocation, resolve_location
 
 
 class DatabaseDialog(QDialog):
-    """After Accept: `location` (password included, for connecting) and `create` (a new workspace)."""
+    """After Accept: `location` (password included, for connecting) and `create_workspace` (a new workspace)."""
 
     def __init__(self, parent: QWidget | None = None, url: str = "", create: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("databaseDialog")
         self.setWindowTitle("Open a shared database")
         self.location: WorkspaceLocation | None = None
-        self.url = QLineEdit(url, objectName="databaseUrl",
-                             placeholderText="postgresql+psycopg://your.login@server/workbench")
+        self.url = named(QLineEdit(url,
+                             placeholderText="postgresql+psycopg://your.login@server/workbench"), "databaseUrl")
         self.url.setAccessibleName("Database URL")
-        self.password = QLineEdit(objectName="databasePassword", placeholderText="your database password")
+        self.password = named(QLineEdit(placeholderText="your database password"), "databasePassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Database password")
-        self.create_new = QCheckBox("Create a new workspace in this empty database (you become its admin)",
-                                    objectName="databaseCreate")
+        self.create_new = named(QCheckBox("Create a new workspace in this empty database (you become its admin)"), "databaseCreate")
         self.create_new.setChecked(create)
         self.problem = label("", wrap=True)
         self.problem.setObjectName("databaseProblem")
@@ -52,7 +51,7 @@ class DatabaseDialog(QDialog):
         (self.password if url else self.url).setFocus()
 
     @property
-    def create(self) -> bool:
+    def create_workspace(self) -> bool:
         return self.create_new.isChecked()
 
     def try_accept(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.gui.display_text import uk_date
-from workbench.gui.qt import QDialog, QDialogButtonBox, QGridLayout, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QDialog, QDialogButtonBox, QGridLayout, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import card, label, tag
 from workbench.gui.tables import TextTable
 from workbench.services.fieldwork_io import FieldworkImportResult
@@ -26,7 +26,7 @@ class FieldworkImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("fieldworkImportDialog")
         self.setWindowTitle(f"Import fieldwork — {path.name}")
-        self.result = result
+        self.import_result = result
         problems = result.problem_total or len(result.problems)
         importable = result.ok and result.changed > 0
 
@@ -34,12 +34,11 @@ class FieldworkImportDialog(QDialog):
         grid = QGridLayout(summary)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(24)
-        counts = (("Would change", result.changed, "blue"), ("Unchanged", result.unchanged, "neutral"),
-                  ("Kept as in the workspace", result.kept_database, "neutral"),
-                  ("Conflicts", len(result.conflicts), "red" if result.conflicts else "neutral"),
-                  ("Problems", problems, "red" if problems else "neutral"))
+        counts = (("Would change", result.changed), ("Unchanged", result.unchanged),
+                  ("Kept as in the workspace", result.kept_database),
+                  ("Conflicts", len(result.conflicts)), ("Problems", problems))
         self.counts: dict[str, str] = {}
-        for col, (words, n, tone) in enumerate(counts):
+        for col, (words, n) in enumerate(counts):
             value = label(f"{n:,}", "statValue")
             value.setObjectName(f"count-{words.split()[0].lower()}")
             grid.addWidget(value, 0, col)
@@ -59,14 +58,15 @@ class FieldworkImportDialog(QDialog):
             advice = "The workbook holds no answer that differs from the workspace."
         verdict.setObjectName("importVerdict")
 
-        body = QWidget(objectName="importBody")
+        body = named(QWidget(), "importBody")
         lay = QVBoxLayout(body)
         lay.setContentsMargins(0, 0, 8, 0)
         lay.setSpacing(8)
         if result.conflicts:
             lay.addWidget(label("Conflicts", "section"))
             self.conflicts = TextTable("conflictsTable", ("Case", "Criterion", "Cell", "In the workspace",
-                                                          "Changed by", "In the workbook"), stretch=3)
+                                                          "Changed by", "In the workbook"), stretch=3,
+                                       spoken="Conflicts between the workbook and the workspace")
             self.conflicts.set_rows([
                 (c.case_ref, c.criterion.replace("_", " "), c.cell, _value(c.database_value),
                  f"{c.changed_by} {uk_date(c.changed_at.date()) if c.changed_at else ''}".strip(),
@@ -75,14 +75,15 @@ class FieldworkImportDialog(QDialog):
             lay.addWidget(self.conflicts)
         if result.problems:
             lay.addWidget(label("Problems", "section"))
-            table = TextTable("problemsTable", ("Where", "Problem"), stretch=1)
+            table = TextTable("problemsTable", ("Where", "Problem"), stretch=1, spoken="Problems in the workbook")
             table.set_rows([(p.cell or "Workbook", p.message) for p in result.problems[:SHOWN]])
             lay.addWidget(table)
             if problems > len(result.problems):
                 lay.addWidget(label(f"… and {problems - len(result.problems):,} more problems.", "muted"))
         if result.changes:
             lay.addWidget(label("Answers that would change", "section"))
-            table = TextTable("changesTable", ("Case", "Criterion", "Cell", "Now", "From the workbook"), stretch=4)
+            table = TextTable("changesTable", ("Case", "Criterion", "Cell", "Now", "From the workbook"), stretch=4,
+                              spoken="Answers that would change")
             table.set_rows([(c.case_ref, c.criterion.replace("_", " "), c.cell, _value(c.before), _value(c.after))
                             for c in result.changes[:SHOWN]])
             lay.addWidget(table)

@@ -11,9 +11,9 @@ from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
 from workbench.gui.layouts import clear_layout, summary_and_rows
 from workbench.gui.messages import show_error, show_info
-from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget
-from workbench.gui.workers import SlicedRows
+from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget, named
 from workbench.gui.style import card, label, tag
+from workbench.gui.workers import SlicedRows
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
 from workbench.services.review_lock import removal_refusal
@@ -25,9 +25,9 @@ class ActionsPanel(QWidget):
         self.ctx = ctx
         self.finding_id: int | None = None
         self.finding_ref = ""
-        self.actions: tuple[ActionInfo, ...] = ()
+        self.shown: tuple[ActionInfo, ...] = ()
         self._editable = ctx.can("actions.edit")
-        self.add = QPushButton("Add action…", objectName="addAction")
+        self.add = named(QPushButton("Add action…"), "addAction")
         self.add.setEnabled(self._editable)
         self.add.clicked.connect(self.add_action)
         self.add.setAccessibleName("Add action")
@@ -40,7 +40,7 @@ class ActionsPanel(QWidget):
         self._slices = SlicedRows(self._rows, self)  # many actions: built a few at a time
 
     def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
-        self.finding_id, self.finding_ref, self.actions = finding_id, finding_ref, tuple(actions)
+        self.finding_id, self.finding_ref, self.shown = finding_id, finding_ref, tuple(actions)
         clear_layout(self._rows)
         done = sum(1 for a in actions if a.status == "done")
         overdue = sum(1 for a in actions if a.overdue)
@@ -57,7 +57,7 @@ class ActionsPanel(QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0, 1, 2)
-        status = QComboBox(objectName=f"actionStatus-{a.id}")
+        status = named(QComboBox(), f"actionStatus-{a.id}")
         status.addItems(list(ACTION_STATUSES))
         status.setCurrentText(a.status)
         status.setEnabled(self._editable)
@@ -65,10 +65,10 @@ class ActionsPanel(QWidget):
         # saved after the signal returns: the refresh that follows rebuilds this row
         status.currentTextChanged.connect(lambda text, action=a: QTimer.singleShot(
             0, lambda: self.set_status(action, text)))
-        edit = QPushButton("Edit…", objectName=f"editAction-{a.id}")
+        edit = named(QPushButton("Edit…"), f"editAction-{a.id}")
         edit.setEnabled(self._editable)
         edit.clicked.connect(lambda _=False, action=a: self.edit_action(action))
-        remove = QPushButton("Remove…", objectName=f"removeAction-{a.id}")
+        remove = named(QPushButton("Remove…"), f"removeAction-{a.id}")
         remove.setEnabled(self._editable)
         remove.setToolTip("Take this action off the plan (the change log keeps it)")
         remove.clicked.connect(lambda _=False, action=a: self.remove_action(action))
@@ -99,7 +99,7 @@ class ActionsPanel(QWidget):
         if status != action.status:
             self.ctx.write(self, lambda uow: action_service.update_action(uow, action.id, action.version,
                                                                          status=status),
-                           on_error=lambda _exc: self.show_actions(self.finding_id, self.finding_ref, self.actions))
+                           on_error=lambda _exc: self.show_actions(self.finding_id, self.finding_ref, self.shown))
 
     def add_action(self) -> None:
         finding_id = self.finding_id

@@ -4,6 +4,7 @@ approves it with their sign-off passphrase or returns it with a comment. Every r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from workbench.gui import confirm
 from workbench.gui.comment_dialog import CommentDialog
@@ -21,13 +22,20 @@ from workbench.gui.qt import (
     QSizePolicy,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import ASSESSMENT_TONES, card, label, set_tone, tag
 from workbench.services import assessments
 from workbench.services.assessments import EDITABLE_STATES, AssessmentInfo
+from workbench.store.uow import UnitOfWork
 
 STATE_WORDS = {"draft": "Draft", "submitted": "Submitted for review", "returned": "Returned for changes",
                "approved": "Approved (signed off)"}
+
+
+def _save_draft(uow: UnitOfWork, *, fid: int, narrative: str, status: str, version: int | None) -> AssessmentInfo:
+    """Save one finding's unsaved self-assessment (a draft kept when another finding was shown)."""
+    return assessments.save_assessment(uow, fid, narrative, status, expected_version=version)
 
 
 class AssessmentPanel(QWidget):
@@ -43,19 +51,19 @@ class AssessmentPanel(QWidget):
         self.state = tag("Not started", "neutral")
         self.state.setObjectName("assessmentState")
         self.preparer = label("", "muted", wrap=True)
-        self.narrative = QPlainTextEdit(objectName="assessmentNarrative")
+        self.narrative = named(QPlainTextEdit(), "assessmentNarrative")
         self.narrative.setPlaceholderText("What has changed since the inspection, and the evidence that shows it")
         self.narrative.setFixedHeight(150)
         self.narrative.setAccessibleName("Self-assessment narrative")
         self.narrative.setTabChangesFocus(True)
-        self.status = QComboBox(objectName="proposedStatus")
+        self.status = named(QComboBox(), "proposedStatus")
         self.status.setAccessibleName("Proposed status")
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.save = QPushButton("Save draft", objectName="saveAssessment")
-        self.submit = QPushButton("Submit for review", objectName="submitAssessment")
-        self.approve = QPushButton("Approve…", objectName="approveAssessment")
-        self.return_ = QPushButton("Return…", objectName="returnAssessment")
-        self.reopen = QPushButton("Start a new version", objectName="reopenAssessment")
+        self.save = named(QPushButton("Save draft"), "saveAssessment")
+        self.submit = named(QPushButton("Submit for review"), "submitAssessment")
+        self.approve = named(QPushButton("Approve…"), "approveAssessment")
+        self.return_ = named(QPushButton("Return…"), "returnAssessment")
+        self.reopen = named(QPushButton("Start a new version"), "reopenAssessment")
         self.note = label("", "muted", wrap=True)
         self._history = QVBoxLayout()
         self._history.setSpacing(4)
@@ -191,8 +199,8 @@ class AssessmentPanel(QWidget):
     def save_unsaved(self) -> bool:
         ok = True
         for fid, (_ref, narrative, status, version) in list(self.drafts.items()):
-            saved = self.ctx.write(self, lambda uow, f=fid, n=narrative, st=status, v=version:
-                                   assessments.save_assessment(uow, f, n, st, expected_version=v))
+            saved = self.ctx.write(self, partial(_save_draft, fid=fid, narrative=narrative, status=status,
+                                                 version=version))
             if saved is not None:
                 self.drafts.pop(fid, None)
             ok = ok and saved is not None

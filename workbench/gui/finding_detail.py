@@ -9,9 +9,9 @@ from workbench.gui.finding_form import FindingForm
 from workbench.gui.finding_links import LinksPanel
 from workbench.gui.layouts import clear_layout
 from workbench.gui.messages import show_error
-from workbench.gui.qt import QGridLayout, QHBoxLayout, QLabel, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QGridLayout, QHBoxLayout, QLabel, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import STATUS_TONES, label, rule, tag
-from workbench.importers.peel_areas import PEEL_AREAS
+from workbench.importers.peel_areas import ALL_AREAS
 from workbench.services import findings as finding_service
 from workbench.services.findings import FigureInfo, FindingInfo
 from workbench.services.settings import finding_statuses
@@ -26,7 +26,7 @@ class FindingDetail(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        body = QWidget(objectName="findingDetailBody")
+        body = named(QWidget(), "findingDetailBody")
         policy = body.sizePolicy()
         policy.setHeightForWidth(True)  # wrapped text grows the page; the pane scrolls
         body.setSizePolicy(policy)
@@ -39,7 +39,7 @@ class FindingDetail(QScrollArea):
         self._content_layout.setSpacing(6)
         self.links = LinksPanel()
         self.links.decided.connect(self._decide_link)
-        self.form = FindingForm(PEEL_AREAS)
+        self.form = FindingForm(ALL_AREAS)  # both frameworks: 2023-25 and 2025-27
         self.form.save_requested.connect(self._save)
         editable = ctx.can("findings.edit")
         self.links.set_editable(editable)
@@ -77,7 +77,8 @@ class FindingDetail(QScrollArea):
 
     def text(self) -> str:
         """Everything the pane shows as text (for tests and copying)."""
-        return "\n".join(w.text() for w in self.widget().findChildren(QLabel) if w.isVisibleTo(self))
+        inner = self.widget()
+        return "\n".join(w.text() for w in inner.findChildren(QLabel) if w.isVisibleTo(self)) if inner else ""
 
     def _fill(self, info: FindingInfo | None) -> None:
         lay = self._content_layout

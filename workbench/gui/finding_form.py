@@ -13,7 +13,6 @@ from workbench.gui.qt import (
     QCheckBox,
     QComboBox,
     QDate,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -23,10 +22,10 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
 )
-from workbench.gui.style import label
+from workbench.gui.style import date_edit, label
 from workbench.services.findings import FindingInfo
-
 
 NO_DATE = QDate(2000, 1, 1)  # shown as "No target date" while the box is unticked
 
@@ -50,23 +49,23 @@ class FindingForm(QWidget):
         self._areas = tuple(areas)
         self.drafts: dict[int, FindingForm.Draft] = {}
 
-        self.status = QComboBox(objectName="statusEdit")
-        self.owner = QLineEdit(objectName="ownerEdit", placeholderText="e.g. Supt A. Smith, Contact Management")
-        self.has_target = QCheckBox("Set", objectName="hasTargetDate")
-        self.target = QDateEdit(objectName="targetDateEdit", calendarPopup=True, displayFormat="d MMM yyyy")
+        self.status = named(QComboBox(), "statusEdit")
+        self.owner = named(QLineEdit(placeholderText="e.g. Supt A. Smith, Contact Management"), "ownerEdit")
+        self.has_target = named(QCheckBox("Set"), "hasTargetDate")
+        self.target = date_edit("targetDateEdit")
         self.target.setMinimumDate(NO_DATE)
         self.target.setSpecialValueText("No target date")
         self.target.setDate(NO_DATE)
-        self.area = QComboBox(objectName="areaEdit", editable=True)
+        self.area = named(QComboBox(editable=True), "areaEdit")
         self.area.addItems(list(self._areas))
         for combo in (self.status, self.area):  # long names must not widen the pane
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
             combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.notes = QPlainTextEdit(objectName="notesEdit", placeholderText="Progress, decisions, evidence to gather…")
+        self.notes = named(QPlainTextEdit(placeholderText="Progress, decisions, evidence to gather…"), "notesEdit")
         self.notes.setFixedHeight(84)
-        self.save = QPushButton("Save changes", objectName="saveFinding")
-        self.revert = QPushButton("Revert", objectName="revertFinding")
+        self.save = named(QPushButton("Save changes"), "saveFinding")
+        self.revert = named(QPushButton("Revert"), "revertFinding")
         self.read_only_note = label("", "muted", wrap=True)
         self.kept_note = label("", "muted", wrap=True)
         self.kept_note.setObjectName("keptEdits")
@@ -82,11 +81,19 @@ class FindingForm(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setContentsMargins(0, 0, 0, 0)
-        for text, widget in (("&Status", self.status), ("O&wner", self.owner), ("Target &date", target_row),
-                             ("&Area", self.area), ("&Notes", self.notes)):
-            name = label(text)
-            name.setBuddy(self.has_target if widget is target_row else widget)
-            form.addRow(name, widget)
+        fields: tuple[tuple[str, QWidget], ...] = (("&Status", self.status), ("O&wner", self.owner),
+                                                   ("&Area", self.area), ("&Notes", self.notes))
+        for text, field in fields[:2]:
+            caption = label(text)
+            caption.setBuddy(field)
+            form.addRow(caption, field)
+        caption = label("Target &date")
+        caption.setBuddy(self.has_target)
+        form.addRow(caption, target_row)
+        for text, field in fields[2:]:
+            caption = label(text)
+            caption.setBuddy(field)
+            form.addRow(caption, field)
         buttons = QHBoxLayout()
         buttons.addWidget(self.read_only_note, 1)
         buttons.addWidget(self.revert)

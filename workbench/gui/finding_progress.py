@@ -12,7 +12,7 @@ from workbench.gui.finding_actions import ActionsPanel
 from workbench.gui.finding_assessment import AssessmentPanel
 from workbench.gui.finding_evidence import EvidencePanel
 from workbench.gui.layouts import clear_layout, shown_text
-from workbench.gui.qt import QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import READINESS_TONES, label, rule, set_tone, tag
 from workbench.gui.workers import busy_note
 from workbench.services import actions, assessments, evidence, readiness
@@ -57,7 +57,7 @@ class FindingProgress(QScrollArea):
         self.setObjectName("findingProgress")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget(objectName="findingProgressBody")
+        body = named(QWidget(), "findingProgressBody")
         policy = body.sizePolicy()
         policy.setHeightForWidth(True)  # wrapped text grows the page; the pane scrolls
         body.setSizePolicy(policy)
@@ -69,7 +69,7 @@ class FindingProgress(QScrollArea):
         self.rating.setObjectName("readinessRating")
         self._reasons = QVBoxLayout()
         self._reasons.setSpacing(3)
-        self.actions = ActionsPanel(ctx)
+        self.action_plan = ActionsPanel(ctx)
         self.evidence = EvidencePanel(ctx)
         self.assessment = AssessmentPanel(ctx)
         self.empty = label("Select a finding to see its readiness, actions, evidence and self-assessment.", "muted",
@@ -84,7 +84,7 @@ class FindingProgress(QScrollArea):
         layout.addWidget(self.heading)
         holder = QWidget()
         holder.setLayout(head)
-        for w in (holder, _holding(self._reasons), rule(), label("Action plan", "section"), self.actions, rule(),
+        for w in (holder, _holding(self._reasons), rule(), label("Action plan", "section"), self.action_plan, rule(),
                   label("Evidence", "section"), self.evidence, rule(), label("Self-assessment", "section"),
                   self.assessment):
             layout.addWidget(w)
@@ -97,7 +97,8 @@ class FindingProgress(QScrollArea):
         self.show_finding(None)
 
     def text(self) -> str:
-        return shown_text(self.widget())
+        inner = self.widget()
+        return shown_text(inner) if inner is not None else ""
 
     @property
     def busy(self) -> bool:
@@ -137,7 +138,7 @@ class FindingProgress(QScrollArea):
         clear_layout(self._reasons)
         for reason in r.reasons:
             self._reasons.addWidget(label(f"•  {reason[:1].upper()}{reason[1:]}", wrap=True, plain=True))
-        self.actions.show_actions(finding.id, finding.ref, progress.actions)
+        self.action_plan.show_actions(finding.id, finding.ref, progress.actions)
         self.evidence.show_evidence(finding.id, finding.ref, progress.evidence)
         self.assessment.show_assessment(finding.id, f"{finding.inspection} / {finding.ref}", progress.assessment,
                                         progress.statuses, progress.review)

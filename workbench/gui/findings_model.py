@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbench.gui.display_text import kind_short, natural_key, uk_date
+from workbench.gui.qt import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from workbench.gui.rows_model import RowsTableModel
-from workbench.gui.qt import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from workbench.services.findings import FindingInfo
 
 COLUMNS = ("Inspection", "Ref", "Kind", "Area", "Status", "Owner", "Target date", "Title")
@@ -25,7 +25,7 @@ Index = QModelIndex | QPersistentModelIndex
 class FindingsTableModel(RowsTableModel):
     columns = COLUMNS
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[FindingInfo] = []
         self._inspection_order: dict[str, int] = {}
@@ -78,7 +78,7 @@ class FindingsTableModel(RowsTableModel):
 class FindingsFilter(QSortFilterProxyModel):
     """Text filter (any words, in any column or the finding's text) and an inspection filter."""
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: tuple[str, ...] = ()
         self._inspection: str | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from workbench.gui.rows_model import select_row_where
 from workbench.gui.changes import FINDINGS_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.finding_detail import FindingDetail
@@ -21,6 +20,7 @@ from workbench.gui.findings_model import (
     FindingsFilter,
     FindingsTableModel,
 )
+from workbench.gui.import_dialog import accept_report_drops
 from workbench.gui.qt import (
     QAbstractItemView,
     QByteArray,
@@ -28,6 +28,7 @@ from workbench.gui.qt import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QModelIndex,
     QSettings,
     QSplitter,
     Qt,
@@ -35,8 +36,9 @@ from workbench.gui.qt import (
     QTabWidget,
     QVBoxLayout,
     QWidget,
+    named,
 )
-from workbench.gui.import_dialog import accept_report_drops
+from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
 from workbench.gui.workers import busy_note
 from workbench.services import findings as finding_service
@@ -54,9 +56,10 @@ class FindingsPage(QWidget):
         self.proxy = FindingsFilter(self)
         self.proxy.setSourceModel(self.model)
 
-        self.search = QLineEdit(objectName="findingsFilter", placeholderText="Filter by words in any column or the text…")
+        self.search = named(QLineEdit(placeholderText="Filter by words in any column or the text…"), "findingsFilter")
         self.search.setClearButtonEnabled(True)
-        self.inspection = QComboBox(objectName="inspectionFilter")
+        self.search.setAccessibleName("Filter findings")
+        self.inspection = named(QComboBox(), "inspectionFilter")
         self.inspection.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count = label("", "muted")
         self.count.setObjectName("findingsCount")
@@ -65,7 +68,8 @@ class FindingsPage(QWidget):
         self._pending: int | None = None  # a finding to select once the register is read
         self._stale = True  # read when first shown
 
-        self.table = QTableView(objectName="findingsTable")
+        self.table = named(QTableView(), "findingsTable")
+        self.table.setAccessibleName("Findings")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -91,11 +95,11 @@ class FindingsPage(QWidget):
 
         self.detail = FindingDetail(ctx)
         self.progress = FindingProgress(ctx)
-        self.detail_tabs = QTabWidget(objectName="findingTabs")
+        self.detail_tabs = named(QTabWidget(), "findingTabs")
         self.detail_tabs.setDocumentMode(True)
         self.detail_tabs.addTab(self.detail, "Finding")
         self.detail_tabs.addTab(self.progress, "Readiness and sign-off")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="findingsSplitter")
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "findingsSplitter")
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail_tabs)
         self.splitter.setStretchFactor(0, 3)
@@ -205,8 +209,8 @@ class FindingsPage(QWidget):
         finding_id = self.model.finding(row).id if row is not None else None
         return finding_id is not None and self.select_finding(finding_id)
 
-    def _current_changed(self, current: object, _previous: object) -> None:
-        index = self.proxy.mapToSource(current) if current.isValid() else None  # type: ignore[attr-defined]
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        index = self.proxy.mapToSource(current) if current.isValid() else None
         shown = self.model.finding(index.row()) if index is not None else None
         self.detail.show_finding(shown)
         self.progress.show_finding(shown)

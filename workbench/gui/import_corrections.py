@@ -5,6 +5,7 @@ logs, so the same corrections replay the same way."""
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 from workbench.gui.display_text import figure_value, kind_short
 from workbench.gui.qt import (
     QComboBox,
@@ -21,9 +22,9 @@ from workbench.gui.qt import (
     Qt,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import label
-from workbench.errors import WorkbenchError
 from workbench.services import findings as finding_service
 from workbench.services.findings import Correction, FindingInfo, ImportResult
 
@@ -41,35 +42,42 @@ class ImportCorrectionsDialog(QDialog):
         self.corrections: list[Correction] = list(corrections)
         self.preview: ImportResult = base
 
-        self.list = QListWidget(objectName="correctionFindings")
+        self.list = named(QListWidget(), "correctionFindings")
         self.list.setWordWrap(True)
+        self.list.setAccessibleName("Findings read from the report")
         self.list.setAlternatingRowColors(True)
         self.list.currentRowChanged.connect(self._select)
-        self.source = QPlainTextEdit(objectName="correctionSource", readOnly=True)
+        self.source = named(QPlainTextEdit(readOnly=True), "correctionSource")
         self.source.setPlaceholderText("The text of the report this finding was read from")
-        self.body = QPlainTextEdit(objectName="correctionBody", readOnly=True)
+        self.body = named(QPlainTextEdit(readOnly=True), "correctionBody")
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.title = QLineEdit(objectName="correctionTitle")
-        self.kind = QComboBox(objectName="correctionKind")
+        self.title = named(QLineEdit(), "correctionTitle")
+        self.kind = named(QComboBox(), "correctionKind")
         for kind in finding_service.KINDS:
             self.kind.addItem(KIND_WORDS[kind], kind)
-        self.parent_box = QComboBox(objectName="correctionParent")
-        self.figures = QListWidget(objectName="correctionFigures")
+        self.parent_box = named(QComboBox(), "correctionParent")
+        for widget, spoken in ((self.source, "Report text the finding was read from"), (self.body, "Finding text as read"),
+                               (self.title, "Finding title"), (self.kind, "Kind of finding"),
+                               (self.parent_box, "Cause of concern this finding belongs to")):
+            widget.setAccessibleName(spoken)
+        self.figures = named(QListWidget(), "correctionFigures")
         self.figures.setMaximumHeight(110)
-        self.done = QListWidget(objectName="correctionsMade")
-        self.done.setFixedHeight(80)
+        self.figures.setAccessibleName("Figures cited in the finding")
+        self.made = named(QListWidget(), "correctionsMade")
+        self.made.setFixedHeight(80)
+        self.made.setAccessibleName("Corrections made")
         self.message = label("", wrap=True)
         self.message.setObjectName("correctionMessage")
 
-        self.title_button = QPushButton("Set title", objectName="setTitle")
-        self.kind_button = QPushButton("Change kind", objectName="setKind")
-        self.attach_button = QPushButton("Attach", objectName="attachButton")
-        self.drop_figure_button = QPushButton("Drop figure", objectName="dropFigure")
-        self.split_button = QPushButton("Split at cursor", objectName="splitButton")
-        self.merge_button = QPushButton("Merge with next", objectName="mergeButton")
-        self.drop_button = QPushButton("Drop finding", objectName="dropFinding")
-        self.undo_button = QPushButton("Undo last", objectName="undoCorrection")
+        self.title_button = named(QPushButton("Set title"), "setTitle")
+        self.kind_button = named(QPushButton("Change kind"), "setKind")
+        self.attach_button = named(QPushButton("Attach"), "attachButton")
+        self.drop_figure_button = named(QPushButton("Drop figure"), "dropFigure")
+        self.split_button = named(QPushButton("Split at cursor"), "splitButton")
+        self.merge_button = named(QPushButton("Merge with next"), "mergeButton")
+        self.drop_button = named(QPushButton("Drop finding"), "dropFinding")
+        self.undo_button = named(QPushButton("Undo last"), "undoCorrection")
         self.title_button.clicked.connect(self.set_title)
         self.kind_button.clicked.connect(self.set_kind)
         self.attach_button.clicked.connect(self.attach)
@@ -116,7 +124,7 @@ class ImportCorrectionsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(label("Corrections:", "muted"))
-        bottom.addWidget(self.done, 1)
+        bottom.addWidget(self.made, 1)
         bottom.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -151,9 +159,9 @@ class ImportCorrectionsDialog(QDialog):
             item.setToolTip(f.title)
             self.list.addItem(item)
         self.list.blockSignals(False)
-        self.done.clear()
+        self.made.clear()
         for c in self.corrections:
-            self.done.addItem(c.describe())
+            self.made.addItem(c.describe())
         self.undo_button.setEnabled(bool(self.corrections))
         self.list.setCurrentRow(min(max(row, 0), len(self.findings) - 1))
         self._select(self.list.currentRow())

@@ -22,14 +22,16 @@ from workbench.gui.qt import (
     QLineEdit,
     QObject,
     QPushButton,
-    QTreeWidget,
     QTimer,
+    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import TONES, label, set_tone, tag
-from workbench.gui.workers import Cancelled, Progress, WorkerTask
+from workbench.gui.workers import Cancelled, WorkerTask
+from workbench.progress import Progress
 from workbench.services import findings as finding_service
 from workbench.services.findings import Correction, ImportResult
 from workbench.store.uow import UnitOfWork
@@ -96,15 +98,15 @@ class ImportReportDialog(QDialog):
         self.preview: ImportResult | None = None  # the dry run matching the current inputs, corrected
         self.base_preview: ImportResult | None = None  # the dry run as parsed, before corrections
         self.corrections: list[Correction] = []
-        self.result: ImportResult | None = None  # the import, once done
+        self.imported: ImportResult | None = None  # the import, once done (not `result`: that is QDialog.result())
         self.task: WorkerTask | None = None
 
-        self.path = QLineEdit(objectName="reportPath", placeholderText="A report saved as text, HTML or PDF")
-        browse = QPushButton("Browse…", objectName="browseReport")
+        self.path = named(QLineEdit(placeholderText="A report saved as text, HTML or PDF"), "reportPath")
+        browse = named(QPushButton("Browse…"), "browseReport")
         browse.clicked.connect(self._browse)
-        self.force = QLineEdit(objectName="forceName", placeholderText="Optional: as the report states it")
-        self.title = QLineEdit(objectName="inspectionTitle", placeholderText="Optional: as the report states it")
-        self.encoding = QComboBox(objectName="reportEncoding", editable=True)
+        self.force = named(QLineEdit(placeholderText="Optional: as the report states it"), "forceName")
+        self.title = named(QLineEdit(placeholderText="Optional: as the report states it"), "inspectionTitle")
+        self.encoding = named(QComboBox(editable=True), "reportEncoding")
         self.encoding.addItem("Detect automatically", None)
         for codec, name in finding_service.ENCODING_CHOICES:
             self.encoding.addItem(name, codec)
@@ -127,7 +129,7 @@ class ImportReportDialog(QDialog):
         self.warnings = label("", wrap=True)
         self.warnings.setObjectName("importWarnings")
         self.warnings.setVisible(False)
-        self.tree = QTreeWidget(objectName="importPreview")
+        self.tree = named(QTreeWidget(), "importPreview")
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Finding", "PEEL area", "Title, key figures and suggested links"])
         self.tree.setAlternatingRowColors(True)
@@ -139,14 +141,14 @@ class ImportReportDialog(QDialog):
         self.tree.setColumnWidth(0, 190)
         self.tree.setColumnWidth(1, 230)
 
-        self.preview_button = QPushButton("Preview", objectName="previewButton")
-        self.correct_button = QPushButton("Correct findings…", objectName="correctButton")
+        self.preview_button = named(QPushButton("Preview"), "previewButton")
+        self.correct_button = named(QPushButton("Correct findings…"), "correctButton")
         self.correct_button.setToolTip("Split or merge findings, change a kind or title, drop a figure, attach a "
                                        "recommendation to its cause of concern — before importing")
         self.correct_button.setEnabled(False)
         self.correct_button.clicked.connect(self.open_corrections)
-        self.import_button = QPushButton("Import", objectName="importButton")
-        self.close_button = QPushButton("Close", objectName="closeButton")
+        self.import_button = named(QPushButton("Import"), "importButton")
+        self.close_button = named(QPushButton("Close"), "closeButton")
         self.preview_button.setDefault(True)
         self.import_button.setEnabled(False)
         self.preview_button.clicked.connect(self.run_preview)
@@ -208,7 +210,7 @@ class ImportReportDialog(QDialog):
         self.corrections = []
         self.import_button.setEnabled(False)
         self.correct_button.setEnabled(False)
-        if self.result is None:
+        if self.imported is None:
             self._state("Not previewed", "neutral")
 
     def _args(self) -> tuple[Path, str | None, str | None] | None:
@@ -251,7 +253,7 @@ class ImportReportDialog(QDialog):
                                                  encoding=encoding)
 
         self._busy(True)
-        self.result = None
+        self.imported = None
         self._state("Reading…", "neutral", f"Reading {path.name}…")
         self.task = self.ctx.background(self, f"Reading {path.name}…", work, write=False,
                                         on_success=self._previewed, on_failure=self._failed)
@@ -320,7 +322,7 @@ class ImportReportDialog(QDialog):
         self._busy(False)
         self.preview = self.base_preview = None
         self.correct_button.setEnabled(False)
-        self.result = result
+        self.imported = result
         self._show(result)
         self._state("Imported", "green", _summary(result))
         self.close_button.setDefault(True)

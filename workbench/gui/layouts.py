@@ -9,14 +9,16 @@ def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget and nested layout, at once (not only at the next event loop)."""
     while layout.count():
         item = layout.takeAt(0)
-        widget = item.widget()
+        if item is None:
+            break
+        widget, inner = item.widget(), item.layout()
         if widget is not None:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
-            item.layout().deleteLater()
+        elif inner is not None:
+            clear_layout(inner)
+            inner.deleteLater()
 
 
 def shown_within(widget: QWidget, ancestor: QWidget) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.gui import unsaved, workspace_actions
 from workbench.gui.audits_page import AuditsPage
 from workbench.gui.changes import ALL_VIEWS, ChangeBus
 from workbench.gui.context import GuiContext
@@ -16,10 +18,6 @@ from workbench.gui.measures_page import MeasuresPage
 from workbench.gui.messages import APP_TITLE, show_error
 from workbench.gui.overview_page import OverviewPage
 from workbench.gui.packs_page import PacksPage
-from workbench.gui.register_page import RegisterPage
-from workbench.gui.sign_in_dialog import SignInDialog, identify
-from workbench.gui import workspace_actions
-from workbench.gui.recent_workspaces import RecentWorkspaces
 from workbench.gui.qt import (
     QAction,
     QByteArray,
@@ -36,8 +34,11 @@ from workbench.gui.qt import (
     QStackedWidget,
     QThreadPool,
     QWidget,
+    named,
 )
-from workbench.gui import unsaved
+from workbench.gui.recent_workspaces import RecentWorkspaces
+from workbench.gui.register_page import RegisterPage
+from workbench.gui.sign_in_dialog import SignInDialog, identify
 from workbench.gui.style import STYLESHEET
 from workbench.gui.wheel_guard import install_wheel_guard
 from workbench.gui.workers import writer_pool
@@ -74,9 +75,9 @@ class MainWindow(QMainWindow):
         room = self.screen().availableGeometry()
         self.resize(min(1280, int(room.width() * 0.92)), min(820, int(room.height() * 0.92)))
         self._build_menus()
-        self.status_workspace = QLabel(objectName="statusWorkspace")
-        self.status_user = QLabel(objectName="statusUser")
-        self.status_role = QLabel(objectName="statusRole")
+        self.status_workspace = named(QLabel(), "statusWorkspace")
+        self.status_user = named(QLabel(), "statusUser")
+        self.status_role = named(QLabel(), "statusRole")
         for w in (self.status_workspace, self.status_user, self.status_role):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().setSizeGripEnabled(False)
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action("&Import report…", "Ctrl+I", self.import_report, "importAction")
         file_menu.addAction(self.import_action)
+        self.tracker_action = self._action("Bring in a &tracker…", None, self.import_tracker, "importTrackerAction")
+        file_menu.addAction(self.tracker_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Open workspace…", QKeySequence.StandardKey.Open, self.open_workspace,
                                          "openWorkspaceAction"))
@@ -119,6 +122,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("Force &settings…", None, self.show_settings, "settingsAction")
         team_menu.addAction(self.users_action)
         team_menu.addAction(self.settings_action)
+        team_menu.addAction(self._action("Evidence &requests…", None, self.show_requests, "requestsAction"))
         view_menu = self.menuBar().addMenu("&View")
         for number, page in enumerate(PAGES, start=1):
             view_menu.addAction(self._action(f"&{number} {page}", f"Ctrl+{number}",
@@ -131,21 +135,23 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About", None, self.about, "aboutAction"))
 
-    def _action(self, text: str, shortcut: object, slot: object, name: str) -> QAction:
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[..., object],
+                name: str) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+            action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         return action
 
     def _show_workspace(self) -> None:
         """(Re)build the pages for `self.ctx`."""
         old = self.centralWidget()
-        self.navigation = QListWidget(objectName="navigation")
+        self.navigation = named(QListWidget(), "navigation")
+        self.navigation.setAccessibleName("Pages")
         self.navigation.addItems(list(PAGES))
         self.navigation.setFixedWidth(170)
-        self.stack = QStackedWidget(objectName="pages")
+        self.stack = named(QStackedWidget(), "pages")
         self.overview = OverviewPage(self.ctx)
         self.overview.attention.open_record.connect(self.open_record)
         self.findings = FindingsPage(self.ctx)
@@ -224,12 +230,23 @@ class MainWindow(QMainWindow):
         self.writer.waitForDone()
         self.pool.waitForDone()
 
+    def show_requests(self) -> None:
+        """Every finding's evidence requests (services/evidence_requests.py)."""
+        from workbench.gui.requests_dialog import RequestsDialog
+
+        RequestsDialog(self.ctx, parent=self).exec()
+
     def show_page(self, name: str) -> None:
         self.navigation.setCurrentRow(PAGES.index(name))
 
     # -- actions ---------------------------------------------------------------------------
     def import_report(self) -> None:
         ImportReportDialog(self.ctx, self).exec()
+
+    def import_tracker(self) -> None:
+        from workbench.gui.tracker_dialog import TrackerImportDialog
+
+        TrackerImportDialog(self.ctx, self).exec()
 
     def open_workspace(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Open workspace", self._folder(), WORKSPACE_FILTER)

@@ -6,19 +6,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.gui.qt import (
+    QComboBox,
     QDate,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QComboBox,
     QDoubleValidator,
     QFormLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
+    named,
 )
-from workbench.gui.style import label
+from workbench.gui.style import date_edit, label
 from workbench.services.measures import MeasureInfo, PointInfo
 
 
@@ -38,8 +38,8 @@ class MeasureValueDialog(QDialog):
         today = QDate.currentDate()
         start = QDate(point.period.year, point.period.month, point.period.day) if point else \
             QDate(today.year(), today.month(), 1)
-        self.period = QDateEdit(start, objectName="periodEdit", calendarPopup=True, displayFormat="d MMM yyyy")
-        self.value = QDoubleSpinBox(objectName="valueEdit", decimals=2, minimum=-1e12, maximum=1e12)
+        self.period = date_edit("periodEdit", start)
+        self.value = named(QDoubleSpinBox(decimals=2, minimum=-1e12, maximum=1e12), "valueEdit")
         self.value.setSuffix({"%": " %", ":1": " :1"}.get(measure.unit, ""))
         if point is not None:
             self.value.setValue(point.value)
@@ -47,8 +47,8 @@ class MeasureValueDialog(QDialog):
             self.value.setValue(measure.latest.value)
         elif measure.baseline is not None:
             self.value.setValue(measure.baseline)
-        self.note = QLineEdit(point.note if point else "", objectName="noteEdit",
-                              placeholderText="source, e.g. monthly performance pack")
+        self.note = named(QLineEdit(point.note if point else "",
+                              placeholderText="source, e.g. monthly performance pack"), "noteEdit")
         for widget, name in ((self.period, "Period"), (self.value, "Value"), (self.note, "Note")):
             widget.setAccessibleName(name)
         form = QFormLayout()
@@ -94,24 +94,24 @@ class MeasureDialog(QDialog):
         super().__init__(parent)
         self.measure = measure
         self.setWindowTitle("Edit measure")
-        self.name = QLineEdit(measure.name, objectName="measureName")
-        self.unit = QComboBox(objectName="measureUnit")
+        self.name = named(QLineEdit(measure.name), "measureName")
+        self.unit = named(QComboBox(), "measureUnit")
         units = list(UNITS) if measure.unit in {u for u, _ in UNITS} else [(measure.unit, measure.unit), *UNITS]
         for key, words in units:
             self.unit.addItem(words, key)
         self.unit.setCurrentIndex(self.unit.findData(measure.unit))
         number = QDoubleValidator(-1e12, 1e12, 4, self)
-        self.baseline = QLineEdit("" if measure.baseline is None else f"{measure.baseline:g}", objectName="measureBaseline",
-                                  placeholderText="none")
-        self.target = QLineEdit("" if measure.target is None else f"{measure.target:g}", objectName="measureTarget",
-                                placeholderText="none")
+        self.baseline = named(QLineEdit("" if measure.baseline is None else f"{measure.baseline:g}",
+                                  placeholderText="none"), "measureBaseline")
+        self.target = named(QLineEdit("" if measure.target is None else f"{measure.target:g}",
+                                placeholderText="none"), "measureTarget")
         for edit in (self.baseline, self.target):
             edit.setValidator(number)
-        self.direction = QComboBox(objectName="measureDirection")
+        self.direction = named(QComboBox(), "measureDirection")
         for key, words in DIRECTIONS:
             self.direction.addItem(words, key)
         self.direction.setCurrentIndex(self.direction.findData(measure.direction))
-        self.status = QComboBox(objectName="measureStatus")
+        self.status = named(QComboBox(), "measureStatus")
         for key, words in STATUSES:
             self.status.addItem(words, key)
         self.status.setCurrentIndex(self.status.findData(measure.status))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from workbench.gui.display_text import measure_value, natural_key
+from workbench.gui.qt import QColor, QObject, Qt
 from workbench.gui.rows_model import RowsTableModel
-from workbench.gui.qt import QColor, Qt
 from workbench.gui.style import MEASURE_TONES, TONES
 from workbench.services.measures import MeasureInfo, PointInfo
 
@@ -21,7 +21,7 @@ STATUS_WORDS = {"proposed": "To review", "confirmed": "Confirmed", "discarded": 
 class MeasuresTableModel(RowsTableModel):
     columns = COLUMNS
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[MeasureInfo] = []
         self._finding_names: dict[int, str] = {}
@@ -83,7 +83,7 @@ class MeasurePointsModel(RowsTableModel):
 
     columns = POINT_COLUMNS
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[PointInfo] = []
         self._unit = ""

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from workbench.gui.rows_model import select_row_where, selected_source_row
+from workbench.gui import confirm
 from workbench.gui.changes import MEASURES_VIEW, concerns
 from workbench.gui.context import GuiContext
-from workbench.gui import confirm
 from workbench.gui.display_text import measure_value
 from workbench.gui.measure_value_dialog import MeasureDialog, MeasureValueDialog
 from workbench.gui.measures_model import (
@@ -26,9 +25,9 @@ from workbench.gui.qt import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QGroupBox,
     QPushButton,
     QSortFilterProxyModel,
     QSplitter,
@@ -36,7 +35,9 @@ from workbench.gui.qt import (
     QTableView,
     QVBoxLayout,
     QWidget,
+    named,
 )
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import label
 from workbench.gui.trend_chart import SeriesChart
 from workbench.gui.workers import busy_note
@@ -54,7 +55,7 @@ class MeasuresPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
 
-        self.table = QTableView(objectName="measuresTable")
+        self.table = named(QTableView(), "measuresTable")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -73,13 +74,13 @@ class MeasuresPage(QWidget):
                            (LATEST, 140)):
             self.table.setColumnWidth(col, width)
 
-        self.show_discarded = QCheckBox("Show discarded", objectName="showDiscarded")
-        self.confirm = QPushButton("Confirm", objectName="confirmMeasure")
-        self.discard = QPushButton("Discard", objectName="discardMeasure")
-        self.add_value = QPushButton("Add value…", objectName="addMeasureValue")
+        self.show_discarded = named(QCheckBox("Show discarded"), "showDiscarded")
+        self.confirm = named(QPushButton("Confirm"), "confirmMeasure")
+        self.discard = named(QPushButton("Discard"), "discardMeasure")
+        self.add_value = named(QPushButton("Add value…"), "addMeasureValue")
         self.confirm.setToolTip("Keep this measure and track it")
         self.discard.setToolTip("Not a useful measure for this finding")
-        self.edit = QPushButton("Edit measure…", objectName="editMeasure")
+        self.edit = named(QPushButton("Edit measure…"), "editMeasure")
         self.edit.setToolTip("Change the name, unit, baseline, target, direction or status")
         self.count = label("", "muted")
         self.loader = ctx.loader(self, self._fill, name="measuresLoader")
@@ -134,7 +135,7 @@ class MeasuresPage(QWidget):
 
     def _series_panel(self) -> QWidget:
         self.points = MeasurePointsModel(self)
-        self.points_table = QTableView(objectName="measurePoints")
+        self.points_table = named(QTableView(), "measurePoints")
         self.points_table.setModel(self.points)
         self.points_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.points_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -143,12 +144,12 @@ class MeasuresPage(QWidget):
         self.points_table.setShowGrid(False)
         self.points_table.setAlternatingRowColors(True)
         self.points_table.horizontalHeader().setStretchLastSection(True)
-        self.edit_value = QPushButton("Correct…", objectName="editMeasureValue")
-        self.remove_value = QPushButton("Remove…", objectName="removeMeasureValue")
+        self.edit_value = named(QPushButton("Correct…"), "editMeasureValue")
+        self.remove_value = named(QPushButton("Remove…"), "removeMeasureValue")
         self.series_hint = label("", "muted", wrap=True)
         self.series_hint.setObjectName("seriesHint")
         self.chart = SeriesChart()
-        box = QGroupBox("Values and trend", objectName="seriesBox")
+        box = named(QGroupBox("Values and trend"), "seriesBox")
         buttons = QHBoxLayout()
         for button in (self.add_value, self.edit_value, self.remove_value):
             buttons.addWidget(button)
@@ -159,7 +160,7 @@ class MeasuresPage(QWidget):
         left_lay.addWidget(self.points_table, 1)
         left_lay.addLayout(buttons)
         left_lay.addWidget(self.series_hint)
-        split = QSplitter(objectName="seriesSplit")
+        split = named(QSplitter(), "seriesSplit")
         split.addWidget(left)
         split.addWidget(self.chart)
         split.setStretchFactor(0, 2)
@@ -178,7 +179,7 @@ class MeasuresPage(QWidget):
         include = self.show_discarded.isChecked()
         self.ctx.load(self.loader, lambda uow: (
             measure_service.list_measures(uow, include_discarded=include),
-            {f.id: f"{f.inspection} / {f.ref}" for f in finding_service.list_findings(uow)}))
+            {f.stored_id: f"{f.inspection} / {f.ref}" for f in finding_service.list_findings(uow)}))
 
     def _fill(self, loaded: tuple) -> None:
         rows, names = loaded

@@ -7,12 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from workbench.gui.changes import ALL_VIEWS, show_changes_in_words
 from workbench.gui.attention_panel import AttentionPanel
-from workbench.services.attention import AttentionItem
+from workbench.gui.changes import ALL_VIEWS, show_changes_in_words
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import kind_short, uk_date
-from workbench.gui.workers import busy_note, run_in_worker
 from workbench.gui.qt import (
     QAbstractItemView,
     QFrame,
@@ -26,20 +24,20 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    named,
 )
 from workbench.gui.style import card, label, set_tone, tag
+from workbench.gui.workers import busy_note, run_in_worker
+from workbench.services import change_words, finding_status, log_check
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
-from workbench.services import log_check
-from workbench.services import change_words
+from workbench.services.attention import AttentionItem
+from workbench.services.change_words import ChangeInWords
 from workbench.services.findings import FindingInfo, InspectionInfo
+from workbench.services.log_check import IncrementalLogReport, LogCheckpoint, LogReport
 from workbench.services.settings import finding_statuses
 from workbench.services.users import list_users
-from workbench.services import finding_status
-from workbench.services.change_words import ChangeInWords
-from workbench.services.log_check import IncrementalLogReport, LogCheckpoint, LogReport
 from workbench.store.uow import UnitOfWork
-
 
 RECENT = 50
 
@@ -94,7 +92,7 @@ class _Stat(QFrame):
 
 
 def _table(name: str) -> QTableWidget:
-    table = QTableWidget(objectName=name)
+    table = named(QTableWidget(), name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -147,6 +145,8 @@ class OverviewPage(QWidget):
 
         self.by_status = _table("findingsByStatus")
         self.inspections = _table("inspectionsTable")
+        self.by_status.setAccessibleName("Findings by status")
+        self.inspections.setAccessibleName("Inspections and reports")
         self.recent = _table("recentChanges")
 
         cards = QGridLayout()
@@ -165,8 +165,8 @@ class OverviewPage(QWidget):
             column.addWidget(table)
             column.addStretch(1)
             tables.addLayout(column, stretch)
-        body = QWidget(objectName="overviewBody")
-        scroll = QScrollArea(objectName="overviewScroll")  # a small screen scrolls the dashboard
+        body = named(QWidget(), "overviewBody")
+        scroll = named(QScrollArea(), "overviewScroll")  # a small screen scrolls the dashboard
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from workbench.gui.qt import QObject, Qt
 from workbench.gui.rows_model import RowsTableModel
-from workbench.gui.qt import Qt
 from workbench.gui.style import PACK_TONES
 from workbench.gui.tables import RIGHT, tone_colour
 from workbench.services.packs import PackVersionInfo
@@ -36,7 +36,7 @@ def state_words(p: PackVersionInfo) -> str:
 class PacksTableModel(RowsTableModel):
     columns = COLUMNS
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[PackVersionInfo] = []
         self._names: dict[str, str] = {}

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.bundle_dialog import BundleDialog, BundleSealedDialog
 from workbench.gui.changes import PACKS_VIEW, concerns
 from workbench.gui.comment_dialog import CommentDialog
@@ -33,10 +32,13 @@ from workbench.gui.qt import (
     QSortFilterProxyModel,
     QVBoxLayout,
     QWidget,
+    named,
 )
+from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
-from workbench.gui.workers import Progress, busy_note, run_in_worker
 from workbench.gui.tables import fit_rows, list_view
+from workbench.gui.workers import busy_note, run_in_worker
+from workbench.progress import Progress
 from workbench.reports.bundle_format import BundleSummary
 from workbench.services import bundles, pack_approval, packs, signing_identity
 from workbench.services.packs import PackFiles, PackVersionInfo
@@ -68,7 +70,7 @@ def read_packs(uow: UnitOfWork) -> tuple[list[PackVersionInfo], dict[str, str], 
 
 
 def _hash_field(value: str) -> QLineEdit:
-    field = QLineEdit(value, objectName="hashField")
+    field = named(QLineEdit(value), "hashField")
     field.setReadOnly(True)
     field.setFrame(False)
     field.setCursorPosition(0)
@@ -88,6 +90,7 @@ class PacksPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = list_view("packsTable")
+        self.table.setAccessibleName("Pack versions")
         self.table.setModel(self.proxy)
         header = self.table.horizontalHeader()
         for col in range(len(COLUMNS)):
@@ -97,13 +100,13 @@ class PacksPage(QWidget):
         self.loader = ctx.loader(self, self._fill, name="packsLoader")
         self.busy_note = busy_note(self.loader)
         self._pending: int | None = None  # a version to select once the versions are read
-        self.build = QPushButton("Build pack…", objectName="buildPack")
-        self.submit = QPushButton("Submit for review", objectName="submitPack")
-        self.approve = QPushButton("Approve and sign…", objectName="approvePack")
-        self.return_ = QPushButton("Return…", objectName="returnPack")
-        self.export = QPushButton("Export files…", objectName="exportPack")
-        self.seal = QPushButton("Seal evidence bundle…", objectName="sealBundle")
-        self.preview = QPushButton("Preview PDF…", objectName="previewPack")  # the PDF inside the app
+        self.build = named(QPushButton("Build pack…"), "buildPack")
+        self.submit = named(QPushButton("Submit for review"), "submitPack")
+        self.approve = named(QPushButton("Approve and sign…"), "approvePack")
+        self.return_ = named(QPushButton("Return…"), "returnPack")
+        self.export = named(QPushButton("Export files…"), "exportPack")
+        self.seal = named(QPushButton("Seal evidence bundle…"), "sealBundle")
+        self.preview = named(QPushButton("Preview PDF…"), "previewPack")  # the PDF inside the app
         self.hint = label("", "muted", wrap=True)
         self.hint.setObjectName("packsHint")
 
@@ -278,6 +281,7 @@ class PacksPage(QWidget):
         for caption, value in rows:
             if "SHA-256" in caption or caption == "Signer certificate":
                 text: QWidget = _hash_field(value)  # scrolls rather than widening the page; copyable
+                text.setAccessibleName(caption)
             else:
                 text = label(value, wrap=True, selectable=True)
             self.facts.addRow(label(caption, "muted"), text)
@@ -394,12 +398,12 @@ class PacksPage(QWidget):
             return
         options, signer = dialog.options(), p.approved_by
 
-        def work(uow: object, progress: object) -> Sealed:
-            summary = bundles.build_evidence_bundle(uow, options.out, p.number,  # type: ignore[arg-type]
+        def work(uow: UnitOfWork, progress: Progress) -> Sealed:
+            summary = bundles.build_evidence_bundle(uow, options.out, p.number,
                                                     pseudonymise=options.pseudonymise,
                                                     drop_personal=options.drop_personal, progress=progress,
                                                     seal_passphrase=options.seal_passphrase)
-            cert = signing_identity.certificate_info(uow, signer) if signer else None  # type: ignore[arg-type]
+            cert = signing_identity.certificate_info(uow, signer) if signer else None
             return Sealed(summary, cert)
 
         def done(sealed: Sealed) -> None:

@@ -22,6 +22,7 @@ from workbench.gui.qt import (
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import label
 from workbench.services.signing_identity import confirm_passphrase
@@ -40,11 +41,10 @@ class PassphraseDialog(QDialog):
         self.setObjectName("passphraseDialog")
         self.setWindowTitle("Sign off")
         self._verify = verify
-        self.secret = QLineEdit(objectName="passphraseEdit")
+        self.secret = named(QLineEdit(), "passphraseEdit")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setAccessibleName("Sign-off passphrase")
-        self.note = QPlainTextEdit(objectName="signoffComment",
-                                   placeholderText="optional, e.g. evidence supports the self-assessment")
+        self.note = named(QPlainTextEdit(placeholderText="optional, e.g. evidence supports the self-assessment"), "signoffComment")
         self.note.setFixedHeight(70)
         self.note.setTabChangesFocus(True)
         self.note.setAccessibleName("Sign-off comment")
@@ -62,7 +62,7 @@ class PassphraseDialog(QDialog):
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(action)
         self.ok.setObjectName("signOffAction")
-        self.anyway = QCheckBox("I have read the warnings above and sign anyway", objectName="signAnyway")
+        self.anyway = named(QCheckBox("I have read the warnings above and sign anyway"), "signAnyway")
         self.anyway.setVisible(bool(warnings))
         self.secret.textChanged.connect(self._update)
         self.anyway.toggled.connect(self._update)

@@ -35,6 +35,7 @@ from workbench.gui.qt import (
     QUrl,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import label
 from workbench.services import pack_preview
@@ -58,7 +59,7 @@ class PdfPages:
         return len(self._doc)
 
     def size_points(self, index: int) -> tuple[float, float]:
-        return tuple(self._doc[index].get_size())  # type: ignore[return-value]
+        return tuple(self._doc[index].get_size())
 
     def image(self, index: int, scale: float) -> QImage:
         """Page `index` (0-based) at `scale` pixels per point, as an RGB image."""
@@ -81,34 +82,34 @@ class PdfPreviewDialog(QDialog):
         self.setWindowTitle(f"Pack v{pdf.number} ({kind}) — preview")
         self.pages = PdfPages(pdf.data)
         self._closed = False
-        self.page = QSpinBox(objectName="pdfPage", minimum=1, maximum=max(1, len(self.pages)))
+        self.page = named(QSpinBox(minimum=1, maximum=max(1, len(self.pages))), "pdfPage")
         self.page.setAccessibleName("Page number")
         self.of = label(f"of {len(self.pages)}", "muted")
-        self.previous = QPushButton("◀ Previous", objectName="pdfPrevious")
-        self.next = QPushButton("Next ▶", objectName="pdfNext")
-        self.zoom = QComboBox(objectName="pdfZoom")
+        self.previous = named(QPushButton("◀ Previous"), "pdfPrevious")
+        self.next = named(QPushButton("Next ▶"), "pdfNext")
+        self.zoom = named(QComboBox(), "pdfZoom")
         for words, factor in ZOOMS:
             self.zoom.addItem(words, factor)
         self.zoom.setAccessibleName("Zoom")
-        self.open_button = QPushButton("Open in PDF viewer", objectName="pdfOpen")
+        self.open_button = named(QPushButton("Open in PDF viewer"), "pdfOpen")
         self.open_button.setToolTip("Save a copy to a private temporary folder and open it with the desktop's "
                                     "PDF viewer (logged as an export)")
         self.open_button.setEnabled(ctx.can("exports.create"))
-        self.print_button = QPushButton("Print…", objectName="pdfPrint")
+        self.print_button = named(QPushButton("Print…"), "pdfPrint")
         self.print_button.setEnabled(ctx.can("exports.create"))
-        self.close_button = QPushButton("Close", objectName="pdfClose")
+        self.close_button = named(QPushButton("Close"), "pdfClose")
         for button, name in ((self.previous, "Previous page"), (self.next, "Next page"),
                              (self.open_button, "Open in PDF viewer"), (self.print_button, "Print"),
                              (self.close_button, "Close preview")):
             button.setAccessibleName(name)
-        self.view = QLabel(objectName="pdfPageImage")
+        self.view = named(QLabel(), "pdfPageImage")
         self.view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.view.setAccessibleName("Page image")
-        self.scroll = QScrollArea(objectName="pdfScroll")
-        self.scroll.setWidget(self.view)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.scroll.setStyleSheet("QScrollArea { background: #5b6773; } QLabel#pdfPageImage { background: #5b6773; }")
+        self.scroll_area = named(QScrollArea(), "pdfScroll")
+        self.scroll_area.setWidget(self.view)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll_area.setStyleSheet("QScrollArea { background: #5b6773; } QLabel#pdfPageImage { background: #5b6773; }")
 
         bar = QHBoxLayout()
         for w in (self.previous, label("Page"), self.page, self.of, self.next):
@@ -124,17 +125,17 @@ class PdfPreviewDialog(QDialog):
         layout.addWidget(label(f"{pdf.filename} · {len(self.pages)} pages · {len(pdf.data) / 1024:,.0f} KB"
                                + (" · signed: check the signature in a PDF reader that validates PAdES"
                                   if pdf.signed else ""), "muted", wrap=True))
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.previous.clicked.connect(lambda: self.page.setValue(self.page.value() - 1))
         self.next.clicked.connect(lambda: self.page.setValue(self.page.value() + 1))
-        self.page.valueChanged.connect(lambda _v: self.render())
-        self.zoom.currentIndexChanged.connect(lambda _i: self.render())
+        self.page.valueChanged.connect(lambda _v: self.draw_page())
+        self.zoom.currentIndexChanged.connect(lambda _i: self.draw_page())
         self.open_button.clicked.connect(self.open_externally)
         self.print_button.clicked.connect(self.print_pack)
         self.close_button.clicked.connect(self.accept)
         self.resize(900, 900)
-        self.render()
+        self.draw_page()
 
     def scale(self) -> float:
         """Pixels per PDF point for the chosen zoom (fit width follows the window)."""
@@ -142,10 +143,10 @@ class PdfPreviewDialog(QDialog):
         if factor:
             return factor * SCREEN_DPI / 72.0
         width_pt, _ = self.pages.size_points(self.page.value() - 1)
-        room = max(200, self.scroll.viewport().width() - 24)
+        room = max(200, self.scroll_area.viewport().width() - 24)
         return room / width_pt
 
-    def render(self) -> None:
+    def draw_page(self) -> None:
         if self._closed:
             return
         index = self.page.value() - 1
@@ -158,7 +159,7 @@ class PdfPreviewDialog(QDialog):
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         super().resizeEvent(event)  # type: ignore[arg-type]
         if not self.zoom.currentData():
-            QTimer.singleShot(0, self.render)  # once the layout has given the viewport its width
+            QTimer.singleShot(0, self.draw_page)  # once the layout has given the viewport its width
 
     def open_externally(self) -> None:
         """Export the files to a private temporary folder (logged) and open the PDF in the desktop's viewer."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import (  # noqa: F401
     QAbstractTableModel,
     QByteArray,
@@ -38,6 +40,7 @@ from PySide6.QtGui import (  # noqa: F401
     QGuiApplication,
     QIcon,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QPainter,
     QPalette,
@@ -98,3 +101,15 @@ from PySide6.QtWidgets import (  # noqa: F401
     QWizard,
     QWizardPage,
 )
+
+_O = TypeVar("_O", bound=QObject)
+
+
+def named(obj: _O, name: str) -> _O:
+    """`obj` with its object name set (the name tests and the style sheet find it by).
+
+    PySide6 accepts `objectName=` in every constructor, but its type stubs list only each class's
+    own properties as keywords, so `named(QPushButton("Save"), "save")` is the typed spelling.
+    """
+    obj.setObjectName(name)
+    return obj

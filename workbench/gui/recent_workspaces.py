@@ -9,13 +9,13 @@ No Qt here: the list is plain data the File menu shows.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy.engine import URL, make_url
 
+from workbench.files import write_bytes_atomically
 from workbench.store.location import APP_NAME, WorkspaceLocation, resolve_location
 
 KEEP = 10
@@ -99,16 +99,8 @@ class RecentWorkspaces:
 
     def _write(self, entries: list[RecentWorkspace]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE)
-        try:
-            os.fchmod(fd, PRIVATE_MODE)
-            body = {"workspaces": [{"kind": e.kind, "target": e.target} for e in entries]}
-            os.write(fd, json.dumps(body, indent=2).encode("utf-8"))
-        finally:
-            os.close(fd)
-        os.replace(tmp, self.path)
+        body = {"workspaces": [{"kind": e.kind, "target": e.target} for e in entries]}
+        write_bytes_atomically(self.path, json.dumps(body, indent=2).encode("utf-8"), mode=PRIVATE_MODE)
 
 
 def _safe(url: str) -> str:

@@ -19,13 +19,14 @@ from workbench.gui.qt import (
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import label
 from workbench.services.finding_status import CLOSURE_BODIES
 
 
 def _date_edit(name: str, value: date) -> QDateEdit:
-    edit = QDateEdit(objectName=name)
+    edit = named(QDateEdit(), name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd MMM yyyy")
     edit.setDate(QDate(value.year, value.month, value.day))
@@ -60,10 +61,10 @@ class MoveDialog(_Form):
         super().__init__(f"Move the {line}'s status", f"Now: {current or 'not stated'}. The moves allowed from "
                          "here are listed; closure has its own two steps.", "Move", parent)
         self.setObjectName("moveDialog")
-        self.to = QComboBox(objectName="moveTo")
+        self.to = named(QComboBox(), "moveTo")
         self.to.addItems(list(moves))
         self.on = _date_edit("moveOn", today)
-        self.comment = QPlainTextEdit(objectName="moveComment")
+        self.comment = named(QPlainTextEdit(), "moveComment")
         self.comment.setFixedHeight(72)
         self.form.addRow("New status", self.to)
         self.form.addRow("Took effect on", self.on)
@@ -80,7 +81,7 @@ class ProposeClosureDialog(_Form):
                          "linked to the finding and its actions, and the period that demonstrates the change. "
                          "The inspectorate or the committee then authorises it.", "Propose closure", parent)
         self.setObjectName("proposeClosureDialog")
-        self.rationale = QPlainTextEdit(objectName="closureRationale")
+        self.rationale = named(QPlainTextEdit(), "closureRationale")
         self.rationale.setFixedHeight(72)
         self.period_from = _date_edit("periodFrom", date(today.year - 1, today.month, 1))
         self.period_to = _date_edit("periodTo", today)
@@ -98,10 +99,10 @@ class AuthoriseClosureDialog(_Form):
         super().__init__(f"Record the authorisation of {ref}'s closure", "Who authorised it, when, and on what "
                          "basis (a letter, the committee's minutes).", "Record authorisation", parent)
         self.setObjectName("authoriseClosureDialog")
-        self.by = QComboBox(objectName="authorisedBy")
+        self.by = named(QComboBox(), "authorisedBy")
         self.by.addItems(list(CLOSURE_BODIES))
         self.on = _date_edit("authorisedOn", today)
-        self.basis = QLineEdit(objectName="authorisationBasis")
+        self.basis = named(QLineEdit(), "authorisationBasis")
         self.form.addRow("Authorised by the", self.by)
         self.form.addRow("On", self.on)
         self.form.addRow("Basis", self.basis)

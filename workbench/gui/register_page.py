@@ -1,17 +1,22 @@
 """Register: every source (PEEL, thematic, national, CDI, joint, letters, Engage) and its findings
-with both status lines, their dated history, and the moves and two-step closure."""
+with both status lines, their dated history, and the moves and two-step closure; the assurance plan
+as a calendar (a planned audit started as a new round in one step); the committee's report.
+
+The page reads in a worker (never on the GUI thread) when it is shown and something it shows has
+changed; the latest read wins, an older one finishing late is dropped."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from workbench.gui.changes import concerns
-from workbench.errors import WorkbenchError
-from workbench.gui.context import GuiContext
-from workbench.gui.messages import show_error
+from workbench.gui.context import GuiContext, check_present
 from workbench.gui.display_text import kind_short
+from workbench.gui.messages import show_info
+from workbench.gui.plan_calendar import PlanCalendar, PlanCalendarData, read_calendar
 from workbench.gui.qt import (
     QAbstractItemView,
     QDialog,
@@ -23,16 +28,35 @@ from workbench.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.register_dialogs import AuthoriseClosureDialog, MoveDialog, ProposeClosureDialog
 from workbench.gui.style import label
 from workbench.gui.tables import TextTable
+from workbench.gui.workers import run_in_worker
+from workbench.progress import Progress
+from workbench.services import assurance_plan, register, register_status
 from workbench.services import findings as finding_service
-from workbench.services import register, register_status
 from workbench.services.register_status import FindingStatus
+from workbench.store.uow import UnitOfWork
 
-REGISTER_VIEW = frozenset({"inspection", "finding", "closure_proposal", "finding_link", "evidence", "action"})
+REGISTER_VIEW = frozenset({"inspection", "finding", "closure_proposal", "finding_link", "evidence", "action",
+                           "planned_audit", "audit", "case", "response", "assessment", "status_change"})
 FINDING_COLUMNS = ("Source", "Ref", "Kind", "Addressed to", "Force status", "Inspectorate status", "Carried forward")
+
+
+@dataclass(frozen=True)
+class RegisterData:
+    sources: list[register.SourceInfo]
+    statuses: list[FindingStatus]
+    calendar: PlanCalendarData
+
+
+def read_register(uow: UnitOfWork, year: int, today: date) -> RegisterData:
+    """Everything the page shows, as plain data (run in a worker)."""
+    return RegisterData(register.list_sources(uow),
+                        [register_status.status(uow, f.stored_id) for f in finding_service.list_findings(uow)],
+                        read_calendar(uow, year, today))
 
 
 class RegisterPage(QWidget):
@@ -41,10 +65,21 @@ class RegisterPage(QWidget):
         super().__init__(parent)
         self.ctx, self._today = ctx, today
         self.rows: list[FindingStatus] = []
+        self._generation = 0
+        self._pending = 0  # reads started and not yet back
+        self._stale = True
+        self.committee = named(QPushButton("Committee report…"), "committeeReport")
+        self.committee.setToolTip("The quarterly progress report and the force action plan, as Word and PDF")
+        self.committee.clicked.connect(self.committee_report)
+        self.calendar = PlanCalendar(ctx.allowed("audits.edit"), today)
+        self.calendar.year_changed.connect(lambda _y: self.refresh())
+        self.calendar.start_requested.connect(self.start_planned)
         self.sources = TextTable("registerSources", ["Type", "Title", "Date", "Deadline", "PCC response",
                                                      "Open / all"], stretch=1)
-        self.table = QTableWidget(0, len(FINDING_COLUMNS), objectName="registerFindings")
+        self.table = named(QTableWidget(0, len(FINDING_COLUMNS)), "registerFindings")
         self.table.setHorizontalHeaderLabels(list(FINDING_COLUMNS))
+        self.table.setAccessibleName("Findings in the register")
+        self.sources.setAccessibleName("Sources: reports, letters and inspections")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -56,10 +91,11 @@ class RegisterPage(QWidget):
         self.heading = label("", "section")
         self.summary = label("", wrap=True, plain=True)
         self.history = TextTable("registerHistory", ["Date", "Line", "From", "To", "Comment", "By"], stretch=4)
-        self.move_force = QPushButton("Move force status…", objectName="moveForce")
-        self.move_insp = QPushButton("Move inspectorate status…", objectName="moveInspectorate")
-        self.propose = QPushButton("Propose closure…", objectName="proposeClosure")
-        self.authorise = QPushButton("Record authorisation…", objectName="authoriseClosure")
+        self.history.setAccessibleName("Status history of the selected finding")
+        self.move_force = named(QPushButton("Move force status…"), "moveForce")
+        self.move_insp = named(QPushButton("Move inspectorate status…"), "moveInspectorate")
+        self.propose = named(QPushButton("Propose closure…"), "proposeClosure")
+        self.authorise = named(QPushButton("Record authorisation…"), "authoriseClosure")
         self.move_force.clicked.connect(lambda: self._move("force"))
         self.move_insp.clicked.connect(lambda: self._move("inspectorate"))
         self.propose.clicked.connect(self._propose)
@@ -71,18 +107,24 @@ class RegisterPage(QWidget):
 
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.addWidget(label("Register", "pageTitle"))
-        layout.addWidget(label("Every source of findings, each finding's two status lines and their history.",
-                               "muted"))
+        title = QHBoxLayout()
+        title.addWidget(label("Register", "pageTitle"))
+        title.addStretch(1)
+        title.addWidget(self.committee)
+        layout.addLayout(title)
+        layout.addWidget(label("Every source of findings, each finding's two status lines and their history, and "
+                               "the assurance plan.", "muted"))
         layout.addWidget(label("Sources", "section"))
         layout.addWidget(self.sources)
+        layout.addWidget(label("Assurance plan", "section"))
+        layout.addWidget(self.calendar)
         layout.addWidget(label("Findings", "section"))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.heading)
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         layout.addWidget(self.history)
-        scroll = QScrollArea(objectName="registerScroll")
+        scroll = named(QScrollArea(), "registerScroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)
@@ -91,7 +133,7 @@ class RegisterPage(QWidget):
         ctx.changes.changed.connect(self._changed)
         self.refresh()
 
-    # -- reading -------------------------------------------------------------------------------
+    # -- reading ---------------------------------------------------------------------------------
     def _changed(self, kinds: Any) -> None:
         if concerns(kinds, REGISTER_VIEW):
             if self.isVisible():
@@ -101,21 +143,42 @@ class RegisterPage(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if getattr(self, "_stale", False):
+        if self._stale:
             self.refresh()
 
     def refresh(self) -> None:
-        def read(uow: Any) -> tuple[list[register.SourceInfo], list[FindingStatus]]:
-            listed = register.list_sources(uow)
-            return listed, [register_status.status(uow, f.id) for f in finding_service.list_findings(uow)]
-
+        """Read the page in a worker; the latest read wins (an older one finishing late is dropped)."""
         self._stale = False
+        self._generation += 1
+        generation, ws, actor = self._generation, self.ctx.ws, self.ctx.actor
+        year, today = self.calendar.year.value(), self._today()
+
+        def work(_progress: Progress) -> RegisterData:
+            check_present(ws)
+            with ws.unit_of_work(actor, write=False) as uow:
+                return read_register(uow, year, today)
+
+        def done(data: RegisterData) -> None:
+            self._pending -= 1
+            if generation == self._generation:
+                self._show_data(data)
+
+        def failed(_exc: BaseException) -> None:  # said in a message box; the window lives
+            self._pending -= 1
+            if generation == self._generation:
+                self._stale = True  # read again when next shown
+
+        self._pending += 1
+        run_in_worker(self, self.ctx.pool, "Reading the register…", work, done, failed, show_progress=False)
+
+    @property
+    def reading(self) -> bool:
+        """Whether a read of the page is still on its way (for tests and the screenshots)."""
+        return self._pending > 0
+
+    def _show_data(self, data: RegisterData) -> None:
         keep = self.selected()
-        try:
-            listed, self.rows = self.ctx.read(read)
-        except WorkbenchError as exc:  # e.g. the database went away: said, the window lives
-            show_error(self, exc)
-            return
+        listed, self.rows = data.sources, data.statuses
         self.sources.set_rows([[s.type_label, s.title, _d(s.published), _d(s.deadline), _pcc(s),
                                 f"{s.open_findings} / {s.findings}"] for s in listed])
         self.table.setRowCount(len(self.rows))
@@ -129,6 +192,8 @@ class RegisterPage(QWidget):
         if again is not None:
             self.table.selectRow(again)
         self._show_selected()
+        if data.calendar.year == self.calendar.year.value():
+            self.calendar.show_calendar(data.calendar)
 
     def selected(self) -> FindingStatus | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -172,6 +237,24 @@ class RegisterPage(QWidget):
         self.history.set_rows([[h.on.strftime("%d %b %Y"), h.line, h.from_status or "—", h.to_status, h.comment,
                                 h.recorded_by] for h in reversed(st.history)])
 
+    # -- the plan and the committee -----------------------------------------------------------------
+    def start_planned(self, plan_id: int, key: str, version: int) -> None:
+        """Make one occurrence of the plan an audit now (the plan's next round, its plan carried forward)."""
+        made = self.ctx.write(self, lambda uow: assurance_plan.start_planned_audit(
+            uow, plan_id, key, expected_version=version))
+        if made is not None:
+            self.calendar.select(plan_id, key)
+            show_info(self, "Audit started", f"{made.title} is round {made.round} of its audit, with "
+                      f"{len(made.findings)} finding(s).", "Load its population extract and draw the sample on "
+                      "the Audits page (New round… carries this plan forward).")
+
+    def committee_report(self) -> None:
+        from workbench.gui.committee_dialog import CommitteeReportDialog
+
+        path = self.ctx.ws.location.path
+        folder = str(path.parent / "committee") if path is not None else ""
+        CommitteeReportDialog(self.ctx, self, self._today(), folder).exec()
+
     # -- moves -----------------------------------------------------------------------------------
     def _move(self, line: str) -> None:
         st = self.selected()
@@ -183,7 +266,7 @@ class RegisterPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         v = dialog.values()
-        self.ctx.write(self, lambda uow: register_status.move(uow, st.finding_id, line, str(v["to"]), on=v["on"],
+        self.ctx.write(self, lambda uow: register_status.move(uow, st.finding_id, line, str(v["to"]), on=cast("date | None", v["on"]),
                                                              comment=str(v["comment"]),
                                                              expected_version=st.version))
 

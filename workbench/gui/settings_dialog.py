@@ -25,6 +25,7 @@ from workbench.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    named,
 )
 from workbench.gui.style import label
 from workbench.services import settings as settings_service
@@ -58,7 +59,8 @@ class KeyedTable(QTableWidget):
     """Rows of keys and a number of minutes or days, e.g. grade | area | minutes."""
 
     def __init__(self, name: str, headers: tuple[str, ...]) -> None:
-        super().__init__(0, len(headers), objectName=name)
+        super().__init__(0, len(headers))
+        self.setObjectName(name)
         self.setHorizontalHeaderLabels(list(headers))
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -83,7 +85,7 @@ class KeyedTable(QTableWidget):
     def rows(self) -> list[list[str]]:
         out = []
         for r in range(self.rowCount()):
-            cells = [(self.item(r, c).text() if self.item(r, c) else "").strip() for c in range(self.columnCount())]
+            cells = [(item.text() if (item := self.item(r, c)) else "").strip() for c in range(self.columnCount())]
             if any(cells):
                 out.append(cells)
         return out
@@ -103,23 +105,23 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for key in TEXTS:
-            self._row(form, key, QLineEdit(objectName=key))
+            self._row(form, key, named(QLineEdit(), key))
         for key in ("clock_start", "default_rag_rule"):
-            combo = QComboBox(objectName=key)
+            combo = named(QComboBox(), key)
             for value in CHOICES[key]:
                 combo.addItem(RAG_WORDS.get(value, f"the {value}"), value)
             self._row(form, key, combo)
         self.targets = KeyedTable("attendance_targets", ("Call grade", "Area", "Minutes"))
         self._row(form, "attendance_targets", self._with_buttons(self.targets))
         for key in NUMBERS + OPTIONAL_NUMBERS:
-            self._row(form, key, QLineEdit(objectName=key))
+            self._row(form, key, named(QLineEdit(), key))
         self.visits = KeyedTable("offender_visit_interval_days", ("Risk level", "Days"))
         self._row(form, "offender_visit_interval_days", self._with_buttons(self.visits))
-        self.status_list = QPlainTextEdit(objectName="finding_statuses")
+        self.status_list = named(QPlainTextEdit(), "finding_statuses")
         self.status_list.setFixedHeight(130)
         self.status_list.setReadOnly(True)  # the force's status line is fixed (services/finding_status.py)
         self._row(form, "finding_statuses", self.status_list)
-        body = QWidget(objectName="settingsBody")
+        body = named(QWidget(), "settingsBody")
         body.setLayout(form)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -178,8 +180,8 @@ class SettingsDialog(QDialog):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(table)
         row = QHBoxLayout()
-        add = QPushButton("Add row", objectName=f"{table.objectName()}Add")
-        remove = QPushButton("Remove selected", objectName=f"{table.objectName()}Remove")
+        add = named(QPushButton("Add row"), f"{table.objectName()}Add")
+        remove = named(QPushButton("Remove selected"), f"{table.objectName()}Remove")
         add.clicked.connect(lambda: table.add_row())
         remove.clicked.connect(table.remove_selected)
         row.addWidget(add)

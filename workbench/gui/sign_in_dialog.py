@@ -8,7 +8,7 @@ single-user workspace. On PostgreSQL the database login is the user, so nothing 
 from __future__ import annotations
 
 from workbench.errors import WorkbenchError
-from workbench.gui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from workbench.gui.qt import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget, named
 from workbench.gui.style import label
 from workbench.services import users
 from workbench.store.uow import Actor
@@ -24,10 +24,10 @@ class SignInDialog(QDialog):
         self.setWindowTitle("Sign in")
         self.ws = ws
         self.identity: str | Actor | None = None
-        self.name = QLineEdit(suggested, objectName="signInUser")
-        self.secret = QLineEdit(objectName="signInPassphrase")
+        self.name = named(QLineEdit(suggested), "signInUser")
+        self.secret = named(QLineEdit(), "signInPassphrase")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.problem = QLabel("", objectName="signInProblem")
+        self.problem = named(QLabel(""), "signInProblem")
         self.problem.setWordWrap(True)
         form = QFormLayout()
         form.addRow("User", self.name)

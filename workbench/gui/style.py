@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.gui.qt import QFrame, QLabel, Qt, QWidget
+from workbench.gui.qt import QDate, QDateEdit, QFrame, QLabel, Qt, QWidget, named
 
 #: (background, text, border) per tone; every tag shows its meaning in words too
 TONES: dict[str, tuple[str, str, str]] = {
@@ -79,6 +79,14 @@ def label(text: str = "", role: str | None = None, wrap: bool = False, selectabl
     return out
 
 
+def date_edit(name: str, value: QDate | None = None) -> QDateEdit:
+    """A date field with a calendar pop-up, showing dates as "3 Mar 2025"."""
+    edit = named(QDateEdit() if value is None else QDateEdit(value), name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    return edit
+
+
 def card() -> QFrame:
     frame = QFrame()
     frame.setProperty("role", "card")
@@ -99,7 +107,7 @@ STATUS_TONES = {
 LINK_TONES = {"suggested": "blue", "accepted": "green", "rejected": "neutral"}
 MEASURE_TONES = {"proposed": "amber", "confirmed": "green", "discarded": "neutral"}
 RAG_TONES = {"green": "green", "amber": "amber", "red": "red"}
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "indicative": "Indicative"}
 READINESS_TONES = {"ready": "green", "partly ready": "amber", "not ready": "red"}
 CASE_TONES = {"compliant": "green", "not compliant": "red", "incomplete": "amber", "unusable": "neutral"}
 PACK_TONES = {"draft": "neutral", "submitted": "blue", "returned": "amber", "approved": "green",

@@ -13,6 +13,7 @@ from workbench.gui.qt import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    named,
 )
 from workbench.gui.style import TONES
 
@@ -32,7 +33,7 @@ def tone_colour(tone: str, role: int) -> QColor | None:
 
 def list_view(name: str) -> QTableView:
     """A read-only, single-row-selection table view in the house style."""
-    view = QTableView(objectName=name)
+    view = named(QTableView(), name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -51,12 +52,16 @@ class TextTable(QTableWidget):
 
     `stretch` is the column that takes the spare width (None: the table is as wide as its contents);
     `right` the columns aligned right (numbers);
-    `tones` maps (row, column) to a tone for a coloured cell whose text says the same.
+    `tones` maps (row, column) to a tone for a coloured cell whose text says the same;
+    `spoken` the table's accessible name.
     """
 
-    def __init__(self, name: str, headers: Sequence[str], stretch: int | None = 0, right: Sequence[int] = ()) -> None:
+    def __init__(self, name: str, headers: Sequence[str], stretch: int | None = 0, right: Sequence[int] = (),
+                 spoken: str = "") -> None:
         super().__init__(0, len(headers))
         self.setObjectName(name)
+        if spoken:  # the name a screen reader speaks for the table
+            self.setAccessibleName(spoken)
         self.setHorizontalHeaderLabels(list(headers))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -89,8 +94,9 @@ class TextTable(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag(RIGHT))
                 tone = (tones or {}).get((r, c))
                 if tone:
-                    item.setBackground(tone_colour(tone, Qt.ItemDataRole.BackgroundRole))
-                    item.setForeground(tone_colour(tone, Qt.ItemDataRole.ForegroundRole))
+                    bg, fg, _border = TONES.get(tone, TONES["neutral"])
+                    item.setBackground(QColor(bg))
+                    item.setForeground(QColor(fg))
                 tip = (tips or {}).get((r, c))
                 if tip:
                     item.setToolTip(tip)
@@ -111,7 +117,7 @@ class TextTable(QTableWidget):
         self.fit_height()
 
     def texts(self) -> list[list[str]]:
-        return [[self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
+        return [[item.text() if (item := self.item(r, c)) else "" for c in range(self.columnCount())]
                 for r in range(self.rowCount())]
 
 

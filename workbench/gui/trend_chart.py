@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 
 from workbench.gui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, QSize, Qt, QWidget
 from workbench.services.scoring import RoundPoint
@@ -145,7 +146,7 @@ class SeriesChart(QWidget):
             return
         low, high, step_y = self._range()
         fmt = self._format
-        left = max(fm.horizontalAdvance(fmt(v)) for v in (low, high)) + 14  # type: ignore[operator]
+        left = max(fm.horizontalAdvance(fmt(v)) for v in (low, high)) + 14
         right, top, bottom = 150, 12, fm.height() + 12
         plot = QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
 
@@ -158,7 +159,7 @@ class SeriesChart(QWidget):
             p.drawLine(QPointF(plot.left(), y(tick)), QPointF(plot.right(), y(tick)))
             p.setPen(MUTED)
             p.drawText(QRectF(0, y(tick) - fm.height() / 2, left - 6, fm.height()),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), fmt(tick))  # type: ignore[operator]
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), fmt(tick))
         for value, colour, words, style in ((self._target, TARGET, "Target", Qt.PenStyle.DashLine),
                                             (self._baseline, BASELINE, "Baseline", Qt.PenStyle.DotLine)):
             if value is None:
@@ -167,7 +168,7 @@ class SeriesChart(QWidget):
             p.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
             p.setPen(colour)
             p.drawText(QRectF(plot.right() + 6, y(value) - fm.height() / 2, right - 8, fm.height()),
-                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"{words} {fmt(value)}")  # type: ignore[operator]
+                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"{words} {fmt(value)}")
         if not self._values:
             p.setPen(MUTED)
             p.drawText(plot, int(Qt.AlignmentFlag.AlignCenter), self._empty)
@@ -176,10 +177,10 @@ class SeriesChart(QWidget):
         step = plot.width() / len(self._values)
         xs = [plot.left() + step * (i + 0.5) for i in range(len(self._values))]
         p.setPen(QPen(CURRENT, 2))
-        for (x0, (_, v0)), (x1, (_, v1)) in zip(zip(xs, self._values), zip(xs[1:], self._values[1:])):
+        for (x0, (_, v0)), (x1, (_, v1)) in pairwise(zip(xs, self._values, strict=True)):
             p.drawLine(QPointF(x0, y(v0)), QPointF(x1, y(v1)))
         label_every = max(1, int(len(self._values) / max(1, plot.width() / (fm.horizontalAdvance("Mmm 0000") + 8))) + 1)
-        for i, (x, (when, v)) in enumerate(zip(xs, self._values)):
+        for i, (x, (when, v)) in enumerate(zip(xs, self._values, strict=True)):
             p.setPen(QPen(CURRENT, 2))
             p.setBrush(CURRENT)
             p.drawEllipse(QPointF(x, y(v)), 3.5, 3.5)
@@ -189,7 +190,7 @@ class SeriesChart(QWidget):
                 p.drawText(QRectF(x - step * label_every / 2, plot.bottom() + 4, step * label_every, fm.height()),
                            int(Qt.AlignmentFlag.AlignCenter), when)
             if last or len(self._values) <= 8:
-                words = fmt(v)  # type: ignore[operator]
+                words = fmt(v)
                 box = QRectF(x - fm.horizontalAdvance(words) / 2 - 3, y(v) - fm.height() - 6,
                              fm.horizontalAdvance(words) + 6, fm.height())
                 p.fillRect(box, QColor("#ffffff"))

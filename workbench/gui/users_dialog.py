@@ -13,7 +13,6 @@ from workbench.errors import WorkbenchError
 from workbench.gui import confirm
 from workbench.gui.context import GuiContext
 from workbench.gui.messages import show_error
-from workbench.gui.sign_in_dialog import spaces_note
 from workbench.gui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -29,7 +28,9 @@ from workbench.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    named,
 )
+from workbench.gui.sign_in_dialog import spaces_note
 from workbench.gui.style import label
 from workbench.services import signing_identity, users
 from workbench.services.access import ROLE_DESCRIPTIONS, ROLES, Decision
@@ -39,7 +40,7 @@ COLUMNS = ("User", "Name", "Role", "State", "Passphrase")
 
 
 def _secret(name: str) -> QLineEdit:
-    edit = QLineEdit(objectName=name)
+    edit = named(QLineEdit(), name)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
 
@@ -84,9 +85,9 @@ class AddUserDialog(QDialog):
         self.added: UserInfo | None = None
         self.setObjectName("addUserDialog")
         self.setWindowTitle("Add a user")
-        self.username = QLineEdit(objectName="newUsername", placeholderText="their force login, e.g. j.smith")
-        self.display_name = QLineEdit(objectName="newDisplayName", placeholderText="e.g. Jo Smith")
-        self.role = QComboBox(objectName="newRole")
+        self.username = named(QLineEdit(placeholderText="their force login, e.g. j.smith"), "newUsername")
+        self.display_name = named(QLineEdit(placeholderText="e.g. Jo Smith"), "newDisplayName")
+        self.role = named(QComboBox(), "newRole")
         for role in ROLES:
             self.role.addItem(f"{role} — {ROLE_DESCRIPTIONS[role]}", role)
         self.role.setCurrentIndex(ROLES.index("officer"))
@@ -221,7 +222,7 @@ class UsersDialog(QDialog):
         self.decisions: dict[str, Decision] = {}
         self.setObjectName("usersDialog")
         self.setWindowTitle("Users")
-        self.table = QTableWidget(0, len(COLUMNS), objectName="usersTable")
+        self.table = named(QTableWidget(0, len(COLUMNS)), "usersTable")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -231,15 +232,15 @@ class UsersDialog(QDialog):
         self.table.setAccessibleName("Users of this workspace")
         self.note = label("", "muted", wrap=True)
         self.note.setObjectName("usersNote")
-        self.add = QPushButton("Add user…", objectName="addUser")
-        self.role = QComboBox(objectName="roleChoice")
+        self.add = named(QPushButton("Add user…"), "addUser")
+        self.role = named(QComboBox(), "roleChoice")
         self.role.addItems(list(ROLES))
         self.role.setAccessibleName("New role for the selected user")
-        self.set_role = QPushButton("Change role", objectName="changeRole")
-        self.reset = QPushButton("Reset passphrase…", objectName="resetPassphrase")
-        self.deactivate = QPushButton("Deactivate…", objectName="deactivateUser")
-        self.reactivate = QPushButton("Reactivate", objectName="reactivateUser")
-        self.close_button = QPushButton("Close", objectName="closeUsers")
+        self.set_role = named(QPushButton("Change role"), "changeRole")
+        self.reset = named(QPushButton("Reset passphrase…"), "resetPassphrase")
+        self.deactivate = named(QPushButton("Deactivate…"), "deactivateUser")
+        self.reactivate = named(QPushButton("Reactivate"), "reactivateUser")
+        self.close_button = named(QPushButton("Close"), "closeUsers")
         row = QHBoxLayout()
         for w in (self.add, self.role, self.set_role, self.reset, self.deactivate, self.reactivate):
             row.addWidget(w)
@@ -261,7 +262,7 @@ class UsersDialog(QDialog):
 
     # -- showing --------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
-        chosen = select or (self.selected().username if self.selected() else None)
+        chosen = select or (person.username if (person := self.selected()) else None)
         self.people = self.ctx.read(users.list_users)
         self.table.setRowCount(len(self.people))
         for r, u in enumerate(self.people):

@@ -8,6 +8,8 @@ from "signed off" into "superseded". A focused input still takes the wheel, as p
 
 from __future__ import annotations
 
+from typing import cast
+
 from workbench.gui.qt import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -31,8 +33,8 @@ class WheelGuard(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() != QEvent.Type.Wheel or not isinstance(obj, GUARDED) or _focused(obj):
             return False
-        if isinstance(obj, QAbstractSlider) and obj.parentWidget() is not None \
-                and isinstance(obj.parentWidget().parentWidget(), QAbstractScrollArea):
+        holder = obj.parentWidget() if isinstance(obj, QAbstractSlider) else None
+        if holder is not None and isinstance(holder.parentWidget(), QAbstractScrollArea):
             return False  # a scroll area's own scroll bar
         area = obj.parentWidget()
         while area is not None and not isinstance(area, QAbstractScrollArea):
@@ -44,7 +46,9 @@ class WheelGuard(QObject):
 
 def install_wheel_guard(app: QApplication | None = None) -> WheelGuard:
     """Install the guard on the application once; later calls return the same guard."""
-    app = app or QApplication.instance()  # type: ignore[assignment]
+    app = app or cast("QApplication | None", QApplication.instance())  # the GUI's instance is a QApplication
+    if app is None:
+        raise RuntimeError("the wheel guard needs a QApplication")
     guard = app.findChild(WheelGuard, "wheelGuard")
     if guard is None:
         guard = WheelGuard(app)

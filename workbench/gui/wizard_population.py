@@ -15,11 +15,12 @@ from workbench.gui.qt import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
-    Qt,
     QVBoxLayout,
     QWizardPage,
+    named,
 )
 from workbench.gui.style import label, set_tone, tag
 from workbench.services.audit_planning import ExtractCheck, check_extract
@@ -44,14 +45,14 @@ class PopulationPage(QWizardPage):
         self.setAcceptDrops(True)
         self.template: Template | None = None
         self.check: ExtractCheck | None = None
-        self.path = QLineEdit(objectName="extractPath", readOnly=True)
+        self.path = named(QLineEdit(readOnly=True), "extractPath")
         self.path.setPlaceholderText("No extract chosen yet")
         self.path.setAccessibleName("Population extract file")
-        self.browse = QPushButton("Choose extract…", objectName="chooseExtract")
-        self.reload = QPushButton("Check again", objectName="recheckExtract")
+        self.browse = named(QPushButton("Choose extract…"), "chooseExtract")
+        self.reload = named(QPushButton("Check again"), "recheckExtract")
         self.reload.setToolTip("Read the file again after fixing it, or after changing the mapping")
         self.reload.setEnabled(False)
-        self.mapping = QTableWidget(0, 3, objectName="mappingTable")
+        self.mapping = named(QTableWidget(0, 3), "mappingTable")
         self.mapping.setHorizontalHeaderLabels(["Template field", "Extract column", "Why / example values"])
         self.mapping.verticalHeader().setVisible(False)
         self.mapping.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -62,14 +63,14 @@ class PopulationPage(QWizardPage):
         self.summary.setObjectName("extractSummary")
         self.verdict = tag("", "neutral")
         self.verdict.setObjectName("extractVerdict")
-        self.problems = QTableWidget(0, 4, objectName="problemsTable")
+        self.problems = named(QTableWidget(0, 4), "problemsTable")
         self.problems.setHorizontalHeaderLabels(["Row", "Column", "Value", "Problem"])
         self.problems.verticalHeader().setVisible(False)
         self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.problems.setAccessibleName("Validation report: problems by row and column")
-        self.exclude = QCheckBox("Leave the rows with problems out of the population", objectName="excludeInvalid")
-        self.reason = QLineEdit(objectName="exclusionReason")
+        self.exclude = named(QCheckBox("Leave the rows with problems out of the population"), "excludeInvalid")
+        self.reason = named(QLineEdit(), "exclusionReason")
         self.reason.setPlaceholderText("Why they are left out — recorded with the audit and printed in the methodology")
         self.reason.setAccessibleName("Reason for leaving the invalid rows out")
         self.exclude.setToolTip("The rows stay in the file; the draw skips them and records how many and why")
@@ -138,10 +139,10 @@ class PopulationPage(QWizardPage):
     def chosen_mapping(self) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for row in range(self.mapping.rowCount()):
-            key = self.mapping.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            item = self.mapping.item(row, 0)
             combo = self.mapping.cellWidget(row, 1)
-            if isinstance(combo, QComboBox) and combo.count():
-                out[key] = combo.currentData()
+            if item is not None and isinstance(combo, QComboBox) and combo.count():
+                out[str(item.data(Qt.ItemDataRole.UserRole))] = combo.currentData()
         return out
 
     def _fill_mapping(self, mapping: dict[str, str | None]) -> None:
@@ -164,8 +165,8 @@ class PopulationPage(QWizardPage):
             combo.addItem(NOT_MAPPED, None)
             for h in headers:
                 combo.addItem(h, h)
-            if chosen.get(f.key) and combo.findData(chosen[f.key]) < 0:
-                combo.addItem(chosen[f.key], chosen[f.key])
+            if (column := chosen.get(f.key)) and combo.findData(column) < 0:
+                combo.addItem(column, column)
             combo.setCurrentIndex(max(0, combo.findData(chosen.get(f.key))) if chosen.get(f.key) else 0)
             combo.setEnabled(bool(headers))
             combo.currentIndexChanged.connect(lambda _i: self._mapping_edited())

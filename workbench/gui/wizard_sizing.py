@@ -20,6 +20,7 @@ from workbench.gui.qt import (
     QVBoxLayout,
     QWidget,
     QWizardPage,
+    named,
 )
 from workbench.gui.style import label
 from workbench.services.audit_planning import ExtractCheck, check_extract
@@ -35,7 +36,7 @@ METHOD_WORDS = {
 
 
 def _pct_box(value: float, maximum: float, name: str, accessible: str) -> QDoubleSpinBox:
-    box = QDoubleSpinBox(objectName=name)
+    box = named(QDoubleSpinBox(), name)
     box.setRange(0.0, maximum)
     box.setDecimals(1)
     box.setSingleStep(0.5)
@@ -58,23 +59,23 @@ class SizePage(QWizardPage):
         self.setSubTitle("Attribute sampling sizes the sample so that, if no more deviations are found than "
                          "allowed, the deviation rate is below the tolerable rate at the chosen confidence.")
         self.choice = QButtonGroup(self)
-        self.attribute = QRadioButton("Attribute sampling (recommended)", objectName="sizeAttribute")
-        self.fixed = QRadioButton("A fixed number of cases", objectName="sizeFixed")
-        self.census = QRadioButton("Every case (a census)", objectName="sizeCensus")
+        self.attribute = named(QRadioButton("Attribute sampling (recommended)"), "sizeAttribute")
+        self.fixed = named(QRadioButton("A fixed number of cases"), "sizeFixed")
+        self.census = named(QRadioButton("Every case (a census)"), "sizeCensus")
         for i, b in enumerate((self.attribute, self.fixed, self.census)):
             self.choice.addButton(b, i)
         self.attribute.setChecked(True)
-        self.confidence = QComboBox(objectName="sizeConfidence")
+        self.confidence = named(QComboBox(), "sizeConfidence")
         for c in CONFIDENCES:
             self.confidence.addItem(f"{c:.0%}", c)
         self.confidence.setCurrentIndex(CONFIDENCES.index(0.95))
         self.confidence.setAccessibleName("Confidence")
         self.tolerable = _pct_box(0.05, 50.0, "sizeTolerable", "Tolerable deviation rate")
         self.expected = _pct_box(0.0, 49.5, "sizeExpected", "Expected deviation rate")
-        self.size = QSpinBox(objectName="sizeFixedCases")
-        self.size.setRange(1, 1_000_000)
-        self.size.setValue(82)
-        self.size.setAccessibleName("Fixed sample size")
+        self.fixed_size = named(QSpinBox(), "sizeFixedCases")
+        self.fixed_size.setRange(1, 1_000_000)
+        self.fixed_size.setValue(82)
+        self.fixed_size.setAccessibleName("Fixed sample size")
         self.result = label("", "statValue")
         self.result.setObjectName("sizeResult")
         self.explain = label("", "muted", wrap=True)
@@ -87,7 +88,7 @@ class SizePage(QWizardPage):
             form.addRow(name, box)
         fixed = QHBoxLayout()
         fixed.addWidget(self.fixed)
-        fixed.addWidget(self.size)
+        fixed.addWidget(self.fixed_size)
         fixed.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.attribute)
@@ -103,13 +104,13 @@ class SizePage(QWizardPage):
         lay.addWidget(self.explain)
         lay.addStretch(1)
         for signal in (self.confidence.currentIndexChanged, self.tolerable.valueChanged, self.expected.valueChanged,
-                       self.size.valueChanged, self.choice.idToggled):
+                       self.fixed_size.valueChanged, self.choice.idToggled):
             signal.connect(lambda *_: self.update_numbers())
 
     def start_from(self, spec: object) -> None:
         if getattr(spec, "size", None) is not None:
             self.fixed.setChecked(True)
-            self.size.setValue(int(spec.size))  # type: ignore[attr-defined]
+            self.fixed_size.setValue(int(spec.size))  # type: ignore[attr-defined]
         else:
             conf = getattr(spec, "confidence", None) or 0.95
             if conf in CONFIDENCES:
@@ -131,7 +132,7 @@ class SizePage(QWizardPage):
         if self.mode() == ATTRIBUTE:
             return {"size": None, "confidence": self.confidence.currentData(),
                     "tolerable": round(self.tolerable.value() / 100, 6), "expected": round(self.expected.value() / 100, 6)}
-        size = self.population() if self.mode() == CENSUS else self.size.value()
+        size = self.population() if self.mode() == CENSUS else self.fixed_size.value()
         return {"size": size, "confidence": None, "tolerable": None, "expected": None}
 
     def planned_size(self) -> int | None:
@@ -139,7 +140,7 @@ class SizePage(QWizardPage):
         if self.mode() == CENSUS:
             return n
         if self.mode() == FIXED:
-            return self.size.value()
+            return self.fixed_size.value()
         s = self.sizing()
         try:
             return attribute_sample_size(s["confidence"], s["tolerable"], s["expected"], n or None)  # type: ignore[arg-type]
@@ -149,9 +150,9 @@ class SizePage(QWizardPage):
     def update_numbers(self) -> None:
         n = self.population()
         self.form.setEnabled(self.mode() == ATTRIBUTE)
-        self.size.setEnabled(self.mode() == FIXED)
+        self.fixed_size.setEnabled(self.mode() == FIXED)
         if n:
-            self.size.setMaximum(max(1, n))
+            self.fixed_size.setMaximum(max(1, n))
         planned = self.planned_size()
         if planned is None:
             s = self.sizing()
@@ -189,23 +190,22 @@ class MethodPage(QWizardPage):
         self.setTitle("Selection method and strata")
         self.setSubTitle("How the cases are picked. The draw is seeded, so anyone with the same extract can "
                          "redraw exactly the same sample.")
-        self.method = QComboBox(objectName="sampleMethod")
+        self.method = named(QComboBox(), "sampleMethod")
         for m in METHOD_WORDS:
             self.method.addItem(m.capitalize(), m)
         self.method.setAccessibleName("Selection method")
         self.method_words = label("", "muted", wrap=True)
-        self.stratify = QComboBox(objectName="stratifyBy")
+        self.stratify = named(QComboBox(), "stratifyBy")
         self.stratify.setAccessibleName("Stratify by field")
-        self.allocation = QComboBox(objectName="allocation")
+        self.allocation = named(QComboBox(), "allocation")
         self.allocation.addItem("Proportional to each stratum's size", "proportional")
         self.allocation.addItem("Equal in each stratum", "equal")
         self.allocation.setAccessibleName("Allocation between strata")
         self.strata = label("", "muted", wrap=True)
         self.strata.setObjectName("strataPreview")
-        self.default_reserve = QCheckBox("Default reserve (10 % of the sample, at least 5; two per stratum)",
-                                         objectName="defaultReserve")
+        self.default_reserve = named(QCheckBox("Default reserve (10 % of the sample, at least 5; two per stratum)"), "defaultReserve")
         self.default_reserve.setChecked(True)
-        self.reserve = QSpinBox(objectName="reserveCases")
+        self.reserve = named(QSpinBox(), "reserveCases")
         self.reserve.setRange(0, 10_000)
         self.reserve.setValue(5)
         self.reserve.setEnabled(False)
@@ -237,13 +237,13 @@ class MethodPage(QWizardPage):
         self.stratify.blockSignals(False)
         spec = getattr(self, "_start", None)
         if spec is not None:
-            self.method.setCurrentIndex(max(0, self.method.findData(spec.method)))  # type: ignore[attr-defined]
-            if spec.stratify_by:  # type: ignore[attr-defined]
-                self.stratify.setCurrentIndex(max(0, self.stratify.findData(spec.stratify_by)))  # type: ignore[attr-defined]
-            self.allocation.setCurrentIndex(max(0, self.allocation.findData(spec.allocation)))  # type: ignore[attr-defined]
-            if spec.reserve is not None:  # type: ignore[attr-defined]
+            self.method.setCurrentIndex(max(0, self.method.findData(spec.method)))
+            if spec.stratify_by:
+                self.stratify.setCurrentIndex(max(0, self.stratify.findData(spec.stratify_by)))
+            self.allocation.setCurrentIndex(max(0, self.allocation.findData(spec.allocation)))
+            if spec.reserve is not None:
                 self.default_reserve.setChecked(False)
-                self.reserve.setValue(int(spec.reserve))  # type: ignore[attr-defined]
+                self.reserve.setValue(int(spec.reserve))
             self._start = None
         self._method_changed()
 

@@ -34,8 +34,7 @@ from workbench.gui.qt import (
     Signal,
     Slot,
 )
-
-Progress = Callable[[int, "int | None"], None]
+from workbench.progress import Progress
 
 
 class Cancelled(Exception):

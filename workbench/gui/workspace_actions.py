@@ -89,7 +89,7 @@ def open_database(window: MainWindow, create: bool = False, url: str = "") -> bo
     if dialog.exec() != QDialog.DialogCode.Accepted.value or dialog.location is None:
         return False
     location: WorkspaceLocation = dialog.location
-    if dialog.create:
+    if dialog.create_workspace:
         admin = location.url.username or window.username
         name = window.ctx.user.display_name if admin == window.username else ""
         return window.switch_to(lambda: workspace_service.init_workspace(location, admin, name))

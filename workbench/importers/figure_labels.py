@@ -97,8 +97,8 @@ def refine_labels(sentence: str, found: Sequence[tuple[int, int, KeyFigure]],
             label, subject = _percent_label(s, head, tail, fig, label, subject, previous, base)
         elif fig.kind == "count":
             label = _count_label(s, head, tail, label, earlier_count)
-        elif fig.kind == "range" and len(label.split()) == 1 and _WHICH.search(head):
-            phrase = _noun_phrase_before(head[:_WHICH.search(head).start()])
+        elif fig.kind == "range" and len(label.split()) == 1 and (which := _WHICH.search(head)):
+            phrase = _noun_phrase_before(head[:which.start()])
             label = phrase or label
         elif fig.kind == "proportion":
             label = clause(tail) or label if label == clause(tail, 12) else label

@@ -111,9 +111,9 @@ def suggest_links(new: Sequence[LinkCandidate], earlier: Sequence[LinkCandidate]
     new_vecs = [vector(b) for b in new_bags]
     old_vecs = [vector(b) for b in old_bags]
     out: list[LinkSuggestion] = []
-    for cand, (vec, norm) in zip(new, new_vecs):
+    for cand, (vec, norm) in zip(new, new_vecs, strict=True):
         scored = []
-        for other, (ovec, onorm) in zip(earlier, old_vecs):
+        for other, (ovec, onorm) in zip(earlier, old_vecs, strict=True):
             shared = {t: vec[t] * ovec[t] for t in vec.keys() & ovec.keys()}
             cosine = sum(shared.values()) / (norm * onorm)
             same_area = bool(cand.area) and cand.area == other.area and cosine > 0

@@ -36,7 +36,7 @@ _NORMATIVE = re.compile(r"\b(should|must|aim|aims|target|expected to|maximum|min
                         r"no more|no less|required|standard|says|guidance)\b", re.IGNORECASE)
 _TARGET_CMP = re.compile(r"\b(lower|less|fewer|below|under|more|greater|higher|above|over|at least|"
                          r"at most|no more|no less|up to|within)(?: than)?\s+$", re.IGNORECASE)
-_RATIO = re.compile(rf"(?<![\w.:])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\w:]|\.\d)")
+_RATIO = re.compile(r"(?<![\w.:])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\w:]|\.\d)")
 _RATIO_OF = re.compile(r"\bratio of ([a-z][\w -]{2,60}?) to ([a-z][\w-]*(?: [a-z][\w-]*)?)\b", re.IGNORECASE)
 _SAMPLE = re.compile(
     rf"\b(?:in|of|from)\s+(?:the|our|a sample of|a total of)?\s*({_NUM})\s+([a-z][\w-]*(?:\s[a-z][\w-]*)?)\s+"
@@ -88,7 +88,7 @@ class KeyFigure:
 
 
 def split_sentences(text: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for para in text.split("\n"):
         out.extend(s.strip() for s in _SENTENCES.split(para) if s.strip())
     return out
@@ -132,7 +132,7 @@ def _sentence_figures(s: str, before: list[str]) -> list[tuple[int, int, KeyFigu
                                               unit="immediately"))
     for m in _BROKEN.finditer(s):
         if free(m.start(), m.end()):
-            kind = "period" if "/" in m.group(0) else "count"
+            kind: FigureKind = "period" if "/" in m.group(0) else "count"
             add(m.start(), m.end(), KeyFigure(kind, None, None, None,
                                               f"number missing in source ({m.group(0).strip()!r})",
                                               s, missing_in_source=True))

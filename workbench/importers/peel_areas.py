@@ -1,11 +1,13 @@
-"""PEEL 2023-25 assessment areas and weighted keyword rules that place a finding in one.
+"""PEEL assessment areas, by framework (2023-25 and 2025-27), the weighted keyword rules that
+place a finding in one, and the mapping from each 2023-25 area to its 2025-27 successor.
 
 The shipped rules live in ``resources/peel_areas.toml``; a user file with the same layout
-overrides areas of the same name and adds new ones (``replace = true`` drops the shipped ones).
+overrides areas of the same name and framework and adds new ones (``replace = true`` drops the
+shipped ones). A report is classified with the areas of its own framework
+(``framework_of(programme)``); the sources for 2025-27 are in docs/peel-2025-27.md.
 """
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
 import re
 import tomllib
 from dataclasses import dataclass
@@ -14,7 +16,9 @@ from importlib.resources import files
 from itertools import islice
 from pathlib import Path
 
-PEEL_AREAS: tuple[str, ...] = (
+from workbench.errors import WorkbenchError
+
+PEEL_AREAS: tuple[str, ...] = (  # the 2023-25 framework's areas (also used for earlier programmes)
     "Police powers and public treatment",
     "Preventing crime and antisocial behaviour",
     "Responding to the public",
@@ -25,9 +29,25 @@ PEEL_AREAS: tuple[str, ...] = (
     "Leadership and force management",
     "Recording data about crime",
 )
+PEEL_AREAS_2025_27: tuple[str, ...] = (  # question 1 first, as the 2025-27 framework orders it
+    "Leadership and force management",
+    "Quality of service",
+    "Police powers and public treatment",
+    "Preventing crime and antisocial behaviour",
+    "Responding to the public",
+    "Investigating crime",
+    "Protecting vulnerable people",
+    "Managing offenders and suspects",
+    "Building, supporting and protecting the workforce",
+)
+FRAMEWORKS: tuple[str, ...] = ("2023-25", "2025-27")
+DEFAULT_FRAMEWORK = "2023-25"
+#: every area a finding may be given, either framework (for the finding form)
+ALL_AREAS: tuple[str, ...] = tuple(dict.fromkeys(PEEL_AREAS + PEEL_AREAS_2025_27))
 TITLE_FACTOR = 2.0
 MAX_REPEATS = 3
 MAX_CHARS = 20_000  # a finding is never longer; keeps hostile input fast
+_2025_27 = re.compile(r"\b2025\s*[-\u2013\u2014/]\s*(?:20)?27\b")
 
 
 class AreaRulesError(WorkbenchError, ValueError):
@@ -43,15 +63,61 @@ class AreaRulesError(WorkbenchError, ValueError):
 class AreaRule:
     name: str
     keywords: tuple[tuple[str, float], ...]
+    framework: str = DEFAULT_FRAMEWORK
+
+
+@dataclass(frozen=True)
+class AreaMapping:
+    """One area's successor in a later framework, and why."""
+
+    from_framework: str
+    to_framework: str
+    from_area: str
+    to_area: str
+    basis: str
 
 
 @dataclass(frozen=True)
 class AreaRules:
     areas: tuple[AreaRule, ...]
+    mappings: tuple[AreaMapping, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(a.name for a in self.areas)
+        """The areas of the default (2023-25) framework."""
+        return self.names_in(DEFAULT_FRAMEWORK)
+
+    def names_in(self, framework: str) -> tuple[str, ...]:
+        return tuple(a.name for a in self.areas if a.framework == framework)
+
+    def in_framework(self, framework: str | None) -> tuple[AreaRule, ...]:
+        """The areas of ``framework``; the default framework's when it has none (a user file
+        that replaced the shipped rules with its own areas only)."""
+        chosen = tuple(a for a in self.areas if a.framework == (framework or DEFAULT_FRAMEWORK))
+        return chosen or tuple(a for a in self.areas if a.framework == DEFAULT_FRAMEWORK)
+
+    def successor(self, area: str, from_framework: str, to_framework: str) -> AreaMapping | None:
+        """The area that takes over ``area`` in ``to_framework``: a listed mapping, else the area
+        of the same name there; None when there is neither."""
+        for m in self.mappings:
+            if (m.from_framework, m.to_framework, m.from_area) == (from_framework, to_framework, area):
+                return m
+        if area in self.names_in(from_framework) and area in self.names_in(to_framework):
+            return AreaMapping(from_framework, to_framework, area, area,
+                               f"carried over under the same name (the {to_framework} framework's other core questions "
+                               "could not be confirmed: docs/peel-2025-27.md)")
+        return None
+
+    def mapping_table(self, from_framework: str, to_framework: str) -> tuple[AreaMapping | tuple[str, None], ...]:
+        """Each area of ``from_framework`` with its successor (or None)."""
+        return tuple(self.successor(a, from_framework, to_framework) or (a, None)
+                     for a in self.names_in(from_framework))
+
+
+def framework_of(programme: str | None) -> str:
+    """The PEEL framework whose areas apply to a programme: "2025-27" for "PEEL 2025-27" or
+    "PEEL 2025–2027", else the 2023-25 areas (also for earlier programmes)."""
+    return "2025-27" if programme and _2025_27.search(programme) else DEFAULT_FRAMEWORK
 
 
 def load_area_rules(path: str | Path | None = None) -> AreaRules:
@@ -65,13 +131,16 @@ def load_area_rules(path: str | Path | None = None) -> AreaRules:
     except (OSError, UnicodeDecodeError) as exc:
         raise AreaRulesError(p, f"cannot be read ({exc})") from None
     data = _parse(raw, p)
-    user = _rules_from(data, p)
+    user = _rules_from(data, p, shipped)
     if data.get("replace") is True:
         return user
-    merged = {a.name: a for a in shipped.areas}
+    merged = {(a.framework, a.name): a for a in shipped.areas}
     for area in user.areas:
-        merged[area.name] = area
-    return AreaRules(tuple(merged.values()))
+        merged[(area.framework, area.name)] = area
+    maps = {(m.from_framework, m.to_framework, m.from_area): m for m in shipped.mappings}
+    for m in user.mappings:
+        maps[(m.from_framework, m.to_framework, m.from_area)] = m
+    return AreaRules(tuple(merged.values()), tuple(maps.values()))
 
 
 @lru_cache(maxsize=1)
@@ -88,11 +157,18 @@ def _parse(text: str, p: Path) -> dict:
         raise AreaRulesError(p, f"is not valid TOML ({exc})") from None
 
 
-def _rules_from(data: dict, p: Path) -> AreaRules:
+def _framework(entry: dict, name: str, p: Path, where: str) -> str:
+    value = entry.get(name, DEFAULT_FRAMEWORK)
+    if value not in FRAMEWORKS:
+        raise AreaRulesError(p, f"{name} must be one of {', '.join(FRAMEWORKS)}, got {value!r}", where)
+    return value
+
+
+def _rules_from(data: dict, p: Path, base: AreaRules | None = None) -> AreaRules:
     areas = data.get("area", [])
     if not isinstance(areas, list) or not areas:
         raise AreaRulesError(p, "has no [[area]] tables", "area")
-    out = []
+    out: list[AreaRule] = []
     for i, entry in enumerate(areas, 1):
         where = f"area {i}"
         if not isinstance(entry, dict):
@@ -100,6 +176,18 @@ def _rules_from(data: dict, p: Path) -> AreaRules:
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
             raise AreaRulesError(p, "needs a non-empty name", where)
+        name = name.strip()
+        framework = _framework(entry, "framework", p, f"{where} ({name})")
+        same_as = entry.get("same_as")
+        if same_as is not None:
+            source = _framework(entry, "same_as", p, f"{where} ({name})")
+            pool = [a for a in out if a.framework == source] + list(base.areas if base else ())
+            found = next((a for a in pool if a.name == name and a.framework == source), None)
+            if found is None:
+                raise AreaRulesError(p, f"same_as names the {source} area {name!r}, which is not defined",
+                                     f"{where} ({name})")
+            out.append(AreaRule(name, found.keywords, framework))
+            continue
         keywords = entry.get("keywords", {})
         if not isinstance(keywords, dict):
             raise AreaRulesError(p, "keywords must be a table of \"phrase\" = weight", f"{where} ({name})")
@@ -110,8 +198,35 @@ def _rules_from(data: dict, p: Path) -> AreaRules:
                 raise AreaRulesError(p, f"keyword {phrase!r} needs a positive number as weight",
                                      f"{where} ({name})")
             pairs.append((phrase.strip(), float(weight)))
-        out.append(AreaRule(name.strip(), tuple(pairs)))
-    return AreaRules(tuple(out))
+        out.append(AreaRule(name, tuple(pairs), framework))
+    return AreaRules(tuple(out), _mappings_from(data, p, out, base))
+
+
+def _mappings_from(data: dict, p: Path, areas: list[AreaRule], base: AreaRules | None) -> tuple[AreaMapping, ...]:
+    tables = data.get("mapping", [])
+    if not isinstance(tables, list):
+        raise AreaRulesError(p, "each [[mapping]] must be a table", "mapping")
+    known = {(a.framework, a.name) for a in areas} | {(a.framework, a.name) for a in (base.areas if base else ())}
+    out = []
+    for i, table in enumerate(tables, 1):
+        where = f"mapping {i}"
+        if not isinstance(table, dict):
+            raise AreaRulesError(p, "each [[mapping]] must be a table", where)
+        src, dst = _framework(table, "from_framework", p, where), _framework(table, "to_framework", p, where)
+        entries = table.get("area", [])
+        if not isinstance(entries, list):
+            raise AreaRulesError(p, "[[mapping.area]] entries must be tables", where)
+        for j, entry in enumerate(entries, 1):
+            here = f"{where}, area {j}"
+            if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) and entry[k].strip()
+                                                      for k in ("from", "to", "basis")):
+                raise AreaRulesError(p, "each [[mapping.area]] needs from, to and basis as text", here)
+            frm, to = entry["from"].strip(), entry["to"].strip()
+            for fw, name in ((src, frm), (dst, to)):
+                if (fw, name) not in known:
+                    raise AreaRulesError(p, f"{name!r} is not an area of the {fw} framework", here)
+            out.append(AreaMapping(src, dst, frm, to, entry["basis"].strip()))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
@@ -124,15 +239,46 @@ def _pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){body}[\w'-]*", re.IGNORECASE)
 
 
-def classify_area(title: str, text: str, rules: AreaRules | None = None) -> tuple[str | None, str]:
-    """(area, reason): the best-scoring area and the keywords that decided it.
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower().replace("anti-social", "antisocial")).strip()
+
+
+_SECTION_HEADINGS = ("quality of service review", "quality service review")
+
+
+def is_area_heading(text: str) -> bool:
+    """A report heading that is an area's own name (either framework) or the quality of service
+    review's: the section the findings below it belong to, as a question heading is."""
+    if len(text) > 80:
+        return False
+    said = _squash(text)
+    return said in {_squash(n) for n in ALL_AREAS} or said in _SECTION_HEADINGS
+
+
+def area_of_question(question: str | None, rules: AreaRules | None = None,
+                     framework: str | None = None) -> str | None:
+    """The area a report's question heading names ("How good is the force at leadership and
+    force management?" names "Leadership and force management"), in ``framework``; the longest
+    name wins, so a question naming two areas gives the more specific one."""
+    if not question:
+        return None
+    asked = f" {_squash(question[:MAX_CHARS])} "
+    names = [a.name for a in (rules or _shipped_rules()).in_framework(framework)]
+    hits = [n for n in names if f" {_squash(n)} " in asked]
+    return max(hits, key=len) if hits else None
+
+
+def classify_area(title: str, text: str, rules: AreaRules | None = None,
+                  framework: str | None = None) -> tuple[str | None, str]:
+    """(area, reason): the best-scoring area of ``framework`` (default 2023-25) and the keywords
+    that decided it.
 
     Returns (None, reason) when no keyword matches.
     """
     rules = rules or _shipped_rules()
     title, text = (title or "")[:MAX_CHARS], (text or "")[:MAX_CHARS]
     scored: list[tuple[float, int, str, list[str]]] = []
-    for order, area in enumerate(rules.areas):
+    for order, area in enumerate(rules.in_framework(framework)):
         score, hits = 0.0, []
         for phrase, weight in area.keywords:
             rx = _pattern(phrase)

@@ -16,8 +16,9 @@ whose hashes add up.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Collection, Iterator, Mapping
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,6 +26,7 @@ import pyarrow.compute as pc
 from workbench.force_settings import ForceSettings
 from workbench.importers.population_checks import order_message, out_of_order, time_orders
 from workbench.importers.population_columns import NO_TIME_MESSAGE, Normalised, normalise
+from workbench.importers.population_keys import Candidates, PopulationKeys, digest_array, sampled_fields
 from workbench.importers.population_mapping import normalise_name, suggest_mapping
 from workbench.importers.population_model import (
     BLANK_STRATUM,
@@ -34,7 +36,8 @@ from workbench.importers.population_model import (
     PopulationScan,
     RowProblem,
 )
-from workbench.importers.population_source import Batch, Layout, Progress, detect_layout, iter_batches
+from workbench.importers.population_source import Batch, Layout, detect_layout, iter_batches
+from workbench.progress import Progress
 from workbench.templates.schema import Field, Template
 
 __all__ = [
@@ -42,6 +45,7 @@ __all__ = [
     "PopulationError",
     "PopulationScan",
     "RowProblem",
+    "cases_from_scan",
     "iter_keys",
     "normalise_name",
     "read_cases",
@@ -120,7 +124,7 @@ class _Plan:
     def checks(self, fields: list[Field], raws: list[pa.Array], normals: list[Normalised]):
         """Every per-row check of a batch: (mask, raw values, column, field key, message)."""
         out = []
-        for f, raw, n in zip(fields, raws, normals):
+        for f, raw, n in zip(fields, raws, normals, strict=True):
             column = self.columns[f.key]
             if f.required:
                 out.append((n.blank, raw, column, f.key, "required value is empty"))
@@ -180,7 +184,7 @@ class _Problems:
         room = MAX_PROBLEMS - len(self.items) - len(batch_items)
         if room > 0:
             where = pc.indices_nonzero(mask).slice(0, room)
-            for row, value in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist()):
+            for row, value in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist(), strict=True):
                 batch_items.append(RowProblem(row, column, field, (value or "").strip()[:200], message))
         self.total += count
 
@@ -195,6 +199,9 @@ def scan_population(
     *,
     exclude_invalid: bool = False,
     excluded_rows: Collection[int] = (),
+    seed: int | None = None,
+    keep: int = 0,
+    keep_per_stratum: bool = False,
     _block_size: int | None = None,
 ) -> PopulationScan:
     """Validate the extract and fingerprint it, streaming (bounded memory).
@@ -207,6 +214,11 @@ def scan_population(
     is left out of the population instead of blocking it: its problems stay in the report and
     its number in ``excluded_rows``; only problems no row exclusion can cure (an unmapped
     required field, an empty file) still make the scan not ok.
+
+    With a draw's ``seed`` the scan also keys every case for that draw (``scan.keys``) and keeps
+    the raw rows of the ``keep`` cases with the smallest priorities (per stratum with
+    ``keep_per_stratum``), so that the draw and the sampled cases' fields need no second read
+    (``population_keys``).
     """
     plan = _plan(path, template, mapping, stratify_by, excluded_rows)
     problems = _Problems()
@@ -223,6 +235,8 @@ def scan_population(
     # the period the extract covers: first and last value of its first date field
     dated = next((i for i, f in enumerate(fields) if f.type in ("date", "datetime")), None)
     span: list[str] = []
+    digest_chunks: list[pa.Array] = []
+    candidates = Candidates(keep, [f.key for f in fields]) if seed is not None and keep > 0 else None
 
     def bad_row(row: int | None, message: str) -> None:
         problems.add(RowProblem(row, None, None, "", message))
@@ -235,11 +249,11 @@ def scan_population(
             blocking += 1
     for batch in plan.batches(fields, bad_row, progress, _block_size):
         raws = [batch.columns[plan.columns[f.key]] for f in fields]
-        normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+        normals = [normalise(f, raw) for f, raw in zip(fields, raws, strict=True)]
         keep = _not_blank_rows(normals)
         if not pc.all(keep).as_py():
             raws = [r.filter(keep) for r in raws]
-            normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+            normals = [normalise(f, raw) for f, raw in zip(fields, raws, strict=True)]
             batch = Batch(batch.rows.filter(keep), {})
         if len(batch.rows) == 0:
             continue
@@ -254,7 +268,7 @@ def scan_population(
             left_out.append(batch.rows.filter(invalid))
             keep = pc.invert(invalid)
             raws = [r.filter(keep) for r in raws]
-            normals = [normalise(f, raw) for f, raw in zip(fields, raws)]
+            normals = [normalise(f, raw) for f, raw in zip(fields, raws, strict=True)]
             batch = Batch(batch.rows.filter(keep), {})
             if len(batch.rows) == 0:
                 continue
@@ -268,9 +282,15 @@ def scan_population(
         row_hashes.append(hashes)
         ref_chunks.append(normals[ref_index].values)
         row_chunks.append(batch.rows)
+        group = None
         if plan.stratum is not None:
-            values = normals[fields.index(plan.stratum)].values
-            stratum_chunks.append(pc.dictionary_encode(pc.fill_null(values, BLANK_STRATUM)))
+            group = pc.fill_null(normals[fields.index(plan.stratum)].values, BLANK_STRATUM)
+            stratum_chunks.append(pc.dictionary_encode(group))
+        if seed is not None:
+            digest_chunks.append(digest_array(seed, normals[ref_index].values))
+            if candidates is not None:
+                candidates.add(batch.rows, digest_chunks[-1], group if keep_per_stratum else None, raws,
+                               normals[ref_index].values)
 
     if rows == 0:
         if left_out:
@@ -298,11 +318,19 @@ def scan_population(
     sampleable = pc.and_(pc.is_valid(refs), pc.invert(repeat_mask))
     cases = pc.sum(sampleable).as_py() or 0
     strata: dict[str, int] = {}
+    chosen = None
     if plan.stratum is not None:
         chosen = pa.chunked_array(stratum_chunks).filter(sampleable)
         counts = pc.value_counts(pc.cast(chosen, pa.string()))
-        strata = {v: c for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())}
+        strata = {v: c for v, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)}
         strata = dict(sorted(strata.items()))
+    keys = None
+    if seed is not None:
+        keys = PopulationKeys(
+            seed, refs.filter(sampleable),
+            pc.cast(chosen, pa.string()).combine_chunks() if chosen is not None else None,
+            pa.concat_arrays(digest_chunks).filter(sampleable), pa.concat_arrays(row_chunks).filter(sampleable),
+            candidates.result() if candidates is not None else None)
     field_list = ",".join(f.key for f in fields)
     fingerprint_v1 = hashlib.sha256(f"population-v1|{field_list}|{rows}|{total_hash:064x}".encode()).hexdigest()
     return PopulationScan(
@@ -324,6 +352,7 @@ def scan_population(
         blocking=blocking if exclude_invalid else problems.total,
         date_field=fields[dated].key if dated is not None and span else "",
         date_span=(span[0], span[1]) if span else None,
+        keys=keys,
     )
 
 
@@ -360,18 +389,10 @@ def _sorted_fingerprint(field_list: str, rows: int, chunks: list[pa.Array]) -> s
 def _hash_rows(columns: list[pa.Array]) -> tuple[int, pa.Array]:
     """(sum of the SHA-256 of each row's canonical text, the row hashes as 32-byte values)."""
     joined = pc.binary_join_element_wise(*columns, _SEP, null_handling="replace", null_replacement="")
-    joined = pa.concat_arrays([joined]) if joined.offset else joined
-    offsets = memoryview(joined.buffers()[1]).cast("i").tolist()[: len(joined) + 1]
-    data = joined.buffers()[2]
-    view = memoryview(data) if data is not None else memoryview(b"")
-    sha, as_int = hashlib.sha256, int.from_bytes
-    total = 0
-    digests = bytearray()
-    for start, end in zip(offsets, offsets[1:]):
-        d = sha(view[start:end]).digest()
-        digests += d
-        total += as_int(d, "big")
-    hashes = pa.Array.from_buffers(pa.binary(32), len(offsets) - 1, [None, pa.py_buffer(bytes(digests))])
+    sha = hashlib.sha256
+    digests = [sha(text).digest() for text in pc.cast(joined, pa.binary()).to_pylist()]
+    total = sum(map(int.from_bytes, digests))  # big-endian (the default since Python 3.11)
+    hashes = pa.Array.from_buffers(pa.binary(32), len(digests), [None, pa.py_buffer(b"".join(digests))])
     return total, hashes
 
 
@@ -390,7 +411,7 @@ def _duplicates(ref_chunks: list[pa.Array], row_chunks: list[pa.Array]):
     repeated = pc.unique(ordered.slice(1).filter(same_as_next))
     mask = pc.fill_null(pc.is_in(refs, value_set=repeated), False)
     grouped: dict[str, list[int]] = {}
-    for ref, row in zip(refs.filter(mask).to_pylist(), rows.filter(mask).to_pylist()):
+    for ref, row in zip(refs.filter(mask).to_pylist(), rows.filter(mask).to_pylist(), strict=True):
         grouped.setdefault(ref, []).append(row)
     first_rows = pa.array(sorted(r[0] for r in grouped.values()), pa.int64())
     repeat_mask = pc.and_(mask, pc.invert(pc.is_in(rows, value_set=first_rows)))
@@ -441,7 +462,7 @@ def iter_keys(
         else:
             values = normalise(plan.stratum, batch.columns[plan.columns[plan.stratum.key]]).values
             strata = pc.fill_null(values, BLANK_STRATUM).to_pylist()
-        for ref, stratum in zip(refs, strata):
+        for ref, stratum in zip(refs, strata, strict=True):
             if ref is not None and ref not in seen:
                 seen.add(ref)
                 yield ref, stratum
@@ -487,6 +508,14 @@ def read_cases(
     return out
 
 
+def cases_from_scan(scan: PopulationScan, template: Template, refs: set[str]) -> dict[str, dict[str, Any]] | None:
+    """``read_cases`` for ``refs`` from the rows a keyed scan kept, or None when one of them was not
+    kept (the caller then reads the extract with ``read_cases``)."""
+    fields = [f for f in template.fields if f.key in scan.mapping]
+    return sampled_fields(scan.keys, template, fields, template.reference_field, {str(r).strip() for r in refs},
+                          _json_values)
+
+
 def _valid_batches(plan: _Plan, fields: list[Field], exclude_invalid: bool) -> Iterator[Batch]:
     """Batches of ``fields``; with ``exclude_invalid``, less the rows that fail a check (as in a scan)."""
     if not exclude_invalid:
@@ -495,7 +524,7 @@ def _valid_batches(plan: _Plan, fields: list[Field], exclude_invalid: bool) -> I
     every = plan.fields
     for batch in plan.batches(every):
         raws = [batch.columns[plan.columns[f.key]] for f in every]
-        normals = [normalise(f, raw) for f, raw in zip(every, raws)]
+        normals = [normalise(f, raw) for f, raw in zip(every, raws, strict=True)]
         keep = pc.invert(plan.invalid(every, raws, normals))
         wanted = {plan.columns[f.key] for f in fields}
         columns = {k: v.filter(keep) for k, v in batch.columns.items() if k in wanted}
@@ -506,11 +535,11 @@ def _json_values(field: Field, n: Normalised) -> list[Any]:
     values = n.values.to_pylist()
     bad = n.bad.to_pylist() if n.bad is not None else [False] * len(values)
     if field.type == "number":
-        return [None if v is None else (v if b else (float(v) if "." in v else int(v))) for v, b in zip(values, bad)]
+        return [None if v is None else (v if b else (float(v) if "." in v else int(v))) for v, b in zip(values, bad, strict=True)]
     if field.type == "datetime" and n.time_missing is not None:
         no_time = n.time_missing.to_pylist()
         return [
             v if v is None or b else (v[:10] if t else v.replace(" ", "T", 1))
-            for v, b, t in zip(values, bad, no_time)
+            for v, b, t in zip(values, bad, no_time, strict=True)
         ]
     return values

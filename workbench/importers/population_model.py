@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
-
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
 
 #: How many row problems (and duplicate references) a scan keeps; the totals count them all.
 MAX_PROBLEMS = 1000
@@ -89,3 +90,5 @@ class PopulationScan:
     #: the first and last value (ISO 8601) of the extract's first date field, the period it covers
     date_field: str = ""
     date_span: tuple[str, str] | None = None
+    #: with a draw's seed: the keyed cases and candidate rows the draw reuses (population_keys)
+    keys: Any = field(default=None, compare=False, repr=False)

@@ -13,16 +13,17 @@ import csv
 import os
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from workbench.importers.population_model import PopulationError
+from workbench.progress import Progress
 
 SNIFF_BYTES = 256 * 1024
 SNIFF_LINES = 30
@@ -37,8 +38,6 @@ MAX_COLUMNS = 1024
 # a line ends after LF, or after a CR that no LF follows (pyarrow reads all three endings)
 _RAW_LINE = re.compile(rb"(?<=\n)|(?<=\r)(?!\n)")
 _BOM = b"\xef\xbb\xbf"
-
-Progress = Callable[[int, "int | None"], None]
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,24 @@ class Batch:
 # ----------------------------------------------------------------------------- layout
 
 
+#: XLSX only: the layout and the first data rows of the last workbooks seen, by content SHA-256, so that
+#: sniffing the layout, suggesting a mapping and the scan open and read the workbook's rows once
+_XLSX_HEADS: dict[str, tuple[Layout, tuple[tuple, ...]]] = {}
+_XLSX_HEADS_KEPT = 4
+#: data rows kept with an XLSX layout (the mapping suggestion samples that many)
+HEAD_ROWS = 500
+
+
+def _content_key(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def detect_layout(path: str | Path) -> Layout:
     path = Path(path)
     try:
@@ -74,7 +91,7 @@ def detect_layout(path: str | Path) -> Layout:
     if size == 0 or not head.strip(b" \t\r\n" + _BOM):
         raise PopulationError("the file is empty", path=path)
     if head.startswith(b"PK\x03\x04"):
-        return _xlsx_layout(path)
+        return _xlsx_head(path)[0]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise PopulationError("this is an old binary Excel (.xls) file; save it as .xlsx or CSV", path=path)
     if b"\x00" in head or head.startswith(b"%PDF"):
@@ -183,7 +200,30 @@ def clean_headers(cells: Sequence[object]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _xlsx_layout(path: Path) -> Layout:
+def _xlsx_head(path: Path) -> tuple[Layout, tuple[tuple, ...]]:
+    """The layout and the first data rows of a workbook (cached by content: opened once for both)."""
+    try:
+        key = _content_key(path)
+    except OSError as exc:
+        raise PopulationError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
+    if key in _XLSX_HEADS:
+        return _XLSX_HEADS[key]
+    found = _xlsx_layout(path)
+    while len(_XLSX_HEADS) >= _XLSX_HEADS_KEPT:
+        _XLSX_HEADS.pop(next(iter(_XLSX_HEADS)))
+    _XLSX_HEADS[key] = found
+    return found
+
+
+def head_rows(path: str | Path, layout: Layout) -> tuple[tuple, ...] | None:
+    """The first ``HEAD_ROWS`` data rows of an XLSX read with its layout (None for a CSV)."""
+    if layout.kind != "xlsx":
+        return None
+    found, rows = _xlsx_head(Path(path))
+    return rows if found == layout else None
+
+
+def _xlsx_layout(path: Path) -> tuple[Layout, tuple[tuple, ...]]:
     wb = _open_workbook(path)
     try:
         if not wb.book.worksheets:
@@ -192,13 +232,16 @@ def _xlsx_layout(path: Path) -> Layout:
         rows = list(_rows(ws, path, 1, max_row=SNIFF_LINES, max_col=MAX_COLUMNS))
         counts = [sum(1 for v in r if v is not None and str(v).strip()) for r in rows]
         widest = max(counts, default=0)
-        for i, (row, filled) in enumerate(zip(rows, counts)):
+        for i, (row, filled) in enumerate(zip(rows, counts, strict=True)):
             texts = all(isinstance(v, str) for v in row if v is not None and str(v).strip())
             if filled and filled * 2 >= widest and texts:
                 cells = list(row)
                 while cells and (cells[-1] is None or not str(cells[-1]).strip()):
                     cells.pop()  # Excel pads rows with empty cells
-                return Layout(kind="xlsx", headers=clean_headers(cells), header_row=i + 1, sheet=ws.title)
+                layout = Layout(kind="xlsx", headers=clean_headers(cells), header_row=i + 1, sheet=ws.title)
+                width = max(len(layout.headers), 1)
+                head = tuple(_rows(ws, path, i + 2, max_row=i + 1 + HEAD_ROWS, max_col=width))
+                return layout, head
     finally:
         wb.close()
     raise PopulationError("no header row found on the first sheet", path=path,
@@ -349,12 +392,12 @@ def _merge(batches: list[Batch]) -> Batch:
     )
 
 
-def _record_numbers(start: int, count: int, skipped: list[int]):
+def _record_numbers(start: int, count: int, skipped: list[int]) -> tuple[Sequence[int], int]:
     """Record numbers of the next ``count`` good rows, stepping over skipped ones."""
     if not skipped or skipped[-1] < start:
         return range(start, start + count), start + count
     gaps = set(skipped)
-    numbers = []
+    numbers: list[int] = []
     current = start
     while len(numbers) < count:
         if current not in gaps:
@@ -413,7 +456,7 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
         for values in _rows(ws, path, layout.header_row + 1, max_col=width_cap):
             row_no += 1
             width = len(values)
-            for buf, pos, dated in zip(buffers, positions, is_date):
+            for buf, pos, dated in zip(buffers, positions, is_date, strict=True):
                 buf.append(cell_text(values[pos], dated, epoch) if pos < width else "")
             rows.append(row_no)
             if len(rows) >= XLSX_BATCH_ROWS:
@@ -429,6 +472,20 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
         wb.close()
 
 
+def xlsx_rows_batch(values: tuple[tuple, ...], layout: Layout, columns: Sequence[str], date_columns: set[str],
+                    first_row: int, epoch: datetime | None = None) -> Batch:
+    """One batch of the given columns from rows of cell values (the first at sheet row ``first_row + 1``)."""
+    index = {name: i for i, name in enumerate(layout.headers)}
+    wanted = list(dict.fromkeys(columns))
+    buffers: list[list[str]] = [[] for _ in wanted]
+    for row in values:
+        width = len(row)
+        for buf, name in zip(buffers, wanted, strict=True):
+            pos = index[name]
+            buf.append(cell_text(row[pos], name in date_columns, epoch) if pos < width else "")
+    return _xlsx_batch(list(range(first_row + 1, first_row + 1 + len(values))), wanted, buffers)
+
+
 def _xlsx_batch(rows: list[int], names: list[str], buffers: list[list[str]]) -> Batch:
-    return Batch(pa.array(rows, pa.int64()), {n: pa.array(b, pa.string()) for n, b in zip(names, buffers)})
+    return Batch(pa.array(rows, pa.int64()), {n: pa.array(b, pa.string()) for n, b in zip(names, buffers, strict=True)})
 

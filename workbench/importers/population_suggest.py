@@ -12,9 +12,9 @@ values when that is the only way to pair them. Each suggestion says why it was m
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from workbench.importers.population_checks import time_orders
 from workbench.importers.population_columns import normalise
 from workbench.importers.population_mapping import suggest_mapping
-from workbench.importers.population_source import detect_layout, iter_batches
+from workbench.importers.population_source import detect_layout, head_rows, iter_batches, xlsx_rows_batch
 from workbench.templates.schema import Field, Template
 
 SAMPLE_ROWS = 500
@@ -41,7 +41,7 @@ class MappingSuggestion:
 
 
 def _stems(*names: str) -> set[str]:
-    words = set()
+    words: set[str] = set()
     for name in names:
         words.update(w[:5] for w in _WORD.findall(str(name).casefold()) if w not in _COMMON)
     return words
@@ -49,6 +49,10 @@ def _stems(*names: str) -> set[str]:
 
 def _sample(path: Path, headers: tuple[str, ...], dates: list[str]) -> dict[str, pa.Array]:
     layout = detect_layout(path)
+    head = head_rows(path, layout)
+    if head is not None:  # an XLSX: its first rows were read with its layout (no second read)
+        batch = xlsx_rows_batch(head[:SAMPLE_ROWS], layout, list(headers), set(dates), layout.header_row)
+        return {k: v.slice(0, SAMPLE_ROWS) for k, v in batch.columns.items()}
     for batch in iter_batches(path, layout, list(headers), dates, block_size=256 * 1024):
         return {k: v.slice(0, SAMPLE_ROWS) for k, v in batch.columns.items()}
     return {h: pa.array([], pa.string()) for h in headers}
@@ -134,7 +138,7 @@ def _by_order(template: Template, mapping: dict[str, str | None], reasons: dict[
     medians = {c: fits[open_keys[0]][c][1] or "" for c in columns}
     if len(set(medians.values())) != len(medians):
         return
-    for key, column in zip(sorted(open_keys, key=lambda k: rank[k]), sorted(columns, key=lambda c: medians[c])):
+    for key, column in zip(sorted(open_keys, key=lambda k: rank[k]), sorted(columns, key=lambda c: medians[c]), strict=True):
         mapping[key] = column
         used.add(column)
         label = template.field(key).label

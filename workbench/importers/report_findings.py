@@ -17,10 +17,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from workbench.importers.peel_areas import is_area_heading
 from workbench.importers.report_labels import (
-    AFI_HEADING, AFI_MARK, COC_HEADING, COUNT_ONLY, OTHER_HEADINGS, QUESTION, REC_HEADING, REC_INLINE,
-    clean_title, first_sentence, is_force, is_lead_in, is_statement, split_title, status_word,
-    strip_force, title_like,
+    AFI_HEADING,
+    AFI_MARK,
+    COC_HEADING,
+    COUNT_ONLY,
+    OTHER_HEADINGS,
+    QUESTION,
+    REC_HEADING,
+    REC_INLINE,
+    clean_title,
+    first_sentence,
+    is_force,
+    is_lead_in,
+    is_statement,
+    split_title,
+    status_word,
+    strip_force,
+    title_like,
 )
 from workbench.importers.report_repair import Block
 
@@ -84,7 +99,7 @@ class _Parser:
         b = self.blocks[j]
         t = b.text
         return not b.bullet and (is_force(t, self.force) or bool(AFI_MARK.match(t)) or _is_heading(t)
-                                 or bool(QUESTION.match(t)) or bool(COUNT_ONLY.match(t))
+                                 or bool(QUESTION.match(t)) or is_area_heading(t) or bool(COUNT_ONLY.match(t))
                                  or status_word(t) is not None)
 
     def bullets(self, j: int) -> list[Block]:
@@ -102,7 +117,7 @@ class _Parser:
             if block.bullet:
                 i += 1
                 continue
-            if QUESTION.match(text):
+            if QUESTION.match(text) or is_area_heading(text):  # a question, or a section named for an area
                 self.question, self.coc = text, None
                 i += 1
                 continue
@@ -227,7 +242,8 @@ class _Parser:
     def list_items(self, j: int, limit: int | None = None) -> tuple[list[tuple[int, int | None, str | None, str]], int]:
         """Items of a findings list: [counter] [status] text [force line]; at least a counter or
         a status must be printed, or this is not a list."""
-        blocks, items = self.blocks, []
+        blocks = self.blocks
+        items: list[tuple[int, int | None, str | None, str]] = []
         while j < len(blocks) and (limit is None or len(items) < limit):
             k, number, status = j, None, None
             if COUNT_ONLY.match(blocks[k].text):
@@ -261,7 +277,7 @@ class _Parser:
 
     # -- causes of concern ------------------------------------------------------------------
     def coc_section(self, i: int, coc: re.Match) -> int:
-        blocks, block = self.blocks, self.blocks[i]
+        blocks = self.blocks
         number = int(coc.group(1)) if coc.group(1) else None
         inline = (coc.group(2) or "").strip()
         if inline:
@@ -295,8 +311,8 @@ class _Parser:
         pieces = re.split(r"\s*\bRecommendations?(?:\s+\d{1,2})?\s*:\s*", body)
         coc_text, rec_texts = pieces[0].strip(), [p.strip() for p in pieces[1:] if p.strip()]
         j = i + 1
-        while j < len(blocks) and REC_HEADING.match(blocks[j].text) and (REC_HEADING.match(blocks[j].text).group(2) or ""):
-            rec_texts.append(REC_HEADING.match(blocks[j].text).group(2).strip())
+        while j < len(blocks) and (rec := REC_HEADING.match(blocks[j].text)) and (rec.group(2) or ""):
+            rec_texts.append(rec.group(2).strip())
             j += 1
         status = None
         k = j
@@ -370,9 +386,9 @@ class _Parser:
 
 def _is_heading(text: str) -> bool:
     m = AFI_HEADING.match(text)
-    return bool(m and m.group(2) is None or COC_HEADING.fullmatch(text) and text[:1].isupper()
-                and not (COC_HEADING.match(text).group(2) or "")
-                or REC_HEADING.fullmatch(text) and not (REC_HEADING.match(text).group(2) or "")
+    coc, rec = COC_HEADING.fullmatch(text), REC_HEADING.fullmatch(text)
+    return bool(m and m.group(2) is None or coc and text[:1].isupper() and not (coc.group(2) or "")
+                or rec and not (rec.group(2) or "")
                 or OTHER_HEADINGS.match(text))
 
 

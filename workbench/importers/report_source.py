@@ -10,7 +10,6 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,10 +17,10 @@ from typing import Literal
 from workbench.errors import WorkbenchError
 from workbench.importers.report_decode import Decoded, DecodeProblem, decode
 from workbench.limits import MAX_LINE_CHARS, longest_line
+from workbench.progress import Progress
 
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 SourceKind = Literal["text", "html", "pdf"]
-Progress = Callable[[int, "int | None"], None]
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _HTML_SNIFF = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b",
@@ -152,7 +151,7 @@ def _check_text(p: Path, text: str) -> str:
 def _html_text(p: Path, markup: str) -> str:
     """Reduce an HTML page to text lines: blocks become paragraphs, ``li`` bullet lines."""
     from bs4 import BeautifulSoup
-    from bs4.element import Comment, NavigableString
+    from bs4.element import Comment, NavigableString, Tag
 
     try:
         soup = BeautifulSoup(markup, "lxml")
@@ -166,7 +165,7 @@ def _html_text(p: Path, markup: str) -> str:
             tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
-    root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    root = soup.find("main") or soup.find(True, attrs={"role": "main"}) or soup.body or soup
     for br in root.find_all("br"):
         br.replace_with(NavigableString(_LINE_BREAK))
     for li in root.find_all("li"):
@@ -180,7 +179,7 @@ def _html_text(p: Path, markup: str) -> str:
         # <p>...</p>"): each stands on its own line, as a findings list prints them.
         if block.find(_BLOCK_TAGS, recursive=False) is not None:
             for child in list(block.children):
-                if getattr(child, "name", None) and child.name not in _BLOCK_TAGS and child.name != "br":
+                if isinstance(child, Tag) and child.name not in _BLOCK_TAGS and child.name != "br":
                     child.insert_before(NavigableString(_LINE_BREAK))
                     child.insert_after(NavigableString(_LINE_BREAK))
     for block in root.find_all(_BLOCK_TAGS):

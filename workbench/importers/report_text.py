@@ -11,7 +11,7 @@ from typing import Literal
 
 from workbench.importers import report_meta as meta
 from workbench.importers.key_figures import KeyFigure, deadline_figures, extract_figures
-from workbench.importers.peel_areas import AreaRules, classify_area
+from workbench.importers.peel_areas import AreaRules, area_of_question, classify_area, framework_of
 from workbench.importers.report_findings import RawFinding, closure_statement, find_findings
 from workbench.importers.report_labels import AFI_MARK, QUESTION, is_force
 from workbench.importers.report_normalise import normalise
@@ -129,7 +129,9 @@ def parse_report(source: SourceText, force: str | None = None, inspection: str |
             "Check that this is an HMICFRS inspection report; findings are recognised under "
             "'Areas for improvement', 'Cause of concern' and 'Recommendations' headings, as 'AFI' "
             "paragraphs, in findings lists and tracker tables")
-    findings = _build(raw, area_rules, warnings, closure, sent or published)
+    programme = (inspection or "").strip() or meta.programme(header, norm.text)[0]
+    # the areas are those of the report's own framework (PEEL 2025-27 has its own questions)
+    findings = _build(raw, area_rules, warnings, closure, sent or published, framework_of(programme))
     for noun, kind in (("areas? for improvement", "afi"), ("recommendations", "recommendation")):
         declared = meta.declared_count(header, noun)
         got = sum(f.kind == kind for f in findings)
@@ -137,7 +139,6 @@ def parse_report(source: SourceText, force: str | None = None, inspection: str |
             label = "areas for improvement" if kind == "afi" else "recommendations"
             warnings.append(f"the report says it has {declared} {label} but {got} were found; check the "
                             "list before saving")
-    programme = (inspection or "").strip() or meta.programme(header, norm.text)[0]
     if programme is None and meta.mentions_peel(header) and (published or sent):
         programme = f"PEEL {(published or sent).year}"  # type: ignore[union-attr]
         warnings.append(f"the programme was taken as {programme} from the publication date; correct it "
@@ -157,11 +158,21 @@ def parse_report(source: SourceText, force: str | None = None, inspection: str |
 
 
 def _build(raw: list[RawFinding], rules: AreaRules | None, warnings: list[str],
-           closure: tuple[str, str] | None, letter_date: date | None) -> list[ParsedFinding]:
+           closure: tuple[str, str] | None, letter_date: date | None,
+           framework: str | None = None) -> list[ParsedFinding]:
     refs = refs_for(raw, warnings)
     out: list[ParsedFinding] = []
     for index, r in enumerate(raw):
-        area, reason = classify_area(r.title, r.text, rules)
+        # a 2025-27 report's question (or section) heading names the area its findings sit in;
+        # earlier reports' questions joined areas ("investigating crime and reducing
+        # re-offending"), so there the keywords decide
+        area: str | None
+        asked = area_of_question(r.question, rules, framework) if framework == "2025-27" else None
+        if asked is not None:
+            said = "question" if (r.question or "").rstrip().endswith("?") else "heading"
+            area, reason = asked, f"under the report's {said} '{r.question}'"
+        else:
+            area, reason = classify_area(r.title, r.text, rules, framework)
         parent = refs[r.parent_index] if r.parent_index is not None else None
         if r.parent_index is not None and out[r.parent_index].area:
             area = out[r.parent_index].area

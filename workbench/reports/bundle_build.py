@@ -12,11 +12,13 @@ import datetime as dt
 import hashlib
 import json
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workbench.files import atomic_output
+from workbench.progress import Progress
+
 from .bundle_format import (
     MANIFEST_NAME,
     PDF_ROLES,
@@ -34,7 +36,6 @@ from .signing_cms import sign_detached
 
 __all__ = ["build_bundle"]
 
-Progress = Callable[[int, int | None], None]
 
 _CHUNK = 1 << 16
 # already-compressed formats are stored, not deflated again
@@ -117,7 +118,7 @@ def build_bundle(
 
 def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc)
+        when = when.astimezone(dt.UTC)
     if when.year < 1980:
         return (1980, 1, 1, 0, 0, 0)
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)

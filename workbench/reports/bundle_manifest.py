@@ -153,7 +153,7 @@ def _manifest(facts: ApprovalFacts, variant: str) -> dict[str, Any]:
         entries.append(ManifestEntry(f"{stem}.html", "release-html" if release else "html-pack",
                                      "Self-assessment pack, accessible HTML version"
                                      + (", release copy" if release else ""), html_sha, html_size))
-    for ev, name in zip(evidence, place_evidence(evidence)):
+    for ev, name in zip(evidence, place_evidence(evidence), strict=True):
         entries.append(ManifestEntry(name, "evidence", ev.title, ev.sha256, ev.size, ev.finding, ev.case_linked))
     return {
         "format": BUNDLE_FORMAT,

@@ -15,9 +15,11 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from workbench.limits import MAX_NESTING, nesting_depth
+from workbench.progress import Progress
 
 from .bundle_format import (
     ALL_ROLES,
@@ -36,13 +38,10 @@ from .bundle_format import (
     Problem,
     VerifyReport,
 )
-from workbench.limits import MAX_NESTING, nesting_depth
-
 from .safe_zip import DEFAULT_LIMITS, ZipLimits, entry_problems, iter_member, open_zip, read_member
 
 __all__ = ["ManifestInvalid", "parse_manifest", "verify_bundle"]
 
-Progress = Callable[[int, int | None], None]
 
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
 MAX_SIGNATURE_BYTES = 1024 * 1024

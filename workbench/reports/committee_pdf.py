@@ -6,10 +6,17 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from workbench.reports.committee_data import CommitteeReport
-from workbench.reports.committee_sections import ACTION_PLAN_HEADERS, action_plan_rows, sections, summary_lines
+from workbench.reports.committee_sections import (
+    ACTION_PLAN_HEADERS,
+    WIDTHS,
+    action_plan_rows,
+    period_words,
+    sections,
+    summary_lines,
+)
 from workbench.reports.pdf_styles import MARKING, MUTED, SANS, SANS_BOLD, grid_style, pack_styles, register_fonts
 from workbench.reports.safe_text import pdf_markup, plain
 
@@ -45,22 +52,18 @@ def _table(headers: list[str], rows: list[list[str]], widths: list[float] | None
     return table
 
 
-WIDTHS = {
-    "Changes since the last report": [0.09, 0.22, 0.08, 0.12, 0.12, 0.37],
-    "Closures awaiting authorisation": [0.18, 0.09, 0.1, 0.17, 0.07, 0.39],
-    "Overdue actions": [0.1, 0.55, 0.35],
-}
 
 
 def write_pdf(r: CommitteeReport, path: Path) -> None:
     s = pack_styles()
     story: list = [Paragraph(pdf_markup(r.title), s.h1)]
-    period = (f"{r.period_start:%d %B %Y} to {r.period_end:%d %B %Y}" if r.period_start else f"{r.period_end:%d %B %Y}")
-    story.append(Paragraph(pdf_markup(f"{r.force} · prepared by {r.prepared_by} · period {period}"), s.muted))
+    story.append(Paragraph(pdf_markup(f"{r.force} · prepared by {r.prepared_by} · period {period_words(r)}"),
+                           s.muted))
     story.append(Paragraph("Summary", s.h2))
     for line in summary_lines(r):
         story.append(Paragraph(pdf_markup(line), s.bullet, bulletText="•"))
     for heading, intro, headers, rows in sections(r):
+        story.append(CondPageBreak(34 * mm))  # a heading never ends a page without its table
         story.append(Paragraph(pdf_markup(heading), s.h2))
         if intro:
             story.append(Paragraph(pdf_markup(intro), s.muted))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from workbench.reports.committee_data import CommitteeReport
 
 
@@ -9,15 +11,34 @@ def _d(value) -> str:  # noqa: ANN001 - a date or None
     return value.strftime("%d %b %Y") if value else ""
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 action', '3 actions', 'no actions'."""
+    words = one if count == 1 else (many or one + "s")
+    return f"{count if count else 'no'} {words}"
+
+
+def period_words(r: CommitteeReport) -> str:
+    """The period the report covers: from the day after the previous report to the quarter's end."""
+    def long(d) -> str:  # noqa: ANN001 - a date
+        return f"{d.day} {d:%B %Y}"
+
+    if r.period_start is None:
+        return f"to {long(r.period_end)}"
+    return f"{long(r.period_start + timedelta(days=1))} to {long(r.period_end)}"
+
+
 def summary_lines(r: CommitteeReport) -> list[str]:
     findings = sum(n for _, n, _ in r.by_source)
     still = sum(o for _, _, o in r.by_source)
-    since = f"since {_d(r.period_start)}" if r.period_start else "this quarter"
+    since = f"since the last report ({_d(r.period_start)})" if r.period_start else "this quarter"
+    changes = plural(len(r.changes), "status change")
     return [
-        f"The register holds {findings} findings from {len(r.by_source)} kinds of source; {still} are not yet closed.",
-        f"{len(r.changes)} status changes {since}; {len(r.overdue_actions)} actions overdue; "
-        f"{sum(a.overdue for a in r.audits)} planned audits overdue; {len(r.closures)} closures awaiting "
-        f"authorisation; {len(r.pcc_responses)} PCC responses due.",
+        f"The register holds {plural(findings, 'finding')} from {plural(len(r.by_source), 'kind')} of source; "
+        f"{still} {'is' if still == 1 else 'are'} not yet closed.",
+        f"{changes[:1].upper() + changes[1:]} {since}; {plural(len(r.overdue_actions), 'action')} overdue; "
+        f"{plural(sum(a.overdue for a in r.audits), 'planned audit')} overdue; "
+        f"{plural(len(r.closures), 'closure')} awaiting authorisation; "
+        f"{plural(len(r.pcc_responses), 'PCC response')} due.",
         "RAG: red where an action is overdue or blocked; green where the finding is closed, proposed for "
         "closure or every action is done; amber otherwise.",
     ]
@@ -48,6 +69,13 @@ def sections(r: CommitteeReport) -> list[tuple[str, str, list[str], list[list[st
          [[_d(p.due) + (" (overdue)" if p.overdue else ""), p.what, p.detail] for p in r.pcc_responses]),
     ]
 
+
+#: the share of the page's width each column of a wide table takes (Word and PDF alike)
+WIDTHS = {
+    "Changes since the last report": [0.09, 0.22, 0.08, 0.12, 0.12, 0.37],
+    "Closures awaiting authorisation": [0.18, 0.09, 0.1, 0.17, 0.07, 0.39],
+    "Overdue actions": [0.1, 0.55, 0.35],
+}
 
 ACTION_PLAN_HEADERS = ["Finding", "Action", "Owner", "Deadline", "Status", "% complete", "On track"]
 

@@ -11,18 +11,17 @@ dates are values with number formats (see ``excel_sheet``). Written in openpyxl 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from workbench.files import atomic_output
+from workbench.progress import Progress
 from workbench.reports import excel_audits
 from workbench.reports.excel_sheet import Column, Marking, Shown, TableSheet, setup_workbook, sheet_name
 from workbench.reports.excel_values import figure_value
 from workbench.reports.pack_data import PackData, PackError
 
-Progress = Callable[[int, "int | None"], None]
 READINESS_WORD = {"ready": "Ready", "partly ready": "Partly ready", "not ready": "Not ready"}
 STATUS_WORD = {"draft": "Draft", "submitted": "Submitted for sign-off", "approved": "Approved",
                "superseded": "Superseded"}

@@ -22,7 +22,8 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -32,7 +33,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.reports.excel_names import sheet_name, table_name, unique_headers
 from workbench.reports.safe_text import excel_text, header_footer_text, shorten
@@ -112,8 +116,9 @@ class Marking:
 
 def setup_workbook(wb: Workbook) -> None:
     """Named styles for every kind of cell, and Arial as the workbook's default font."""
-    if len(wb._fonts) == 1:  # a new workbook: the default (style 0) font becomes Arial too
-        wb._fonts = IndexedList([BODY_FONT])
+    # openpyxl keeps the workbook's fonts in a private list its stubs do not declare
+    if len(wb._fonts) == 1:  # type: ignore[attr-defined]  # a new workbook: the default font becomes Arial too
+        wb._fonts = IndexedList([BODY_FONT])  # type: ignore[attr-defined]
     for kind, (name, fmt, align) in STYLES.items():
         if name in wb.named_styles:
             continue
@@ -128,14 +133,36 @@ class _Cell(Cell):
     """A write-only cell whose style index is fixed when it is made (one per column and style)."""
 
     __slots__ = ("_style_index",)
+    # openpyxl's Cell slots written directly on the fast path (its stubs declare none of them)
+    _style_index: int
+    _style: Any
+    _value: Any
+
+    def __init__(self, worksheet: Any) -> None:
+        super().__init__(worksheet)  # type: ignore[call-arg]  # row and column are optional; the stubs say not
 
     @property
-    def style_id(self) -> int:  # type: ignore[override]
+    def style_id(self) -> int:
         return self._style_index
 
     @property
-    def has_style(self) -> bool:  # type: ignore[override]
+    def has_style(self) -> bool:
         return True
+
+
+def header_footer(ws: Worksheet, even: bool = False) -> tuple[HeaderFooterItem, HeaderFooterItem]:
+    """The sheet's (odd or even) page header and footer; a sheet openpyxl makes always has both."""
+    head, foot = (ws.evenHeader, ws.evenFooter) if even else (ws.oddHeader, ws.oddFooter)
+    assert head is not None and foot is not None
+    return head, foot
+
+
+def fit_to_page(ws: Worksheet) -> None:
+    """Scale the printout to the page set up (fitToWidth / fitToHeight)."""
+    props = ws.sheet_properties.pageSetUpPr
+    if props is None:
+        props = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    props.fitToPage = True
 
 
 class _Guarded(str):
@@ -149,6 +176,9 @@ class TableSheet:
                  tables: set[str], *, title: str | None = None, freeze_first_column: bool = True) -> None:
         self.wb = wb
         self.ws: WriteOnlyWorksheet = wb.create_sheet(name)
+        # The same sheet: a WriteOnlyWorksheet takes every print, dimension and formatting attribute
+        # of Worksheet (Worksheet._setup), which its stubs leave out.
+        self.sheet = cast(Worksheet, self.ws)
         self.columns = list(columns)
         self.headers = [shorten(h, 255) for h in unique_headers(c.header for c in self.columns)]
         self.rows_written = 0
@@ -183,7 +213,7 @@ class TableSheet:
             cell.style = STYLES[kind][0]
             if guard:
                 cell.quotePrefix = True
-            cell._style_index = self.wb._cell_styles.add(cell._style)
+            cell._style_index = self.wb._cell_styles.add(cell._style)  # type: ignore[attr-defined]  # private styles list
             cell.column = col + 1
             self._cells[key] = cell
         return cell
@@ -196,7 +226,7 @@ class TableSheet:
         cell._value, cell.data_type = text, "s"
         return cell
 
-    def _kind_of(self, col: Column, value: object) -> tuple[str, object]:
+    def _kind_of(self, col: Column, value: object) -> tuple[str, Any]:
         """The style kind for ``value`` in ``col`` and the value to store."""
         kind = col.kind
         if isinstance(value, str):
@@ -208,7 +238,7 @@ class TableSheet:
             return value.kind, value.value
         if isinstance(value, datetime):
             if value.tzinfo is not None:
-                value = value.astimezone(timezone.utc).replace(tzinfo=None)  # Excel has no zones: UTC
+                value = value.astimezone(UTC).replace(tzinfo=None)  # Excel has no zones: UTC
             return "datetime", value
         if isinstance(value, date):
             return "date", value
@@ -222,7 +252,7 @@ class TableSheet:
         kind, stored = self._kind_of(self.columns[i], value)
         return self._cell(i, kind, type(stored) is _Guarded), str(stored)
 
-    def _values_to_row(self, values: Sequence[object], row_idx: int) -> Iterator[_Cell]:
+    def _values_to_row(self, values: Sequence[Any], row_idx: int) -> Iterator[_Cell]:
         memo, ints, floats = self._memo, self._int_cells, self._float_cells
         for i, value in enumerate(values):
             if value is None:
@@ -286,7 +316,7 @@ class TableSheet:
     def _header_lines(self) -> int:
         """Lines of the wrapped bold header: words are not split, so a narrow column wraps sooner."""
         most = 1
-        for header, col in zip(self.headers, self.columns):
+        for header, col in zip(self.headers, self.columns, strict=True):
             room, lines, used = max(1.0, col.width * 0.95), 1, 0.0
             for word in header.split():
                 size = len(word) * 1.1
@@ -299,11 +329,11 @@ class TableSheet:
 
     def _set_height(self, row_idx: int, lines: int) -> None:
         if lines > 1:
-            self.ws.row_dimensions[row_idx].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
+            self.sheet.row_dimensions[row_idx].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
     def _forget_height(self, row_idx: int) -> None:
-        if row_idx in self.ws.row_dimensions:
-            del self.ws.row_dimensions[row_idx]  # written: keep memory flat
+        if row_idx in self.sheet.row_dimensions:
+            del self.sheet.row_dimensions[row_idx]  # written: keep memory flat
 
     def write_rows(self, rows: Iterable[Sequence[object]],
                    tick: Callable[[], None] | None = None, every: int = 5_000) -> None:
@@ -331,7 +361,7 @@ class TableSheet:
         table.autoFilter = AutoFilter(ref=ref)
         with warnings.catch_warnings():  # "add table columns manually": they are, just above
             warnings.simplefilter("ignore", UserWarning)
-            self.ws.add_table(table)
+            self.sheet.add_table(table)
         self.ws.print_area = ref
         for i, col in enumerate(self.columns, start=1):
             if col.kind != "rag":
@@ -340,7 +370,7 @@ class TableSheet:
             area = f"{letter}2:{letter}{last_row}"
             for rag, words in RAG_WORDS.items():
                 test = ",".join(f'${letter}2="{w}"' for w in words)
-                self.ws.conditional_formatting.add(area, FormulaRule(
+                self.sheet.conditional_formatting.add(area, FormulaRule(
                     formula=[f"OR({test})"],
                     fill=PatternFill("solid", fgColor=RAG_FILLS[rag], bgColor=RAG_FILLS[rag]),
                     stopIfTrue=True))
@@ -348,7 +378,7 @@ class TableSheet:
 
     # -- print ----------------------------------------------------------------------------
     def _print_setup(self, marking: Marking) -> None:
-        ws = self.ws
+        ws = self.sheet
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = "9"  # A4
         ws.page_margins.left = ws.page_margins.right = 0.5
@@ -358,18 +388,19 @@ class TableSheet:
         if fit_scale(self.columns) >= MIN_SCALE:
             ws.page_setup.fitToWidth = 1
             ws.page_setup.fitToHeight = 0
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            fit_to_page(ws)
         else:  # too wide to read at page width: 75 %, pages across, the first column repeated
             ws.page_setup.scale = MIN_SCALE
             ws.page_setup.pageOrder = "overThenDown"
             ws.print_title_cols = "A:A"
         mark = header_footer_text(marking.marking.upper(), 60)
-        for item in (ws.oddHeader.center, ws.oddFooter.center):
+        head, foot = header_footer(ws)
+        for item in (head.center, foot.center):
             item.text = mark
             item.font = f"{FONT_NAME},Bold"
-        for item, text in ((ws.oddHeader.left, header_footer_text(marking.force, 60)),
-                           (ws.oddHeader.right, header_footer_text(marking.version_text, 60)),
-                           (ws.oddFooter.left, "&A"), (ws.oddFooter.right, "Page &P of &N")):
+        for item, text in ((head.left, header_footer_text(marking.force, 60)),
+                           (head.right, header_footer_text(marking.version_text, 60)),
+                           (foot.left, "&A"), (foot.right, "Page &P of &N")):
             item.text = text
             item.font = f"{FONT_NAME},Regular"
 

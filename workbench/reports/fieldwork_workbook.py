@@ -22,18 +22,28 @@ from __future__ import annotations
 
 import json
 import os
+from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.files import atomic_output
-from workbench.reports.excel_sheet import HEADER_BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP
+from workbench.reports.excel_sheet import (
+    HEADER_BORDER,
+    HEADER_FILL,
+    HEADER_FONT,
+    TITLE_FONT,
+    WRAP,
+    fit_to_page,
+    header_footer,
+)
 from workbench.reports.fieldwork_format import (  # noqa: F401  (the data classes are part of this API)
     CASES,
     DATE_FORMAT,
@@ -63,6 +73,7 @@ LOCKED_FILL = PatternFill("solid", fgColor="D9D9D9")
 ANSWER_FILL = PatternFill("solid", fgColor="FFFFFF")
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
+TOP = Alignment(vertical="top")
 
 
 def put(ws: Worksheet, row: int, col: int, value: object) -> Any:
@@ -125,18 +136,20 @@ def _value(col: SheetColumn, case: SheetCase, data: FieldworkSheetData) -> tuple
 
 def _print_setup(ws: Worksheet, data: FieldworkSheetData) -> None:
     mark = header_footer_text(data.marking.upper(), 60)
-    for part in (ws.oddHeader.center, ws.oddFooter.center, ws.evenHeader.center, ws.evenFooter.center):
+    head, foot = header_footer(ws)
+    even_head, even_foot = header_footer(ws, even=True)
+    for part in (head.center, foot.center, even_head.center, even_foot.center):
         part.text = mark
         part.font = "-,Bold"
-    ws.oddHeader.left.text = header_footer_text(data.force, 60)
-    ws.oddHeader.right.text = header_footer_text(f"Audit {data.audit_id} fieldwork", 60)
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Page &P of &N"
+    head.left.text = header_footer_text(data.force, 60)
+    head.right.text = header_footer_text(f"Audit {data.audit_id} fieldwork", 60)
+    foot.left.text = "&A"
+    foot.right.text = "Page &P of &N"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
 
 
 def _protect(ws: Worksheet) -> None:
@@ -236,6 +249,18 @@ def _validation(criterion: SheetCriterion, ranges: dict[str, str]) -> DataValida
 _WIDTHS = {"ref": 18, "stratum": 14, "field": 16, "answer": 16, "computed": 14, "working": 40, "comment": 40}
 
 
+def _style_case_cell(cell: Any, kind: str, number_format: str | None, dated: bool) -> None:
+    if number_format:
+        cell.number_format = number_format
+    cell.alignment = WRAP if kind in ("working", "comment") else TOP
+    if kind in ("answer", "comment"):
+        cell.protection, cell.fill = UNLOCKED, ANSWER_FILL
+        if dated:
+            cell.number_format = DATE_FORMAT
+    else:
+        cell.protection, cell.fill = LOCKED, LOCKED_FILL
+
+
 def _cases(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn],
            ranges: dict[str, str]) -> dict[int, dict[str, str]]:
     """Write the Cases sheet; returns per row the digests of its locked cells."""
@@ -250,20 +275,23 @@ def _cases(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn],
             cell.protection = LOCKED
     ws.row_dimensions[2].height = 60
     locked: dict[int, dict[str, str]] = {}
+    # the few distinct cell styles, each set up once and then copied (openpyxl's style registry
+    # lookups per attribute were most of the export's time)
+    styles: dict[tuple[str, bool, str | None], StyleArray] = {}
     for row, case in enumerate(data.cases, start=FIRST_ROW):
         digests: dict[str, str] = {}
         for i, col in enumerate(columns, start=1):
             value, number_format = _value(col, case, data)
             cell = put(ws, row, i, value)
-            if number_format:
-                cell.number_format = number_format
-            cell.alignment = WRAP if col.kind in ("working", "comment") else Alignment(vertical="top")
-            if col.kind in ("answer", "comment"):
-                cell.protection, cell.fill = UNLOCKED, ANSWER_FILL
-                if col.kind == "answer" and criteria[col.key].answer == "datetime" and not number_format:
-                    cell.number_format = DATE_FORMAT
+            dated = col.kind == "answer" and criteria[col.key].answer == "datetime" and not number_format
+            key = (col.kind, dated, number_format)
+            style = styles.get(key)
+            if style is not None:
+                cell._style = copy(style)
             else:
-                cell.protection, cell.fill = LOCKED, LOCKED_FILL
+                _style_case_cell(cell, col.kind, number_format, dated)
+                styles[key] = copy(cell._style)
+            if col.kind not in ("answer", "comment"):
                 digests[col.letter] = token_digest(cell.value)
         locked[row] = digests
     last = max(FIRST_ROW, FIRST_ROW + len(data.cases) - 1)
@@ -311,6 +339,7 @@ def write_fieldwork_workbook(data: FieldworkSheetData, out_path: str | os.PathLi
     columns = layout(data)
     wb = Workbook()
     info = wb.active
+    assert isinstance(info, Worksheet)  # a new workbook's one sheet
     info.title = INSTRUCTIONS
     cases = wb.create_sheet(CASES)
     ranges = _lists(wb.create_sheet(LISTS), data)

@@ -234,7 +234,7 @@ def _audit(a: AuditResult, n: int) -> str:
                             else f"{_pct(st.low)} to {_pct(st.high)}") for st in a.strata]))
     if a.agreement is not None:
         ag, t = a.agreement, a.agreement.totals()
-        rows2 = [(cat, *map(count_text, row), count_text(total)) for cat, row, total in zip(ag.categories, ag.matrix, t.rows)]
+        rows2 = [(cat, *map(count_text, row), count_text(total)) for cat, row, total in zip(ag.categories, ag.matrix, t.rows, strict=True)]
         rows2.append(("Total", *map(count_text, t.columns), count_text(t.total)))
         out.append(_table(f"Grading agreement: {ag.row_label} (rows) by {ag.column_label} (columns)",
                           (f"{ag.row_label} / {ag.column_label}", *ag.categories, "Total"), rows2))

@@ -8,14 +8,15 @@ realistic Norfolk pack for tests and previews.
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
+
+from workbench.errors import WorkbenchError
 
 PACK_STATUSES = ("draft", "submitted", "approved", "superseded")
 READINESS_LEVELS = ("ready", "partly ready", "not ready")
-RAG_LEVELS = ("green", "amber", "red")
+RAG_LEVELS = ("green", "amber", "red", "indicative")  # indicative: a small sample, shown neutral
 Count = int | str  # a number of cases, or "<N" where a release copy suppresses a small count
 
 

@@ -32,10 +32,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from workbench.reports.pack_data import (
@@ -124,9 +123,10 @@ def _criterion(cr: CriterionRow, min_cell: int) -> CriterionRow:
 
 
 def _stratum(st: StratumRow, min_cell: int) -> StratumRow:
-    counts = {name: _count(getattr(st, name), min_cell) for name in ("population", "sample", "compliant")}
-    if any(isinstance(v, str) for v in counts.values()):
-        return replace(st, **counts, weight=None, point=None, low=None, high=None)
+    population, sample, compliant = (_count(v, min_cell) for v in (st.population, st.sample, st.compliant))
+    if any(isinstance(v, str) for v in (population, sample, compliant)):
+        return replace(st, population=population, sample=sample, compliant=compliant,
+                       weight=None, point=None, low=None, high=None)
     return st
 
 
@@ -158,11 +158,13 @@ class SuppressedRate(RateWithInterval):
     """A release copy's rate of 1 to N-1 cases (or out of 1 to N-1): the counts print as "<N" and
     the rate and interval, from which they could be worked out, are withheld (None)."""
 
-    successes: Count
-    n: Count
-    point: float | None
-    low: float | None
-    high: float | None
+    # A release copy's rate is a RateWithInterval whose counts may be "<N" and whose figures are
+    # withheld: the wider field types are the point of the subclass.
+    successes: Count  # type: ignore[assignment]
+    n: Count  # type: ignore[assignment]
+    point: float | None  # type: ignore[assignment]
+    low: float | None  # type: ignore[assignment]
+    high: float | None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:  # counts may be "<N"; nothing to check against
         return None
@@ -243,7 +245,7 @@ def _audit(a: AuditResult, pseudonym: Callable[[str], str], min_cell: int) -> Au
         shown = masks.case(c, pseudonym)
         notable.append(replace(shown, compliant=c.compliant, notes=_reason(c, masks, a)))
     measure = _rate(a.measure, min_cell)
-    withheld = {}
+    withheld: dict[str, Any] = {}  # AuditResult fields withheld in the release copy
     if isinstance(measure, SuppressedRate):
         words = (f"the measure '{a.measure_label}' counts fewer than {min_cell} cases "
                  f"({count_text(measure.successes)} of {count_text(measure.n)})")

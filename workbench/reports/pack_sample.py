@@ -108,7 +108,7 @@ def _attendance_audit() -> AuditResult:
     strata = []
     for name, population in (("Emergency", 4_212), ("Priority", 4_190)):
         in_stratum = [c for c in cases if c.stratum == name]
-        ok = sum(c.compliant for c in in_stratum)
+        ok = sum(1 for c in in_stratum if c.compliant)
         p, low, high = _wilson(ok, len(in_stratum))
         strata.append(StratumRow(name, population, len(in_stratum), ok,
                                  population / 8_402, p, low, high))
@@ -170,7 +170,7 @@ def _da_audit() -> AuditResult:
                      "auditor_grade": grades[j],
                      "supervisor_review": "yes" if rng.random() > 0.12 else "no"},
                     "" if ok else f"Graded {grades[i]}; auditor graded {grades[j]}."))
-    ok_count = sum(c.compliant for c in cases)
+    ok_count = sum(1 for c in cases if c.compliant)
     return AuditResult(
         title="Domestic abuse primary risk assessment audit",
         template="DA primary risk assessment (DASH / DARA)",

@@ -75,8 +75,9 @@ METHODOLOGY = (
      "compliance rate, hypergeometric when every case is in scope and the population size is known, "
      "the Korn\u2013Graubard bound for a stratified sample. Green: the lower bound reaches the target; "
      "amber: only the estimate does; red: the estimate is below it. A sample too small to confirm the "
-     "target even if every case complied is reported as insufficient evidence. Checking every case (a "
-     "census) has no sampling error."),
+     "target even if every case complied (ten files never confirm a target above 74 %) is not given a "
+     "colour: it is reported as indicative, a small sample, with its two-sided exact 95 % interval. "
+     "Checking every case (a census) has no sampling error."),
     ("Stratified estimates",
      "Each stratum's rate is weighted by its share of the population (in scope). The variance uses the "
      "unbiased within-stratum variance (n\u2095 \u2212 1), and the interval is Clopper\u2013Pearson on an "

@@ -35,7 +35,7 @@ class Ctx:
     _bookmarks: int = 0
 
     @classmethod
-    def create(cls, width: float) -> "Ctx":
+    def create(cls, width: float) -> Ctx:
         covered = register_fonts()
         return cls(pack_styles(), covered, width)
 
@@ -101,7 +101,7 @@ class Ctx:
         para = Paragraph(f'<font color="{RAG_TEXT[rag].hexval()}"><b>'
                          f"{self.text(label)}</b></font>", self.styles.cell)
         table = Table([[para]], hAlign="LEFT")
-        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), 
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS),
             ("BACKGROUND", (0, 0), (-1, -1), RAG_FILL[rag]),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),

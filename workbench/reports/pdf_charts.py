@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -163,7 +164,7 @@ def trend_chart(series: MeasureSeries, width: float, height: float = 150.0,
             d.add(String(x_at(p.when.toordinal()), bottom - 11, p.when.strftime("%b %y"),
                          fontName=SANS, fontSize=6.5, fillColor=MUTED, textAnchor="middle"))
     coords = [(x_at(p.when.toordinal()), y_at(p.value)) for p in points]
-    for (x1, y1), (x2, y2) in zip(coords, coords[1:]):
+    for (x1, y1), (x2, y2) in pairwise(coords):
         d.add(Line(x1, y1, x2, y2, strokeColor=NAVY, strokeWidth=1.6))
     for x, y in coords:
         d.add(Circle(x, y, 2, fillColor=NAVY, strokeColor=NAVY))

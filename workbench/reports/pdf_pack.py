@@ -7,8 +7,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -27,6 +28,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from workbench.files import atomic_output
+from workbench.progress import Progress
 from workbench.reports.pack_data import PackData, PackError
 from workbench.reports.pdf_blocks import Ctx, fmt_date
 from workbench.reports.pdf_charts import fit_text, pct
@@ -42,7 +44,6 @@ from workbench.reports.pdf_styles import (
     register_fonts,
 )
 
-Progress = Callable[[int, "int | None"], None]
 PAGE_W, PAGE_H = A4
 MARGIN_X = 20 * mm
 MARGIN_TOP = 24 * mm
@@ -53,7 +54,7 @@ LANG = "en-GB"
 def pdf_date(when: datetime) -> str:
     """A PDF date string (UTC) for ``when``; a naive time is taken as UTC."""
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
+        when = when.astimezone(UTC)
     return when.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
@@ -67,7 +68,7 @@ STATUS_WORD = {"draft": "Draft", "submitted": "Submitted for sign-off", "approve
                "superseded": "Superseded"}
 
 
-def _page_chrome(data: PackData, covered: frozenset[int]) -> Callable[[Canvas, object], None]:
+def _page_chrome(data: PackData, covered: frozenset[int]) -> Callable[[Canvas, _PackDocument], None]:
     """onPage callback: marking in header and footer, running titles, draft watermark."""
     marking = fit_text(data.marking.upper(), SANS_BOLD, 9, 70 * mm, covered)
     force = fit_text(data.force, SANS, 7.5, 55 * mm, covered)
@@ -140,7 +141,7 @@ class _PackDocument(BaseDocTemplate):
         stamp = self.pdf_date
         self.canv.setDateFormatter(lambda *_: stamp)
 
-    def build(self, flowables: list[Flowable], *args: object, **kwargs: object) -> None:
+    def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
         self.totals_drawn = set()
         super().build(flowables, *args, **kwargs)
         self.page_total = self.page
@@ -234,7 +235,7 @@ def _summary(ctx: Ctx, data: PackData) -> list[Flowable]:
         rows.append([ctx.cell(f.ref, s.cell_bold, 40), ctx.cell(f.title, limit=220), f.area,
                      ctx.rag_word(readiness_rag, READINESS_WORD[f.readiness]), result, rag])
     story.append(ctx.table(("Ref", "Finding", "PEEL area", "Readiness", "Latest audit result",
-                            "Audit RAG"), rows, (0.15, 0.29, 0.14, 0.12, 0.21, 0.09), extra))
+                            "Audit RAG"), rows, (0.15, 0.27, 0.14, 0.12, 0.21, 0.11), extra))
     story.append(Spacer(1, 6))
     story.append(ctx.para(RESULTS_NOTE, s.muted))
     return story
@@ -336,7 +337,7 @@ def _signoff(ctx: Ctx, data: PackData, slot: SignatureSlot) -> list[Flowable]:
             pairs.append(("Change-log anchor", ctx.cell(so.log_anchor, s.cell_mono, 120)))
         for sha in so.manifest_sha256:
             pairs.append(("Bundle manifest SHA-256", ctx.cell(sha, s.cell_mono, 80)))
-        story.append(ctx.key_values(pairs))  # type: ignore[arg-type]
+        story.append(ctx.key_values(pairs))
     story.append(Spacer(1, 4 * mm))
     story.append(ctx.para("Changes to who may sign since the previous pack version", s.h3))
     if data.signing_changes:

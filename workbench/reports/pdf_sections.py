@@ -19,7 +19,6 @@ from workbench.reports.pdf_charts import IntervalRow, interval_chart, pct, trend
 from workbench.reports.pdf_styles import RAG_TEXT, READINESS_RAG, SANS
 
 
-
 def readiness_badge(ctx: Ctx, readiness: str) -> Table:
     return ctx.badge(READINESS_RAG[readiness], READINESS_WORD[readiness])
 
@@ -117,7 +116,7 @@ def audit_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     if audit.plan_text:
         story.append(ctx.para("Plan: " + audit.plan_text + ".", s.small))
     rag = Table([[ctx.badge(audit.rag), ctx.cell(audit.rag_reason, s.small)]],
-                colWidths=[0.12 * ctx.width, 0.88 * ctx.width], hAlign="LEFT")
+                colWidths=[0.14 * ctx.width, 0.86 * ctx.width], hAlign="LEFT")
     rag.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [rag, Spacer(1, 4)]
@@ -180,7 +179,7 @@ def agreement_block(ctx: Ctx, audit: AuditResult) -> list[Flowable]:
     header = [f"{ag.row_label} \u2193 / {ag.column_label} \u2192", *ag.categories, "Total"]
     t = ag.totals()  # a release copy's table carries its (suppressed) totals: never summed here
     rows = []
-    for cat, row, total in zip(ag.categories, ag.matrix, t.rows):
+    for cat, row, total in zip(ag.categories, ag.matrix, t.rows, strict=True):
         rows.append([ctx.cell(cat, ctx.styles.cell_bold, 60), *map(count_text, row), count_text(total)])
     rows.append([ctx.cell("Total", ctx.styles.cell_bold), *map(count_text, t.columns), count_text(t.total)])
     k = len(ag.categories)

@@ -38,9 +38,9 @@ HEADER_FILL = colors.HexColor("#E8EDF3")
 ZEBRA = colors.HexColor("#F6F8FA")
 MARKING = colors.HexColor("#8B0000")
 RAG_TEXT = {"green": colors.HexColor("#1B5E20"), "amber": colors.HexColor("#7A4A00"),
-            "red": colors.HexColor("#8E1B1B")}
+            "red": colors.HexColor("#8E1B1B"), "indicative": colors.HexColor("#3A4250")}
 RAG_FILL = {"green": colors.HexColor("#DCEFD9"), "amber": colors.HexColor("#FBE7C2"),
-            "red": colors.HexColor("#F6D2D0")}
+            "red": colors.HexColor("#F6D2D0"), "indicative": colors.HexColor("#ECEEF1")}  # neutral grey
 RAG_SOLID = {"green": colors.HexColor("#2E7D32"), "amber": colors.HexColor("#D98E04"),
              "red": colors.HexColor("#C62828")}
 READINESS_RAG = {"ready": "green", "partly ready": "amber", "not ready": "red"}
@@ -58,8 +58,9 @@ def register_fonts() -> frozenset[int]:
             pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC,
                                   boldItalic=SANS_BOLD_ITALIC)
-    face = pdfmetrics.getFont(SANS).face
-    bold = pdfmetrics.getFont(SANS_BOLD).face
+    sans, sans_bold = pdfmetrics.getFont(SANS), pdfmetrics.getFont(SANS_BOLD)
+    assert isinstance(sans, TTFont) and isinstance(sans_bold, TTFont)  # registered from TTF files above
+    face, bold = sans.face, sans_bold.face
     # Only characters both weights can draw count as covered.
     return frozenset(set(face.charToGlyph) & set(bold.charToGlyph))
 
@@ -96,7 +97,9 @@ def pack_styles() -> PackStyles:
         muted=ParagraphStyle("Muted", parent=body, fontSize=8.5, leading=11.5,
                              textColor=MUTED),
         quote=ParagraphStyle("Quote", parent=body, fontName=SANS_ITALIC, leftIndent=10,
-                             borderPadding=(4, 0, 4, 8), textColor=INK, spaceBefore=2,
+                             # reportlab takes (top, right, bottom, left); its stubs say float only
+                             borderPadding=(4, 0, 4, 8),  # type: ignore[arg-type]
+                             textColor=INK, spaceBefore=2,
                              spaceAfter=8, borderColor=RULE, borderWidth=0),
         bullet=ParagraphStyle("Bullet", parent=body, leftIndent=12, bulletIndent=2, bulletFontName=SANS,
                               spaceAfter=2),

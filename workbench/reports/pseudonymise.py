@@ -30,14 +30,14 @@ only one or two cases hold ("Jane Doe" also removes "Doe").
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
-
 import base64
 import hashlib
 import hmac
 import re
 import secrets
 from collections.abc import Callable, Iterable
+
+from workbench.errors import WorkbenchError
 
 __all__ = [
     "KEY_BYTES",
@@ -147,15 +147,15 @@ def reference_shapes(refs: Iterable[str]) -> tuple[str, ...]:
         if sig not in groups:
             groups[sig] = [[n, n] for n in lengths]
         else:
-            for pair, n in zip(groups[sig], lengths):
+            for pair, n in zip(groups[sig], lengths, strict=True):
                 pair[0], pair[1] = min(pair[0], n), max(pair[1], n)
     shapes = []
     for sig in sorted(groups, key=lambda g: (-counts[g], g)):
         spans = groups[sig]
-        if sum(lo for (kind, (lo, _)) in zip(sig, spans) if kind in "LD") < _MIN_SHAPE_CHARS:
+        if sum(lo for (kind, (lo, _)) in zip(sig, spans, strict=True) if kind in "LD") < _MIN_SHAPE_CHARS:
             continue
         parts = []
-        for kind, (lo, hi) in zip(sig, spans):
+        for kind, (lo, hi) in zip(sig, spans, strict=True):
             if kind == "L":
                 parts.append(f"[A-Za-z]{{{lo},{hi}}}")
             elif kind == "D":

@@ -47,7 +47,7 @@ def break_long_words(text: str, max_run: int = 40) -> str:
         word = match.group(0)
         return "\u200b".join(word[i:i + max_run] for i in range(0, len(word), max_run))
 
-    return re.sub(r"\S{%d,}" % (max_run + 1), _split, text)
+    return re.sub(rf"\S{{{max_run + 1},}}", _split, text)
 
 
 def replace_missing_glyphs(text: str, covered: Container[int] | None) -> str:

@@ -13,12 +13,15 @@ than declared or allowed, whatever the headers claim.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import IO
 
 from .bundle_format import BundleError
 
@@ -50,10 +53,10 @@ _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def open_zip(path: object) -> zipfile.ZipFile:
+def open_zip(path: str | os.PathLike[str] | IO[bytes]) -> zipfile.ZipFile:
     """Open a zip for reading; BundleError (not a traceback) if it is not one."""
     try:
-        return zipfile.ZipFile(path, "r")  # type: ignore[arg-type]
+        return zipfile.ZipFile(path, "r")
     except FileNotFoundError as exc:
         raise BundleError(f"Bundle {path} does not exist; check the path.", file=str(path)) from exc
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -167,7 +170,7 @@ def _overlaps(infos: list[zipfile.ZipInfo]) -> list[BundleError]:
     """Members whose data overlaps another's (the 'overlapping files' bomb)."""
     out: list[BundleError] = []
     ordered = sorted(infos, key=lambda i: i.header_offset)
-    for prev, cur in zip(ordered, ordered[1:]):
+    for prev, cur in pairwise(ordered):
         # local header is at least 30 bytes + name; data follows it
         end = prev.header_offset + 30 + len(prev.orig_filename.encode("utf-8", "replace"))
         end += prev.compress_size
@@ -237,10 +240,11 @@ def read_member(
     ``max_size`` caps this read further (e.g. for a manifest).
     """
     if isinstance(info, str):
+        name = info
         try:
-            info = zf.getinfo(info)
+            info = zf.getinfo(name)
         except KeyError as exc:
-            raise BundleError(f"Zip entry {info!r} is missing.", entry=info) from exc
+            raise BundleError(f"Zip entry {name!r} is missing.", entry=name) from exc
     problem = _name_problem(info.filename)
     if problem:
         raise BundleError(f"Zip entry {info.filename!r} {problem}.", entry=info.filename)

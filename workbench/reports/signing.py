@@ -145,7 +145,7 @@ def create_reviewer_material(
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
         x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
     ])
-    start = not_before or dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(minutes=5)
+    start = not_before or dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=5)
     public_key = key.public_key()
     issuer_name = issuer.certificate.subject if issuer else name
     issuer_key = issuer.key if issuer else key

@@ -1,8 +1,9 @@
 """What needs attention this week: overdue and due actions, PCC responses, source deadlines,
-Engage dates, closures awaiting authorisation, audits due. Each item names the record it points to.
+Engage dates, closures awaiting authorisation, audits due, evidence requests overdue or due,
+evidence expired or expiring. Each item names the record it points to.
 
-Each kind of item comes from one provider (a function of the unit of work and the week); a later
-capability (evidence requests, evidence expiry) adds its provider to `PROVIDERS`.
+Each kind of item comes from one provider (a function of the unit of work and the week) in
+`PROVIDERS`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from workbench.services import finding_status as fs
 from workbench.services.access import require
 from workbench.services.register import PCC_RESPONSE_SOURCES, SOURCE_TYPES, pcc_response_due
-from workbench.store.models import Action, ClosureProposal, Finding, Inspection
+from workbench.store.models import Action, ClosureProposal, Evidence, EvidenceLink, EvidenceRequest, Finding, Inspection
 from workbench.store.uow import UnitOfWork
 
 OVERDUE = "overdue"
@@ -34,7 +35,8 @@ class RecordRef:
 
 @dataclass(frozen=True)
 class AttentionItem:
-    kind: str  # action | pcc_response | source_deadline | improvement_plan | revisit | closure | audit
+    kind: str  # action | pcc_response | source_deadline | improvement_plan | revisit | closure | audit |
+    #            finding_target | request | evidence_expiry
     urgency: str  # overdue | due
     due: date
     title: str
@@ -143,8 +145,54 @@ def _planned_audits(uow: UnitOfWork, week: Week) -> Iterable[AttentionItem]:
                                 RecordRef("planned_audit", p.id, f"{p.title} {occ.key}"))
 
 
-#: each provider adds one kind of item; capabilities add theirs here (requests, evidence expiry)
-PROVIDERS: list[Provider] = [_actions, _sources, _findings, _closures, _planned_audits]
+def _requests(uow: UnitOfWork, week: Week) -> Iterable[AttentionItem]:
+    """Open evidence requests past their due date, or due this week; each opens its finding."""
+    rows = uow.session.execute(select(EvidenceRequest, Finding).join(Finding, Finding.id == EvidenceRequest.finding_id)
+                               .where(EvidenceRequest.status == "open", EvidenceRequest.due_on <= week.until))
+    for r, f in rows:
+        urgency = week.urgency(r.due_on)
+        if urgency:
+            needed = r.what_needed if len(r.what_needed) <= 60 else r.what_needed[:59] + "…"
+            yield AttentionItem("request", urgency, r.due_on, f"Evidence request for {f.ref}: {needed}",
+                                f"{_days(r.due_on, week.today)}; asked of {r.owner}; request {r.id}",
+                                RecordRef("finding", f.id, f"{f.ref} / request {r.id}"))
+
+
+def _expiring_evidence(uow: UnitOfWork, week: Week) -> Iterable[AttentionItem]:
+    """Evidence that has expired, or expires this week, while a finding it supports is not closed."""
+    rows = uow.session.scalars(select(Evidence).where(Evidence.expires_on.is_not(None),
+                                                      Evidence.expires_on <= week.until))
+    for e in rows:
+        assert e.expires_on is not None
+        finding = _open_finding_of(uow, e.id)
+        if finding is None:
+            continue
+        expired = e.expires_on <= week.today
+        when = "expired on " + e.expires_on.strftime("%d %b %Y") if expired else _days(e.expires_on, week.today)
+        yield AttentionItem("evidence_expiry", OVERDUE if expired else DUE, e.expires_on,
+                            f"Evidence {'expired' if expired else 'expiring'}: {e.title} ({finding.ref})",
+                            f"{when}; renew it or set a new expiry date; evidence {e.id}",
+                            RecordRef("finding", finding.id, f"{finding.ref} / evidence {e.id}"))
+
+
+def _open_finding_of(uow: UnitOfWork, evidence_id: int) -> Finding | None:
+    """The first finding the evidence supports (directly or through an action) that is not closed."""
+    links = uow.session.scalars(select(EvidenceLink).where(EvidenceLink.evidence_id == evidence_id)
+                                .order_by(EvidenceLink.id))
+    for li in links:
+        fid = li.finding_id
+        if fid is None and li.action_id is not None:
+            action = uow.session.get(Action, li.action_id)
+            fid = action.finding_id if action else None
+        f = uow.session.get(Finding, fid) if fid is not None else None
+        if f is not None and f.status != fs.CLOSED:
+            return f
+    return None
+
+
+#: each provider adds one kind of item
+PROVIDERS: list[Provider] = [_actions, _sources, _findings, _closures, _planned_audits, _requests,
+                             _expiring_evidence]
 
 
 def needs_attention(uow: UnitOfWork, today: date | None = None, days: int = 7) -> list[AttentionItem]:

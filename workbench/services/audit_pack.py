@@ -29,12 +29,13 @@ from workbench.reports.pack_data import (
     TrendPoint,
 )
 from workbench.reports.pseudonymise import personal_variants
-from workbench.services.population_exclusions import methodology_text as exclusions_text
 from workbench.services.access import require
 from workbench.services.agreement import Agreement, agreement
 from workbench.services.audit_facts import audit_facts, notable_notes, plain_words
+from workbench.services.population_exclusions import methodology_text as exclusions_text
 from workbench.services.scoring import AuditScore, CaseScore, pct, score_audit
 from workbench.services.templates import get_template
+from workbench.stats.intervals import Interval
 from workbench.store.models import Audit, SampledCase, audit_findings
 from workbench.store.uow import UnitOfWork
 from workbench.templates.schema import Template
@@ -104,6 +105,11 @@ def _agreement_table(review: Agreement) -> AgreementTable | None:
                           over_low=ends(g.over_rate)[0], over_high=ends(g.over_rate)[1], risk_note=RISK_NOTE)
 
 
+def _bounds(iv: Interval | None) -> tuple[float | None, float | None, float | None]:
+    """An interval's point, low and high (all None without one)."""
+    return (iv.point, iv.low, iv.high) if iv is not None else (None, None, None)
+
+
 def _rate(m) -> RateWithInterval:
     e = m.estimate
     return RateWithInterval(m.successes, m.n, e.point, e.low, e.high)
@@ -130,9 +136,10 @@ def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
     template = get_template(uow, audit.template_id)
     review = agreement(uow, audit.id)
     facts = audit_facts(uow, audit, template, score, review)
-    separate = measure is not None and measure.key != "case"
-    measure_rate = _rate(measure) if separate and measure.estimate is not None else None
-    measured = measure.label if separate else "case compliance"
+    own = measure if measure is not None and measure.key != "case" else None  # a measure apart from cases
+    separate = own is not None
+    measure_rate = _rate(own) if own is not None and own.estimate is not None else None
+    measured = own.label if own is not None else "case compliance"
     return AuditResult(
         title=score.title, template=score.template_name, template_version=str(score.template_version),
         round=score.round, method=method_text(audit, _field_label(uow, audit)),
@@ -145,19 +152,16 @@ def _result(uow: UnitOfWork, audit: Audit, score: AuditScore) -> AuditResult:
                          else f"no inspection baseline; {pct(score.estimate.point)}"
                          f"{' (weighted)' if weighted else ''} in this round"),
         target=score.target, rag=rag, rag_reason=reason,
-        criteria=tuple(CriterionRow(c.key, c.question, c.critical, c.met, c.applicable,
-                                    *((c.interval.point, c.interval.low, c.interval.high) if c.interval
-                                      else (None, None, None)),
+        criteria=tuple(CriterionRow(c.key, c.question, c.critical, c.met, c.applicable, *_bounds(c.interval),
                                     applies_if=_applies_words(score, c.applies_if)) for c in score.criteria),
-        strata=tuple(StratumRow(s.name, s.population, s.sample, s.compliant, s.weight,
-                                *((s.interval.point, s.interval.low, s.interval.high) if s.interval
-                                  else (None, None, None))) for s in score.strata),
+        strata=tuple(StratumRow(s.name, s.population, s.sample, s.compliant, s.weight, *_bounds(s.interval))
+                     for s in score.strata),
         cases=tuple(_case_row(c, template) for c in score.cases),
         notable_cases=tuple(_notable(c, template) for c in score.cases if c.status == "not compliant"),
         trend=tuple(trend),
         agreement=_agreement_table(review),
         compliance_label=label, weighted=weighted,
-        measure_label=measure.label if separate else "", measure=measure_rate,
+        measure_label=own.label if own is not None else "", measure=measure_rate,
         baseline_measures=score.baseline.measures if score.baseline is not None else "",
         scope_text=score.scope_text, plan_text=score.plan_text,
         trend_label=(f"Rate of '{measured}' with 95 % interval" if separate
@@ -256,5 +260,5 @@ def redaction_terms(uow: UnitOfWork, finding_ids: Iterable[int]) -> RedactionTer
             values = case.fields if isinstance(case.fields, dict) else {}
             personal.update({str(values[k]).strip() for k in keys if str(values.get(k) or "").strip()})
             refs.update(str(values[k]).strip() for k in ref_keys if str(values.get(k) or "").strip())
-    values, words = personal_variants(personal.items())
-    return RedactionTerms(tuple(sorted(refs)), values, words)
+    variants, words = personal_variants(personal.items())
+    return RedactionTerms(tuple(sorted(refs)), variants, words)

@@ -5,10 +5,10 @@ unit of work (all or nothing). A new round starts from the plan of an existing o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.importers.population import scan_population
 from workbench.importers.population_model import PopulationScan
 from workbench.importers.population_suggest import MappingSuggestion, suggest_columns
+from workbench.progress import Progress
 from workbench.services import audits, fieldwork, population
 from workbench.services.access import require
 from workbench.services.population_exclusions import NONE, Exclusions
@@ -23,8 +24,6 @@ from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template, template_row
 from workbench.store.models import Finding, KeyFigure
 from workbench.store.uow import UnitOfWork
-
-Progress = Callable[[int, "int | None"], None]
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,8 @@ def create_audit(
 ) -> AuditInfo:
     """Plan an audit. Give a fixed ``size`` or attribute-sampling inputs (``tolerable`` required;
     ``confidence`` defaults to 0.95 and ``expected`` to 0); the size is then worked out with the
-    population size when the sample is drawn."""
+    population size when the sample is drawn. With neither, a template that states a default
+    ``sample_size`` (the quality of service self-checks: the inspectorate's file counts) gives it."""
     require(uow.actor, "audits.edit")
     if not title.strip():
         raise InputError("an audit needs a title")
@@ -208,6 +209,9 @@ def create_audit(
         raise InputError("strata can only be listed for a stratified sample")
     plan: dict[str, Any] = {"method": method, "allocation": allocation, "stratify_by": stratify_by,
                             "strata": list(strata), "size": None, "sizing": None, "reserve": reserve}
+    if size is None and tolerable is None and confidence is None and expected is None \
+            and template.sample_size is not None:
+        size = template.sample_size  # the template's default (its sample_basis says why)
     if size is not None:
         if confidence is not None or tolerable is not None or expected is not None:
             raise InputError("give either a fixed sample size or sizing inputs, not both")
@@ -221,7 +225,8 @@ def create_audit(
         sizing = {"confidence": 0.95 if confidence is None else confidence, "tolerable": tolerable,
                   "expected": 0.0 if expected is None else expected}
         try:
-            plan["size_without_population"] = attribute_sample_size(**sizing)
+            plan["size_without_population"] = attribute_sample_size(
+                sizing["confidence"], sizing["tolerable"], sizing["expected"])
         except StatsError as exc:
             raise InputError(f"sample sizing: {exc}") from None
         plan["sizing"] = sizing

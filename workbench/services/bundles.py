@@ -12,11 +12,11 @@ suppressed); `--drop-personal` leaves out evidence attached to individual cases.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from workbench import __version__
 from workbench.errors import InputError
+from workbench.progress import Progress
 from workbench.reports.bundle import BundleSummary, SealInfo, build_bundle
 from workbench.reports.pack_codec import pack_from_json
 from workbench.reports.signing import certificate_fingerprint
@@ -31,7 +31,7 @@ from workbench.store.uow import UnitOfWork, writes
 def build_evidence_bundle(
     uow: UnitOfWork, out: Path, number: int | None = None, pseudonymise: bool = False,
     drop_personal: bool = False, min_cell: int | None = None,
-    progress: Callable[[int, int | None], None] | None = None, seal_passphrase: str | None = None,
+    progress: Progress | None = None, seal_passphrase: str | None = None,
 ) -> BundleSummary:
     """Seal the bundle at ``out``. With ``seal_passphrase`` (the sealer's sign-off passphrase) the
     sealer signs ``seal.json`` with their signing key, so `verify` can confirm who sealed it."""

@@ -23,6 +23,7 @@ from workbench.store.models import (
     AuditTemplate,
     ChangeLogEntry,
     Evidence,
+    EvidenceRequest,
     Finding,
     FindingLink,
     Inspection,
@@ -68,6 +69,10 @@ VERBS: dict[tuple[str, str], str] = {
     ("inspection", "import"): "imported the report of {x}",
     ("finding", "import"): "registered {x}",
     ("finding", "update"): "changed {x}",
+    ("finding", "map_area"): "moved {x} to its 2025-27 PEEL area",
+    ("finding", "unmap_area"): "put back the PEEL area of {x}",
+    ("areas", "map"): "moved findings to their 2025-27 PEEL areas",
+    ("areas", "unmap"): "undid a move of findings to the 2025-27 PEEL areas",
     ("finding_link", "suggest"): "suggested a link between {x}",
     ("finding_link", "accepted"): "accepted the link between {x}",
     ("finding_link", "rejected"): "rejected the link between {x}",
@@ -84,6 +89,13 @@ VERBS: dict[tuple[str, str], str] = {
     ("evidence", "link"): "linked the evidence {x}",
     ("evidence", "unlink"): "unlinked the evidence {x}",
     ("evidence", "export"): "exported the evidence {x}",
+    ("evidence", "set_expiry"): "set the expiry date of the evidence {x}",
+    ("evidence", "clear_expiry"): "cleared the expiry date of the evidence {x}",
+    ("evidence_request", "create"): "sent the evidence request {x}",
+    ("evidence_request", "return"): "took in the reply to the evidence request {x}",
+    ("evidence_request", "accept"): "accepted the reply to the evidence request {x}",
+    ("evidence_request", "withdraw"): "withdrew the evidence request {x}",
+    ("evidence_requests", "export"): "exported evidence requests to Excel",
     ("audit", "create"): "planned {x}",
     ("audit", "population"): "loaded the population of {x}",
     ("audit", "draw"): "drew the sample of {x}",
@@ -134,7 +146,7 @@ class _Names:
 
     def _get(self, model: type, key: object) -> Any:
         try:
-            return self.s.get(model, int(key))  # type: ignore[arg-type]
+            return self.s.get(model, int(str(key)))
         except (TypeError, ValueError):
             return None
 
@@ -194,6 +206,7 @@ class _Names:
             "measure": (Measure, lambda m: f"“{m.name}”"),
             "action": (Action, lambda a: f"“{a.title}”"),
             "evidence": (Evidence, lambda e: f"“{e.title}”"),
+            "evidence_request": (EvidenceRequest, lambda r: f"{r.id} to {r.owner}"),
             "template": (AuditTemplate, lambda t: f"“{t.name}”"),
         }
         if entity in simple:

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from workbench.demo import FieldworkTargetError
-from workbench.demo.fieldwork import Answer, attendance_answers, auditor_grades, choose_failures, da_answers, uof_answers
+from workbench.demo.fieldwork import (
+    Answer,
+    attendance_answers,
+    auditor_grades,
+    choose_failures,
+    da_answers,
+    uof_answers,
+)
 from workbench.services import audits, fieldwork, population
 from workbench.store.workspace import Workspace
 

@@ -22,9 +22,19 @@ from workbench.demo.incidents import write_incidents_csv
 from workbench.demo.measures import measure_series
 from workbench.demo.use_of_force import write_uof_csv
 from workbench.errors import WorkspaceError
+from workbench.progress import Progress
 from workbench.reports.bundle import verify_bundle
 from workbench.services import (
-    actions, assessments, bundles, committee_report, evidence, findings, measures, packs, register, settings,
+    actions,
+    assessments,
+    bundles,
+    committee_report,
+    evidence,
+    findings,
+    measures,
+    packs,
+    register,
+    settings,
     users,
 )
 from workbench.services.demo_audits import attendance_audits, da_audit, use_of_force_audit
@@ -38,7 +48,6 @@ REVIEWER_PASSPHRASE = "demo reviewer passphrase"
 OFFICER_PASSPHRASE = "demo officer passphrase"
 ADMIN_PASSPHRASE = "demo admin passphrase"
 SAMPLES = ("peel-2018-norfolk-effectiveness.txt", "peel-2023-25-norfolk-afis.txt")
-Progress = Callable[[int, int | None], None]
 STEPS = 14
 
 
@@ -157,6 +166,7 @@ def build_demo(out_dir: Path, progress: Progress | None = None, today: date | No
             from workbench.services import signing_identity
 
             cert = signing_identity.certificate_info(uow, REVIEWER)
+        assert cert is not None  # the reviewer signed the pack above
         report = verify_bundle(bundle_path, [cert.fingerprint])
         step("the register between inspections: a thematic recommendation, CDI, Engage")
         build_register(ws, OFFICER, evidence_dir, today)

@@ -4,6 +4,11 @@ The bytes live once per distinct content (EvidenceBlob, keyed by its SHA-256); e
 Evidence record with its own title, evidence date (when the evidence was produced, not when it was
 uploaded), source and classification. Evidence is linked to findings, audits, cases or actions.
 Reading evidence back re-hashes the stored bytes, so a blob altered in the database is caught.
+
+Evidence may carry an expiry date (`expires_on`: a policy due for review, a certificate, a
+training record): from that day it is *expired* and no longer shows the finding is met; within the
+attention window before it, *expiring*. `expiry_state` is the one rule; lists, the overview and
+packs ask it.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import hashlib
 import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,7 +28,7 @@ from workbench.services.access import require
 from workbench.services.review_lock import require_removable
 from workbench.services.settings import get_force_settings
 from workbench.store.models import Action, Audit, Evidence, EvidenceBlob, EvidenceLink, Finding, SampledCase
-from workbench.store.uow import UnitOfWork, insert_or_ignore, writes
+from workbench.store.uow import UnitOfWork, check_version, insert_or_ignore, writes
 
 DEFAULT_CLASSIFICATION = "OFFICIAL-SENSITIVE"
 _CHUNK = 1024 * 1024
@@ -37,6 +42,9 @@ _OFFICE_TYPES = {
     ".eml": "message/rfc822",
 }
 MAX_CLASSIFICATION = 60
+#: how many days before its expiry date evidence counts as expiring (the overview's window)
+EXPIRING_DAYS = 30
+EXPIRED, EXPIRING = "expired", "expiring"
 
 #: link kind -> (EvidenceLink column, model, what users call it)
 _TARGETS = {
@@ -74,6 +82,22 @@ class EvidenceInfo:
     audit_ids: tuple[int, ...] = ()
     case_ids: tuple[int, ...] = ()
     action_ids: tuple[int, ...] = ()
+    expires_on: date | None = None
+
+    def expiry(self, today: date | None = None) -> str:
+        """"expired", "expiring" or "" (see `expiry_state`)."""
+        return expiry_state(self.expires_on, today or date.today())
+
+
+def expiry_state(expires_on: date | None, today: date, days: int = EXPIRING_DAYS) -> str:
+    """"expired" from the expiry date on, "expiring" in the `days` before it, else ""."""
+    if expires_on is None:
+        return ""
+    if expires_on <= today:
+        return EXPIRED
+    if expires_on <= today + timedelta(days=days):
+        return EXPIRING
+    return ""
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -94,7 +118,7 @@ def _info(uow: UnitOfWork, e: Evidence) -> EvidenceInfo:
     return EvidenceInfo(
         e.id, e.version, e.title, e.filename, e.media_type, e.size, e.sha256, e.evidence_date, e.uploaded_at,
         e.uploaded_by, e.source, e.classification, tuple(refs), ids["finding"], ids["audit"], ids["case"],
-        ids["action"],
+        ids["action"], e.expires_on,
     )
 
 
@@ -223,43 +247,123 @@ def _add_links(uow: UnitOfWork, e: Evidence, targets: dict[str, tuple[int, ...]]
 def add_evidence(
     uow: UnitOfWork, path: Path, title: str, evidence_date: date | None = None, source: str = "",
     classification: str | None = None, finding_ids: Iterable[int] = (), audit_ids: Iterable[int] = (),
-    case_ids: Iterable[int] = (), action_ids: Iterable[int] = (),
+    case_ids: Iterable[int] = (), action_ids: Iterable[int] = (), expires_on: date | None = None,
 ) -> EvidenceInfo:
     """Store a file as evidence (its bytes once per distinct content) and link it."""
     require(uow.actor, "evidence.edit")
     path = Path(path)
-    title = (title or "").strip()
-    if not title:
-        raise InputError(f"evidence {path.name} needs a title", "say what the file shows, e.g. 'MASH backlog, May'")
-    if evidence_date is not None and not isinstance(evidence_date, date):
-        raise InputError("the evidence date must be a date")
-    if isinstance(evidence_date, datetime):
-        evidence_date = evidence_date.date()
-    classification = (classification or "").strip() or DEFAULT_CLASSIFICATION
-    if len(classification) > MAX_CLASSIFICATION:
-        raise InputError(f"the classification of {path.name} is longer than {MAX_CLASSIFICATION} characters",
-                         "use the force's marking, e.g. OFFICIAL-SENSITIVE")
+    evidence_date, expires_on = _day(evidence_date), _day(expires_on)
+    _check_fields(path.name, title, evidence_date, classification, expires_on)
     targets = _target_ids(finding_ids, audit_ids, case_ids, action_ids)
     _check_targets(uow, targets)
-    limit = get_force_settings(uow).evidence_max_file_mb * 1024 * 1024
-    data, sha = _read_file(path, limit)
+    data, sha = _read_file(path, max_file_bytes(uow))
+    return _store(uow, data, sha, path.name, title, evidence_date, source, classification, targets, expires_on)
+
+
+def max_file_bytes(uow: UnitOfWork) -> int:
+    """The workspace's limit on one evidence file (the force setting evidence_max_file_mb)."""
+    return get_force_settings(uow).evidence_max_file_mb * 1024 * 1024
+
+
+def add_evidence_bytes(
+    uow: UnitOfWork, data: bytes, filename: str, title: str, evidence_date: date | None = None,
+    source: str = "", finding_ids: Iterable[int] = (), action_ids: Iterable[int] = (),
+    expires_on: date | None = None,
+) -> EvidenceInfo:
+    """Store bytes received from elsewhere (a returned evidence request) as evidence, as `add_evidence`."""
+    require(uow.actor, "evidence.edit")
+    name = Path(filename).name
+    evidence_date, expires_on = _day(evidence_date), _day(expires_on)
+    _check_fields(name, title, evidence_date, None, expires_on)
+    if not data:
+        raise EvidenceError(f"evidence file {name} is empty; nothing was stored", file=name)
+    if len(data) > max_file_bytes(uow):
+        raise EvidenceError(f"evidence file {name} is larger than the workspace limit of "
+                            f"{max_file_bytes(uow) // (1024 * 1024):,} MB; nothing was stored",
+                            "ask an admin to raise the setting evidence_max_file_mb", file=name)
+    targets = _target_ids(finding_ids, (), (), action_ids)
+    _check_targets(uow, targets)
+    return _store(uow, data, hashlib.sha256(data).hexdigest(), name, title, evidence_date, source, None,
+                  targets, expires_on)
+
+
+def _day(value: date | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _check_fields(name: str, title: str, evidence_date: date | None, classification: str | None,
+                  expires_on: date | None) -> None:
+    if not (title or "").strip():
+        raise InputError(f"evidence {name} needs a title", "say what the file shows, e.g. 'MASH backlog, May'")
+    for what, value in (("evidence date", evidence_date), ("expiry date", expires_on)):
+        if value is not None and not isinstance(value, date):
+            raise InputError(f"the {what} of {name} must be a date")
+    if len((classification or "").strip()) > MAX_CLASSIFICATION:
+        raise InputError(f"the classification of {name} is longer than {MAX_CLASSIFICATION} characters",
+                         "use the force's marking, e.g. OFFICIAL-SENSITIVE")
+
+
+def _store(uow: UnitOfWork, data: bytes, sha: str, filename: str, title: str, evidence_date: date | None,
+           source: str, classification: str | None, targets: dict[str, tuple[int, ...]],
+           expires_on: date | None) -> EvidenceInfo:
     s = uow.session
+    classification = (classification or "").strip() or DEFAULT_CLASSIFICATION
     new_blob = store_blob(uow, data, sha)
-    media_type = media_type_of(path.name)
+    media_type = media_type_of(filename)
     e = Evidence(
-        sha256=sha, title=title, filename=path.name, media_type=media_type, size=len(data),
+        sha256=sha, title=title.strip(), filename=filename, media_type=media_type, size=len(data),
         evidence_date=evidence_date, uploaded_by=uow.username, source=source.strip(),
-        classification=classification,
+        classification=classification, expires_on=expires_on,
     )
     s.add(e)
     s.flush()
     _add_links(uow, e, targets)
-    uow.log("evidence", e.id, "add", None, {
+    after = {
         "title": e.title, "filename": e.filename, "sha256": sha, "size": e.size, "media_type": media_type,
         "evidence_date": evidence_date, "source": e.source, "classification": e.classification,
         "stored_new_blob": new_blob, "links": {k: list(v) for k, v in targets.items() if v},
-    })
+    }
+    if expires_on is not None:
+        after["expires_on"] = expires_on
+    uow.log("evidence", e.id, "add", None, after)
     return _info(uow, e)
+
+
+def set_expiry(uow: UnitOfWork, evidence_id: int, expires_on: date | None,
+               expected_version: int | None = None) -> EvidenceInfo:
+    """Set (or with None clear) the date from which the evidence no longer counts; logged."""
+    require(uow.actor, "evidence.edit")
+    e = _get(uow, evidence_id)
+    if expected_version is not None:
+        check_version(e, expected_version, f"evidence {e.id} ({e.title})")
+    if expires_on is not None and (not isinstance(expires_on, date) or isinstance(expires_on, datetime)):
+        raise InputError("the expiry date must be a date")
+    if expires_on is not None and e.evidence_date is not None and expires_on < e.evidence_date:
+        raise InputError(f"evidence {e.id} ({e.title}) would expire on {expires_on:%d %b %Y}, before its "
+                         f"evidence date {e.evidence_date:%d %b %Y}; nothing was changed",
+                         "give an expiry date on or after the evidence date")
+    if e.expires_on == expires_on:
+        return _info(uow, e)
+    before = e.expires_on
+    e.expires_on = expires_on
+    uow.session.flush()
+    uow.log("evidence", e.id, "set_expiry" if expires_on else "clear_expiry", {"expires_on": before},
+            {"expires_on": expires_on})
+    return _info(uow, e)
+
+
+def expired_for_findings(uow: UnitOfWork, finding_ids: Iterable[int], today: date) -> list[EvidenceInfo]:
+    """Evidence linked to these findings (or their actions) that has expired by `today`."""
+    require(uow.actor, "read")
+    ids = list(finding_ids)
+    if not ids:
+        return []
+    linked = select(EvidenceLink.evidence_id).where(
+        (EvidenceLink.finding_id.in_(ids)) | (EvidenceLink.action_id.in_(select(Action.id).where(
+            Action.finding_id.in_(ids)))))
+    rows = uow.session.scalars(select(Evidence).where(Evidence.id.in_(linked), Evidence.expires_on.is_not(None),
+                                                      Evidence.expires_on <= today).order_by(Evidence.id))
+    return [_info(uow, e) for e in rows]
 
 
 def link_evidence(uow: UnitOfWork, evidence_id: int, finding_ids: Iterable[int] = (),

@@ -216,7 +216,7 @@ def record_response(uow: UnitOfWork, case_id: int, criterion_key: str, value: An
     working = ""
     if criterion.rule is not None and role == "primary":
         previous = f"computed answer {row.value}: {row.working}" if row is not None and row.computed else ""
-        working = f"answered by hand, overriding the rule" + (f" (was {previous})" if previous else "")
+        working = "answered by hand, overriding the rule" + (f" (was {previous})" if previous else "")
     if row is None:
         row = Response(case_id=case.id, criterion_key=criterion.key, role=role)
         uow.session.add(row)

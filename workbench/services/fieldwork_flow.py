@@ -19,16 +19,17 @@ working as they stand, for the case editor to show beside the stored one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
+from workbench.progress import Progress
 from workbench.services import fieldwork, population
-from workbench.services.population_exclusions import NONE, Exclusions
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, get_audit_row
+from workbench.services.population_exclusions import NONE, Exclusions
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
 from workbench.store.models import Audit, Response, SampledCase
@@ -57,7 +58,7 @@ class DrawnSample:
 
 def draw_and_evaluate(uow: UnitOfWork, audit_id: int, path: str | Path,
                       mapping: Mapping[str, str | None] | None = None, stratify_by: str | None = None,
-                      seed: int | None = None, progress: Callable[[int, "int | None"], None] | None = None,
+                      seed: int | None = None, progress: Progress | None = None,
                       exclusions: Exclusions = NONE) -> DrawnSample:
     """Draw the sample (``population.draw_sample``) and answer its computed criteria, all or nothing."""
     drawn = population.draw_sample(uow, audit_id, path, mapping, stratify_by, seed, progress,

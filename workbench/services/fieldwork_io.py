@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -110,7 +111,16 @@ def _hand_keys(template: Template) -> list[str]:
     return [c.key for c in template.criteria if c.rule is None]
 
 
-def case_comment(responses: dict[str, Response], hand: list[str]) -> str:
+class Answered(Protocol):
+    """A stored response or an answer read from a service: its value and comment."""
+
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def comment(self) -> str: ...
+
+
+def case_comment(responses: Mapping[str, Answered], hand: list[str]) -> str:
     """The case's comment: the distinct comments of its hand-given answers, in criterion order."""
     seen = dict.fromkeys(r.comment.strip() for k in hand if (r := responses.get(k)) is not None
                          and r.value is not None and r.comment and r.comment.strip())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -19,10 +19,11 @@ from workbench.importers.report_corrections import Correction, CorrectionError, 
 from workbench.importers.report_decode import ENCODING_CHOICES as ENCODING_CHOICES
 from workbench.importers.report_source import read_report
 from workbench.importers.report_text import ParsedFinding, ParsedReport, parse_report
+from workbench.progress import Progress
+from workbench.services import finding_status, register_status
 from workbench.services import measures as measure_service
 from workbench.services.access import require
 from workbench.services.findings_matching import _closed_elsewhere, _match, _record_status, same_publication
-from workbench.services import finding_status, register_status
 from workbench.store.models import Finding, FindingLink, Inspection, KeyFigure, utcnow
 from workbench.store.uow import UnitOfWork, check_version
 
@@ -82,6 +83,13 @@ class FindingInfo:
     key: str = ""  # in a preview: the name corrections use ("#3")
     source_text: str = ""  # in a preview: the source text the finding was read from
 
+    @property
+    def stored_id(self) -> int:
+        """The id of a finding held in the workspace (a dry run's preview has none)."""
+        if self.id is None:
+            raise ValueError(f"finding {self.ref} is a preview of an import: it is not stored")
+        return self.id
+
 
 @dataclass(frozen=True)
 class InspectionInfo:
@@ -129,7 +137,7 @@ def _label(insp: Inspection | InspectionInfo) -> str:
 
 # -- import ----------------------------------------------------------------------------------
 def read_and_parse(path: Path, force: str | None = None, inspection: str | None = None,
-                   progress: Callable[[int, int | None], None] | None = None,
+                   progress: Progress | None = None,
                    area_rules: Path | None = None, encoding: str | None = None) -> ParsedReport:
     """Read a report file (text, HTML or PDF) into findings. Pure: writes nothing.
 
@@ -168,7 +176,7 @@ def corrected_preview(result: ImportResult, corrections: Sequence[Correction]) -
 
 def import_report(
     uow: UnitOfWork, path: Path, force: str | None = None, inspection: str | None = None,
-    dry_run: bool = False, progress: Callable[[int, int | None], None] | None = None,
+    dry_run: bool = False, progress: Progress | None = None,
     area_rules: Path | None = None, encoding: str | None = None,
     corrections: Sequence[Correction] = (),
 ) -> ImportResult:
@@ -209,13 +217,13 @@ def import_report(
     # that raised it) records the status on that finding; it is not a new finding.
     if existing is None:
         for pf in list(to_add):
-            earlier = _closed_elsewhere(uow, pf, parsed.force)
-            if earlier is not None:
+            closed = _closed_elsewhere(uow, pf, parsed.force)
+            if closed is not None:
                 to_add.remove(pf)
-                status_updates.append((pf, earlier))
+                status_updates.append((pf, closed))
                 for rec in [r for r in to_add if r.parent_ref == pf.ref]:
                     to_add.remove(rec)
-                    hit = _match(rec, list(earlier.inspection.findings))
+                    hit = _match(rec, list(closed.inspection.findings))
                     if hit is not None:
                         status_updates.append((rec, hit))
     unchanged = tuple(pf.ref for pf in found if pf.key in matched)

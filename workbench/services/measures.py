@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -59,38 +60,61 @@ def _fmt(v: float) -> str:
     return f"{v:,.1f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
 
 
-def proposals(figures: Sequence[object]) -> list[Proposal]:
+class Figure(Protocol):
+    """A key figure as the report parser gives it or as the workspace stores it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def numerator(self) -> int | None: ...
+    @property
+    def denominator(self) -> int | None: ...
+    @property
+    def low(self) -> float | None: ...
+    @property
+    def high(self) -> float | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def missing_in_source(self) -> bool: ...
+
+
+def proposals(figures: Sequence[Figure]) -> list[Proposal]:
     """Measures a finding's figures suggest: each measurable figure as a baseline, with the
     finding's stated target (same unit) when there is one. Figures the source garbled are skipped."""
-    targets = [f for f in figures if getattr(f, "kind") == "target" and getattr(f, "value") is not None
-               and not getattr(f, "missing_in_source")]
+    targets = [f for f in figures if f.kind == "target" and f.value is not None
+               and not f.missing_in_source]
     out = []
     for pos, f in enumerate(figures):
-        kind = getattr(f, "kind")
-        if kind not in MEASURABLE or getattr(f, "missing_in_source"):
+        kind = f.kind
+        if kind not in MEASURABLE or f.missing_in_source:
             continue
-        value, unit, label = getattr(f, "value"), "", ""
+        value, unit, label = f.value, "", ""
         if kind == "proportion":
-            num, den = getattr(f, "numerator"), getattr(f, "denominator")
-            if not den:
+            num, den = f.numerator, f.denominator
+            if not den or num is None:
                 continue
             value, unit, label = round(100.0 * num / den, 1), "%", f"{num} of {den}"
         elif kind == "percentage":
-            unit, label = "%", f"{_fmt(value)}%"
+            unit, label = "%", f"{_fmt(value)}%" if value is not None else ""
         elif kind == "ratio":
-            unit, label = ":1", f"{_fmt(value)}:1"
+            unit, label = ":1", f"{_fmt(value)}:1" if value is not None else ""
         elif kind == "range":
-            low, high = getattr(f, "low"), getattr(f, "high")
+            low, high = f.low, f.high
             value = high if value is None else value
             unit, label = "count", f"{_fmt(low)} to {_fmt(high)}" if low is not None and high is not None else ""
         else:
             unit, label = "count", _fmt(value) if value is not None else ""
         if value is None:
             continue
-        target = next((t.value for t in targets if (t.unit == "percent") == (unit == "%")), None)  # type: ignore[attr-defined]
+        target = next((t.value for t in targets if (t.unit == "percent") == (unit == "%")), None)
         direction = ("lower" if target < value else "higher") if target is not None else (
             "lower" if kind in ("ratio", "range") else "higher")
-        name = (getattr(f, "label") or label or kind).strip()
+        name = (f.label or label or kind).strip()
         out.append(Proposal(pos, name[:1].upper() + name[1:], unit, value, label, target, direction))
     return out
 
@@ -170,8 +194,8 @@ def update_measure(uow: UnitOfWork, measure_id: int, expected_version: int | Non
         if not changes["name"]:
             raise InputError("a measure needs a name", "say what is counted, e.g. '101 calls abandoned'")
     if "unit" in changes:
-        changes["unit"] = str(changes["unit"] or "").strip()
-        if len(changes["unit"]) > MAX_UNIT:
+        unit = changes["unit"] = str(changes["unit"] or "").strip()
+        if len(unit) > MAX_UNIT:
             raise InputError(f"the unit of measure '{m.name}' is longer than {MAX_UNIT} characters",
                              "use %, :1, count or a short word such as 'days'")
     for key in ("baseline", "target"):
@@ -226,10 +250,11 @@ def update_point(uow: UnitOfWork, measure_id: int, period: date, value: float, n
         raise InputError(f"measure '{m.name}' already has a value for {target:%d %b %Y}; nothing was changed",
                          "edit that value instead, or remove it first")
     before = {"period": p.period, "value": p.value, "note": p.note}
-    after = {"period": target, "value": value, "note": str(note or "").strip()}
+    text = str(note or "").strip()
+    after = {"period": target, "value": value, "note": text}
     if before == after:
         return _info(uow, m)
-    p.period, p.value, p.note = target, value, after["note"]
+    p.period, p.value, p.note = target, value, text
     uow.session.flush()
     uow.log("measure", m.id, "update-value", before, after)
     return _info(uow, m)

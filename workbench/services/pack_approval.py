@@ -26,13 +26,14 @@ import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
 from workbench import __version__
 from workbench.errors import ConflictError, InputError
+from workbench.progress import Progress
 from workbench.reports.bundle_manifest import ApprovalFacts, EvidenceFile, approval_manifests, pdf_info
 from workbench.reports.excel_pack import write_excel_pack
 from workbench.reports.html_pack import render_html_pack
@@ -47,15 +48,30 @@ from workbench.services import signing_identity, users
 from workbench.services.access import require
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.packs import (
-    DEFAULT_MIN_CELL, PackFiles, _assessments_in_pack, _check_reviewable, _info, check_snapshot, find_version,
+    DEFAULT_MIN_CELL,
+    PackFiles,
+    _assessments_in_pack,
+    _check_reviewable,
+    _info,
+    check_snapshot,
+    find_version,
     stored_bytes,
 )
 from workbench.services.settings import get_force_settings, get_value
 from workbench.store import changelog
-from workbench.store.models import Evidence, EvidenceBlob, EvidenceLink, PackVersion, PseudonymKey, SignOff, User, utcnow
+from workbench.store.models import (
+    Audit,
+    Evidence,
+    EvidenceBlob,
+    EvidenceLink,
+    PackVersion,
+    PseudonymKey,
+    SignOff,
+    User,
+    utcnow,
+)
 from workbench.store.uow import UnitOfWork
 
-Progress = Callable[[int, int | None], None]
 UowFactory = Callable[[bool], AbstractContextManager[UnitOfWork]]
 REVIEWER_ROLE = "Reviewer (approver)"
 STEPS = 11
@@ -127,10 +143,11 @@ class ApprovalWarnings:
     changed_findings: tuple[str, ...] = ()  # references whose section reads differently now
     new_findings: tuple[str, ...] = ()  # in the register now, not in the pack
     incomplete_audits: tuple[IncompleteAudit, ...] = ()
+    expired_evidence: tuple[str, ...] = ()  # "title (finding refs, expired on ...)" of evidence in its scope
 
     @property
     def any(self) -> bool:
-        return self.changed_since_build or bool(self.incomplete_audits)
+        return self.changed_since_build or bool(self.incomplete_audits) or bool(self.expired_evidence)
 
     def messages(self) -> tuple[str, ...]:
         out = []
@@ -149,6 +166,10 @@ class ApprovalWarnings:
         for a in self.incomplete_audits:
             out.append(f"{a.title} (round {a.round}) has {a.incomplete} of {a.in_use} cases not complete: "
                        "its results in the pack rest on the completed cases only.")
+        if self.expired_evidence:
+            out.append("Evidence the pack cites has expired: " + "; ".join(self.expired_evidence[:8])
+                       + (f" and {len(self.expired_evidence) - 8} more" if len(self.expired_evidence) > 8 else "")
+                       + ". It no longer shows the finding is met: renew it, or say why it still stands.")
         return tuple(out)
 
 
@@ -172,7 +193,7 @@ def approval_warnings(uow: UnitOfWork, number: int) -> ApprovalWarnings:
         changed_refs += [f"{ref} (no longer in the register)" for ref in then if ref not in now]
         new_refs = [ref for ref in now if ref not in then]
     finding_ids = [fid for fid, _ in _assessments_in_pack(uow, set(pv.scope or []))]
-    latest: dict[str, object] = {}
+    latest: dict[str, Audit] = {}
     for audit in _audits_for(uow, finding_ids):
         if audit.seed is not None and (audit.series not in latest or audit.round > latest[audit.series].round):
             latest[audit.series] = audit
@@ -181,7 +202,11 @@ def approval_warnings(uow: UnitOfWork, number: int) -> ApprovalWarnings:
         score = score_audit(uow, audit.id)
         if score.incomplete:
             incomplete.append(IncompleteAudit(audit.id, audit.title, audit.round, score.incomplete, score.cases_in_use))
-    return ApprovalWarnings(pv.number, changed, tuple(changed_refs), tuple(new_refs), tuple(incomplete))
+    from workbench.services.evidence import expired_for_findings
+
+    expired = tuple(f"{e.title} ({', '.join(e.finding_refs) or 'an action'}, expired {e.expires_on:%d %b %Y})"
+                    for e in expired_for_findings(uow, finding_ids, date.today()))
+    return ApprovalWarnings(pv.number, changed, tuple(changed_refs), tuple(new_refs), tuple(incomplete), expired)
 
 
 def approve_pack(open_uow: UowFactory, number: int, passphrase: str, out_dir: Path, comment: str = "",
@@ -317,8 +342,8 @@ def _sign(plan: _Plan, comment: str, location: str, steps: _Steps) -> _Signed:
             steps.tick()
     signer = key.signer()
     signatures = {}
-    for variant, data in manifests.items():
-        signatures[variant] = sign_detached(data, signer)
+    for variant, manifest in manifests.items():
+        signatures[variant] = sign_detached(manifest, signer)
     steps.tick()
     return _Signed(now, comment, pdfs[0], xlsx, pdfs[1], release_xlsx, html, release_html, manifests, signatures)
 

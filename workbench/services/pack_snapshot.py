@@ -16,7 +16,15 @@ from workbench.services.audit_pack import redaction_terms
 from workbench.services.findings import FigureInfo, FindingInfo
 from workbench.services.settings import get_force_settings
 from workbench.store.models import (
-    Action, ChangeLogEntry, Evidence, EvidenceLink, Inspection, PackVersion, SelfAssessment, SignOff, utcnow,
+    Action,
+    ChangeLogEntry,
+    Evidence,
+    EvidenceLink,
+    Inspection,
+    PackVersion,
+    SelfAssessment,
+    SignOff,
+    utcnow,
 )
 from workbench.store.uow import UnitOfWork
 
@@ -37,7 +45,7 @@ def default_scope(uow: UnitOfWork) -> list[FindingInfo]:
 def figure_row(fig: FigureInfo) -> pd.FigureRow:
     if fig.missing_in_source:
         value = "Not stated in the report"
-    elif fig.kind == "proportion":
+    elif fig.kind == "proportion" and fig.numerator is not None and fig.denominator:
         value = f"{fig.numerator} of {fig.denominator} ({100 * fig.numerator / fig.denominator:.1f} %)"
     elif fig.kind == "range":
         value = f"{fig.low:,g} to {fig.high:,g}"

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from workbench import __version__
 from workbench.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from workbench.files import discard, publish, staging_folder
+from workbench.progress import Progress
 from workbench.reports.pack_codec import canonical_json, content_sha256
 from workbench.reports.pack_data import PackData
 from workbench.reports.pseudonymise import new_pseudonym_key
@@ -33,11 +34,18 @@ from workbench.services.authorship import authors_of
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
 from workbench.store.models import (
-    Action, ChangeLogEntry, EvidenceBlob, Finding, Inspection, PackVersion, PseudonymKey, SignOff, utcnow,
+    Action,
+    ChangeLogEntry,
+    EvidenceBlob,
+    Finding,
+    Inspection,
+    PackVersion,
+    PseudonymKey,
+    SignOff,
+    utcnow,
 )
 from workbench.store.uow import AfterCommit, UnitOfWork, writes
 
-Progress = Callable[[int, int | None], None]
 DEFAULT_MIN_CELL = 5
 
 
@@ -99,7 +107,7 @@ def stored_bytes(uow: UnitOfWork, sha: str | None, what: str) -> bytes:
     if row is None:
         raise NotFoundError(f"the {what} is not stored in the workspace")
     if hashlib.sha256(row.data).hexdigest() != sha:
-        raise InputError(f"the stored {what} no longer matches its SHA-256 {sha[:12]}…; the workspace was altered",
+        raise InputError(f"the stored {what} no longer matches its SHA-256 {row.sha256[:12]}…; the workspace was altered",
                          "restore the workspace from a backup")
     return row.data
 

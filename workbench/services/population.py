@@ -10,13 +10,12 @@ columns (the fingerprint, under the scheme the audit recorded), whether it is th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import hashlib
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import hashlib
-import math
 
 from sqlalchemy import delete, func, select
 
@@ -24,25 +23,26 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.importers.population import (
     FINGERPRINT_SCHEME,
     PopulationScan,
-    iter_keys,
+    cases_from_scan,
     read_cases,
     scan_population,
 )
 from workbench.importers.population_model import BLANK_STRATUM, RowProblem
 from workbench.importers.population_suggest import suggest_columns
+from workbench.progress import Progress
 from workbench.services.access import require
 from workbench.services.audits import default_reserve, get_audit_row
 from workbench.services.population_exclusions import NONE as NO_EXCLUSIONS
-from workbench.services.population_exclusions import Exclusions, from_plan, record as exclusion_record
+from workbench.services.population_exclusions import Exclusions, from_plan
+from workbench.services.population_exclusions import record as exclusion_record
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
-from workbench.stats import SamplingPlan, StatsError, attribute_sample_size, draw, new_seed
-from workbench.stats import Draw
+from workbench.stats import Draw, SamplingPlan, StatsError, attribute_sample_size, new_seed
+from workbench.stats.selection import draw_ranked, seed_key
 from workbench.store.models import Audit, EvidenceLink, Response, SampledCase, utcnow
 from workbench.store.uow import UnitOfWork
 from workbench.templates import Template
 
-Progress = Callable[[int, "int | None"], None]
 _SHOWN_PROBLEMS = 5
 
 
@@ -200,6 +200,33 @@ def _strata_counts(result: Draw, scan: PopulationScan) -> dict[str, dict[str, in
     return counts
 
 
+def _keep_bound(plan: Mapping[str, Any]) -> int:
+    """How many rows per group the scan keeps for the draw: more than the sample and reserves need
+    (any shortfall is read again, never guessed)."""
+    if plan.get("method") == "systematic":
+        return 0  # systematic picks do not follow the priorities
+    size = plan.get("size")
+    if size is None:
+        sizing = plan.get("sizing") or {}
+        try:  # the size for an unlimited population bounds the size for any population
+            size = attribute_sample_size(sizing["confidence"], sizing["tolerable"], sizing["expected"])
+        except (KeyError, TypeError, StatsError):
+            size = 1000
+    size = int(size)
+    reserve = plan.get("reserve")
+    reserve = int(reserve) if reserve is not None else max(default_reserve(size), 64)
+    return size + reserve
+
+
+def _draw(scan: PopulationScan, sampling: SamplingPlan, seed: int, progress: Progress | None) -> Draw:
+    """The draw from the keys of the scan (no second read of the extract)."""
+    keys = scan.keys
+    result = draw_ranked(keys.refs, keys.strata, keys.digests, sampling, seed)
+    if progress is not None:
+        _phase(progress, 1, 2)(len(keys.refs), len(keys.refs))  # type: ignore[misc]
+    return result
+
+
 def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
                 mapping: Mapping[str, str | None] | None = None, stratify_by: str | None = None,
                 seed: int | None = None, progress: Progress | None = None,
@@ -236,8 +263,15 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
         plan["stratify_by"] = stratify_by
     stratify_by = plan.get("stratify_by")
     columns = effective_mapping(path, template, mapping)
+    seed = new_seed() if seed is None else seed
+    try:
+        seed_key(seed)
+    except StatsError as exc:
+        raise DrawRefusedError(f"{path.name}: {exc}; nothing was drawn") from None
+    # one read of the extract: the scan keys every case for this seed and keeps the rows the draw can pick
     scan = scan_population(path, template, columns, stratify_by, get_force_settings(uow), _phase(progress, 0, 2),
-                           **leave_out)
+                           **leave_out, seed=seed, keep=_keep_bound(plan),
+                           keep_per_stratum=plan.get("method") == "stratified")
     if not scan.ok:
         raise DrawRefusedError(
             f"{path.name}: the extract has {scan.problem_total:,} problem(s), so nothing was drawn: "
@@ -246,7 +280,7 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
             str(path), scan.problems)
     size, sizing_text = _size(audit, scan.cases)
     if stratify_by:
-        _check_strata(audit, scan, template, size, scan.mapping.get(stratify_by, stratify_by))
+        _check_strata(audit, scan, template, size, scan.mapping.get(stratify_by) or stratify_by)
     reserve = plan.get("reserve")
     if reserve is None:
         # by default every stratum keeps at least one reserve, so any unusable case can be replaced
@@ -254,14 +288,14 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
     else:
         reserve = int(reserve)
     reserve = min(reserve, scan.cases - size)
-    seed = new_seed() if seed is None else seed
     try:
-        result = draw(iter_keys(path, template, scan.mapping, stratify_by, **leave_out),
-                      _sampling_plan(plan, size, reserve), seed, _phase(progress, 1, 2))
+        result = _draw(scan, _sampling_plan(plan, size, reserve), seed, progress)
     except StatsError as exc:
         raise DrawRefusedError(f"{path.name}: {exc}; nothing was drawn") from None
-    picks = [*result.selected, *result.reserves]
-    fields = read_cases(path, template, scan.mapping, {p.ref for p in picks}, **leave_out)
+    picks = {p.ref for p in (*result.selected, *result.reserves)}
+    fields = cases_from_scan(scan, template, picks)
+    if fields is None:  # a pick the scan did not keep (a systematic draw, a plan over the bound): read them
+        fields = read_cases(path, template, scan.mapping, picks, **leave_out)
     before = {"seed": audit.seed, "fingerprint": audit.population_fingerprint} if audit.seed else None
     s.execute(delete(SampledCase).where(SampledCase.audit_id == audit.id))
     for pick in result.selected:
@@ -327,10 +361,8 @@ def verify_draw(uow: UnitOfWork, audit_id: int, path: str | Path,
     leave_out = from_plan(plan).importer_args()
     try:
         scan = scan_population(path, template, audit.column_mapping, stratify_by, None, _phase(progress, 0, 2),
-                               **leave_out)
-        result = draw(iter_keys(path, template, audit.column_mapping, stratify_by, **leave_out),
-                      _sampling_plan(plan, plan["drawn_size"], plan["drawn_reserve"]), audit.seed,
-                      _phase(progress, 1, 2))
+                               **leave_out, seed=audit.seed)
+        result = _draw(scan, _sampling_plan(plan, plan["drawn_size"], plan["drawn_reserve"]), audit.seed, progress)
         digest = file_sha256(path)
     except (WorkbenchError, OSError) as exc:
         return False, f"{path.name} cannot be redrawn with the recorded plan: {exc}"

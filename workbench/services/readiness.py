@@ -5,9 +5,9 @@ The rule (also in docs/readiness.md). Each part gives reasons in plain words and
 
 * Audits: for each audit series mapped to the finding, its latest round with completed cases
   in scope, rated on the measure compared with the baseline (docs/sampling.md). Red is a
-  blocker; amber, no target set, or "insufficient evidence" (too few cases in scope to confirm
-  the target even if all complied, or a rule that is not applied) is a concern, and the reason
-  says which. A series with no completed case in scope yet is a concern.
+  blocker; amber, no target set, "indicative — small sample" (too few cases in scope to confirm
+  the target even if all complied: stats.rating.small_sample) or "insufficient evidence" (a rule
+  that is not applied) is a concern, and the reason says which. A series with no completed case in scope yet is a concern.
 * Measures (confirmed ones of the finding): the latest value against the baseline and the
   target, in the measure's better direction. Moving the wrong way is a blocker; right way but
   target not met, or no value recorded yet, is a concern.
@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from workbench.errors import NotFoundError
 from workbench.services.access import require
 from workbench.services.scoring import interval_text, score_audit, target_text
+from workbench.stats.rating import COLOURS
 from workbench.store.models import (
     Action,
     Audit,
@@ -108,7 +109,7 @@ def _audits(uow: UnitOfWork, finding_id: int, tally: _Tally) -> int:
         if scored.target is None:
             tally.add(f"{head}; no target set", "concern")
             continue
-        if scored.rag is None:
+        if scored.rag not in COLOURS:  # not rated, or indicative: a small sample (stats.rating)
             tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag_reason}", "concern")
             continue
         level = {"green": "ok", "amber": "concern", "red": "blocker"}[scored.rag]

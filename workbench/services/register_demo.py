@@ -1,5 +1,6 @@
 """The demo's register between inspections: a thematic recommendation to all forces with its
-closure proposed, a crime data integrity finding, Engage monitoring with a cause discharged, a
+closure proposed, a crime data integrity finding (with an overdue evidence request to the crime
+bureau and a recording policy that expires this week), Engage monitoring with a cause discharged, a
 quarterly audit in the assurance plan that is due this month.
 
 Everything here lives in its own sources, so the signed PEEL pack of the demo stays unchanged.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from workbench.services import actions, assurance_plan, evidence, register, register_status
+from workbench.services import actions, assurance_plan, evidence, evidence_requests, register, register_status
 from workbench.store.workspace import Workspace
 
 
@@ -48,9 +49,21 @@ def build_register(ws: Workspace, officer: str, evidence_dir: Path, today: date)
             "within 24 hours.", owner="Force Crime Registrar", on=today - timedelta(days=20))
         register_status.move(uow, crime, "inspectorate", "awaiting review", on=today - timedelta(days=20))
         register_status.move(uow, crime, "force", "in progress", on=today - timedelta(days=15))
-        actions.add_action(uow, crime, "Audit violent crime recording in the crime bureau", owner="FCR",
-                           due_date=today - timedelta(days=3))
+        audit_action = actions.add_action(uow, crime, "Audit violent crime recording in the crime bureau",
+                                          owner="FCR", due_date=today - timedelta(days=3))
         ids["cdi_finding"] = crime
+        request = evidence_requests.create_request(
+            uow, crime, "Crime bureau manager", "Last month's violent-crime recording audit, with the records "
+            "checked and the time each crime took to record", today - timedelta(days=4),
+            action_id=audit_action.id, today=today)
+        ids["overdue_request"] = request.id
+        policy = evidence_dir / "crime-recording-policy.txt"
+        policy.write_text("Crime recording policy: violent crime is recorded within 24 hours of the report. "
+                          "Review due this year.\n", encoding="utf-8")
+        expiring = evidence.add_evidence(uow, policy, "Crime recording policy", today - timedelta(days=360),
+                                         "Force Crime Registrar", finding_ids=[crime],
+                                         expires_on=today + timedelta(days=5))
+        ids["expiring_evidence"] = expiring.id
 
         engage = register.add_source(uow, "engage", "Engage monitoring: call handling and crime recording",
                                      today - timedelta(days=240), programme="Engage",

@@ -26,7 +26,8 @@ Rules (docs/sampling.md gives the statistics):
   the difference is confirmed when its interval excludes 0.
 * RAG against the target on the one-sided exact bound at the plan's confidence
   (``stats.rating``), so a sample that meets its plan meets its target. Too few cases to
-  confirm the target even if all complied is "insufficient evidence". No target: no rating.
+  confirm the target even if all complied is "indicative — small sample" with its exact
+  interval, never a colour (``stats.rating.small_sample``). No target: no rating.
 """
 
 from __future__ import annotations
@@ -40,9 +41,15 @@ from sqlalchemy import event, select
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, baseline_label, get_audit_row, series_rounds
 from workbench.services.templates import get_template
-from workbench.stats import Interval, StatsError, StratumCount, newcombe_difference, stratified_estimate
-from workbench.stats import wilson_interval
-from workbench.stats.rating import Bounds, rate_against_target, sample_bounds, stratified_bounds
+from workbench.stats import (
+    Interval,
+    StatsError,
+    StratumCount,
+    newcombe_difference,
+    stratified_estimate,
+    wilson_interval,
+)
+from workbench.stats.rating import COLOURS, Bounds, rate_against_target, sample_bounds, stratified_bounds
 from workbench.store.models import Audit, KeyFigure, Response, SampledCase
 from workbench.store.uow import UnitOfWork
 
@@ -274,7 +281,7 @@ def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], in
                 .join(SampledCase, SampledCase.id == Response.case_id)
                 .where(SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES),
                        Response.role == "primary", Response.value.is_not(None))):
-            responses[case_id][key] = (value, comment, working)
+            responses[case_id][key] = (value or "", comment, working)  # the query keeps only non-null values
     _, critical = scored_criteria(template)
     screening = template.screening
     out, effective = [], {}
@@ -517,7 +524,7 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
                                          f"{', weighted' if measure.weighted else ''}) against the inspection's "
                                          f"{baseline.label}")
     rag, reason = rate_against_target(measure.bounds, audit.target, audit.rag_rule, measure.n)
-    if measure.bounds is not None and rag is not None:
+    if measure.bounds is not None and rag in COLOURS:
         reason += f" ({measure.bounds.method})"
     plan = audit.plan or {}
     plan_text = _plan_text(audit, audit.target)

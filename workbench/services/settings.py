@@ -6,10 +6,9 @@ from typing import Any
 
 from workbench.force_settings import ForceSettings, SettingsError
 from workbench.services.access import require
+from workbench.services.finding_status import FORCE_STATES
 from workbench.store.models import ForceSetting
 from workbench.store.uow import UnitOfWork
-
-from workbench.services.finding_status import FORCE_STATES
 
 #: a finding's status is the force's status line (services/finding_status.py)
 DEFAULT_FINDING_STATUSES = FORCE_STATES

@@ -23,7 +23,11 @@ from sqlalchemy import select
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
 from workbench.reports.signing import SigningError, certificate_fingerprint, create_reviewer_material
 from workbench.reports.signing_keystore import (
-    KeyMaterial, KeyStoreError, material_from_pkcs12, open_key_store, seal_key_store,
+    KeyMaterial,
+    KeyStoreError,
+    material_from_pkcs12,
+    open_key_store,
+    seal_key_store,
 )
 from workbench.services import users
 from workbench.services.access import require

@@ -19,8 +19,14 @@ from workbench.errors import NotFoundError
 from workbench.services.access import require
 from workbench.store.models import AuditTemplate, TemplateCriterion
 from workbench.store.uow import UnitOfWork
-from workbench.templates import Template, TemplateError, builtin_templates, load_template
-from workbench.templates import template_from_dict, template_to_dict
+from workbench.templates import (
+    Template,
+    TemplateError,
+    builtin_templates,
+    load_template,
+    template_from_dict,
+    template_to_dict,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,9 @@ class TemplateInfo:
     critical: int
     computed: int
     created_at: datetime | None
+    family: str = ""  # e.g. "Quality of service self-check"
+    sample_size: int | None = None  # the default number of cases (templates/schema.py)
+    sample_basis: str = ""
 
 
 def _info(row: AuditTemplate) -> TemplateInfo:
@@ -45,6 +54,7 @@ def _info(row: AuditTemplate) -> TemplateInfo:
         row.id, row.key, row.version, row.name, definition.get("description", ""), row.sha256, row.source,
         len(criteria), sum(1 for c in criteria if c.get("critical")),
         sum(1 for c in criteria if c.get("rule")), row.created_at,
+        definition.get("family", ""), definition.get("sample_size"), definition.get("sample_basis", ""),
     )
 
 

@@ -52,7 +52,7 @@ def _paired(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
 def agreement_rate(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     """Share of cases where the two ratings are equal."""
     n = _paired(a, b)
-    return sum(1 for x, y in zip(a, b) if x == y) / n
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / n
 
 
 def cohen_kappa(
@@ -68,14 +68,14 @@ def cohen_kappa(
     n = _paired(a, b)
     if categories is not None:
         allowed = set(categories)
-        for row_no, (x, y) in enumerate(zip(a, b), start=1):
+        for row_no, (x, y) in enumerate(zip(a, b, strict=True), start=1):
             for value, field in ((x, "a"), (y, "b")):
                 if value not in allowed:
                     raise StatsError(
                         f"case {row_no}: rating {value!r} is not one of {list(categories)!r}",
                         field=field, row=row_no,
                     )
-    observed = Fraction(sum(1 for x, y in zip(a, b) if x == y), n)
+    observed = Fraction(sum(1 for x, y in zip(a, b, strict=True) if x == y), n)
     count_a, count_b = Counter(a), Counter(b)
     expected = sum(Fraction(count_a[c] * count_b[c], n * n) for c in count_a)
     if expected == 1:
@@ -106,7 +106,7 @@ def grade_agreement(
 
     pairs = [
         (grade(o, "original", i), grade(a, "auditor", i))
-        for i, (o, a) in enumerate(zip(original, auditor), start=1)
+        for i, (o, a) in enumerate(zip(original, auditor, strict=True), start=1)
     ]
     counts = Counter(pairs)
     table = {(o, a): counts.get((o, a), 0) for o in order for a in order}

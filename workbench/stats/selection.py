@@ -16,14 +16,14 @@ import hmac
 import secrets
 from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from workbench.progress import Progress
 from workbench.stats.allocation import apportion
 from workbench.stats.errors import SamplingError
 
 Method = Literal["simple", "systematic", "stratified"]
 Allocation = Literal["proportional", "equal"]
-Progress = Callable[[int, "int | None"], None]
 Row = tuple[str, "str | None"]
 
 SEED_LIMIT = 2**53  # seeds stay exact in JSON numbers and Excel cells
@@ -236,9 +236,9 @@ def draw(
     return _stratified(ranked, counts, reserve, seed, plan, done)  # type: ignore[arg-type]
 
 
-def _row(item: object, row_no: int) -> tuple[str, str | None]:
+def _row(item: Any, row_no: int) -> tuple[str, str | None]:
     try:
-        ref, stratum = item  # type: ignore[misc]
+        ref, stratum = item
     except (TypeError, ValueError):
         raise SamplingError(
             f"row {row_no}: expected (reference, stratum), got {item!r}", row=row_no
@@ -312,3 +312,87 @@ def _stratified(
         reserves.extend(chosen[sample[h] : sample[h] + extra[h]])
         strata[h] = StratumAllocation(counts[h], sample[h], extra[h])
     return _result(selected, reserves, strata, seed, plan, size)
+
+
+def keyed_digests(seed: int, refs: Iterable[bytes]) -> list[bytes]:
+    """HMAC-SHA256(seed, ref) of each UTF-8 reference: the priorities of ``draw``, as 32-byte values.
+
+    One C call chain per reference: the standard library has no batch HMAC, and the copied pad
+    states are faster than ``hmac.digest`` (which sets up OpenSSL's HMAC each call).
+    """
+    digest = _keyed_sha256(seed_key(seed))
+    return [digest(ref) for ref in refs]
+
+
+def draw_ranked(refs, strata, digests, plan: SamplingPlan, seed: int) -> Draw:
+    """The draw of ``draw`` from a population already keyed: the same picks for the same rows.
+
+    ``refs`` (distinct, non-empty), ``strata`` (or None) and ``digests`` (``keyed_digests`` under
+    ``seed``, 32 bytes each) are Arrow arrays of the same length; the ranking is done by Arrow's
+    sort (big-endian bytes sort as the integers ``draw`` compares), with no per-row Python step.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    seed_key(seed)
+    done = len(refs)
+    stratified = plan.method == "stratified"
+    if done == 0:
+        raise SamplingError("the population is empty: there are no cases to draw from", field="population")
+    if plan.size > done:
+        raise SamplingError(
+            f"the sample size ({plan.size}) is larger than the population ({done} cases); reduce the sample size",
+            field="size")
+    keep = plan.size + plan.reserve
+    table = pa.table({"ref": refs, "digest": digests,
+                      "stratum": strata if strata is not None else pa.nulls(done, pa.string())})
+    counts: dict[str | None, int] = {}
+    ranked: dict[str | None, list[Row]] = {}
+    if stratified:
+        if strata is None or pc.any(pc.or_(pc.is_null(strata), pc.equal(strata, ""))).as_py():
+            raise SamplingError("a case has no stratum, but the plan is stratified; fill in the stratum column "
+                                "or use a simple plan", field="stratum")
+        values = pc.value_counts(strata)
+        counts = dict(zip(values.field("values").to_pylist(), values.field("counts").to_pylist(), strict=True))
+        present = {s for s in counts if s is not None}  # every one (a null stratum is refused above)
+        wanted = set(plan.strata)
+        outside = sorted(present - wanted) if wanted else []
+        if outside:
+            raise SamplingError(f"cases are in stratum {outside[0]!r}, which the plan does not list "
+                                f"({sorted(wanted)!r}); add it to the plan or filter the extract", field="stratum")
+        missing = sorted(wanted - present)
+        if missing:
+            raise SamplingError(f"the plan asks for strata with no rows in the population: {missing!r}",
+                                field="strata")
+        for name in counts:
+            group = table.filter(pc.equal(table["stratum"], name))
+            ranked[name] = _top(group, keep)
+    else:
+        counts[None] = done
+        ranked[None] = _top(table, keep)
+    reserve = min(plan.reserve, done - plan.size)
+    if plan.method == "simple":
+        chosen = ranked[None]
+        return _result(chosen[: plan.size], chosen[plan.size : plan.size + reserve], {}, seed, plan, done)
+    if plan.method == "systematic":
+        order = pc.sort_indices(table, sort_keys=[("ref", "ascending")])
+        big_n, n = done, plan.size
+        start = int.from_bytes(hmac.digest(seed_key(seed), b"", "sha256"), "big")
+        span = 2**256
+        at = pa.array([big_n * (start + i * span) // (n * span) for i in range(n)], pa.int64())
+        picked = table.take(pc.take(order, at))
+        selected: list[Row] = list(zip(picked["ref"].to_pylist(), picked["stratum"].to_pylist(), strict=True))
+        taken = {ref for ref, _ in selected}
+        reserves = [item for item in ranked[None] if item[0] not in taken][:reserve]
+        return _result(selected, reserves, {}, seed, plan, big_n)
+    return _stratified(ranked, counts, reserve, seed, plan, done)  # type: ignore[arg-type]
+
+
+def _top(table, keep: int) -> list[Row]:
+    """The ``keep`` rows with the smallest digests, smallest first (ties: the larger reference
+    first, as ``draw``'s heap of negated priorities orders them)."""
+    import pyarrow.compute as pc
+
+    order = pc.sort_indices(table, sort_keys=[("digest", "ascending"), ("ref", "descending")])
+    top = table.take(order.slice(0, keep))
+    return list(zip(top["ref"].to_pylist(), top["stratum"].to_pylist(), strict=True))

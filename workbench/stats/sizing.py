@@ -9,9 +9,10 @@ that the population deviation rate is below the tolerable rate.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
 from statistics import NormalDist
-from typing import Callable
 
 from workbench.stats.checks import count, exact_rate, open_unit
 from workbench.stats.errors import StatsError
@@ -25,9 +26,9 @@ _NEAR_TIE = 1e-9
 
 
 def attribute_sample_size(
-    confidence: float,
-    tolerable: float,
-    expected: float,
+    confidence: float | Fraction,
+    tolerable: float | Fraction,
+    expected: float | Fraction,
     population: int | None = None,
 ) -> int:
     """Smallest n with P(X <= k | n, tolerable) <= 1 - confidence.
@@ -144,7 +145,7 @@ def _smallest_n(
         if lo > limit:
             return None
         if lo <= hi and enough(k, hi):
-            return _first_true(lo, hi, lambda n: enough(k, n))
+            return _first_true(lo, hi, partial(enough, k))
         k += 1
 
 

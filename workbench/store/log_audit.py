@@ -175,7 +175,6 @@ def read_states(session: Session, touched: dict[str, set[Any]]) -> dict[str, dic
     out: dict[str, dict[str, Any]] = {}
     for name, ids in touched.items():
         table = tables[name]
-        pk = _pk(table)
         found: dict[str, Any] = {str(i): None for i in ids}
         id_list = sorted(ids, key=str)
         for i in range(0, len(id_list), 500):
@@ -213,7 +212,7 @@ class RowTracker:
         table = getattr(state.statement, "table", None)
         if not isinstance(table, Table) or table.name not in audited_tables():
             return
-        where = state.statement.whereclause
+        where = getattr(state.statement, "whereclause", None)  # an UPDATE's or DELETE's WHERE
         stmt = select(_pk(table)) if where is None else select(_pk(table)).where(where)
         self.touched[table.name].update(state.session.execute(stmt).scalars())
 

@@ -218,15 +218,18 @@ def insert_or_ignore(uow: UnitOfWork, model: Any, values: dict[str, Any]) -> boo
     the row is then recorded in the action's log entry like any other write."""
     table = model.__table__
     dialect = uow.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are accepted (store/location.py)
-        raise WorkbenchError(f"database {dialect} is not supported", "use SQLite or PostgreSQL")
     keys = [c.name for c in table.primary_key.columns]
     (key,) = keys
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c[key])
+    stmt: Any
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+        stmt = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are accepted (store/location.py)
+        raise WorkbenchError(f"database {dialect} is not supported", "use SQLite or PostgreSQL")
+    stmt = stmt.returning(table.c[key])
     inserted = uow.session.execute(stmt).first() is not None
     if inserted and table.name in _audited():
         uow._rows.touched[table.name].add(values[key])

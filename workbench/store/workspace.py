@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, func, inspect, select, text
+from sqlalchemy import Connection, Engine, event, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -130,7 +130,7 @@ class Workspace:
             return None
         if self._login is None:
             with _connect(self) as conn:
-                row = conn.execute(text(  # type: ignore[attr-defined]
+                row = conn.execute(text(
                     "SELECT session_user, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user"
                 )).one()
             self._login = DatabaseLogin(str(row[0]), bool(row[1]))
@@ -273,7 +273,7 @@ def _os_login() -> str:
 
 
 @contextlib.contextmanager
-def _connect(ws: Workspace) -> Iterator[object]:
+def _connect(ws: Workspace) -> Iterator[Connection]:
     try:
         with ws.engine.connect() as conn:
             yield conn

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from workbench.force_settings import NUMERIC_RULE_SETTINGS
 from workbench.limits import MAX_NESTING, nesting_depth
@@ -22,7 +23,10 @@ from workbench.templates.schema import (
 from workbench.templates.values import normalise_label
 
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-_TEMPLATE_KEYS = {"key", "version", "name", "description", "fields", "criteria", "sha256"}
+_TEMPLATE_KEYS = {"key", "version", "name", "description", "fields", "criteria", "sha256", "family", "sample_size",
+                  "sample_basis"}
+#: a default sample larger than this is not a small file sample; size it with attribute sampling
+MAX_DEFAULT_SAMPLE = 1000
 _FIELD_KEYS = {"key", "label", "type", "choices", "required", "personal", "reference", "aliases", "description"}
 _CRITERION_KEYS = {"key", "question", "guidance", "answer", "choices", "critical", "rule", "agreement_with",
                    "screening", "applies_if"}
@@ -159,6 +163,10 @@ def template_content(template: Template) -> dict[str, Any]:
             }
             for c in template.criteria
         ],
+        # only when set, so templates without them keep their recorded sha256
+        **({"family": template.family} if template.family else {}),
+        **({"sample_size": template.sample_size} if template.sample_size is not None else {}),
+        **({"sample_basis": template.sample_basis} if template.sample_basis else {}),
     }
 
 
@@ -243,6 +251,13 @@ def _build(data: Mapping[str, Any], source: str, text: str | None) -> Template:
         raise ck.fail(f"template '{key}'", f"'version' must be a whole number of at least 1, got {version!r}")
     name = ck.text_value(data, "name", f"template '{key}'", None)
     description = ck.text_value(data, "description", f"template '{key}'", None, required=False)
+    family = ck.text_value(data, "family", f"template '{key}'", None, required=False)
+    sample_basis = ck.text_value(data, "sample_basis", f"template '{key}'", None, required=False)
+    sample_size = data.get("sample_size")
+    if sample_size is not None and (not isinstance(sample_size, int) or isinstance(sample_size, bool)
+                                    or not 1 <= sample_size <= MAX_DEFAULT_SAMPLE):
+        raise ck.fail(f"template '{key}'", f"'sample_size' must be a whole number from 1 to {MAX_DEFAULT_SAMPLE}, "
+                      f"got {sample_size!r}")
 
     raw_fields = data.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
@@ -281,7 +296,8 @@ def _build(data: Mapping[str, Any], source: str, text: str | None) -> Template:
     rated = [c for c in criteria if c.answer == "yes_no_na" and not c.screening]
     if not rated and any(c.screening for c in criteria):
         raise ck.fail(f"template '{key}'", "has screening criteria but nothing left to score")
-    return Template(key, version, name, description, fields, criteria, source=source)
+    return Template(key, version, name, description, fields, criteria, source=source, family=family,
+                    sample_size=sample_size, sample_basis=sample_basis)
 
 
 def _entry_key(ck: _Checker, raw: Any, kind: str, index: int) -> str:

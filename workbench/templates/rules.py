@@ -6,9 +6,10 @@ Missing or unreadable inputs give "n/a" with the reason; evaluation never raises
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from workbench.force_settings import ForceSettings
 from workbench.templates.schema import Criterion, Rule

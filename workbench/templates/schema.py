@@ -7,14 +7,15 @@ code) that the rules module evaluates against the case fields and force settings
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
-
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
+
+from workbench.errors import WorkbenchError
 
 FIELD_TYPES = ("text", "number", "datetime", "date", "choice")
 ANSWER_TYPES = ("yes_no_na", "choice", "number", "datetime", "text")
@@ -96,7 +97,11 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Template:
-    """A versioned audit template.  ``source`` (where it was read from) is not content."""
+    """A versioned audit template.  ``source`` (where it was read from) is not content.
+
+    ``family``: the group it belongs to (e.g. "Quality of service self-check"), shown with its
+    name. ``sample_size``: the default number of cases when an audit is planned without a size
+    or sizing inputs; ``sample_basis`` says where that number comes from."""
 
     key: str
     version: int
@@ -105,6 +110,9 @@ class Template:
     fields: tuple[Field, ...]
     criteria: tuple[Criterion, ...]
     source: str = field(default="<text>", compare=False)
+    family: str = ""
+    sample_size: int | None = None
+    sample_basis: str = ""
 
     @property
     def reference_field(self) -> Field:

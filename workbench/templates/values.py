@@ -10,8 +10,9 @@ and fieldwork.  Accepted date forms: ``dd/mm/yyyy hh:mm[:ss]``, ``dd/mm/yyyy``, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 UK_DATE_PATTERN = (
     r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})"
@@ -29,7 +30,7 @@ _ISO = re.compile(ISO_DATE_PATTERN)
 _NUMBER = re.compile(NUMBER_PATTERN)
 
 
-def normalise_label(text: str) -> str:
+def normalise_label(text: object) -> str:
     """Case- and space-insensitive form of a label: ``'  High  Risk'`` -> ``'high risk'``."""
     return " ".join(str(text).split()).casefold()
 

@@ -13,12 +13,13 @@ from workbench.store.models.people import (
     ReviewerCertificate,
     User,
 )
-from workbench.store.models.register import ClosureProposal, PlannedAudit, StatusChange
+from workbench.store.models.register import ClosureProposal, PlannedAudit, StatusChange, TrackerRow
+from workbench.store.models.requests import EvidenceRequest
 
 __all__ = [
     "Action", "Audit", "ClosureProposal", "PlannedAudit", "StatusChange", "AuditTemplate", "Base", "ChangeLogEntry", "ChangeLogHead", "Evidence",
-    "EvidenceBlob", "EvidenceLink", "Finding", "FindingLink", "ForceSetting", "Inspection", "KeyFigure",
+    "EvidenceBlob", "EvidenceLink", "EvidenceRequest", "Finding", "FindingLink", "ForceSetting", "Inspection", "KeyFigure",
     "ForceCaCertificate", "Measure", "MeasurePoint", "PackVersion", "PseudonymKey", "Response", "ReviewerCertificate",
-    "SampledCase", "SelfAssessment", "SignOff", "TemplateCriterion", "User", "UTCDateTime", "audit_findings",
+    "SampledCase", "SelfAssessment", "SignOff", "TemplateCriterion", "TrackerRow", "User", "UTCDateTime", "audit_findings",
     "utcnow",
 ]

@@ -33,6 +33,7 @@ class Evidence(Versioned, Base):
     uploaded_by: Mapped[str] = mapped_column(String(120), default="")
     source: Mapped[str] = mapped_column(Text, default="")
     classification: Mapped[str] = mapped_column(String(60), default="OFFICIAL-SENSITIVE")
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)  # when it stops supporting a finding
 
 
 class EvidenceLink(Base):

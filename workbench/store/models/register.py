@@ -67,3 +67,23 @@ class PlannedAudit(Versioned, Base):
     based_on_audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"), default=None)
     started: Mapped[Any] = mapped_column(JSON, default=dict)
     created_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class TrackerRow(Versioned, Base):
+    """A row of a force's own tracker, imported into the register (services/tracker_import.py).
+
+    `row_key` is the row's own key in the tracker (its source and reference as written, or its
+    text), so importing the tracker again, or an updated copy, finds the same finding. `values`
+    holds every column as last imported (the columns mapped to no field are also kept in the
+    finding's notes)."""
+
+    __tablename__ = "tracker_rows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    row_key: Mapped[str] = mapped_column(String(300), unique=True)
+    tracker: Mapped[str] = mapped_column(String(400), default="")  # the file it was last imported from
+    sheet_row: Mapped[int] = mapped_column(Integer, default=0)
+    values: Mapped[Any] = mapped_column(JSON, default=dict)
+    imported_by: Mapped[str] = mapped_column(String(120), default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

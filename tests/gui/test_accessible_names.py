@@ -1,0 +1,113 @@
+"""Every control a person can reach on every page and main dialog has a name a screen reader speaks.
+
+The name is what Qt's accessibility layer reports (its own text, a label that is its buddy, or an
+accessible name set on it), read through `QAccessible`, so the test sees what assistive
+technology sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.gui.conftest import wait_for_workers
+from workbench.services.demo_workspace import ADMIN, ADMIN_PASSPHRASE
+
+pytestmark = pytest.mark.gui
+
+
+def _unnamed(root: Any) -> list[str]:
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QHeaderView,
+        QLineEdit,
+        QPlainTextEdit,
+        QSlider,
+        QTabBar,
+        QTextEdit,
+        QWidget,
+    )
+
+    kinds = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QAbstractSpinBox, QTextEdit,
+             QPlainTextEdit, QSlider)
+    missing = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if not isinstance(w, kinds) or isinstance(w, QHeaderView) or not w.isVisible():
+            continue
+        if isinstance(w.parent(), (QComboBox, QAbstractSpinBox, QTabBar)) or w.objectName().startswith("qt_"):
+            continue  # parts Qt builds inside a composite control, named through it
+        face = QAccessible.queryAccessibleInterface(w)
+        if face is None or not face.text(QAccessible.Text.Name).strip():
+            missing.append(f"{type(w).__name__} {w.objectName()!r} in {type(w.window()).__name__}")
+    return missing
+
+
+def _visit_pages(window: Any, qtbot) -> list[str]:
+    missing: list[str] = []
+    for page in ("Overview", "Findings", "Audits", "Measures", "Packs", "Register"):
+        window.show_page(page)
+        wait_for_workers(qtbot, window)
+        missing += _unnamed(window)
+    window.show_page("Findings")
+    window.findings.select_ref("PEEL 2023-25", "AFI 5")
+    for tab in range(window.findings.detail_tabs.count()):
+        window.findings.detail_tabs.setCurrentIndex(tab)
+        wait_for_workers(qtbot, window)
+        missing += _unnamed(window)
+    window.show_page("Audits")
+    window.audits.select_round("Response attendance", 2)
+    for tab in range(window.audits.tabs.count()):
+        window.audits.tabs.setCurrentIndex(tab)
+        wait_for_workers(qtbot, window)
+        missing += _unnamed(window)
+    window.show_page("Packs")
+    window.packs.select_version(1)
+    wait_for_workers(qtbot, window)
+    missing += _unnamed(window)
+    return missing
+
+
+def test_every_control_on_every_page_has_an_accessible_name(open_window, demo_ws, qtbot) -> None:
+    window = open_window(demo_ws, ADMIN, ADMIN_PASSPHRASE)
+    missing = _visit_pages(window, qtbot)
+    assert not missing, "\n".join(sorted(set(missing)))
+
+
+def test_every_control_in_the_main_dialogs_has_an_accessible_name(open_window, demo_ws, qtbot) -> None:
+    from workbench.gui.qt import QAction
+    from workbench.gui.screenshots import dialogs_captured
+
+    window = open_window(demo_ws, ADMIN, ADMIN_PASSPHRASE)
+    missing: list[str] = []
+    seen: list[str] = []
+
+    class EveryDialog(dict):
+        def get(self, name: str, default: object = None) -> object:
+            def check(dialog: Any) -> None:
+                seen.append(name)
+                missing.extend(_unnamed(dialog))
+            return check
+
+    with dialogs_captured(EveryDialog()):
+        for action in window.findChildren(QAction):
+            if action.text().replace("&", "").rstrip("…") in ("Users", "Force settings"):
+                action.trigger()
+        window.show_page("Audits")
+        window.audits.select_round("Response attendance", 2)
+        window.audits.tabs.setCurrentIndex(1)
+        cases = window.audits.cases
+        cases.select_case(next(iter(cases.model.rows())).case.id)
+        cases.record.click()
+        window.show_page("Measures")
+        window.measures.select_measure(window.measures.model.measure(0).id)
+        window.measures.edit.click()
+    wizard = window.audits.plan_audit()
+    wait_for_workers(qtbot, window)
+    missing += _unnamed(wizard)
+    wizard.reject()
+    assert {"UsersDialog", "SettingsDialog", "CaseEditorDialog", "MeasureDialog"} <= set(seen)
+    assert not missing, "\n".join(sorted(set(missing)))
