@@ -58,6 +58,7 @@ def test_finding_edits_are_kept_across_findings_and_saved_on_close(window, seede
     wait_settled(window)  # the readiness panel reads in a worker
     page.detail.form.owner.setText("Supt K. Rowe, Contact Management")
     page.detail_tabs.setCurrentWidget(page.progress)
+    wait_settled(window)  # shown now: the readiness panel reads the finding in a worker
     page.progress.assessment.narrative.setPlainText("Attendance improved after the new deployment model.")
     assert page.select_finding(b)
     wait_settled(window)  # the readiness panel reads in a worker
