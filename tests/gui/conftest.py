@@ -114,6 +114,21 @@ def demo_ws(demo_source: Path, tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Before pytest-qt closes the test's windows: drop the edits a failed test left unsaved, so the
+    close never waits on a real (modal) question box and the run goes on to the next test."""
+    from workbench.gui import unsaved
+    from workbench.gui.qt import QApplication
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        for top in app.topLevelWidgets():
+            for holder in unsaved.holders(top):
+                holder.discard_unsaved()  # type: ignore[attr-defined]
+    yield
+
+
 def settled(window) -> bool:
     """No background job or read of the window is under way, and every view is filled."""
     return not window.busy()
