@@ -226,7 +226,7 @@ def read_and_bulk_write(ws_path: str, audit_id: str, xlsx: str) -> dict:
             # keyed by reference, looked up by the reference cell's value
             ids: dict[object, int] = {ref: cid for cid, ref in uow.session.execute(
                 select(SampledCase.id, SampledCase.ref).where(SampledCase.audit_id == int(audit_id)))}
-            answers = [{"case_id": ids[row[0]], "criterion_key": key, "value": row[i], "answered_by": ADMIN,
+            answers = [{"case_id": ids[str(row[0])], "criterion_key": key, "value": row[i], "answered_by": ADMIN,
                         "comment": ""}
                        for row in rows for i, (_l, kind, key) in enumerate(columns) if kind == "answer"]
             uow.session.execute(insert(Response), answers)

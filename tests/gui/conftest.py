@@ -80,6 +80,7 @@ def open_window(qtbot, settings):
         qtbot.addWidget(window)
         window.show()
         kept.append(window)
+        wait_for_workers(qtbot, window)  # the first page reads in a worker
         return window
 
     yield make
@@ -113,9 +114,48 @@ def demo_ws(demo_source: Path, tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
-def wait_for_workers(qtbot, window) -> None:
-    """Let every background job of the window finish (and its result reach the main thread)."""
-    from workbench.gui.workers import WorkerTask
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Before pytest-qt closes the test's windows: drop the edits a failed test left unsaved, so the
+    close never waits on a real (modal) question box and the run goes on to the next test."""
+    from workbench.gui import unsaved
+    from workbench.gui.qt import QApplication
 
-    qtbot.waitUntil(lambda: window.pool.activeThreadCount() == 0 and not [
-        t for t in window.findChildren(WorkerTask) if t.running], timeout=30000)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        for top in app.topLevelWidgets():
+            for holder in unsaved.holders(top):
+                holder.discard_unsaved()  # type: ignore[attr-defined]
+    yield
+
+
+def settled(window) -> bool:
+    """No background job or read of the window is under way, and every view is filled."""
+    return not window.busy()
+
+
+_QTBOT: list[object] = []
+
+
+@pytest.fixture(autouse=True)
+def _current_qtbot(qtbot):
+    """The running test's qtbot, for helpers that wait for a window's reads (`wait_settled`)."""
+    _QTBOT.append(qtbot)
+    yield qtbot
+    _QTBOT.remove(qtbot)
+
+
+def wait_settled(window) -> None:
+    """Wait (qtbot.waitUntil) until the window's reads and jobs ended and its views are filled."""
+    wait_for_workers(_QTBOT[-1], window)
+
+
+def show(window, page: str) -> None:
+    """Show a page and wait until it has read (in a worker) and filled its views."""
+    window.show_page(page)
+    wait_settled(window)
+
+
+def wait_for_workers(qtbot, window) -> None:
+    """Let every background job and read of the window finish (and its result reach the views)."""
+    qtbot.waitUntil(lambda: settled(window), timeout=180_000)  # a busy machine is slow, never wrong

@@ -97,12 +97,15 @@ def test_every_control_in_the_main_dialogs_has_an_accessible_name(open_window, d
             if action.text().replace("&", "").rstrip("…") in ("Users", "Force settings"):
                 action.trigger()
         window.show_page("Audits")
+        wait_for_workers(qtbot, window)  # the rounds, then the round's cases, are read in workers
         window.audits.select_round("Response attendance", 2)
+        wait_for_workers(qtbot, window)
         window.audits.tabs.setCurrentIndex(1)
         cases = window.audits.cases
         cases.select_case(next(iter(cases.model.rows())).case.id)
         cases.record.click()
         window.show_page("Measures")
+        wait_for_workers(qtbot, window)  # the measures are read in a worker
         window.measures.select_measure(window.measures.model.measure(0).id)
         window.measures.edit.click()
     wizard = window.audits.plan_audit()

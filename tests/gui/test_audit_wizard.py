@@ -52,6 +52,7 @@ def _walk_to_population(page, qtbot, window, path):
 def test_the_wizard_plans_and_draws_with_bad_rows_left_out(qtbot, window, tmp_path, boxes) -> None:
     page = window.audits
     window.show_page("Audits")
+    wait_for_workers(qtbot, window)  # the rounds are read in a worker
     assert page.heading.text() == "No audits yet" and "Plan an audit" in page.subheading.text()
     wizard, pop = _walk_to_population(page, qtbot, window, _extract(tmp_path))
     mapping = pop.chosen_mapping()
@@ -99,7 +100,8 @@ def test_the_wizard_plans_and_draws_with_bad_rows_left_out(qtbot, window, tmp_pa
     assert page.tabs.currentIndex() == 1 and page.cases.model.rowCount() == 40
 
     # a new round starts from the plan: same template, findings, size, mapping
-    page.plan_next_round()
+    page.plan_next_round()  # the plan is read in a worker, then the wizard opens
+    wait_for_workers(qtbot, window)
     again = page.wizard
     assert again.template_page.title_edit.text() == "Attendance audit" and not again.template_page.choice.isEnabled()
     assert again.findings_page.finding_ids() and again.findings_page.baseline.currentText().startswith("49 of 82")
@@ -122,6 +124,7 @@ def test_the_wizard_plans_and_draws_with_bad_rows_left_out(qtbot, window, tmp_pa
 
 def test_a_file_that_is_not_an_extract_is_said_in_place(qtbot, window, tmp_path) -> None:
     window.show_page("Audits")
+    wait_for_workers(qtbot, window)
     bad = tmp_path / "notes.csv"
     bad.write_bytes(b"")
     wizard, pop = _walk_to_population(window.audits, qtbot, window, bad)

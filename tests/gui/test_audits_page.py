@@ -17,10 +17,18 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(open_window, demo_ws):
+def window(qtbot, open_window, demo_ws):
     w = open_window(demo_ws, OFFICER)
     w.show_page("Audits")
+    wait_for_workers(qtbot, w)  # the rounds are read in a worker
     return w
+
+
+def _select(qtbot, window, title: str, round_no: int) -> bool:
+    """Select a round and wait for its cases (read in a worker)."""
+    ok = window.audits.select_round(title, round_no)
+    wait_for_workers(qtbot, window)
+    return ok
 
 
 def _response(ws, case_id: int, key: str) -> Response:
@@ -44,12 +52,12 @@ def test_the_audits_model_passes_the_model_tester(qtmodeltester, window) -> None
         "Title", "Template", "Round", "Status", "Cases", "Compliance (95 % interval)", "Target", "RAG"]
 
 
-def test_attendance_round_1_shows_49_of_82_and_59_8_percent(window) -> None:
+def test_attendance_round_1_shows_49_of_82_and_59_8_percent(qtbot, window) -> None:
     from workbench.gui.audits_model import COMPLIANCE, RAG
     from workbench.gui.qt import QLabel
 
     page = window.audits
-    assert page.select_round("Response attendance", 1)
+    assert _select(qtbot, window, "Response attendance", 1)
     row = page.model.row_of(page.current.info.id)
     assert page.model.index(row, COMPLIANCE).data() == "59.8 % (48.9 – 69.7 %)"
     assert page.model.index(row, RAG).data() == "Red"  # the colour never speaks alone
@@ -62,11 +70,11 @@ def test_attendance_round_1_shows_49_of_82_and_59_8_percent(window) -> None:
     assert [r[0] for r in page.score.rounds.texts()] == ["1", "2"]  # the trend across rounds
 
 
-def test_round_2_compares_with_the_baseline_in_words(window) -> None:
+def test_round_2_compares_with_the_baseline_in_words(qtbot, window) -> None:
     from workbench.gui.qt import QLabel
 
     page = window.audits
-    assert page.select_round("Response attendance", 2)
+    assert _select(qtbot, window, "Response attendance", 2)
     comparison = page.score.findChild(QLabel, "comparison").text()
     assert comparison.startswith("'Was the incident attended within the force's target")  # like with like
     assert "improved from 59.8 % to 91.5 %; the sample confirms an improvement" in comparison
@@ -75,12 +83,12 @@ def test_round_2_compares_with_the_baseline_in_words(window) -> None:
     assert page.cases.count.text() == "82 cases in use · 82 complete"
 
 
-def test_recording_answers_in_the_case_editor_writes_the_responses(window, demo_ws, monkeypatch) -> None:
+def test_recording_answers_in_the_case_editor_writes_the_responses(qtbot, window, demo_ws, monkeypatch) -> None:
     from workbench.gui.case_editor import CaseEditorDialog
     from workbench.gui.qt import QComboBox, QDialog, QLabel
 
     page = window.audits
-    assert page.select_round("Response attendance", 2)
+    assert _select(qtbot, window, "Response attendance", 2)
     page.tabs.setCurrentIndex(1)
     compliant = next(r for r in page.cases.model.rows() if r.result == "compliant")
     assert page.cases.select_case(compliant.case.id)
@@ -95,6 +103,7 @@ def test_recording_answers_in_the_case_editor_writes_the_responses(window, demo_
 
     monkeypatch.setattr(CaseEditorDialog, "exec", answer)
     page.cases.record.click()
+    wait_for_workers(qtbot, window)  # rescored in a worker
     editor = seen[0]
     combo = editor.editors["thrive_recorded"].widget
     assert isinstance(combo, QComboBox) and combo.count() == 4  # not answered, yes, no, n/a
@@ -105,7 +114,7 @@ def test_recording_answers_in_the_case_editor_writes_the_responses(window, demo_
     assert thrive.comment == "THRIVE+ not in the log; checked with the control room"
     minutes = _response(demo_ws, compliant.case.id, "minutes_to_arrival")
     assert minutes.value == "14.5"
-    assert "65 of 82 complete cases compliant" in page.score.text()  # rescored at once
+    assert "65 of 82 complete cases compliant" in page.score.text()  # rescored
     assert page.cases.selected().case.id == compliant.case.id
     assert page.cases.selected().result == "not compliant"
 
@@ -116,7 +125,7 @@ def test_a_conflicting_workbook_is_shown_and_nothing_is_written(qtbot, window, d
     from workbench.gui.qt import QDialog, QFileDialog
 
     page = window.audits
-    assert page.select_round("Response attendance", 2)
+    assert _select(qtbot, window, "Response attendance", 2)
     out = tmp_path / "fieldwork.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     page.export.click()
@@ -156,7 +165,7 @@ def test_a_clean_workbook_is_imported_after_the_dry_run(qtbot, window, demo_ws, 
     from workbench.gui.qt import QDialog, QFileDialog
 
     page = window.audits
-    assert page.select_round("Response attendance", 1)
+    assert _select(qtbot, window, "Response attendance", 1)
     out = tmp_path / "round1.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     page.export.click()
@@ -185,12 +194,12 @@ def test_a_clean_workbook_is_imported_after_the_dry_run(qtbot, window, demo_ws, 
     assert _response(demo_ws, case.id, "minutes_to_arrival").value == "42"
 
 
-def test_mark_unusable_needs_a_reason_and_brings_in_a_reserve(window, demo_ws, monkeypatch, boxes) -> None:
+def test_mark_unusable_needs_a_reason_and_brings_in_a_reserve(qtbot, window, demo_ws, monkeypatch, boxes) -> None:
     from workbench.gui.comment_dialog import CommentDialog
     from workbench.gui.qt import QDialog
 
     page = window.audits
-    assert page.select_round("Response attendance", 2)
+    assert _select(qtbot, window, "Response attendance", 2)
     first = page.cases.model.case(0).case
     page.cases.select_case(first.id)
     empty_ok: list[bool] = []
@@ -202,6 +211,7 @@ def test_mark_unusable_needs_a_reason_and_brings_in_a_reserve(window, demo_ws, m
 
     monkeypatch.setattr(CommentDialog, "exec", give_reason)
     page.cases.unusable.click()
+    wait_for_workers(qtbot, window)
     assert empty_ok == [False]  # no reason, no button
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         stored = next(c for c in fieldwork.list_cases(uow, page.current.info.id) if c.id == first.id)
@@ -211,9 +221,9 @@ def test_mark_unusable_needs_a_reason_and_brings_in_a_reserve(window, demo_ws, m
     assert page.cases.count.text().endswith("1 set aside")
 
 
-def test_the_da_audit_shows_the_grade_agreement_and_kappa(window) -> None:
+def test_the_da_audit_shows_the_grade_agreement_and_kappa(qtbot, window) -> None:
     page = window.audits
-    assert page.select_round("DA primary", 1)
+    assert _select(qtbot, window, "DA primary", 1)
     assert page.tabs.tabText(2) == "Agreement"
     text = page.agreement.text()
     assert "69 of 80 cases graded the same (86.2 %)" in text
@@ -221,10 +231,10 @@ def test_the_da_audit_shows_the_grade_agreement_and_kappa(window) -> None:
     assert "Standard | 48 | 6 | 1 | 55" in text
     assert page.score.strata.isVisibleTo(page.score)  # stratified by risk grade
     assert [r[0] for r in page.score.strata.texts()] == ["High", "Medium", "Standard"]
-    assert page.select_round("Use-of-force", 1) and page.tabs.tabText(2) == "Agreement (none)"
+    assert _select(qtbot, window, "Use-of-force", 1) and page.tabs.tabText(2) == "Agreement (none)"
 
 
-def test_a_viewer_can_read_but_not_record(open_window, demo_ws) -> None:
+def test_a_viewer_can_read_but_not_record(qtbot, open_window, demo_ws) -> None:
     from workbench.services import users
     from workbench.services.demo_workspace import ADMIN_PASSPHRASE
 
@@ -232,8 +242,9 @@ def test_a_viewer_can_read_but_not_record(open_window, demo_ws) -> None:
         users.add_user(uow, "view.only", "viewer")
     window = open_window(demo_ws, "view.only")
     window.show_page("Audits")
+    wait_for_workers(qtbot, window)
     page = window.audits
-    assert page.select_round("Response attendance", 2)
+    assert _select(qtbot, window, "Response attendance", 2)
     page.cases.select_case(page.cases.model.case(0).case.id)
     assert not page.export.isEnabled() and not page.import_.isEnabled() and not page.cases.unusable.isEnabled()
     assert page.cases.hint.text().startswith("Read only")

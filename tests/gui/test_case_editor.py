@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import noted
+from tests.gui.conftest import wait_for_workers
 from workbench.services import fieldwork
 from workbench.services.demo_workspace import OFFICER
 from workbench.store.models import ChangeLogEntry, Response
@@ -16,11 +17,13 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(open_window, demo_ws):
+def page(qtbot, open_window, demo_ws):
     w = open_window(demo_ws, OFFICER)
     w.show_page("Audits")
+    wait_for_workers(qtbot, w)  # the rounds, then the round's cases, are read in workers
     p = w.audits
     assert p.select_round("Response attendance", 2)
+    wait_for_workers(qtbot, w)
     p.tabs.setCurrentIndex(1)
     return p
 
@@ -33,7 +36,7 @@ def _editor(page, row=None, role="primary"):
     return dialog
 
 
-def test_the_computed_working_is_shown_and_an_override_needs_a_reason(page, demo_ws, monkeypatch) -> None:
+def test_the_computed_working_is_shown_and_an_override_needs_a_reason(qtbot, page, demo_ws, monkeypatch) -> None:
     from workbench.gui.case_editor import CaseEditorDialog
     from workbench.gui.qt import QDialog, QLabel
 
@@ -61,6 +64,7 @@ def test_the_computed_working_is_shown_and_an_override_needs_a_reason(page, demo
 
     monkeypatch.setattr(CaseEditorDialog, "exec", fill)
     page.cases.record.click()
+    wait_for_workers(qtbot, page.window())
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         answer = fieldwork.case_answers(uow, row.case.audit_id)[row.case.id]["attended_within_target"]
         entry = uow.session.scalars(select(ChangeLogEntry.after).where(
@@ -107,7 +111,7 @@ def test_keyboard_first_entry(qtbot, page) -> None:
     dialog.done(0)
 
 
-def test_save_and_next_goes_on_to_the_following_case(page, demo_ws, monkeypatch) -> None:
+def test_save_and_next_goes_on_to_the_following_case(qtbot, page, demo_ws, monkeypatch) -> None:
     from workbench.gui.case_editor import CaseEditorDialog
     from workbench.gui.qt import QDialog
 
@@ -124,6 +128,7 @@ def test_save_and_next_goes_on_to_the_following_case(page, demo_ws, monkeypatch)
     first = page.cases.model.case(0)
     page.cases.select_case(first.case.id)
     page.cases.record.click()
+    wait_for_workers(qtbot, page.window())
     refs = [page.cases.model.case(i).case.ref for i in range(3)]
     assert opened == refs
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
@@ -133,7 +138,7 @@ def test_save_and_next_goes_on_to_the_following_case(page, demo_ws, monkeypatch)
     assert page.cases.selected().case.ref == refs[2]
 
 
-def test_the_second_review_sits_beside_the_first_answers(open_window, demo_ws, monkeypatch, boxes) -> None:
+def test_the_second_review_sits_beside_the_first_answers(qtbot, open_window, demo_ws, monkeypatch, boxes) -> None:
     from workbench.gui.case_editor import CaseEditorDialog
     from workbench.gui.qt import QDialog, QLabel
     from workbench.services.demo_workspace import ADMIN as DEMO_ADMIN
@@ -142,8 +147,10 @@ def test_the_second_review_sits_beside_the_first_answers(open_window, demo_ws, m
     # the officer gave the first answers, so another person (the demo admin) gives the second review
     w = open_window(demo_ws, DEMO_ADMIN, ADMIN_PASSPHRASE)
     w.show_page("Audits")
+    wait_for_workers(qtbot, w)
     page = w.audits
     assert page.select_round("Response attendance", 2)
+    wait_for_workers(qtbot, w)
     page.tabs.setCurrentIndex(1)
     row = page.cases.model.case(1)
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
@@ -162,6 +169,7 @@ def test_the_second_review_sits_beside_the_first_answers(open_window, demo_ws, m
 
     monkeypatch.setattr(CaseEditorDialog, "exec", answer)
     page.cases.second.click()
+    wait_for_workers(qtbot, w)
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         second = uow.session.scalar(select(Response).where(Response.case_id == row.case.id, Response.role == "second",
                                                            Response.criterion_key == "thrive_recorded"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.gui.conftest import wait_settled
 from tests.gui.test_finding_progress import _accept_with, _finding_id, _progress
 from workbench.services import actions, evidence
 from workbench.services.demo_workspace import OFFICER
@@ -50,6 +51,7 @@ def test_unlinking_evidence_says_what_happens_and_keeps_the_file(open_window, de
     assert "It stays in the workspace" in consequence and "earlier packs and the change log keep it" in consequence
     assert len(_items(demo_ws, fid)[0]) == len(before)  # cancelled
     progress.findChild(QPushButton, f"unlinkEvidence-{first.id}").click()
+    wait_settled(progress.window())  # the panel reads again in a worker
     after, _ = _items(demo_ws, fid)
     assert [e.id for e in after] == [e.id for e in before[1:]]
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
@@ -65,6 +67,7 @@ def test_removing_an_action_says_what_happens(open_window, demo_ws, answers) -> 
     fid = _finding_id(demo_ws, "AFI 6")
     _, plan = _items(demo_ws, fid)
     progress.findChild(QPushButton, f"removeAction-{plan[0].id}").click()
+    wait_settled(progress.window())  # the panel reads again in a worker
     question, consequence, action = asked[-1]
     assert question == f"Remove the action “{plan[0].title}” from AFI 6?" and action == "Remove action"
     assert "The change log keeps what it was" in consequence

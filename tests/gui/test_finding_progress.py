@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import noted
+from tests.gui.conftest import show, wait_settled
 from workbench.services import actions, assessments, evidence, findings
 from workbench.services.demo_workspace import OFFICER, REVIEWER, REVIEWER_PASSPHRASE
 from workbench.store.models import ChangeLogEntry
@@ -22,10 +23,11 @@ def _finding_id(ws, ref: str) -> int:
 
 def _progress(open_window, ws, user: str, ref: str):
     window = open_window(ws, user)
-    window.show_page("Findings")
+    show(window, "Findings")
     page = window.findings
     assert page.select_ref("PEEL 2023-25", ref)
     page.detail_tabs.setCurrentIndex(1)
+    wait_settled(window)  # the readiness panel reads in a worker
     return window, page.progress
 
 
@@ -70,6 +72,7 @@ def test_adding_an_action_and_changing_its_status(qtbot, open_window, demo_ws, m
 
     _accept_with(monkeypatch, ActionDialog, fill)
     progress.action_plan.add.click()
+    wait_settled(progress.window())
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         added = [a for a in actions.list_actions(uow, fid) if a.title.startswith("Allocation policy")]
     assert [(a.owner, a.due_date, a.status, a.progress_note) for a in added] == [
@@ -82,6 +85,7 @@ def test_adding_an_action_and_changing_its_status(qtbot, open_window, demo_ws, m
             return next(a for a in actions.list_actions(uow, fid) if a.id == added[0].id)
 
     qtbot.waitUntil(lambda: stored().status == "done", timeout=5000)
+    wait_settled(progress.window())
     assert stored().completed_on == date.today()
     assert f"1 of {len(progress.action_plan.shown)} done" in progress.action_plan.summary.text()
 
@@ -131,6 +135,7 @@ def test_a_self_assessment_is_drafted_submitted_and_signed_off(open_window, demo
     panel.status.setCurrentText("pending sign-off")
     assert panel.save.isEnabled()
     panel.save.click()
+    wait_settled(panel.window())
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         sa = assessments.get_assessment(uow, fid)
     assert (sa.state, sa.preparer, sa.proposed_status) == ("draft", OFFICER, "pending sign-off")
@@ -139,6 +144,7 @@ def test_a_self_assessment_is_drafted_submitted_and_signed_off(open_window, demo
     asked: list[str] = []
     monkeypatch.setattr(confirm, "ask", lambda _p, _t, question, consequence, *_a, **_k: noted(asked, consequence, True))
     panel.submit.click()
+    wait_settled(panel.window())
     assert "cannot be edited until they return it" in asked[0]
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         assert assessments.get_assessment(uow, fid).state == "submitted"
@@ -153,6 +159,7 @@ def test_a_self_assessment_is_drafted_submitted_and_signed_off(open_window, demo
 
     _accept_with(monkeypatch, PassphraseDialog, sign)
     review.approve.click()
+    wait_settled(review.window())
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         sa = assessments.get_assessment(uow, fid)
         status = findings.get_finding(uow, fid).status
@@ -172,6 +179,7 @@ def test_a_wrong_passphrase_is_refused_and_logged(open_window, demo_ws, monkeypa
     _, progress = _progress(open_window, demo_ws, REVIEWER, "AFI 7")
     _accept_with(monkeypatch, PassphraseDialog, lambda d: d.secret.setText("guess"))
     progress.assessment.approve.click()
+    wait_settled(progress.window())
     assert boxes[-1].title.startswith("Not allowed") and "wrong sign-off passphrase" in boxes[-1].text
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         assert assessments.get_assessment(uow, fid).state == "submitted"
@@ -200,6 +208,7 @@ def test_returning_needs_a_comment_and_the_preparer_cannot_review(open_window, d
 
     _accept_with(monkeypatch, CommentDialog, comment)
     progress.assessment.return_.click()
+    wait_settled(progress.window())
     assert asked == [False]  # no comment, no Return button
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         sa = assessments.get_assessment(uow, fid)

@@ -6,10 +6,19 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN, ADMIN_PASS
+from tests.gui.conftest import show, wait_settled
 from workbench.services import findings
 from workbench.store.models import ChangeLogEntry, FindingLink
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(open_window, seeded_workspace):
+    """The window on the Findings page, read (in a worker) and filled."""
+    w = open_window(seeded_workspace)
+    show(w, "Findings")
+    return w
 
 
 def _visible_refs(page) -> list[str]:
@@ -72,6 +81,7 @@ def test_sorting_by_ref_is_natural_and_by_date_puts_undated_last(window, seeded_
     with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         findings.update_finding(uow, afi3.id, target_date=date(2025, 3, 31))
     window.refresh()  # a change made elsewhere shows after View > Refresh
+    wait_settled(window)
     page = window.findings
     page.inspection.setCurrentText("PEEL 2023-25")
     page.table.sortByColumn(REF, Qt.SortOrder.AscendingOrder)
@@ -81,20 +91,22 @@ def test_sorting_by_ref_is_natural_and_by_date_puts_undated_last(window, seeded_
     assert page.proxy.index(0, TARGET).data() == "31 Mar 2025"
 
 
-def test_selecting_afi_5_shows_its_figures(window) -> None:
+def test_selecting_afi_5_shows_its_figures(qtbot, window) -> None:
     page = window.findings
     assert page.select_ref("PEEL 2023-25", "AFI 5")
+    qtbot.waitUntil(lambda: "49 of 82 (59.8%)" in page.detail.text())  # new labels show at the next event turn
     text = page.detail.text()
     assert "49" in text and "82" in text
     assert "49 of 82 (59.8%)" in text
     assert "attend calls for service" in text and "Responding to the public" in text
 
 
-def test_a_figure_missing_in_the_source_is_flagged(window) -> None:
+def test_a_figure_missing_in_the_source_is_flagged(qtbot, window) -> None:
     from workbench.gui.qt import QLabel
 
     page = window.findings
     assert page.select_ref("PEEL 2023-25", "AFI 12")
+    qtbot.waitUntil(lambda: "63:1" in page.detail.text())  # new labels show at the next event turn
     missing = page.detail.findChildren(QLabel, "missingFigure")
     assert len(missing) == 1 and missing[0].text() == "Not stated in the report"
     assert missing[0].property("tone") == "amber"
@@ -110,6 +122,7 @@ def test_accepting_a_link_with_the_button_is_saved(qtbot, window, seeded_workspa
     link = page.detail.info.links[0]
     assert link.state == "suggested" and link.ref == "PEEL 2018 / AFI 2"
     qtbot.mouseClick(page.detail.findChild(QPushButton, f"accept-link-{link.id}"), Qt.MouseButton.LeftButton)
+    wait_settled(window)
     with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         row = uow.session.get(FindingLink, link.id)
         assert (row.state, row.decided_by) == ("accepted", ADMIN)
@@ -117,6 +130,7 @@ def test_accepting_a_link_with_the_button_is_saved(qtbot, window, seeded_workspa
     assert page.detail.info.links[0].state == "accepted"
     assert not page.detail.findChild(QPushButton, f"accept-link-{link.id}").isEnabled()
     assert page.detail.findChild(QPushButton, f"reject-link-{link.id}").isEnabled()
+    show(window, "Overview")  # a hidden page reads again when shown
     assert window.overview.stats["links"].value.text() == "4"
 
 
@@ -133,6 +147,7 @@ def test_status_edit_saves_with_the_version_it_read(qtbot, window, seeded_worksp
     form.has_target.setChecked(True)
     assert form.save.isEnabled()
     qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
+    wait_settled(window)
     after = _finding(seeded_workspace, "PEEL 2023-25", "AFI 5")
     assert (after.status, after.owner, after.version) == ("in progress", "Supt Jones", before.version + 1)
     assert after.target_date is not None

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.gui.conftest import R2023
+from tests.gui.conftest import R2023, show
 from workbench.store.models import Finding, Inspection
 
 pytestmark = pytest.mark.gui
@@ -61,9 +61,12 @@ def test_preview_then_import_the_2023_report(qtbot, open_window, sqlite_workspac
     assert len(dialog.imported.added) == 12 and dialog.state.text() == "Imported"
     assert _count(sqlite_workspace, Finding) == 12
     assert not dialog.import_button.isEnabled()
-    # the change signal refreshed the views
+    # the change signal refreshed the views (each page reads again, in a worker, once it is shown)
+    show(window, "Findings")
     assert window.findings.model.rowCount() == 12
+    show(window, "Overview")
     assert window.overview.stats["findings"].value.text() == "12"
+    show(window, "Measures")
     assert window.measures.model.rowCount() == dialog.imported.proposed_measures > 0
 
 

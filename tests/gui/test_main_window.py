@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADMIN, ADMIN_PASS
+from tests.gui.conftest import show, wait_settled
 from workbench.services import users
 from workbench.services.workspace import init_workspace
 from workbench.store.location import sqlite_location
@@ -60,6 +61,7 @@ def test_viewer_sees_everything_but_can_change_nothing(open_window, seeded_works
     window = open_window(seeded_workspace, "view.er")
     assert window.status_role.text() == "Role: viewer"
     assert not window.import_action.isEnabled()
+    show(window, "Findings")
     page = window.findings
     assert page.model.rowCount() == 15
     assert page.select_ref("PEEL 2023-25", "AFI 7")
@@ -72,6 +74,7 @@ def test_viewer_sees_everything_but_can_change_nothing(open_window, seeded_works
     assert not detail.form.status.isEnabled() and not detail.form.owner.isEnabled()
     assert not detail.form.save.isEnabled()
     assert "viewer role cannot change" in detail.form.read_only_note.text()
+    show(window, "Measures")
     window.measures.table.selectRow(0)
     assert window.measures.selected() is not None
     assert not window.measures.confirm.isEnabled() and not window.measures.add_value.isEnabled()
@@ -87,12 +90,14 @@ def test_open_workspace_switches_views_and_refuses_unknown_user(
     init_workspace(sqlite_location(stranger), "someone.else").close()
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(stranger), ""))
+    show(window, "Findings")
     window.open_workspace()
     assert len(boxes) == 1 and "not registered" in boxes[0].text and "stranger.sqlite" in boxes[0].text
     assert window.findings.model.rowCount() == 15  # the open workspace stays
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     window.open_workspace()
+    wait_settled(window)
     assert window.ws.location.path == other
     assert window.findings.model.rowCount() == 0
     assert window.overview.stats["findings"].value.text() == "0"
@@ -105,6 +110,7 @@ def test_new_workspace_makes_the_user_its_admin(window, tmp_path: Path, monkeypa
     target = tmp_path / "fresh"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.new_workspace()
+    wait_settled(window)
     assert window.ws.location.path == tmp_path / "fresh.sqlite"
     assert (tmp_path / "fresh.sqlite").exists()
     assert window.status_role.text() == "Role: admin"
@@ -263,12 +269,14 @@ def test_a_workspace_file_deleted_while_open_is_said_and_nothing_is_made(window,
     path.rename(moved)
     window.refresh()
     assert len(boxes) == 1 and "no longer there" in boxes[0].text and str(path) in boxes[0].text
-    window.findings.refresh()
-    assert "no longer there" in boxes[-1].text
+    window.findings.refresh()  # a read in a worker: its error is shown when it ends
+    wait_settled(window)
+    assert len(boxes) == 2 and "no longer there" in boxes[-1].text
     assert not path.exists()  # SQLite did not quietly start a new, empty workspace there
     assert window.isVisible()
     moved.rename(path)
     window.refresh()
+    show(window, "Findings")
     assert len(boxes) == 2 and window.findings.model.rowCount() == 15
 
 
@@ -289,6 +297,7 @@ def test_a_database_server_that_goes_away_is_said_and_the_window_lives(open_wind
                          (url.database,))
             conn.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS false')
         window.refresh()
+        wait_settled(window)
         assert boxes and all("database" in b.text for b in boxes), boxes
         assert window.isVisible()
         with psycopg.connect(host=url.host, port=url.port, user="postgres", dbname="postgres",
@@ -315,5 +324,6 @@ def test_the_overview_shows_what_needs_attention_and_opens_it(qtbot, open_window
     panel = window.overview.attention
     rows = panel.table.texts()
     assert rows and rows[0][0] == "Overdue · Action" and "Audit crime recording" in rows[0][2]
-    panel.open_record.emit("action", panel.items[0].record.id)
+    panel.open_record.emit("action", panel.items[0].record.id)  # its finding is looked up in a worker
+    wait_settled(window)
     assert window.stack.currentWidget() is window.findings and window.findings.selected_id() == fid

@@ -7,9 +7,18 @@ from datetime import date
 import pytest
 
 from tests.conftest import ADMIN, ADMIN_PASS, noted
+from tests.gui.conftest import show, wait_settled
 from workbench.services import measures
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(open_window, seeded_workspace):
+    """The window on the Measures page, read (in a worker) and filled."""
+    w = open_window(seeded_workspace)
+    show(w, "Measures")
+    return w
 
 
 def _select(page, name: str) -> None:
@@ -47,15 +56,19 @@ def test_confirm_and_discard(qtbot, window, seeded_workspace) -> None:
     chosen = page.selected()
     assert page.confirm.isEnabled() and page.discard.isEnabled() and page.add_value.isEnabled()
     qtbot.mouseClick(page.confirm, Qt.MouseButton.LeftButton)
+    wait_settled(window)
     assert _stored(seeded_workspace, chosen.id).status == "confirmed"
     assert page.selected().id == chosen.id and not page.confirm.isEnabled()
     _select(page, "Use of force incidents: fewer")
     fewer = page.selected()
     qtbot.mouseClick(page.discard, Qt.MouseButton.LeftButton)
+    wait_settled(window)
     assert _stored(seeded_workspace, fewer.id).status == "discarded"
     assert page.model.rowCount() == total - 1  # discarded ones are hidden unless asked for
     page.show_discarded.setChecked(True)
+    wait_settled(window)
     assert page.model.rowCount() == total
+    show(window, "Overview")  # a hidden page reads again when shown
     assert window.overview.stats["measures"].value.text() == str(total - 2)
 
 
@@ -75,6 +88,7 @@ def test_add_value_records_a_point(qtbot, window, seeded_workspace, monkeypatch)
     _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     qtbot.mouseClick(page.add_value, Qt.MouseButton.LeftButton)
+    wait_settled(window)
     stored = _stored(seeded_workspace, chosen.id)
     assert [(p.period, p.value, p.note) for p in stored.points] == [(date(2025, 3, 1), 12.5, "March performance pack")]
     row = page.proxy.mapToSource(page.table.selectionModel().currentIndex()).row()
@@ -94,6 +108,7 @@ def test_the_series_table_and_chart_follow_the_selection(qtbot, qtmodeltester, w
     assert page.points.rowCount() == 0 and "No values yet" in page.series_hint.text()
     _record(seeded_workspace, chosen.id, (date(2025, 1, 1), 18.0), (date(2025, 2, 1), 15.5))
     window.refresh()
+    wait_settled(window)
     page.select_measure(chosen.id)
     qtmodeltester.check(page.points)
     assert [(page.points.index(r, 0).data(), page.points.index(r, 1).data()) for r in range(2)] == [
@@ -124,6 +139,7 @@ def test_edit_measure_saves_only_what_changed(window, seeded_workspace, monkeypa
     _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     page.edit.click()
+    wait_settled(window)
     stored = _stored(seeded_workspace, chosen.id)
     assert (stored.name, stored.target, stored.status, stored.baseline) == ("101 abandonment rate", 7.5, "confirmed", 21.9)
     assert page.selected().name == "101 abandonment rate"
@@ -143,6 +159,7 @@ def test_a_bad_number_is_refused_with_its_reason(window, seeded_workspace, monke
     _select(page, "Share of calls to its non-emergency")
     chosen = page.selected()
     page.edit.click()
+    wait_settled(window)
     assert "must be a number" in boxes[-1].text and _stored(seeded_workspace, chosen.id).target == 5.0
 
 
@@ -156,6 +173,7 @@ def test_correct_and_remove_a_value(window, seeded_workspace, monkeypatch) -> No
     chosen = page.selected()
     _record(seeded_workspace, chosen.id, (date(2025, 1, 1), 18.0), (date(2025, 2, 1), 15.5))
     window.refresh()
+    wait_settled(window)
     page.select_measure(chosen.id)
 
     def correct(dialog: MeasureValueDialog) -> int:
@@ -167,22 +185,27 @@ def test_correct_and_remove_a_value(window, seeded_workspace, monkeypatch) -> No
     monkeypatch.setattr(MeasureValueDialog, "exec", correct)
     page.points_table.selectRow(1)
     page.edit_value.click()
+    wait_settled(window)
     assert [(p.period, p.value) for p in _stored(seeded_workspace, chosen.id).points] == [
         (date(2025, 1, 1), 18.0), (date(2025, 3, 1), 14.0)]
     asked: list[tuple[str, str]] = []
     monkeypatch.setattr(confirm, "ask", lambda _p, _t, q, c, _a, **_k: noted(asked, (q, c), False))
     page.points_table.selectRow(0)
     page.remove_value.click()
+    wait_settled(window)
     assert asked[0][0] == "Remove the value 18% for January 2025 from “" + chosen.name + "”?"
     assert len(_stored(seeded_workspace, chosen.id).points) == 2  # cancelled: nothing removed
     monkeypatch.setattr(confirm, "ask", lambda *_a, **_k: True)
     page.points_table.selectRow(0)
     page.remove_value.click()
+    wait_settled(window)
     assert [p.period for p in _stored(seeded_workspace, chosen.id).points] == [date(2025, 3, 1)]
 
 
 def test_an_empty_workspace_says_where_measures_come_from(open_window, sqlite_workspace) -> None:
-    page = open_window(sqlite_workspace).measures
+    window = open_window(sqlite_workspace)
+    show(window, "Measures")
+    page = window.measures
     assert page.model.rowCount() == 0
     assert "Import a report" in page.hint.text()
     assert page.table.accessibleName() == "Measures" and page.add_value.accessibleName() == "Add value"

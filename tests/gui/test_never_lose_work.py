@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
 from tests.conftest import ADMIN
+from tests.gui.conftest import show, wait_settled
 from workbench.services import assessments, findings
 
 pytestmark = pytest.mark.gui
@@ -29,9 +30,10 @@ def _refs(window) -> list[int]:
 
 def test_the_wheel_never_changes_an_unfocused_combo_box(window) -> None:
     page = window.findings
-    window.show_page("Findings")
+    show(window, "Findings")
     first = _refs(window)[0]
     assert page.select_finding(first)
+    wait_settled(window)  # the readiness panel reads in a worker
     status = page.detail.form.status
     before = status.currentIndex()
     window.activateWindow()
@@ -50,21 +52,26 @@ def test_finding_edits_are_kept_across_findings_and_saved_on_close(window, seede
     from workbench.gui.qt import QMessageBox
 
     page = window.findings
-    window.show_page("Findings")
+    show(window, "Findings")
     a, b = _refs(window)[:2]
     assert page.select_finding(a)
+    wait_settled(window)  # the readiness panel reads in a worker
     page.detail.form.owner.setText("Supt K. Rowe, Contact Management")
     page.detail_tabs.setCurrentWidget(page.progress)
+    wait_settled(window)  # shown now: the readiness panel reads the finding in a worker
     page.progress.assessment.narrative.setPlainText("Attendance improved after the new deployment model.")
     assert page.select_finding(b)
+    wait_settled(window)  # the readiness panel reads in a worker
     assert page.detail.form.owner.text() != "Supt K. Rowe, Contact Management"
     assert page.progress.assessment.narrative.toPlainText() != "Attendance improved after the new deployment model."
     assert page.select_finding(a)
+    wait_settled(window)  # the readiness panel reads in a worker
     assert page.detail.form.owner.text() == "Supt K. Rowe, Contact Management"
     assert page.detail.form.kept_note.isVisibleTo(page.detail.form)
     assert page.progress.assessment.narrative.toPlainText() == "Attendance improved after the new deployment model."
     assert "kept" in page.progress.assessment.note.text()
     assert page.select_finding(b)
+    wait_settled(window)  # the readiness panel reads in a worker
 
     asked: list[str] = []
 
@@ -89,11 +96,13 @@ def test_discard_drops_the_kept_edits(window, seeded_workspace, monkeypatch) -> 
     from workbench.gui.qt import QMessageBox
 
     page = window.findings
-    window.show_page("Findings")
+    show(window, "Findings")
     a, b = _refs(window)[:2]
     assert page.select_finding(a)
+    wait_settled(window)  # the readiness panel reads in a worker
     page.detail.form.notes.setPlainText("to be dropped")
     assert page.select_finding(b)
+    wait_settled(window)  # the readiness panel reads in a worker
     monkeypatch.setattr(QMessageBox, "exec", lambda box: int(QMessageBox.StandardButton.Discard.value))
     window.close()
     assert not window.isVisible()

@@ -63,9 +63,10 @@ def folder(tmp_path, monkeypatch) -> Path:
     return out
 
 
-def _open(open_window, ws, user: str):
+def _open(qtbot, open_window, ws, user: str):
     window = open_window(ws, user)
-    window.show_page("Packs")  # a page reads its data when first shown
+    window.show_page("Packs")  # a page reads its data (in a worker) when first shown
+    wait_for_workers(qtbot, window)
     return window
 
 
@@ -82,10 +83,10 @@ def _passphrase(monkeypatch, secret: str, comment: str = "") -> None:
     monkeypatch.setattr(PassphraseDialog, "exec", fill)
 
 
-def test_the_packs_page_lists_the_signed_demo_pack(qtmodeltester, open_window, demo_ws) -> None:
+def test_the_packs_page_lists_the_signed_demo_pack(qtbot, qtmodeltester, open_window, demo_ws) -> None:
     from workbench.gui.packs_model import COLUMNS
 
-    page = _open(open_window, demo_ws, OFFICER).packs
+    page = _open(qtbot, open_window, demo_ws, OFFICER).packs
     qtmodeltester.check(page.model)
     assert page.model.rowCount() == 1
     row = [page.model.index(0, c).data() for c in range(len(COLUMNS))]
@@ -98,7 +99,7 @@ def test_the_packs_page_lists_the_signed_demo_pack(qtmodeltester, open_window, d
 
 
 def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_ws, folder, boxes, monkeypatch) -> None:
-    window = _open(open_window, demo_ws, OFFICER)
+    window = _open(qtbot, open_window, demo_ws, OFFICER)
     page = window.packs
     page.build.click()
     wait_for_workers(qtbot, window)
@@ -113,6 +114,7 @@ def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_
     assert asked == ["Submit pack v2 for review?"] and _versions(demo_ws)[2].state == "draft"  # asked first
     monkeypatch.setattr(confirm, "ask", lambda *_a, **_k: True)
     page.submit.click()
+    wait_for_workers(qtbot, window)
     assert _versions(demo_ws)[2].state == "submitted"
     assert page.selected().state == "submitted" and not page.approve.isEnabled()  # officers cannot sign
 
@@ -120,7 +122,7 @@ def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_
 def test_the_reviewer_approves_with_the_right_passphrase_and_the_pdf_is_signed(
         qtbot, open_window, submitted_ws, folder, monkeypatch, boxes) -> None:
     demo_ws = submitted_ws
-    window = _open(open_window, demo_ws, REVIEWER)
+    window = _open(qtbot, open_window, demo_ws, REVIEWER)
     page = window.packs
     assert page.select_version(2) and page.approve.isEnabled() and page.return_.isEnabled()
     _passphrase(monkeypatch, REVIEWER_PASSPHRASE, "Signed after the re-audit")
@@ -142,7 +144,7 @@ def test_the_reviewer_approves_with_the_right_passphrase_and_the_pdf_is_signed(
 def test_a_wrong_passphrase_shows_the_error_and_signs_nothing(qtbot, open_window, submitted_ws, folder,
                                                               monkeypatch, boxes) -> None:
     demo_ws = submitted_ws
-    window = _open(open_window, demo_ws, REVIEWER)
+    window = _open(qtbot, open_window, demo_ws, REVIEWER)
     page = window.packs
     assert page.select_version(2)
     _passphrase(monkeypatch, "not my passphrase")
@@ -154,21 +156,21 @@ def test_a_wrong_passphrase_shows_the_error_and_signs_nothing(qtbot, open_window
     assert not (folder / "self-assessment-pack-v2-signed.pdf").exists()
 
 
-def test_the_builder_cannot_review_their_own_pack(open_window, demo_ws, tmp_path) -> None:
+def test_the_builder_cannot_review_their_own_pack(qtbot, open_window, demo_ws, tmp_path) -> None:
     with demo_ws.unit_of_work(REVIEWER) as uow:  # the reviewer builds this one
         built = packs.build_pack(uow, tmp_path / "draft")
         packs.submit_pack(uow, built.info.number)
-    page = _open(open_window, demo_ws, REVIEWER).packs
+    page = _open(qtbot, open_window, demo_ws, REVIEWER).packs
     assert page.select_version(2)
     assert not page.approve.isEnabled() and "four eyes" in page.approve.toolTip()
 
 
-def test_a_return_needs_a_comment(open_window, submitted_ws, monkeypatch) -> None:
+def test_a_return_needs_a_comment(qtbot, open_window, submitted_ws, monkeypatch) -> None:
     from workbench.gui.comment_dialog import CommentDialog
     from workbench.gui.qt import QDialog
 
     demo_ws = submitted_ws
-    page = _open(open_window, demo_ws, REVIEWER).packs
+    page = _open(qtbot, open_window, demo_ws, REVIEWER).packs
     assert page.select_version(2)
 
     def comment(dialog: CommentDialog) -> int:
@@ -196,7 +198,7 @@ def test_sealing_a_bundle_writes_a_zip_the_inspectors_can_verify(qtbot, open_win
     sealed: list[BundleSealedDialog] = []
     monkeypatch.setattr(BundleDialog, "exec", options)
     monkeypatch.setattr(BundleSealedDialog, "exec", lambda d: noted(sealed, d, 0))
-    window = _open(open_window, demo_ws, OFFICER)
+    window = _open(qtbot, open_window, demo_ws, OFFICER)
     window.packs.seal.click()
     wait_for_workers(qtbot, window)
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
@@ -229,7 +231,7 @@ def test_a_reviewer_seals_and_signs_the_seal_an_officer_cannot(qtbot, open_windo
 
     monkeypatch.setattr(BundleDialog, "exec", options)
     monkeypatch.setattr(BundleSealedDialog, "exec", lambda d: 0)
-    window = _open(open_window, demo_ws, REVIEWER)
+    window = _open(qtbot, open_window, demo_ws, REVIEWER)
     window.packs.seal.click()
     wait_for_workers(qtbot, window)
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.conftest import noted
+from tests.gui.conftest import wait_for_workers
 from workbench.services.demo_workspace import OFFICER
 from workbench.store.models import ChangeLogEntry
 
@@ -24,16 +25,20 @@ def _log(ws, action: str) -> list[ChangeLogEntry]:
 
 
 @pytest.fixture
-def preview(open_window, demo_ws, monkeypatch):
+def preview(qtbot, open_window, demo_ws, monkeypatch):
     from workbench.gui.pdf_preview import PdfPreviewDialog
 
     window = open_window(demo_ws, OFFICER)
     window.show_page("Packs")
+    wait_for_workers(qtbot, window)  # the page reads its pack versions in a worker
     page = window.packs
-    assert page.select_version(1) and page.preview.isEnabled()
+    assert page.select_version(1)
+    wait_for_workers(qtbot, window)
+    assert page.preview.isEnabled()
     shown: list[PdfPreviewDialog] = []
     monkeypatch.setattr(PdfPreviewDialog, "exec", lambda d: noted(shown, d, 0))
     page.preview.click()
+    wait_for_workers(qtbot, window)  # the PDF is read in a worker, then shown
     assert len(shown) == 1
     dialog = shown[0]
     dialog.show()

@@ -31,7 +31,9 @@ def test_a_pack_export_from_the_app_is_in_the_change_log(qtbot, open_window, dem
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
     window = open_window(demo_ws, OFFICER)
     window.show_page("Packs")
+    wait_for_workers(qtbot, window)  # the page reads its pack versions in a worker
     assert window.packs.select_version(1)
+    wait_for_workers(qtbot, window)
     assert _log(demo_ws, "pack", "export-files") == []
     window.packs.export_files()
     wait_for_workers(qtbot, window)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tests.gui.conftest import show, wait_settled
 from tests.gui.test_finding_progress import _finding_id, _progress
 from workbench.services import assessments, findings, pack_approval, packs
 from workbench.services.demo_workspace import OFFICER, REVIEWER, REVIEWER_PASSPHRASE
@@ -46,7 +47,8 @@ def test_a_wrong_passphrase_keeps_the_dialog_and_its_comment(open_window, demo_w
         return dialog.result()
 
     monkeypatch.setattr(PassphraseDialog, "exec", run)
-    progress.assessment.approve.click()
+    progress.assessment.approve.click()  # the warnings are read in a worker, then the dialog
+    wait_settled(progress.window())
     assert seen["stayed"] and "wrong sign-off passphrase" in seen["refused"].lower()
     assert seen["comment"] == "Evidence is convincing" and seen["secret"] == ""  # the guess is cleared
     assert "status becomes 'in progress'" in seen["consequence"]
@@ -74,7 +76,7 @@ def test_a_changed_pack_resting_on_incomplete_audits_must_be_confirmed(open_wind
         facts = pack_approval.approval_warnings(uow, built.info.number)
     assert facts.changed_since_build and "AFI 7" in " ".join(facts.changed_findings)
     window = open_window(demo_ws, REVIEWER)
-    window.show_page("Packs")
+    show(window, "Packs")
     page = window.packs
     assert page.select_version(built.info.number) and page.approve.isEnabled()
     seen: dict[str, Any] = {}
@@ -88,7 +90,8 @@ def test_a_changed_pack_resting_on_incomplete_audits_must_be_confirmed(open_wind
         return 0  # the reviewer thinks again: nothing is signed
 
     monkeypatch.setattr(PassphraseDialog, "exec", run)
-    page.approve.click()
+    page.approve.click()  # the facts are read in a worker, then the dialog
+    wait_settled(window)
     assert "The register has changed since pack version" in seen["warnings"]
     assert all(m.split(" (")[0] in seen["warnings"] for m in facts.messages())
     assert seen["before"] is False and seen["after"] is True

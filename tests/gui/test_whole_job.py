@@ -217,6 +217,7 @@ def test_the_whole_job_from_an_empty_workspace(qtbot, open_window, sqlite_worksp
                  if not page.cases.model.case(r).case.reserve)
     assert page.cases.select_case(first.case.id)
     qtbot.mouseClick(page.cases.record, Qt.MouseButton.LeftButton)
+    wait_for_workers(qtbot, window)  # the round's score and cases are read again in workers
     assert len(opened) == 82 and len(set(opened)) == 82
     answered = _read(ws, lambda uow: uow.session.scalar(select(func.count()).select_from(Response).join(
         SampledCase, SampledCase.id == Response.case_id).where(SampledCase.audit_id == audit_id,
@@ -225,15 +226,18 @@ def test_the_whole_job_from_an_empty_workspace(qtbot, open_window, sqlite_worksp
 
     # -- the score ---------------------------------------------------------------------------------
     page.tabs.setCurrentIndex(0)
+    wait_for_workers(qtbot, window)
     score = _read(ws, lambda uow: scoring.score_audit(uow, audit_id))
     assert score.complete == 82 and score.incomplete == 0
     assert f"{score.compliant} of 82" in page.score.text()
 
     # -- evidence and the self-assessment on the finding -------------------------------------------
     window.show_page("Findings")
+    wait_for_workers(qtbot, window)
     fp = window.findings
     assert fp.select_ref("PEEL 2023-25", AFI)
     fp.detail_tabs.setCurrentIndex(1)
+    wait_for_workers(qtbot, window)
     progress = fp.progress
     minutes = tmp_path / "grading-policy-v2.pdf"
     minutes.write_bytes(b"%PDF-1.4\n% revised grading and deployment policy\n")
@@ -255,16 +259,19 @@ def test_the_whole_job_from_an_empty_workspace(qtbot, open_window, sqlite_worksp
     qtbot.keyClicks(a.narrative, "The re-audit of 82 incidents shows attendance within target.")
     proposed = a.status.currentText()
     qtbot.mouseClick(a.submit, Qt.MouseButton.LeftButton)
+    wait_for_workers(qtbot, window)
     assert any(q.startswith("Submit for review") for q in questions)
     assert _read(ws, lambda uow: assessments.get_assessment(uow, fid).state) == "submitted"
 
     # -- the pack: built, submitted ----------------------------------------------------------------
     window.show_page("Packs")
+    wait_for_workers(qtbot, window)
     pp = window.packs
     qtbot.mouseClick(pp.build, Qt.MouseButton.LeftButton)
     wait_for_workers(qtbot, window)
     assert pp.selected() is not None and pp.selected().number == 1
     qtbot.mouseClick(pp.submit, Qt.MouseButton.LeftButton)
+    wait_for_workers(qtbot, window)
     assert _read(ws, lambda uow: packs.find_version(uow, 1).state) == "submitted"
 
     # -- the reviewer signs in, approves the self-assessment and the pack ---------------------------
@@ -279,16 +286,22 @@ def test_the_whole_job_from_an_empty_workspace(qtbot, open_window, sqlite_worksp
 
     _answer(monkeypatch, PassphraseDialog, sign)
     window.show_page("Findings")
+    wait_for_workers(qtbot, window)
     assert window.findings.select_ref("PEEL 2023-25", AFI)
     window.findings.detail_tabs.setCurrentIndex(1)
+    wait_for_workers(qtbot, window)
     assert window.findings.progress.assessment.approve.isEnabled()
     qtbot.mouseClick(window.findings.progress.assessment.approve, Qt.MouseButton.LeftButton)
+    wait_for_workers(qtbot, window)
     assert _read(ws, lambda uow: (assessments.get_assessment(uow, fid).state, findings.get_finding(uow, fid).status)) \
         == ("approved", assessments.status_on_approval(proposed))
 
     window.show_page("Packs")
+    wait_for_workers(qtbot, window)
     pp = window.packs
-    assert pp.select_version(1) and pp.approve.isEnabled()
+    assert pp.select_version(1)
+    wait_for_workers(qtbot, window)
+    assert pp.approve.isEnabled()
     qtbot.mouseClick(pp.approve, Qt.MouseButton.LeftButton)
     wait_for_workers(qtbot, window)
     version = _read(ws, lambda uow: {p.number: p for p in packs.list_packs(uow)}[1])

@@ -69,8 +69,20 @@ class AttentionPanel(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def refresh(self) -> None:
+        """Read and show the items on this thread (a page that reads in a worker calls `read_items`
+        there and `show_items` here)."""
         day = self._today()
-        self.items = self._read(lambda uow: attention.needs_attention(uow, day))
+        self.show_items(self._read(lambda uow: self.read_items(uow, day)), day)
+
+    def today(self) -> date:
+        return self._today()
+
+    @staticmethod
+    def read_items(uow: Any, day: date) -> list[attention.AttentionItem]:
+        return list(attention.needs_attention(uow, day))
+
+    def show_items(self, items: list[attention.AttentionItem], day: date) -> None:
+        self.items = list(items)
         overdue = sum(i.urgency == attention.OVERDUE for i in self.items)
         due = len(self.items) - overdue
         self.summary.setText("Nothing is overdue or due this week." if not self.items else

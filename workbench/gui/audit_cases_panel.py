@@ -107,7 +107,8 @@ class CasesPanel(QWidget):
         bottom = QVBoxLayout()
         bottom.addWidget(self.hint)
         bottom.addLayout(verbs)
-        layout = QVBoxLayout(self)
+        self._pending: int | None = None  # a case to select once its round's rows arrive
+        self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -133,6 +134,7 @@ class CasesPanel(QWidget):
         """`stale`: computed answers that differ from what their inputs give now (none, normally: the
         services answer them again on every change; an older workspace may hold some)."""
         keep = self.selected()
+        pending, self._pending = self._pending, None
         self.stale = stale
         same = audit is not None and self.audit is not None and audit.id == self.audit.id
         self.audit, self.template = audit, template
@@ -142,7 +144,9 @@ class CasesPanel(QWidget):
         aside = len(rows) - len(in_use)
         self.count.setText(f"{len(in_use)} cases in use · {done} complete"
                            + (f" · {aside} set aside" if aside else "") if audit is not None else "")
-        if same and keep is not None:
+        if same and pending is not None and self.select_case(pending):
+            pass  # a case asked for before these rows were read (a reserve just brought in)
+        elif same and keep is not None:
             self.select_case(keep.case.id)
         self._update_buttons()
 
@@ -151,7 +155,11 @@ class CasesPanel(QWidget):
         return None if row is None else self.model.case(row)
 
     def select_case(self, case_id: int) -> bool:
-        return select_row_where(self.table, self.proxy, REF, ID_ROLE, case_id) is not None
+        """Select a case; one not among the rows yet (its round is being read again) is selected
+        when they arrive."""
+        found = select_row_where(self.table, self.proxy, REF, ID_ROLE, case_id) is not None
+        self._pending = None if found else case_id
+        return found
 
     def select_ref(self, ref: str) -> bool:
         row = next((r for r in self.model.rows() if r.case.ref == ref), None)

@@ -6,17 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
 from workbench.gui.agreement_view import AgreementView, has_agreement
 from workbench.gui.audit_cases_panel import CasesPanel
 from workbench.gui.audit_score_view import AuditScoreView
 from workbench.gui.audit_wizard import AuditWizard
 from workbench.gui.audits_model import COLUMNS, ID_ROLE, SORT_ROLE, TEMPLATE, TITLE, AuditRow, AuditsTableModel
-from workbench.gui.cases_model import CaseRow
+from workbench.gui.cases_model import CaseRow, case_rows
 from workbench.gui.changes import AUDITS_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.fieldwork_import_dialog import FieldworkImportDialog
-from workbench.gui.messages import show_error, show_info
+from workbench.gui.messages import show_info
 from workbench.gui.qt import (
     QDialog,
     QFileDialog,
@@ -37,6 +36,7 @@ from workbench.gui.qt import (
 from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
 from workbench.gui.tables import list_view
+from workbench.gui.workers import busy_note
 from workbench.services import audits as audit_service
 from workbench.services import fieldwork, fieldwork_flow, scoring
 from workbench.services.agreement import Agreement, agreement
@@ -68,7 +68,7 @@ def read_detail(uow: UnitOfWork, row: AuditRow) -> AuditDetail:
     if not row.info.cases_sampled:
         return AuditDetail(template, (), None)
     scores = {c.case_id: c for c in (row.score.cases if row.score else ())}
-    cases = tuple(CaseRow(c, scores.get(c.id)) for c in fieldwork.list_cases(uow, row.info.id, include_reserves=False))
+    cases = case_rows(fieldwork.list_cases(uow, row.info.id, include_reserves=False), scores, len(template.criteria))
     return AuditDetail(template, cases, agreement(uow, row.info.id), fieldwork_flow.stale_computed(uow, row.info.id))
 
 
@@ -107,6 +107,10 @@ class AuditsPage(QWidget):
         header.setSectionResizeMode(TEMPLATE, QHeaderView.ResizeMode.Stretch)  # the least needed words
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 3 + 30)
         self.count = label("", "muted")
+        self.loader = ctx.loader(self, self._fill, name="auditsLoader")  # the rounds and their scores
+        self.detail_loader = ctx.loader(self, self._fill_detail, name="auditDetailLoader")  # the selected one's
+        self.busy_note = busy_note(self.loader)
+        self._pending: int | None = None  # an audit to select once the rounds are read
 
         self.heading = label("", "findingTitle", wrap=True)
         self.heading.setObjectName("auditHeading")
@@ -121,6 +125,8 @@ class AuditsPage(QWidget):
         self.import_.setToolTip("Check a filled-in workbook first (nothing is written), then import it")
         self.score = AuditScoreView()
         self.cases = CasesPanel(ctx)
+        self.cases_note = busy_note(self.detail_loader, "Loading the cases…")
+        self.cases.column.insertWidget(0, self.cases_note)
         self.agreement = AgreementView()
         self.tabs = named(QTabWidget(), "auditTabs")
         self.tabs.setDocumentMode(True)
@@ -152,6 +158,7 @@ class AuditsPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(label("Audits", "pageTitle"))
         bar.addStretch(1)
+        bar.addWidget(self.busy_note)
         bar.addWidget(self.count)
         bar.addWidget(self.new_round)
         bar.addWidget(self.plan)
@@ -175,13 +182,20 @@ class AuditsPage(QWidget):
         self._stale = True  # read when first shown
 
     # -- data -------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Whether a read for this page is under way (its view is filled when it ends)."""
+        return self.loader.busy or self.detail_loader.busy
+
     def refresh(self) -> None:
-        keep = self.current.info.id if self.current is not None else None
-        try:
-            rows = self.ctx.read(read_audits)
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
+        """Read every round and its score in a worker; the table is filled when it ends."""
+        self._stale = False
+        self.ctx.load(self.loader, read_audits)
+
+    def _fill(self, rows: list[AuditRow]) -> None:
+        keep = self._pending if self._pending is not None else (
+            self.current.info.id if self.current is not None else None)
+        self._pending = None
         self.model.set_rows(rows)
         red = sum(1 for r in rows if r.score is not None and r.score.rag == "red")
         self.count.setText(f"{len(rows)} audit rounds" + (f" · {red} rated red" if red else ""))
@@ -198,15 +212,17 @@ class AuditsPage(QWidget):
     def showEvent(self, event: object) -> None:  # noqa: N802
         super().showEvent(event)  # type: ignore[arg-type]
         if self._stale:
-            self._stale = False
             self.refresh()
 
     def select_audit(self, audit_id: int) -> bool:
+        """Select a round; while the rounds are being read, it is selected once they are in."""
+        if self.loader.busy:
+            self._pending = audit_id
         before = self.table.selectionModel().currentIndex().row()
         row = select_row_where(self.table, self.proxy, TITLE, ID_ROLE, audit_id)
         if row is not None and row == before:  # no currentRowChanged: show the fresh data ourselves
             self._show(self.model.audit(self.proxy.mapToSource(self.proxy.index(row, TITLE)).row()))
-        return row is not None
+        return row is not None or self._pending == audit_id
 
     def select_round(self, title_starts: str, round_no: int) -> bool:
         for r in range(self.model.rowCount()):
@@ -220,13 +236,8 @@ class AuditsPage(QWidget):
         self._show(self.model.audit(self.proxy.mapToSource(current).row()) if valid else None)
 
     def _show(self, row: AuditRow | None) -> None:
+        """The heading and score at once (already read with the rounds); cases and agreement in a worker."""
         self.current = row
-        detail = None
-        if row is not None:
-            try:
-                detail = self.ctx.read(lambda uow: read_detail(uow, row))
-            except WorkbenchError as exc:
-                show_error(self, exc)
         info = row.info if row is not None else None
         if info is None and self.model.rowCount() == 0:
             self.heading.setText("No audits yet")
@@ -243,11 +254,13 @@ class AuditsPage(QWidget):
             self.subheading.setText(f"{info.template_name} v{info.template_version} · {refs} · sample {drawn} "
                                     f"({info.plan.get('method', 'simple')}) · seed {info.seed if info.seed is not None else '—'}")
         self.score.show_score(row.score if row is not None else None)
-        self.cases.show_cases(info, detail.template if detail else None, detail.cases if detail else (),
-                              stale=detail.stale if detail else 0)
-        agreed = detail.agreement if detail else None
-        self.agreement.show_agreement(agreed)
-        self.tabs.setTabText(AGREEMENT_TAB, "Agreement" if has_agreement(agreed) else "Agreement (none)")
+        if row is None:
+            self.detail_loader.cancel()
+            self._fill_detail((None, None))
+        else:
+            if self.cases.audit is None or self.cases.audit.id != row.info.id:
+                self.cases.show_cases(None, None, ())  # not the previous round's cases while these are read
+            self.ctx.load(self.detail_loader, lambda uow: (row, read_detail(uow, row)))
         drawn_cases = info is not None and info.cases_sampled > 0
         self.new_round.setEnabled(self._planner and info is not None)
         self.export.setEnabled(self._editable and drawn_cases)
@@ -255,6 +268,17 @@ class AuditsPage(QWidget):
         if not self._editable:
             for b in (self.export, self.import_):
                 b.setToolTip(f"The {self.ctx.user.role} role cannot record fieldwork")
+
+    def _fill_detail(self, loaded: tuple[AuditRow | None, AuditDetail | None]) -> None:
+        row, detail = loaded
+        if row is not self.current:
+            return  # read for a round no longer shown
+        info = row.info if row is not None else None
+        self.cases.show_cases(info, detail.template if detail else None, detail.cases if detail else (),
+                              stale=detail.stale if detail else 0)
+        agreed = detail.agreement if detail else None
+        self.agreement.show_agreement(agreed)
+        self.tabs.setTabText(AGREEMENT_TAB, "Agreement" if has_agreement(agreed) else "Agreement (none)")
 
     # -- fieldwork workbook -------------------------------------------------------------------
     def _folder(self) -> str:
@@ -322,21 +346,21 @@ class AuditsPage(QWidget):
         return self.wizard
 
     def plan_next_round(self) -> None:
+        """Read the selected round's plan in a worker, then open the wizard from it."""
         if self.current is None:
             return
         audit_id = self.current.info.id
-        try:
-            spec = self.ctx.read(lambda uow: next_round(uow, audit_id))
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
-        self.plan_audit(spec)
+        def opened(plan: object) -> None:
+            self.plan_audit(plan)
+
+        self.ctx.background(self, "Reading the plan…", lambda uow, _p: next_round(uow, audit_id), write=False,
+                            on_success=opened)
 
     def _planned(self, drawn: PlannedDraw | None) -> None:
         if drawn is None:
             return
         self.refresh()
-        self.select_audit(drawn.audit.id)
+        self.select_audit(drawn.audit.id)  # once the rounds are read again
         self.tabs.setCurrentIndex(CASES_TAB)
         d, e = drawn.draw, drawn.evaluation
         show_info(self, "Cases ready", f"Drew {d.size} cases and {d.reserve} reserves for {drawn.audit.title} "

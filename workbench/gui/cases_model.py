@@ -1,8 +1,11 @@
-"""The cases of one audit round as a Qt table model: state, result and what is missing or failed."""
+"""The cases of one audit round as a Qt table model: state, result and what is missing or failed.
+
+A round can hold thousands of cases, so each row's words and sort keys are worked out once, where
+the cases are read (in a worker: `case_rows`), and `data()` only looks them up."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.gui.display_text import natural_key
@@ -26,10 +29,40 @@ RESULT_WORDS = {"compliant": "Compliant", "not compliant": "Not compliant", "inc
 class CaseRow:
     case: CaseInfo
     score: CaseScore | None  # None for a case set aside as unusable
+    #: the shown text of each column, and each column's sort key (see `case_rows`)
+    texts: tuple[str, ...] = ()
+    sort_keys: tuple[str, ...] = ()
 
     @property
     def result(self) -> str:
         return self.score.status if self.score is not None else "unusable"
+
+
+def case_rows(cases: Sequence[CaseInfo], scores: Mapping[int, CaseScore], criteria: int) -> tuple[CaseRow, ...]:
+    """The rows of the cases table, with their words worked out (off the GUI thread)."""
+    out = []
+    for c in cases:
+        row = CaseRow(c, scores.get(c.id))
+        texts = tuple(_display(row, col, criteria) for col in range(len(COLUMNS)))
+        keys = tuple(natural_key(t) if col == REF else f"{c.answered:04d}" if col == ANSWERED else t.casefold()
+                     for col, t in enumerate(texts))
+        out.append(CaseRow(c, row.score, texts, keys))
+    return tuple(out)
+
+
+def _display(row: CaseRow, col: int, criteria: int) -> str:
+    c = row.case
+    if col == REF:
+        return c.ref
+    if col == STRATUM:
+        return c.stratum or "—"
+    if col == STATE:
+        return STATE_WORDS.get(c.state, c.state.capitalize())
+    if col == RESULT:
+        return RESULT_WORDS.get(row.result, "Set aside")
+    if col == ANSWERED:
+        return "—" if c.state == "unusable" else f"{c.answered} of {criteria}"
+    return notes_text(row)
 
 
 def notes_text(row: CaseRow) -> str:
@@ -69,31 +102,18 @@ class CasesTableModel(RowsTableModel):
 
     def cell(self, row: CaseRow, col: int, role: int, position: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
+            return row.texts[col] if row.texts else _display(row, col, self._criteria)
         if role == ID_ROLE:
             return row.case.id
         if role == SORT_ROLE:
-            if col == ANSWERED:
-                return f"{row.case.answered:04d}"
-            return natural_key(self._display(row, col)) if col == REF else self._display(row, col).casefold()
+            if row.sort_keys:
+                return row.sort_keys[col]
+            text = _display(row, col, self._criteria)
+            return f"{row.case.answered:04d}" if col == ANSWERED else natural_key(text) if col == REF else text.casefold()
         if role == Qt.ItemDataRole.TextAlignmentRole and col == ANSWERED:
             return RIGHT
         if col == RESULT and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             return tone_colour(CASE_TONES.get(row.result, "neutral"), role)
         if role == Qt.ItemDataRole.ToolTipRole and col == NOTES:
-            return notes_text(row) or None
+            return (row.texts[NOTES] if row.texts else notes_text(row)) or None
         return None
-
-    def _display(self, row: CaseRow, col: int) -> str:
-        c = row.case
-        if col == REF:
-            return c.ref
-        if col == STRATUM:
-            return c.stratum or "—"
-        if col == STATE:
-            return STATE_WORDS.get(c.state, c.state.capitalize())
-        if col == RESULT:
-            return RESULT_WORDS.get(row.result, "Set aside")
-        if col == ANSWERED:
-            return "—" if c.state == "unusable" else f"{c.answered} of {self._criteria}"
-        return notes_text(row)

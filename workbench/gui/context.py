@@ -20,7 +20,7 @@ from workbench.errors import UnknownUserError, WorkbenchError, WorkspaceError
 from workbench.gui.changes import ChangeBus
 from workbench.gui.messages import show_error
 from workbench.gui.qt import QThreadPool, QWidget
-from workbench.gui.workers import WorkerTask, run_in_worker
+from workbench.gui.workers import Loader, WorkerTask, run_in_worker
 from workbench.progress import Progress
 from workbench.services.access import Decision, allowed, can
 from workbench.services.users import UserInfo, list_users
@@ -38,9 +38,12 @@ class GuiContext:
     pool: QThreadPool
     #: who acts in every unit of work of this session (from the sign-in, or the OS login unproven)
     actor: Actor
+    #: one thread: background writes run one at a time, in the order asked (reads use `pool`)
+    writer: QThreadPool | None = None
 
     @classmethod
-    def open(cls, ws: Workspace, user: str | Actor, changes: ChangeBus, pool: QThreadPool) -> GuiContext:
+    def open(cls, ws: Workspace, user: str | Actor, changes: ChangeBus, pool: QThreadPool,
+             writer: QThreadPool | None = None) -> GuiContext:
         """Raises UnknownUserError when `user` is not an active user of the workspace."""
         with ws.unit_of_work(user, write=False) as uow:
             assert uow.actor is not None
@@ -48,7 +51,7 @@ class GuiContext:
             me = next((u for u in list_users(uow) if u.username == actor.username), None)
         if me is None:  # unit_of_work already refuses unknown users; kept for clarity
             raise UnknownUserError(f"user '{actor.username}' is not registered in workspace {ws.location.label}")
-        return cls(ws, me, changes, pool, actor)
+        return cls(ws, me, changes, pool, actor, writer)
 
     @property
     def username(self) -> str:
@@ -75,7 +78,8 @@ class GuiContext:
         check_present(self.ws)
 
     def read(self, fn: Callable[[UnitOfWork], T]) -> T:
-        """Run `fn` in a read-only unit of work on this thread. Errors propagate."""
+        """Run `fn` in a read-only unit of work on this thread (a view's reads call it in a worker,
+        through `load`). Errors propagate."""
         self.check_present()
         with self.ws.unit_of_work(self.actor, write=False) as uow:
             return fn(uow)
@@ -129,7 +133,21 @@ class GuiContext:
             self.changes.notify(changed)
             on_success(result)
 
-        return run_in_worker(parent, self.pool, label, work, done, on_failure)
+        return run_in_worker(parent, self.write_pool if write else self.pool, label, work, done, on_failure)
+
+    @property
+    def write_pool(self) -> QThreadPool:
+        """Where background writes run: one at a time."""
+        return self.writer if self.writer is not None else self.pool
+
+    def loader(self, parent: QWidget, show: Callable[[Any], None],
+               on_failure: Callable[[BaseException], None] | None = None, name: str = "") -> Loader:
+        """A view's background reader (gui/workers.Loader) on this session's pool."""
+        return Loader(parent, self.pool, show, on_failure, name)
+
+    def load(self, loader: Loader, fn: Callable[[UnitOfWork], Any]) -> int:
+        """Ask `loader` to run `fn` in a read-only unit of work in a worker; the latest request wins."""
+        return loader.load(lambda: self.read(fn))
 
 
 def check_present(ws: Workspace) -> None:

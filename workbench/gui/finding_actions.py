@@ -13,6 +13,7 @@ from workbench.gui.layouts import clear_layout, summary_and_rows
 from workbench.gui.messages import show_error, show_info
 from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget, named
 from workbench.gui.style import card, label, tag
+from workbench.gui.workers import SlicedRows
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
 from workbench.services.review_lock import removal_refusal
@@ -36,6 +37,7 @@ class ActionsPanel(QWidget):
         self.summary = label("", "muted", wrap=True)
         self.summary.setObjectName("actionsSummary")
         self._rows = summary_and_rows(self, self.summary, self.add)
+        self._slices = SlicedRows(self._rows, self)  # many actions: built a few at a time
 
     def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
         self.finding_id, self.finding_ref, self.shown = finding_id, finding_ref, tuple(actions)
@@ -45,8 +47,7 @@ class ActionsPanel(QWidget):
         self.summary.setText(f"{done} of {len(actions)} done" + (f" · {overdue} overdue" if overdue else "")
                              if actions else "No action plan recorded yet. Add action… says what the force will "
                              "do about this finding, who owns it and by when.")
-        for a in actions:
-            self._rows.addWidget(self._row(a))
+        self._slices.fill(actions, self._row)
 
     def _row(self, a: ActionInfo) -> QWidget:
         frame = card()

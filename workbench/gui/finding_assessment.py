@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from workbench.errors import WorkbenchError
 from workbench.gui import confirm
 from workbench.gui.comment_dialog import CommentDialog
 from workbench.gui.context import GuiContext
 from workbench.gui.layouts import clear_layout
-from workbench.gui.messages import show_error
 from workbench.gui.packs_model import when
 from workbench.gui.passphrase_dialog import PassphraseDialog, passphrase_checker
 from workbench.gui.qt import (
@@ -101,7 +99,8 @@ class AssessmentPanel(QWidget):
 
     # -- showing --------------------------------------------------------------------------
     def show_assessment(self, finding_id: int | None, finding_ref: str, info: AssessmentInfo | None,
-                        statuses: Sequence[str]) -> None:
+                        statuses: Sequence[str], review: assessments.ReviewDecision | None = None) -> None:
+        """`review`: read with `info` (in a worker) when it is submitted: who may review it and why not."""
         same = finding_id == self.finding_id and info is not None and self.info is not None \
             and info.version == self.info.version
         if same and self.is_dirty():
@@ -111,8 +110,7 @@ class AssessmentPanel(QWidget):
             self.drafts[self.finding_id] = (self.finding_ref, narrative, status, version)
         self.finding_id, self.finding_ref, self.info = finding_id, finding_ref, info
         # who may review it and why not comes from the service (role, state, four eyes), never a copy here
-        self.review = (self.ctx.read(lambda uow: assessments.review_decision(uow, info.finding_id))
-                       if info is not None and info.state == "submitted" else None)
+        self.review = review if info is not None and info.state == "submitted" else None
         for w in (self.narrative, self.status):
             w.blockSignals(True)
         self.status.clear()
@@ -258,11 +256,12 @@ class AssessmentPanel(QWidget):
         fid, info = self.finding_id, self.info
         if fid is None or info is None:
             return
-        try:  # where status and readiness would disagree: said by the service, shown before signing
-            warned = self.ctx.read(lambda uow: assessments.status_warnings(uow, fid, info.proposed_status))
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
+        # where status and readiness would disagree: said by the service (read in a worker), shown before signing
+        self.ctx.background(self, "Checking before signing…",
+                            lambda uow, _p: assessments.status_warnings(uow, fid, info.proposed_status), write=False,
+                            on_success=lambda warned: self._approve(fid, info, warned))
+
+    def _approve(self, fid: int, info: AssessmentInfo, warned: Sequence[str]) -> None:
         dialog = PassphraseDialog(
             f"Sign off the self-assessment for {self.finding_ref}", self.ctx.user.display_name or self.ctx.username,
             self, action="Approve",

@@ -61,7 +61,7 @@ class FindingDetail(QScrollArea):
     def show_finding(self, info: FindingInfo | None, statuses: tuple[str, ...] | None = None) -> None:
         if statuses is not None:
             self._statuses = statuses
-        elif not self._statuses:
+        elif not self._statuses and info is not None:  # the page passes them with every read
             self._statuses = self.ctx.read(finding_statuses)
         same = info is not None and self.info is not None and info.id == self.info.id
         self.info = info

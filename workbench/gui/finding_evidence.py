@@ -16,6 +16,7 @@ from workbench.gui.layouts import clear_layout, summary_and_rows
 from workbench.gui.messages import show_error, show_info
 from workbench.gui.qt import QDialog, QEvent, QFileDialog, QGridLayout, QHBoxLayout, QPushButton, Qt, QWidget, named
 from workbench.gui.style import card, label, tag
+from workbench.gui.workers import SlicedRows
 from workbench.services import evidence as evidence_service
 from workbench.services.evidence import EvidenceInfo
 from workbench.services.review_lock import removal_refusal
@@ -49,6 +50,7 @@ class EvidencePanel(QWidget):
         top_row.addWidget(self.requests)
         top_row.addWidget(self.add)
         self._rows = summary_and_rows(self, self.summary, top)
+        self._slices = SlicedRows(self._rows, self)  # many items: built a few at a time
         self.setAcceptDrops(self._editable)
         self.setAccessibleName("Evidence")
 
@@ -61,8 +63,7 @@ class EvidencePanel(QWidget):
         self.summary.setText(f"{len(items)} item{'s' if len(items) != 1 else ''}, newest evidence first{note}"
                              if items else "No evidence attached yet. Add evidence… or drop a file here: minutes, "
                              "policies, performance reports that show the finding is being addressed.")
-        for e in items:
-            self._rows.addWidget(self._row(e))
+        self._slices.fill(items, self._row)
 
     def _row(self, e: EvidenceInfo) -> QWidget:
         frame = card()

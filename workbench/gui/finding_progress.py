@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.errors import NotFoundError, WorkbenchError
+from workbench.errors import NotFoundError
 from workbench.gui.changes import PROGRESS_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.finding_actions import ActionsPanel
 from workbench.gui.finding_assessment import AssessmentPanel
 from workbench.gui.finding_evidence import EvidencePanel
 from workbench.gui.layouts import clear_layout, shown_text
-from workbench.gui.messages import show_error
 from workbench.gui.qt import QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import READINESS_TONES, label, rule, set_tone, tag
+from workbench.gui.workers import busy_note
 from workbench.services import actions, assessments, evidence, readiness
 from workbench.services.actions import ActionInfo
 from workbench.services.assessments import AssessmentInfo
@@ -32,6 +32,8 @@ class Progress:
     evidence: tuple[EvidenceInfo, ...]
     assessment: AssessmentInfo | None
     statuses: tuple[str, ...]
+    #: who may review a submitted self-assessment and why not (from the service), else None
+    review: assessments.ReviewDecision | None = None
 
 
 def read_progress(uow: UnitOfWork, finding_id: int) -> Progress:
@@ -39,8 +41,9 @@ def read_progress(uow: UnitOfWork, finding_id: int) -> Progress:
         sa = assessments.get_assessment(uow, finding_id)
     except NotFoundError:
         sa = None
+    review = assessments.review_decision(uow, finding_id) if sa is not None and sa.state == "submitted" else None
     return Progress(readiness.assess_readiness(uow, finding_id), tuple(actions.list_actions(uow, finding_id)),
-                    tuple(evidence.list_evidence(uow, finding_id)), sa, tuple(finding_statuses(uow)))
+                    tuple(evidence.list_evidence(uow, finding_id)), sa, tuple(finding_statuses(uow)), review)
 
 
 class FindingProgress(QScrollArea):
@@ -88,6 +91,8 @@ class FindingProgress(QScrollArea):
             self._sections.append(w)
         layout.addStretch(1)
         self.setWidget(body)
+        self.loader = ctx.loader(self, self._fill, name="progressLoader")
+        layout.insertWidget(0, busy_note(self.loader))
         ctx.changes.changed.connect(self._on_changed)
         self.show_finding(None)
 
@@ -95,20 +100,29 @@ class FindingProgress(QScrollArea):
         inner = self.widget()
         return shown_text(inner) if inner is not None else ""
 
+    @property
+    def busy(self) -> bool:
+        return self.loader.busy
+
     def show_finding(self, finding: FindingInfo | None) -> None:
-        """Show `finding`; while the pane is hidden (another tab) it is read when the pane is shown."""
+        """Show `finding`: its progress is read in a worker; while the pane is hidden (another tab)
+        it is read when the pane is shown."""
         self.finding = finding
         if finding is not None and not self.isVisible():
             self._stale = True
             return
         self._stale = False
-        progress = None
-        if finding is not None and finding.id is not None:
-            fid = finding.id
-            try:
-                progress = self.ctx.read(lambda uow: read_progress(uow, fid))
-            except WorkbenchError as exc:
-                show_error(self, exc)
+        if finding is None or finding.id is None:
+            self.loader.cancel()
+            self._fill((None, None))
+            return
+        fid = finding.id
+        self.ctx.load(self.loader, lambda uow: (finding, read_progress(uow, fid)))
+
+    def _fill(self, loaded: tuple[FindingInfo | None, Progress | None]) -> None:
+        finding, progress = loaded
+        if finding is not self.finding:
+            return  # read for a finding no longer shown
         self.progress = progress
         self.empty.setVisible(progress is None)
         self.heading.setVisible(progress is not None)
@@ -127,7 +141,7 @@ class FindingProgress(QScrollArea):
         self.action_plan.show_actions(finding.id, finding.ref, progress.actions)
         self.evidence.show_evidence(finding.id, finding.ref, progress.evidence)
         self.assessment.show_assessment(finding.id, f"{finding.inspection} / {finding.ref}", progress.assessment,
-                                        progress.statuses)
+                                        progress.statuses, progress.review)
         if finding.id != self._shown_id:
             self.verticalScrollBar().setValue(0)
         self._shown_id = finding.id

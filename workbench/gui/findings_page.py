@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
 from workbench.gui.changes import FINDINGS_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.finding_detail import FindingDetail
@@ -22,7 +21,6 @@ from workbench.gui.findings_model import (
     FindingsTableModel,
 )
 from workbench.gui.import_dialog import accept_report_drops
-from workbench.gui.messages import show_error
 from workbench.gui.qt import (
     QAbstractItemView,
     QByteArray,
@@ -42,6 +40,7 @@ from workbench.gui.qt import (
 )
 from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
+from workbench.gui.workers import busy_note
 from workbench.services import findings as finding_service
 from workbench.services.settings import finding_statuses
 
@@ -64,6 +63,10 @@ class FindingsPage(QWidget):
         self.inspection.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count = label("", "muted")
         self.count.setObjectName("findingsCount")
+        self.loader = ctx.loader(self, self._fill, name="findingsLoader")
+        self.busy_note = busy_note(self.loader)
+        self._pending: int | None = None  # a finding to select once the register is read
+        self._stale = True  # read when first shown
 
         self.table = named(QTableView(), "findingsTable")
         self.table.setAccessibleName("Findings")
@@ -108,6 +111,7 @@ class FindingsPage(QWidget):
         bar.setSpacing(8)
         bar.addWidget(label("Findings register", "pageTitle"))
         bar.addStretch(1)
+        bar.addWidget(self.busy_note)
         bar.addWidget(self.count)
         bar.addWidget(self.inspection)
         bar.addWidget(self.search, 1)
@@ -124,18 +128,22 @@ class FindingsPage(QWidget):
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         ctx.changes.changed.connect(self._on_changed)
-        self.refresh()
 
     # -- data -------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.loader.busy or self.progress.busy
+
     def refresh(self) -> None:
-        keep = self.selected_id()
-        try:
-            rows, inspections, statuses = self.ctx.read(
-                lambda uow: (finding_service.list_findings(uow), finding_service.list_inspections(uow),
-                             finding_statuses(uow)))
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
+        """Read the register in a worker; the table is filled when it ends."""
+        self._stale = False
+        self.ctx.load(self.loader, lambda uow: (finding_service.list_findings(uow),
+                                                finding_service.list_inspections(uow), finding_statuses(uow)))
+
+    def _fill(self, loaded: tuple) -> None:
+        rows, inspections, statuses = loaded
+        keep = self._pending if self._pending is not None else self.selected_id()
+        self._pending = None
         self.model.set_rows(rows)
         self._fill_inspections([i.programme or i.title for i in inspections])
         self._update_count()
@@ -149,6 +157,14 @@ class FindingsPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, FINDINGS_VIEW):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True  # read when next shown
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
             self.refresh()
 
     def _fill_inspections(self, names: list[str]) -> None:
@@ -180,8 +196,12 @@ class FindingsPage(QWidget):
         return index.data(ID_ROLE) if index.isValid() and self.table.selectionModel().hasSelection() else None
 
     def select_finding(self, finding_id: int) -> bool:
-        """Select a finding by id if the filters show it."""
-        return select_row_where(self.table, self.proxy, REF, ID_ROLE, finding_id) is not None
+        """Select a finding by id if the filters show it; while the register is being read (or
+        before it is first shown), it is selected once it is in."""
+        if self.loader.busy or self._stale:
+            self._pending = finding_id
+        found = select_row_where(self.table, self.proxy, REF, ID_ROLE, finding_id) is not None
+        return found or self._pending == finding_id
 
     def select_ref(self, inspection: str, ref: str) -> bool:
         row = next((i for i in range(self.model.rowCount())

@@ -6,13 +6,23 @@ objects of the main thread (a closed dialog caught in a reference cycle), Qt des
 the wrong thread and the process can crash. So, as pyqtgraph's `GarbageCollector` does, the
 automatic collector is switched off while any window is open and a main-thread timer collects
 instead, by the same generation thresholds.
+
+A full collection scans every tracked object, and the window's own (modules, classes, widgets:
+several hundred thousand) make one take hundreds of milliseconds: a GUI-thread stall. So what was
+alive when the first check ran (everything the window was built from) is frozen out of the
+collector's sight (`gc.freeze`, as CPython's docs advise for long-lived startup objects; undone
+when the last window goes), and a full collection runs at most every `FULL_EVERY_S` seconds.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 
 from workbench.gui.qt import QObject, QTimer
+
+#: the shortest time between two full collections on the GUI thread
+FULL_EVERY_S = 30.0
 
 _holders = 0
 _was_enabled = True
@@ -33,6 +43,8 @@ class MainThreadCollector(QObject):
         self._timer.timeout.connect(self.check)
         self._timer.start(interval_ms)
         self._held = True
+        self._frozen = False
+        self._last_full = time.monotonic()
         self.destroyed.connect(_release)  # if never stopped, when the window goes
 
     def stop(self) -> None:
@@ -44,9 +56,17 @@ class MainThreadCollector(QObject):
             _release()
 
     def check(self) -> None:
+        if not self._frozen:  # the window is built by now: its objects live as long as it does
+            self._frozen = True
+            gc.freeze()
+            return
         counts = gc.get_count()
         for generation in (2, 1, 0):
             if counts[generation] > self._threshold[generation]:
+                if generation == 2:
+                    if time.monotonic() - self._last_full < FULL_EVERY_S:
+                        continue  # the younger generations meanwhile
+                    self._last_full = time.monotonic()
                 gc.collect(generation)
                 return
 
@@ -54,5 +74,7 @@ class MainThreadCollector(QObject):
 def _release(*_: object) -> None:
     global _holders
     _holders = max(0, _holders - 1)
-    if _holders == 0 and _was_enabled:
-        gc.enable()
+    if _holders == 0:
+        gc.unfreeze()  # the closed windows' objects can be collected again
+        if _was_enabled:
+            gc.enable()

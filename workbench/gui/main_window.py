@@ -41,6 +41,7 @@ from workbench.gui.register_page import RegisterPage
 from workbench.gui.sign_in_dialog import SignInDialog, identify
 from workbench.gui.style import STYLESHEET
 from workbench.gui.wheel_guard import install_wheel_guard
+from workbench.gui.workers import writer_pool
 from workbench.services import actions as actions_service
 from workbench.services import workspace as workspace_service
 from workbench.store.location import sqlite_location
@@ -67,7 +68,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # a workspace file dropped on the window opens it
         self.changes = ChangeBus(self)
         self.collector = MainThreadCollector(self)  # before any worker can run
-        self.pool = QThreadPool(self)
+        self.pool = QThreadPool(self)  # the views' reads
+        self.writer = writer_pool(self)  # background writes, one at a time
         self.setStyleSheet(STYLESHEET)
         install_wheel_guard()  # app-wide: the wheel never changes an unfocused input
         room = self.screen().availableGeometry()
@@ -79,7 +81,7 @@ class MainWindow(QMainWindow):
         for w in (self.status_workspace, self.status_user, self.status_role):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().setSizeGripEnabled(False)
-        self.ctx = GuiContext.open(ws, user, self.changes, self.pool)  # raises for an unknown user
+        self.ctx = GuiContext.open(ws, user, self.changes, self.pool, self.writer)  # raises for an unknown user
         self.ws = ws
         self._show_workspace()
         workspace_actions.remember(self)
@@ -200,15 +202,35 @@ class MainWindow(QMainWindow):
         self.findings.search.selectAll()
 
     def open_record(self, entity: str, record_id: int) -> None:
-        """Go to the record an item of the overview's attention list points to."""
+        """Go to the record an item of the overview's attention list points to (an action: its
+        finding, looked up in a worker)."""
         if entity == "action":
-            found = [a for a in self.ctx.read(lambda uow: actions_service.list_actions(uow)) if a.id == record_id]
-            entity, record_id = ("finding", found[0].finding_id) if found else (entity, record_id)
+            self.ctx.background(self, "Finding the action…", lambda uow, _p: [
+                a.finding_id for a in actions_service.list_actions(uow) if a.id == record_id], write=False,
+                on_success=lambda found: self._open_record(*(("finding", found[0]) if found else (entity, record_id))))
+            return
+        self._open_record(entity, record_id)
+
+    def _open_record(self, entity: str, record_id: int) -> None:
         if entity == "finding":
             self.show_page("Findings")
             self.findings.select_finding(record_id)
         else:  # sources, letters, planned audits and closures live on the Register page
             self.show_page("Register")
+
+    def busy(self) -> bool:
+        """Whether any background job or page read is under way, or a view is still being filled."""
+        from workbench.gui.workers import Loader, SlicedRows, WorkerTask
+
+        return bool(self.pool.activeThreadCount() or self.writer.activeThreadCount()
+                    or any(t.running for t in self.findChildren(WorkerTask))
+                    or any(lo.busy for lo in self.findChildren(Loader))
+                    or any(s.pending for s in self.findChildren(SlicedRows)))
+
+    def wait_for_workers(self) -> None:
+        """Before the views go: let the reads and writes under way finish."""
+        self.writer.waitForDone()
+        self.pool.waitForDone()
 
     def show_requests(self) -> None:
         """Every finding's evidence requests (services/evidence_requests.py)."""
@@ -251,12 +273,12 @@ class MainWindow(QMainWindow):
         """Rebuild the views for `identity` on the same workspace; keep the current user if that fails."""
         changes = ChangeBus(self)
         try:
-            ctx = GuiContext.open(self.ws, identity, changes, self.pool)
+            ctx = GuiContext.open(self.ws, identity, changes, self.pool, self.writer)
         except WorkbenchError as exc:
             changes.deleteLater()
             show_error(self, exc)
             return False
-        self.pool.waitForDone()
+        self.wait_for_workers()
         old_changes = self.changes
         self.ctx, self.changes = ctx, changes
         self._show_workspace()
@@ -292,13 +314,13 @@ class MainWindow(QMainWindow):
                 ws.close()
                 changes.deleteLater()
                 return False
-            ctx = GuiContext.open(ws, identity, changes, self.pool)
+            ctx = GuiContext.open(ws, identity, changes, self.pool, self.writer)
         except WorkbenchError as exc:
             ws.close()
             changes.deleteLater()
             show_error(self, exc)
             return False
-        self.pool.waitForDone()
+        self.wait_for_workers()
         old_ws, old_changes = self.ws, self.changes
         self.ws, self.ctx, self.changes = ws, ctx, changes
         self._show_workspace()
@@ -348,7 +370,7 @@ class MainWindow(QMainWindow):
         if not unsaved.settle(self):  # unsaved edits: save, discard, or stay open
             event.ignore()
             return
-        self.pool.waitForDone()
+        self.wait_for_workers()
         self.settings.setValue("mainWindow/geometry", self.saveGeometry())
         self.findings.save_state(self.settings)
         self.settings.sync()

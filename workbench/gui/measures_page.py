@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
 from workbench.gui import confirm
 from workbench.gui.changes import MEASURES_VIEW, concerns
 from workbench.gui.context import GuiContext
@@ -22,7 +21,6 @@ from workbench.gui.measures_model import (
     MeasurePointsModel,
     MeasuresTableModel,
 )
-from workbench.gui.messages import show_error
 from workbench.gui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -42,6 +40,7 @@ from workbench.gui.qt import (
 from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import label
 from workbench.gui.trend_chart import SeriesChart
+from workbench.gui.workers import busy_note
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
 from workbench.services.measures import MeasureInfo, PointInfo
@@ -84,6 +83,9 @@ class MeasuresPage(QWidget):
         self.edit = named(QPushButton("Edit measure…"), "editMeasure")
         self.edit.setToolTip("Change the name, unit, baseline, target, direction or status")
         self.count = label("", "muted")
+        self.loader = ctx.loader(self, self._fill, name="measuresLoader")
+        self.busy_note = busy_note(self.loader)
+        self._stale = True  # read when first shown
         self.hint = label("", "muted", wrap=True)
         self.hint.setObjectName("measuresHint")
 
@@ -91,6 +93,7 @@ class MeasuresPage(QWidget):
         bar.setSpacing(8)
         bar.addWidget(label("Measures", "pageTitle"))
         bar.addStretch(1)
+        bar.addWidget(self.busy_note)
         bar.addWidget(self.count)
         bar.addWidget(self.show_discarded)
         actions = QHBoxLayout()
@@ -129,7 +132,6 @@ class MeasuresPage(QWidget):
         self.points_table.doubleClicked.connect(lambda _i: self._edit_value())
         self.points_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         ctx.changes.changed.connect(self._on_changed)
-        self.refresh()
 
     def _series_panel(self) -> QWidget:
         self.points = MeasurePointsModel(self)
@@ -167,16 +169,21 @@ class MeasuresPage(QWidget):
         lay.addWidget(split)
         return box
 
+    @property
+    def busy(self) -> bool:
+        return self.loader.busy
+
     def refresh(self) -> None:
-        keep = self.selected()
+        """Read the measures in a worker; the table is filled when it ends."""
+        self._stale = False
         include = self.show_discarded.isChecked()
-        try:
-            rows, names = self.ctx.read(lambda uow: (
-                measure_service.list_measures(uow, include_discarded=include),
-                {f.stored_id: f"{f.inspection} / {f.ref}" for f in finding_service.list_findings(uow)}))
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
+        self.ctx.load(self.loader, lambda uow: (
+            measure_service.list_measures(uow, include_discarded=include),
+            {f.stored_id: f"{f.inspection} / {f.ref}" for f in finding_service.list_findings(uow)}))
+
+    def _fill(self, loaded: tuple) -> None:
+        rows, names = loaded
+        keep = self.selected()
         self.model.set_rows(rows, names)
         to_review = sum(m.status == "proposed" for m in rows)
         self.count.setText(f"{len(rows)} measures · {to_review} to review")
@@ -186,6 +193,14 @@ class MeasuresPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, MEASURES_VIEW):
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True  # read when next shown
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
             self.refresh()
 
     def selected(self) -> MeasureInfo | None:

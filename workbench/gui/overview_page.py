@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
-from workbench.errors import WorkbenchError
 from workbench.gui.attention_panel import AttentionPanel
 from workbench.gui.changes import ALL_VIEWS, show_changes_in_words
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import kind_short, uk_date
-from workbench.gui.messages import show_error
 from workbench.gui.qt import (
     QAbstractItemView,
     QFrame,
@@ -28,10 +27,11 @@ from workbench.gui.qt import (
     named,
 )
 from workbench.gui.style import card, label, set_tone, tag
-from workbench.gui.workers import run_in_worker
+from workbench.gui.workers import busy_note, run_in_worker
 from workbench.services import change_words, finding_status, log_check
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
+from workbench.services.attention import AttentionItem
 from workbench.services.change_words import ChangeInWords
 from workbench.services.findings import FindingInfo, InspectionInfo
 from workbench.services.log_check import IncrementalLogReport, LogCheckpoint, LogReport
@@ -51,9 +51,11 @@ class OverviewData:
     recent: tuple[ChangeInWords, ...]
     measures_to_review: int
     links_to_decide: int
+    attention: tuple[AttentionItem, ...] = ()
+    day: date | None = None  # the day the attention list was worked out for
 
 
-def read_overview(uow: UnitOfWork) -> OverviewData:
+def read_overview(uow: UnitOfWork, day: date | None = None) -> OverviewData:
     found = tuple(finding_service.list_findings(uow))
     suggested = {li.id for f in found for li in f.links if li.state == "suggested"}
     return OverviewData(
@@ -64,6 +66,8 @@ def read_overview(uow: UnitOfWork) -> OverviewData:
         recent=tuple(change_words.recent_in_words(uow, RECENT)),
         measures_to_review=sum(m.status == "proposed" for m in measure_service.list_measures(uow)),
         links_to_decide=len(suggested),
+        attention=tuple(AttentionPanel.read_items(uow, day)) if day is not None else (),
+        day=day,
     )
 
 
@@ -188,9 +192,11 @@ class OverviewPage(QWidget):
         self._log_wanted: str | None = "full"  # None | "since" | "full": the next check to run
         self._stale = True
         ctx.changes.changed.connect(self._on_changed)
+        self.loader = ctx.loader(self, self._fill, name="overviewLoader")
+        layout.insertWidget(1, busy_note(self.loader))
         self.log_state.setText("Checking…")
         self.log_text.setText("The change log is being checked in the background.")
-        self.refresh()  # the first page shown: its counts are a few small reads
+        self.refresh()  # the first page shown (read in a worker, like every page)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         self._want_log("full" if frozenset(kinds) >= ALL_VIEWS else "since")
@@ -242,14 +248,18 @@ class OverviewPage(QWidget):
         self.log_checked.emit()
         self._check_log()  # a change arrived meanwhile
 
+    @property
+    def busy(self) -> bool:
+        return self.loader.busy or self._log_running
+
     def refresh(self) -> None:
+        """Read the counts, the attention list and the recent changes in a worker; check the log."""
         self._stale = False
         self._check_log()
-        try:
-            data = self.ctx.read(read_overview)
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
+        day = self.attention.today()
+        self.ctx.load(self.loader, lambda uow: read_overview(uow, day))
+
+    def _fill(self, data: OverviewData) -> None:
         user = self.ctx.user
         self.info.setText(
             f"Workspace <b>{self.ctx.ws.location.label}</b> · signed in as <b>{user.username}</b> "
@@ -266,10 +276,8 @@ class OverviewPage(QWidget):
                                  if data.links_to_decide else "none waiting")
         self._fill_status_table(data)
         self._fill_inspections(data)
-        try:
-            self.attention.refresh()
-        except WorkbenchError as exc:
-            show_error(self, exc)
+        if data.day is not None:
+            self.attention.show_items(list(data.attention), data.day)
         show_changes_in_words(self.recent, data.recent)
         for table in (self.by_status, self.inspections):
             _fit_height(table)

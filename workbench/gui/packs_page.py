@@ -38,7 +38,7 @@ from workbench.gui.qt import (
 from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
 from workbench.gui.tables import fit_rows, list_view
-from workbench.gui.workers import run_in_worker
+from workbench.gui.workers import busy_note, run_in_worker
 from workbench.progress import Progress
 from workbench.reports.bundle_format import BundleSummary
 from workbench.services import bundles, pack_approval, packs, signing_identity
@@ -98,6 +98,9 @@ class PacksPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.count = label("", "muted")
+        self.loader = ctx.loader(self, self._fill, name="packsLoader")
+        self.busy_note = busy_note(self.loader)
+        self._pending: int | None = None  # a version to select once the versions are read
         self.build = named(QPushButton("Build pack…"), "buildPack")
         self.submit = named(QPushButton("Submit for review"), "submitPack")
         self.approve = named(QPushButton("Approve and sign…"), "approvePack")
@@ -149,7 +152,11 @@ class PacksPage(QWidget):
                                "it with their sign-off passphrase, which signs the PDF, or returns it with a comment. "
                                "An approved version is sealed into an evidence bundle for the inspectors.",
                                "muted", wrap=True))
-        layout.addWidget(self.count)
+        counts = QHBoxLayout()
+        counts.addWidget(self.count)
+        counts.addWidget(self.busy_note)
+        counts.addStretch(1)
+        layout.addLayout(counts)
         layout.addWidget(self.table)
         layout.addLayout(reviewing)
         layout.addWidget(detail)
@@ -167,19 +174,25 @@ class PacksPage(QWidget):
         self._stale = True  # read when first shown
 
     # -- data -------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.loader.busy
+
     def refresh(self) -> None:
-        keep = self.selected()
-        try:
-            rows, names, self.certificates = self.ctx.read(read_packs)
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
+        """Read the versions (and whether the data changed since each) in a worker."""
+        self._stale = False
+        self.ctx.load(self.loader, read_packs)
+
+    def _fill(self, loaded: tuple[list[PackVersionInfo], dict[str, str], dict[str, str]]) -> None:
+        rows, names, self.certificates = loaded
+        keep = self._pending if self._pending is not None else (p.number if (p := self.selected()) else None)
+        self._pending = None
         self.model.set_rows(rows, names)
         fit_rows(self.table)
         approved = next((p for p in self.model_rows() if p.state == "approved"), None)
         self.count.setText(f"{len(rows)} version{'s' if len(rows) != 1 else ''}"
                            + (f" · v{approved.number} approved" if approved else ""))
-        if not (keep is not None and self.select_version(keep.number)) and rows:
+        if not (keep is not None and self.select_version(keep)) and rows:
             self.select_version(max(p.number for p in rows))
         self._update()
 
@@ -196,7 +209,6 @@ class PacksPage(QWidget):
     def showEvent(self, event: object) -> None:  # noqa: N802
         super().showEvent(event)  # type: ignore[arg-type]
         if self._stale:
-            self._stale = False
             self.refresh()
 
     def selected(self) -> PackVersionInfo | None:
@@ -204,7 +216,11 @@ class PacksPage(QWidget):
         return None if row is None else self.model.pack(row)
 
     def select_version(self, number: int) -> bool:
-        return select_row_where(self.table, self.proxy, VERSION, NUMBER_ROLE, number) is not None
+        """Select a version; while the versions are being read, it is selected once they are in."""
+        if self.loader.busy:
+            self._pending = number
+        found = select_row_where(self.table, self.proxy, VERSION, NUMBER_ROLE, number) is not None
+        return found or self._pending == number
 
     # -- what may be done -------------------------------------------------------------------
     def _update(self) -> None:
@@ -312,14 +328,16 @@ class PacksPage(QWidget):
             self.ctx.write(self, lambda uow: packs.return_pack(uow, p.number, comment))
 
     def approve_pack(self) -> None:
+        """What the reviewer should know first is read in a worker (the facts come from the
+        service); then the sign-off dialog."""
         p = self.selected()
         if p is None:
             return
-        try:  # what the reviewer should know first: the facts come from the service
-            warned = self.ctx.read(lambda uow: pack_approval.approval_warnings(uow, p.number))
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
+        self.ctx.background(self, "Checking the pack before signing…",
+                            lambda uow, _p: pack_approval.approval_warnings(uow, p.number), write=False,
+                            on_success=lambda warned: self._approve(p, warned))
+
+    def _approve(self, p: PackVersionInfo, warned: pack_approval.ApprovalWarnings) -> None:
         dialog = PassphraseDialog(
             f"Approve and sign pack version {p.number} ({p.findings} findings)",
             self.ctx.user.display_name or self.ctx.username, self,
@@ -354,7 +372,7 @@ class PacksPage(QWidget):
             self.ctx.changes.notify(frozenset({"pack", "certificate", "sign_off", "pseudonym_key"}))
             done(files)
 
-        run_in_worker(self, self.ctx.pool, "Signing the pack…", work, signed,
+        run_in_worker(self, self.ctx.write_pool, "Signing the pack…", work, signed,
                       lambda _exc: self.ctx.changes.notify(frozenset({"pack"})))
 
     def export_files(self) -> None:
@@ -408,10 +426,13 @@ class PacksPage(QWidget):
         p = self.selected()
         if p is None:
             return
-        try:
-            pdf = self.ctx.read(lambda uow: pack_pdf(uow, p.number))
-            dialog = PdfPreviewDialog(self.ctx, pdf, self)
-        except WorkbenchError as exc:
-            show_error(self, exc)
-            return
-        dialog.exec()
+        def show(pdf: object) -> None:
+            try:
+                dialog = PdfPreviewDialog(self.ctx, pdf, self)  # type: ignore[arg-type]
+            except WorkbenchError as exc:
+                show_error(self, exc)
+                return
+            dialog.exec()
+
+        self.ctx.background(self, "Reading the pack PDF…", lambda uow, _p: pack_pdf(uow, p.number), write=False,
+                            on_success=show)

@@ -33,7 +33,8 @@ from workbench.gui.qt import (
 from workbench.gui.register_dialogs import AuthoriseClosureDialog, MoveDialog, ProposeClosureDialog
 from workbench.gui.style import label
 from workbench.gui.tables import TextTable
-from workbench.gui.workers import Progress, run_in_worker
+from workbench.gui.workers import run_in_worker
+from workbench.progress import Progress
 from workbench.services import assurance_plan, register, register_status
 from workbench.services import findings as finding_service
 from workbench.services.register_status import FindingStatus

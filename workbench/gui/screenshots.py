@@ -41,8 +41,11 @@ def settle(window: object | None = None, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         QApplication.processEvents()
-        busy = window is not None and (window.pool.activeThreadCount() > 0 or any(  # type: ignore[attr-defined]
-            t.running for t in window.findChildren(WorkerTask)))  # type: ignore[attr-defined]
+        if window is not None and hasattr(window, "busy"):
+            busy = window.busy()  # jobs and page reads (gui/workers.Loader)
+        else:
+            busy = window is not None and (window.pool.activeThreadCount() > 0 or any(  # type: ignore[attr-defined]
+                t.running for t in window.findChildren(WorkerTask)))  # type: ignore[attr-defined]
         if not busy:
             break
         time.sleep(0.05)

@@ -32,7 +32,8 @@ from workbench.gui.qt import (
 )
 from workbench.gui.style import card, label, set_tone, tag
 from workbench.gui.tables import tone_colour
-from workbench.gui.workers import Progress, WorkerTask
+from workbench.gui.workers import WorkerTask
+from workbench.progress import Progress
 from workbench.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -175,9 +176,7 @@ class TrackerImportDialog(QDialog):
         """Every column's field as the combos say ("" keeps the column as a note)."""
         out = {}
         for r in range(self.mapping.rowCount()):
-            item, combo = self.mapping.item(r, 0), self.mapping.cellWidget(r, 1)
-            assert item is not None and isinstance(combo, QComboBox)  # _fill_mapping sets both on every row
-            out[item.text()] = combo.currentData() or NOTE
+            out[_cell_text(self.mapping, r)] = _combo_data(self.mapping, r) or NOTE
         return out
 
     def _mapping_changed(self) -> None:
@@ -203,9 +202,7 @@ class TrackerImportDialog(QDialog):
         self.run_preview(mapping=dict(self.user_choices) or None)
 
     def statuses_choice(self, row: int) -> None:
-        item, combo = self.statuses.item(row, 0), self.statuses.cellWidget(row, 1)
-        assert item is not None and isinstance(combo, QComboBox)  # _fill_statuses sets both on every row
-        self.status_choices[item.text()] = combo.currentData() or ""
+        self.status_choices[_cell_text(self.statuses, row)] = _combo_data(self.statuses, row) or ""
 
     def run_preview(self, mapping: dict[str, str] | None) -> None:
         from workbench.services import tracker_import
@@ -397,3 +394,15 @@ def _table_style(table: QTableWidget, stretch: int) -> None:
     for col in range(table.columnCount()):
         header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == stretch
                                     else QHeaderView.ResizeMode.ResizeToContents)
+
+
+def _cell_text(table: QTableWidget, row: int) -> str:
+    """The text of a row's first cell ("" if it has none)."""
+    item = table.item(row, 0)
+    return item.text() if item is not None else ""
+
+
+def _combo_data(table: QTableWidget, row: int) -> str:
+    """What the combo in a row's second cell stands for ("" if none is chosen)."""
+    combo = table.cellWidget(row, 1)
+    return (combo.currentData() or "") if isinstance(combo, QComboBox) else ""

@@ -236,8 +236,7 @@ def _merges(wb, ws, path: Path) -> dict[tuple[int, int], tuple[int, int, str]]:
 
     Read-only worksheets do not expose merged cells, so the sheet part's <mergeCell> elements are
     streamed with defusedxml (entity tricks refused)."""
-    # defusedxml ships no types and the dev extra lacks types-defusedxml (the stdlib iterparse, hardened)
-    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+    from defusedxml.ElementTree import iterparse  # the stdlib iterparse, hardened
     from openpyxl.utils.cell import range_boundaries
 
     archive = getattr(wb.book, "_archive", None)
