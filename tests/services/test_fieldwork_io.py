@@ -19,8 +19,9 @@ from workbench.cli.fieldwork_commands import add_audit_verbs
 from workbench.errors import InputError, PermissionDeniedError
 from workbench.services import audits, fieldwork, population, users
 from workbench.services.fieldwork_io import export_fieldwork, import_fieldwork
+from workbench.services.log_check import verify_log
 from workbench.services.workspace import change_count, recent_changes
-from workbench.store.models import Response
+from workbench.store.models import ChangeLogEntry, Response
 from workbench.store.workspace import Workspace
 
 OTHER = "bob.officer"
@@ -86,6 +87,12 @@ def _db(ws: Workspace, case_ids: list[int]) -> dict[tuple[int, str], tuple[str |
         return {(case_ids.index(r.case_id), r.criterion_key): (r.value, r.comment, r.answered_by) for r in rows}
 
 
+def _last_entry(uow) -> ChangeLogEntry:
+    entry = uow.session.scalar(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc()).limit(1))
+    assert entry is not None
+    return entry
+
+
 def _record(ws: Workspace, case_id: int, key: str, value: object, user: str = ADMIN, comment: str = "") -> None:
     with ws.unit_of_work(user) as uow:
         fieldwork.record_response(uow, case_id, key, value, comment)
@@ -120,6 +127,9 @@ def test_answers_filled_offline_are_recorded_and_a_second_import_changes_nothing
         (0, "thrive_recorded"): "yes", (0, "initial_grade_correct"): "No", (0, "minutes_to_arrival"): 12,
         (0, "Comment"): "=checked the log", (1, "thrive_recorded"): "n/a"})
     before = _db(ws, cases)
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        change_count_before = change_count(uow)
+        refs = [fieldwork.list_cases(uow, audit_id)[i].ref for i in (0, 1)]
     dry = _import(ws, audit_id, path, dry_run=True)
     assert (dry.changed, dry.written, dry.ok) == (4, False, True)
     assert _db(ws, cases) == before == {}
@@ -134,6 +144,14 @@ def test_answers_filled_offline_are_recorded_and_a_second_import_changes_nothing
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert recent_changes(uow, 1)[0].action == "fieldwork_import"
         logged = change_count(uow)
+        entry = _last_entry(uow)
+        assert logged == change_count_before + 1  # one entry for the whole import
+        assert sorted((a["case"], a["criterion"], a["value"], a["before"]) for a in entry.after["answers"]) == sorted(
+            (ref, key, value, None) for ref, key, value in (
+                (refs[0], "thrive_recorded", "yes"), (refs[0], "initial_grade_correct", "no"),
+                (refs[0], "minutes_to_arrival", "12"), (refs[1], "thrive_recorded", "n/a")))
+        assert len(entry.states["responses"]) == 4  # every answer written is vouched for by this entry
+        assert verify_log(uow).ok
     again = _import(ws, audit_id, path)
     assert (again.changed, again.unchanged, again.conflicts, again.problems) == (0, 5 * len(HAND), (), ())
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
@@ -147,6 +165,11 @@ def test_clearing_an_answer_in_the_workbook_clears_it(setup, tmp_path: Path) -> 
     result = _import(ws, audit_id, path)
     assert result.changed == 1 and result.changes[0].before == "yes" and result.changes[0].after is None
     assert _db(ws, cases) == {}
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        (cleared,) = _last_entry(uow).after["answers"]
+        assert (cleared["action"], cleared["criterion"], cleared["before"]["value"]) == (
+            "clear", "vulnerability_checks", "yes")
+        assert verify_log(uow).ok
 
 
 def test_conflict_writes_nothing_and_a_database_only_change_is_kept(setup, tmp_path: Path) -> None:

@@ -341,7 +341,7 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
             rows[number] = tuple(values[:width])
             if any(v is not None and cell_token(v).strip() for v in values[width:]):
                 beyond.append(number)
-        formulas = _formula_cells(path, width)
+        formulas = _formula_cells(path, width) if handle.has_formulas(CASES) else []
     except FieldworkImportError:
         raise
     except Exception as exc:

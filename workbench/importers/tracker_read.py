@@ -239,14 +239,13 @@ def _merges(wb, ws, path: Path) -> dict[tuple[int, int], tuple[int, int, str]]:
     from defusedxml.ElementTree import iterparse  # the stdlib iterparse, hardened
     from openpyxl.utils.cell import range_boundaries
 
-    archive = getattr(wb.book, "_archive", None)
-    part = getattr(ws, "_worksheet_path", None)
-    if archive is None or part is None:
+    source = wb.sheet_part(ws.title)
+    if source is None:
         return {}
     covered: dict[tuple[int, int], tuple[int, int, str]] = {}
     count = 0
     try:
-        with archive.open(part) as fh:
+        with source as fh:
             for _event, el in iterparse(fh, events=("end",)):
                 tag = el.tag.rsplit("}", 1)[-1]
                 if tag == "mergeCell":

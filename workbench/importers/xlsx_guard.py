@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl.utils.cell import column_index_from_string
 
@@ -42,6 +42,7 @@ class XlsxLimits:
 DEFAULT_LIMITS = XlsxLimits()
 _SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z]{0,3})(\d*)(?::([A-Za-z]{1,3})(\d+))?"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _REFUSE = "save it again from Excel as 'Excel Workbook (.xlsx)' and try again"
 
@@ -131,6 +132,27 @@ class _Workbook:
             self.book.close()
         finally:
             self._fh.close()
+
+    def sheet_part(self, title: str) -> IO[bytes] | None:
+        """The raw XML of a sheet, for what read-only sheets do not expose (merged cells, whether
+        a cell holds a formula); None if openpyxl keeps it somewhere else. The caller closes it."""
+        archive = getattr(self.book, "_archive", None)
+        part = getattr(self.book[title], "_worksheet_path", None)
+        return None if archive is None or part is None else archive.open(part)
+
+    def has_formulas(self, title: str) -> bool:
+        """Whether any cell of a sheet holds a formula (its <f> element), read from the sheet's XML
+        in blocks without parsing it; True when the XML cannot be read apart (so callers look)."""
+        part = self.sheet_part(title)
+        if part is None:
+            return True
+        with part:
+            tail = b""
+            while block := part.read(1 << 20):
+                if _FORMULA.search(tail + block):
+                    return True
+                tail = block[-16:]
+        return False
 
 
 def open_xlsx(path: Path, fail: Fail, *, data_only: bool = True,

@@ -20,6 +20,7 @@ may not give both the primary and the second answer to a criterion (four eyes).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -183,6 +184,57 @@ def record_response(uow: UnitOfWork, case_id: int, criterion_key: str, value: An
     case = _case(uow, case_id)
     audit = get_audit_row(uow, case.audit_id)
     template = get_template(uow, audit.template_id)
+    written = _set_answer(uow, audit, template, case, criterion_key, value, comment, role, expected_version,
+                          override, lambda r: _response(uow, case.id, criterion_key, r))
+    if written is None:
+        return None
+    row, action, before, after = written
+    uow.session.flush()
+    uow.log("response", row.id, action, before, after)
+    return None if action == "clear" else _answer(row)
+
+
+#: one answer of a batch: case id, criterion key, value (None or "" clears it), comment, the
+#: version the caller saw (None: there was no answer)
+AnswerWrite = tuple[int, str, Any, str, "int | None"]
+
+
+def record_responses(uow: UnitOfWork, audit_id: int, writes: list[AnswerWrite]) -> list[dict[str, Any]]:
+    """Record many primary answers of one audit under the same rules as `record_response`, reading
+    the cases and answers once and writing them in one flush. Nothing is logged here: the caller
+    logs the batch once with the returned changes (what `record_response` would have logged each)."""
+    require(uow.actor, "fieldwork.record")
+    audit = get_audit_row(uow, audit_id)
+    template = get_template(uow, audit.template_id)
+    cases = {c.id: c for c in uow.session.scalars(select(SampledCase).where(SampledCase.audit_id == audit.id))}
+    rows = {(r.case_id, r.criterion_key): r for r in uow.session.scalars(
+        select(Response).join(SampledCase, Response.case_id == SampledCase.id)
+        .where(SampledCase.audit_id == audit.id, Response.role == "primary"))}
+    changes = []
+    for case_id, key, value, comment, version in writes:
+        case = cases.get(case_id)
+        if case is None:
+            raise NotFoundError(f"no sampled case with id {case_id} in audit {audit.id}")
+        def current(_role: str, at: tuple[int, str] = (case.id, key)) -> Response | None:
+            return rows.get(at)
+
+        written = _set_answer(uow, audit, template, case, key, value, comment, "primary", version, False, current)
+        if written is not None:
+            row, action, before, after = written
+            rows[(case.id, key)] = row
+            changes.append({"action": action, **after, "before": before})
+            if action == "clear":
+                del rows[(case.id, key)]
+    uow.session.flush()
+    uow.changed.add("response")
+    return changes
+
+
+def _set_answer(uow: UnitOfWork, audit: Audit, template: Template, case: SampledCase, criterion_key: str,
+                value: Any, comment: str, role: str, expected_version: int | None, override: bool,
+                current: Callable[[str], Response | None]) -> tuple[Response, str, Any, dict[str, Any]] | None:
+    """The rules of one answer, applied to the session (not flushed, not logged): the row, the
+    action ("record" or "clear"), its before and after as the log keeps them; None if nothing to clear."""
     criterion = _criterion(template, criterion_key, case.ref)
     if case.state not in ACTIVE_STATES:
         raise FieldworkError(f"the case is {case.state}, not in the sample", "answer the cases in use "
@@ -195,23 +247,21 @@ def record_response(uow: UnitOfWork, case_id: int, criterion_key: str, value: An
     if override and not comment:
         raise FieldworkError("an override of a computed answer needs a comment saying why",
                              case=case.ref, criterion=criterion.key)
-    row = _response(uow, case.id, criterion.key, role)
+    row = current(role)
     if row is not None:
         check_version(row, expected_version, f"the answer to {criterion.key} for case {case.ref}")
     if role == "second":
-        primary = _response(uow, case.id, criterion.key, "primary")
+        primary = current("primary")
         if primary is not None and not primary.computed and primary.answered_by == uow.username:
             raise FieldworkError("you gave the primary answer, so you cannot also give the second review",
                                  "ask another reviewer to re-check this case", case=case.ref,
                                  criterion=criterion.key)
     before = None if row is None else {"value": row.value, "comment": row.comment, "computed": row.computed}
     if value is None or (isinstance(value, str) and not value.strip()):
-        if row is not None:
-            uow.session.delete(row)
-            uow.session.flush()
-            uow.log("response", row.id, "clear", before, {"case": case.ref, "criterion": criterion.key,
-                                                          "role": role})
-        return None
+        if row is None:
+            return None
+        uow.session.delete(row)
+        return row, "clear", before, {"case": case.ref, "criterion": criterion.key, "role": role}
     canonical = canonical_answer(criterion, value)
     working = ""
     if criterion.rule is not None and role == "primary":
@@ -225,11 +275,9 @@ def record_response(uow: UnitOfWork, case_id: int, criterion_key: str, value: An
     _mark_fieldwork(audit)
     if role == "second":
         _add_second_review(audit, [case.id])
-    uow.session.flush()
-    uow.log("response", row.id, "record", before, {
+    return row, "record", before, {
         "case": case.ref, "criterion": criterion.key, "role": role, "value": canonical, "comment": comment,
-        "override": bool(criterion.rule is not None and role == "primary")})
-    return _answer(row)
+        "override": bool(criterion.rule is not None and role == "primary")}
 
 
 def _answer(r: Response) -> Answer:

@@ -9,8 +9,9 @@ workbook's hidden ``_meta`` sheet). The import then decides per answer:
 - the database changed and the workbook differs from both: a **conflict**.
 
 Any conflict or problem means nothing is written; otherwise every change is recorded through
-``fieldwork.record_response`` in the caller's one unit of work (all or nothing). A dry run
-reports the same without writing. Importing the same workbook again changes nothing.
+``fieldwork.record_responses`` (the rules of ``record_response``, the answers read and written at
+once) in the caller's one unit of work (all or nothing), and logged as one entry that lists each
+answer with its value before. A dry run reports the same without writing. Importing the same workbook again changes nothing.
 
 The comment column holds the case's comment: the distinct comments of its hand-given answers.
 An edited comment is set on every answer of the case; new answers otherwise get no comment.
@@ -45,7 +46,7 @@ from workbench.reports.fieldwork_workbook import (
 )
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, get_audit_row
-from workbench.services.fieldwork import record_response
+from workbench.services.fieldwork import AnswerWrite, record_responses
 from workbench.services.settings import get_force_settings
 from workbench.services.templates import get_template
 from workbench.store.models import Response, SampledCase, utcnow
@@ -186,7 +187,7 @@ def export_fieldwork(uow: UnitOfWork, audit_id: int, out_path: str | Path) -> Pa
 
 @dataclass
 class _Plan:
-    writes: list[tuple[int, str, str | None, str, int | None]]  # case id, key, value, comment, version
+    writes: list[AnswerWrite]
     changes: list[FieldworkChange]
     conflicts: list[FieldworkConflict]
     problems: list[ImportProblem]
@@ -265,8 +266,9 @@ def _plan(uow: UnitOfWork, audit_id: int, upload: FieldworkUpload, template: Tem
     hand = _hand_keys(template)
     states = {c.case_id: c.state for c in upload.meta.cases}
     responses = _responses(uow, [row.case_id for row in upload.rows])
+    cases = {c.id: c for c in uow.session.scalars(select(SampledCase).where(SampledCase.audit_id == audit_id))}
     for row in upload.rows:
-        case = uow.session.get(SampledCase, row.case_id)
+        case = cases.get(row.case_id)
         state = states.get(row.case_id, {})
         if case is None or case.audit_id != audit_id or case.ref != row.ref:
             plan.problems.append(ImportProblem(f"case {row.ref} is not a case of audit {audit_id}",
@@ -302,12 +304,12 @@ def import_fieldwork(uow: UnitOfWork, audit_id: int, path: str | Path, dry_run: 
         return result(False, plan.problems)
     try:
         with uow.session.begin_nested():
-            for case_id, key, value, comment, version in plan.writes:
-                record_response(uow, case_id, key, value, comment, expected_version=version)
+            answers = record_responses(uow, audit.id, plan.writes)
     except WorkbenchError as exc:
         return result(False, [ImportProblem(f"nothing was imported: {exc}")])
     uow.log("audit", audit.id, "fieldwork_import", None, {
         "file": Path(path).name, "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
         "exported_at": upload.meta.exported_at, "exported_by": upload.meta.exported_by,
-        "changed": len(plan.writes), "unchanged": plan.unchanged, "kept_database": plan.kept})
+        "changed": len(plan.writes), "unchanged": plan.unchanged, "kept_database": plan.kept,
+        "answers": answers})
     return result(True, [])

@@ -1,0 +1,55 @@
+"""What the raw sheet XML tells that a read-only openpyxl sheet does not: whether a cell holds a formula."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from workbench.errors import InputError
+from workbench.importers.xlsx_guard import open_xlsx
+
+
+def _fail(message: str, hint: str) -> Exception:
+    return InputError(message, hint)
+
+
+def _book(path: Path, formula: str | None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Cases"
+    for row in range(1, 3000):  # a sheet larger than one read block once compressed away
+        ws.append([f"INC-{row:06d}", "yes", "a long enough note to fill the sheet's XML " * 3])
+    if formula:
+        ws["D2999"] = formula
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("formula", [None, "=1+1"])
+def test_a_formula_anywhere_in_the_sheet_is_seen(tmp_path: Path, formula: str | None) -> None:
+    handle = open_xlsx(_book(tmp_path / "b.xlsx", formula), _fail)
+    try:
+        assert handle.has_formulas("Cases") is (formula is not None)
+    finally:
+        handle.close()
+
+
+def test_a_prefixed_formula_element_is_seen(tmp_path: Path) -> None:
+    """Some writers put the sheet in a prefixed namespace (<x:f>), which is still a formula."""
+    plain = _book(tmp_path / "plain.xlsx", None)
+    prefixed = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(prefixed, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="3000"><c r="A3000"><x:f>1+1</x:f></c></row></sheetData>')
+            out.writestr(info, data)
+    handle = open_xlsx(prefixed, _fail)
+    try:
+        assert handle.has_formulas("Cases")
+    finally:
+        handle.close()
