@@ -227,7 +227,8 @@ def import_report(
                     if hit is not None:
                         status_updates.append((rec, hit))
     unchanged = tuple(pf.ref for pf in found if pf.key in matched)
-    unchanged_keys = frozenset(pf.key for pf in found if pf not in to_add)
+    adding = {id(pf) for pf in to_add}  # by identity: comparing parsed findings field by field is slow
+    unchanged_keys = frozenset(pf.key for pf in found if id(pf) not in adding)
     insp_info = InspectionInfo(
         None, parsed.programme or "", inspection or parsed.title or parsed.source_name,
         force or parsed.force or "", parsed.year, parsed.published, parsed.source_name,

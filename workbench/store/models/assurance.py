@@ -59,8 +59,8 @@ class SignOff(Base):
     __tablename__ = "sign_offs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    self_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("self_assessments.id"), default=None)
-    pack_version_id: Mapped[int | None] = mapped_column(ForeignKey("pack_versions.id"), default=None)
+    self_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("self_assessments.id"), index=True, default=None)
+    pack_version_id: Mapped[int | None] = mapped_column(ForeignKey("pack_versions.id"), index=True, default=None)
     reviewer: Mapped[str] = mapped_column(String(120))
     decision: Mapped[str] = mapped_column(String(20))  # approved | returned
     comment: Mapped[str] = mapped_column(Text, default="")

@@ -26,7 +26,7 @@ audit_findings = Table(
     "audit_findings",
     Base.metadata,
     Column("audit_id", ForeignKey("audits.id"), primary_key=True),
-    Column("finding_id", ForeignKey("findings.id"), primary_key=True),
+    Column("finding_id", ForeignKey("findings.id"), primary_key=True, index=True),
 )
 
 
@@ -67,7 +67,7 @@ class Audit(Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
-    template_id: Mapped[int] = mapped_column(ForeignKey("audit_templates.id"))
+    template_id: Mapped[int] = mapped_column(ForeignKey("audit_templates.id"), index=True)
     round: Mapped[int] = mapped_column(Integer, default=1)
     series: Mapped[str] = mapped_column(String(120), default="")  # rounds of one audit share a series
     status: Mapped[str] = mapped_column(String(30), default="planned")  # planned|population|drawn|fieldwork|complete
@@ -80,7 +80,7 @@ class Audit(Versioned, Base):
     column_mapping: Mapped[Any] = mapped_column(JSON, default=dict)
     target: Mapped[float | None] = mapped_column(Float, default=None)
     rag_rule: Mapped[str] = mapped_column(String(30), default="lower_bound")
-    baseline_figure_id: Mapped[int | None] = mapped_column(ForeignKey("key_figures.id"), default=None)
+    baseline_figure_id: Mapped[int | None] = mapped_column(ForeignKey("key_figures.id"), index=True, default=None)
     # the criterion compared with the baseline (it counts what the figure counts); None: case compliance
     baseline_measure: Mapped[str | None] = mapped_column(String(64), default=None)
     # how population_fingerprint was computed (docs/sampling.md), and the extract file's own SHA-256
@@ -109,7 +109,7 @@ class SampledCase(Versioned, Base):
     reserve: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(20), default="active")  # active|unusable|reserve|replacement
     unusable_reason: Mapped[str] = mapped_column(Text, default="")
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("sampled_cases.id"), default=None)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("sampled_cases.id"), index=True, default=None)
     fields: Mapped[Any] = mapped_column(JSON, default=dict)
 
     audit: Mapped[Audit] = relationship(back_populates="cases")

@@ -23,7 +23,7 @@ class Evidence(Versioned, Base):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(ForeignKey("evidence_blobs.sha256"))
+    sha256: Mapped[str] = mapped_column(ForeignKey("evidence_blobs.sha256"), index=True)
     title: Mapped[str] = mapped_column(Text)
     filename: Mapped[str] = mapped_column(String(400))
     media_type: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
@@ -42,9 +42,9 @@ class EvidenceLink(Base):
     __tablename__ = "evidence_links"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"))
-    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), default=None)
-    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"), default=None)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("sampled_cases.id"), default=None)
-    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), default=None)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), index=True)
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), index=True, default=None)
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"), index=True, default=None)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("sampled_cases.id"), index=True, default=None)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True, default=None)
     note: Mapped[str] = mapped_column(Text, default="")

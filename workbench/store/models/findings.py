@@ -54,7 +54,7 @@ class Finding(Versioned, Base):
     question: Mapped[str | None] = mapped_column(Text, default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
     source_line: Mapped[int | None] = mapped_column(Integer, default=None)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), default=None)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), index=True, default=None)
     # the force's status line (services/finding_status.py); its history is in status_changes
     status: Mapped[str] = mapped_column(String(60), default="awaiting allocation")
     owner: Mapped[str] = mapped_column(String(120), default="")
@@ -79,7 +79,7 @@ class KeyFigure(Base):
     __tablename__ = "key_figures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"))
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20))  # proportion|percentage|ratio|count|range|period|target
     value: Mapped[float | None] = mapped_column(Float, default=None)
@@ -103,7 +103,7 @@ class FindingLink(Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"))
-    earlier_id: Mapped[int] = mapped_column(ForeignKey("findings.id"))
+    earlier_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     shared_terms: Mapped[Any] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(20), default="suggested")  # suggested|accepted|rejected
@@ -119,8 +119,8 @@ class Measure(Versioned, Base):
     __tablename__ = "measures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), default=None)
-    figure_id: Mapped[int | None] = mapped_column(ForeignKey("key_figures.id"), default=None)
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), index=True, default=None)
+    figure_id: Mapped[int | None] = mapped_column(ForeignKey("key_figures.id"), index=True, default=None)
     name: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(40), default="")
     baseline: Mapped[float | None] = mapped_column(Float, default=None)
@@ -149,7 +149,7 @@ class Action(Versioned, Base):
     __tablename__ = "actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"))
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
     title: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(120), default="")
     due_date: Mapped[date | None] = mapped_column(Date, default=None)

@@ -79,7 +79,7 @@ class ReviewerCertificate(Base):
     __tablename__ = "reviewer_certificates"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     pkcs12: Mapped[bytes] = mapped_column()
     certificate_sha256: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(20))  # workspace | imported

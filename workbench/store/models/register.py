@@ -64,7 +64,7 @@ class PlannedAudit(Versioned, Base):
     recurrence: Mapped[str] = mapped_column(String(20), default="annual")  # quarterly | six-monthly | annual
     rotation_kind: Mapped[str] = mapped_column(String(40), default="")  # crime type | district | ""
     rotation: Mapped[Any] = mapped_column(JSON, default=list)  # e.g. ["Breckland", "Norwich", ...]
-    based_on_audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"), default=None)
+    based_on_audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"), index=True, default=None)
     started: Mapped[Any] = mapped_column(JSON, default=dict)
     created_by: Mapped[str] = mapped_column(String(120), default="")
 

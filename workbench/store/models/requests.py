@@ -21,7 +21,7 @@ class EvidenceRequest(Versioned, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
-    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), default=None)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True, default=None)
     owner: Mapped[str] = mapped_column(String(200))
     what_needed: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(Date)
