@@ -1,6 +1,7 @@
 """The GUI thread's longest stall while the large workspace is opened and used.
 
     python -m benchmarks.gui_heartbeat WORKSPACE [--bare]
+    WORKBENCH_PROFILE_STEP="select finding row 1" python -m benchmarks.gui_heartbeat WORKSPACE
 
 A QTimer fires every 10 ms on the GUI thread; each time it notes the gap since the last tick, so a
 gap is how long the GUI thread could not answer the user. The script opens the main window on
@@ -99,14 +100,16 @@ def main(argv: list[str]) -> int:
     import threading
 
     pauses: list[float] = []
+    pause_steps: list[str] = []  # the step each collection fell in
     began = [0.0]
 
-    def collecting(phase: str, _info: dict) -> None:  # the GUI thread's collections (gui/gc_guard.py)
+    def collecting(phase: str, info: dict) -> None:  # the GUI thread's collections (gui/gc_guard.py)
         if threading.current_thread() is threading.main_thread():
             if phase == "start":
                 began[0] = time.thread_time()
             else:
                 pauses.append((time.thread_time() - began[0]) * 1000)
+                pause_steps.append(f"{step[0]}; generation {info.get('generation')}")
 
     gc.callbacks.append(collecting)
     timer = QTimer()
@@ -136,14 +139,28 @@ def main(argv: list[str]) -> int:
             if time.monotonic() > end + 300:
                 break
 
+    profiled = os.environ.get("WORKBENCH_PROFILE_STEP", "")  # a step's name: its GUI-thread profile
+
     def do(name: str, action, seconds: float = 0.5) -> None:
         """`action` runs on the GUI thread inside the step, so its own cost counts as a stall."""
         step[0] = name
+        profile = None
+        if profiled and name.startswith(profiled):
+            import cProfile
+
+            profile = cProfile.Profile()  # the GUI thread only: workers are not traced
+            profile.enable()
         start, cpu = clock.elapsed(), time.thread_time()
         action()
         per_step[name] = max(per_step.get(name, 0.0), float(clock.elapsed() - start))
         cpu_steps[name] = max(cpu_steps.get(name, 0.0), (time.thread_time() - cpu) * 1000)
         settle(name, seconds)
+        if profile is not None:
+            import pstats
+
+            profile.disable()
+            print(f"-- GUI-thread profile of {name!r} (WORKBENCH_PROFILE_STEP)")
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
 
     settle("open: first page read")
     for name in PAGES:
@@ -188,7 +205,9 @@ def main(argv: list[str]) -> int:
     print(f"{'longest GUI-thread work':<{width}}  {cpu_steps[worst_cpu]:8.0f} ms  ({worst_cpu}; the thread's own "
           f"CPU between two ticks: what a busy machine cannot inflate)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"garbage collections on the GUI thread: {len(pauses)}, longest {max(pauses, default=0):.0f} ms CPU")
+    longest_pause = max(range(len(pauses)), key=pauses.__getitem__, default=None)
+    print(f"garbage collections on the GUI thread: {len(pauses)}, longest {max(pauses, default=0):.0f} ms CPU"
+          + (f" ({pause_steps[longest_pause]})" if longest_pause is not None else ""))
     print(f"pack built in the background: {', '.join(p.name for p in made) or 'NOTHING'}")
     print(json.dumps({"first_window_cpu": first_window, "first_window_ms": first_window_ms,
                       "longest_gap_ms": per_step[worst_step], "step": worst_step, "steps": per_step,

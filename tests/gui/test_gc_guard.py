@@ -55,3 +55,36 @@ def test_the_timer_collects_on_the_main_thread(qtbot) -> None:
         gc.callbacks.remove(seen)
         gc.set_threshold(*threshold)
     assert all(threads) and gc.isenabled()
+
+
+def test_collection_waits_while_a_worker_runs(qtbot) -> None:
+    """A worker's objects are alive until it ends: scanning them then is a GUI-thread stall for nothing."""
+    from workbench.gui.gc_guard import MainThreadCollector
+    from workbench.gui.qt import QObject
+
+    owner = QObject()
+    threshold = gc.get_threshold()
+    runs: list[int] = []
+    working = [True]
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            runs.append(info["generation"])
+
+    gc.set_threshold(50, 10, 10)
+    collector = MainThreadCollector(owner, interval_ms=60_000, busy=lambda: working[0])  # checked by hand
+    gc.callbacks.append(seen)
+    try:
+        collector.check()  # the first check freezes what was there
+        alive = [[] for _ in range(500)]  # past the youngest generation's threshold
+        for _ in range(10):
+            collector.check()
+        assert runs == []  # none while the worker ran
+        working[0] = False
+        collector.check()
+        assert runs == [0]  # the young generation, once the worker is done
+    finally:
+        collector.stop()
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+    assert alive

@@ -12,17 +12,26 @@ several hundred thousand) make one take hundreds of milliseconds: a GUI-thread s
 alive when the first check ran (everything the window was built from) is frozen out of the
 collector's sight (`gc.freeze`, as CPython's docs advise for long-lived startup objects; undone
 when the last window goes), and a full collection runs at most every `FULL_EVERY_S` seconds.
+
+A collection scans the young objects that are still alive, and a worker building a pack or
+reading a page holds millions of them until it ends, when most go by reference counting alone
+(a collection cannot free them meanwhile: they are alive, not garbage). So while the window says
+a worker is running (`busy`), collection waits, for at most `DEFER_AT_MOST_S` seconds at a time,
+so that the garbage of a very long job is still collected.
 """
 
 from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 
 from workbench.gui.qt import QObject, QTimer
 
 #: the shortest time between two full collections on the GUI thread
 FULL_EVERY_S = 30.0
+#: the longest a collection waits for the workers to finish
+DEFER_AT_MOST_S = 120.0
 
 _holders = 0
 _was_enabled = True
@@ -31,8 +40,11 @@ _was_enabled = True
 class MainThreadCollector(QObject):
     """Owned by a window; collects every `interval_ms` on the main thread; undone when it is destroyed."""
 
-    def __init__(self, parent: QObject, interval_ms: int = 1000) -> None:
+    def __init__(self, parent: QObject, interval_ms: int = 1000,
+                 busy: Callable[[], bool] | None = None) -> None:
         super().__init__(parent)
+        self._busy = busy
+        self._busy_since: float | None = None
         global _holders, _was_enabled
         if _holders == 0:
             _was_enabled = gc.isenabled()
@@ -60,6 +72,13 @@ class MainThreadCollector(QObject):
             self._frozen = True
             gc.freeze()
             return
+        if self._busy is not None and self._busy():
+            if self._busy_since is None:
+                self._busy_since = time.monotonic()
+            if time.monotonic() - self._busy_since < DEFER_AT_MOST_S:
+                return  # the worker's objects are alive now and mostly freed when it ends
+        else:
+            self._busy_since = None
         counts = gc.get_count()
         for generation in (2, 1, 0):
             if counts[generation] > self._threshold[generation]:

@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.recent = recent if recent is not None else RecentWorkspaces()
         self.setAcceptDrops(True)  # a workspace file dropped on the window opens it
         self.changes = ChangeBus(self)
-        self.collector = MainThreadCollector(self)  # before any worker can run
+        self.collector = MainThreadCollector(self, busy=self._threads_busy)  # before any worker can run
         self.pool = QThreadPool(self)  # the views' reads
         self.writer = writer_pool(self)  # background writes, one at a time
         self.setStyleSheet(STYLESHEET)
@@ -217,6 +217,10 @@ class MainWindow(QMainWindow):
             self.findings.select_finding(record_id)
         else:  # sources, letters, planned audits and closures live on the Register page
             self.show_page("Register")
+
+    def _threads_busy(self) -> bool:
+        """Whether a worker thread is running (cheap: the garbage-collection guard asks every second)."""
+        return bool(self.pool.activeThreadCount() or self.writer.activeThreadCount())
 
     def busy(self) -> bool:
         """Whether any background job or page read is under way, or a view is still being filled."""
