@@ -76,7 +76,7 @@ def test_collection_waits_while_a_worker_runs(qtbot) -> None:
     gc.callbacks.append(seen)
     try:
         collector.check()  # the first check freezes what was there
-        alive = [[] for _ in range(500)]  # past the youngest generation's threshold
+        alive: list[list[object]] = [[] for _ in range(500)]  # past the youngest generation's threshold
         for _ in range(10):
             collector.check()
         assert runs == []  # none while the worker ran
