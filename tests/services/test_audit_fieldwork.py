@@ -159,6 +159,14 @@ def test_second_review_is_four_eyes_and_agreement_is_reported(workspace, tmp_pat
     assert (row.key, row.pairs, row.agreed, row.rate) == ("thrive_recorded", 6, 4, 4 / 6)
     assert row.kappa == 0.0  # primary all "yes": chance agreement equals observed
     assert result.grades == ()
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        for role in ("primary", "second"):  # one case read alone is what the whole round gives for it
+            whole = fieldwork.case_answers(uow, audit_id, role)
+            assert all(fieldwork.answers_of_case(uow, c.id, role) == whole[c.id] for c in cases)
+        assert fieldwork.answers_of_case(uow, cases[1].id, "second")["thrive_recorded"].value == "no"
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        fieldwork.mark_unusable(uow, cases[0].id, "log missing")
+        assert fieldwork.answers_of_case(uow, cases[0].id) == {}  # set aside: not in the sample
 
 
 DA_HEADERS = ["Occurrence Number", "Reported Date Time", "Risk Tool", "Risk Level", "DASH Ticks", "District"]

@@ -207,9 +207,9 @@ class CasesPanel(QWidget):
             return None
         case_id = row.case.id
         try:
-            answers, primary, now = self.ctx.read(lambda uow: (
-                fieldwork.case_answers(uow, audit.id, role).get(case_id, {}),
-                fieldwork.case_answers(uow, audit.id).get(case_id, {}) if role == "second" else {},
+            answers, primary, now = self.ctx.read(lambda uow: (  # one case's rows: short enough for this thread
+                fieldwork.answers_of_case(uow, case_id, role),
+                fieldwork.answers_of_case(uow, case_id) if role == "second" else {},
                 fieldwork_flow.computed_now(uow, case_id)))
         except WorkbenchError as exc:
             show_error(self, exc)

@@ -350,6 +350,16 @@ def case_answers(uow: UnitOfWork, audit_id: int, role: str = "primary") -> dict[
     return out
 
 
+def answers_of_case(uow: UnitOfWork, case_id: int, role: str = "primary") -> dict[str, Answer]:
+    """One case's answers (as `case_answers` gives them for it: none for a case set aside)."""
+    require(uow.actor, "read")
+    case = _case(uow, case_id)
+    if case.state not in ACTIVE_STATES:
+        return {}
+    rows = uow.session.scalars(select(Response).where(Response.case_id == case.id, Response.role == role))
+    return {r.criterion_key: _answer(r) for r in rows}
+
+
 def _case_info(uow: UnitOfWork, c: SampledCase, second: set[int], answered: dict[int, int]) -> CaseInfo:
     replaced = uow.session.get(SampledCase, c.replaces_id) if c.replaces_id else None
     return CaseInfo(c.id, c.version, c.audit_id, c.ref, c.stratum, c.order, c.reserve, c.state,
