@@ -206,3 +206,37 @@ def test_the_workspace_menu_opens_every_request(open_window, sqlite_workspace, m
         opened, (self.finding_id, len(self.items)), 0))
     window.findChild(QAction, "requestsAction").trigger()
     assert opened == [(None, 3)]
+
+
+def test_a_long_evidence_list_shows_its_first_cards_and_the_rest_when_asked(
+        qtbot, open_window, sqlite_workspace, tmp_path) -> None:
+    from workbench.gui.finding_evidence import SHOWN_AT_FIRST, EvidencePanel
+    from workbench.gui.layouts import shown_within
+    from workbench.gui.qt import QFrame, QPushButton
+
+    ws = sqlite_workspace
+    ids = make_requests(ws)
+    with ws.unit_of_work(OFFICER) as uow:
+        for n in range(SHOWN_AT_FIRST + 3):
+            proof = tmp_path / f"minutes-{n}.txt"
+            proof.write_text(f"minutes {n}", encoding="utf-8")
+            evidence.add_evidence(uow, proof, f"Board minutes {n}", finding_ids=[ids["afi0"]])
+    window = open_window(ws, OFFICER)
+    panel = EvidencePanel(window.ctx, window, today=lambda: TODAY)
+    with ws.unit_of_work(OFFICER, write=False) as uow:
+        items = evidence.list_evidence(uow, ids["afi0"])
+    panel.show_evidence(ids["afi0"], "AFI 1", items)
+    panel.show()
+
+    def cards() -> list[str]:
+        return [f.objectName() for f in panel.findChildren(QFrame) if f.objectName().startswith("evidence-")
+                and shown_within(f, panel)]
+
+    qtbot.waitUntil(lambda: panel.findChild(QPushButton, "moreEvidence") is not None)
+    assert cards() == [f"evidence-{e.id}" for e in items[:SHOWN_AT_FIRST]]
+    assert panel.summary.text().endswith(f"; the first {SHOWN_AT_FIRST} shown")
+    more = panel.findChild(QPushButton, "moreEvidence")
+    assert more is not None and more.text() == f"Show the other {len(items) - SHOWN_AT_FIRST} items"
+    more.click()
+    qtbot.waitUntil(lambda: len(cards()) == len(items))
+    assert cards() == [f"evidence-{e.id}" for e in items] and "shown" not in panel.summary.text()

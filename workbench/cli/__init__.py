@@ -19,7 +19,6 @@ from workbench.cli import (
     register_commands,
     request_commands,
     setup_commands,
-    tracker_commands,
     verify_commands,
 )
 from workbench.cli.context import CliContext, add_command, common_options
@@ -29,7 +28,6 @@ from workbench.errors import WorkbenchError
 COMMAND_MODULES = [
     setup_commands, log_commands, findings_commands, audit_commands, audit_report_commands, assurance_commands,
     pack_commands, verify_commands, register_commands, areas_commands, request_commands,
-    tracker_commands,  # adds `register import-tracker`: after register_commands
 ]
 
 

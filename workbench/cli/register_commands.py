@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.cli import tracker_commands
 from workbench.cli.context import CliContext, LazyChoices, LazyModule, add_command, print_json, print_table
 
 if TYPE_CHECKING:
@@ -161,6 +162,8 @@ def register(sub: Any) -> None:
     at.add_argument("--today", type=_day, metavar="YYYY-MM-DD", help="count from this date instead of today")
     at.add_argument("--json", action="store_true")
     at.set_defaults(handler=cmd_attention)
+
+    tracker_commands.add_verbs(rsub)  # import-tracker
 
 
 def _source_row(s: SourceInfo) -> list[object]:

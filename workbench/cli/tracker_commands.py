@@ -18,10 +18,8 @@ tracker_columns = LazyModule("workbench.importers.tracker_columns")
 ACTION_WORDS = {"create": "CREATE", "update": "UPDATE", "unchanged": "same", "skip": "SKIP", "conflict": "CONFLICT"}
 
 
-def register(sub: Any) -> None:
-    """Add `import-tracker` to the `register` command (built by cli/register_commands.py)."""
-    parser = sub.choices["register"]
-    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+def add_verbs(verbs: Any) -> None:
+    """Add `import-tracker` to the verbs of the `register` command (cli/register_commands.py asks)."""
     t = add_command(verbs, "import-tracker", "import the force's own Excel or CSV tracker of HMICFRS findings: "
                                              "a preview of every row, written only with --yes")
     t.add_argument("file", type=Path, help="the tracker (.xlsx or .csv)")

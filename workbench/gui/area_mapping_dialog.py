@@ -12,7 +12,8 @@ from typing import Any
 from workbench.errors import InputError
 from workbench.gui import confirm
 from workbench.gui.context import GuiContext
-from workbench.gui.qt import QDialog, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget, named
+from workbench.gui.layouts import scrolling
+from workbench.gui.qt import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget, named
 from workbench.gui.style import label
 from workbench.gui.tables import TextTable
 from workbench.progress import Progress
@@ -62,11 +63,7 @@ class AreaMappingDialog(QDialog):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.table)
         inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(holder)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(scrolling(holder, frame=False), 1)
         layout.addLayout(buttons)
         self.read()
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.gui.display_text import uk_date
-from workbench.gui.qt import QDialog, QDialogButtonBox, QGridLayout, QScrollArea, Qt, QVBoxLayout, QWidget, named
+from workbench.gui.layouts import import_buttons, scrolling
+from workbench.gui.qt import QDialog, QGridLayout, Qt, QVBoxLayout, QWidget, named
 from workbench.gui.style import card, label, tag
 from workbench.gui.tables import TextTable
 from workbench.services.fieldwork_io import FieldworkImportResult
@@ -88,19 +89,8 @@ class FieldworkImportDialog(QDialog):
                             for c in result.changes[:SHOWN]])
             lay.addWidget(table)
         lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.apply = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.apply.setObjectName("applyImport")
-        self.apply.setText(f"Import {result.changed:,} answers" if importable else "Import")
-        self.apply.setEnabled(importable)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close" if not importable else "Cancel")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        scroll = scrolling(body)
+        buttons, self.apply = import_buttons(self, "applyImport", f"Import {result.changed:,} answers", importable)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)

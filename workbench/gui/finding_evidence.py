@@ -21,6 +21,9 @@ from workbench.services import evidence as evidence_service
 from workbench.services.evidence import EvidenceInfo
 from workbench.services.review_lock import removal_refusal
 
+#: evidence cards built when a finding is shown; the rest wait for "Show the other … items"
+SHOWN_AT_FIRST = 10
+
 
 class EvidencePanel(QWidget):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None,
@@ -60,10 +63,27 @@ class EvidencePanel(QWidget):
         today = self._today()
         expired = sum(e.expiry(today) == evidence_service.EXPIRED for e in items)
         note = f"; {expired} expired" if expired else ""
-        self.summary.setText(f"{len(items)} item{'s' if len(items) != 1 else ''}, newest evidence first{note}"
-                             if items else "No evidence attached yet. Add evidence… or drop a file here: minutes, "
-                             "policies, performance reports that show the finding is being addressed.")
-        self._slices.fill(items, self._row)
+        whole = (f"{len(items)} item{'s' if len(items) != 1 else ''}, newest evidence first{note}" if items
+                 else "No evidence attached yet. Add evidence… or drop a file here: minutes, policies, "
+                 "performance reports that show the finding is being addressed.")
+        self.summary.setText(whole + (f"; the first {SHOWN_AT_FIRST} shown" if len(items) > SHOWN_AT_FIRST else ""))
+        rest = self.items[SHOWN_AT_FIRST:]
+        self._slices.fill([*self.items[:SHOWN_AT_FIRST], *([rest] if rest else [])],
+                          lambda item: self._more(item, whole) if isinstance(item, tuple) else self._row(item))
+
+    def _more(self, rest: tuple[EvidenceInfo, ...], whole: str) -> QWidget:
+        """The button under the first cards that shows the others (a finding may have hundreds)."""
+        more = named(QPushButton(f"Show the other {len(rest)} item{'s' if len(rest) != 1 else ''}"), "moreEvidence")
+        more.setToolTip("Each card is built when asked for, so a long list does not hold up the window")
+
+        def show_rest() -> None:
+            more.hide()
+            more.deleteLater()
+            self._slices.fill(rest, self._row)
+            self.summary.setText(whole)
+
+        more.clicked.connect(show_rest)
+        return more
 
     def _row(self, e: EvidenceInfo) -> QWidget:
         frame = card()

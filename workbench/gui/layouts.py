@@ -1,8 +1,20 @@
-"""Emptying a layout whose contents are rebuilt when the shown record changes."""
+"""Layout helpers: emptying a layout whose contents are rebuilt when the shown record changes, and
+the scrolling body and Import / Close buttons of a dialog that previews an import."""
 
 from __future__ import annotations
 
-from workbench.gui.qt import QHBoxLayout, QLabel, QLayout, Qt, QVBoxLayout, QWidget
+from workbench.gui.qt import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -51,3 +63,31 @@ def summary_and_rows(owner: QWidget, summary: QLabel, button: QWidget) -> QVBoxL
     layout.addLayout(top)
     layout.addLayout(rows)
     return rows
+
+
+def scrolling(body: QWidget, frame: bool = True) -> QScrollArea:
+    """`body` in a vertical scroll area as wide as the dialog (no horizontal scroll bar)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if not frame:
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(body)
+    return scroll
+
+
+def import_buttons(dialog: QDialog, name: str, text: str, importable: bool) -> tuple[QDialogButtonBox, QPushButton]:
+    """The buttons under an import's preview: `text` (e.g. "Import 12 answers", object name `name`)
+    accepts, enabled only when the import can go ahead; the other button cancels, or just closes
+    when there is nothing to import."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    apply = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert apply is not None and cancel is not None  # both were asked for above
+    apply.setObjectName(name)
+    apply.setText(text if importable else "Import")
+    apply.setEnabled(importable)
+    cancel.setText("Cancel" if importable else "Close")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, apply

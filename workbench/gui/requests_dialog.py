@@ -13,6 +13,7 @@ from pathlib import Path
 from workbench.gui import confirm
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
+from workbench.gui.layouts import import_buttons, scrolling
 from workbench.gui.messages import show_info
 from workbench.gui.qt import (
     QAbstractItemView,
@@ -417,18 +418,9 @@ class ReturnPreviewDialog(QDialog):
                              ", ".join(r.files)) for r in preview.rows])
         lay.addWidget(self.rows)
         lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.apply = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.apply.setObjectName("applyReturn")
-        self.apply.setText(f"Import {preview.returned} returned request(s)" if importable else "Import")
-        self.apply.setEnabled(importable)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel" if importable else "Close")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        scroll = scrolling(body)
+        buttons, self.apply = import_buttons(self, "applyReturn", f"Import {preview.returned} returned request(s)",
+                                             importable)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
         layout.addWidget(label("Checked without writing anything.", "muted"))
