@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
+from workbench.services import score_memo
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, baseline_label, get_audit_row, series_rounds
 from workbench.services.templates import get_template
@@ -444,6 +445,13 @@ _CACHE = "workbench.scoring.rounds"
 
 
 def _core(uow: UnitOfWork, audit: Audit):
+    shared = score_memo.rounds_for(uow)  # read-only: the rounds the open workspace already scored
+    if shared is not None:
+        result = shared.get(audit.id)
+        if result is None:
+            result = _score_core(uow, audit)
+            shared.keep(audit.id, result)
+        return result
     cache = _round_cache(uow)
     if cache is not None and audit.id in cache:
         return cache[audit.id]
@@ -461,7 +469,7 @@ def _score_core(uow: UnitOfWork, audit: Audit):
     key = audit.baseline_measure or CASE_MEASURE
     measure = headline if key == CASE_MEASURE else _measure(audit, cases, effective, key,
                                                             _measure_label(template, key), conf)
-    return template, cases, unusable, effective, headline, measure
+    return template, cases, unusable, _criterion_scores(template, cases, effective), headline, measure
 
 
 def _trend(uow: UnitOfWork, audit: Audit) -> tuple[RoundPoint, ...]:
@@ -498,7 +506,7 @@ def _plan_text(audit: Audit, target: float | None) -> str:
 def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
     require(uow.actor, "read")
     audit = get_audit_row(uow, audit_id)
-    template, cases, unusable, effective, headline, measure = _core(uow, audit)
+    template, cases, unusable, criteria, headline, measure = _core(uow, audit)
     scoped = [c for c in cases if c.status != "out of scope"]
     complete = [c for c in scoped if c.status != "incomplete"]
     compliant = sum(1 for c in complete if c.status == "compliant")
@@ -537,7 +545,7 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
         audit.id, audit.title, template.key, template.name, template.version, audit.series, audit.round,
         plan.get("method", "simple"), plan.get("stratify_by"), len(cases), len(complete), compliant,
         len(scoped) - len(complete), unusable, headline.sample_rate, stratified, note, headline.estimate, basis,
-        _criterion_scores(template, cases, effective), tuple(cases), strata, baseline, difference, comparison,
+        criteria, tuple(cases), strata, baseline, difference, comparison,
         audit.target, audit.rag_rule, rag, reason, _trend(uow, audit),
         out_of_scope=len(cases) - len(scoped), scope=scope, scope_text=scope_text, headline=headline,
         measure=measure, confidence=_confidence(audit), plan_text=plan_text)

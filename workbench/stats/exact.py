@@ -14,6 +14,7 @@ The test suite checks each against scipy.stats.
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -143,15 +144,25 @@ def hypergeometric_cdf(k: int, n: int, big_n: int, d: int) -> float:
     if k >= top:
         return 1.0
     good = big_n - d
+    # Summed outwards from the largest term in [bottom, k] (the pmf rises to its mode, then falls),
+    # each next term from its neighbour: pmf(x + 1) / pmf(x) = (d - x)(n - x) / ((x + 1)(good - n + x + 1)).
+    # Only terms smaller than the largest can underflow, so the sum stays right where it matters.
+    peak = min(k, max(bottom, (n + 1) * (d + 1) // (big_n + 2)))
+    first = math.exp(math.lgamma(d + 1) - math.lgamma(peak + 1) - math.lgamma(d - peak + 1)
+                     + math.lgamma(good + 1) - math.lgamma(n - peak + 1) - math.lgamma(good - n + peak + 1)
+                     - math.lgamma(big_n + 1) + math.lgamma(n + 1) + math.lgamma(big_n - n + 1))
+    total = pmf = first
+    for x in range(peak, k):
+        pmf *= (d - x) * (n - x) / ((x + 1) * (good - n + x + 1))
+        total += pmf
+    pmf = first
+    for x in range(peak, bottom, -1):  # pmf(x - 1) = pmf(x) * x (good - n + x) / ((d - x + 1)(n - x + 1))
+        pmf *= x * (good - n + x) / ((d - x + 1) * (n - x + 1))
+        total += pmf
+    return min(1.0, total)
 
-    def log_pmf(x: int) -> float:
-        return (math.lgamma(d + 1) - math.lgamma(x + 1) - math.lgamma(d - x + 1)
-                + math.lgamma(good + 1) - math.lgamma(n - x + 1) - math.lgamma(good - n + x + 1)
-                - math.lgamma(big_n + 1) + math.lgamma(n + 1) + math.lgamma(big_n - n + 1))
 
-    return min(1.0, sum(math.exp(log_pmf(x)) for x in range(bottom, k + 1)))
-
-
+@functools.lru_cache(maxsize=4096)  # a pure function of its counts: every score of a round asks again
 def hypergeometric_lower(compliant: int, n: int, big_n: int, confidence: float = 0.95) -> float:
     """Exact one-sided lower bound on the compliant share of a population of ``big_n``.
 
