@@ -53,3 +53,23 @@ def test_a_prefixed_formula_element_is_seen(tmp_path: Path) -> None:
         assert handle.has_formulas("Cases")
     finally:
         handle.close()
+
+
+@pytest.mark.parametrize("prefix", ["x", "my-ns", "a.b", "a_very_long_namespace_prefix_indeed"])
+def test_any_namespace_prefix_and_a_tag_cut_by_a_block_are_seen(tmp_path: Path, prefix: str) -> None:
+    plain = _book(tmp_path / "plain.xlsx", None)
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(odd, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                before, _, after = data.partition(b"</sheetData>")
+                pad = (1 << 20) - len(before) - 20 - len(prefix)  # the tag straddles the first 1 MiB block
+                data = (before + b"<!--" + b" " * max(pad, 0) + b"-->" + f'<row r="3000"><c r="A3000"><{prefix}:f>1+1'
+                        f"</{prefix}:f></c></row>".encode() + b"</sheetData>" + after)
+            out.writestr(info, data)
+    handle = open_xlsx(odd, _fail)
+    try:
+        assert handle.has_formulas("Cases")
+    finally:
+        handle.close()

@@ -304,3 +304,16 @@ def test_cli_export_and_import(setup, tmp_path: Path, capsys: pytest.CaptureFixt
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert uow.session.scalar(select(func.count()).select_from(Response).where(
             Response.criterion_key == "thrive_recorded")) == 2
+
+
+def test_a_batch_giving_the_same_answer_twice_is_refused_whole(setup) -> None:
+    """Answers are flushed together, so a second write of one answer (a case listed twice in a
+    hand-edited workbook) cannot be told apart by its version: the batch refuses it, writing nothing."""
+    ws, audit_id, cases = setup
+    for second in ("no", None):  # record then record, record then clear
+        with ws.unit_of_work(ADMIN) as uow:
+            with pytest.raises(fieldwork.FieldworkError, match="the same answer is given twice"):
+                fieldwork.record_responses(uow, audit_id, [(cases[0], "thrive_recorded", "yes", "", None),
+                                                           (cases[1], "thrive_recorded", "yes", "", None),
+                                                           (cases[0], "thrive_recorded", second, "", None)])
+        assert _db(ws, cases) == {}

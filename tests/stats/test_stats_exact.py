@@ -91,3 +91,13 @@ def test_bad_arguments_are_refused():
         clopper_pearson(5, 4)
     with pytest.raises(StatsError, match="cannot come from"):
         hypergeometric_lower(5, 6, 4)
+
+
+def test_a_remembered_bound_still_checks_its_counts() -> None:
+    """The bound is memoised on checked counts: a call the checks refuse is refused however often
+    its valid twin was asked."""
+    good = hypergeometric_lower(5, 10, 100)
+    assert hypergeometric_lower(5, 10, 100) == good
+    for bad in ((5.5, 10, 100), (True, 10, 100), (11, 10, 100), (5, 10, 0)):
+        with pytest.raises(StatsError):
+            hypergeometric_lower(*bad)

@@ -42,7 +42,7 @@ class XlsxLimits:
 DEFAULT_LIMITS = XlsxLimits()
 _SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z]{0,3})(\d*)(?::([A-Za-z]{1,3})(\d+))?"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA = re.compile(rb"<(?:[^\s<>/:=\"']+:)?f[\s>/]")  # <f>, <x:f ...>, any namespace prefix
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _REFUSE = "save it again from Excel as 'Excel Workbook (.xlsx)' and try again"
 
@@ -151,7 +151,8 @@ class _Workbook:
             while block := part.read(1 << 20):
                 if _FORMULA.search(tail + block):
                     return True
-                tail = block[-16:]
+                cut = block.rfind(b"<")  # a tag cut by the block's end is read again with the next block
+                tail = block[cut:] if cut >= 0 and len(block) - cut <= 4096 else b""
         return False
 
 

@@ -210,6 +210,13 @@ def record_responses(uow: UnitOfWork, audit_id: int, writes: list[AnswerWrite]) 
     rows = {(r.case_id, r.criterion_key): r for r in uow.session.scalars(
         select(Response).join(SampledCase, Response.case_id == SampledCase.id)
         .where(SampledCase.audit_id == audit.id, Response.role == "primary"))}
+    seen: set[tuple[int, str]] = set()
+    for case_id, key, *_rest in writes:  # one write per answer: the rows are flushed only at the end
+        if (case_id, key) in seen:
+            ref = cases[case_id].ref if case_id in cases else str(case_id)
+            raise FieldworkError("the same answer is given twice", "give each case's answer once (a case "
+                                 "listed twice?); export a fresh workbook", case=ref, criterion=key)
+        seen.add((case_id, key))
     changes = []
     for case_id, key, value, comment, version in writes:
         case = cases.get(case_id)

@@ -162,7 +162,6 @@ def hypergeometric_cdf(k: int, n: int, big_n: int, d: int) -> float:
     return min(1.0, total)
 
 
-@functools.lru_cache(maxsize=4096)  # a pure function of its counts: every score of a round asks again
 def hypergeometric_lower(compliant: int, n: int, big_n: int, confidence: float = 0.95) -> float:
     """Exact one-sided lower bound on the compliant share of a population of ``big_n``.
 
@@ -179,6 +178,11 @@ def hypergeometric_lower(compliant: int, n: int, big_n: int, confidence: float =
     compliant = count(compliant, "compliant")
     if n > big_n or compliant > n:
         raise StatsError(f"{compliant} of {n} cannot come from a population of {big_n}", field="n")
+    return _hypergeometric_lower(int(compliant), int(n), int(big_n), conf, confidence)
+
+
+@functools.lru_cache(maxsize=4096)  # checked counts only: every score of a round asks again
+def _hypergeometric_lower(compliant: int, n: int, big_n: int, conf: float, confidence: float) -> float:
     k = n - compliant
     alpha = 1 - conf
     exact_alpha = 1 - exact_rate(confidence, "confidence")
