@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -29,6 +30,15 @@ def _book(path: Path, formula: str | None) -> Path:
     return path
 
 
+def _with_sheet_xml(src_path: Path, out_path: Path, edit: Callable[[bytes], bytes]) -> Path:
+    """A copy of the workbook with its first sheet's XML edited by hand."""
+    with zipfile.ZipFile(src_path) as src, zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            out.writestr(info, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return out_path
+
+
 @pytest.mark.parametrize("formula", [None, "=1+1"])
 def test_a_formula_anywhere_in_the_sheet_is_seen(tmp_path: Path, formula: str | None) -> None:
     handle = open_xlsx(_book(tmp_path / "b.xlsx", formula), _fail)
@@ -40,14 +50,8 @@ def test_a_formula_anywhere_in_the_sheet_is_seen(tmp_path: Path, formula: str | 
 
 def test_a_prefixed_formula_element_is_seen(tmp_path: Path) -> None:
     """Some writers put the sheet in a prefixed namespace (<x:f>), which is still a formula."""
-    plain = _book(tmp_path / "plain.xlsx", None)
-    prefixed = tmp_path / "prefixed.xlsx"
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(prefixed, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b'<row r="3000"><c r="A3000"><x:f>1+1</x:f></c></row></sheetData>')
-            out.writestr(info, data)
+    prefixed = _with_sheet_xml(_book(tmp_path / "plain.xlsx", None), tmp_path / "prefixed.xlsx", lambda data: data.replace(
+        b"</sheetData>", b'<row r="3000"><c r="A3000"><x:f>1+1</x:f></c></row></sheetData>'))
     handle = open_xlsx(prefixed, _fail)
     try:
         assert handle.has_formulas("Cases")
@@ -57,17 +61,13 @@ def test_a_prefixed_formula_element_is_seen(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("prefix", ["x", "my-ns", "a.b", "a_very_long_namespace_prefix_indeed"])
 def test_any_namespace_prefix_and_a_tag_cut_by_a_block_are_seen(tmp_path: Path, prefix: str) -> None:
-    plain = _book(tmp_path / "plain.xlsx", None)
-    odd = tmp_path / "odd.xlsx"
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(odd, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                before, _, after = data.partition(b"</sheetData>")
-                pad = (1 << 20) - len(before) - 20 - len(prefix)  # the tag straddles the first 1 MiB block
-                data = (before + b"<!--" + b" " * max(pad, 0) + b"-->" + f'<row r="3000"><c r="A3000"><{prefix}:f>1+1'
-                        f"</{prefix}:f></c></row>".encode() + b"</sheetData>" + after)
-            out.writestr(info, data)
+    def straddling(data: bytes) -> bytes:
+        before, _, after = data.partition(b"</sheetData>")
+        pad = (1 << 20) - len(before) - 20 - len(prefix)  # the tag straddles the first 1 MiB block
+        return (before + b"<!--" + b" " * max(pad, 0) + b"-->" + f'<row r="3000"><c r="A3000"><{prefix}:f>1+1'
+                f"</{prefix}:f></c></row>".encode() + b"</sheetData>" + after)
+
+    odd = _with_sheet_xml(_book(tmp_path / "plain.xlsx", None), tmp_path / "odd.xlsx", straddling)
     handle = open_xlsx(odd, _fail)
     try:
         assert handle.has_formulas("Cases")
