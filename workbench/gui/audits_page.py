@@ -16,6 +16,7 @@ from workbench.gui.changes import AUDITS_VIEW, concerns
 from workbench.gui.context import GuiContext
 from workbench.gui.fieldwork_import_dialog import FieldworkImportDialog
 from workbench.gui.messages import show_info
+from workbench.gui.page import ReadingPage
 from workbench.gui.qt import (
     QDialog,
     QFileDialog,
@@ -86,7 +87,7 @@ def _scrolling(widget: QWidget, name: str) -> QScrollArea:
     return area
 
 
-class AuditsPage(QWidget):
+class AuditsPage(ReadingPage):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -204,15 +205,7 @@ class AuditsPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, AUDITS_VIEW):
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True  # scoring every round is not free: wait until the page is shown
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        if self._stale:
-            self.refresh()
+            self.read_now_or_when_shown()
 
     def select_audit(self, audit_id: int) -> bool:
         """Select a round; while the rounds are being read, it is selected once they are in."""

@@ -21,6 +21,7 @@ from workbench.gui.findings_model import (
     FindingsTableModel,
 )
 from workbench.gui.import_dialog import accept_report_drops
+from workbench.gui.page import ReadingPage
 from workbench.gui.qt import (
     QAbstractItemView,
     QByteArray,
@@ -47,7 +48,7 @@ from workbench.services.settings import finding_statuses
 ALL_INSPECTIONS = "All inspections"
 
 
-class FindingsPage(QWidget):
+class FindingsPage(ReadingPage):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -157,15 +158,7 @@ class FindingsPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, FINDINGS_VIEW):
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True  # read when next shown
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        if self._stale:
-            self.refresh()
+            self.read_now_or_when_shown()
 
     def _fill_inspections(self, names: list[str]) -> None:
         current = self.inspection.currentText()

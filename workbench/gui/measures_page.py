@@ -21,6 +21,7 @@ from workbench.gui.measures_model import (
     MeasurePointsModel,
     MeasuresTableModel,
 )
+from workbench.gui.page import ReadingPage
 from workbench.gui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -46,7 +47,7 @@ from workbench.services import measures as measure_service
 from workbench.services.measures import MeasureInfo, PointInfo
 
 
-class MeasuresPage(QWidget):
+class MeasuresPage(ReadingPage):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -193,15 +194,7 @@ class MeasuresPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, MEASURES_VIEW):
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True  # read when next shown
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        if self._stale:
-            self.refresh()
+            self.read_now_or_when_shown()
 
     def selected(self) -> MeasureInfo | None:
         row = selected_source_row(self.table, self.proxy)

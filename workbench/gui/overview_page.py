@@ -11,6 +11,7 @@ from workbench.gui.attention_panel import AttentionPanel
 from workbench.gui.changes import ALL_VIEWS, show_changes_in_words
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import kind_short, uk_date
+from workbench.gui.page import ReadingPage
 from workbench.gui.qt import (
     QAbstractItemView,
     QFrame,
@@ -115,7 +116,7 @@ def _item(text: object, align_right: bool = False) -> QTableWidgetItem:
     return item
 
 
-class OverviewPage(QWidget):
+class OverviewPage(ReadingPage):
     #: after each change-log check has been shown (for tests and benchmarks)
     log_checked = Signal()
 
@@ -200,15 +201,7 @@ class OverviewPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         self._want_log("full" if frozenset(kinds) >= ALL_VIEWS else "since")
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True  # read when next shown
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        if self._stale:
-            self.refresh()
+        self.read_now_or_when_shown()
 
     # -- the change log, off the GUI thread ---------------------------------------------------
     def _want_log(self, kind: str) -> None:

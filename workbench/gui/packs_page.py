@@ -21,6 +21,7 @@ from workbench.gui.packs_model import (
     state_words,
     when,
 )
+from workbench.gui.page import ReadingPage
 from workbench.gui.passphrase_dialog import PassphraseDialog, passphrase_checker
 from workbench.gui.qt import (
     QDialog,
@@ -80,7 +81,7 @@ def _hash_field(value: str) -> QLineEdit:
     return field
 
 
-class PacksPage(QWidget):
+class PacksPage(ReadingPage):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -201,15 +202,7 @@ class PacksPage(QWidget):
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if concerns(kinds, PACKS_VIEW):
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True  # "data changed since" re-collects the pack data: only when shown
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        if self._stale:
-            self.refresh()
+            self.read_now_or_when_shown()
 
     def selected(self) -> PackVersionInfo | None:
         row = selected_source_row(self.table, self.proxy)

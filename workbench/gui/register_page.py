@@ -16,6 +16,7 @@ from workbench.gui.changes import concerns
 from workbench.gui.context import GuiContext, check_present
 from workbench.gui.display_text import kind_short
 from workbench.gui.messages import show_info
+from workbench.gui.page import ReadingPage
 from workbench.gui.plan_calendar import PlanCalendar, PlanCalendarData, read_calendar
 from workbench.gui.qt import (
     QAbstractItemView,
@@ -59,7 +60,7 @@ def read_register(uow: UnitOfWork, year: int, today: date) -> RegisterData:
                         read_calendar(uow, year, today))
 
 
-class RegisterPage(QWidget):
+class RegisterPage(ReadingPage):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None,
                  today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
@@ -136,15 +137,7 @@ class RegisterPage(QWidget):
     # -- reading ---------------------------------------------------------------------------------
     def _changed(self, kinds: Any) -> None:
         if concerns(kinds, REGISTER_VIEW):
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True  # read when next shown
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+            self.read_now_or_when_shown()
 
     def refresh(self) -> None:
         """Read the page in a worker; the latest read wins (an older one finishing late is dropped)."""
