@@ -35,6 +35,9 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# a state folder of its own: the workspace is opened as on a computer that never checked its
+# log (services/log_checkpoints), so the Overview's first check is the full one, the worst case
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="heartbeat-state-")
 
 
 def main(argv: list[str]) -> int:

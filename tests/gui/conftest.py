@@ -27,9 +27,11 @@ class Box:
 
 @pytest.fixture(autouse=True)
 def private_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The user config folder (recent workspaces) is the test's own, never the real one."""
+    """The user config and state folders (recent workspaces, log checkpoints) are the test's own,
+    never the real ones."""
     folder = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder / "state"))
     return folder
 
 

@@ -1,40 +1,108 @@
-"""The overview's change-log card: a row edited in the database file shows, named."""
+"""The overview's change-log card: checked from where this computer last found it intact, in full on
+request (or when never checked here), and a row edited in the database file shows, named."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from workbench.services.log_check import IncrementalLogReport
+from workbench.services.log_checkpoints import LogCheckpoints
+
 pytestmark = pytest.mark.gui
 
 
-def test_the_log_card_says_the_data_matches(window, qtbot) -> None:
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The reports of the view's log checks from now on, in order."""
+    from workbench.services import log_watch
+
+    reports: list[Any] = []
+    checked = log_watch.check_for_view
+
+    def spy(*args: Any, **kwargs: Any) -> log_watch.ViewCheck:
+        result = checked(*args, **kwargs)
+        reports.append(result.report)
+        return result
+
+    monkeypatch.setattr(log_watch, "check_for_view", spy)
+    return reports
+
+
+def test_the_first_check_on_this_computer_is_a_full_one(window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.overview.log_state.text() == "Intact")  # checked in a worker
     assert "rows match their last logged state" in window.overview.log_text.text()
+    last = LogCheckpoints().get(window.ctx.ws.location, window.overview._last.first)
+    assert last is not None and last.full is not None and last.full.rows_checked > 0
 
 
 def test_a_status_edited_in_the_database_shows_as_data_changed(window, seeded_workspace, qtbot) -> None:
+    state = window.overview.log_state
+    qtbot.waitUntil(lambda: state.text() == "Intact")
     with seeded_workspace.engine.begin() as conn:
         conn.execute(text("update findings set status = 'closed' where id = 2"))
-    window.refresh()  # View ▸ Refresh checks the whole log again, data included
-    state = window.overview.log_state
+    window.overview.check_log_in_full()  # every row against the log
     qtbot.waitUntil(lambda: state.text() == "Data changed")
     assert state.text() == "Data changed" and state.property("tone") == "red"
     assert "finding 2" in window.overview.log_text.text()
     assert "status is 'closed', the log last recorded 'awaiting allocation'" in window.overview.log_text.text()
+    # what the full check found stands through the checks from the checkpoint that follow
+    with qtbot.waitSignal(window.overview.log_checked, timeout=10_000):
+        window.refresh()
+    assert state.text() == "Data changed"
+    assert "At the full check on" in window.overview.log_text.text()
 
 
-def test_after_a_change_only_the_new_entries_are_checked(window, qtbot) -> None:
-    """A write re-checks the log from the last checkpoint, not from entry 1 (services/log_check)."""
+def test_after_a_change_only_the_new_entries_are_checked(window, qtbot, monkeypatch) -> None:
+    """A write re-checks the log from the last checkpoint, not from entry 1 (services/log_watch)."""
     from workbench.services import findings
 
     page = window.overview
-    qtbot.waitUntil(lambda: page.log_state.text() == "Intact" and page._checkpoint is not None)
-    full_entries = page._full_log.entries
+    qtbot.waitUntil(lambda: page.log_state.text() == "Intact" and page._last is not None)
+    full_entries = page._last.full.entries
+    reports = _spy(monkeypatch)
     with qtbot.waitSignal(page.log_checked, timeout=10_000):
         window.ctx.write(window, lambda uow: findings.update_finding(
             uow, findings.list_findings(uow)[0].stored_id, None, owner="DI Someone"))
-    assert page._full_log.entries == full_entries  # no second full check
-    assert page._checkpoint.seq == full_entries + 1
+    assert isinstance(reports[-1], IncrementalLogReport) and reports[-1].checked == 1
+    assert page._last.full.entries == full_entries  # no second full check
+    assert page._last.seq == full_entries + 1
     assert page.log_state.text() == "Intact"
     assert "the 1 entry since was checked one by one" in page.log_text.text()
+
+
+def test_a_window_opened_again_starts_from_the_remembered_checkpoint(open_window, seeded_workspace, qtbot,
+                                                                    monkeypatch) -> None:
+
+    first = open_window(seeded_workspace)
+    qtbot.waitUntil(lambda: first.overview._last is not None)
+    first.close()
+    reports = _spy(monkeypatch)
+    again = open_window(seeded_workspace)
+    qtbot.waitUntil(lambda: again.overview.log_state.text() == "Intact")
+    assert [type(r) for r in reports] == [IncrementalLogReport]  # no walk from entry 1 this time
+    assert "At the full check on" in again.overview.log_text.text()
+
+
+def test_a_large_log_is_checked_in_another_process(window, qtbot, monkeypatch) -> None:
+    """Past WALK_HERE_AT_MOST entries the full check runs apart: the window gets its answer."""
+    from workbench.gui import child_process
+    from workbench.services import log_watch
+
+    page = window.overview
+    qtbot.waitUntil(lambda: page.log_state.text() == "Intact")
+    monkeypatch.setattr(log_watch, "WALK_HERE_AT_MOST", 0)
+    apart: list[object] = []
+    real = child_process.run_in_child
+
+    def recorded(fn: Any, *args: Any) -> Any:
+        apart.append(fn)
+        return real(fn, *args)
+
+    monkeypatch.setattr("workbench.gui.overview_page.run_in_child", recorded)
+    with qtbot.waitSignal(page.log_checked, timeout=60_000):
+        page.check_log_in_full()
+    assert apart == [log_watch.verify_workspace_log]
+    assert page.log_state.text() == "Intact" and page.full_check.isEnabled()
+    assert page._last.full.rows_checked > 0

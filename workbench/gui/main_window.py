@@ -232,7 +232,11 @@ class MainWindow(QMainWindow):
                     or any(s.pending for s in self.findChildren(SlicedRows)))
 
     def wait_for_workers(self) -> None:
-        """Before the views go: let the reads and writes under way finish."""
+        """Before the views go: let the reads and writes under way finish (a check in another
+        process is ended: it writes nothing)."""
+        from workbench.gui.child_process import stop_all
+
+        stop_all()
         self.writer.waitForDone()
         self.pool.waitForDone()
 

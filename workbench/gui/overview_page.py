@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from workbench.gui.attention_panel import AttentionPanel
-from workbench.gui.changes import ALL_VIEWS, show_changes_in_words
+from workbench.gui.changes import show_changes_in_words
+from workbench.gui.child_process import run_in_child
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import kind_short, uk_date
 from workbench.gui.page import ReadingPage
@@ -18,6 +19,7 @@ from workbench.gui.qt import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QPushButton,
     QScrollArea,
     Qt,
     QTableWidget,
@@ -29,13 +31,15 @@ from workbench.gui.qt import (
 )
 from workbench.gui.style import card, label, set_tone, tag
 from workbench.gui.workers import busy_note, run_in_worker
-from workbench.services import change_words, finding_status, log_check
+from workbench.services import change_words, finding_status, log_watch
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
 from workbench.services.attention import AttentionItem
 from workbench.services.change_words import ChangeInWords
 from workbench.services.findings import FindingInfo, InspectionInfo
-from workbench.services.log_check import IncrementalLogReport, LogCheckpoint, LogReport
+from workbench.services.log_check import IncrementalLogReport, LogReport
+from workbench.services.log_checkpoints import LastCheck
+from workbench.services.log_watch import ViewCheck
 from workbench.services.settings import finding_statuses
 from workbench.services.users import list_users
 from workbench.store.uow import UnitOfWork
@@ -102,6 +106,18 @@ def _table(name: str) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
     return table
+
+
+def _when(iso: str) -> str:
+    """A stored UTC time as the reader's local date and time."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone()
+    return f"{uk_date(local.date())} at {local:%H:%M}"
 
 
 def _fit_height(table: QTableWidget) -> None:
@@ -184,14 +200,21 @@ class OverviewPage(ReadingPage):
         layout.addLayout(tables)
         layout.addWidget(label("Recent changes", "section"))
         layout.addWidget(self.recent, 1)
-        #: the change log is checked in a worker: in full when the page is first shown and on View ▸
-        #: Refresh (chain, anchors and every row against the log), after each change only from the
-        #: checkpoint the last check reached (services/log_check.verify_log_since)
-        self._full_log: LogReport | None = None
-        self._checkpoint: LogCheckpoint | None = None
+        #: the change log is checked in a worker, from where this computer last found it intact
+        #: (services/log_watch): when the page is first shown, after each change and on View ▸
+        #: Refresh; in full (chain, anchors, every row against the log) on "Check in full", or when
+        #: this computer has no checkpoint for the workspace. A check that walks many entries runs
+        #: in another process (gui/child_process), so its hashing never holds the window up.
+        self._last: LastCheck | None = None
         self._log_running = False
-        self._log_wanted: str | None = "full"  # None | "since" | "full": the next check to run
+        self._log_wanted: str | None = "since"  # None | "since" | "full": the next check to run
         self._stale = True
+        self.full_check = named(QPushButton("Check in full"), "checkLogInFull")
+        self.full_check.setAccessibleName("Check the whole change log and every row against it")
+        self.full_check.setToolTip("Walks every entry and compares every row with its last logged state "
+                                   "(what workbench log verify does); may take a while on a large workspace.")
+        self.full_check.clicked.connect(self.check_log_in_full)
+        log_lay.insertWidget(log_lay.count() - 1, self.full_check, 0, Qt.AlignmentFlag.AlignLeft)
         ctx.changes.changed.connect(self._on_changed)
         self.loader = ctx.loader(self, self._fill, name="overviewLoader")
         layout.insertWidget(1, busy_note(self.loader))
@@ -199,14 +222,17 @@ class OverviewPage(ReadingPage):
         self.log_text.setText("The change log is being checked in the background.")
         self.refresh()  # the first page shown (read in a worker, like every page)
 
-    def _on_changed(self, kinds: frozenset[str]) -> None:
-        self._want_log("full" if frozenset(kinds) >= ALL_VIEWS else "since")
+    def _on_changed(self, _kinds: frozenset[str]) -> None:
+        self._want_log("since")
         self.read_now_or_when_shown()
 
     # -- the change log, off the GUI thread ---------------------------------------------------
+    def check_log_in_full(self) -> None:
+        """Every link, every anchor and every row against the log (as `workbench log verify`)."""
+        self._want_log("full")
+        self._check_log()
+
     def _want_log(self, kind: str) -> None:
-        if kind == "since" and self._full_log is None and not self._log_running:
-            kind = "full"  # no full check yet, and none under way to give the checkpoint
         if self._log_wanted != "full":
             self._log_wanted = kind
 
@@ -214,30 +240,33 @@ class OverviewPage(ReadingPage):
         if self._log_running or self._log_wanted is None:
             return
         kind, self._log_wanted = self._log_wanted, None
-        ws, actor, checkpoint = self.ctx.ws, self.ctx.actor, self._checkpoint
+        ws, actor = self.ctx.ws, self.ctx.actor
         self._log_running = True
+        if kind == "full":
+            self.full_check.setEnabled(False)
+            self.full_check.setText("Checking in full…")
 
-        def work(_progress: object) -> LogReport | IncrementalLogReport:
-            with ws.unit_of_work(actor, write=False) as uow:
-                if kind == "full":
-                    return log_check.verify_log(uow)
-                return log_check.verify_log_since(uow, checkpoint)
+        def work(_progress: object) -> ViewCheck:
+            return log_watch.check_for_view(ws, actor, kind, run_apart=run_in_child)
 
         def failed(_exc: BaseException) -> None:
-            self._log_running = False
+            self._log_done()
 
         run_in_worker(self, self.ctx.pool, "Checking the change log", work, self._log_checked, failed,
                       show_progress=False)
 
-    def _log_checked(self, report: LogReport | IncrementalLogReport) -> None:
+    def _log_done(self) -> None:
         self._log_running = False
-        if isinstance(report, LogReport):
-            self._full_log = report
-            self._checkpoint = report.checkpoint
-            self._show_log(report)
+        self.full_check.setEnabled(True)
+        self.full_check.setText("Check in full")
+
+    def _log_checked(self, check: ViewCheck) -> None:
+        self._log_done()
+        self._last = check.last
+        if isinstance(check.report, LogReport):
+            self._show_log(check.report)
         else:
-            self._checkpoint = report.checkpoint
-            self._show_since(report)
+            self._show_since(check.report, check.last)
         self.log_checked.emit()
         self._check_log()  # a change arrived meanwhile
 
@@ -246,7 +275,8 @@ class OverviewPage(ReadingPage):
         return self.loader.busy or self._log_running
 
     def refresh(self) -> None:
-        """Read the counts, the attention list and the recent changes in a worker; check the log."""
+        """Read the counts, the attention list and the recent changes in a worker; check the log
+        from its last checkpoint."""
         self._stale = False
         self._check_log()
         day = self.attention.today()
@@ -303,21 +333,46 @@ class OverviewPage(ReadingPage):
                 f"application — {first}" + (f" (and {more} more)" if more > 0 else "")
                 + ". Run workbench log verify for the list, restore a backup and tell your admin.")
 
-    def _show_since(self, report: IncrementalLogReport) -> None:
-        full = self._full_log
+    def _show_since(self, report: IncrementalLogReport, last: LastCheck | None) -> None:
         if not report.ok:
             self._show_log(LogReport(False, report.entries, report.broken_seq, report.problem, report.broken_entry))
+            self.log_text.setText(self.log_text.text() + " If this workspace was restored from a backup or "
+                                  "replaced, choose Check in full to check it afresh.")
             return
-        if full is None or not full.ok:
-            return  # the full check's finding stands until a full check (View ▸ Refresh) says otherwise
+        full = last.full if last is not None else None
+        walked = f"{report.entries} entries, each sealed to the one before; none altered or removed."
+        if full is None:
+            self.log_state.setText("Intact")
+            set_tone(self.log_state, "green")
+            self.log_text.setText(f"{walked} The rows have not been compared with the log on this computer yet: "
+                                  "choose Check in full.")
+            return
+        when = _when(full.at)
+        if full.chain_problem:
+            self.log_state.setText("Broken")
+            set_tone(self.log_state, "red")
+            self.log_text.setText(f"BROKEN at the full check on {when} — {full.chain_problem}. Restore a backup and "
+                                  "tell your admin; Check in full looks again.")
+            return
+        if full.data_problems:
+            self.log_state.setText("Data changed")
+            set_tone(self.log_state, "red")
+            more = full.data_problems - 1
+            self.log_text.setText(
+                f"At the full check on {when}, {full.data_problems} row{'s' if full.data_problems != 1 else ''} "
+                f"had changed outside the application — {full.first_problem}"
+                + (f" (and {more} more)" if more > 0 else "")
+                + ". Run workbench log verify for the list, restore a backup and tell your admin; "
+                "Check in full looks again.")
+            return
         self.log_state.setText("Intact")
         set_tone(self.log_state, "green")
         added = report.entries - full.entries
+        since = "" if added <= 0 else (
+            f"; the {added} entr{'y since was' if added == 1 else 'ies since were'} checked one by one")
         self.log_text.setText(
-            f"{report.entries} entries, each sealed to the one before; none altered or removed. At the full "
-            f"check ({full.entries} entries) {full.rows_checked} rows matched their last logged state; the "
-            f"{added} entr{'y since was' if added == 1 else 'ies since were'} checked one by one. "
-            "View ▸ Refresh checks everything again.")
+            f"{walked} At the full check on {when} ({full.entries} entries) {full.rows_checked} rows matched "
+            f"their last logged state{since}. Check in full compares every row again.")
 
     def _fill_status_table(self, data: OverviewData) -> None:
         kinds = sorted({f.kind for f in data.findings}) or ["afi"]

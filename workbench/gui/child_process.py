@@ -1,0 +1,118 @@
+"""Work that would hold the interpreter lock for seconds, run in another process.
+
+A worker thread keeps long work off the window's thread, but not off its lock: CPython runs one
+thread's Python at a time, and a worker inside one long C call (parsing or hashing a big
+change-log entry) makes the window wait for it. Another process has a lock of its own.
+
+`run_in_child(fn, *args)` is called from a worker thread and blocks it until `fn(*args)` has run
+in a new process (spawned, never forked: a forked copy of a Qt process is not safe), returning
+its result or raising its error (a `WorkbenchError` keeps its class, message and hint). `fn` and
+its arguments go by pickle, so `fn` is a module-level function. `stop_all()` ends every child
+still running (the window calls it as it closes); the thread waiting for one then raises
+`Cancelled` (`gui/workers`), which a worker task treats as cancelled work.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
+
+from workbench.errors import WorkbenchError
+from workbench.gui.workers import Cancelled
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_running: set[BaseProcess] = set()
+_stopped: set[BaseProcess] = set()
+
+
+class SeparateProcessError(WorkbenchError):
+    """The other process ended without an answer, or with an unexpected error."""
+
+    #: the other process's traceback, when it failed with one
+    details: str = ""
+
+
+def run_in_child(fn: Callable[..., T], *args: Any) -> T:
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(send, fn, args), daemon=True,
+                              name=f"workbench {getattr(fn, '__name__', 'work')}")
+    with _lock:
+        process.start()
+        _running.add(process)
+    send.close()
+    try:
+        answer = _wait(receive, process)
+    finally:
+        receive.close()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        with _lock:
+            _running.discard(process)
+            stopped = process in _stopped
+            _stopped.discard(process)
+    if answer is None:
+        if stopped:
+            raise Cancelled()
+        raise SeparateProcessError(f"the separate process for {getattr(fn, '__name__', 'the work')} ended "
+                                 f"without an answer (exit code {process.exitcode})",
+                                 "try again; if it keeps happening, run the same work from the command line")
+    status, *rest = answer
+    if status == "ok":
+        return rest[0]
+    if status == "workbench":
+        cls, message, hint = rest
+        try:
+            error = cls(message, hint)
+        except TypeError:  # a subclass built from other arguments: the message and hint still hold
+            error = WorkbenchError(message, hint)
+        raise error
+    summary, details = rest
+    failure = SeparateProcessError(f"the separate process failed: {summary}",
+                                   "try again; if it keeps happening, run the same work from the command line")
+    failure.details = details
+    raise failure
+
+
+def stop_all() -> None:
+    """End every child process still running (their waiting threads raise `Cancelled`)."""
+    with _lock:
+        for process in list(_running):
+            _stopped.add(process)
+            if process.is_alive():
+                process.terminate()
+
+
+def _wait(receive: Connection, process: BaseProcess) -> tuple[Any, ...] | None:
+    while True:
+        if receive.poll(0.1):
+            try:
+                return receive.recv()
+            except (EOFError, OSError):
+                return None
+        if not process.is_alive() and not receive.poll(0):
+            return None
+
+
+def _child(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        answer: tuple[Any, ...] = ("ok", fn(*args))
+    except WorkbenchError as exc:
+        answer = ("workbench", type(exc), exc.message, exc.hint)
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back as text
+        answer = ("other", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+    try:
+        send.send(answer)
+    except Exception as exc:  # noqa: BLE001 - an answer that does not pickle still says why
+        send.send(("other", f"its answer could not be sent back ({exc})", traceback.format_exc()))
+    finally:
+        send.close()
