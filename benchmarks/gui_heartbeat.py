@@ -142,13 +142,14 @@ def main(argv: list[str]) -> int:
             if time.monotonic() > end + 300:
                 break
 
-    profiled = os.environ.get("WORKBENCH_PROFILE_STEP", "")  # a step's name: its GUI-thread profile
+    # steps' names (or their starts), separated by "|": their GUI-thread profiles
+    profiled = [p for p in os.environ.get("WORKBENCH_PROFILE_STEP", "").split("|") if p]
 
     def do(name: str, action, seconds: float = 0.5) -> None:
         """`action` runs on the GUI thread inside the step, so its own cost counts as a stall."""
         step[0] = name
         profile = None
-        if profiled and name.startswith(profiled):
+        if any(name.startswith(p) for p in profiled):
             import cProfile
 
             profile = cProfile.Profile()  # the GUI thread only: workers are not traced

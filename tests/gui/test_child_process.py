@@ -33,6 +33,13 @@ def sleep_long() -> None:
     time.sleep(60)
 
 
+def count_to(n: int, progress) -> int:
+    for i in range(1, n + 1):
+        progress(i, n)
+    time.sleep(60 if n > 100 else 0)  # a long one waits to be cancelled
+    return n
+
+
 def test_the_answer_comes_back_from_another_process() -> None:
     doubled, pid = run_in_child(answer, 21)
     assert doubled == 42 and pid != os.getpid()
@@ -72,4 +79,19 @@ def test_stop_all_ends_a_running_child_and_its_caller_sees_cancelled() -> None:
     caller.join(30)
     assert not caller.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
+    assert not child_process._running
+
+
+def test_progress_comes_back_and_cancelling_it_ends_the_child() -> None:
+    seen: list[tuple[int, int | None]] = []
+    assert run_in_child(count_to, 3, progress=lambda done, total: seen.append((done, total))) == 3
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+    def cancel(done: int, total: int | None) -> None:
+        raise Cancelled()
+
+    from workbench.gui import child_process
+
+    with pytest.raises(Cancelled):
+        run_in_child(count_to, 1000, progress=cancel)
     assert not child_process._running

@@ -4,10 +4,12 @@ A worker thread keeps long work off the window's thread, but not off its lock: C
 thread's Python at a time, and a worker inside one long C call (parsing or hashing a big
 change-log entry) makes the window wait for it. Another process has a lock of its own.
 
-`run_in_child(fn, *args)` is called from a worker thread and blocks it until `fn(*args)` has run
-in a new process (spawned, never forked: a forked copy of a Qt process is not safe), returning
+`run_in_child(fn, *args, progress=None)` is called from a worker thread and blocks it until
+`fn(*args)` has run in a new process (spawned, never forked: a forked copy of a Qt process is not safe), returning
 its result or raising its error (a `WorkbenchError` keeps its class, message and hint). `fn` and
-its arguments go by pickle, so `fn` is a module-level function. `stop_all()` ends every child
+its arguments go by pickle, so `fn` is a module-level function. With `progress`, `fn` is called
+with a `progress=` of its own whose reports come back to `progress` in the caller's thread (which
+may raise `Cancelled`: the child is then ended). `stop_all()` ends every child
 still running (the window calls it as it closes); the thread waiting for one then raises
 `Cancelled` (`gui/workers`), which a worker task treats as cancelled work.
 """
@@ -24,6 +26,7 @@ from typing import Any, TypeVar
 
 from workbench.errors import WorkbenchError
 from workbench.gui.workers import Cancelled
+from workbench.progress import Progress
 
 T = TypeVar("T")
 
@@ -39,17 +42,21 @@ class SeparateProcessError(WorkbenchError):
     details: str = ""
 
 
-def run_in_child(fn: Callable[..., T], *args: Any) -> T:
+def run_in_child(fn: Callable[..., T], *args: Any, progress: Progress | None = None) -> T:
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(send, fn, args), daemon=True,
+    process = context.Process(target=_child, args=(send, fn, args, progress is not None), daemon=True,
                               name=f"workbench {getattr(fn, '__name__', 'work')}")
     with _lock:
         process.start()
         _running.add(process)
     send.close()
     try:
-        answer = _wait(receive, process)
+        try:
+            answer = _wait(receive, process, progress)
+        except BaseException:  # cancelled through its progress, or the caller is going: end it now
+            process.terminate()
+            raise
     finally:
         receive.close()
         process.join(5)
@@ -92,20 +99,36 @@ def stop_all() -> None:
                 process.terminate()
 
 
-def _wait(receive: Connection, process: BaseProcess) -> tuple[Any, ...] | None:
+def _wait(receive: Connection, process: BaseProcess, progress: Progress | None) -> tuple[Any, ...] | None:
     while True:
         if receive.poll(0.1):
             try:
-                return receive.recv()
+                message = receive.recv()
             except (EOFError, OSError):
                 return None
+            if message[0] != "progress":
+                return message
+            if progress is not None:
+                progress(message[1], message[2])  # Cancelled from here ends the child (run_in_child)
+            continue
         if not process.is_alive() and not receive.poll(0):
             return None
 
 
-def _child(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+class _PipedProgress:
+    """The child's progress: each report goes to the caller's `progress` through the pipe."""
+
+    def __init__(self, send: Connection) -> None:
+        self._send = send
+
+    def __call__(self, done: int, total: int | None, /) -> None:
+        self._send.send(("progress", int(done), None if total is None else int(total)))
+
+
+def _child(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], with_progress: bool) -> None:
     try:
-        answer: tuple[Any, ...] = ("ok", fn(*args))
+        kwargs = {"progress": _PipedProgress(send)} if with_progress else {}
+        answer: tuple[Any, ...] = ("ok", fn(*args, **kwargs))
     except WorkbenchError as exc:
         answer = ("workbench", type(exc), exc.message, exc.hint)
     except BaseException as exc:  # noqa: BLE001 - every failure goes back as text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,6 +57,10 @@ def default_settings() -> QSettings:
     return QSettings("inspection-readiness-workbench", "workbench")
 
 
+#: the longest a worker thread keeps the interpreter lock while the window's thread waits for it
+WINDOW_SWITCH_INTERVAL_S = 0.001
+
+
 class MainWindow(QMainWindow):
     """Owns the open workspace's views. `ws` is replaced (and the old one closed) on Open/New."""
 
@@ -68,6 +73,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # a workspace file dropped on the window opens it
         self.changes = ChangeBus(self)
         self.collector = MainThreadCollector(self, busy=self._threads_busy)  # before any worker can run
+        # a worker runs Python for up to the interpreter's switch interval before the window's
+        # thread, which asks for the lock at every event it handles in Python, gets it back:
+        # 5 ms by default, so a busy worker made each repaint wait several times over
+        sys.setswitchinterval(WINDOW_SWITCH_INTERVAL_S)
         self.pool = QThreadPool(self)  # the views' reads
         self.writer = writer_pool(self)  # background writes, one at a time
         self.setStyleSheet(STYLESHEET)

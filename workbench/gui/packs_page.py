@@ -9,6 +9,7 @@ from workbench.errors import WorkbenchError
 from workbench.gui import confirm
 from workbench.gui.bundle_dialog import BundleDialog, BundleSealedDialog
 from workbench.gui.changes import PACKS_VIEW, concerns
+from workbench.gui.child_process import run_in_child
 from workbench.gui.comment_dialog import CommentDialog
 from workbench.gui.context import GuiContext
 from workbench.gui.messages import show_error, show_info
@@ -42,6 +43,7 @@ from workbench.gui.tables import fit_rows, list_view
 from workbench.gui.workers import busy_note, run_in_worker
 from workbench.progress import Progress
 from workbench.reports.bundle_format import BundleSummary
+from workbench.reports.pack_data import PackData
 from workbench.services import bundles, pack_approval, packs, signing_identity
 from workbench.services.packs import PackFiles, PackVersionInfo
 from workbench.services.signing_identity import CertificateInfo
@@ -79,6 +81,13 @@ def _hash_field(value: str) -> QLineEdit:
     field.setMinimumWidth(120)
     field.setStyleSheet("background: transparent;")
     return field
+
+
+
+def render_apart(data: PackData, folder: Path, stem: str, progress: Progress | None) -> tuple[Path, Path]:
+    """The PDF and workbook written in another process: reportlab's objects, its seconds of
+    work and its garbage never hold up the window (gui/child_process)."""
+    return run_in_child(packs.render_pack, data, folder, stem, progress=progress)
 
 
 class PacksPage(ReadingPage):
@@ -297,8 +306,8 @@ class PacksPage(ReadingPage):
             show_info(self, "Pack built", f"Pack version {files.info.number} is a draft with "
                       f"{files.info.findings} findings.", f"Saved {files.pdf.name} and {files.xlsx.name} in {out}.")
 
-        self.ctx.background(self, "Building the pack…", lambda uow, progress: packs.build_pack(uow, out,
-                            progress=progress), write=True, on_success=done)
+        self.ctx.background(self, "Building the pack…", lambda uow, progress: packs.build_pack(
+            uow, out, progress=progress, render=render_apart), write=True, on_success=done)
 
     def submit_pack(self) -> None:
         p = self.selected()

@@ -112,7 +112,13 @@ def stored_bytes(uow: UnitOfWork, sha: str | None, what: str) -> bytes:
     return row.data
 
 
-def _render(data: PackData, out_dir: Path, stem: str, progress: Progress | None) -> tuple[Path, Path]:
+#: what turns a pack's data into its PDF and workbook: `render_pack`, or a caller's wrapper of it
+#: (the window runs it in another process: gui/child_process)
+Renderer = Callable[..., tuple[Path, Path]]
+
+
+def render_pack(data: PackData, out_dir: Path, stem: str, progress: Progress | None = None) -> tuple[Path, Path]:
+    """Write `stem`.pdf and `stem`.xlsx for `data` into `out_dir`; the two paths."""
     from workbench.reports.excel_pack import write_excel_pack  # reportlab and openpyxl only when rendering
     from workbench.reports.pdf_pack import write_pdf_pack
 
@@ -143,15 +149,18 @@ def _next_number(uow: UnitOfWork) -> int:
 
 
 def build_pack(uow: UnitOfWork, out_dir: Path, finding_ids: Sequence[int] | None = None,
-               progress: Progress | None = None) -> PackFiles:
-    """Snapshot the register (all findings, or those given) as a new draft pack version."""
+               progress: Progress | None = None, render: Renderer = render_pack) -> PackFiles:
+    """Snapshot the register (all findings, or those given) as a new draft pack version.
+
+    `render(data, folder, stem, progress)` writes the files (`render_pack` unless the caller wraps it).
+    """
     require(uow.actor, "packs.build")
     number = _next_number(uow)
     data = collect_pack_data(uow, finding_ids, number, status="draft", tool_version=__version__)
     # rendered into a private staging folder; the final files appear only once the version is stored
     staging = staging_folder(Path(out_dir))
     try:
-        staged_pdf, staged_xlsx = _render(data, staging, f"self-assessment-pack-v{number}", progress)
+        staged_pdf, staged_xlsx = render(data, staging, f"self-assessment-pack-v{number}", progress)
     except BaseException:
         discard(staging)
         raise
