@@ -93,3 +93,35 @@ def test_a_source_outside_the_pack_or_an_edit_undone_is_no_change(sqlite_workspa
         findings.update_finding(uow, added[0].stored_id, None, owner="DCI Someone")
         findings.update_finding(uow, added[0].stored_id, None, owner=before)
     assert _listed(ws)[1].current  # edited and edited back: the pack still says what the data says
+
+
+def test_the_current_content_is_rebuilt_once_until_a_content_change_is_logged(sqlite_workspace, tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    """The hash compared with is kept per open workspace (services/read_memo.py): a later read that
+    day does not rebuild it, a logged change that can alter the content does."""
+    ws = sqlite_workspace
+    added = setup_register(ws)
+    with ws.unit_of_work(OFFICER) as uow:
+        packs.build_pack(uow, tmp_path / "v1")
+    with ws.unit_of_work(OFFICER) as uow:
+        findings.update_finding(uow, added[0].stored_id, None, owner="DCI Someone")
+        findings.update_finding(uow, added[0].stored_id, None, owner=added[0].owner or "")  # and back
+    rebuilds: list[int] = []
+    real = packs.collect_pack_data
+
+    def counted(*args, **kwargs):
+        rebuilds.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(packs, "collect_pack_data", counted)
+    assert _listed(ws)[1].current and len(rebuilds) == 1  # edited and edited back: compared, unchanged
+    assert _listed(ws)[1].current and len(rebuilds) == 1  # the kept hash, not a second rebuild
+    with ws.unit_of_work(OFFICER) as uow:
+        packs.submit_pack(uow, 1)  # concerns the pack only: the kept hash still holds
+    assert _listed(ws)[1].current and len(rebuilds) == 1
+    with ws.unit_of_work(OFFICER) as uow:
+        findings.update_finding(uow, added[0].stored_id, None, owner="DCI Someone Else")
+    assert not _listed(ws)[1].current and len(rebuilds) == 2  # a content change: rebuilt and compared
+    with ws.unit_of_work(OFFICER) as uow:  # a unit of work that may write never uses the memo
+        assert not packs.list_packs(uow)[0].current
+    assert len(rebuilds) == 3

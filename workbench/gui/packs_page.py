@@ -14,7 +14,6 @@ from workbench.gui.comment_dialog import CommentDialog
 from workbench.gui.context import GuiContext
 from workbench.gui.messages import show_error, show_info
 from workbench.gui.packs_model import (
-    COLUMNS,
     NUMBER_ROLE,
     SORT_ROLE,
     VERSION,
@@ -29,7 +28,6 @@ from workbench.gui.qt import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QSortFilterProxyModel,
@@ -39,7 +37,7 @@ from workbench.gui.qt import (
 )
 from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import PACK_TONES, card, label, set_tone, tag
-from workbench.gui.tables import fit_rows, list_view
+from workbench.gui.tables import columns_fit_contents, fit_rows, list_view
 from workbench.gui.workers import busy_note, run_in_worker
 from workbench.progress import Progress
 from workbench.reports.bundle_format import BundleSummary
@@ -84,10 +82,13 @@ def _hash_field(value: str) -> QLineEdit:
 
 
 
-def render_apart(data: PackData, folder: Path, stem: str, progress: Progress | None) -> tuple[Path, Path]:
-    """The PDF and workbook written in another process: reportlab's objects, its seconds of
-    work and its garbage never hold up the window (gui/child_process)."""
-    return run_in_child(packs.render_pack, data, folder, stem, progress=progress)
+def render_apart(_data: PackData, folder: Path, stem: str, progress: Progress | None,
+                 snapshot: str) -> tuple[Path, Path]:
+    """The PDF and workbook written in another process from the pack's snapshot: reportlab's
+    objects, its seconds of work and its garbage never hold up the window (gui/child_process). The
+    snapshot is sent, not the data: a string goes through the pipe at once, while pickling the data
+    is one long call that holds the window's interpreter lock."""
+    return run_in_child(packs.render_snapshot, snapshot, folder, stem, progress=progress)
 
 
 class PacksPage(ReadingPage):
@@ -103,10 +104,7 @@ class PacksPage(ReadingPage):
         self.table = list_view("packsTable")
         self.table.setAccessibleName("Pack versions")
         self.table.setModel(self.proxy)
-        header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        columns_fit_contents(self.table)
         self.count = label("", "muted")
         self.loader = ctx.loader(self, self._fill, name="packsLoader")
         self.busy_note = busy_note(self.loader)

@@ -26,16 +26,68 @@ def to_plain(obj: Any) -> Any:
     return obj
 
 
-def canonical_json(data: PackData) -> str:
-    return json.dumps(to_plain(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_json(data: PackData | dict[str, Any]) -> str:
+    """The pack (or its `to_plain` form) as canonical JSON: sorted keys, no spaces, UTF-8 text."""
+    return canonical_text(data if isinstance(data, dict) else to_plain(data))
 
 
-def content_sha256(data: PackData) -> str:
+def content_sha256(data: PackData | dict[str, Any]) -> str:
     """Hash of what the pack says (findings and methodology), not of when or by whom it was built."""
-    plain = to_plain(data)
+    plain = data if isinstance(data, dict) else to_plain(data)
     content = {"findings": plain["findings"], "methodology": plain["methodology"], "force": plain["force"]}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":"),
-                                     ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_text(content).encode("utf-8")).hexdigest()
+
+
+#: a list longer than this is encoded in slices of this many items
+_SLICE = 256
+#: below this depth dictionaries and short lists are taken apart; deeper ones are encoded whole
+_DEPTH = 6
+
+
+def canonical_text(value: Any) -> str:
+    """`json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`, the same text,
+    built a piece at a time.
+
+    One `json.dumps` of a large pack is one C call, and it keeps the interpreter lock for its whole
+    length: a window whose worker builds a pack cannot repaint meanwhile. Encoded in pieces (each
+    dictionary and short list taken apart down to `_DEPTH`, each long list in slices of `_SLICE`
+    items), the lock is let go between them, at nearly the speed of one call.
+    """
+    out: list[str] = []
+    _encode(value, out, 0)
+    return "".join(out)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _encode(value: Any, out: list[str], depth: int) -> None:
+    if isinstance(value, dict) and value and depth < _DEPTH and all(isinstance(k, str) for k in value):
+        out.append("{")
+        for i, key in enumerate(sorted(value)):
+            if i:
+                out.append(",")
+            out.append(_dump(key))
+            out.append(":")
+            _encode(value[key], out, depth + 1)
+        out.append("}")
+    elif isinstance(value, (list, tuple)) and len(value) > _SLICE:
+        out.append("[")
+        for start in range(0, len(value), _SLICE):
+            if start:
+                out.append(",")
+            out.append(_dump(list(value[start:start + _SLICE]))[1:-1])
+        out.append("]")
+    elif isinstance(value, (list, tuple)) and value and depth < _DEPTH:
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _encode(item, out, depth + 1)
+        out.append("]")
+    else:
+        out.append(_dump(value))
 
 
 def from_plain(cls: type, value: Any) -> Any:

@@ -26,13 +26,14 @@ from workbench import __version__
 from workbench.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from workbench.files import discard, publish, staging_folder
 from workbench.progress import Progress
-from workbench.reports.pack_codec import canonical_json, content_sha256
+from workbench.reports.pack_codec import canonical_json, content_sha256, pack_from_json, to_plain
 from workbench.reports.pack_data import PackData
 from workbench.reports.pseudonymise import new_pseudonym_key
 from workbench.services.access import require
 from workbench.services.authorship import authors_of
 from workbench.services.evidence import store_blob, write_file_atomically
 from workbench.services.pack_snapshot import collect_pack_data
+from workbench.services.read_memo import memo_for
 from workbench.store.models import (
     Action,
     ChangeLogEntry,
@@ -112,13 +113,21 @@ def stored_bytes(uow: UnitOfWork, sha: str | None, what: str) -> bytes:
     return row.data
 
 
-#: what turns a pack's data into its PDF and workbook: `render_pack`, or a caller's wrapper of it
-#: (the window runs it in another process: gui/child_process)
+#: what turns a pack's data into its PDF and workbook, called as
+#: `render(data, folder, stem, progress, snapshot)` (`snapshot`: the data's canonical JSON):
+#: `render_pack`, or a caller's wrapper of `render_snapshot` (the window renders in another process,
+#: sending it the snapshot: gui/child_process)
 Renderer = Callable[..., tuple[Path, Path]]
 
 
-def render_pack(data: PackData, out_dir: Path, stem: str, progress: Progress | None = None) -> tuple[Path, Path]:
-    """Write `stem`.pdf and `stem`.xlsx for `data` into `out_dir`; the two paths."""
+def render_snapshot(snapshot: str, out_dir: Path, stem: str, progress: Progress | None = None) -> tuple[Path, Path]:
+    """`render_pack` of the pack data a snapshot holds (as an approved pack is rendered again)."""
+    return render_pack(pack_from_json(snapshot), out_dir, stem, progress)
+
+
+def render_pack(data: PackData, out_dir: Path, stem: str, progress: Progress | None = None,
+                snapshot: str | None = None) -> tuple[Path, Path]:
+    """Write `stem`.pdf and `stem`.xlsx for `data` into `out_dir`; the two paths (`snapshot` unused)."""
     from workbench.reports.excel_pack import write_excel_pack  # reportlab and openpyxl only when rendering
     from workbench.reports.pdf_pack import write_pdf_pack
 
@@ -152,15 +161,17 @@ def build_pack(uow: UnitOfWork, out_dir: Path, finding_ids: Sequence[int] | None
                progress: Progress | None = None, render: Renderer = render_pack) -> PackFiles:
     """Snapshot the register (all findings, or those given) as a new draft pack version.
 
-    `render(data, folder, stem, progress)` writes the files (`render_pack` unless the caller wraps it).
+    `render` writes the files (`render_pack` unless the caller gives its own, see `Renderer`).
     """
     require(uow.actor, "packs.build")
     number = _next_number(uow)
     data = collect_pack_data(uow, finding_ids, number, status="draft", tool_version=__version__)
+    plain = to_plain(data)
+    snapshot = canonical_json(plain)
     # rendered into a private staging folder; the final files appear only once the version is stored
     staging = staging_folder(Path(out_dir))
     try:
-        staged_pdf, staged_xlsx = render(data, staging, f"self-assessment-pack-v{number}", progress)
+        staged_pdf, staged_xlsx = render(data, staging, f"self-assessment-pack-v{number}", progress, snapshot)
     except BaseException:
         discard(staging)
         raise
@@ -175,8 +186,8 @@ def build_pack(uow: UnitOfWork, out_dir: Path, finding_ids: Sequence[int] | None
     pdf_sha, xlsx_sha = _store(uow, staged_pdf), _store(uow, staged_xlsx)
     pv = PackVersion(
         number=number, state="draft", scope=[f.ref for f in data.findings],
-        snapshot=canonical_json(data), snapshot_sha256=hashlib.sha256(canonical_json(data).encode()).hexdigest(),
-        content_sha256=content_sha256(data), pdf_sha256=pdf_sha, xlsx_sha256=xlsx_sha,
+        snapshot=snapshot, snapshot_sha256=hashlib.sha256(snapshot.encode()).hexdigest(),
+        content_sha256=content_sha256(plain), pdf_sha256=pdf_sha, xlsx_sha256=xlsx_sha,
         built_by=uow.username, built_at=data.built_at,
     )
     uow.session.add(pv)
@@ -204,7 +215,9 @@ def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
     in the same transaction, so a version is unchanged when no entry that can alter a pack's content
     follows its build entry and no open action has become overdue since its build day (the one
     thing time alone changes). When such an entry exists, the pack's content is rebuilt once and its
-    hash compared, so only a change to what the pack says counts. A version without a build entry
+    hash compared, so only a change to what the pack says counts; the hash is kept in the open
+    workspace's memo "pack_content" (`services/read_memo.py`) for later reads that day, until an
+    entry that can alter a pack's content is logged. A version without a build entry
     (none should lack one) is compared the same way.
     """
     require(uow.actor, "read")
@@ -217,9 +230,16 @@ def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
         .group_by(ChangeLogEntry.entity_id)).all())
     rebuilt: list[str] = []
 
-    def current_sha() -> str:  # the slow way, once at most
+    def current_sha() -> str:  # the slow way, once at most, and once per open workspace and day
         if not rebuilt:
-            rebuilt.append(content_sha256(collect_pack_data(uow, None, 1, "draft", __version__)))
+            memo = memo_for(uow, "pack_content", frozenset(NOT_CONTENT), frozenset(NOT_CONTENT_ACTIONS))
+            key = ("every finding", utcnow().date())  # what the content is compared with, as of today
+            sha = memo.get(key) if memo is not None else None
+            if sha is None:
+                sha = content_sha256(collect_pack_data(uow, None, 1, "draft", __version__))
+                if memo is not None:
+                    memo.keep(key, sha)
+            rebuilt.append(sha)
         return rebuilt[0]
 
     out = []

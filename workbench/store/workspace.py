@@ -44,7 +44,7 @@ class Workspace:
     def __init__(self, location: WorkspaceLocation, engine: Engine) -> None:
         self.location = location
         self.engine = engine
-        # info: one dict shared by every session of this open workspace (services/score_memo.py)
+        # info: one dict shared by every session of this open workspace (services/read_memo.py)
         self._sessions = sessionmaker(engine, expire_on_commit=False, info={"workbench.shared": {}})
         #: path of the automatic backup taken before a migration, if one was
         self.migration_backup: Path | None = None
