@@ -10,7 +10,7 @@ from workbench.gui.agreement_view import AgreementView, has_agreement
 from workbench.gui.audit_cases_panel import CasesPanel
 from workbench.gui.audit_score_view import AuditScoreView
 from workbench.gui.audit_wizard import AuditWizard
-from workbench.gui.audits_model import COLUMNS, ID_ROLE, SORT_ROLE, TEMPLATE, TITLE, AuditRow, AuditsTableModel
+from workbench.gui.audits_model import ID_ROLE, SORT_ROLE, TEMPLATE, TITLE, AuditRow, AuditsTableModel
 from workbench.gui.cases_model import CaseRow, case_rows
 from workbench.gui.changes import AUDITS_VIEW, concerns
 from workbench.gui.context import GuiContext
@@ -22,7 +22,6 @@ from workbench.gui.qt import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QModelIndex,
     QPushButton,
     QScrollArea,
@@ -36,7 +35,7 @@ from workbench.gui.qt import (
 )
 from workbench.gui.rows_model import select_row_where
 from workbench.gui.style import label
-from workbench.gui.tables import list_view
+from workbench.gui.tables import columns_fit_contents, list_view
 from workbench.gui.workers import busy_note
 from workbench.services import audits as audit_service
 from workbench.services import fieldwork, fieldwork_flow, scoring
@@ -102,10 +101,7 @@ class AuditsPage(ReadingPage):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
-        header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TEMPLATE, QHeaderView.ResizeMode.Stretch)  # the least needed words
+        columns_fit_contents(self.table, stretch=TEMPLATE)  # the template: the least needed words
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 3 + 30)
         self.count = label("", "muted")
         self.loader = ctx.loader(self, self._fill, name="auditsLoader")  # the rounds and their scores

@@ -4,6 +4,7 @@ self-assessment — everything read in one unit of work, refreshed when any of i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from workbench.errors import NotFoundError
 from workbench.gui.changes import PROGRESS_VIEW, concerns
@@ -54,6 +55,8 @@ class FindingProgress(QScrollArea):
         self.progress: Progress | None = None
         self._stale = False
         self._shown_id: int | None = None
+        #: the finding, its progress and the day last shown (the cards depend on the day: expiry)
+        self._shown: tuple[object, ...] | None = None
         self.setObjectName("findingProgress")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -123,6 +126,11 @@ class FindingProgress(QScrollArea):
         finding, progress = loaded
         if finding is not self.finding:
             return  # read for a finding no longer shown
+        shown = (finding, progress, date.today())
+        if progress is not None and shown == self._shown:
+            return  # read again (a change elsewhere, View ▸ Refresh) and the same: the cards, an
+            # opened "Show the other … items" and the scroll position stay as they are
+        self._shown = shown
         self.progress = progress
         self.empty.setVisible(progress is None)
         self.heading.setVisible(progress is not None)

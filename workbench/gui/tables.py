@@ -121,6 +121,25 @@ class TextTable(QTableWidget):
                 for r in range(self.rowCount())]
 
 
+def columns_fit_contents(view: QTableView, stretch: int | None = None) -> None:
+    """Each column as wide as its contents, measured once each time the rows are replaced; `stretch`
+    (or else the last column) takes the spare width.
+
+    Not `ResizeToContents`: that mode measures again at every show and layout of the view, asking the
+    model for every shown row's every role each time (6,900 calls, 70 ms, for 60 audit rounds)."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setStretchLastSection(True)
+    model = view.model()
+    if model is None:
+        raise ValueError("set the view's model before fitting its columns")
+    model.modelReset.connect(view.resizeColumnsToContents)
+    view.resizeColumnsToContents()
+
+
 def fit_rows(view: QTableView, least: int = 4, most: int = 12) -> None:
     """Make a short list only as tall as its rows (between `least` and `most` rows), not a tall empty box."""
     model = view.model()
