@@ -3,6 +3,8 @@ the scrolling body and Import / Close buttons of a dialog that previews an impor
 
 from __future__ import annotations
 
+from shiboken6 import Shiboken
+
 from workbench.gui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -25,9 +27,10 @@ def clear_layout(layout: QLayout) -> None:
             break
         widget, inner = item.widget(), item.layout()
         if widget is not None:
+            # destroyed now: taking it out of its parent first (setParent(None)) made each one a
+            # window of its own for a moment, most of the cost of refilling a panel of cards
             widget.hide()
-            widget.setParent(None)
-            widget.deleteLater()
+            Shiboken.delete(widget)
         elif inner is not None:
             clear_layout(inner)
             inner.deleteLater()

@@ -121,6 +121,10 @@ class TextTable(QTableWidget):
                 for r in range(self.rowCount())]
 
 
+#: rows measured to fit a column (Qt's default is 1,000); a wider cell later is elided, its tooltip whole
+FIT_ROWS = 40
+
+
 def columns_fit_contents(view: QTableView, stretch: int | None = None) -> None:
     """Each column as wide as its contents, measured once each time the rows are replaced; `stretch`
     (or else the last column) takes the spare width.
@@ -129,6 +133,7 @@ def columns_fit_contents(view: QTableView, stretch: int | None = None) -> None:
     model for every shown row's every role each time (6,900 calls, 70 ms, for 60 audit rounds)."""
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setResizeContentsPrecision(FIT_ROWS)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     else:
