@@ -32,6 +32,9 @@ def private_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     folder = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
     monkeypatch.setenv("XDG_STATE_HOME", str(folder / "state"))
+    from workbench.services import log_checkpoints  # and on systems whose platformdirs ignore XDG
+
+    monkeypatch.setattr(log_checkpoints, "default_path", lambda: folder / "state" / "log-checkpoints.json")
     return folder
 
 

@@ -51,7 +51,7 @@ def test_a_status_edited_in_the_database_shows_as_data_changed(window, seeded_wo
     with qtbot.waitSignal(window.overview.log_checked, timeout=10_000):
         window.refresh()
     assert state.text() == "Data changed"
-    assert "At the full check on" in window.overview.log_text.text()
+    assert "At the full check on" in window.overview.log_text.text()  # what it found, and when
 
 
 def test_after_a_change_only_the_new_entries_are_checked(window, qtbot, monkeypatch) -> None:
@@ -69,7 +69,8 @@ def test_after_a_change_only_the_new_entries_are_checked(window, qtbot, monkeypa
     assert page._last.full.entries == full_entries  # no second full check
     assert page._last.seq == full_entries + 1
     assert page.log_state.text() == "Intact"
-    assert "the 1 entry since was checked one by one" in page.log_text.text()
+    assert "The 1 entry added since then was checked one by one" in page.log_text.text()
+    assert "the older entries and the rows were last checked then" in page.log_text.text()
 
 
 def test_a_window_opened_again_starts_from_the_remembered_checkpoint(open_window, seeded_workspace, qtbot,
@@ -82,7 +83,7 @@ def test_a_window_opened_again_starts_from_the_remembered_checkpoint(open_window
     again = open_window(seeded_workspace)
     qtbot.waitUntil(lambda: again.overview.log_state.text() == "Intact")
     assert [type(r) for r in reports] == [IncrementalLogReport]  # no walk from entry 1 this time
-    assert "At the full check on" in again.overview.log_text.text()
+    assert "The full check on" in again.overview.log_text.text()
 
 
 def test_a_large_log_is_checked_in_another_process(window, qtbot, monkeypatch) -> None:
@@ -106,3 +107,22 @@ def test_a_large_log_is_checked_in_another_process(window, qtbot, monkeypatch) -
     assert apart == [log_watch.verify_workspace_log]
     assert page.log_state.text() == "Intact" and page.full_check.isEnabled()
     assert page._last.full.rows_checked > 0
+
+
+def test_a_failed_check_says_so_and_the_button_comes_back(window, qtbot, monkeypatch) -> None:
+    from workbench.errors import WorkspaceError
+    from workbench.services import log_watch
+
+    page = window.overview
+    qtbot.waitUntil(lambda: page.log_state.text() == "Intact")
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise WorkspaceError("the workspace is not reachable")
+
+    monkeypatch.setattr(log_watch, "check_for_view", refuse)
+    monkeypatch.setattr("workbench.gui.workers.show_error", lambda *a, **k: None)
+    with qtbot.waitSignal(page.full_check.clicked, timeout=1_000):
+        page.full_check.click()
+    qtbot.waitUntil(lambda: page.log_state.text() == "Not checked")
+    assert "could not be checked: the workspace is not reachable" in page.log_text.text()
+    assert page.full_check.isEnabled()

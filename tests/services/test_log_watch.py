@@ -129,10 +129,76 @@ def test_a_long_walk_goes_to_run_apart_with_a_function_another_process_can_run(s
         return fn(*args)
 
     check = _check(ws, memory, run_apart=apart)
-    assert calls == [(log_watch.verify_workspace_log, ws.location, OFFICER)]
+    assert calls == [(log_watch.verify_workspace_log, ws.location, OFFICER, [])]  # no checkpoint to hold it to
     assert isinstance(check.report, LogReport) and check.report.ok and check.last.full is not None
     _edit_owner(ws, "DI One")
     assert isinstance(_check(ws, memory, run_apart=apart).report, LogReport)  # beyond the limit: apart, in full
-    assert len(calls) == 2
+    assert len(calls) == 2 and [a.seq for a in calls[1][3]] == [check.last.seq]  # held to the checkpoint
     with pytest.raises(ValueError):
         _check(ws, memory, "all")
+
+
+def _rewrite_from(ws, seq: int) -> None:
+    """What someone with the database does: entries from `seq` on altered, every hash recomputed."""
+    from workbench.store import changelog
+    from workbench.store.models import ChangeLogHead
+
+    with ws.engine.begin() as conn:
+        from sqlalchemy.orm import Session
+
+        session = Session(bind=conn)
+        before = session.get(ChangeLogEntry, seq - 1)
+        prev = before.hash if before is not None else changelog.GENESIS
+        for e in session.query(ChangeLogEntry).filter(ChangeLogEntry.seq >= seq).order_by(ChangeLogEntry.seq):
+            e.actor = "mallory"
+            e.prev_hash = prev
+            e.hash = changelog.entry_hash(e.seq, e.at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after,
+                                          prev, e.states)
+            prev = e.hash
+            session.flush()
+        head = session.get(ChangeLogHead, 1)
+        assert head is not None
+        head.hash = prev
+        session.flush()
+
+
+def test_a_log_rewritten_with_fresh_hashes_fails_against_the_checkpoint_until_started_afresh(
+        sqlite_workspace, memory) -> None:
+    ws = sqlite_workspace
+    setup_register(ws)
+    last = _check(ws, memory).last
+    _rewrite_from(ws, 2)
+    full = _check(ws, memory, "full").report
+    assert not full.ok and "this computer's check" in full.problem  # the chain alone would hold
+    assert memory.get(ws.location, last.first).seq == last.seq  # the checkpoint is kept
+    assert _check(ws, memory).last.full.chain_problem  # and the views go on saying broken
+    afresh = _check(ws, memory, "afresh")
+    assert afresh.report.ok and memory.get(ws.location, last.first).hash != last.hash
+
+
+def test_another_first_entry_is_said(sqlite_workspace, memory) -> None:
+    ws = sqlite_workspace
+    setup_register(ws)
+    _check(ws, memory)
+    _rewrite_from(ws, 1)
+    check = _check(ws, memory)
+    assert isinstance(check.report, LogReport) and "a different change log here" in check.note
+
+
+def test_a_record_that_cannot_be_written_leaves_the_check_answered(sqlite_workspace, tmp_path) -> None:
+    ws = sqlite_workspace
+    setup_register(ws)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    memory = LogCheckpoints(blocked / "log-checkpoints.json")  # its folder cannot be made
+    assert _check(ws, memory).report.ok
+    assert _check(ws, memory).report.ok  # and again in full, nothing remembered
+
+
+def test_the_key_of_a_database_holds_no_password() -> None:
+    from workbench.services.log_checkpoints import key_of
+    from workbench.store.location import resolve_location
+
+    location = resolve_location(db="postgresql://u:secret@h/db?password=also&sslmode=require")
+    assert "secret" not in key_of(location) and "also" not in key_of(location)
+    assert "sslmode=require" in key_of(location)

@@ -10,20 +10,22 @@ its result or raising its error (a `WorkbenchError` keeps its class, message and
 its arguments go by pickle, so `fn` is a module-level function. With `progress`, `fn` is called
 with a `progress=` of its own whose reports come back to `progress` in the caller's thread (which
 may raise `Cancelled`: the child is then ended). `stop_all()` ends every child
-still running (the window calls it as it closes); the thread waiting for one then raises
-`Cancelled` (`gui/workers`), which a worker task treats as cancelled work.
+still running that may be stopped (the window calls it as it closes, or opens another workspace or
+user); the thread waiting for one then raises `Cancelled` (`gui/workers`), which a worker task
+treats as cancelled work. A pack's rendering is not stoppable: the build waiting for it finishes.
+The child runs `workbench/child_main.py`, which imports no Qt.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
+from workbench.child_main import child
 from workbench.errors import WorkbenchError
 from workbench.gui.workers import Cancelled
 from workbench.progress import Progress
@@ -33,6 +35,7 @@ T = TypeVar("T")
 _lock = threading.Lock()
 _running: set[BaseProcess] = set()
 _stopped: set[BaseProcess] = set()
+_kept: set[BaseProcess] = set()  # not ended by stop_all
 
 
 class SeparateProcessError(WorkbenchError):
@@ -42,14 +45,17 @@ class SeparateProcessError(WorkbenchError):
     details: str = ""
 
 
-def run_in_child(fn: Callable[..., T], *args: Any, progress: Progress | None = None) -> T:
+def run_in_child(fn: Callable[..., T], *args: Any, progress: Progress | None = None, stoppable: bool = True) -> T:
+    """`stoppable=False`: `stop_all` leaves it to finish (work whose result a write is waiting for)."""
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(send, fn, args, progress is not None), daemon=True,
+    process = context.Process(target=child, args=(send, fn, args, progress is not None), daemon=True,
                               name=f"workbench {getattr(fn, '__name__', 'work')}")
     with _lock:
         process.start()
         _running.add(process)
+        if not stoppable:
+            _kept.add(process)
     send.close()
     try:
         try:
@@ -65,6 +71,7 @@ def run_in_child(fn: Callable[..., T], *args: Any, progress: Progress | None = N
             process.join()
         with _lock:
             _running.discard(process)
+            _kept.discard(process)
             stopped = process in _stopped
             _stopped.discard(process)
     if answer is None:
@@ -91,9 +98,9 @@ def run_in_child(fn: Callable[..., T], *args: Any, progress: Progress | None = N
 
 
 def stop_all() -> None:
-    """End every child process still running (their waiting threads raise `Cancelled`)."""
+    """End every stoppable child process still running (their waiting threads raise `Cancelled`)."""
     with _lock:
-        for process in list(_running):
+        for process in list(_running - _kept):
             _stopped.add(process)
             if process.is_alive():
                 process.terminate()
@@ -113,29 +120,3 @@ def _wait(receive: Connection, process: BaseProcess, progress: Progress | None) 
             continue
         if not process.is_alive() and not receive.poll(0):
             return None
-
-
-class _PipedProgress:
-    """The child's progress: each report goes to the caller's `progress` through the pipe."""
-
-    def __init__(self, send: Connection) -> None:
-        self._send = send
-
-    def __call__(self, done: int, total: int | None, /) -> None:
-        self._send.send(("progress", int(done), None if total is None else int(total)))
-
-
-def _child(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], with_progress: bool) -> None:
-    try:
-        kwargs = {"progress": _PipedProgress(send)} if with_progress else {}
-        answer: tuple[Any, ...] = ("ok", fn(*args, **kwargs))
-    except WorkbenchError as exc:
-        answer = ("workbench", type(exc), exc.message, exc.hint)
-    except BaseException as exc:  # noqa: BLE001 - every failure goes back as text
-        answer = ("other", f"{type(exc).__name__}: {exc}", traceback.format_exc())
-    try:
-        send.send(answer)
-    except Exception as exc:  # noqa: BLE001 - an answer that does not pickle still says why
-        send.send(("other", f"its answer could not be sent back ({exc})", traceback.format_exc()))
-    finally:
-        send.close()

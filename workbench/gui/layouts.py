@@ -3,8 +3,6 @@ the scrolling body and Import / Close buttons of a dialog that previews an impor
 
 from __future__ import annotations
 
-from shiboken6 import Shiboken
-
 from workbench.gui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -27,10 +25,9 @@ def clear_layout(layout: QLayout) -> None:
             break
         widget, inner = item.widget(), item.layout()
         if widget is not None:
-            # destroyed now: taking it out of its parent first (setParent(None)) made each one a
-            # window of its own for a moment, most of the cost of refilling a panel of cards
             widget.hide()
-            Shiboken.delete(widget)
+            widget.setParent(None)
+            widget.deleteLater()  # not destroyed now: its own click may still be on the stack
         elif inner is not None:
             clear_layout(inner)
             inner.deleteLater()

@@ -241,8 +241,8 @@ class MainWindow(QMainWindow):
                     or any(s.pending for s in self.findChildren(SlicedRows)))
 
     def wait_for_workers(self) -> None:
-        """Before the views go: let the reads and writes under way finish (a check in another
-        process is ended: it writes nothing)."""
+        """Before the views go: let the reads and writes under way finish (a log check in another
+        process is ended instead: it writes nothing; a pack's rendering finishes)."""
         from workbench.gui.child_process import stop_all
 
         stop_all()

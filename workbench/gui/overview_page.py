@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from workbench.gui import confirm
 from workbench.gui.attention_panel import AttentionPanel
 from workbench.gui.changes import show_changes_in_words
 from workbench.gui.child_process import run_in_child
@@ -30,7 +31,7 @@ from workbench.gui.qt import (
     named,
 )
 from workbench.gui.style import card, label, set_tone, tag
-from workbench.gui.workers import busy_note, run_in_worker
+from workbench.gui.workers import Cancelled, busy_note, run_in_worker
 from workbench.services import change_words, finding_status, log_watch
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
@@ -206,6 +207,8 @@ class OverviewPage(ReadingPage):
         #: this computer has no checkpoint for the workspace. A check that walks many entries runs
         #: in another process (gui/child_process), so its hashing never holds the window up.
         self._last: LastCheck | None = None
+        #: the log shown broken against this computer's checkpoint: "Check in full" offers to start afresh
+        self._checkpoint_broken = False
         self._log_running = False
         self._log_wanted: str | None = "since"  # None | "since" | "full": the next check to run
         self._stale = True
@@ -228,12 +231,21 @@ class OverviewPage(ReadingPage):
 
     # -- the change log, off the GUI thread ---------------------------------------------------
     def check_log_in_full(self) -> None:
-        """Every link, every anchor and every row against the log (as `workbench log verify`)."""
-        self._want_log("full")
+        """Every link, every anchor and every row against the log (as `workbench log verify`). When
+        the log no longer holds this computer's checkpoint, the user may start afresh instead."""
+        kind = "full"
+        if self._checkpoint_broken and confirm.ask(
+                self, "Check the change log", "The change log no longer matches what this computer last found.",
+                "If you restored this workspace from a backup or replaced it on purpose, start afresh: the log is "
+                "checked in full as it is now, and this computer forgets its earlier checkpoint. Otherwise choose "
+                "Cancel to check it against the checkpoint again, and tell your admin.", "Start afresh"):
+            kind = "afresh"
+        self._want_log(kind)
         self._check_log()
 
     def _want_log(self, kind: str) -> None:
-        if self._log_wanted != "full":
+        rank = {None: 0, "since": 1, "full": 2, "afresh": 3}
+        if rank[kind] > rank[self._log_wanted]:
             self._log_wanted = kind
 
     def _check_log(self) -> None:
@@ -242,15 +254,20 @@ class OverviewPage(ReadingPage):
         kind, self._log_wanted = self._log_wanted, None
         ws, actor = self.ctx.ws, self.ctx.actor
         self._log_running = True
-        if kind == "full":
+        if kind != "since":
             self.full_check.setEnabled(False)
             self.full_check.setText("Checking in full…")
 
         def work(_progress: object) -> ViewCheck:
             return log_watch.check_for_view(ws, actor, kind, run_apart=run_in_child)
 
-        def failed(_exc: BaseException) -> None:
+        def failed(exc: BaseException) -> None:
             self._log_done()
+            self.log_state.setText("Not checked")
+            set_tone(self.log_state, "amber")
+            self.log_text.setText(f"The change log could not be checked: {exc}. View ▸ Refresh tries again; "
+                                  "workbench log verify checks it from the command line."
+                                  if not isinstance(exc, Cancelled) else "The check was stopped.")
 
         run_in_worker(self, self.ctx.pool, "Checking the change log", work, self._log_checked, failed,
                       show_progress=False)
@@ -267,6 +284,9 @@ class OverviewPage(ReadingPage):
             self._show_log(check.report)
         else:
             self._show_since(check.report, check.last)
+        self._checkpoint_broken = self.log_state.text() == "Broken" and check.last is not None
+        if check.note:
+            self.log_text.setText(self.log_text.text() + " " + check.note)
         self.log_checked.emit()
         self._check_log()  # a change arrived meanwhile
 
@@ -337,7 +357,7 @@ class OverviewPage(ReadingPage):
         if not report.ok:
             self._show_log(LogReport(False, report.entries, report.broken_seq, report.problem, report.broken_entry))
             self.log_text.setText(self.log_text.text() + " If this workspace was restored from a backup or "
-                                  "replaced, choose Check in full to check it afresh.")
+                                  "replaced on purpose, choose Check in full and start afresh.")
             return
         full = last.full if last is not None else None
         walked = f"{report.entries} entries, each sealed to the one before; none altered or removed."
@@ -369,10 +389,12 @@ class OverviewPage(ReadingPage):
         set_tone(self.log_state, "green")
         added = report.entries - full.entries
         since = "" if added <= 0 else (
-            f"; the {added} entr{'y since was' if added == 1 else 'ies since were'} checked one by one")
+            f" The {added} entr{'y' if added == 1 else 'ies'} added since then {'was' if added == 1 else 'were'} "
+            "checked one by one; the older entries and the rows were last checked then.")
         self.log_text.setText(
-            f"{walked} At the full check on {when} ({full.entries} entries) {full.rows_checked} rows matched "
-            f"their last logged state{since}. Check in full compares every row again.")
+            f"{report.entries} entries. The full check on {when} ({full.entries} entries) found each sealed to the "
+            f"one before, none altered or removed, and {full.rows_checked} rows matching their last logged state."
+            f"{since} Check in full checks everything again.")
 
     def _fill_status_table(self, data: OverviewData) -> None:
         kinds = sorted({f.kind for f in data.findings}) or ["afi"]

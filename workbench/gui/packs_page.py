@@ -88,7 +88,7 @@ def render_apart(_data: PackData, folder: Path, stem: str, progress: Progress | 
     objects, its seconds of work and its garbage never hold up the window (gui/child_process). The
     snapshot is sent, not the data: a string goes through the pipe at once, while pickling the data
     is one long call that holds the window's interpreter lock."""
-    return run_in_child(packs.render_snapshot, snapshot, folder, stem, progress=progress)
+    return run_in_child(packs.render_snapshot, snapshot, folder, stem, progress=progress, stoppable=False)
 
 
 class PacksPage(ReadingPage):

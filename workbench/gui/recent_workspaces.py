@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 
 from workbench.files import write_bytes_atomically
-from workbench.store.location import APP_NAME, WorkspaceLocation, resolve_location
+from workbench.store.location import APP_NAME, WorkspaceLocation, resolve_location, without_password
 
 KEEP = 10
 PRIVATE_MODE = 0o600
-_SECRET_QUERY_KEYS = frozenset({"password", "passfile", "sslpassword"})
 
 
 def default_path() -> Path:
@@ -44,16 +43,6 @@ class RecentWorkspace:
         if password:
             url = url.set(password=password)
         return resolve_location(db=url.render_as_string(hide_password=False))
-
-
-def without_password(url: str) -> str:
-    """The URL with its password removed (from the user part and the query)."""
-    parsed = make_url(url)
-    query = {k: v for k, v in parsed.query.items() if k.lower() not in _SECRET_QUERY_KEYS}
-    # URL.set(password=None) would keep it ("None: unchanged"): build the URL again without it
-    bare = URL.create(parsed.drivername, username=parsed.username, host=parsed.host, port=parsed.port,
-                      database=parsed.database, query=query)
-    return bare.render_as_string(hide_password=False)
 
 
 def entry_for(location: WorkspaceLocation) -> RecentWorkspace:

@@ -109,11 +109,12 @@ class IncrementalLogReport:
 
 def verify_log(
     uow: UnitOfWork, anchor_files: Sequence[Path] = (), pack_anchors: PackAnchorSource | None = None,
-    check_data: bool = True,
+    check_data: bool = True, anchors_held: Sequence[Anchor] = (),
 ) -> LogReport:
-    """The whole check. Anchor files are read first: one that does not parse is an InputError."""
+    """The whole check. Anchor files are read first: one that does not parse is an InputError.
+    `anchors_held` are compared too (a view's checkpoint kept on this computer, services/log_watch)."""
     require(uow.actor, "read")
-    anchors = [a for path in anchor_files for a in read_anchor_file(path)]
+    anchors = list(anchors_held) + [a for path in anchor_files for a in read_anchor_file(path)]
     anchors += [Anchor(int(a.seq), str(a.hash), str(a.source)) for a in (pack_anchors or signed_pack_anchors)(uow)]
     recorded = log_audit.RecordedStates()
     chain = changelog.verify_chain(uow.session, anchors=anchors, visit=recorded.visit)

@@ -6,11 +6,14 @@ since the last check costs milliseconds. So each check that holds is remembered 
 it reached and that entry's hash, with the outcome of the last full check (chain and data). The
 next check confirms that entry still has that hash and walks on from it (`log_check.verify_log_since`).
 
-Kept on this computer, not in the workspace: a person who can rewrite the workspace's database
-cannot also move this record. It is keyed by the workspace's location and the hash of its first
-entry, so another workspace at the same path (a restored or replaced file) is never taken for
-this one. JSON in the user's state folder (platformdirs), readable by its owner only (0600); a
-missing or unreadable file means "never checked here" and the next check is a full one.
+Kept on this computer, not in the workspace, so editing the workspace's database does not move it:
+every full check compares the log with it as with an anchor (a log rewritten from before that entry,
+hashes and all, no longer holds it). Anyone who can write the user's own files can still change it:
+it is a convenience, not proof (anchors kept apart and `workbench log verify` are). It is keyed by
+the workspace's location (a database URL without any password) and remembers the hash of entry 1,
+which tells another log at the same place. JSON in the user's state folder (platformdirs), 0600
+where the system has such modes; a missing or unreadable file means "never checked here" and the
+next check is a full one, and a file that cannot be written leaves the checks as they were.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import platformdirs
 
+from workbench.errors import WorkbenchError
 from workbench.files import write_bytes_atomically
-from workbench.store.location import APP_NAME, WorkspaceLocation
+from workbench.store.changelog import GENESIS
+from workbench.store.location import APP_NAME, WorkspaceLocation, without_password
 
 #: workspaces remembered; the oldest checked is forgotten first
 KEEP = 50
@@ -59,7 +64,9 @@ class LastCheck:
 
 
 def key_of(location: WorkspaceLocation) -> str:
-    return location.label  # a database URL's password is hidden in its label
+    if location.path is not None:
+        return str(location.path)
+    return without_password(location.url.render_as_string(hide_password=False))
 
 
 class LogCheckpoints:
@@ -69,18 +76,27 @@ class LogCheckpoints:
         self.path = path if path is not None else default_path()
 
     def get(self, location: WorkspaceLocation, first: str) -> LastCheck | None:
-        """The last check of this workspace here, or None (never checked, or another workspace now)."""
-        found = self._read().get(key_of(location))
+        """The last check of this workspace here, or None (never checked, or another log now)."""
+        found = self.recorded(location)
         return found if found is not None and found.first == first else None
 
-    def remember(self, location: WorkspaceLocation, check: LastCheck) -> None:
+    def recorded(self, location: WorkspaceLocation) -> LastCheck | None:
+        """The last check recorded for this location, whichever log it was of."""
+        return self._read().get(key_of(location))
+
+    def remember(self, location: WorkspaceLocation, check: LastCheck) -> bool:
+        """Record `check` (False when the file cannot be written: the next check starts as this one did)."""
         records = self._read()
         records.pop(key_of(location), None)
         records[key_of(location)] = check  # newest last
         kept = dict(list(records.items())[-KEEP:])
         data = {"version": 1, "workspaces": {k: asdict(v) for k, v in kept.items()}}
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_bytes_atomically(self.path, json.dumps(data, indent=1).encode("utf-8"))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            write_bytes_atomically(self.path, json.dumps(data, indent=1).encode("utf-8"))
+        except (OSError, WorkbenchError):
+            return False
+        return True
 
     def moved_to(self, location: WorkspaceLocation, first: str, seq: int, hash_: str) -> LastCheck:
         """Record that a check from the last checkpoint held up to entry `seq` (the full check's finding stays)."""
@@ -107,7 +123,9 @@ def _parse(item: Any) -> LastCheck | None:
     if not isinstance(item, dict):
         return None
     first, seq, hash_, full = item.get("first"), item.get("seq"), item.get("hash"), item.get("full")
-    if not (isinstance(first, str) and isinstance(hash_, str) and type(seq) is int and seq >= 0):
+    if not (_is_hash(first) and _is_hash(hash_) and type(seq) is int and seq >= 0):
+        return None
+    if seq == 0 and hash_ != GENESIS:
         return None
     parsed_full = None
     if isinstance(full, dict):
@@ -121,3 +139,7 @@ def _parse(item: Any) -> LastCheck | None:
                 and isinstance(parsed_full.first_problem, str) and isinstance(parsed_full.chain_problem, str)):
             parsed_full = None
     return LastCheck(first, seq, hash_, parsed_full)
+
+
+def _is_hash(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)

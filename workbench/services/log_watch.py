@@ -9,7 +9,11 @@ View ▸ Refresh (all "since") and on its "Check in full" button ("full"):
   computer, or another workspace at that location now), or when the last full check here is more
   than `FULL_AGAIN_AFTER` old, a full check runs instead.
 * **full**: every link, every anchor in signed packs and every row against the log
-  (`log_check.verify_log`, what `workbench log verify` runs).
+  (`log_check.verify_log`, what `workbench log verify` runs), and the checkpoint this computer
+  keeps as one more anchor: a log rewritten from before it, hashes and all, is found. A checkpoint
+  that no longer holds is kept (and the log shown broken) until the user starts **afresh**: a full
+  check without it, after restoring a backup or replacing the workspace on purpose. Another log
+  at the same location (its first entry differs) is checked in full and said so.
 
 A check that would walk more than `WALK_HERE_AT_MOST` entries runs through `run_apart` when the
 caller gives one (the window passes `gui/child_process.run_in_child`: another process, so its
@@ -18,7 +22,7 @@ seconds of hashing never hold the interpreter lock the window needs); otherwise 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -34,6 +38,7 @@ from workbench.services.log_check import (
 )
 from workbench.services.log_checkpoints import FullCheck, LastCheck, LogCheckpoints
 from workbench.store import changelog
+from workbench.store.changelog import Anchor
 from workbench.store.location import WorkspaceLocation
 from workbench.store.models import ChangeLogEntry, utcnow
 from workbench.store.uow import Actor
@@ -53,34 +58,50 @@ class ViewCheck:
     report: LogReport | IncrementalLogReport
     #: what this computer remembers after the check (with the last full check's finding), if anything
     last: LastCheck | None
+    #: said beside the result: this computer last checked another log at this location
+    note: str = ""
 
 
 def check_for_view(ws: Workspace, actor: str | Actor, kind: str, memory: LogCheckpoints | None = None,
                    run_apart: RunApart | None = None) -> ViewCheck:
-    """Check the log as a view does (`kind` "since" or "full", see the module text) and remember it."""
-    if kind not in ("since", "full"):
-        raise ValueError(f"kind must be 'since' or 'full', not {kind!r}")
+    """Check the log as a view does and remember it: `kind` "since" or "full" (see the module
+    text), or "afresh": a full check that does not hold the log to this computer's checkpoint,
+    for a workspace restored from a backup or replaced on purpose."""
+    if kind not in ("since", "full", "afresh"):
+        raise ValueError(f"kind must be 'since', 'full' or 'afresh', not {kind!r}")
     memory = memory if memory is not None else LogCheckpoints()
     report: LogReport | None = None
     with ws.unit_of_work(actor, write=False) as uow:
         first = uow.session.execute(select(ChangeLogEntry.hash).where(ChangeLogEntry.seq == 1)).scalar()
         first = first or changelog.GENESIS
         head = changelog.head(uow.session).seq
-        last = memory.get(ws.location, first) if kind == "since" else None
-        if last is not None and _full_is_old(last):
-            last = None
-        if last is not None and head - last.seq <= WALK_HERE_AT_MOST:
+        recorded = memory.recorded(ws.location)
+        note = ""
+        if recorded is not None and recorded.first != first and kind != "afresh":
+            note = (f"This computer last checked a different change log here (its first entry differed), "
+                    f"{_when_checked(recorded)}. If this workspace was not replaced or restored on purpose, its "
+                    "whole log may have been rewritten: compare it with an anchor kept apart (workbench log "
+                    "verify --anchor FILE).")
+        last = recorded if recorded is not None and recorded.first == first else None
+        held = [Anchor(last.seq, last.hash, f"this computer's check {_when_checked(last)}")] \
+            if last is not None and last.seq > 0 and kind != "afresh" else []
+        if kind == "since" and last is not None and not _full_is_old(last) and head - last.seq <= WALK_HERE_AT_MOST:
             since = verify_log_since(uow, LogCheckpoint(last.seq, last.hash))
             if since.checkpoint is not None:
                 last = memory.moved_to(ws.location, first, since.checkpoint.seq, since.checkpoint.hash)
             return ViewCheck(since, last)
         if head <= WALK_HERE_AT_MOST or run_apart is None:
-            report = verify_log(uow)
+            report = verify_log(uow, anchors_held=held)
     if report is None:
         assert run_apart is not None
         username = actor.username if isinstance(actor, Actor) else actor
-        report = run_apart(verify_workspace_log, ws.location, username)
-    return ViewCheck(report, _remember_full(memory, ws.location, first, report))
+        report = run_apart(verify_workspace_log, ws.location, username, held)
+    previous = last if kind != "afresh" else None
+    return ViewCheck(report, _remember_full(memory, ws.location, first, report, previous), note)
+
+
+def _when_checked(last: LastCheck) -> str:
+    return f"on {last.full.at[:16].replace('T', ' ')} UTC" if last.full is not None else "earlier"
 
 
 def _full_is_old(last: LastCheck) -> bool:
@@ -96,18 +117,19 @@ def _full_is_old(last: LastCheck) -> bool:
     return not (timedelta(0) <= now - at <= FULL_AGAIN_AFTER)
 
 
-def verify_workspace_log(location: WorkspaceLocation, username: str) -> LogReport:
+def verify_workspace_log(location: WorkspaceLocation, username: str,
+                         anchors_held: Sequence[Anchor] = ()) -> LogReport:
     """The full check of the workspace at `location`, opened here (what another process runs)."""
     ws = Workspace.open(location)
     try:
         with ws.unit_of_work(username, write=False) as uow:
-            return verify_log(uow)
+            return verify_log(uow, anchors_held=anchors_held)
     finally:
         ws.close()
 
 
 def _remember_full(memory: LogCheckpoints, location: WorkspaceLocation, first: str,
-                   report: LogReport) -> LastCheck | None:
+                   report: LogReport, previous: LastCheck | None) -> LastCheck | None:
     full = FullCheck(
         at=utcnow().isoformat(), entries=report.entries, rows_checked=report.rows_checked,
         unvouched_rows=report.unvouched_rows, data_problems=report.data_problem_count,
@@ -115,10 +137,9 @@ def _remember_full(memory: LogCheckpoints, location: WorkspaceLocation, first: s
         chain_problem="" if report.checkpoint is not None else (report.problem or "the chain does not hold"))
     if report.checkpoint is not None:
         last = LastCheck(first, report.checkpoint.seq, report.checkpoint.hash, full)
-    else:  # broken: the checkpoint stays where the log last held, and the finding is kept to say so again
-        previous = memory.get(location, first)
-        if previous is None:
-            return None  # nothing held here yet: the next check is a full one again
+    elif previous is not None:  # broken: the checkpoint stays where the log last held, and the finding is kept
         last = replace(previous, full=full)
+    else:
+        return None  # nothing held here yet: the next check is a full one again
     memory.remember(location, last)
     return last

@@ -105,3 +105,17 @@ def _writable(path: Path) -> bool:
     import os
 
     return os.access(path, os.W_OK)
+
+
+#: query keys that carry a secret in a database URL
+_SECRET_QUERY_KEYS = frozenset({"password", "passfile", "sslpassword"})
+
+
+def without_password(url: str) -> str:
+    """The URL with its password removed (from the user part and the query)."""
+    parsed = make_url(url)
+    query = {k: v for k, v in parsed.query.items() if k.lower() not in _SECRET_QUERY_KEYS}
+    # URL.set(password=None) would keep it ("None: unchanged"): build the URL again without it
+    bare = URL.create(parsed.drivername, username=parsed.username, host=parsed.host, port=parsed.port,
+                      database=parsed.database, query=query)
+    return bare.render_as_string(hide_password=False)
