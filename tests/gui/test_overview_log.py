@@ -126,3 +126,31 @@ def test_a_failed_check_says_so_and_the_button_comes_back(window, qtbot, monkeyp
     qtbot.waitUntil(lambda: page.log_state.text() == "Not checked")
     assert "could not be checked: the workspace is not reachable" in page.log_text.text()
     assert page.full_check.isEnabled()
+
+
+def test_a_rewritten_log_shows_broken_until_the_user_starts_afresh(window, seeded_workspace, qtbot,
+                                                                  monkeypatch) -> None:
+    from tests.services.test_log_watch import _rewrite_from
+    from workbench.gui import confirm
+
+    page = window.overview
+    qtbot.waitUntil(lambda: page.log_state.text() == "Intact")
+    _rewrite_from(seeded_workspace, 2)  # every hash recomputed: only the checkpoint can tell
+    asked: list[str] = []
+
+    def cancel(_parent: Any, _title: str, question: str, *_a: Any, **_k: Any) -> bool:
+        asked.append(question)
+        return False
+
+    monkeypatch.setattr(confirm, "ask", cancel)
+    with qtbot.waitSignal(page.log_checked, timeout=20_000):
+        page.check_log_in_full()
+    assert page.log_state.text() == "Broken" and "this computer's check" in page.log_text.text()
+    assert asked == []  # nothing to start afresh from yet
+    with qtbot.waitSignal(page.log_checked, timeout=20_000):
+        page.check_log_in_full()  # Cancel: held to the checkpoint again
+    assert asked and page.log_state.text() == "Broken"
+    monkeypatch.setattr(confirm, "ask", lambda *_a, **_k: True)
+    with qtbot.waitSignal(page.log_checked, timeout=20_000):
+        page.check_log_in_full()  # Start afresh (after a restore, say)
+    assert page.log_state.text() == "Intact"
