@@ -122,7 +122,7 @@ def test_a_long_walk_goes_to_run_apart_with_a_function_another_process_can_run(s
     ws = sqlite_workspace
     setup_register(ws)
     monkeypatch.setattr(log_watch, "WALK_HERE_AT_MOST", 0)
-    calls: list[tuple[object, ...]] = []
+    calls: list[tuple[Any, ...]] = []
 
     def apart(fn, *args):
         calls.append((fn, *args))
