@@ -284,7 +284,7 @@ class OverviewPage(ReadingPage):
             self._show_log(check.report)
         else:
             self._show_since(check.report, check.last)
-        self._checkpoint_broken = self.log_state.text() == "Broken" and check.last is not None
+        self._checkpoint_broken = check.chain_broken and check.last is not None
         if check.note:
             self.log_text.setText(self.log_text.text() + " " + check.note)
         self.log_checked.emit()

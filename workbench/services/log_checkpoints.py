@@ -19,7 +19,7 @@ next check is a full one, and a file that cannot be written leaves the checks as
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -97,13 +97,6 @@ class LogCheckpoints:
         except (OSError, WorkbenchError):
             return False
         return True
-
-    def moved_to(self, location: WorkspaceLocation, first: str, seq: int, hash_: str) -> LastCheck:
-        """Record that a check from the last checkpoint held up to entry `seq` (the full check's finding stays)."""
-        previous = self.get(location, first)
-        check = replace(previous, seq=seq, hash=hash_) if previous else LastCheck(first, seq, hash_)
-        self.remember(location, check)
-        return check
 
     def _read(self) -> dict[str, LastCheck]:
         try:

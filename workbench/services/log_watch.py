@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 
@@ -49,7 +49,6 @@ FULL_AGAIN_AFTER = timedelta(days=1)
 #: the most entries a check walks in the caller's process (about 0.2 s chain only, 0.6 s in full)
 WALK_HERE_AT_MOST = 3000
 
-T = TypeVar("T")
 RunApart = Callable[..., Any]
 
 
@@ -60,6 +59,14 @@ class ViewCheck:
     last: LastCheck | None
     #: said beside the result: this computer last checked another log at this location
     note: str = ""
+
+    @property
+    def chain_broken(self) -> bool:
+        """The chain does not hold, as this check or the last full check found it (the view then
+        offers to start afresh when this computer holds a checkpoint)."""
+        if not self.report.ok:
+            return not isinstance(self.report, LogReport) or self.report.checkpoint is None
+        return self.last is not None and self.last.full is not None and bool(self.last.full.chain_problem)
 
 
 def check_for_view(ws: Workspace, actor: str | Actor, kind: str, memory: LogCheckpoints | None = None,
@@ -87,8 +94,9 @@ def check_for_view(ws: Workspace, actor: str | Actor, kind: str, memory: LogChec
             if last is not None and last.seq > 0 and kind != "afresh" else []
         if kind == "since" and last is not None and not _full_is_old(last) and head - last.seq <= WALK_HERE_AT_MOST:
             since = verify_log_since(uow, LogCheckpoint(last.seq, last.hash))
-            if since.checkpoint is not None:
-                last = memory.moved_to(ws.location, first, since.checkpoint.seq, since.checkpoint.hash)
+            if since.checkpoint is not None:  # moved on; the full check's finding stays
+                last = replace(last, seq=since.checkpoint.seq, hash=since.checkpoint.hash)
+                memory.remember(ws.location, last)
             return ViewCheck(since, last)
         if head <= WALK_HERE_AT_MOST or run_apart is None:
             report = verify_log(uow, anchors_held=held)
