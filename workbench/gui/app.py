@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.gui.qt import QApplication, QMessageBox
+from workbench.gui.qt_binding import binding_problem
 from workbench.store.location import WorkspaceLocation
 
 if TYPE_CHECKING:
@@ -25,8 +26,12 @@ def display_problem() -> str | None:
     """Why the window cannot open here, or None when it can.
 
     Qt aborts the whole process when its platform plugin cannot load (on Linux, usually a missing
-    libxcb-* library), so the plugin is tried in a child process before this one depends on it.
+    libxcb-* library), so the plugin is tried in a child process before this one depends on it. A
+    Qt binding that would abort the window later (`gui/qt_binding`) is a reason too.
     """
+    binding = binding_problem()
+    if binding is not None:
+        return binding
     if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
         return None
     if not sys.platform.startswith("linux"):
