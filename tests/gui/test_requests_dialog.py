@@ -232,7 +232,8 @@ def test_a_long_evidence_list_shows_its_first_cards_and_the_rest_when_asked(
         return [f.objectName() for f in panel.findChildren(QFrame) if f.objectName().startswith("evidence-")
                 and shown_within(f, panel)]
 
-    qtbot.waitUntil(lambda: panel.findChild(QPushButton, "moreEvidence") is not None)
+    qtbot.waitUntil(lambda: len(cards()) == SHOWN_AT_FIRST)  # built a slice at a time
+    assert panel.findChild(QPushButton, "moreEvidence") is not None
     assert cards() == [f"evidence-{e.id}" for e in items[:SHOWN_AT_FIRST]]
     assert panel.summary.text().endswith(f"; the first {SHOWN_AT_FIRST} shown")
     more = panel.findChild(QPushButton, "moreEvidence")

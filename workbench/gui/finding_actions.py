@@ -7,16 +7,19 @@ from collections.abc import Sequence
 
 from workbench.gui import confirm
 from workbench.gui.action_dialog import ActionDialog
+from workbench.gui.card_list import Card, CardList
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
-from workbench.gui.layouts import clear_layout, summary_and_rows
+from workbench.gui.layouts import summary_and_rows
 from workbench.gui.messages import show_error, show_info
 from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget, named
-from workbench.gui.style import card, label, tag
-from workbench.gui.workers import SlicedRows
+from workbench.gui.style import label, tag
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
 from workbench.services.review_lock import removal_refusal
+
+#: action cards built ahead, while the window is idle (an action plan's usual length)
+RESERVED = 6
 
 
 class ActionsPanel(QWidget):
@@ -37,63 +40,17 @@ class ActionsPanel(QWidget):
         self.summary = label("", "muted", wrap=True)
         self.summary.setObjectName("actionsSummary")
         self._rows = summary_and_rows(self, self.summary, self.add)
-        self._slices = SlicedRows(self._rows, self)  # many actions: built a few at a time
+        self._cards: CardList[ActionInfo] = CardList(self._rows, lambda: ActionCard(self), self)
+        self._cards.reserve(RESERVED)
 
     def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
         self.finding_id, self.finding_ref, self.shown = finding_id, finding_ref, tuple(actions)
-        clear_layout(self._rows)
         done = sum(1 for a in actions if a.status == "done")
         overdue = sum(1 for a in actions if a.overdue)
         self.summary.setText(f"{done} of {len(actions)} done" + (f" · {overdue} overdue" if overdue else "")
                              if actions else "No action plan recorded yet. Add action… says what the force will "
                              "do about this finding, who owns it and by when.")
-        self._slices.fill(actions, self._row)
-
-    def _row(self, a: ActionInfo) -> QWidget:
-        frame = card()
-        frame.setObjectName(f"action-{a.id}")
-        grid = QGridLayout(frame)
-        grid.setContentsMargins(10, 6, 10, 6)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(2)
-        grid.addWidget(label(a.title, wrap=True, selectable=True, plain=True), 0, 0, 1, 2)
-        status = named(QComboBox(), f"actionStatus-{a.id}")
-        status.addItems(list(ACTION_STATUSES))
-        status.setCurrentText(a.status)
-        status.setEnabled(self._editable)
-        status.setToolTip("Change the status (saved at once)")
-        # saved after the signal returns: the refresh that follows rebuilds this row
-        status.currentTextChanged.connect(lambda text, action=a: QTimer.singleShot(
-            0, lambda: self.set_status(action, text)))
-        edit = named(QPushButton("Edit…"), f"editAction-{a.id}")
-        edit.setEnabled(self._editable)
-        edit.clicked.connect(lambda _=False, action=a: self.edit_action(action))
-        remove = named(QPushButton("Remove…"), f"removeAction-{a.id}")
-        remove.setEnabled(self._editable)
-        remove.setToolTip("Take this action off the plan (the change log keeps it)")
-        remove.clicked.connect(lambda _=False, action=a: self.remove_action(action))
-        status.setAccessibleName(f"Status of action {a.title}")
-        edit.setAccessibleName(f"Edit action {a.title}")
-        remove.setAccessibleName(f"Remove action {a.title}")
-        buttons = QHBoxLayout()
-        buttons.setSpacing(4)
-        buttons.addWidget(status)
-        buttons.addWidget(edit)
-        buttons.addWidget(remove)
-        grid.addLayout(buttons, 1, 1)
-        when = f"due {uk_date(a.due_date)}" if a.due_date else "no due date"
-        if a.status == "done" and a.completed_on:
-            when = f"done {uk_date(a.completed_on)}"
-        meta = QHBoxLayout()
-        meta.setSpacing(6)
-        meta.addWidget(label(f"{a.owner or 'No owner'} · {when}", "muted", wrap=True, plain=True), 1)
-        if a.overdue:
-            meta.addWidget(tag("Overdue", "red"))
-        grid.addLayout(meta, 1, 0)
-        if a.progress_note:
-            grid.addWidget(label(a.progress_note, "muted", wrap=True, selectable=True, plain=True), 2, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        return frame
+        self._cards.fill(self.shown)
 
     def set_status(self, action: ActionInfo, status: str) -> None:
         if status != action.status:
@@ -140,6 +97,74 @@ class ActionsPanel(QWidget):
                            "Remove action"):
             return
         self.ctx.write(self, lambda uow: action_service.remove_action(uow, action.id, action.version))
+
+
+class ActionCard(Card[ActionInfo]):
+    """One action: its title, status (changed here, saved at once), Edit… and Remove…, owner and due
+    date (Overdue when it is), and its progress note."""
+
+    def __init__(self, panel: ActionsPanel) -> None:
+        super().__init__()
+        self._panel = panel
+        self.setProperty("role", "card")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        self.title = label("", wrap=True, selectable=True, plain=True)
+        grid.addWidget(self.title, 0, 0, 1, 2)
+        self.status = QComboBox()
+        self.status.addItems(list(ACTION_STATUSES))
+        self.status.setEnabled(panel._editable)
+        self.status.setToolTip("Change the status (saved at once)")
+        self.status.currentTextChanged.connect(self._status_chosen)
+        self.edit = QPushButton("Edit…")
+        self.edit.setEnabled(panel._editable)
+        self.edit.clicked.connect(self.on_item(panel.edit_action))
+        self.remove = QPushButton("Remove…")
+        self.remove.setEnabled(panel._editable)
+        self.remove.setToolTip("Take this action off the plan (the change log keeps it)")
+        self.remove.clicked.connect(self.on_item(panel.remove_action))
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        for widget in (self.status, self.edit, self.remove):
+            buttons.addWidget(widget)
+        grid.addLayout(buttons, 1, 1)
+        self.when = label("", "muted", wrap=True, plain=True)
+        self.overdue = tag("Overdue", "red")
+        meta = QHBoxLayout()
+        meta.setSpacing(6)
+        meta.addWidget(self.when, 1)
+        meta.addWidget(self.overdue)
+        grid.addLayout(meta, 1, 0)
+        self.note = label("", "muted", wrap=True, selectable=True, plain=True)
+        grid.addWidget(self.note, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+
+    def show_item(self, a: ActionInfo) -> None:
+        self.setObjectName(f"action-{a.id}")
+        self.title.setText(a.title)
+        self.status.setObjectName(f"actionStatus-{a.id}")
+        self.status.blockSignals(True)  # showing a status is not choosing one
+        self.status.setCurrentText(a.status)
+        self.status.blockSignals(False)
+        self.status.setAccessibleName(f"Status of action {a.title}")
+        self.edit.setObjectName(f"editAction-{a.id}")
+        self.edit.setAccessibleName(f"Edit action {a.title}")
+        self.remove.setObjectName(f"removeAction-{a.id}")
+        self.remove.setAccessibleName(f"Remove action {a.title}")
+        when = f"due {uk_date(a.due_date)}" if a.due_date else "no due date"
+        if a.status == "done" and a.completed_on:
+            when = f"done {uk_date(a.completed_on)}"
+        self.when.setText(f"{a.owner or 'No owner'} · {when}")
+        self.overdue.setVisible(a.overdue)
+        self.note.setText(a.progress_note or "")
+        self.note.setVisible(bool(a.progress_note))
+
+    def _status_chosen(self, text: str) -> None:
+        action = self.item
+        if action is not None:  # saved after the signal returns: the refresh that follows fills this card again
+            QTimer.singleShot(0, lambda: self._panel.set_status(action, text))
 
 
 def _add(uow: object, finding_id: int, v: dict[str, object]) -> ActionInfo:

@@ -9,14 +9,14 @@ from datetime import date
 from pathlib import Path
 
 from workbench.gui import confirm
+from workbench.gui.card_list import Card, CardList
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import file_size, uk_date
 from workbench.gui.evidence_dialog import EvidenceDialog, EvidenceEntry, ExpiryDialog
-from workbench.gui.layouts import clear_layout, summary_and_rows
+from workbench.gui.layouts import summary_and_rows
 from workbench.gui.messages import show_error, show_info
-from workbench.gui.qt import QDialog, QEvent, QFileDialog, QGridLayout, QHBoxLayout, QPushButton, Qt, QWidget, named
-from workbench.gui.style import card, label, tag
-from workbench.gui.workers import SlicedRows
+from workbench.gui.qt import QDialog, QEvent, QFileDialog, QGridLayout, QHBoxLayout, QPushButton, QWidget, named
+from workbench.gui.style import label, set_tone, tag
 from workbench.services import evidence as evidence_service
 from workbench.services.evidence import EvidenceInfo
 from workbench.services.review_lock import removal_refusal
@@ -53,89 +53,42 @@ class EvidencePanel(QWidget):
         top_row.addWidget(self.requests)
         top_row.addWidget(self.add)
         self._rows = summary_and_rows(self, self.summary, top)
-        self._slices = SlicedRows(self._rows, self)  # many items: built a few at a time
+        self._cards: CardList[EvidenceInfo] = CardList(self._rows, lambda: EvidenceCard(self), self)
+        self._cards.reserve(SHOWN_AT_FIRST)
+        self.more = QPushButton("")
+        self.more.setToolTip("Each card is built when asked for, so a long list does not hold up the window")
+        self.more.clicked.connect(self._show_rest)
+        self.more.hide()
+        outer = self.layout()
+        assert outer is not None  # summary_and_rows gave the panel its layout
+        outer.addWidget(self.more)
+        self._today_shown = today()
+        self._whole = ""
         self.setAcceptDrops(self._editable)
         self.setAccessibleName("Evidence")
 
     def show_evidence(self, finding_id: int | None, finding_ref: str, items: Sequence[EvidenceInfo]) -> None:
         self.finding_id, self.finding_ref, self.items = finding_id, finding_ref, tuple(items)
-        clear_layout(self._rows)
-        today = self._today()
-        expired = sum(e.expiry(today) == evidence_service.EXPIRED for e in items)
+        self._today_shown = self._today()
+        expired = sum(e.expiry(self._today_shown) == evidence_service.EXPIRED for e in items)
         note = f"; {expired} expired" if expired else ""
-        whole = (f"{len(items)} item{'s' if len(items) != 1 else ''}, newest evidence first{note}" if items
-                 else "No evidence attached yet. Add evidence… or drop a file here: minutes, policies, "
-                 "performance reports that show the finding is being addressed.")
-        self.summary.setText(whole + (f"; the first {SHOWN_AT_FIRST} shown" if len(items) > SHOWN_AT_FIRST else ""))
-        rest = self.items[SHOWN_AT_FIRST:]
-        self._slices.fill([*self.items[:SHOWN_AT_FIRST], *([rest] if rest else [])],
-                          lambda item: self._more(item, whole) if isinstance(item, tuple) else self._row(item))
+        self._whole = (f"{len(items)} item{'s' if len(items) != 1 else ''}, newest evidence first{note}" if items
+                       else "No evidence attached yet. Add evidence… or drop a file here: minutes, policies, "
+                       "performance reports that show the finding is being addressed.")
+        rest = len(self.items) - SHOWN_AT_FIRST
+        self.summary.setText(self._whole + (f"; the first {SHOWN_AT_FIRST} shown" if rest > 0 else ""))
+        self._cards.fill(self.items[:SHOWN_AT_FIRST])
+        self.more.setVisible(rest > 0)
+        self.more.setObjectName("moreEvidence" if rest > 0 else "")
+        if rest > 0:
+            self.more.setText(f"Show the other {rest} item{'s' if rest != 1 else ''}")
 
-    def _more(self, rest: tuple[EvidenceInfo, ...], whole: str) -> QWidget:
-        """The button under the first cards that shows the others (a finding may have hundreds)."""
-        more = named(QPushButton(f"Show the other {len(rest)} item{'s' if len(rest) != 1 else ''}"), "moreEvidence")
-        more.setToolTip("Each card is built when asked for, so a long list does not hold up the window")
-
-        def show_rest() -> None:
-            more.hide()
-            more.deleteLater()
-            self._slices.fill(rest, self._row)
-            self.summary.setText(whole)
-
-        more.clicked.connect(show_rest)
-        return more
-
-    def _row(self, e: EvidenceInfo) -> QWidget:
-        frame = card()
-        frame.setObjectName(f"evidence-{e.id}")
-        grid = QGridLayout(frame)
-        grid.setContentsMargins(10, 6, 10, 6)
-        grid.setVerticalSpacing(2)
-        title = label(e.title, wrap=True, selectable=True)
-        title.setTextFormat(Qt.TextFormat.PlainText)
-        heading = QHBoxLayout()
-        heading.setSpacing(6)
-        heading.addWidget(title, 1)
-        state = e.expiry(self._today())
-        if state:
-            words = (f"Expired {uk_date(e.expires_on)}" if state == evidence_service.EXPIRED
-                     else f"Expires {uk_date(e.expires_on)}")
-            badge = tag(words, "red" if state == evidence_service.EXPIRED else "amber")
-            badge.setObjectName(f"evidenceExpiry-{e.id}")
-            badge.setToolTip("Expired evidence no longer shows the finding is met: renew it or set a new date"
-                             if state == evidence_service.EXPIRED else "This evidence expires soon")
-            heading.addWidget(badge)
-        grid.addLayout(heading, 0, 0)
-        expiry = named(QPushButton("Expiry…"), f"expiryEvidence-{e.id}")
-        expiry.setEnabled(self._editable)
-        expiry.setToolTip("Set or clear the date from which this evidence no longer counts")
-        expiry.setAccessibleName(f"Expiry of evidence {e.title}")
-        expiry.clicked.connect(lambda _=False, item=e: self.set_expiry(item))
-        export = named(QPushButton("Export…"), f"exportEvidence-{e.id}")
-        export.setEnabled(self.ctx.can("exports.create"))
-        export.setToolTip("Save a copy of the stored file (its SHA-256 is checked first)")
-        export.clicked.connect(lambda _=False, item=e: self.export_evidence(item))
-        export.setAccessibleName(f"Export evidence {e.title}")
-        unlink = named(QPushButton("Unlink…"), f"unlinkEvidence-{e.id}")
-        unlink.setEnabled(self._editable)
-        unlink.setAccessibleName(f"Unlink evidence {e.title} from {self.finding_ref}")
-        unlink.setToolTip(f"Take this evidence off {self.finding_ref}; the stored file stays in the workspace")
-        unlink.clicked.connect(lambda _=False, item=e: self.unlink_evidence(item))
-        buttons = QHBoxLayout()
-        buttons.setSpacing(4)
-        buttons.addWidget(expiry)
-        buttons.addWidget(export)
-        buttons.addWidget(unlink)
-        grid.addLayout(buttons, 0, 1)
-        dated = f"dated {uk_date(e.evidence_date)}" if e.evidence_date else "undated"
-        until = f"expires {uk_date(e.expires_on)}" if e.expires_on and not state else ""
-        facts = " · ".join(x for x in (e.filename, file_size(e.size), dated, until, e.source, e.classification) if x)
-        meta = label(facts, "muted", wrap=True)
-        meta.setTextFormat(Qt.TextFormat.PlainText)
-        meta.setToolTip(f"SHA-256 {e.sha256}\nAdded by {e.uploaded_by} on {uk_date(e.uploaded_at.date())}")
-        grid.addWidget(meta, 1, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        return frame
+    def _show_rest(self) -> None:
+        """Under the first cards: the others (a finding may have hundreds), built when asked for."""
+        self.more.hide()
+        self.more.setObjectName("")
+        self._cards.fill(self.items)
+        self.summary.setText(self._whole)
 
     # -- drag and drop: files dropped on the panel are added as evidence, one dialog each -----
     def dragEnterEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -238,3 +191,71 @@ def dropped_files(mime: object) -> list[Path]:
         return []
     paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]  # type: ignore[attr-defined]
     return [p for p in paths if p.is_file()]
+
+
+class EvidenceCard(Card[EvidenceInfo]):
+    """One evidence item: its title (and an expiry badge), the file's facts, and Expiry…, Export… and
+    Unlink… acting on the item shown."""
+
+    def __init__(self, panel: EvidencePanel) -> None:
+        super().__init__()
+        self._panel = panel
+        self.setProperty("role", "card")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setVerticalSpacing(2)
+        self.title = label("", wrap=True, selectable=True, plain=True)
+        self.badge = tag("", "neutral")
+        self.badge.hide()
+        heading = QHBoxLayout()
+        heading.setSpacing(6)
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.badge)
+        grid.addLayout(heading, 0, 0)
+        self.expiry = QPushButton("Expiry…")
+        self.expiry.setEnabled(panel._editable)
+        self.expiry.setToolTip("Set or clear the date from which this evidence no longer counts")
+        self.expiry.clicked.connect(self.on_item(panel.set_expiry))
+        self.export = QPushButton("Export…")
+        self.export.setEnabled(panel.ctx.can("exports.create"))
+        self.export.setToolTip("Save a copy of the stored file (its SHA-256 is checked first)")
+        self.export.clicked.connect(self.on_item(panel.export_evidence))
+        self.unlink = QPushButton("Unlink…")
+        self.unlink.setEnabled(panel._editable)
+        self.unlink.clicked.connect(self.on_item(panel.unlink_evidence))
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        for button in (self.expiry, self.export, self.unlink):
+            buttons.addWidget(button)
+        grid.addLayout(buttons, 0, 1)
+        self.meta = label("", "muted", wrap=True, plain=True)
+        grid.addWidget(self.meta, 1, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+
+    def show_item(self, e: EvidenceInfo) -> None:
+        ref = self._panel.finding_ref
+        self.setObjectName(f"evidence-{e.id}")
+        self.title.setText(e.title)
+        state = e.expiry(self._panel._today_shown)
+        if state:
+            expired = state == evidence_service.EXPIRED
+            self.badge.setText(f"Expired {uk_date(e.expires_on)}" if expired else f"Expires {uk_date(e.expires_on)}")
+            set_tone(self.badge, "red" if expired else "amber")
+            self.badge.setObjectName(f"evidenceExpiry-{e.id}")
+            self.badge.setToolTip("Expired evidence no longer shows the finding is met: renew it or set a new date"
+                                  if expired else "This evidence expires soon")
+        else:
+            self.badge.setObjectName("")
+        self.badge.setVisible(bool(state))
+        self.expiry.setObjectName(f"expiryEvidence-{e.id}")
+        self.expiry.setAccessibleName(f"Expiry of evidence {e.title}")
+        self.export.setObjectName(f"exportEvidence-{e.id}")
+        self.export.setAccessibleName(f"Export evidence {e.title}")
+        self.unlink.setObjectName(f"unlinkEvidence-{e.id}")
+        self.unlink.setAccessibleName(f"Unlink evidence {e.title} from {ref}")
+        self.unlink.setToolTip(f"Take this evidence off {ref}; the stored file stays in the workspace")
+        dated = f"dated {uk_date(e.evidence_date)}" if e.evidence_date else "undated"
+        until = f"expires {uk_date(e.expires_on)}" if e.expires_on and not state else ""
+        self.meta.setText(" · ".join(x for x in (e.filename, file_size(e.size), dated, until, e.source,
+                                                   e.classification) if x))
+        self.meta.setToolTip(f"SHA-256 {e.sha256}\nAdded by {e.uploaded_by} on {uk_date(e.uploaded_at.date())}")

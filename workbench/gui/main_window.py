@@ -233,12 +233,13 @@ class MainWindow(QMainWindow):
 
     def busy(self) -> bool:
         """Whether any background job or page read is under way, or a view is still being filled."""
-        from workbench.gui.workers import Loader, SlicedRows, WorkerTask
+        from workbench.gui.card_list import CardList
+        from workbench.gui.workers import Loader, WorkerTask
 
         return bool(self.pool.activeThreadCount() or self.writer.activeThreadCount()
                     or any(t.running for t in self.findChildren(WorkerTask))
                     or any(lo.busy for lo in self.findChildren(Loader))
-                    or any(s.pending for s in self.findChildren(SlicedRows)))
+                    or any(c.pending for c in self.findChildren(CardList)))
 
     def wait_for_workers(self) -> None:
         """Before the views go: let the reads and writes under way finish (a log check in another

@@ -17,7 +17,6 @@ Writes that run in workers (`GuiContext.background`) go through one writer threa
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -329,35 +328,3 @@ def writer_pool(parent: QObject) -> QThreadPool:
     pool.setObjectName("writerPool")
     return pool
 
-
-# -- many rows of widgets: built a slice at a time on the GUI thread --------------------------
-class SlicedRows(QObject):
-    """Adds one widget per item to a layout, a slice at a time, each slice in its own turn of the
-    event loop, so a panel of many cards never holds the GUI thread for long: a slice ends after
-    `per_slice` items or once it has taken `budget_ms`, whichever comes first (at least one item).
-    The first slice is added at once. A new `fill` drops the slices an older one had left."""
-
-    def __init__(self, layout: Any, parent: QObject | None = None, per_slice: int = 8,
-                 budget_ms: float = 20.0) -> None:
-        super().__init__(parent)
-        self._layout, self._per_slice, self._budget_s = layout, per_slice, budget_ms / 1000
-        self._generation = 0
-        self.pending = 0  # items still to add
-
-    def fill(self, items: Any, make: Callable[[Any], QWidget]) -> None:
-        self._generation += 1
-        self._slice(self._generation, list(items), make)
-
-    def _slice(self, generation: int, items: list[Any], make: Callable[[Any], QWidget]) -> None:
-        if generation != self._generation:
-            return
-        began, added = time.perf_counter(), 0
-        for item in items[:self._per_slice]:
-            self._layout.addWidget(make(item))
-            added += 1
-            if time.perf_counter() - began > self._budget_s:
-                break
-        rest = items[added:]
-        self.pending = len(rest)
-        if rest:
-            QTimer.singleShot(0, self, lambda: self._slice(generation, rest, make))
