@@ -49,7 +49,9 @@ def test_the_next_record_fills_the_cards_already_built(qtbot):
     assert _Card.built == 2  # no card built again
     assert holder.findChild(_Card, "card-c") is first
     assert holder.findChild(_Card, "card-a") is None and holder.findChild(QPushButton, "act-a") is None
-    holder.findChild(QPushButton, "act-c").click()
+    act = holder.findChild(QPushButton, "act-c")
+    assert act is not None
+    act.click()
     assert clicked == ["c"]  # the button acts on the item the card shows now
     assert _shown(holder) == ["c", "d"]
 

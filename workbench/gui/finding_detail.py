@@ -59,6 +59,8 @@ class FindingDetail(QScrollArea):
 
     # -- showing ----------------------------------------------------------------------------
     def show_finding(self, info: FindingInfo | None, statuses: tuple[str, ...] | None = None) -> None:
+        if info is not None and info == self.info and (statuses is None or statuses == self._statuses):
+            return  # handed back unchanged (the register read again): the pane, its scroll and edits stay
         if statuses is not None:
             self._statuses = statuses
         elif not self._statuses and info is not None:  # the page passes them with every read

@@ -107,9 +107,13 @@ class FindingProgress(QScrollArea):
     def busy(self) -> bool:
         return self.loader.busy
 
-    def show_finding(self, finding: FindingInfo | None) -> None:
+    def show_finding(self, finding: FindingInfo | None, reread: bool = False) -> None:
         """Show `finding`: its progress is read in a worker; while the pane is hidden (another tab)
-        it is read when the pane is shown."""
+        it is read when the pane is shown. The finding shown already, read or being read, is not read
+        again unless `reread` (a change, the pane shown again): the register read after View ▸ Refresh
+        hands the same finding back, and its progress is already being read for that change."""
+        known = (not reread and finding is not None and self.finding is not None and finding.id == self.finding.id
+                 and (self.loader.busy or (self.progress is not None and self._shown_id == finding.id)))
         self.finding = finding
         if finding is not None and not self.isVisible():
             self._stale = True
@@ -119,12 +123,17 @@ class FindingProgress(QScrollArea):
             self.loader.cancel()
             self._fill((None, None))
             return
+        if known:
+            if not self.loader.busy:
+                self._fill((finding.id, self.progress))  # its heading may have changed
+            return
         fid = finding.id
-        self.ctx.load(self.loader, lambda uow: (finding, read_progress(uow, fid)))
+        self.ctx.load(self.loader, lambda uow: (fid, read_progress(uow, fid)))
 
-    def _fill(self, loaded: tuple[FindingInfo | None, Progress | None]) -> None:
-        finding, progress = loaded
-        if finding is not self.finding:
+    def _fill(self, loaded: tuple[int | None, Progress | None]) -> None:
+        finding_id, progress = loaded
+        finding = self.finding if finding_id is not None else None
+        if finding is not None and finding.id != finding_id:
             return  # read for a finding no longer shown
         shown = (finding, progress, date.today())
         if progress is not None and shown == self._shown:
@@ -157,11 +166,11 @@ class FindingProgress(QScrollArea):
     def showEvent(self, event: object) -> None:  # noqa: N802
         super().showEvent(event)  # type: ignore[arg-type]
         if self._stale:
-            self.show_finding(self.finding)
+            self.show_finding(self.finding, reread=True)
 
     def _on_changed(self, kinds: frozenset[str]) -> None:
         if self.finding is not None and concerns(kinds, PROGRESS_VIEW):
-            self.show_finding(self.finding)
+            self.show_finding(self.finding, reread=True)
 
 
 def _holding(layout: QVBoxLayout) -> QWidget:
