@@ -12,7 +12,7 @@ from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
 from workbench.gui.layouts import summary_and_rows
 from workbench.gui.messages import show_error, show_info
-from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, QTimer, QWidget, named
+from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, Qt, QTimer, QWidget, named
 from workbench.gui.style import label, tag
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
@@ -135,7 +135,7 @@ class ActionCard(Card[ActionInfo]):
         meta = QHBoxLayout()
         meta.setSpacing(6)
         meta.addWidget(self.when, 1)
-        meta.addWidget(self.overdue)
+        meta.addWidget(self.overdue, 0, Qt.AlignmentFlag.AlignVCenter)  # as tall as its words, not the row
         grid.addLayout(meta, 1, 0)
         self.note = label("", "muted", wrap=True, selectable=True, plain=True)
         grid.addWidget(self.note, 2, 0, 1, 2)
