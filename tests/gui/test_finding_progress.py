@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -222,3 +223,28 @@ def test_returning_needs_a_comment_and_the_preparer_cannot_review(open_window, d
         assessments.submit_assessment(uow, other)
     _, own = _progress(open_window, demo_ws, REVIEWER, "AFI 8")
     assert not own.assessment.approve.isEnabled() and "four eyes" in own.assessment.note.text()
+
+
+def test_a_card_reused_for_another_action_keeps_nothing_of_the_one_before(open_window, demo_ws):
+    """The cards are filled again for the next finding: the Overdue tag, the progress note and the
+    names go with the item, and a status box left open or focused lets go."""
+    from workbench.gui.finding_actions import ActionsPanel
+    from workbench.gui.qt import QComboBox
+    from workbench.services.actions import ActionInfo
+
+    window, _ = _progress(open_window, demo_ws, OFFICER, "AFI 6")
+    panel = ActionsPanel(window.ctx, window)
+    panel.show()
+    late = ActionInfo(901, 1, 1, "AFI 1", "Late action", "Supt A", date(2020, 1, 1), "in progress",
+                      "Supplier delay", None, True)
+    calm = ActionInfo(902, 1, 2, "AFI 2", "Calm action", "Supt B", None, "not started", "", None, False)
+    panel.show_actions(1, "AFI 1", [late])
+    card: Any = panel._cards.shown[0]
+    assert card.overdue.isVisibleTo(panel) and card.note.text() == "Supplier delay"
+    card.status.setFocus()
+    panel.show_actions(2, "AFI 2", [calm])
+    assert panel._cards.shown == [card]  # the same card, filled again
+    assert not card.overdue.isVisibleTo(panel) and not card.note.isVisibleTo(panel)
+    assert card.objectName() == "action-902" and panel.findChild(QComboBox, "actionStatus-901") is None
+    assert card.status.currentText() == "not started" and not card.status.hasFocus()
+    assert card.status.accessibleName() == "Status of action Calm action"

@@ -154,6 +154,7 @@ def test_status_edit_saves_with_the_version_it_read(qtbot, window, seeded_worksp
     assert not form.save.isEnabled()  # saved: nothing left to save
     row = page.model.row_of(after.id)
     assert page.model.finding(row).status == "in progress"
+    assert "In progress" in page.detail.text().splitlines()  # the pane's status tag says what was saved
     with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         entry = uow.session.scalars(select(ChangeLogEntry).where(ChangeLogEntry.action == "update")).one()
         assert entry.after["status"] == "in progress" and entry.actor == ADMIN

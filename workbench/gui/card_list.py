@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-from workbench.gui.qt import QFrame, QObject, QTimer, QVBoxLayout, QWidget
+from workbench.gui.qt import QApplication, QFrame, QObject, QTimer, QVBoxLayout, QWidget
 
 T = TypeVar("T")
 
@@ -51,15 +51,24 @@ class Card(QFrame, Generic[T]):
         self.item = None
         self.setObjectName("")
         for child in self.findChildren(QWidget):
-            if child.objectName():
+            if child.objectName() and not child.objectName().startswith("qt_"):  # Qt's own parts keep theirs
                 child.setObjectName("")
+
+    def let_go(self) -> None:
+        """About to show another item: the keyboard focus leaves the card (a key press meant for the
+        item shown before must not act on the next one); subclasses also close open pop-ups."""
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is self or self.isAncestorOf(focus)):
+            focus.clearFocus()
 
 
 class CardList(QObject, Generic[T]):
     def __init__(self, layout: QVBoxLayout, make: Callable[[], Card[T]], parent: QObject | None = None,
-                 per_slice: int = 8, budget_ms: float = 20.0) -> None:
+                 per_slice: int = 8, budget_ms: float = 20.0, key: Callable[[T], object] = id) -> None:
+        """`key` tells one item from another (a record's id): a card given another item lets go of
+        the keyboard focus and its pop-ups first; one given the same item, read again, keeps them."""
         super().__init__(parent)
-        self._layout, self._make = layout, make
+        self._layout, self._make, self._key = layout, make, key
         self._per_slice, self._budget_s = per_slice, budget_ms / 1000
         self._cards: list[Card[T]] = []
         self._generation = 0
@@ -107,6 +116,8 @@ class CardList(QObject, Generic[T]):
                 card = self._make()
                 self._cards.append(card)
                 self._layout.addWidget(card)
+            if card.item is not None and self._key(card.item) != self._key(items[at]):
+                card.let_go()
             card.show_item(items[at])
             card.item = items[at]
             card.show()
@@ -116,6 +127,7 @@ class CardList(QObject, Generic[T]):
         self.pending = len(items) - at
         for card in self._cards[at:len(items)]:
             if card.item is not None:  # still the earlier record's: out of sight until its turn
+                card.let_go()
                 card.hide()
                 card.forget()
         if at < len(items):

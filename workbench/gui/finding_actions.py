@@ -40,7 +40,8 @@ class ActionsPanel(QWidget):
         self.summary = label("", "muted", wrap=True)
         self.summary.setObjectName("actionsSummary")
         self._rows = summary_and_rows(self, self.summary, self.add)
-        self._cards: CardList[ActionInfo] = CardList(self._rows, lambda: ActionCard(self), self)
+        self._cards: CardList[ActionInfo] = CardList(self._rows, lambda: ActionCard(self), self,
+                                                       key=lambda a: a.id)
         self._cards.reserve(RESERVED)
 
     def show_actions(self, finding_id: int | None, finding_ref: str, actions: Sequence[ActionInfo]) -> None:
@@ -160,6 +161,10 @@ class ActionCard(Card[ActionInfo]):
         self.overdue.setVisible(a.overdue)
         self.note.setText(a.progress_note or "")
         self.note.setVisible(bool(a.progress_note))
+
+    def let_go(self) -> None:
+        self.status.hidePopup()  # a status chosen in it would go to the next action
+        super().let_go()
 
     def _status_chosen(self, text: str) -> None:
         action = self.item

@@ -22,6 +22,7 @@ class FindingDetail(QScrollArea):
         super().__init__(parent)
         self.ctx = ctx
         self.info: FindingInfo | None = None
+        self._drawn: FindingInfo | None = None  # what the pane's text shows
         self.setObjectName("findingDetail")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -59,7 +60,7 @@ class FindingDetail(QScrollArea):
 
     # -- showing ----------------------------------------------------------------------------
     def show_finding(self, info: FindingInfo | None, statuses: tuple[str, ...] | None = None) -> None:
-        if info is not None and info == self.info and (statuses is None or statuses == self._statuses):
+        if info is not None and info == self._drawn and (statuses is None or statuses == self._statuses):
             return  # handed back unchanged (the register read again): the pane, its scroll and edits stay
         if statuses is not None:
             self._statuses = statuses
@@ -83,6 +84,7 @@ class FindingDetail(QScrollArea):
         return "\n".join(w.text() for w in inner.findChildren(QLabel) if w.isVisibleTo(self)) if inner else ""
 
     def _fill(self, info: FindingInfo | None) -> None:
+        self._drawn = info
         lay = self._content_layout
         clear_layout(lay)
         if info is None:
@@ -121,6 +123,8 @@ class FindingDetail(QScrollArea):
             self.form.drafts.pop(finding_id, None)
             if self.info is not None and saved.id == self.info.id:
                 self.info = saved
+                self._fill(saved)  # the status tag and area above the form say what was saved
+                self.links.show_links(saved.links)
                 self.form.load(saved, self._statuses, force=True)
 
     def _save_failed(self, exc: BaseException) -> None:

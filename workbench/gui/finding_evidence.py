@@ -53,7 +53,8 @@ class EvidencePanel(QWidget):
         top_row.addWidget(self.requests)
         top_row.addWidget(self.add)
         self._rows = summary_and_rows(self, self.summary, top)
-        self._cards: CardList[EvidenceInfo] = CardList(self._rows, lambda: EvidenceCard(self), self)
+        self._cards: CardList[EvidenceInfo] = CardList(self._rows, lambda: EvidenceCard(self), self,
+                                                         key=lambda e: e.id)
         self._cards.reserve(SHOWN_AT_FIRST)
         self.more = QPushButton("")
         self.more.setToolTip("Each card is built when asked for, so a long list does not hold up the window")

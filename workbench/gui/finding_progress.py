@@ -132,9 +132,9 @@ class FindingProgress(QScrollArea):
 
     def _fill(self, loaded: tuple[int | None, Progress | None]) -> None:
         finding_id, progress = loaded
-        finding = self.finding if finding_id is not None else None
-        if finding is not None and finding.id != finding_id:
+        if finding_id is not None and (self.finding is None or self.finding.id != finding_id):
             return  # read for a finding no longer shown
+        finding = self.finding if finding_id is not None else None
         shown = (finding, progress, date.today())
         if progress is not None and shown == self._shown:
             return  # read again (a change elsewhere, View ▸ Refresh) and the same: the cards, an
