@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-from workbench.gui.qt import QApplication, QFrame, QObject, QTimer, QVBoxLayout, QWidget
+from workbench.gui.qt import QApplication, QFrame, QGridLayout, QObject, QTimer, QVBoxLayout, QWidget
 
 T = TypeVar("T")
 
@@ -33,6 +33,13 @@ class Card(QFrame, Generic[T]):
     """One item's card: built once, filled again for each item it shows."""
 
     item: T | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("role", "card")  # the house style's card (gui/style.py)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(10, 6, 10, 6)
+        self.grid.setVerticalSpacing(2)
 
     def show_item(self, item: T) -> None:
         raise NotImplementedError

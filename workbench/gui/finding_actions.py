@@ -12,7 +12,7 @@ from workbench.gui.context import GuiContext
 from workbench.gui.display_text import uk_date
 from workbench.gui.layouts import summary_and_rows
 from workbench.gui.messages import show_error, show_info
-from workbench.gui.qt import QComboBox, QDialog, QGridLayout, QHBoxLayout, QPushButton, Qt, QTimer, QWidget, named
+from workbench.gui.qt import QComboBox, QDialog, QHBoxLayout, QPushButton, Qt, QTimer, QWidget, named
 from workbench.gui.style import label, tag
 from workbench.services import actions as action_service
 from workbench.services.actions import ACTION_STATUSES, ActionInfo
@@ -107,11 +107,8 @@ class ActionCard(Card[ActionInfo]):
     def __init__(self, panel: ActionsPanel) -> None:
         super().__init__()
         self._panel = panel
-        self.setProperty("role", "card")
-        grid = QGridLayout(self)
-        grid.setContentsMargins(10, 6, 10, 6)
+        grid = self.grid
         grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(2)
         self.title = label("", wrap=True, selectable=True, plain=True)
         grid.addWidget(self.title, 0, 0, 1, 2)
         self.status = QComboBox()

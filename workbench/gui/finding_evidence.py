@@ -15,7 +15,7 @@ from workbench.gui.display_text import file_size, uk_date
 from workbench.gui.evidence_dialog import EvidenceDialog, EvidenceEntry, ExpiryDialog
 from workbench.gui.layouts import summary_and_rows
 from workbench.gui.messages import show_error, show_info
-from workbench.gui.qt import QDialog, QEvent, QFileDialog, QGridLayout, QHBoxLayout, QPushButton, QWidget, named
+from workbench.gui.qt import QDialog, QEvent, QFileDialog, QHBoxLayout, QPushButton, QWidget, named
 from workbench.gui.style import label, set_tone, tag
 from workbench.services import evidence as evidence_service
 from workbench.services.evidence import EvidenceInfo
@@ -201,10 +201,7 @@ class EvidenceCard(Card[EvidenceInfo]):
     def __init__(self, panel: EvidencePanel) -> None:
         super().__init__()
         self._panel = panel
-        self.setProperty("role", "card")
-        grid = QGridLayout(self)
-        grid.setContentsMargins(10, 6, 10, 6)
-        grid.setVerticalSpacing(2)
+        grid = self.grid
         self.title = label("", wrap=True, selectable=True, plain=True)
         self.badge = tag("", "neutral")
         self.badge.hide()
