@@ -14,7 +14,9 @@ WORKSPACE (offscreen unless QT_QPA_PLATFORM says otherwise) and does what issue 
 * select findings on the Findings page (their readiness panel reads);
 * View ▸ Refresh (every page and panel reads again);
 * build a pack in the background (File dialogs answered, message boxes closed) while the Packs
-  page stays shown.
+  page stays shown;
+* edit a finding's owner in its form, then show Packs again: the pack is now "changed since", so
+  its content is worked out again in the background to compare with the build's.
 
 Between steps it waits for the background work to end (reads and writes), so each step's stall
 includes filling the views with the results. It prints one line per step: the longest gap in it,
@@ -193,6 +195,17 @@ def main(argv: list[str]) -> int:
     do("View > Refresh", window.refresh, 1.0)
     do("to Packs", lambda: window.show_page("Packs"))
     do("build a pack in the background", window.packs.build_pack, 1.0)
+
+    def edit_owner() -> None:  # a change to what the pack says, saved from the finding's form
+        window.show_page("Findings")
+        findings.detail_tabs.setCurrentIndex(0)
+        form = findings.detail.form
+        form.owner.setText((form.owner.text() or "Owner") + " (acting)")
+        form._save()
+
+    do("edit a finding's owner after the build", edit_owner)
+    # the pack is now "changed since": its content is worked out again to compare with the build's
+    do("to Packs after the edit", lambda: window.show_page("Packs"), 1.0)
     timer.stop()
     window.close()
     ws.close()
