@@ -27,7 +27,6 @@ def _group(sub: Any, name: str, help_text: str) -> Any:
 
 
 def register(sub: Any) -> None:
-    from workbench.reports.pack_data import READINESS_LEVELS
     statuses = LazyChoices("workbench.services.actions", "ACTION_STATUSES")
     ev = _group(sub, "evidence", "evidence files stored in the workspace by SHA-256")
     p = add_command(ev, "add", "store a file as evidence and link it to findings")
@@ -85,7 +84,8 @@ def register(sub: Any) -> None:
     text.add_argument("--narrative")
     text.add_argument("--narrative-file", type=Path, metavar="FILE", help="a UTF-8 text file")
     p.add_argument("--proposed-status", help="the finding status proposed (kept if not given)")
-    p.add_argument("--readiness", choices=READINESS_LEVELS)
+    p.add_argument("--readiness", choices=LazyChoices("workbench.reports.pack_data", "READINESS_LEVELS"),
+                   metavar="LEVEL", help="one of: %(choices)s")
     p.set_defaults(handler=cmd_assessment_save)
     for verb, help_text in (("submit", "send the self-assessment to a reviewer"),
                             ("reopen", "start a new version of a signed-off self-assessment")):

@@ -96,7 +96,7 @@ class CliContext:
     @property
     def claimed_user(self) -> str | None:
         """The `--user` given, when it is not the OS login (so it must be proven)."""
-        from workbench.services.users import current_os_user
+        from workbench.os_login import current_os_user
 
         name = getattr(self.args, "user", None)
         return name if name and name != current_os_user() else None
@@ -109,7 +109,7 @@ class CliContext:
         loc = self.location()
         if loc.path is None and loc.url.username:  # a shared database: you are your login
             return str(loc.url.username)
-        from workbench.services.users import current_os_user
+        from workbench.os_login import current_os_user
 
         return current_os_user()
 

@@ -13,6 +13,7 @@ from workbench.gui.qt_binding import binding_problem
 from workbench.store.location import WorkspaceLocation
 
 if TYPE_CHECKING:
+    from workbench.gui.main_window import MainWindow
     from workbench.store.uow import Actor
     from workbench.store.workspace import Workspace
 
@@ -107,13 +108,48 @@ def run_gui(location: WorkspaceLocation, username: str) -> int:
         print(f"workbench: the app cannot open here: {problem}; "
               "the commands work without it (workbench --help)", file=sys.stderr)
         return 2
-    from workbench.gui.main_window import MainWindow
-    from workbench.services import workspace as workspace_service
-    from workbench.store.workspace import Workspace
+    from workbench.gui.start_window import StartWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Inspection Readiness Workbench")
     app.setOrganizationName("inspection-readiness-workbench")
+    # on screen while the main window's code loads (the default may reopen the last workspace used)
+    start = StartWindow("your workspace" if location.is_default else location.label)
+    start.show()
+    app.processEvents()
+    try:
+        start.load(load_window_code)
+        window = open_main_window(location, username)
+        if window is not None and not isinstance(window, int):
+            window.show()  # in the start window's place
+    finally:
+        start.close()
+    if window is None:
+        return 1
+    if isinstance(window, int):
+        return window
+    ws = window.ws
+    try:
+        return app.exec()
+    finally:
+        window.ws.close()  # the workspace open at the end (File ▸ Open may have replaced the first)
+        if window.ws is not ws:
+            ws.close()
+
+
+def load_window_code() -> None:
+    """Import what the main window runs on (in the start window's thread: seconds on a slow machine)."""
+    import workbench.gui.main_window  # noqa: F401  (the pages, services, models and their libraries)
+    import workbench.services.workspace  # noqa: F401
+
+
+def open_main_window(location: WorkspaceLocation, username: str) -> MainWindow | int | None:
+    """Open the workspace, sign the person in and build the main window (not shown yet): the
+    window, None when they cancelled signing in, or the exit code after an error was shown."""
+    from workbench.gui.main_window import MainWindow
+    from workbench.services import workspace as workspace_service
+    from workbench.store.workspace import Workspace
+
     ws: Workspace | None = None
     try:
         ws = _reopen_last(location) if location.is_default else None
@@ -124,17 +160,10 @@ def run_gui(location: WorkspaceLocation, username: str) -> int:
         identity = _sign_in(ws, username)
         if identity is None:  # the person cancelled signing in
             ws.close()
-            return 1
-        window = MainWindow(ws, identity)
+            return None
+        return MainWindow(ws, identity)
     except WorkbenchError as exc:
         if ws is not None:
             ws.close()
         QMessageBox.critical(None, "Inspection Readiness Workbench", f"{exc.message}\n\n{exc.hint}".strip())
         return exc.exit_code
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        window.ws.close()  # the workspace open at the end (File ▸ Open may have replaced the first)
-        if window.ws is not ws:
-            ws.close()

@@ -67,7 +67,7 @@ class DatabaseDialog(QDialog):
             typed = self.password.text()
             if typed:
                 url = url.set(password=typed)
-            self.location = WorkspaceLocation(url=url, path=None)
+            self.location = WorkspaceLocation(path=None, server=url)
         except WorkbenchError as exc:
             self.problem.setText(f"{exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
             return

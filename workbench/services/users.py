@@ -6,7 +6,6 @@ One passphrase per user: it proves who they are when they act as anyone but thei
 
 from __future__ import annotations
 
-import getpass
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from zxcvbn import zxcvbn
 
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
+from workbench.os_login import current_os_user  # noqa: F401  (the services' callers ask here too)
 from workbench.services.access import ALLOWED, ROLES, Decision, allowed, require
 from workbench.store.credentials import hash_passphrase, passphrase_matches
 from workbench.store.models import User
@@ -38,14 +38,6 @@ class UserInfo:
     active: bool
     has_passphrase: bool
     created_at: datetime
-
-
-def current_os_user() -> str:
-    """The OS login, the default identity when no --user is given."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _info(u: User) -> UserInfo:

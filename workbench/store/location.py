@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 
 from workbench.errors import WorkspaceError
+
+if TYPE_CHECKING:  # SQLAlchemy is loaded when a URL is needed: the app's first window comes before it
+    from sqlalchemy.engine import URL
 
 APP_NAME = "inspection-readiness-workbench"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -17,9 +19,17 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 @dataclass(frozen=True)
 class WorkspaceLocation:
-    url: URL
     path: Path | None  # the SQLite file, None for a server database
     is_default: bool = False
+    server: URL | None = None  # a server database's URL
+
+    @property
+    def url(self) -> URL:
+        if self.server is not None:
+            return self.server
+        from sqlalchemy.engine import URL
+
+        return URL.create("sqlite+pysqlite", database=str(self.path))
 
     @property
     def is_sqlite(self) -> bool:
@@ -39,6 +49,9 @@ def resolve_location(workspace: str | Path | None = None, db: str | None = None)
     if workspace is not None and db is not None:
         raise WorkspaceError("give either --workspace PATH or --db URL, not both")
     if db is not None:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             url = make_url(db)
         except ArgumentError:
@@ -57,7 +70,7 @@ def resolve_location(workspace: str | Path | None = None, db: str | None = None)
             )
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
-        return WorkspaceLocation(url=url, path=None)
+        return WorkspaceLocation(path=None, server=url)
     if workspace is None:
         return sqlite_location(default_workspace_path(), is_default=True)
     return sqlite_location(Path(workspace))
@@ -65,7 +78,7 @@ def resolve_location(workspace: str | Path | None = None, db: str | None = None)
 
 def sqlite_location(path: Path, is_default: bool = False) -> WorkspaceLocation:
     path = path.expanduser().absolute()
-    return WorkspaceLocation(url=URL.create("sqlite+pysqlite", database=str(path)), path=path, is_default=is_default)
+    return WorkspaceLocation(path=path, is_default=is_default)
 
 
 def check_sqlite_file(path: Path, must_exist: bool) -> None:
@@ -113,6 +126,8 @@ _SECRET_QUERY_KEYS = frozenset({"password", "passfile", "sslpassword"})
 
 def without_password(url: str) -> str:
     """The URL with its password removed (from the user part and the query)."""
+    from sqlalchemy.engine import URL, make_url
+
     parsed = make_url(url)
     query = {k: v for k, v in parsed.query.items() if k.lower() not in _SECRET_QUERY_KEYS}
     # URL.set(password=None) would keep it ("None: unchanged"): build the URL again without it
