@@ -416,8 +416,8 @@ def cell_text(value: object, date_column: bool, epoch: datetime | None = None) -
         return value
     if isinstance(value, datetime):
         return value.replace(tzinfo=None, microsecond=0).isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, date):  # a date cell as openpyxl gives it (a datetime at midnight), whichever reader read it
+        return datetime(value.year, value.month, value.day).isoformat(timespec="seconds")
     if isinstance(value, time):
         return value.isoformat(timespec="seconds")
     if isinstance(value, bool):
@@ -453,11 +453,16 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
         rows: list[int] = []
         row_no = layout.header_row
         width_cap = max(len(layout.headers), 1)  # read sparsely: a stray far-right cell costs nothing
-        for values in _rows(ws, path, layout.header_row + 1, max_col=width_cap):
+        sheet = _dense_rows(path, wb, ws.title, layout.header_row + 1, width_cap)
+        if sheet is None:  # too big or odd for one grid in memory: streamed, row by row
+            sheet = _rows(ws, path, layout.header_row + 1, max_col=width_cap)
+        for values in sheet:
             row_no += 1
             width = len(values)
             for buf, pos, dated in zip(buffers, positions, is_date, strict=True):
-                buf.append(cell_text(values[pos], dated, epoch) if pos < width else "")
+                value = values[pos] if pos < width else ""
+                # most cells are text: kept as they are without a call (a million cells a second)
+                buf.append(value if value.__class__ is str else cell_text(value, dated, epoch))
             rows.append(row_no)
             if len(rows) >= XLSX_BATCH_ROWS:
                 yield _xlsx_batch(rows, wanted, buffers)
@@ -470,6 +475,48 @@ def _xlsx_batches(path: Path, layout: Layout, columns, date_columns: set[str], p
             progress(row_no, total)
     finally:
         wb.close()
+
+
+def _dense_rows(path: Path, wb, title: str, first_row: int, width: int) -> Iterator[Sequence[object]] | None:
+    """The sheet's rows from ``first_row`` on, read by python-calamine (Rust: a tenth of openpyxl's
+    time) when every cell lies within ``width`` columns and a grid of the used range fits in memory
+    (``xlsx_dense.fits_dense``, checked on the sheet's XML first: calamine would allocate the whole
+    grid at once, and abort the process when it cannot). None: stream it with openpyxl instead."""
+    from workbench.importers.xlsx_dense import fits_dense
+
+    part = wb.sheet_part(title)
+    if part is None:
+        return None
+    try:
+        with part:
+            if not fits_dense(part, width):
+                return None
+    except Exception:  # a damaged part: the streaming reader names the row
+        return None
+    try:
+        from python_calamine import CalamineWorkbook
+
+        with open(path, "rb") as fh:
+            sheet = CalamineWorkbook.from_filelike(fh).get_sheet_by_name(title)
+        start_row, start_col = sheet.start or (0, 0)
+        grid = sheet.iter_rows()  # converted to Python row by row
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # anything calamine cannot read (its panics are BaseExceptions): streamed instead
+        return None
+    return _placed(grid, start_row, start_col, first_row, width)
+
+
+def _placed(grid: Iterator[Sequence[object]], start_row: int, start_col: int, first_row: int,
+            width: int) -> Iterator[Sequence[object]]:
+    """calamine's rows (its used range, from ``(start_row, start_col)``, 0-based) as the rows from
+    sheet row ``first_row`` (1-based) on, each from column A: what openpyxl's ``iter_rows`` gives."""
+    for _ in range(first_row, start_row + 1):  # empty rows between ``first_row`` and the used range
+        yield ()
+    pad: list[object] = [None] * start_col
+    for index, values in enumerate(grid):
+        if start_row + 1 + index >= first_row:
+            yield [*pad, *values][:width] if start_col else values[:width]
 
 
 def xlsx_rows_batch(values: tuple[tuple, ...], layout: Layout, columns: Sequence[str], date_columns: set[str],

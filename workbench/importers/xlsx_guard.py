@@ -114,12 +114,45 @@ def _check_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fail: Fail, lim
         raise fail(f"a sheet's used range reaches row {rows:,}, beyond Excel's {limits.max_rows:,}", _REFUSE)
 
 
+_DIMENSION_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*["']([A-Za-z0-9:$]{1,32})["']""")
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+_HEAD_AT_MOST = 4 * 1024 * 1024  # what a sheet holds before its data (column widths and styles)
+
+
+def _sheet_size(sheet: Any) -> None:
+    """A read-only sheet's used range from its ``<dimension>``, read from the XML before the data.
+
+    Stands in for openpyxl's own ``ReadOnlyWorksheet._get_size``, which parses the whole sheet when
+    the element is missing (files written by openpyxl, pandas and many exporters lack it) and does
+    so for every sheet each time a workbook is opened. Same answer: the range, or none (unsized)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    head = b""
+    with sheet._get_source() as src:
+        while len(head) < _HEAD_AT_MOST and not _SHEET_DATA.search(head, max(0, len(head) - (1 << 16) - 64)):
+            block = src.read(1 << 16)
+            if not block:
+                break
+            head += block
+    match = _DIMENSION_REF.search(head)
+    if match is None:
+        return
+    try:
+        bounds = range_boundaries(match.group(1).decode("ascii").replace("$", ""))
+    except ValueError:
+        return
+    if all(bounds):
+        sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = bounds
+
+
 class _Workbook:
     """A read-only openpyxl workbook and the file it reads, closed together."""
 
     def __init__(self, path: Path, data_only: bool) -> None:
         from openpyxl import load_workbook
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+        setattr(ReadOnlyWorksheet, "_get_size", _sheet_size)  # see _sheet_size  # noqa: B010
         self._fh = open(path, "rb")
         try:
             self.book = load_workbook(self._fh, read_only=True, data_only=data_only)
