@@ -126,3 +126,45 @@ def test_the_start_window_comes_before_the_database_code_is_loaded(tmp_path: Pat
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_closing_the_start_window_while_loading_opens_nothing(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    me = current_os_user()
+    location = sqlite_location(tmp_path / "w.sqlite")
+    init_workspace(location, me).close()
+    opened: list[object] = []
+
+    def close_it() -> None:  # the person closes the window while the code loads
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, StartWindow) and w.isVisible():
+                w.close()
+
+    closer = QTimer()
+    closer.setInterval(20)
+    closer.timeout.connect(close_it)
+    closer.start()
+    monkeypatch.setattr(app, "load_window_code", lambda: time.sleep(0.3))
+    monkeypatch.setattr(app, "open_main_window", lambda *a, **k: opened.append(a))
+
+    def exec_(_self: object) -> int:
+        opened.append("event loop")
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    assert app.run_gui(location, me) == 0
+    closer.stop()
+    assert opened == [] and "StartWindow" not in _shown()
+
+
+def test_messages_while_opening_sit_on_the_start_window(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.gui.qt import QMessageBox
+
+    parents: list[object] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, _title, _text: parents.append(parent))
+    monkeypatch.setattr(app, "load_window_code", lambda: None)
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"x" * 200)
+    app.run_gui(sqlite_location(broken), current_os_user())
+    assert len(parents) == 1 and isinstance(parents[0], StartWindow)

@@ -107,3 +107,14 @@ def test_bad_urls_are_explained(url: str, message: str) -> None:
 def test_unreachable_server_is_explained() -> None:
     with pytest.raises(WorkspaceError, match="cannot open database"):
         Workspace.open(resolve_location(db="postgresql+psycopg://nobody@127.0.0.1:1/none"))
+
+
+def test_a_server_location_is_shown_without_its_password_even_in_the_query() -> None:
+    from workbench.store.location import WorkspaceLocation, resolve_location
+
+    loc = resolve_location(db="postgresql://alice:s3cret@db.example/wb?password=other&sslmode=require")
+    assert "s3cret" not in loc.label and "other" not in loc.label and "***" not in loc.label
+    assert "alice@db.example/wb" in loc.label and "sslmode=require" in loc.label
+    assert loc.url.password == "s3cret"  # the connection still has it
+    with pytest.raises(ValueError):
+        WorkspaceLocation(path=None)

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
-from workbench.gui.qt import QApplication, QMessageBox
+from workbench.gui.qt import QApplication, QMessageBox, QWidget
 from workbench.gui.qt_binding import binding_problem
 from workbench.store.location import WorkspaceLocation
 
@@ -70,19 +70,19 @@ def display_available() -> bool:
     return display_problem() is None
 
 
-def _sign_in(ws: Workspace, username: str) -> str | Actor | None:
+def _sign_in(ws: Workspace, username: str, parent: QWidget | None) -> str | Actor | None:
     """The sign-in dialog when it is needed (someone other than the OS login, or a passphrase to prove)."""
     from workbench.errors import UnknownUserError
     from workbench.gui.sign_in_dialog import SignInDialog, identify
 
     try:
-        return identify(ws, username)
+        return identify(ws, username, parent)
     except UnknownUserError:  # not a user here: let them say who they are
-        dialog = SignInDialog(ws, "")
+        dialog = SignInDialog(ws, "", parent)
         return dialog.identity if dialog.exec() == dialog.DialogCode.Accepted.value else None
 
 
-def _reopen_last(default: WorkspaceLocation) -> Workspace | None:
+def _reopen_last(default: WorkspaceLocation, parent: QWidget | None) -> Workspace | None:
     """The workspace open when the app was last closed (when none was named), or None for the default.
 
     One that cannot be opened any more is said so, and the default workspace opens instead."""
@@ -95,7 +95,7 @@ def _reopen_last(default: WorkspaceLocation) -> Workspace | None:
     try:
         return Workspace.open(last.location())
     except WorkbenchError as exc:
-        QMessageBox.warning(None, "Inspection Readiness Workbench",
+        QMessageBox.warning(parent, "Inspection Readiness Workbench",
                             f"The last workspace, {last.label}, could not be opened again: {exc.message}\n\n"
                             "Your default workspace opens instead; open the other one with File > Open.")
         return None
@@ -117,13 +117,16 @@ def run_gui(location: WorkspaceLocation, username: str) -> int:
     start = StartWindow("your workspace" if location.is_default else location.label)
     start.show()
     app.processEvents()
+    window: MainWindow | int | None = None
     try:
         start.load(load_window_code)
-        window = open_main_window(location, username)
+        if start.given_up:  # the person closed the start window: nothing more is opened
+            return 0
+        window = open_main_window(location, username, start)
         if window is not None and not isinstance(window, int):
             window.show()  # in the start window's place
     finally:
-        start.close()
+        start.finish()
     if window is None:
         return 1
     if isinstance(window, int):
@@ -143,7 +146,8 @@ def load_window_code() -> None:
     import workbench.services.workspace  # noqa: F401
 
 
-def open_main_window(location: WorkspaceLocation, username: str) -> MainWindow | int | None:
+def open_main_window(location: WorkspaceLocation, username: str,
+                     parent: QWidget | None = None) -> MainWindow | int | None:
     """Open the workspace, sign the person in and build the main window (not shown yet): the
     window, None when they cancelled signing in, or the exit code after an error was shown."""
     from workbench.gui.main_window import MainWindow
@@ -152,12 +156,12 @@ def open_main_window(location: WorkspaceLocation, username: str) -> MainWindow |
 
     ws: Workspace | None = None
     try:
-        ws = _reopen_last(location) if location.is_default else None
+        ws = _reopen_last(location, parent) if location.is_default else None
         if ws is None and location.is_default and location.path is not None and not location.path.exists():
             ws = workspace_service.init_workspace(location, username)
         elif ws is None:
             ws = Workspace.open(location)
-        identity = _sign_in(ws, username)
+        identity = _sign_in(ws, username, parent)
         if identity is None:  # the person cancelled signing in
             ws.close()
             return None
@@ -165,5 +169,5 @@ def open_main_window(location: WorkspaceLocation, username: str) -> MainWindow |
     except WorkbenchError as exc:
         if ws is not None:
             ws.close()
-        QMessageBox.critical(None, "Inspection Readiness Workbench", f"{exc.message}\n\n{exc.hint}".strip())
+        QMessageBox.critical(parent, "Inspection Readiness Workbench", f"{exc.message}\n\n{exc.hint}".strip())
         return exc.exit_code

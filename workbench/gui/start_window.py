@@ -12,7 +12,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from workbench.gui.qt import QApplication, QLabel, QMainWindow, QProgressBar, Qt, QVBoxLayout, QWidget, named
+from workbench.gui.qt import (
+    QApplication,
+    QCloseEvent,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    named,
+)
 from workbench.gui.style import STYLESHEET
 
 TITLE = "Inspection Readiness Workbench"
@@ -41,6 +51,8 @@ class StartWindow(QMainWindow):
             lay.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addStretch(3)
         self.setCentralWidget(body)
+        self.given_up = False  # the person closed this window before the main window was ready
+        self._finished = False
         room = self.screen().availableGeometry()  # the main window's first size (main_window.py)
         self.resize(min(1280, int(room.width() * 0.92)), min(820, int(room.height() * 0.92)))
 
@@ -57,12 +69,22 @@ class StartWindow(QMainWindow):
         thread = threading.Thread(target=run, name="workbench start", daemon=True)
         thread.start()
         app = QApplication.instance()
-        while thread.is_alive():
+        while thread.is_alive():  # also when the window was closed: the loading in hand is let finish
             if app is not None:
                 app.processEvents()
             thread.join(0.02)
-        if failed:
+        if failed and not self.given_up:
             raise failed[0]
+
+    def finish(self) -> None:
+        """Close this window because the main window (or an error) takes over."""
+        self._finished = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self._finished:
+            self.given_up = True  # closed by the person: the start stops after the loading in hand
+        super().closeEvent(event)
 
     def say(self, text: str) -> None:
         """Change what the window says it is doing (painted at once)."""

@@ -23,6 +23,10 @@ class WorkspaceLocation:
     is_default: bool = False
     server: URL | None = None  # a server database's URL
 
+    def __post_init__(self) -> None:
+        if (self.path is None) == (self.server is None):
+            raise ValueError("a workspace location is either an SQLite file or a server URL")
+
     @property
     def url(self) -> URL:
         if self.server is not None:
@@ -37,7 +41,8 @@ class WorkspaceLocation:
 
     @property
     def label(self) -> str:
-        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+        """What a person is shown: the file, or the URL with no password (not even masked, nor in the query)."""
+        return str(self.path) if self.path else without_password(self.url.render_as_string(hide_password=False))
 
 
 def default_workspace_path() -> Path:
