@@ -16,6 +16,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,6 +160,15 @@ def staging_folder(folder: str | os.PathLike[str]) -> Path:
     staged = _private_dir(folder) / f"{os.getpid()}-{_PROCESS_START:.3f}-{secrets.token_hex(4)}-staged"
     staged.mkdir(mode=0o700)
     return staged
+
+
+@contextlib.contextmanager
+def scratch_folder(private: Path) -> Iterator[Path]:
+    """A folder for a library's working files inside the private folder `private` (the parent of
+    an :func:`atomic_output` path), named as this process's own so that no other writer's sweep
+    takes it; removed with whatever is in it however the block ends (and swept if killed)."""
+    with tempfile.TemporaryDirectory(dir=private, prefix=f"{os.getpid()}-{_PROCESS_START:.3f}-") as folder:
+        yield Path(folder)
 
 
 def publish(staged: Path, target: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from workbench.reports.fieldwork_workbook import (
     FieldworkSheetData,
@@ -111,3 +112,13 @@ def sheet_data(template: Template | None = None, cases: int = 4, audit_id: int =
 
 def write(tmp_path: Path, data: FieldworkSheetData | None = None, name: str = "fieldwork.xlsx") -> Path:
     return write_fieldwork_workbook(data or sheet_data(), tmp_path / name)
+
+
+def shown_style(ws: Any, ref: str) -> Any:
+    """What Excel applies to a cell of an openpyxl sheet: its own format, or its column's when it
+    has none (an empty answer cell)."""
+    cell = ws[ref]
+    if cell.has_style:
+        return cell
+    # a <col> entry may cover several columns; openpyxl files it under the first one's letter
+    return next(dim for dim in ws.column_dimensions.values() if dim.min <= cell.column <= dim.max)

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
-from tests.reports.fieldwork_data import HOSTILE, sheet_data, test_template, write
+from tests.reports.fieldwork_data import HOSTILE, sheet_data, shown_style, test_template, write
+from workbench.reports import fieldwork_workbook
 
 # layout for the test template: ref, stratum, 2 fields, 5 answers, computed + working, comment
 COLUMNS = {"ref": "A", "stratum": "B", "call_time": "C", "district": "D", "plan_recorded": "E", "grade": "F",
@@ -67,11 +69,16 @@ def test_protection_locks_ids_and_computed_but_not_answers(tmp_path: Path) -> No
     ws = wb["Cases"]
     assert ws.protection.sheet is True and not ws.protection.password
     for key in ("ref", "stratum", "call_time", "district", "district_known", "working"):
-        cell = ws[f"{COLUMNS[key]}4"]
+        cell = shown_style(ws, f"{COLUMNS[key]}4")
         assert cell.protection.locked is True, key
         assert cell.fill.fgColor.rgb.endswith("D9D9D9"), key
     for key in ("plan_recorded", "grade", "minutes", "reviewed_at", "note", "comment"):
-        assert ws[f"{COLUMNS[key]}4"].protection.locked is False, key
+        for row in (3, 4):  # answered (row 3) and not (row 4: no cell, the column's format)
+            shown = shown_style(ws, f"{COLUMNS[key]}{row}")
+            assert shown.protection.locked is False, (key, row)
+            assert shown.fill.fgColor.rgb.endswith("FFFFFF"), (key, row)
+    assert not ws["E4"].has_style and ws["E3"].has_style  # the empty answer is the column's
+    assert shown_style(ws, f"{COLUMNS['reviewed_at']}4").number_format == "dd/mm/yyyy hh:mm"
     assert ws["A1"].protection.locked is True
     assert wb["_meta"].protection.sheet is True and wb["Instructions"].protection.sheet is True
 
@@ -132,9 +139,59 @@ def test_write_replaces_the_file_whole(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["fieldwork.xlsx"]
 
 
+def test_a_write_that_fails_half_way_leaves_the_old_file_and_nothing_else(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "fieldwork.xlsx"
+    target.write_bytes(b"old")
+
+    def fail(*_args: object) -> None:  # after the Cases sheet's rows went to their temporary file
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(fieldwork_workbook, "_meta", fail)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        write(tmp_path)
+    assert target.read_bytes() == b"old"
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")] == ["fieldwork.xlsx"]
+
+
+def test_memory_is_flat_in_cases_rows_go_to_disk_as_they_are_written(tmp_path: Path) -> None:
+    # constant memory: the Cases sheet keeps no cells once a row is done, whatever the number of cases
+    data = sheet_data()
+    many = replace(data, cases=tuple(replace(data.cases[i % len(data.cases)], case_id=1000 + i, ref=f"INC-{i:05d}")
+                                     for i in range(300)))
+    ws = openpyxl.load_workbook(write(tmp_path, many), read_only=True)["Cases"]
+    refs = [row[0] for row in ws.iter_rows(min_row=3, values_only=True)]
+    assert refs == [f"INC-{i:05d}" for i in range(300)]
+    seen: list[int] = []
+    real_close = fieldwork_workbook.xlsxwriter.Workbook.close
+
+    def close(self: Any) -> None:
+        seen.extend(len(sheet.table) for sheet in self.worksheets())  # cells still held in memory per sheet
+        real_close(self)
+
+    fieldwork_workbook.xlsxwriter.Workbook.close = close
+    try:
+        write(tmp_path, many, name="again.xlsx")
+    finally:
+        fieldwork_workbook.xlsxwriter.Workbook.close = real_close
+    assert seen and max(seen) <= 1  # at most the last row of a sheet is still in memory
+
+
 def test_one_case_only_and_no_strata(tmp_path: Path) -> None:
     data = sheet_data(cases=1)
     data = replace(data, cases=(replace(data.cases[0], stratum=None),))
     ws = openpyxl.load_workbook(write(tmp_path, data))["Cases"]
     assert ws["B1"].value == "Call received"  # no stratum column when nothing is stratified
     assert {str(dv.sqref) for dv in ws.data_validations.dataValidation} == {"D3", "E3", "F3", "G3"}
+
+
+def test_a_case_row_is_as_tall_as_its_wrapped_working_and_comment(tmp_path: Path) -> None:
+    data = sheet_data(cases=3)
+    long = "the call was graded as an emergency and attended " * 4  # about five lines at the column's width
+    data = replace(data, cases=(replace(data.cases[0], working={"district_known": long}),
+                                replace(data.cases[1], comment="first line\nsecond line\nthird line"),
+                                data.cases[2]))
+    ws = openpyxl.load_workbook(write(tmp_path, data))["Cases"]
+    assert ws.row_dimensions[3].height >= 4 * fieldwork_workbook.LINE_HEIGHT
+    assert ws.row_dimensions[4].height >= 3 * fieldwork_workbook.LINE_HEIGHT
+    assert ws.row_dimensions[5].height is None  # one line: the sheet's own height

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from workbench.errors import WorkbenchError
-from workbench.importers.xlsx_guard import XlsxLimits, check_xlsx, open_xlsx
+from workbench.importers.xlsx_guard import XlsxLimits, check_xlsx, decoded_text, open_xlsx
 from workbench.reports.fieldwork_format import CASES, FORMAT, META, YES_NO_NA, cell_token, token_digest
 from workbench.templates import Criterion, Template
 from workbench.templates.values import match_choice, parse_datetime, parse_number
@@ -259,12 +259,19 @@ def _cell(rows: dict[int, tuple[Any, ...]], row: int, index: int) -> Any:
 
 
 def _read_cases(rows: dict[int, tuple[Any, ...]], meta: FieldworkMeta, template: Template,
-                problems: list[ImportProblem]) -> list[UploadRow]:
+                problems: list[ImportProblem], as_stored: dict[int, tuple[Any, ...]]) -> list[UploadRow]:
+    """The cases' answers; a locked cell matches its digest as Excel shows it or, for a workbook
+    written before escapes were decoded, as stored."""
+
+    def locked_matches(row: int, i: int, digest: str) -> bool:
+        return token_digest(_cell(rows, row, i)) == digest or (
+            row in as_stored and token_digest(_cell(as_stored, row, i)) == digest)
+
     index = {letter: i for i, (letter, _, _) in enumerate(meta.columns)}
     letters = {letter for letter, _, _ in meta.columns}
     for cell, digest in sorted(meta.headers.items()):
         letter, row = cell.rstrip("0123456789"), int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0)
-        if letter in letters and token_digest(_cell(rows, row, index[letter])) != digest:
+        if letter in letters and not locked_matches(row, index[letter], digest):
             problems.append(ImportProblem("a column heading was changed or columns were moved (locked)",
                                           CASES, row, letter))
     out: list[UploadRow] = []
@@ -277,7 +284,7 @@ def _read_cases(rows: dict[int, tuple[Any, ...]], meta: FieldworkMeta, template:
             if letter not in case.locked:
                 continue
             value = _cell(rows, case.row, index[letter])
-            if token_digest(value) == case.locked[letter]:
+            if locked_matches(case.row, index[letter], case.locked[letter]):
                 continue
             if kind == "ref":
                 message = f"the case reference was changed (locked): it was {case.ref!r}, now {cell_token(value)!r}"
@@ -332,13 +339,17 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
             raise _fail(path, "this is not a fieldwork workbook exported by the workbench "
                               f"(it has no {META if META not in wb.sheetnames else CASES} sheet)",
                         "export one with 'workbench audit fieldwork-export'")
-        meta = _read_meta([tuple(r) for r in wb[META].iter_rows(values_only=True)], path)
+        meta = _read_meta([tuple(decoded_text(v) for v in r) for r in wb[META].iter_rows(values_only=True)], path)
         _check_identity(meta, expected_audit_id, template, path)
         width = len(meta.columns)
         rows: dict[int, tuple[Any, ...]] = {}
+        as_stored: dict[int, tuple[Any, ...]] = {}  # the rows whose text had escapes, undecoded
         beyond: list[int] = []
         for number, values in enumerate(wb[CASES].iter_rows(values_only=True), start=1):
-            rows[number] = tuple(values[:width])
+            row = tuple(decoded_text(v) for v in values[:width])
+            if row != values[:width]:
+                as_stored[number] = tuple(values[:width])
+            rows[number] = row
             if any(v is not None and cell_token(v).strip() for v in values[width:]):
                 beyond.append(number)
         formulas = _formula_cells(path, width) if handle.has_formulas(CASES) else []
@@ -350,7 +361,7 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
     finally:
         handle.close()
     problems: list[ImportProblem] = []
-    upload_rows = _read_cases(rows, meta, template, problems)
+    upload_rows = _read_cases(rows, meta, template, problems, as_stored)
     for number, index in formulas:
         if _cell(rows, number, index) is None and number >= meta.first_row:
             problems.append(ImportProblem("a formula with no saved value; type the answer itself (to start "

@@ -217,3 +217,28 @@ def _why(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     text = text[:160]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+#: ECMA-376's escape of a character in cell text (ST_Xstring): `_x0009_` is a tab; text that
+#: itself looks like an escape is stored with its first underscore escaped, "_x005F_x0041_" for
+#: "_x0041_" (read left to right: "_x0041_x0042_" is stored "_x005F_x0041_x0042_")
+_ESCAPE = re.compile(r"_x005[Ff](_x[0-9A-Fa-f]{4}_)|_x([0-9A-Fa-f]{4})_")
+
+
+def decoded_text(value: Any) -> Any:
+    """A text cell's value with the file's `_xHHHH_` escapes decoded, as Excel shows it (openpyxl
+    hands them back as stored; Excel, LibreOffice and XlsxWriter write them); other values as
+    they are. An escape of a control character other than tab and line breaks, of half a
+    surrogate pair or of a non-character stays as written: no text holds those."""
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPE.sub(_unescape, value)
+    return value
+
+
+def _unescape(match: re.Match[str]) -> str:
+    if match.group(1) is not None:  # text that looks like an escape, kept as it is
+        return match.group(1)
+    code = int(match.group(2), 16)
+    if code in (0x9, 0xA, 0xD) or (0x20 <= code < 0xD800) or (0xE000 <= code < 0xFFFE):
+        return chr(code)
+    return match.group(0)

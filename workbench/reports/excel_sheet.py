@@ -41,7 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbench.reports.excel_names import sheet_name, table_name, unique_headers
 from workbench.reports.safe_text import excel_text, header_footer_text, shorten
 
-__all__ = ["Column", "Marking", "Shown", "TableSheet", "setup_workbook", "sheet_name",
+__all__ = ["Column", "Marking", "Shown", "TableSheet", "put", "setup_workbook", "sheet_name",
            "HEADER_BORDER", "HEADER_FILL", "HEADER_FONT", "TITLE_FONT", "WRAP"]
 
 FONT_NAME = "Arial"
@@ -163,6 +163,20 @@ def fit_to_page(ws: Worksheet) -> None:
     if props is None:
         props = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     props.fitToPage = True
+
+
+def put(ws: Worksheet, row: int, col: int, value: object) -> Any:
+    """Write a value; text never becomes a formula (quote prefix when it could start one)."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str) or (value is not None and not isinstance(value, (int, float, date, datetime))):
+        text, guard = excel_text(value)
+        cell.value = text
+        cell.data_type = "s"
+        if guard:
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
 
 
 class _Guarded(str):

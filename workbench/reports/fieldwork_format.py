@@ -6,12 +6,13 @@ token / digest of a cell value that lets the reader tell whether a locked cell w
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from openpyxl.utils import get_column_letter
 
@@ -103,6 +104,18 @@ def cell_token(value: object) -> str:
 
 
 def token_digest(value: object) -> str:
+    """A short hash of a cell's token (the same values recur down a column: reckoned once each)."""
+    if isinstance(value, Hashable):
+        return _digest_of(cast(Hashable, type(value)), value)
+    return _digest(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _digest_of(_kind: Hashable, value: Hashable) -> str:  # the type in the key: True, 1 and 1.0 differ
+    return _digest(value)
+
+
+def _digest(value: object) -> str:
     return hashlib.sha256(cell_token(value).encode("utf-8")).hexdigest()[:16]
 
 

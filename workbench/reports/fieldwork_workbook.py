@@ -13,37 +13,34 @@ Sheets:
   gives (response versions and hashes, for conflict detection) and a digest of every locked
   cell, so an edited locked cell can be named.
 
-Pure: plain data in, an .xlsx out (written to a temporary file beside the target, then moved
-into place). Every string from user text goes through ``safe_text.excel_text``: text that could
-start a formula is stored as a plain string with the quote-prefix style.
+Pure: plain data in, an .xlsx out (written to a private temporary file beside the target, then
+moved into place). Written with XlsxWriter in its constant-memory mode: each row goes to disk as
+the next one starts, so memory stays flat however many cases the audit has, and the few cell
+formats are made once. Every string from user text goes through ``safe_text.excel_text`` and is
+written as a string (never through XlsxWriter's guessing ``write``, and with its conversions of
+strings to formulas, numbers and links switched off); text that could start a formula carries the
+quote-prefix format, so no application evaluates it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-from copy import copy
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, PatternFill, Protection
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
-from workbench.files import atomic_output
-from workbench.reports.excel_sheet import (
-    HEADER_BORDER,
-    HEADER_FILL,
-    HEADER_FONT,
-    TITLE_FONT,
-    WRAP,
-    fit_to_page,
-    header_footer,
-)
+from workbench.files import atomic_output, scratch_folder
+from workbench.reports.excel_sheet import HEADER_BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
 from workbench.reports.fieldwork_format import (  # noqa: F401  (the data classes are part of this API)
     CASES,
     DATE_FORMAT,
@@ -64,30 +61,127 @@ from workbench.reports.fieldwork_format import (  # noqa: F401  (the data classe
     SheetField,
     as_datetime,
     as_number,
+    cell_token,
     layout,
     token_digest,
 )
 from workbench.reports.safe_text import excel_text, header_footer_text, shorten
 
-LOCKED_FILL = PatternFill("solid", fgColor="D9D9D9")
-ANSWER_FILL = PatternFill("solid", fgColor="FFFFFF")
-LOCKED = Protection(locked=True)
-UNLOCKED = Protection(locked=False)
-TOP = Alignment(vertical="top")
+LOCKED_FILL = "#D9D9D9"
+ANSWER_FILL = "#FFFFFF"
+A4 = 9  # the paper size code of the page setup
+_WIDTHS = {"ref": 18, "stratum": 14, "field": 16, "answer": 16, "computed": 14, "working": 40, "comment": 40}
+# no guessing: a string is a string (a leading "=" is not a formula, "12" not a number, a URL no link)
+_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+            "strings_to_urls": False}
 
 
-def put(ws: Worksheet, row: int, col: int, value: object) -> Any:
-    """Write a value; text never becomes a formula (quote prefix when it could start one)."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str) or (value is not None and not isinstance(value, (int, float, date, datetime))):
+def _colour(openpyxl_colour: Any) -> str:
+    """'#RRGGBB' of an openpyxl colour (ARGB): the pack's house colours, kept in one place."""
+    return "#" + str(openpyxl_colour.rgb)[-6:]
+
+
+@dataclass(frozen=True)
+class Style:
+    """The formats a cell of one look is written with: as is, quote-prefixed text, a date."""
+
+    plain: Format | None
+    quoted: Format
+    dated: Format
+
+
+class _Formats:
+    """The workbook's few looks, each made once (a format is a record in the workbook)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._styles: dict[tuple[tuple[str, Any], ...], Style] = {}
+        font = {"font_name": HEADER_FONT.name, "font_size": HEADER_FONT.sz, "bold": True,
+                "font_color": _colour(HEADER_FONT.color)}
+        header = {**font, "bg_color": _colour(HEADER_FILL.fgColor), "text_wrap": True, "valign": "top",
+                  "locked": True}
+        self.header = self.style(header)
+        rule = HEADER_BORDER.bottom
+        assert rule is not None  # the house header has its rule below
+        self.header_rule = self.style({**header, "bottom": 2, "bottom_color": _colour(rule.color)})
+        self.label = self.style({**font, "valign": "top"})
+        self.title = self.style({"font_name": TITLE_FONT.name, "font_size": TITLE_FONT.sz, "bold": True,
+                                 "font_color": _colour(TITLE_FONT.color)})
+        self.wrap = self.style({"text_wrap": True, "valign": "top", "align": "left"})
+        self.plain = self.style({})
+        self.top = self.style({"valign": "top"})
+
+    def format(self, spec: dict[str, Any]) -> Format:
+        key = tuple(sorted(spec.items()))
+        made = self._formats.get(key)
+        if made is None:
+            made = self._formats[key] = self.wb.add_format(dict(key))
+        return made
+
+    def style(self, spec: dict[str, Any]) -> Style:
+        key = tuple(sorted(spec.items()))
+        made = self._styles.get(key)
+        if made is None:
+            made = self._styles[key] = Style(self.format(spec) if spec else None,
+                                             self.format({**spec, "quote_prefix": True}),
+                                             self.format({"num_format": DATE_FORMAT, **spec}))
+        return made
+
+
+#: the first day Excel's and every reader's serial numbers agree on (Excel has no dates before 1900
+#: and counts a 29 February 1900 that never was; openpyxl reads serials below 1 as times of day)
+FIRST_SERIAL_DAY = datetime(1900, 3, 1)
+
+
+def _kept_as_number(value: float) -> bool:
+    """Whether a spreadsheet keeps `value` exactly: finite, and within the 15 significant digits
+    Excel holds (XlsxWriter writes 16; a longer one would come back another number)."""
+    return math.isfinite(value) and float(f"{value:.15g}") == value and (
+        not isinstance(value, int) or abs(value) < 10**15)
+
+
+def put(ws: Worksheet, row: int, col: int, value: object, style: Style) -> object:
+    """Write a value at 1-based (row, col); returns what the cell holds. Text is always a string,
+    quote-prefixed when it could start a formula; numbers, dates and booleans keep their type
+    (a date before 1 March 1900, or a number that is not finite, is written as its text: no
+    spreadsheet holds it as a value). An empty value writes a cell only when the look has a
+    format (a grey locked cell, say)."""
+    r, c = row - 1, col - 1
+    if type(value) is str:  # the most common case first
         text, guard = excel_text(value)
-        cell.value = text
-        cell.data_type = "s"
-        if guard:
-            cell.quotePrefix = True
+        if text:
+            ws.write_string(r, c, text, style.quoted if guard else style.plain)
+            return text
+        value = None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and not _kept_as_number(value):
+        value = str(value)
+    elif isinstance(value, (datetime, date)):
+        moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        # whole seconds: a read-back serial that rounds up would name another second than the digest
+        moment = moment.replace(tzinfo=None, microsecond=0)
+        if moment < FIRST_SERIAL_DAY:
+            value = cell_token(moment)
+        else:
+            ws.write_datetime(r, c, moment, style.dated)
+            return moment
+    if isinstance(value, str):
+        text, guard = excel_text(value)
+        if text:
+            ws.write_string(r, c, text, style.quoted if guard else style.plain)
+            return text
+        value = None
+    if value is None:
+        if style.plain is not None:
+            ws.write_blank(r, c, None, style.plain)
+        return None
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value, style.plain)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, style.plain)
     else:
-        cell.value = value
-    return cell
+        return put(ws, row, col, str(value), style)
+    return value
 
 
 def _headers(col: SheetColumn, data: FieldworkSheetData) -> tuple[str, str]:
@@ -109,61 +203,98 @@ def _headers(col: SheetColumn, data: FieldworkSheetData) -> tuple[str, str]:
     return f"{c.key}{crit}", f"{TYPE_HINTS.get(c.answer, c.answer)}: " + shorten(c.question, 160)
 
 
-def _value(col: SheetColumn, case: SheetCase, data: FieldworkSheetData) -> tuple[object, str | None]:
-    """(cell value, number format) for one case cell."""
+CellValue = Callable[[SheetCase], tuple[object, "str | None"]]
+
+
+def _value(col: SheetColumn, data: FieldworkSheetData) -> CellValue:
+    """How to get one column's (cell value, number format) from a case, worked out once per column."""
+    key = col.key
     if col.kind == "ref":
-        return case.ref, None
+        return lambda case: (case.ref, None)
     if col.kind == "stratum":
-        return case.stratum or "", None
+        return lambda case: (case.stratum or "", None)
     if col.kind == "comment":
-        return case.comment or None, None
+        return lambda case: (case.comment or None, None)
     if col.kind == "working":
-        return case.working.get(col.key) or None, None
+        return lambda case: (case.working.get(key) or None, None)
     if col.kind == "field":
-        value = case.fields.get(col.key)
-        kind = next(f.type for f in data.fields if f.key == col.key)
-        if kind in ("datetime", "date") and (moment := as_datetime(value)) is not None:
-            return moment, DATE_FORMAT if kind == "datetime" else "dd/mm/yyyy"
+        kind = next(f.type for f in data.fields if f.key == key)
+        if kind not in ("datetime", "date"):
+            return lambda case: (case.fields.get(key), None)
+        shown = DATE_FORMAT if kind == "datetime" else "dd/mm/yyyy"
+
+        def field(case: SheetCase) -> tuple[object, str | None]:
+            value = case.fields.get(key)
+            moment = as_datetime(value)
+            return (value, None) if moment is None else (moment, shown)
+
+        return field
+    answer = next(c for c in data.criteria if c.key == key).answer
+
+    def answered(case: SheetCase) -> tuple[object, str | None]:
+        value = case.answers.get(key)
+        if answer == "number" and (number := as_number(value)) is not None:
+            return number, None
+        if answer == "datetime" and (moment := as_datetime(value)) is not None:
+            return moment, DATE_FORMAT if "T" in str(value) else "dd/mm/yyyy"
         return value, None
-    value = case.answers.get(col.key)
-    criterion = next(c for c in data.criteria if c.key == col.key)
-    if criterion.answer == "number" and (number := as_number(value)) is not None:
-        return number, None
-    if criterion.answer == "datetime" and (moment := as_datetime(value)) is not None:
-        return moment, DATE_FORMAT if "T" in str(value) else "dd/mm/yyyy"
-    return value, None
+
+    return answered
+
+
+def _no_picture(header: str) -> str:
+    """A header with no picture codes: XlsxWriter takes every "&G" (and "&[Picture]") for one and
+    drops the whole header when it has no image for it, also where the text's own "&" (written
+    "&&") comes before a G. The header's codes here are never pictures, so a zero-width space
+    parts such a pair (nothing is printed for it)."""
+    return _PICTURE_CODE.sub("&\u200b", header)
+
+
+_PICTURE_CODE = re.compile(r"&(?=G|\[Picture\])")
 
 
 def _print_setup(ws: Worksheet, data: FieldworkSheetData) -> None:
-    mark = header_footer_text(data.marking.upper(), 60)
-    head, foot = header_footer(ws)
-    even_head, even_foot = header_footer(ws, even=True)
-    for part in (head.center, foot.center, even_head.center, even_foot.center):
-        part.text = mark
-        part.font = "-,Bold"
-    head.left.text = header_footer_text(data.force, 60)
-    head.right.text = header_footer_text(f"Audit {data.audit_id} fieldwork", 60)
-    foot.left.text = "&A"
-    foot.right.text = "Page &P of &N"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    fit_to_page(ws)
+    # three sections of at most 50 units, each "&&" parted by one more: within Excel's 255 in all
+    mark = header_footer_text(data.marking.upper(), 50)
+    force = header_footer_text(data.force, 50)
+    audit = header_footer_text(f"Audit {data.audit_id} fieldwork", 50)
+    for setter, text in ((ws.set_header, f'&L{force}&C&"-,Bold"{mark}&R{audit}'),
+                         (ws.set_footer, f'&L&A&C&"-,Bold"{mark}&RPage &P of &N')):
+        setter(_no_picture(text))
+    ws.set_landscape()
+    ws.set_paper(A4)
+    ws.fit_to_pages(1, 0)
 
 
 def _protect(ws: Worksheet) -> None:
-    """Protect without a password; resizing columns stays allowed."""
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
+    """Protect without a password; resizing columns and rows stays allowed."""
+    ws.protect("", {"format_columns": True, "format_rows": True})
 
 
-def _instructions(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn]) -> None:
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 90
-    put(ws, 1, 1, f"{data.marking.upper()}: fieldwork workbook").font = TITLE_FONT
+MAX_ROW_HEIGHT = 409  # points: the tallest row Excel allows (longer text scrolls in the cell)
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+CHARS_PER_WIDTH = 1.2  # characters of 10-point prose per unit of column width (the width of a "0" at 11 points)
+
+
+def _lines(text: object, width: float) -> int:
+    per_line = max(1, int(width * CHARS_PER_WIDTH) - 2)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _fit_row(ws: Worksheet, row: int, *cells: tuple[object, float], least: int = 1) -> None:
+    """Give a row of wrapped text (text, column width) the height of its most lines, at least
+    `least` (spreadsheets do not grow a row whose text the file wraps, so printed lines would
+    overlap the next row's)."""
+    lines = max([least, *(_lines(text, width) for text, width in cells)])
+    if lines > 1:
+        ws.set_row(row - 1, min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2))
+
+
+def _instructions(ws: Worksheet, f: _Formats, data: FieldworkSheetData, columns: list[SheetColumn]) -> None:
+    widths = (26, 40, 90)
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    put(ws, 1, 1, f"{data.marking.upper()}: fieldwork workbook", f.title)
     lines: list[tuple[str, object]] = [
         ("Audit", f"{data.audit_id}: {data.audit_title}"),
         ("Template", f"{data.template_name} ({data.template_key} version {data.template_version})"),
@@ -185,128 +316,145 @@ def _instructions(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetCo
     ]
     row = 2
     for label, value in lines:
-        put(ws, row, 1, label).font = HEADER_FONT
-        put(ws, row, 2, value).alignment = WRAP
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+        put(ws, row, 1, label, f.label)
+        guard = isinstance(value, str) and excel_text(value)[1]
+        ws.merge_range(row - 1, 1, row - 1, 2, "", f.wrap.quoted if guard else f.wrap.plain)
+        put(ws, row, 2, value, f.wrap)  # over the merged cell's first, in the same format
+        _fit_row(ws, row, (value, widths[1] + widths[2]))
         row += 1
     row += 1
     for i, text in enumerate(("Column", "Criterion", "Question and answers")):
-        cell = put(ws, row, i + 1, text)
-        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
+        put(ws, row, i + 1, text, f.header_rule)
     for c in data.criteria:
         row += 1
         letter = next(col.letter for col in columns if col.key == c.key and col.kind in ("answer", "computed"))
         codes = ", ".join(c.choices) if c.answer == "choice" else TYPE_HINTS.get(c.answer, c.answer)
         extra = " Computed by the workbench (locked)." if c.computed else ""
         crit = " Critical." if c.critical else ""
-        put(ws, row, 1, letter)
-        put(ws, row, 2, c.key)
-        put(ws, row, 3, f"{c.question}\nAnswers: {codes}.{crit}{extra}"
-                        + (f"\nGuidance: {c.guidance}" if c.guidance else "")).alignment = WRAP
+        put(ws, row, 1, letter, f.top)
+        put(ws, row, 2, c.key, f.top)
+        text = f"{c.question}\nAnswers: {codes}.{crit}{extra}" + (f"\nGuidance: {c.guidance}" if c.guidance else "")
+        put(ws, row, 3, text, f.wrap)
+        _fit_row(ws, row, (text, widths[2]))
     _print_setup(ws, data)
     _protect(ws)
 
 
-def _lists(ws: Worksheet, data: FieldworkSheetData) -> dict[str, str]:
-    """Write the drop-down lists; returns criterion key (or 'yes_no_na') -> list range."""
-    ranges: dict[str, str] = {}
+def _lists(data: FieldworkSheetData) -> list[tuple[str, tuple[str, ...]]]:
+    """The drop-down lists: criterion key (or 'yes_no_na') and its items, one column each."""
     lists: list[tuple[str, tuple[str, ...]]] = [("yes_no_na", YES_NO_NA)]
-    lists += [(c.key, c.choices) for c in data.criteria if c.answer == "choice" and not c.computed]
-    for col, (key, items) in enumerate(lists, start=1):
-        letter = get_column_letter(col)
-        for row, item in enumerate(items or ("",), start=1):
-            put(ws, row, col, item)
-        ranges[key] = f"'{LISTS}'!${letter}$1:${letter}${max(1, len(items))}"
-    ws.sheet_state = "hidden"
+    return lists + [(c.key, c.choices) for c in data.criteria if c.answer == "choice" and not c.computed]
+
+
+def _list_ranges(lists: Sequence[tuple[str, tuple[str, ...]]]) -> dict[str, str]:
+    return {key: f"='{LISTS}'!${xl_col_to_name(col)}$1:${xl_col_to_name(col)}${max(1, len(items))}"
+            for col, (key, items) in enumerate(lists)}
+
+
+def _write_lists(ws: Worksheet, f: _Formats, lists: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+    height = max((len(items) for _, items in lists), default=1)
+    for row in range(1, height + 1):  # row by row: the sheet is written in constant memory
+        for col, (_key, items) in enumerate(lists, start=1):
+            if row <= len(items):
+                put(ws, row, col, items[row - 1], f.plain)
+    ws.hide()
     _protect(ws)
-    return ranges
 
 
-def _validation(criterion: SheetCriterion, ranges: dict[str, str]) -> DataValidation | None:
+def _validation(criterion: SheetCriterion, ranges: dict[str, str]) -> dict[str, Any] | None:
     kind = criterion.answer
     if kind in ("yes_no_na", "choice"):
-        dv = DataValidation(type="list", formula1=ranges["yes_no_na" if kind == "yes_no_na" else criterion.key],
-                            allow_blank=True)
-        dv.error = "Choose an answer from the list"
+        rule: dict[str, Any] = {"validate": "list", "source": ranges["yes_no_na" if kind == "yes_no_na" else
+                                                                     criterion.key],
+                                "error_message": "Choose an answer from the list"}
     elif kind == "number":
-        dv = DataValidation(type="decimal", operator="between", formula1=str(-NUMBER_LIMIT),
-                            formula2=str(NUMBER_LIMIT), allow_blank=True)
-        dv.error = "Give a number, e.g. 12 or 7.5"
-    elif kind == "datetime":
-        dv = DataValidation(type="date", operator="between", formula1="1", formula2="2958465",
-                            allow_blank=True)
-        dv.error = "Give a date, e.g. 14/03/2024 14:02"
+        rule = {"validate": "decimal", "criteria": "between", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT,
+                "error_message": "Give a number, e.g. 12 or 7.5"}
+    elif kind == "datetime":  # serial days 1 to 2958465: 1 January 1900 to 31 December 9999
+        rule = {"validate": "date", "criteria": "between", "minimum": datetime(1900, 1, 1),
+                "maximum": datetime(9999, 12, 31), "error_message": "Give a date, e.g. 14/03/2024 14:02"}
     else:
         return None
-    dv.errorTitle = "Not a valid answer"
-    dv.showErrorMessage = True
-    dv.promptTitle = shorten(criterion.key, 32)
-    dv.prompt = shorten(TYPE_HINTS.get(kind, kind), 250)
-    dv.showInputMessage = True
-    return dv
+    return {**rule, "ignore_blank": True, "error_title": "Not a valid answer", "error_type": "stop",
+            "show_error": True, "input_title": shorten(criterion.key, 32),
+            "input_message": shorten(TYPE_HINTS.get(kind, kind), 250), "show_input": True}
 
 
-_WIDTHS = {"ref": 18, "stratum": 14, "field": 16, "answer": 16, "computed": 14, "working": 40, "comment": 40}
-
-
-def _style_case_cell(cell: Any, kind: str, number_format: str | None, dated: bool) -> None:
-    if number_format:
-        cell.number_format = number_format
-    cell.alignment = WRAP if kind in ("working", "comment") else TOP
+def _column_spec(kind: str, dated: bool) -> dict[str, Any]:
+    """A Cases column's look: answers and the comment unlocked and white, the rest locked and grey."""
+    spec: dict[str, Any] = {"valign": "top", "pattern": 1}
+    if kind in ("working", "comment"):
+        spec["text_wrap"] = True
     if kind in ("answer", "comment"):
-        cell.protection, cell.fill = UNLOCKED, ANSWER_FILL
-        if dated:
-            cell.number_format = DATE_FORMAT
+        spec.update(locked=False, bg_color=ANSWER_FILL)
     else:
-        cell.protection, cell.fill = LOCKED, LOCKED_FILL
+        spec.update(locked=True, bg_color=LOCKED_FILL)
+    if dated:  # a date answer typed in shows as a date
+        spec["num_format"] = DATE_FORMAT
+    return spec
 
 
-def _cases(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn],
-           ranges: dict[str, str]) -> dict[int, dict[str, str]]:
-    """Write the Cases sheet; returns per row the digests of its locked cells."""
+def _cases(ws: Worksheet, f: _Formats, data: FieldworkSheetData, columns: list[SheetColumn],
+           ranges: dict[str, str]) -> tuple[dict[int, dict[str, str]], dict[str, str]]:
+    """Write the Cases sheet; returns per row the digests of its locked cells, and the headings'.
+
+    Each column carries its look as the column's format, so an empty cell needs no cell of its own
+    (Excel shows and protects it by its column); a value is written with the same look."""
     criteria = {c.key: c for c in data.criteria}
-    for i, col in enumerate(columns, start=1):
-        ws.column_dimensions[col.letter].width = _WIDTHS[col.kind]
-        for row, text in enumerate(_headers(col, data), start=1):
-            cell = put(ws, row, i, text)
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-            if row == HEADER_ROWS:
-                cell.border = HEADER_BORDER
-            cell.protection = LOCKED
-    ws.row_dimensions[2].height = 60
+    specs = [_column_spec(col.kind, col.kind == "answer" and criteria[col.key].answer == "datetime")
+             for col in columns]
+    for i, (col, spec) in enumerate(zip(columns, specs, strict=True)):
+        ws.set_column(i, i, _WIDTHS[col.kind], f.format(spec))
+    headers: dict[str, str] = {}
+    for row in range(1, HEADER_ROWS + 1):
+        _fit_row(ws, row, *((_headers(col, data)[row - 1], _WIDTHS[col.kind]) for col in columns),
+                 least=4 if row == HEADER_ROWS else 1)  # the hints' row as tall as before, at least
+        for i, col in enumerate(columns, start=1):
+            written = put(ws, row, i, _headers(col, data)[row - 1], f.header_rule if row == HEADER_ROWS else f.header)
+            headers[f"{col.letter}{row}"] = token_digest(written)
+    # a value's look: its column's, with the number format the value asks for (a date-only field
+    # shows without a time)
+    looks: dict[tuple[int, str | None], Style] = {}
+
+    def look(i: int, number_format: str | None) -> Style:
+        made = looks.get((i, number_format))
+        if made is None:
+            made = looks[(i, number_format)] = f.style({**specs[i], "num_format": number_format} if number_format
+                                                       else specs[i])
+        return made
+
     locked: dict[int, dict[str, str]] = {}
-    # the few distinct cell styles, each set up once and then copied (openpyxl's style registry
-    # lookups per attribute were most of the export's time)
-    styles: dict[tuple[str, bool, str | None, bool], StyleArray] = {}
+    plan = [(i, col.letter, _value(col, data), col.kind not in ("answer", "comment")) for i, col in enumerate(columns)]
+    # the wrapped columns (working, comment): a row is made as tall as their text, before it is written
+    wraps = [_WIDTHS[col.kind] if col.kind in ("working", "comment") else 0 for col in columns]
     for row, case in enumerate(data.cases, start=FIRST_ROW):
         digests: dict[str, str] = {}
-        for i, col in enumerate(columns, start=1):
-            value, number_format = _value(col, case, data)
-            cell = put(ws, row, i, value)
-            dated = col.kind == "answer" and criteria[col.key].answer == "datetime" and not number_format
-            key = (col.kind, dated, number_format, bool(cell.quotePrefix))  # the guard against formulas is a style
-            style = styles.get(key)
-            if style is not None:
-                cell._style = copy(style)
-            else:
-                _style_case_cell(cell, col.kind, number_format, dated)
-                styles[key] = copy(cell._style)
-            if col.kind not in ("answer", "comment"):
-                digests[col.letter] = token_digest(cell.value)
+        values = [cell_value(case) for _, _, cell_value, _ in plan]
+        tall = [(v, width) for (v, _), width in zip(values, wraps, strict=True)
+                if width and isinstance(v, str) and (len(v) > width or "\n" in v)]
+        if tall:
+            _fit_row(ws, row, *tall)
+        for (i, letter, _, is_locked), (value, number_format) in zip(plan, values, strict=True):
+            written = None if value is None or value == "" else put(ws, row, i + 1, value, look(i, number_format))
+            if is_locked:
+                digests[letter] = token_digest(written)
         locked[row] = digests
     last = max(FIRST_ROW, FIRST_ROW + len(data.cases) - 1)
-    for col in columns:
-        if col.kind == "answer" and (dv := _validation(criteria[col.key], ranges)) is not None:
-            ws.add_data_validation(dv)
-            dv.add(f"{col.letter}{FIRST_ROW}:{col.letter}{last}")
-    ws.freeze_panes = f"B{FIRST_ROW}"
+    for i, col in enumerate(columns):
+        if col.kind == "answer" and (rule := _validation(criteria[col.key], ranges)) is not None:
+            ws.data_validation(FIRST_ROW - 1, i, last - 1, i, rule)
+    ws.freeze_panes(FIRST_ROW - 1, 1)
     _print_setup(ws, data)
-    ws.print_title_rows = f"1:{HEADER_ROWS}"
+    ws.repeat_rows(0, HEADER_ROWS - 1)
     _protect(ws)
-    return locked
+    return locked, headers
 
 
-def _meta(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn],
+#: one encoder for every case's state and digests (json.dumps with options makes one per call)
+_as_json = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
+def _meta(ws: Worksheet, f: _Formats, data: FieldworkSheetData, columns: list[SheetColumn],
           locked: dict[int, dict[str, str]], headers: dict[str, str]) -> None:
     pairs: list[tuple[str, object]] = [
         ("format", FORMAT), ("format_version", FORMAT_VERSION), ("audit_id", data.audit_id),
@@ -318,18 +466,17 @@ def _meta(ws: Worksheet, data: FieldworkSheetData, columns: list[SheetColumn],
         ("headers", json.dumps(headers)),
     ]
     for row, (key, value) in enumerate(pairs, start=1):
-        put(ws, row, 1, key)
-        put(ws, row, 2, value)
+        put(ws, row, 1, key, f.plain)
+        put(ws, row, 2, value, f.plain)
     start = len(pairs) + 2
     for i, text in enumerate(("case", "case_id", "row", "ref", "state", "locked"), start=1):
-        put(ws, start, i, text)
+        put(ws, start, i, text, f.plain)
     for offset, case in enumerate(data.cases, start=1):
         row = FIRST_ROW + offset - 1
-        values = ("case", case.case_id, row, case.ref, json.dumps(case.state, sort_keys=True, default=str),
-                  json.dumps(locked[row], sort_keys=True))
+        values = ("case", case.case_id, row, case.ref, _as_json(case.state), _as_json(locked[row]))
         for i, value in enumerate(values, start=1):
-            put(ws, start + offset, i, value)
-    ws.sheet_state = "hidden"
+            put(ws, start + offset, i, value, f.plain)
+    ws.hide()
     _protect(ws)
 
 
@@ -337,20 +484,18 @@ def write_fieldwork_workbook(data: FieldworkSheetData, out_path: str | os.PathLi
     """Write the workbook to ``out_path`` (atomically); returns the path."""
     out = Path(out_path)
     columns = layout(data)
-    wb = Workbook()
-    info = wb.active
-    assert isinstance(info, Worksheet)  # a new workbook's one sheet
-    info.title = INSTRUCTIONS
-    cases = wb.create_sheet(CASES)
-    ranges = _lists(wb.create_sheet(LISTS), data)
-    locked = _cases(cases, data, columns, ranges)
-    headers = {f"{c.letter}{r}": token_digest(cases[f"{c.letter}{r}"].value)
-               for c in columns for r in range(1, HEADER_ROWS + 1)}
-    _meta(wb.create_sheet(META), data, columns, locked, headers)
-    _instructions(info, data, columns)
-    wb.active = 1
-    for ws in wb.worksheets:  # only the Cases tab selected (two selected tabs would be edited together)
-        ws.sheet_view.tabSelected = ws is cases
-    with atomic_output(out) as tmp:
-        wb.save(tmp)
+    lists = _lists(data)
+    # XlsxWriter's row files go to a folder of this process's own inside the private one the
+    # workbook is written in, removed with whatever is in it however the writing ends
+    with atomic_output(out) as tmp, scratch_folder(tmp.parent) as rows:
+        wb = xlsxwriter.Workbook(str(tmp), {**_OPTIONS, "tmpdir": rows})
+        formats = _Formats(wb)
+        info = wb.add_worksheet(INSTRUCTIONS)
+        cases = wb.add_worksheet(CASES)
+        locked, headers = _cases(cases, formats, data, columns, _list_ranges(lists))
+        _write_lists(wb.add_worksheet(LISTS), formats, lists)
+        _meta(wb.add_worksheet(META), formats, data, columns, locked, headers)
+        _instructions(info, formats, data, columns)
+        cases.activate()  # only the Cases tab selected (two selected tabs would be edited together)
+        wb.close()
     return out

@@ -38,8 +38,8 @@ from workbench.reports.excel_sheet import (
     WRAP,
     fit_to_page,
     header_footer,
+    put,
 )
-from workbench.reports.fieldwork_workbook import put
 from workbench.reports.safe_text import header_footer_text
 
 FORMAT = "workbench-evidence-requests"

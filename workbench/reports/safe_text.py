@@ -37,6 +37,20 @@ def shorten(text: str, limit: int) -> str:
     return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
 
 
+def utf16_units(text: str) -> int:
+    """The length Excel counts: UTF-16 code units (a character beyond U+FFFF, an emoji, counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shorten_utf16(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-16 units (Excel's measure), with an ellipsis when cut;
+    a character is never split."""
+    if limit <= 0 or len(text) <= limit // 2 or utf16_units(text) <= limit:
+        return text
+    head = text.encode("utf-16-le")[: 2 * max(0, limit - 1)].decode("utf-16-le", errors="ignore")
+    return head.rstrip() + ELLIPSIS
+
+
 def break_long_words(text: str, max_run: int = 40) -> str:
     """Insert zero-width spaces into runs of more than ``max_run`` non-space characters so a
     line breaker can split them (10,000-character 'words', hashes, URLs)."""
@@ -90,12 +104,25 @@ def excel_text(value: object) -> tuple[str, bool]:
     store the value as a string with ``quotePrefix`` so no application evaluates it.
     """
     raw = "" if value is None else str(value)
-    guard = is_formula_like(raw)
+    guard = raw.startswith(FORMULA_PREFIXES)
+    if raw.isprintable() and len(raw) <= EXCEL_CELL_LIMIT // 2:  # most text: nothing to clean or cut
+        return raw, guard
     text = _CONTROL_RE.sub("", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    text = shorten(text, EXCEL_CELL_LIMIT)
+    text = shorten_utf16(text, EXCEL_CELL_LIMIT)
     return text, guard or is_formula_like(text)
 
 
 def header_footer_text(value: object, limit: int = 80) -> str:
-    """Text for an Excel header/footer section: '&' doubled (it starts a control code)."""
-    return shorten(plain(value).replace("\n", " "), limit).replace("&", "&&")
+    """Text for an Excel header/footer section: '&' doubled (it starts a control code), at most
+    ``limit`` UTF-16 units as written (Excel refuses a header over 255 in all)."""
+    text = shorten(plain(value).replace("\n", " "), limit)
+    if utf16_units(text.replace("&", "&&")) <= limit:
+        return text.replace("&", "&&")
+    kept, used = [], 1  # room for the ellipsis
+    for ch in text:
+        cost = 2 if ch == "&" else utf16_units(ch)
+        if used + cost > limit:
+            break
+        kept.append(ch)
+        used += cost
+    return "".join(kept).rstrip().replace("&", "&&") + ELLIPSIS

@@ -141,8 +141,9 @@ def _sheet_data(uow: UnitOfWork, audit_id: int) -> FieldworkSheetData:
     audit = get_audit_row(uow, audit_id)
     template = get_template(uow, audit.template_id)
     settings = get_force_settings(uow)
-    cases = list(uow.session.scalars(select(SampledCase).where(
-        SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES)).order_by(SampledCase.order)))
+    # the columns the sheet shows, as rows (thousands of cases: no ORM object each)
+    cases = uow.session.execute(select(SampledCase.id, SampledCase.ref, SampledCase.stratum, SampledCase.fields).where(
+        SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES)).order_by(SampledCase.order)).all()
     if not cases:
         raise InputError(f"audit {audit.id} has no cases to export", "draw the sample first")
     responses = _responses(uow, [c.id for c in cases])
@@ -152,15 +153,18 @@ def _sheet_data(uow: UnitOfWork, audit_id: int) -> FieldworkSheetData:
     criteria = tuple(SheetCriterion(c.key, c.question, c.answer, c.choices, c.critical, c.rule is not None,
                                     c.guidance) for c in template.criteria)
     rows = []
+    keys = [f.key for f in fields]
     for case in cases:
         mine = responses[case.id]
+        comment = case_comment(mine, hand)
         state = {"r": {k: [r.version, value_digest(r.value), _stamp(r)] for k, r in sorted(mine.items())},
-                 "c": _digest(case_comment(mine, hand))}
+                 "c": _digest(comment)}
+        given = case.fields or {}
         rows.append(SheetCase(
-            case.id, case.ref, case.stratum, {f.key: (case.fields or {}).get(f.key) for f in fields},
+            case.id, case.ref, case.stratum, {k: given.get(k) for k in keys},
             {k: r.value for k, r in mine.items()},
             {k: r.working for k, r in mine.items() if k in computed and r.working},
-            case_comment(mine, hand), state))
+            comment, state))
     return FieldworkSheetData(
         audit.id, audit.title, template.key, template.version, template.sha256, template.name,
         settings.marking, settings.force_name, utcnow(), uow.username, fields, criteria, tuple(rows))
