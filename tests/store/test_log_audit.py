@@ -191,3 +191,28 @@ def test_a_redraw_records_the_cases_it_deletes_in_bulk(workspace, tmp_path) -> N
     _sql(workspace, "update sampled_cases set stratum = 'moved' where id = :i", i=first_ids)
     (issue,) = _verify(workspace).data_problems
     assert issue.table == "sampled_cases" and "stratum is 'moved'" in issue.message
+
+
+def test_rows_made_by_a_bulk_insert_are_recorded_from_the_ids_it_returns(workspace) -> None:
+    from sqlalchemy import insert
+
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        made = uow.session.execute(insert(ForceSetting).returning(ForceSetting.key),
+                                   [{"key": f"bulk.{i}", "value": str(i)} for i in range(3)]).scalars().all()
+        assert sorted(made) == ["bulk.0", "bulk.1", "bulk.2"]  # the caller still gets what it asked for
+        uow.log("setting", "bulk", "set", None, {"keys": 3})
+    report = _verify(workspace)
+    assert report.ok and report.data_problem_count == 0, _messages(report)
+    _sql(workspace, "update force_settings set value = '\"moved\"' where key = 'bulk.1'")
+    (issue,) = _verify(workspace).data_problems
+    assert issue.table == "force_settings" and "moved" in issue.message
+
+
+def test_a_bulk_insert_that_does_not_return_its_ids_is_refused(workspace) -> None:
+    from sqlalchemy import insert
+
+    with pytest.raises(RuntimeError, match="must return its key"), \
+            workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        uow.session.execute(insert(ForceSetting), [{"key": "bulk.x", "value": "1"}])
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        assert uow.session.get(ForceSetting, "bulk.x") is None  # nothing was written

@@ -26,7 +26,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from workbench.errors import InputError, NotFoundError
 from workbench.services.access import require
@@ -218,6 +218,7 @@ def record_responses(uow: UnitOfWork, audit_id: int, writes: list[AnswerWrite]) 
                                  "listed twice?); export a fresh workbook", case=ref, criterion=key)
         seen.add((case_id, key))
     changes = []
+    new: list[Response] = []  # answers not given before: inserted together, after the loop
     for case_id, key, value, comment, version in writes:
         case = cases.get(case_id)
         if case is None:
@@ -225,23 +226,38 @@ def record_responses(uow: UnitOfWork, audit_id: int, writes: list[AnswerWrite]) 
         def current(_role: str, at: tuple[int, str] = (case.id, key)) -> Response | None:
             return rows.get(at)
 
-        written = _set_answer(uow, audit, template, case, key, value, comment, "primary", version, False, current)
+        written = _set_answer(uow, audit, template, case, key, value, comment, "primary", version, False, current,
+                              new.append)
         if written is not None:
             row, action, before, after = written
             rows[(case.id, key)] = row
             changes.append({"action": action, **after, "before": before})
             if action == "clear":
                 del rows[(case.id, key)]
-    uow.session.flush()
+    uow.session.flush()  # the changed and cleared answers first
+    if new:
+        # thousands of rows from a workbook: one bulk INSERT, not a unit-of-work flush of each object
+        # (the ids it returns tell the change log which rows to record, store/log_audit.py::RowTracker)
+        uow.session.execute(insert(Response).returning(Response.id), [_insert_values(r) for r in new])
     uow.changed.add("response")
     return changes
 
 
+_INSERTED = ("case_id", "criterion_key", "role", "value", "computed", "working", "comment", "answered_by",
+             "answered_at")
+
+
+def _insert_values(row: Response) -> dict[str, Any]:
+    return {"version": 1, **{name: getattr(row, name) for name in _INSERTED}}
+
+
 def _set_answer(uow: UnitOfWork, audit: Audit, template: Template, case: SampledCase, criterion_key: str,
                 value: Any, comment: str, role: str, expected_version: int | None, override: bool,
-                current: Callable[[str], Response | None]) -> tuple[Response, str, Any, dict[str, Any]] | None:
+                current: Callable[[str], Response | None],
+                add: Callable[[Response], None] | None = None) -> tuple[Response, str, Any, dict[str, Any]] | None:
     """The rules of one answer, applied to the session (not flushed, not logged): the row, the
-    action ("record" or "clear"), its before and after as the log keeps them; None if nothing to clear."""
+    action ("record" or "clear"), its before and after as the log keeps them; None if nothing to clear.
+    A new row goes to `add` (the session's, unless the caller inserts new rows itself)."""
     criterion = _criterion(template, criterion_key, case.ref)
     if case.state not in ACTIVE_STATES:
         raise FieldworkError(f"the case is {case.state}, not in the sample", "answer the cases in use "
@@ -276,7 +292,7 @@ def _set_answer(uow: UnitOfWork, audit: Audit, template: Template, case: Sampled
         working = "answered by hand, overriding the rule" + (f" (was {previous})" if previous else "")
     if row is None:
         row = Response(case_id=case.id, criterion_key=criterion.key, role=role)
-        uow.session.add(row)
+        (add or uow.session.add)(row)
     row.value, row.comment, row.computed, row.working = canonical, comment, False, working
     row.answered_by, row.answered_at = uow.username, utcnow()
     _mark_fieldwork(audit)

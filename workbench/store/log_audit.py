@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, Integer, LargeBinary, String, Table, event, select
+from sqlalchemy.engine import Result
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import TypeDecorator
 
 from workbench.store.models import Base, ChangeLogEntry, audit_findings
@@ -205,16 +207,31 @@ class RowTracker:
             if ident is not None:
                 self.touched[mapper.local_table.name].add(ident)
 
-    def _on_execute(self, state: ORMExecuteState) -> None:
-        """An ORM bulk UPDATE or DELETE: note the rows it is about to touch."""
-        if not (state.is_update or state.is_delete):
-            return
+    def _on_execute(self, state: ORMExecuteState) -> Result[Any] | None:
+        """An ORM bulk UPDATE or DELETE: note the rows it is about to touch; an ORM bulk INSERT:
+        the rows it made, from the ids it must return."""
+        if not (state.is_update or state.is_delete or state.is_insert):
+            return None
         table = getattr(state.statement, "table", None)
         if not isinstance(table, Table) or table.name not in audited_tables():
-            return
+            return None
+        if state.is_insert:
+            return self._inserted(state, table)
         where = getattr(state.statement, "whereclause", None)  # an UPDATE's or DELETE's WHERE
         stmt = select(_pk(table)) if where is None else select(_pk(table)).where(where)
         self.touched[table.name].update(state.session.execute(stmt).scalars())
+        return None
+
+    def _inserted(self, state: ORMExecuteState, table: Table) -> Result[Any]:
+        key = _pk(table).name
+        statement = state.statement
+        assert isinstance(statement, Insert)
+        if key not in statement.exported_columns.keys():  # its RETURNING columns
+            raise RuntimeError(f"a bulk insert into {table.name} must return its {key} (.returning(...)): the "
+                               "change log records the state of every row written")
+        done = state.invoke_statement().freeze()
+        self.touched[table.name].update(row._mapping[key] for row in done())
+        return done()  # the statement's result, for its caller
 
     def take(self) -> dict[str, set[Any]]:
         touched, self.touched = self.touched, defaultdict(set)
