@@ -30,6 +30,17 @@ PARTIAL_DIR = ".workbench-partial"
 _PROCESS_START = time.time()
 
 
+def _started_again() -> None:
+    """A forked child is another writer: its partial files carry its own start, not its parent's
+    (else another process would take it for a recycled pid and sweep its files)."""
+    global _PROCESS_START
+    _PROCESS_START = time.time()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_started_again)
+
+
 class FileWriteError(WorkbenchError, OSError):
     """A file could not be written; nothing was left in its place."""
 

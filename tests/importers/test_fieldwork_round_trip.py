@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 import zipfile
 from dataclasses import replace
@@ -27,7 +28,7 @@ from workbench.files import PARTIAL_DIR, sweep_partial
 from workbench.importers.fieldwork_xlsx import read_fieldwork_workbook
 from workbench.importers.xlsx_guard import decoded_text
 from workbench.reports import fieldwork_workbook
-from workbench.reports.safe_text import EXCEL_CELL_LIMIT, utf16_units
+from workbench.reports.safe_text import EXCEL_CELL_LIMIT, excel_text, utf16_units
 
 AUDIT = 7
 EMOJI = "\U0001f46e"  # a police officer: two UTF-16 units
@@ -71,7 +72,7 @@ def test_edge_values_in_locked_cells_come_back_as_written(tmp_path: Path) -> Non
     assert shown[18:21] == ["nan", "inf", "-inf"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(
     st.text(alphabet=st.sampled_from(["_", "x", "0", "4", "1", "F", "D", "8", "a", EMOJI, "&", "=", " ", "\n"]),
             max_size=40),
@@ -82,9 +83,19 @@ def test_edge_values_in_locked_cells_come_back_as_written(tmp_path: Path) -> Non
     st.floats(allow_nan=True, allow_infinity=True),
 ), min_size=1, max_size=6))
 def test_any_untouched_export_imports_with_no_problem(tmp_path: Path, values: list[Any]) -> None:
-    path = write(tmp_path, _with_fields(values), name="any.xlsx")
-    upload = read_fieldwork_workbook(path, AUDIT, test_template())
-    assert [r.case_id for r in upload.rows] == [100 + i for i in range(len(values))]
+    """The values go to a locked field and, as text, to the comment and a text answer; the export
+    is read back as written and as Excel would save it."""
+    data = _with_fields(values)
+    texts = [v if isinstance(v, str) else str(v) for v in values]
+    data = replace(data, cases=tuple(replace(c, comment=t, answers={**c.answers, "note": t})
+                                     for c, t in zip(data.cases, texts, strict=True)))
+    written = write(tmp_path, data, name="any.xlsx")
+    for path in (written, _as_excel_saves_it(written)):
+        upload = read_fieldwork_workbook(path, AUDIT, test_template())
+        assert [r.case_id for r in upload.rows] == [100 + i for i in range(len(values))]
+        expected = [excel_text(t)[0].replace("\r\n", "\n").strip() for t in texts]
+        assert [r.comment for r in upload.rows] == expected
+        assert [r.answers["note"] or "" for r in upload.rows] == expected
 
 
 def test_answers_and_comments_with_escapes_read_as_excel_shows_them(tmp_path: Path) -> None:
@@ -94,6 +105,54 @@ def test_answers_and_comments_with_escapes_read_as_excel_shows_them(tmp_path: Pa
     upload = read_fieldwork_workbook(write(tmp_path, data), AUDIT, test_template())
     assert upload.rows[0].answers["note"] == "see _x0041_"
     assert upload.rows[0].comment == "_x005F_ and " + EMOJI
+
+
+_INLINE = re.compile(r'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S)
+
+
+def _as_excel_saves_it(path: Path) -> Path:
+    """The workbook with every inline string moved to a shared-string table, as Excel and
+    LibreOffice save one (the escaped text kept as it is)."""
+    out = path.with_name("saved-" + path.name)
+    table: list[str] = []
+
+    def shared(m: re.Match[str]) -> str:
+        table.append(m.group(3))
+        return f'<c {m.group(1)}t="s"{m.group(2)}><v>{len(table) - 1}</v></c>'
+
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename).decode("utf-8")
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = _INLINE.sub(shared, data)
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship Id="rIdShared" Type="http://schemas.'
+                                    'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                                    'Target="sharedStrings.xml"/></Relationships>')
+            dst.writestr(item, data)
+        items = "".join(f'<si><t xml:space="preserve">{t}</t></si>' for t in table)
+        dst.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns='
+                     f'"http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(table)}" '
+                     f'uniqueCount="{len(table)}">{items}</sst>')
+    return out
+
+
+ESCAPE_SHAPED = ["_x0041_", "_x005F_", "_x005F_x0041_", "_x0041_x0042_", "x005F_", "ab_x000D_cd", "_X0041_",
+                 "see _x0041_ here", "__x0041__"]
+
+
+def test_text_shaped_like_escapes_survives_a_save_by_excel(tmp_path: Path) -> None:
+    data = _with_fields(ESCAPE_SHAPED)
+    data = replace(data, cases=tuple(replace(c, ref=f"R{i}{v}", comment=v) for i, (c, v)
+                                     in enumerate(zip(data.cases, ESCAPE_SHAPED, strict=True))),
+                   criteria=tuple(replace(c, question=c.question + " _x005F_") for c in data.criteria))
+    for path in (write(tmp_path, data), _as_excel_saves_it(write(tmp_path, data, name="again.xlsx"))):
+        upload = read_fieldwork_workbook(path, AUDIT, test_template())  # nothing locked named as changed
+        assert [r.comment for r in upload.rows] == [v.strip() for v in ESCAPE_SHAPED], path.name
+        assert [r.ref for r in upload.rows] == [f"R{i}{v}" for i, v in enumerate(ESCAPE_SHAPED)]
 
 
 def test_an_excel_escape_in_typed_text_is_decoded(tmp_path: Path) -> None:
@@ -151,3 +210,66 @@ def test_another_writers_sweep_leaves_the_row_files_alone(tmp_path: Path, monkey
     assert swept and all(len(names) == 1 and names[0].startswith(me) for names in swept)  # the row folder
     assert read_fieldwork_workbook(path, AUDIT, test_template()).rows
     assert [p.name for p in tmp_path.iterdir()] == ["fieldwork.xlsx"]
+
+
+def test_negative_zero_huge_numbers_and_an_empty_force_name(tmp_path: Path) -> None:
+    data = replace(_with_fields([-0.0, 0.0, 10**400, -(2**70), 7]), force="")
+    upload = read_fieldwork_workbook(write(tmp_path, data), AUDIT, test_template())
+    assert len(upload.rows) == 5
+    ws = openpyxl.load_workbook(tmp_path / "fieldwork.xlsx")["Cases"]
+    assert ws.oddHeader is not None and ws.oddHeader.center is not None
+    assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE"  # no empty left section before it
+
+
+def test_a_full_disk_while_packaging_is_a_typed_error_and_leaves_nothing(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from xlsxwriter.exceptions import FileCreateError
+
+    from workbench.errors import WorkbenchError
+
+    def full(_self: Any) -> None:
+        raise FileCreateError(OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(fieldwork_workbook.xlsxwriter.Workbook, "close", full)
+    with pytest.raises(WorkbenchError, match="No space left"):
+        write(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_minus_zero_is_zero_in_answers_and_digests() -> None:
+    from workbench.reports.fieldwork_format import token_digest
+    from workbench.services.fieldwork import canonical_answer
+
+    assert token_digest(-0.0) == token_digest(0.0) == token_digest(0) == token_digest("0")
+    number = next(c for c in test_template().criteria if c.answer == "number")
+    assert canonical_answer(number, "-0") == "0" and canonical_answer(number, -0.0) == "0"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is a POSIX matter")
+def test_a_forked_writer_owns_its_partial_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child forked after import is another writer: another process's sweep must not take its
+    files for a dead one's (it would, were they named with the parent's start time)."""
+    from workbench import files
+
+    monkeypatch.setattr(files, "_PROCESS_START", files._PROCESS_START - 3600)  # an app open for an hour
+    private = tmp_path / PARTIAL_DIR
+    private.mkdir()
+    to_parent, from_child = os.pipe()
+    to_child, from_parent = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: make a scratch folder and wait
+        try:
+            with files.scratch_folder(private) as mine:
+                os.write(from_child, mine.name.encode())
+                os.read(to_child, 1)  # until the parent has swept
+        finally:
+            os._exit(0)
+    name = os.read(to_parent, 200).decode()
+    try:
+        sweep_partial(tmp_path)  # as another export would
+        assert (private / name).is_dir(), "a live forked writer's folder was swept"
+    finally:
+        os.write(from_parent, b"x")
+        os.waitpid(pid, 0)

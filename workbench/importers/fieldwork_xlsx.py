@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,16 @@ from openpyxl.utils.datetime import from_excel
 
 from workbench.errors import WorkbenchError
 from workbench.importers.xlsx_guard import XlsxLimits, check_xlsx, decoded_text, open_xlsx
-from workbench.reports.fieldwork_format import CASES, FORMAT, META, YES_NO_NA, cell_token, token_digest
+from workbench.reports.fieldwork_format import (
+    CASES,
+    FORMAT,
+    META,
+    YES_NO_NA,
+    cell_token,
+    token_digest,
+)
 from workbench.templates import Criterion, Template
-from workbench.templates.values import match_choice, parse_datetime, parse_number
+from workbench.templates.values import match_choice, number_text, parse_datetime, parse_number
 
 MAX_PROBLEMS = 50
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -207,7 +215,7 @@ def _number(value: Any) -> str:
     number = parse_number(value)
     if number is None or (isinstance(number, float) and not math.isfinite(number)):
         raise ValueError
-    return format(Decimal(str(number)).normalize(), "f")
+    return number_text(number)
 
 
 def _datetime(value: Any) -> str:
@@ -328,6 +336,24 @@ def _formula_cells(path: Path, width: int) -> list[tuple[int, int]]:
         wb.close()
 
 
+def _decoded_rows(handle: Any, title: str, width: int | None) -> Iterator[Any]:
+    """A sheet's rows with the escapes of its inline strings decoded (the shared strings' are, as
+    they are read); with `width`, each as (values, the values as stored when any was decoded)."""
+    escaped = handle.escaped_inline_cells(title)
+    rows_escaped = set() if escaped is None else {r for r, _c in escaped}
+    for number, values in enumerate(handle.book[title].iter_rows(values_only=True), start=1):
+        row = tuple(values)
+        if escaped is None or number in rows_escaped:
+            decoded = tuple(decoded_text(v) if escaped is None or (number, i) in escaped else v
+                            for i, v in enumerate(row, start=1))
+        else:
+            decoded = row
+        if width is None:
+            yield decoded
+        else:
+            yield decoded, (row if decoded != row else None)
+
+
 def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: Template) -> FieldworkUpload:
     """The answers of a filled-in fieldwork workbook, or FieldworkImportError listing every problem."""
     path = Path(path)
@@ -339,17 +365,16 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
             raise _fail(path, "this is not a fieldwork workbook exported by the workbench "
                               f"(it has no {META if META not in wb.sheetnames else CASES} sheet)",
                         "export one with 'workbench audit fieldwork-export'")
-        meta = _read_meta([tuple(decoded_text(v) for v in r) for r in wb[META].iter_rows(values_only=True)], path)
+        meta = _read_meta(list(_decoded_rows(handle, META, None)), path)
         _check_identity(meta, expected_audit_id, template, path)
         width = len(meta.columns)
         rows: dict[int, tuple[Any, ...]] = {}
         as_stored: dict[int, tuple[Any, ...]] = {}  # the rows whose text had escapes, undecoded
         beyond: list[int] = []
-        for number, values in enumerate(wb[CASES].iter_rows(values_only=True), start=1):
-            row = tuple(decoded_text(v) for v in values[:width])
-            if row != values[:width]:
-                as_stored[number] = tuple(values[:width])
-            rows[number] = row
+        for number, (values, stored) in enumerate(_decoded_rows(handle, CASES, width), start=1):
+            rows[number] = values[:width]
+            if stored is not None:
+                as_stored[number] = stored[:width]
             if any(v is not None and cell_token(v).strip() for v in values[width:]):
                 beyond.append(number)
         formulas = _formula_cells(path, width) if handle.has_formulas(CASES) else []

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
 
 __all__ = ["XlsxLimits", "DEFAULT_LIMITS", "check_xlsx", "open_xlsx", "guarded_rows"]
 
@@ -149,10 +149,12 @@ class _Workbook:
     """A read-only openpyxl workbook and the file it reads, closed together."""
 
     def __init__(self, path: Path, data_only: bool) -> None:
+        import openpyxl.reader.excel as excel_reader
         from openpyxl import load_workbook
         from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
         setattr(ReadOnlyWorksheet, "_get_size", _sheet_size)  # see _sheet_size  # noqa: B010
+        setattr(excel_reader, "read_string_table", read_shared_strings)  # see read_shared_strings  # noqa: B010
         self._fh = open(path, "rb")
         try:
             self.book = load_workbook(self._fh, read_only=True, data_only=data_only)
@@ -172,6 +174,28 @@ class _Workbook:
         archive = getattr(self.book, "_archive", None)
         part = getattr(self.book[title], "_worksheet_path", None)
         return None if archive is None or part is None else archive.open(part)
+
+    def escaped_inline_cells(self, title: str) -> set[tuple[int, int]] | None:
+        """The cells (row, column; 1-based) of a sheet holding an inline string with an `_xHHHH_`
+        escape in it, which openpyxl hands back as stored (XlsxWriter writes every string inline);
+        None when the XML cannot be read apart or a cell names no reference (any may be one)."""
+        part = self.sheet_part(title)
+        if part is None:
+            return None
+        with part:
+            data = part.read()
+        if b"_x" not in data:
+            return set()
+        out: set[tuple[int, int]] = set()
+        for cell in _CELL.finditer(data):
+            attrs, body = cell.group(1), cell.group(3) or b""
+            if b"inlineStr" not in attrs or b"_x" not in body:
+                continue
+            ref = _REF.search(attrs)
+            if ref is None:
+                return None
+            out.add(coordinate_to_tuple(ref.group(1).decode("ascii")))
+        return out
 
     def has_formulas(self, title: str) -> bool:
         """Whether any cell of a sheet holds a formula (its <f> element), read from the sheet's XML
@@ -225,10 +249,32 @@ def _why(exc: BaseException) -> str:
 _ESCAPE = re.compile(r"_x005[Ff](_x[0-9A-Fa-f]{4}_)|_x([0-9A-Fa-f]{4})_")
 
 
+#: a cell element of a sheet's XML: its attributes, and its content unless it is empty (<c .../>)
+_CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.DOTALL)
+_REF = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
+
+
+def read_shared_strings(xml_source: Any) -> list[str]:
+    """The workbook's shared strings with their `_xHHHH_` escapes decoded (openpyxl's own reader,
+    which this replaces in it, only drops each "x005F_", so the text "_x005F_" came back "_" and an
+    escaped line break as "_x000D_")."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    strings = []
+    for _, node in iterparse(xml_source):
+        if node.tag == tag:
+            text = Text.from_tree(node)
+            strings.append(decoded_text(text.content) if text is not None else "")
+            node.clear()
+    return strings
+
+
 def decoded_text(value: Any) -> Any:
-    """A text cell's value with the file's `_xHHHH_` escapes decoded, as Excel shows it (openpyxl
-    hands them back as stored; Excel, LibreOffice and XlsxWriter write them); other values as
-    they are. An escape of a control character other than tab and line breaks, of half a
+    """Text with the file format's `_xHHHH_` escapes decoded, as Excel shows it (Excel, LibreOffice
+    and XlsxWriter write them); other values as they are. An escape of a control character other than tab and line breaks, of half a
     surrogate pair or of a non-character stays as written: no text holds those."""
     if isinstance(value, str) and "_x" in value:
         return _ESCAPE.sub(_unescape, value)

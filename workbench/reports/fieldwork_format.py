@@ -16,6 +16,8 @@ from typing import Any, cast
 
 from openpyxl.utils import get_column_letter
 
+from workbench.templates.values import number_text
+
 FORMAT = "workbench-fieldwork"
 FORMAT_VERSION = 1
 CASES = "Cases"
@@ -99,18 +101,18 @@ def cell_token(value: object) -> str:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day).isoformat()
     if isinstance(value, (int, float)):
-        return format(Decimal(str(value)).normalize(), "f")
+        return number_text(value)
     return str(value)
 
 
 def token_digest(value: object) -> str:
     """A short hash of a cell's token (the same values recur down a column: reckoned once each)."""
-    if isinstance(value, Hashable):
+    if isinstance(value, Hashable) and (not isinstance(value, str) or len(value) <= 200):  # short ones recur
         return _digest_of(cast(Hashable, type(value)), value)
     return _digest(value)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _digest_of(_kind: Hashable, value: Hashable) -> str:  # the type in the key: True, 1 and 1.0 differ
     return _digest(value)
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -137,8 +138,9 @@ FIRST_SERIAL_DAY = datetime(1900, 3, 1)
 def _kept_as_number(value: float) -> bool:
     """Whether a spreadsheet keeps `value` exactly: finite, and within the 15 significant digits
     Excel holds (XlsxWriter writes 16; a longer one would come back another number)."""
-    return math.isfinite(value) and float(f"{value:.15g}") == value and (
-        not isinstance(value, int) or abs(value) < 10**15)
+    if isinstance(value, int):  # an int of any size (math.isfinite would overflow on 10**400)
+        return abs(value) < 10**15
+    return math.isfinite(value) and float(f"{value:.15g}") == value
 
 
 def put(ws: Worksheet, row: int, col: int, value: object, style: Style) -> object:
@@ -258,8 +260,10 @@ def _print_setup(ws: Worksheet, data: FieldworkSheetData) -> None:
     mark = header_footer_text(data.marking.upper(), 50)
     force = header_footer_text(data.force, 50)
     audit = header_footer_text(f"Audit {data.audit_id} fieldwork", 50)
-    for setter, text in ((ws.set_header, f'&L{force}&C&"-,Bold"{mark}&R{audit}'),
-                         (ws.set_footer, f'&L&A&C&"-,Bold"{mark}&RPage &P of &N')):
+    left = f"&L{force}" if force else ""  # an empty section is left out (a reader takes "&L&C" amiss)
+    centre = f'&C&"-,Bold"{mark}' if mark else ""
+    for setter, text in ((ws.set_header, f"{left}{centre}&R{audit}"),
+                         (ws.set_footer, f"&L&A{centre}&RPage &P of &N")):
         setter(_no_picture(text))
     ws.set_landscape()
     ws.set_paper(A4)
@@ -497,5 +501,9 @@ def write_fieldwork_workbook(data: FieldworkSheetData, out_path: str | os.PathLi
         _meta(wb.add_worksheet(META), formats, data, columns, locked, headers)
         _instructions(info, formats, data, columns)
         cases.activate()  # only the Cases tab selected (two selected tabs would be edited together)
-        wb.close()
+        try:
+            wb.close()
+        except FileCreateError as exc:  # XlsxWriter's wrapping of the OSError (a full disk, say)
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise cause from None  # atomic_output reports it and removes what was written
     return out

@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -37,7 +37,7 @@ from workbench.services.templates import get_template
 from workbench.store.models import Audit, Response, SampledCase, utcnow
 from workbench.store.uow import UnitOfWork, check_version
 from workbench.templates import Criterion, Template, evaluate
-from workbench.templates.values import match_choice, parse_datetime, parse_number
+from workbench.templates.values import match_choice, number_text, parse_datetime, parse_number
 
 ROLES = ("primary", "second")
 _YES = {"yes", "y", "true", "1", "met"}
@@ -120,7 +120,7 @@ def canonical_answer(criterion: Criterion, value: Any) -> str:
             number = parse_number(value if not isinstance(value, str) else text)
             if number is None or (isinstance(number, float) and not math.isfinite(number)):
                 raise ValueError(f"{text!r} is not a number")
-            return format(Decimal(str(number)).normalize(), "f")
+            return number_text(number)
         except (ValueError, InvalidOperation):
             raise FieldworkError(f"{text!r} is not a number", "give a number such as 12 or 7.5",
                                  criterion=criterion.key) from None

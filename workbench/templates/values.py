@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 UK_DATE_PATTERN = (
@@ -97,3 +98,10 @@ def match_choice(value: Any, choices: Iterable[str]) -> str | None:
         if normalise_label(choice) == wanted:
             return choice
     return None
+
+
+def number_text(value: int | float) -> str:
+    """A number's one written form (a canonical answer, a workbook cell's token): plain digits, no
+    exponent, no trailing zeros, no "-0" (a spreadsheet gives -0 back as 0)."""
+    number = Decimal(str(value)).normalize()
+    return "0" if number.is_zero() else format(number, "f")
