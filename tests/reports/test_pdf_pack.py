@@ -88,6 +88,33 @@ def test_contents_and_bookmarks_point_at_the_right_pages(sample_pdf) -> None:
     assert numbers == [page for _, page in outline]
 
 
+def test_the_pages_are_laid_out_twice_not_until_the_contents_settle(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contents list is laid out from the first pass (its entries are known from the headings),
+    so a second pass with the true page numbers is the last: each pass of a large pack costs seconds."""
+    from workbench.reports import pdf_pack
+
+    passes: list[int] = []
+    real = pdf_pack._PackDocument.build
+
+    def build(self: Any, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        passes.append(self.page)
+
+    monkeypatch.setattr(pdf_pack._PackDocument, "build", build)
+    data = sample_pack_data()  # enough findings for contents of more than a page (else nothing moves)
+    many = tuple(replace(f, ref=f"{f.ref}.{i}", audits=(), measures=(), evidence=(), actions=())
+                 for i in range(30) for f in data.findings)
+    path = write_pdf_pack(replace(data, findings=many), tmp_path / "pack.pdf")
+    outline = _outline(PdfReader(path))
+    assert outline[0][0] == "Executive summary" and outline[0][1] >= 4  # contents of two pages or more
+    pages = [p.extract_text() for p in PdfReader(path).pages[1:outline[0][1] - 1]]
+    numbers = [int(m.group(1)) for text in pages for line in text.splitlines() if not line.startswith("Page ")
+               for m in [re.search(r"(?:^|[ .])(\d+)$", line)] if m]
+    assert numbers == [page for _, page in outline]  # the stand-in numbers all gave way to the true ones
+    assert len(passes) == 2 and passes[0] == passes[1] == len(PdfReader(path).pages)
+
+
 def test_fonts_are_embedded_truetype(sample_pdf) -> None:
     path, _ = sample_pdf
     reader = PdfReader(path)

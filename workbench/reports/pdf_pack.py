@@ -147,7 +147,15 @@ class _PackDocument(BaseDocTemplate):
         self.page_total = self.page
 
     def build_numbered(self, story: list[Flowable]) -> None:
-        """multiBuild (contents page numbers) repeated until every page showed the true total."""
+        """multiBuild (contents page numbers) repeated until every page showed the true total.
+
+        Each layout pass of a large pack takes seconds. The contents' entries are known before the
+        first (the headings carry them), so it lays them out already, with a stand-in page number:
+        the pages after it then fall where they will stay, and the second pass, with the true
+        numbers and total, is the last. (Had a stand-in changed the layout, one more pass follows.)"""
+        for toc in (f for f in story if isinstance(f, TableOfContents)):
+            toc._entries = [  # type: ignore[attr-defined]  # what beforeBuild takes as the last pass's
+                (level, markup, 999, key) for level, markup, _text, key in _toc_entries(story)]
         for _ in range(4):
             self.multiBuild(story)
             if self.totals_drawn == {self.page}:
@@ -162,6 +170,19 @@ class _PackDocument(BaseDocTemplate):
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(plain_text, key, level=level, closed=level > 0)
         self.notify("TOCEntry", (level, markup, self.page, key))
+
+
+def _toc_entries(flowables: list[Flowable]) -> list[tuple[int, str, str, str]]:
+    """The contents entries the headings of `flowables` will give, in order (also inside KeepTogether)."""
+    out = []
+    for f in flowables:
+        entry = getattr(f, "_toc_entry", None)
+        if entry is not None:
+            out.append(entry)
+        inner = getattr(f, "_content", None)
+        if isinstance(inner, list):
+            out += _toc_entries(inner)
+    return out
 
 
 def _cover(ctx: Ctx, data: PackData) -> list[Flowable]:

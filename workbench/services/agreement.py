@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from workbench.services.access import require
 from workbench.services.audits import ACTIVE_STATES, get_audit_row
@@ -75,10 +75,22 @@ def agreement(uow: UnitOfWork, audit_id: int) -> Agreement:
         SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES)).order_by(SampledCase.order)))
     ids = [c.id for c in cases]
     answers: dict[tuple[int, str, str], str] = {}
-    if ids:
-        for r in uow.session.scalars(select(Response).where(Response.case_id.in_(ids))):
-            if r.value is not None:
-                answers[(r.case_id, r.criterion_key, r.role)] = r.value
+    columns = (Response.case_id, Response.criterion_key, Response.role, Response.value)
+    graded = [c.key for c in template.criteria if c.agreement_with]
+    if ids:  # the second answers (most audits have none), then the primary ones they pair with and
+        # those of the criteria graded against a case field
+        in_use = select(SampledCase.id).where(SampledCase.audit_id == audit.id,
+                                              SampledCase.state.in_(ACTIVE_STATES)).scalar_subquery()
+        second = uow.session.execute(select(*columns).where(
+            Response.case_id.in_(in_use), Response.role == "second", Response.value.is_not(None))).all()
+        twice = sorted({r.case_id for r in second})
+        wanted = [w for w in (Response.case_id.in_(twice) if twice else None,  # few: those reviewed twice
+                              Response.criterion_key.in_(graded) if graded else None) if w is not None]
+        primary = uow.session.execute(select(*columns).where(
+            Response.case_id.in_(in_use), Response.role == "primary", Response.value.is_not(None),
+            or_(*wanted))).all() if wanted else []
+        for r in (*second, *primary):
+            answers[(r.case_id, r.criterion_key, r.role)] = r.value
     reviewed = sorted({case_id for case_id, _, role in answers if role == "second"})
     rows = []
     total_pairs = total_agreed = 0

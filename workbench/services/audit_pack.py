@@ -219,12 +219,15 @@ def audit_methods(uow: UnitOfWork, finding_ids: Iterable[int]) -> tuple[AuditMet
         plan = audit.plan or {}
         sizing = plan.get("sizing") or {}
         template = get_template(uow, audit.template_id)
-        cases = list(uow.session.scalars(select(SampledCase).where(SampledCase.audit_id == audit.id)
-                                         .order_by(SampledCase.order)))
-        by_id = {c.id: c for c in cases}
-        replaced = [c for c in cases if c.state == "replacement"]
-        notes = [f"{by_id[c.replaces_id].ref} unusable ({by_id[c.replaces_id].unusable_reason}), replaced by {c.ref}"
-                 for c in replaced if c.replaces_id in by_id]
+        # the replacements and the cases they replaced (not every case: an audit can hold thousands)
+        replaced = uow.session.execute(select(SampledCase.ref, SampledCase.replaces_id).where(
+            SampledCase.audit_id == audit.id, SampledCase.state == "replacement").order_by(SampledCase.order)).all()
+        gone = {row.id: row for row in uow.session.execute(
+            select(SampledCase.id, SampledCase.ref, SampledCase.unusable_reason).where(
+                SampledCase.audit_id == audit.id, SampledCase.id.in_([r.replaces_id for r in replaced])))
+        } if replaced else {}
+        notes = [f"{gone[r.replaces_id].ref} unusable ({gone[r.replaces_id].unusable_reason}), replaced by {r.ref}"
+                 for r in replaced if r.replaces_id in gone]
         strata = tuple(f"{name}: {v.get('population', 0):,} cases, {v.get('sample', 0)} sampled, "
                        f"{v.get('reserve', 0)} in reserve" for name, v in sorted((audit.population_strata or {}).items()))
         out.append(AuditMethod(
@@ -255,7 +258,11 @@ def redaction_terms(uow: UnitOfWork, finding_ids: Iterable[int]) -> RedactionTer
         keys = [f.key for f in template.personal_fields]
         ref_keys = [f.key for f in template.fields if not f.personal and f.type == "text"
                     and (f.reference or f.key.endswith("_ref") or "reference" in f.label.lower())]
-        for case in uow.session.scalars(select(SampledCase).where(SampledCase.audit_id == audit.id)):
+        if not keys and not ref_keys:  # only the cases' own references
+            refs.update(uow.session.scalars(select(SampledCase.ref).where(SampledCase.audit_id == audit.id)))
+            continue
+        for case in uow.session.execute(select(SampledCase.ref, SampledCase.fields)
+                                        .where(SampledCase.audit_id == audit.id)):
             refs.add(case.ref)
             values = case.fields if isinstance(case.fields, dict) else {}
             personal.update({str(values[k]).strip() for k in keys if str(values.get(k) or "").strip()})
