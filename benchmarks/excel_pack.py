@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import pickle
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+
+from benchmarks.memory import peak_mb as _peak_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,10 +45,6 @@ def big_pack(audits: int, cases: int, criteria: int):
                             criteria=crit, cases=rows, notable_cases=()))
     findings = (replace(base.findings[0], audits=tuple(made)),) + base.findings[1:]
     return replace(base, findings=findings)
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_pack(args: argparse.Namespace, out: Path) -> None:

@@ -23,6 +23,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from benchmarks.memory import peak_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 HEADERS = [
     "Incident No", "Call Date Time", "Dispatched", "Arrived", "Opening Grade", "Closing Grade",
@@ -76,7 +78,6 @@ def generate(path: Path, rows: int, seed: int = 20240923) -> None:
 
 def run_scan(path: Path) -> dict:
     """Scan in this process and report figures (run in a child so peak RSS is the scan's)."""
-    import resource
 
     sys.path.insert(0, str(ROOT))
     from workbench.importers.population import read_headers, scan_population, suggest_mapping
@@ -89,14 +90,13 @@ def run_scan(path: Path) -> dict:
     wall = time.perf_counter() - t0
     return {
         "engine": "pyarrow", "rows": scan.rows, "wall_s": round(wall, 2), "rows_per_s": int(scan.rows / wall),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak_mb(), 1),
         "problems": scan.problem_total, "strata": scan.strata, "fingerprint": scan.fingerprint[:16],
     }
 
 
 def run_csv_baseline(path: Path) -> dict:
     """The alternative: csv module, per-value Python date parsing and per-row SHA-256."""
-    import resource
 
     sys.path.insert(0, str(ROOT))
     from workbench.templates.values import parse_datetime
@@ -122,7 +122,7 @@ def run_csv_baseline(path: Path) -> dict:
     wall = time.perf_counter() - t0
     return {
         "engine": "csv module", "rows": rows, "wall_s": round(wall, 2), "rows_per_s": int(rows / wall),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), "problems": bad,
+        "peak_rss_mb": round(peak_mb(), 1), "problems": bad,
     }
 
 

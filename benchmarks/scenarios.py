@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import resource
 import shutil
 import sys
 import time
@@ -20,13 +19,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from benchmarks.memory import peak_mb as _peak_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _timed(fn: Callable[[], object], **extra) -> dict:
