@@ -86,3 +86,12 @@ def test_bundle_verifies_then_fails_naming_a_changed_evidence_file(demo: Path, t
     capsys.readouterr()
     assert main(["verify", str(tampered), "--trust", fingerprint]) == 1
     assert target in capsys.readouterr().err
+
+
+def test_the_demo_refuses_a_workspace_it_would_not_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mine = tmp_path / "mine.sqlite"
+    for option in (["--workspace", str(mine)], ["--db", "postgresql+psycopg://u@h/db"]):
+        assert main(["demo", "--no-gui", "--out", str(tmp_path / "out"), *option]) != 0
+        err = capsys.readouterr().err
+        assert "demo builds its own workspace" in err and "--out" in err
+    assert not mine.exists() and not (tmp_path / "out").exists()

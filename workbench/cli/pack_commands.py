@@ -167,6 +167,13 @@ def cmd_demo(ctx: CliContext) -> int:
         build_demo,
     )
 
+    if getattr(ctx.args, "workspace", None) is not None or getattr(ctx.args, "db", None) is not None:
+        from workbench.errors import InputError
+
+        # the demo starts from nothing in its own file: it would not build into (or wipe) another
+        raise InputError("the demo builds its own workspace, in the --out folder (demo-workspace.sqlite); "
+                         "it does not use --workspace or --db",
+                         "leave them out, and give --out FOLDER to choose where the demo goes")
     result = build_demo(ctx.args.out, progress=progress_bar("building the demo"))
     print(f"demo workspace: {result.workspace}")
     print(f"  signed PDF pack:      {result.pdf}")
