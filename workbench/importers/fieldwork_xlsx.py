@@ -336,22 +336,19 @@ def _formula_cells(path: Path, width: int) -> list[tuple[int, int]]:
         wb.close()
 
 
-def _decoded_rows(handle: Any, title: str, width: int | None) -> Iterator[Any]:
+def _decoded_rows(handle: Any, title: str) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...] | None]]:
     """A sheet's rows with the escapes of its inline strings decoded (the shared strings' are, as
-    they are read); with `width`, each as (values, the values as stored when any was decoded)."""
+    they are read): each as (values, the values as stored when any was decoded, else None)."""
     escaped = handle.escaped_inline_cells(title)
     rows_escaped = set() if escaped is None else {r for r, _c in escaped}
     for number, values in enumerate(handle.book[title].iter_rows(values_only=True), start=1):
         row = tuple(values)
-        if escaped is None or number in rows_escaped:
-            decoded = tuple(decoded_text(v) if escaped is None or (number, i) in escaped else v
-                            for i, v in enumerate(row, start=1))
-        else:
-            decoded = row
-        if width is None:
-            yield decoded
-        else:
-            yield decoded, (row if decoded != row else None)
+        if escaped is not None and number not in rows_escaped:
+            yield row, None
+            continue
+        decoded = tuple(decoded_text(v) if escaped is None or (number, i) in escaped else v
+                        for i, v in enumerate(row, start=1))
+        yield decoded, (row if decoded != row else None)
 
 
 def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: Template) -> FieldworkUpload:
@@ -365,13 +362,13 @@ def read_fieldwork_workbook(path: str | Path, expected_audit_id: int, template: 
             raise _fail(path, "this is not a fieldwork workbook exported by the workbench "
                               f"(it has no {META if META not in wb.sheetnames else CASES} sheet)",
                         "export one with 'workbench audit fieldwork-export'")
-        meta = _read_meta(list(_decoded_rows(handle, META, None)), path)
+        meta = _read_meta([values for values, _stored in _decoded_rows(handle, META)], path)
         _check_identity(meta, expected_audit_id, template, path)
         width = len(meta.columns)
         rows: dict[int, tuple[Any, ...]] = {}
         as_stored: dict[int, tuple[Any, ...]] = {}  # the rows whose text had escapes, undecoded
         beyond: list[int] = []
-        for number, (values, stored) in enumerate(_decoded_rows(handle, CASES, width), start=1):
+        for number, (values, stored) in enumerate(_decoded_rows(handle, CASES), start=1):
             rows[number] = values[:width]
             if stored is not None:
                 as_stored[number] = stored[:width]

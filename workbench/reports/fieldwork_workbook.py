@@ -150,24 +150,7 @@ def put(ws: Worksheet, row: int, col: int, value: object, style: Style) -> objec
     spreadsheet holds it as a value). An empty value writes a cell only when the look has a
     format (a grey locked cell, say)."""
     r, c = row - 1, col - 1
-    if type(value) is str:  # the most common case first
-        text, guard = excel_text(value)
-        if text:
-            ws.write_string(r, c, text, style.quoted if guard else style.plain)
-            return text
-        value = None
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and not _kept_as_number(value):
-        value = str(value)
-    elif isinstance(value, (datetime, date)):
-        moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-        # whole seconds: a read-back serial that rounds up would name another second than the digest
-        moment = moment.replace(tzinfo=None, microsecond=0)
-        if moment < FIRST_SERIAL_DAY:
-            value = cell_token(moment)
-        else:
-            ws.write_datetime(r, c, moment, style.dated)
-            return moment
-    if isinstance(value, str):
+    if isinstance(value, str):  # the most common case first
         text, guard = excel_text(value)
         if text:
             ws.write_string(r, c, text, style.quoted if guard else style.plain)
@@ -180,7 +163,17 @@ def put(ws: Worksheet, row: int, col: int, value: object, style: Style) -> objec
     if isinstance(value, bool):
         ws.write_boolean(r, c, value, style.plain)
     elif isinstance(value, (int, float)):
+        if not _kept_as_number(value):
+            return put(ws, row, col, str(value), style)
         ws.write_number(r, c, value, style.plain)
+    elif isinstance(value, (datetime, date)):
+        moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        # whole seconds: a read-back serial that rounds up would name another second than the digest
+        moment = moment.replace(tzinfo=None, microsecond=0)
+        if moment < FIRST_SERIAL_DAY:
+            return put(ws, row, col, cell_token(moment), style)
+        ws.write_datetime(r, c, moment, style.dated)
+        return moment
     else:
         return put(ws, row, col, str(value), style)
     return value
