@@ -133,7 +133,10 @@ def test_baseline_compared_with_the_criterion_that_counts_the_same_thing(workspa
     assert (score.measure.successes, score.measure.n) == (82, 82)  # attendance alone, as the inspection counted
     assert score.comparison.startswith("'Was the incident attended within the force's target for its grade and "
                                        "area?' (82 of 82) against the inspection's 49 of 82: improved")
-    assert score.rag == "green" and score.rag_reason.startswith("the lower 95 % bound")
+    # the headline is case compliance (40 of 82), so the reason names the figure it rated
+    assert score.rag == "green" and score.rag_reason.startswith(
+        "rated on 'Was the incident attended within the force's target for its grade and area?' (82 of 82), the "
+        "measure compared with the inspection: the lower 95 % bound")
     assert [(p.round, p.compliant, p.n) for p in score.trend] == [(1, 82, 82)]
 
 

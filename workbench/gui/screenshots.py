@@ -128,23 +128,34 @@ def capture(out: Path, workspace_file: Path | None = None, demo_dir: Path | None
     return written
 
 
+def _shown(window: Any, page: str) -> None:
+    """Show a page and wait for its read (pages load in workers when shown)."""
+    window.show_page(page)
+    settle(window)
+
+
+def _selected(done: bool, what: str) -> None:
+    if not done:
+        raise RuntimeError(f"cannot select {what} in the workspace shown; is it the demo workspace?")
+
+
 def _views(window: object, shot: Callable[[object, str], None]) -> None:
     w: Any = window  # a MainWindow
-    w.show_page("Overview")
+    _shown(w, "Overview")
     shot(w, "overview")
-    w.show_page("Findings")
-    w.findings.select_ref("PEEL 2023-25", "AFI 5")
+    _shown(w, "Findings")
+    _selected(w.findings.select_ref("PEEL 2023-25", "AFI 5"), "finding AFI 5 of PEEL 2023-25")
     w.findings.detail_tabs.setCurrentIndex(0)
     shot(w, "findings")
     w.findings.detail_tabs.setCurrentIndex(1)
     shot(w, "findings-progress")
-    w.show_page("Audits")
-    w.audits.select_round("Response attendance", 2)
+    _shown(w, "Audits")
+    _selected(w.audits.select_round("Response attendance", 2), "round 2 of the response attendance audit")
     w.audits.tabs.setCurrentIndex(0)
     shot(w, "audits-score")
     w.audits.tabs.setCurrentIndex(1)
     shot(w, "audits-cases")
-    w.show_page("Measures")
+    _shown(w, "Measures")
     page = w.measures
     for row in range(page.model.rowCount()):
         m = page.model.measure(row)
@@ -152,11 +163,11 @@ def _views(window: object, shot: Callable[[object, str], None]) -> None:
             page.select_measure(m.id)
             break
     shot(w, "measures")
-    w.show_page("Packs")
-    w.packs.select_version(1)
-    shot(w, "packs")
-    w.show_page("Register")
+    _shown(w, "Packs")
+    _selected(w.packs.select_version(1), "pack version 1")
     settle(w)
+    shot(w, "packs")
+    _shown(w, "Register")
     shot(w, "register")
 
 
@@ -170,22 +181,25 @@ def _dialogs(window: object, shot: Callable[[object, str], None]) -> None:
         "PdfPreviewDialog": lambda d: shot(d, "dialog-pack-preview"),
     }
     with dialogs_captured(handlers):
-        w.show_page("Audits")
-        w.audits.select_round("Response attendance", 2)
+        _shown(w, "Audits")
+        _selected(w.audits.select_round("Response attendance", 2), "round 2 of the response attendance audit")
         w.audits.tabs.setCurrentIndex(1)
+        settle(w)
         cases = w.audits.cases
         row = next((r for r in cases.model.rows() if r.result == "not compliant"), None)
         if row is not None:
             cases.select_case(row.case.id)
             cases.record.click()
-        w.show_page("Measures")
+        _shown(w, "Measures")
         w.measures.edit.click()
         if w.measures.points.rowCount():
             w.measures.points_table.selectRow(w.measures.points.rowCount() - 1)
             w.measures.edit_value.click()
-        w.show_page("Packs")
-        w.packs.select_version(1)
+        _shown(w, "Packs")
+        _selected(w.packs.select_version(1), "pack version 1")
+        settle(w)
         w.packs.preview.click()
+        settle(w)  # the PDF is read in a worker; its dialog opens when it is in
     wizard = w.audits.plan_audit()
     settle(w)
     shot(wizard, "dialog-audit-wizard")

@@ -534,6 +534,9 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
     rag, reason = rate_against_target(measure.bounds, audit.target, audit.rag_rule, measure.n)
     if measure.bounds is not None and rag in COLOURS:
         reason += f" ({measure.bounds.method})"
+    if measure.key != CASE_MEASURE:  # the headline is case compliance; say which figure was rated
+        reason = f"rated on {what} ({measure.successes} of {measure.n}), the measure compared with the inspection: " \
+                 + reason
     plan = audit.plan or {}
     plan_text = _plan_text(audit, audit.target)
     if plan_text and len(cases) - len(scoped) and plan.get("sizing"):
