@@ -125,3 +125,24 @@ def test_the_current_content_is_rebuilt_once_until_a_content_change_is_logged(sq
     with ws.unit_of_work(OFFICER) as uow:  # a unit of work that may write never uses the memo
         assert not packs.list_packs(uow)[0].current
     assert len(rebuilds) == 3
+
+
+def test_a_pack_of_chosen_findings_is_compared_with_those_findings(sqlite_workspace, tmp_path: Path) -> None:
+    """A pack built for some findings is rebuilt for the same findings, not the default scope: an edit
+    elsewhere, or one undone, is no change; an edit to one of its findings is."""
+    ws = sqlite_workspace
+    added = setup_register(ws)
+    chosen, other = added[0].stored_id, added[1].stored_id
+    with ws.unit_of_work(OFFICER) as uow:
+        built = packs.build_pack(uow, tmp_path / "v1", [chosen])
+    assert built.info.findings == 1 and _listed(ws)[1].current
+    with ws.unit_of_work(OFFICER) as uow:
+        findings.update_finding(uow, other, None, owner="DCI Elsewhere")  # not in the pack
+        findings.update_finding(uow, chosen, None, owner="DCI Someone")
+        findings.update_finding(uow, chosen, None, owner=added[0].owner or "")  # and back
+    assert _listed(ws)[1].current
+    with ws.unit_of_work(OFFICER, write=False) as uow:  # its own findings, rebuilt, hash as built
+        assert content_sha256(collect_pack_data(uow, [chosen], 1, "draft", __version__)) == built.info.content_sha256
+    with ws.unit_of_work(OFFICER) as uow:
+        findings.update_finding(uow, chosen, None, owner="DCI Someone")
+    assert not _listed(ws)[1].current

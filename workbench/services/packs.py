@@ -196,9 +196,16 @@ def build_pack(uow: UnitOfWork, out_dir: Path, finding_ids: Sequence[int] | None
     except IntegrityError:
         raise ConflictError(f"pack version {number} was stored by someone else at the same moment; nothing was saved",
                             "build the pack again: it will become the next version") from None
-    uow.log("pack", number, "build", None, {"findings": len(data.findings), "content_sha256": pv.content_sha256,
-                                            "pdf_sha256": pv.pdf_sha256, "xlsx_sha256": pv.xlsx_sha256})
+    built = {"findings": len(data.findings), "content_sha256": pv.content_sha256,
+             "pdf_sha256": pv.pdf_sha256, "xlsx_sha256": pv.xlsx_sha256}
+    if finding_ids:  # findings chosen by the preparer: "changed since" rebuilds these, not the default scope
+        built[CHOSEN] = list(finding_ids)
+    uow.log("pack", number, "build", None, built)
     return PackFiles(_info(uow, pv), pdf, xlsx)
+
+
+#: the key of a pack build's log entry that lists the findings chosen for it (absent: the default scope)
+CHOSEN = "finding_ids"
 
 
 #: change-log entities that never alter what a pack says: packs themselves, bundles, signing
@@ -214,46 +221,60 @@ def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
     "Changed since" is read from the change log, not by rebuilding the pack: every write is logged
     in the same transaction, so a version is unchanged when no entry that can alter a pack's content
     follows its build entry and no open action has become overdue since its build day (the one
-    thing time alone changes). When such an entry exists, the pack's content is rebuilt once and its
-    hash compared, so only a change to what the pack says counts; the hash is kept in the open
-    workspace's memo "pack_content" (`services/read_memo.py`) for later reads that day, until an
-    entry that can alter a pack's content is logged. A version without a build entry
-    (none should lack one) is compared the same way.
+    thing time alone changes). When such an entry exists, the pack's content is rebuilt and its hash
+    compared, so only a change to what the pack says counts. What is rebuilt is the version's own
+    scope: the findings chosen for it (as its build entry lists them), or else the default scope as
+    it is now (a finding added to the latest inspection since is a change). Each scope is rebuilt
+    once; its hash is kept in the open workspace's memo "pack_content" (`services/read_memo.py`)
+    for later reads that day, until an entry that can alter a pack's content is logged. A version
+    without a build entry (none should lack one) is compared with the default scope.
     """
     require(uow.actor, "read")
     rows = uow.session.scalars(select(PackVersion).order_by(PackVersion.number)).all()
     if not rows:
         return []
-    built = dict(uow.session.execute(
-        select(ChangeLogEntry.entity_id, func.max(ChangeLogEntry.seq))
-        .where(ChangeLogEntry.entity == "pack", ChangeLogEntry.action == "build")
-        .group_by(ChangeLogEntry.entity_id)).all())
-    rebuilt: list[str] = []
+    latest = select(func.max(ChangeLogEntry.seq)).where(
+        ChangeLogEntry.entity == "pack", ChangeLogEntry.action == "build").group_by(ChangeLogEntry.entity_id)
+    built = {number: (seq, after) for number, seq, after in uow.session.execute(
+        select(ChangeLogEntry.entity_id, ChangeLogEntry.seq, ChangeLogEntry.after)
+        .where(ChangeLogEntry.seq.in_(latest)))}
+    rebuilt: dict[tuple[int, ...] | None, str] = {}
 
-    def current_sha() -> str:  # the slow way, once at most, and once per open workspace and day
-        if not rebuilt:
+    def current_sha(chosen: tuple[int, ...] | None) -> str:  # the slow way, once per scope, open workspace and day
+        if chosen not in rebuilt:
             memo = memo_for(uow, "pack_content", frozenset(NOT_CONTENT), frozenset(NOT_CONTENT_ACTIONS))
-            key = ("every finding", utcnow().date())  # what the content is compared with, as of today
+            key = (chosen or "every finding", utcnow().date())  # what the content is compared with, as of today
             sha = memo.get(key) if memo is not None else None
             if sha is None:
-                sha = content_sha256(collect_pack_data(uow, None, 1, "draft", __version__))
+                try:
+                    sha = content_sha256(collect_pack_data(uow, chosen, 1, "draft", __version__))
+                except NotFoundError:  # a finding chosen for it is gone: the data no longer says that
+                    sha = ""
                 if memo is not None:
                     memo.keep(key, sha)
-            rebuilt.append(sha)
-        return rebuilt[0]
+            rebuilt[chosen] = sha
+        return rebuilt[chosen]
 
     out = []
     for pv in rows:
-        seq = built.get(str(pv.number))
+        seq, after = built.get(str(pv.number), (None, None))
         if seq is None:
-            out.append(_info(uow, pv, current_sha()))
+            out.append(_info(uow, pv, current_sha(None)))
             continue
         # nothing logged since that can alter a pack: unchanged, without rebuilding anything; otherwise
         # the pack's content is rebuilt once and compared (a thematic report registered since, or a
         # value edited and edited back, leaves the pack as it was)
         out.append(_info(uow, pv, pv.content_sha256 if _unchanged_since(uow, seq, pv.built_at.date())
-                         else current_sha()))
+                         else current_sha(_chosen(after))))
     return out
+
+
+def _chosen(built: object) -> tuple[int, ...] | None:
+    """The findings a build entry says were chosen for the pack, in order (None: the default scope)."""
+    ids = built.get(CHOSEN) if isinstance(built, dict) else None
+    if isinstance(ids, list) and ids and all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        return tuple(ids)
+    return None
 
 
 def changed_since(uow: UnitOfWork, number: int) -> bool:
