@@ -107,13 +107,13 @@ def test_the_current_content_is_rebuilt_once_until_a_content_change_is_logged(sq
         findings.update_finding(uow, added[0].stored_id, None, owner="DCI Someone")
         findings.update_finding(uow, added[0].stored_id, None, owner=added[0].owner or "")  # and back
     rebuilds: list[int] = []
-    real = packs.collect_pack_data
+    real = packs.collect_pack_content
 
     def counted(*args, **kwargs):
         rebuilds.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(packs, "collect_pack_data", counted)
+    monkeypatch.setattr(packs, "collect_pack_content", counted)
     assert _listed(ws)[1].current and len(rebuilds) == 1  # edited and edited back: compared, unchanged
     assert _listed(ws)[1].current and len(rebuilds) == 1  # the kept hash, not a second rebuild
     with ws.unit_of_work(OFFICER) as uow:

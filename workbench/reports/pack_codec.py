@@ -14,9 +14,24 @@ from workbench.reports import pack_data
 from workbench.reports.pack_data import PackData
 
 
+#: values that are their own plain form (exactly these types: a subclass takes the general path)
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+#: each dataclass's field names, read once
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def to_plain(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    """Dataclasses as dicts of their fields, tuples as lists, dates as ISO text, all the way down."""
+    kind = type(obj)
+    if kind in _AS_IS:
+        return obj
+    if kind is tuple or kind is list:
+        return [to_plain(v) for v in obj]
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
+    if names is not None:
+        return {name: to_plain(getattr(obj, name)) for name in names}
     if isinstance(obj, dict) or isinstance(obj, typing.Mapping):
         return {str(k): to_plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

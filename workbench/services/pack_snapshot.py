@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
 from workbench.importers.key_figures import CITED_KINDS
 from workbench.reports import pack_data as pd
+from workbench.reports.pack_codec import content_sha256, to_plain
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
 from workbench.services import readiness, scoring
@@ -108,9 +110,23 @@ def _section(uow: UnitOfWork, f: FindingInfo, ref: str, today: date) -> pd.Findi
     )
 
 
-def collect_pack_data(uow: UnitOfWork, finding_ids: Sequence[int] | None, number: int, status: str,
-                      tool_version: str) -> pd.PackData:
-    settings = get_force_settings(uow)
+@dataclass(frozen=True)
+class PackContent:
+    """What a pack says, as `content_sha256` counts it: the force, the findings' sections and the
+    methodology (not when, by whom or under which marking it was built)."""
+
+    scope: tuple[FindingInfo, ...]
+    force: str
+    findings: tuple[pd.FindingSection, ...]
+    methodology: tuple[pd.AuditMethod, ...]
+
+    def sha256(self) -> str:
+        return content_sha256({"force": self.force, "findings": to_plain(self.findings),
+                               "methodology": to_plain(self.methodology)})
+
+
+def collect_pack_content(uow: UnitOfWork, finding_ids: Sequence[int] | None) -> PackContent:
+    """The content of a pack of the findings given (None: the default scope), as of now."""
     if finding_ids:
         scope = [finding_service.get_finding(uow, i) for i in finding_ids]
     else:
@@ -118,15 +134,23 @@ def collect_pack_data(uow: UnitOfWork, finding_ids: Sequence[int] | None, number
     several = len({f.inspection for f in scope}) > 1
     today = utcnow().date()
     sections = tuple(_section(uow, f, f"{f.inspection} {f.ref}" if several else f.ref, today) for f in scope)
-    inspections = tuple(dict.fromkeys(f.inspection for f in scope))
-    force = settings.force_name or next(
+    force = get_force_settings(uow).force_name or next(
         (i.force for i in finding_service.list_inspections(uow) if i.force), "")
     ids = [f.id for f in scope if f.id is not None]
+    return PackContent(tuple(scope), force, sections, scoring.audit_methods_for_pack(uow, ids))
+
+
+def collect_pack_data(uow: UnitOfWork, finding_ids: Sequence[int] | None, number: int, status: str,
+                      tool_version: str) -> pd.PackData:
+    content = collect_pack_content(uow, finding_ids)
+    ids = [f.id for f in content.scope if f.id is not None]
     return pd.PackData(
-        force=force, title="Self-assessment pack", inspections=inspections, pack_version=number,
-        status=status, built_at=utcnow(), built_by=(uow.actor.display_name if uow.actor and uow.actor.display_name else uow.username), findings=sections,
-        methodology=scoring.audit_methods_for_pack(uow, ids), tool_version=tool_version,
-        marking=settings.marking, redaction=redaction_terms(uow, ids),
+        force=content.force, title="Self-assessment pack",
+        inspections=tuple(dict.fromkeys(f.inspection for f in content.scope)), pack_version=number,
+        status=status, built_at=utcnow(),
+        built_by=(uow.actor.display_name if uow.actor and uow.actor.display_name else uow.username),
+        findings=content.findings, methodology=content.methodology, tool_version=tool_version,
+        marking=get_force_settings(uow).marking, redaction=redaction_terms(uow, ids),
         signing_changes=signing_changes(uow, number),
     )
 

@@ -32,7 +32,7 @@ from workbench.reports.pseudonymise import new_pseudonym_key
 from workbench.services.access import require
 from workbench.services.authorship import authors_of
 from workbench.services.evidence import store_blob, write_file_atomically
-from workbench.services.pack_snapshot import collect_pack_data
+from workbench.services.pack_snapshot import collect_pack_content, collect_pack_data
 from workbench.services.read_memo import memo_for
 from workbench.store.models import (
     Action,
@@ -247,7 +247,7 @@ def list_packs(uow: UnitOfWork) -> list[PackVersionInfo]:
             sha = memo.get(key) if memo is not None else None
             if sha is None:
                 try:
-                    sha = content_sha256(collect_pack_data(uow, chosen, 1, "draft", __version__))
+                    sha = collect_pack_content(uow, chosen).sha256()
                 except NotFoundError:  # a finding chosen for it is gone: the data no longer says that
                     sha = ""
                 if memo is not None:
