@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert, select
 
@@ -247,6 +247,17 @@ _INSERTED = ("case_id", "criterion_key", "role", "value", "computed", "working",
              "answered_at")
 
 
+class _NewAnswer:
+    """An answer a batch will insert in bulk: the columns `_set_answer` sets, without the ORM's
+    instrumentation (thousands of them from one workbook, never added to the session)."""
+
+    __slots__ = (*_INSERTED, "id", "version")
+
+    def __init__(self, case_id: int, criterion_key: str, role: str) -> None:
+        self.case_id, self.criterion_key, self.role = case_id, criterion_key, role
+        self.id, self.version = None, 1
+
+
 def _insert_values(row: Response) -> dict[str, Any]:
     return {"version": 1, **{name: getattr(row, name) for name in _INSERTED}}
 
@@ -290,9 +301,12 @@ def _set_answer(uow: UnitOfWork, audit: Audit, template: Template, case: Sampled
     if criterion.rule is not None and role == "primary":
         previous = f"computed answer {row.value}: {row.working}" if row is not None and row.computed else ""
         working = "answered by hand, overriding the rule" + (f" (was {previous})" if previous else "")
-    if row is None:
+    if row is None and add is not None:  # inserted by the caller, in bulk
+        row = cast(Response, _NewAnswer(case.id, criterion.key, role))
+        add(row)
+    elif row is None:
         row = Response(case_id=case.id, criterion_key=criterion.key, role=role)
-        (add or uow.session.add)(row)
+        uow.session.add(row)
     row.value, row.comment, row.computed, row.working = canonical, comment, False, working
     row.answered_by, row.answered_at = uow.username, utcnow()
     _mark_fieldwork(audit)

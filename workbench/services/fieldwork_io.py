@@ -19,6 +19,7 @@ An edited comment is set on every answer of the case; new answers otherwise get 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -99,6 +100,17 @@ def _digest(text: str) -> str:
 
 def value_digest(value: str | None) -> str:
     """Hash of a canonical answer; a date at midnight equals the date alone."""
+    if value is None or (isinstance(value, str) and len(value) <= 200):  # short answers recur down a column: reckoned once each
+        return _short_value_digest(value)
+    return _value_digest(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_value_digest(value: str | None) -> str:
+    return _value_digest(value)
+
+
+def _value_digest(value: str | None) -> str:
     norm = None if value is None else value.removesuffix("T00:00:00")
     return _digest(json.dumps(norm))
 
