@@ -13,7 +13,6 @@ from typing import Any
 from workbench.reports import pack_data
 from workbench.reports.pack_data import PackData
 
-
 #: values that are their own plain form (exactly these types: a subclass takes the general path)
 _AS_IS = frozenset({str, int, float, bool, type(None)})
 #: each dataclass's field names, read once
