@@ -118,3 +118,44 @@ def test_a_viewer_sees_why_they_cannot_start_a_planned_audit(qtbot, open_window,
     assert not page.calendar.start.isEnabled() and "viewer" in page.calendar.start.toolTip()
     with seeded_workspace.unit_of_work(ADMIN, write=False) as uow:
         assert uow.session.scalars(select(PlannedAudit.started)).all() == [{}, {}]
+
+
+def test_an_audit_is_added_to_the_plan_in_the_window(qtbot, window, seeded_workspace, monkeypatch) -> None:
+    """What `workbench plan add` does, from the calendar: a refusal is said in place and keeps what was
+    typed; once added the plan holds it with its findings, rotation and recurrence."""
+    from workbench.gui import plan_dialog
+    from workbench.gui.qt import Qt
+
+    page = _page(qtbot, window)
+    assert "Plan an audit" in page.calendar.empty.text() and "workbench plan" not in page.calendar.empty.text()
+    seen: list[plan_dialog.PlanAuditDialog] = []
+
+    def fill_and_add(dialog: plan_dialog.PlanAuditDialog) -> int:
+        seen.append(dialog)
+        dialog.template.setCurrentIndex(dialog.template.findData("response-attendance"))
+        dialog.rotation_kind.setCurrentIndex(dialog.rotation_kind.findData("district"))
+        dialog._add()  # no title: refused in place
+        assert dialog.added is None and "title" in dialog.message.text()
+        dialog.title.setText("Attendance dip sample")
+        dialog._add()  # a rotation kind without its turns: refused, the title kept
+        assert dialog.added is None and "rotation" in dialog.message.text()
+        assert dialog.title.text() == "Attendance dip sample"
+        dialog.rotation.setText("Breckland, Norwich")
+        dialog.month.setCurrentIndex(3)
+        dialog.recurrence.setCurrentIndex(dialog.recurrence.findData("six-monthly"))
+        afi5 = next(i for i in range(dialog.findings.count()) if "AFI 5" in dialog.findings.item(i).text())
+        dialog.findings.item(afi5).setCheckState(Qt.CheckState.Checked)
+        dialog._add()
+        return int(dialog.result())
+
+    monkeypatch.setattr(plan_dialog.PlanAuditDialog, "exec", fill_and_add)
+    page.calendar.add.click()
+    assert seen and seen[0].added is not None
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        plan = uow.session.scalars(select(PlannedAudit)).one()
+        assert (plan.title, plan.template_key, plan.month_due, plan.recurrence) == (
+            "Attendance dip sample", "response-attendance", 4, "six-monthly")
+        assert (plan.rotation_kind, plan.rotation) == ("district", ["Breckland", "Norwich"])
+        assert plan.finding_ids == [findings.find_by_ref(uow, "PEEL 2023-25 / AFI 5").stored_id]
+    _settle(qtbot, page)
+    assert page.calendar.model.rowCount() == 1

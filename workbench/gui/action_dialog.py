@@ -37,12 +37,14 @@ class ActionDialog(QDialog):
                                placeholderText="a name or a role, e.g. DI Shaw"), "actionOwner")
         self.has_due = named(QCheckBox("Set"), "actionHasDue")
         self.due = date_edit("actionDue")
+        self.due.setAccessibleName("Due date")
         d = action.due_date if action and action.due_date else None
         self.due.setDate(QDate(d.year, d.month, d.day) if d else QDate.currentDate().addMonths(3))
         self.has_due.setChecked(d is not None or action is None)
         self.due.setEnabled(self.has_due.isChecked())
         self.has_due.toggled.connect(self.due.setEnabled)
         self.status = named(QComboBox(), "actionStatus")
+        self.status.setAccessibleName("Status")
         self.status.addItems(list(ACTION_STATUSES))
         self.status.setCurrentText(action.status if action else ACTION_STATUSES[0])
         self.note = named(QPlainTextEdit(action.progress_note if action else "",

@@ -55,6 +55,7 @@ class BundleDialog(QDialog):
         self.seal_passphrase.setVisible(can_sign)
         self.sign.toggled.connect(self.seal_passphrase.setEnabled)
         self.path = named(QLineEdit(str(default_out)), "bundlePath")
+        self.path.setAccessibleName("Bundle file")
         browse = named(QPushButton("Browse…"), "browseBundle")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()

@@ -61,6 +61,7 @@ class FindingsPage(ReadingPage):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Filter findings")
         self.inspection = named(QComboBox(), "inspectionFilter")
+        self.inspection.setAccessibleName("Show the findings of")
         self.inspection.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count = label("", "muted")
         self.count.setObjectName("findingsCount")
@@ -120,6 +121,14 @@ class FindingsPage(ReadingPage):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(bar)
+        # an empty register says how to fill it (shown in place of nothing at all)
+        self.empty_note = label("No findings yet. Import an inspection report with File ▸ Import report… "
+                                "(Ctrl+I), or drop the report's file (PDF, HTML or text) on this page; "
+                                "a thematic report, letter or Engage source is added on the Register page.",
+                                "muted", wrap=True)
+        self.empty_note.setObjectName("findingsEmpty")
+        self.empty_note.setVisible(False)
+        layout.addWidget(self.empty_note)
         layout.addWidget(self.splitter, 1)
 
         self.search.textChanged.connect(self._filter_text)
@@ -146,6 +155,7 @@ class FindingsPage(ReadingPage):
         keep = self._pending if self._pending is not None else self.selected_id()
         self._pending = None
         self.model.set_rows(rows)
+        self.empty_note.setVisible(not rows)
         self._fill_inspections([i.programme or i.title for i in inspections])
         self._update_count()
         if keep is not None and self.select_finding(keep):
@@ -182,6 +192,8 @@ class FindingsPage(ReadingPage):
 
     def _update_count(self, *_: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        if total:
+            self.empty_note.setVisible(False)
         self.count.setText(f"{total} findings" if shown == total else f"{shown} of {total} findings")
 
     def selected_id(self) -> int | None:

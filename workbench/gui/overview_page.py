@@ -122,8 +122,12 @@ def _when(iso: str) -> str:
 
 
 def _fit_height(table: QTableWidget) -> None:
+    """As high as its rows, with room for the horizontal scroll bar a narrow window shows (which
+    would otherwise cover the last row)."""
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth() + 2)
+    bar = table.horizontalScrollBar().sizeHint().height() \
+        if table.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff else 0
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + bar + 2 * table.frameWidth() + 2)
 
 
 def _item(text: object, align_right: bool = False) -> QTableWidgetItem:

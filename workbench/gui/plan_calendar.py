@@ -173,6 +173,7 @@ class PlanCalendar(QWidget):
 
     start_requested = Signal(int, str, int)
     year_changed = Signal(int)
+    add_requested = Signal()
 
     def __init__(self, may_start: Decision, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
@@ -197,6 +198,10 @@ class PlanCalendar(QWidget):
         self.year.setAccessibleName("Plan year")
         self.start = named(QPushButton("Start as a new round"), "startPlanned")
         self.start.setAccessibleName("Start the selected planned audit as a new round")
+        self.add = named(QPushButton("Plan an audit…"), "addPlanned")
+        self.add.setEnabled(bool(may_start))
+        self.add.setToolTip("" if may_start else may_start.reason)
+        self.add.clicked.connect(self.add_requested.emit)
         self.empty = label("", "muted", wrap=True)
         self.empty.setObjectName("planEmpty")
         self.note = label(LEGEND, "muted", wrap=True)
@@ -204,6 +209,7 @@ class PlanCalendar(QWidget):
         bar.addWidget(label("Year"))
         bar.addWidget(self.year)
         bar.addStretch(1)
+        bar.addWidget(self.add)
         bar.addWidget(self.start)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -220,7 +226,7 @@ class PlanCalendar(QWidget):
         keep = self.selected()
         self.model.set_data(data)
         self.empty.setText("" if data.rows else f"No audits are planned for {data.year}. Plan one with "
-                           "workbench plan add (template, month due, recurrence, rotation).")
+                           "“Plan an audit…”: its template, findings, month due, recurrence and rotation.")
         self.empty.setVisible(not data.rows)
         self.view.setVisible(bool(data.rows))
         rows = len(data.rows)

@@ -87,6 +87,7 @@ class ProposeClosureDialog(_Form):
         self.period_to = _date_edit("periodTo", today)
         self.form.addRow("Rationale", self.rationale)
         self.form.addRow("Demonstrated from", self.period_from)
+        self.period_to.setAccessibleName("Demonstrated to")
         self.form.addRow("to", self.period_to)
 
     def values(self) -> dict[str, object]:

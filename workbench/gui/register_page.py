@@ -75,6 +75,7 @@ class RegisterPage(ReadingPage):
         self.calendar = PlanCalendar(ctx.allowed("audits.edit"), today)
         self.calendar.year_changed.connect(lambda _y: self.refresh())
         self.calendar.start_requested.connect(self.start_planned)
+        self.calendar.add_requested.connect(self.plan_audit)
         self.sources = TextTable("registerSources", ["Type", "Title", "Date", "Deadline", "PCC response",
                                                      "Open / all"], stretch=1)
         self.table = named(QTableWidget(0, len(FINDING_COLUMNS)), "registerFindings")
@@ -240,6 +241,15 @@ class RegisterPage(ReadingPage):
             show_info(self, "Audit started", f"{made.title} is round {made.round} of its audit, with "
                       f"{len(made.findings)} finding(s).", "Load its population extract and draw the sample on "
                       "the Audits page (New round… carries this plan forward).")
+
+    def plan_audit(self) -> None:
+        """Add an audit to the assurance plan (the dialog writes it and stays open when refused)."""
+        from workbench.gui.plan_dialog import PlanAuditDialog
+
+        dialog = PlanAuditDialog(self.ctx, self.calendar.year.value(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.added is not None:
+            self.calendar.year.setValue(dialog.added.year)
+            self.refresh()
 
     def committee_report(self) -> None:
         from workbench.gui.committee_dialog import CommitteeReportDialog

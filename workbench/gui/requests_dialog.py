@@ -66,6 +66,7 @@ class RequestsDialog(QDialog):
         self.summary = label("", "muted", wrap=True)
         self.summary.setObjectName("requestsSummary")
         self.table = TextTable("requestsTable", HEADERS, stretch=3)
+        self.table.setAccessibleName("Evidence requests")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

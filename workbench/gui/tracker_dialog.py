@@ -71,9 +71,11 @@ class TrackerImportDialog(QDialog):
 
         self.path = named(QLineEdit(placeholderText="An Excel (.xlsx) or CSV tracker"), "trackerPath")
         self.path.setReadOnly(True)
+        self.path.setAccessibleName("Tracker file")
         browse = named(QPushButton("Choose file…"), "browseButton")
         browse.clicked.connect(self._browse)
         self.sheet = named(QComboBox(), "trackerSheet")
+        self.sheet.setAccessibleName("Sheet")
         self.sheet.setEnabled(False)
         self.sheet.setMinimumWidth(160)
         self.sheet.currentIndexChanged.connect(self._sheet_changed)
@@ -93,10 +95,12 @@ class TrackerImportDialog(QDialog):
         self.notes.setObjectName("trackerNotes")
 
         self.mapping = named(QTableWidget(0, 4), "mappingTable")
+        self.mapping.setAccessibleName("Columns of the tracker and where each goes")
         self.mapping.setHorizontalHeaderLabels(["Column in the tracker", "Goes to", "Why", "Sample values"])
         _table_style(self.mapping, stretch=3)
 
         self.statuses = named(QTableWidget(0, 2), "statusTable")
+        self.statuses.setAccessibleName("The tracker's status words and the force's statuses")
         self.statuses.setHorizontalHeaderLabels(["In the tracker", "On the force's line"])
         _table_style(self.statuses, stretch=1)
 
@@ -113,6 +117,7 @@ class TrackerImportDialog(QDialog):
             self.count_labels[action] = value
 
         self.rows = named(QTableWidget(0, 5), "previewTable")
+        self.rows.setAccessibleName("What the import does with each row")
         self.rows.setHorizontalHeaderLabels(["Row", "What happens", "Reference", "Finding or source", "Details"])
         _table_style(self.rows, stretch=4)
         self.rows.setWordWrap(True)

@@ -106,7 +106,7 @@ def add_planned_audit(uow: UnitOfWork, year: int, title: str, template_key: str,
     require(uow.actor, "audits.edit")
     title = (title or "").strip()
     if not title:
-        raise InputError("a planned audit needs a title", "e.g. --title 'DA risk grading dip sample'")
+        raise InputError("a planned audit needs a title", "give it a title, e.g. 'DA risk grading dip sample'")
     template_row(uow, template_key)  # a NotFoundError naming the templates if unknown
     if not 1 <= int(month_due) <= 12:
         raise InputError(f"month {month_due} is not a month", "give 1 (January) to 12 (December)")
@@ -119,7 +119,7 @@ def add_planned_audit(uow: UnitOfWork, year: int, title: str, template_key: str,
     rotation = tuple(r.strip() for r in rotation if r and r.strip())
     if bool(rotation) != bool(rotation_kind):
         raise InputError("a rotation needs both its kind and its list",
-                         "e.g. --rotate district --across Breckland --across Norwich")
+                         "give both, e.g. district: Breckland, Norwich (or no rotation and no turns)")
     for fid in finding_ids:
         if uow.session.get(Finding, fid) is None:
             raise NotFoundError(f"no finding with id {fid}")

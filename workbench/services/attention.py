@@ -16,8 +16,18 @@ from sqlalchemy import select
 
 from workbench.services import finding_status as fs
 from workbench.services.access import require
+from workbench.services.change_words import person_name
 from workbench.services.register import PCC_RESPONSE_SOURCES, SOURCE_TYPES, pcc_response_due
-from workbench.store.models import Action, ClosureProposal, Evidence, EvidenceLink, EvidenceRequest, Finding, Inspection
+from workbench.store.models import (
+    Action,
+    ClosureProposal,
+    Evidence,
+    EvidenceLink,
+    EvidenceRequest,
+    Finding,
+    Inspection,
+    User,
+)
 from workbench.store.uow import UnitOfWork
 
 OVERDUE = "overdue"
@@ -125,9 +135,10 @@ def _findings(uow: UnitOfWork, week: Week) -> Iterable[AttentionItem]:
 def _closures(uow: UnitOfWork, week: Week) -> Iterable[AttentionItem]:
     rows = uow.session.execute(select(ClosureProposal, Finding).join(Finding, Finding.id == ClosureProposal.finding_id)
                                .where(ClosureProposal.state == "proposed", ClosureProposal.proposed_on <= week.today))
+    people = {u.username: person_name(u.display_name, u.username) for u in uow.session.scalars(select(User))}
     for p, f in rows:
         yield AttentionItem("closure", DUE, p.proposed_on, f"Closure proposed: {f.ref}",
-                            f"proposed by {p.proposed_by} on {p.proposed_on:%d %b %Y}; awaiting the inspectorate's "
+                            f"proposed by {people.get(p.proposed_by, p.proposed_by)} on {p.proposed_on:%d %b %Y}; awaiting the inspectorate's "
                             "or the committee's authorisation", RecordRef("finding", f.id, f.ref))
 
 

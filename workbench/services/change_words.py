@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -22,12 +22,14 @@ from workbench.store.models import (
     Audit,
     AuditTemplate,
     ChangeLogEntry,
+    ClosureProposal,
     Evidence,
     EvidenceRequest,
     Finding,
     FindingLink,
     Inspection,
     Measure,
+    PlannedAudit,
     Response,
     SampledCase,
     User,
@@ -63,11 +65,27 @@ VERBS: dict[tuple[str, str], str] = {
     ("user", "change-passphrase"): "changed the passphrase of {x}",
     ("user", "reset-passphrase"): "reset the passphrase of {x}",
     ("user", "deactivate"): "deactivated user {x}",
+    ("user", "reactivate"): "reactivated user {x}",
+    ("user", "rename"): "renamed user {x}",
+    ("user", "set-passphrase"): "set the passphrase of {x}",
+    ("user", "sign-in-refused"): "was refused sign-in as {x}",
+    ("user", "change-passphrase-refused"): "was refused a passphrase change for {x}",
     ("setting", "set"): "changed the force settings",
     ("template", "store"): "stored the audit template {x}",
     ("template", "import"): "imported the audit template {x}",
     ("inspection", "import"): "imported the report of {x}",
+    ("inspection", "create"): "registered the source {x}",
+    ("inspection", "update"): "changed the details of {x}",
+    ("inspection", "update from report"): "brought {x} up to date from its report",
+    ("inspection", "import corrections"): "corrected the import of {x}",
+    ("inspection", "pcc_response"): "recorded the PCC's response to {x}",
     ("finding", "import"): "registered {x}",
+    ("finding", "create"): "registered {x}",
+    ("finding", "force_status"): "moved the force's status of {x}",
+    ("finding", "inspectorate_status"): "recorded the inspectorate's status of {x}",
+    ("finding", "inspectorate status"): "recorded the inspectorate's status of {x}",
+    ("finding", "force_comment"): "noted the force's progress on {x}",
+    ("finding", "inspectorate_comment"): "noted the inspectorate's view of {x}",
     ("finding", "update"): "changed {x}",
     ("finding", "map_area"): "moved {x} to its 2025-27 PEEL area",
     ("finding", "unmap_area"): "put back the PEEL area of {x}",
@@ -76,6 +94,16 @@ VERBS: dict[tuple[str, str], str] = {
     ("finding_link", "suggest"): "suggested a link between {x}",
     ("finding_link", "accepted"): "accepted the link between {x}",
     ("finding_link", "rejected"): "rejected the link between {x}",
+    ("finding_link", "suggested"): "put back as a suggestion the link between {x}",
+    ("finding_link", "carry_forward"): "carried forward {x}",
+    ("closure_proposal", "propose"): "proposed closing {x}",
+    ("closure_proposal", "authorise"): "recorded the authorised closure of {x}",
+    ("closure_proposal", "withdraw"): "withdrew the proposal to close {x}",
+    ("planned_audit", "create"): "added {x} to the assurance plan",
+    ("planned_audit", "start"): "started {x} from the assurance plan",
+    ("committee_report", "export"): "wrote the committee report {x}",
+    ("tracker", "imported"): "imported the tracker {x}",
+    ("tracker_row", "imported"): "imported {x}",
     ("measure", "propose"): "proposed the measure {x}",
     ("measure", "create"): "created the measure {x}",
     ("measure", "update"): "changed the measure {x}",
@@ -112,9 +140,11 @@ VERBS: dict[tuple[str, str], str] = {
     ("assessment", "approve"): "approved the self-assessment for {x}",
     ("assessment", "return"): "returned the self-assessment for {x}",
     ("assessment", "reopen"): "reopened the self-assessment for {x}",
+    ("assessment", "approve-refused"): "was refused approving the self-assessment for {x} (passphrase)",
     ("pack", "build"): "built {x}",
     ("pack", "submit"): "submitted {x} for approval",
     ("pack", "approve"): "approved and signed {x}",
+    ("pack", "approve-refused"): "was refused signing {x} (passphrase)",
     ("pack", "return"): "returned {x}",
     ("pack", "supersede"): "marked {x} superseded",
     ("pack", "export-files"): "exported the files of {x}",
@@ -124,6 +154,8 @@ VERBS: dict[tuple[str, str], str] = {
     ("certificate", "import"): "imported the signing certificate of {x}",
     ("certificate", "export"): "exported the signing certificate of {x}",
     ("certificate", "rekey"): "re-encrypted the signing key of {x}",
+    ("certificate", "sign-refused"): "was refused the signing key of {x} (passphrase)",
+    ("certificate", "import-refused"): "was refused importing a signing certificate for {x} (passphrase)",
     ("force_ca", "import"): "imported the force's certificate authority",
     ("pseudonym_key", "create"): "created the pseudonymisation key",
     ("change_log", "anchor-export"): "wrote an anchor of the change log",
@@ -190,6 +222,17 @@ class _Names:
         if entity == "response":
             r = self._get(Response, entity_id)
             return self.case(r.case_id) if r is not None else None
+        if entity == "closure_proposal":
+            p = self._get(ClosureProposal, entity_id)
+            return self.finding(p.finding_id) if p is not None else None
+        if entity == "committee_report":  # known by the last day of its period
+            try:
+                day = date.fromisoformat(entity_id)
+                return f"for the period to {day.day} {day:%B %Y}"
+            except ValueError:
+                return None
+        if entity == "tracker":
+            return f"“{entity_id}”"
         if entity in ("pack", "bundle"):
             return f"pack v{entity_id}"  # a pack version is known by its number
         if entity in ("user", "certificate"):
@@ -206,7 +249,8 @@ class _Names:
             "measure": (Measure, lambda m: f"“{m.name}”"),
             "action": (Action, lambda a: f"“{a.title}”"),
             "evidence": (Evidence, lambda e: f"“{e.title}”"),
-            "evidence_request": (EvidenceRequest, lambda r: f"{r.id} to {r.owner}"),
+            "evidence_request": (EvidenceRequest, lambda r: f"“{_short(r.what_needed)}” to {r.owner}"),
+            "planned_audit": (PlannedAudit, lambda p: f"“{p.title}”"),
             "template": (AuditTemplate, lambda t: f"“{t.name}”"),
         }
         if entity in simple:
@@ -214,6 +258,12 @@ class _Names:
             row = self._get(model, entity_id)
             return words(row) if row is not None else None
         return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """The first line of `text`, cut at a word within `limit` characters."""
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _from_entry(entity: str, entity_id: str, entry: ChangeLogEntry) -> str:
@@ -235,6 +285,8 @@ def entry_sentence(names: _Names, e: ChangeLogEntry) -> tuple[str, str]:
     if e.entity in ("user", "certificate") and e.entity_id == e.actor and " of {x}" in verb:
         verb = verb.replace("the ", "their ", 1).replace(" of {x}", "")  # "changed their passphrase"
     what = verb.format(x=names.name(e.entity, e.entity_id, e)) if "{x}" in verb else verb
+    if e.entity == "finding" and e.action.endswith("_status") and isinstance(e.after, dict) and e.after.get("status"):
+        what += f" to “{e.after['status']}”"
     if (e.entity, e.action) == ("finding", "update") and isinstance(e.after, dict) and e.after:
         fields = ", ".join(k.replace("_", " ") for k in e.after)
         what += f" ({fields})" if "status" not in e.after else f" (status: {e.after['status']})"

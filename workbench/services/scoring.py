@@ -277,7 +277,8 @@ def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], in
     unusable = sum(1 for c in cases if c.state == "unusable")
     responses: dict[int, dict[str, tuple[str, str, str]]] = {c.id: {} for c in active}
     if active:
-        for case_id, key, value, comment, working in s.execute(
+        s.flush()  # the answers are read on the connection (no ORM row processing), so nothing may be pending
+        for case_id, key, value, comment, working in s.connection().execute(
                 select(Response.case_id, Response.criterion_key, Response.value, Response.comment, Response.working)
                 .join(SampledCase, SampledCase.id == Response.case_id)
                 .where(SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES),
