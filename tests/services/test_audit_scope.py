@@ -213,3 +213,45 @@ def test_pack_data_labels_what_each_figure_counts(workspace, tmp_path) -> None:
 def _all_audits(workspace):
     with workspace.unit_of_work(ADMIN, write=False) as uow:
         return [a.id for a in audits.list_audits(uow)]
+
+
+def test_a_colour_given_before_the_fieldwork_is_finished_is_provisional(workspace, tmp_path) -> None:
+    """The attendance criterion is computed at the draw, so the round can be rated on it before any
+    case is complete; the rating says it may change, and readiness does not count it as met."""
+    from workbench.services import readiness
+
+    finding_id, figure_id = attendance_finding(workspace, ADMIN)
+    extract = write_csv(tmp_path / "incidents.csv", quick_rows(600))
+    audit_id = drawn_attendance_audit(workspace, ADMIN, extract, finding_ids=[finding_id], target=0.75,
+                                      baseline_figure_id=figure_id, baseline_measure="attended_within_target")
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        score = scoring.score_audit(uow, audit_id)
+        ready = readiness.assess_readiness(uow, finding_id)
+    assert score.complete == 0 and score.incomplete == 82 and score.rag == "green" and score.provisional
+    assert score.rag_reason.startswith("provisional: 82 of the 82 cases in scope are not complete yet")
+    audit_reasons = [r for r in ready.reasons if "round 1" in r]
+    assert audit_reasons and ready.rating != "ready", ready
+    answer_cases(workspace, ADMIN, audit_id, compliant=82)
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        done = scoring.score_audit(uow, audit_id)
+    assert done.rag == "green" and not done.provisional and not done.rag_reason.startswith("provisional")
+
+
+def test_a_case_not_yet_screened_does_not_count_for_a_criterion(workspace, tmp_path) -> None:
+    """Whether a case is in scope is known only once its screening question is answered: until then its
+    computed answers count for no measure (they may belong to a case out of scope)."""
+    path = write_csv(tmp_path / "arrests.csv", uof_rows(), UOF_HEADERS)
+    _, figure_id = attendance_finding(workspace, ADMIN)  # any key figure: what it is compared with
+    with workspace.unit_of_work(ADMIN) as uow:
+        audit = audits.create_audit(uow, "use-of-force", "Use of force", size=30, target=0.9,
+                                    baseline_figure_id=figure_id, baseline_measure="form_exists")
+        population.draw_sample(uow, audit.id, path, seed=9)
+        fieldwork.evaluate_computed(uow, audit.id)
+        score = scoring.score_audit(uow, audit.id)
+    assert score.measure is not None and score.measure.key == "form_exists"
+    assert score.measure.n == 0 and score.rag is None  # computed for all 30, but none screened yet
+    fields = _answer(workspace, audit.id)
+    forced = sum(1 for f in fields.values() if f.get("force_used") == "Yes")
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        measure = scoring.score_audit(uow, audit.id).measure
+    assert measure is not None and measure.n == forced  # the screened cases in scope, and only those

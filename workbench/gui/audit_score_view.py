@@ -120,12 +120,19 @@ class AuditScoreView(QWidget):
             grid.addWidget(label("; ".join(extra).capitalize() + ".", "muted", wrap=True), 2, 1)
         rag = QHBoxLayout()
         rag.setSpacing(8)
-        verdict = tag(rag_words(s.rag), RAG_TONES.get(s.rag or "", "neutral"))
+        verdict = tag(rag_words(s.rag) + (" (provisional)" if s.provisional else ""),
+                      RAG_TONES.get(s.rag or "", "neutral"))
         verdict.setObjectName("ragTag")
         rag.addWidget(verdict)
         target = (f"Target {target_text(s.target)}, rated on the {RULE_WORDS.get(s.rag_rule, s.rag_rule)}"
                   if s.target is not None else "No target set")
-        rag.addWidget(label(target, "muted"))
+        m = s.measure
+        if s.target is not None and m is not None and m.key != "case" and m.estimate is not None:
+            # the rating is of the criterion compared with the inspection, not of the compliance shown beside it
+            target += f" of '{m.label}': {m.successes} of {m.n}, {pct(m.estimate.point)}"
+            if m.bounds is not None:
+                target += f", lower {target_text(m.bounds.confidence)} bound {pct(m.bounds.lower)}"
+        rag.addWidget(label(target, "muted", wrap=True), 1)
         rag.addStretch(1)
         grid.addLayout(rag, 0, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(1, 1)

@@ -113,6 +113,8 @@ def _audits(uow: UnitOfWork, finding_id: int, tally: _Tally) -> int:
             tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag_reason}", "concern")
             continue
         level = {"green": "ok", "amber": "concern", "red": "blocker"}[scored.rag]
+        if scored.provisional and level == "ok":  # fieldwork not finished: not yet evidence the finding is met
+            level = "concern"
         tally.add(f"{head} vs target {target_text(scored.target)}: {scored.rag}: {scored.rag_reason}", level)
     return results
 

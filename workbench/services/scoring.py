@@ -96,6 +96,7 @@ class CaseScore:
     comments: dict[str, str]
     workings: dict[str, str]
     set_aside: tuple[str, ...] = ()  # answers not counted: their criterion does not apply here
+    screened: bool = True  # False while a screening question is unanswered: whether it is in scope is not known
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,11 @@ class AuditScore:
     measure: MeasureScore | None = None  # what is compared with the baseline and rated
     confidence: float = 0.95
     plan_text: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        """A colour given while cases in scope are still incomplete: it may change when they are done."""
+        return self.rag in COLOURS and self.incomplete > 0
 
 
 def pct(rate: float) -> str:
@@ -304,7 +310,7 @@ def _cases(uow: UnitOfWork, audit: Audit, template) -> tuple[list[CaseScore], in
         out.append(CaseScore(
             c.id, c.ref, c.stratum, c.state, status, failed, missing, answers,
             {k: r[1] for k, r in got.items() if r[1]},
-            {k: r[2] for k, r in got.items() if r[2]}, aside))
+            {k: r[2] for k, r in got.items() if r[2]}, aside, not unscreened))
     return out, unusable, effective
 
 
@@ -349,6 +355,8 @@ def _outcomes(cases: list[CaseScore], effective: dict[int, dict], key: str) -> l
             continue
         if key == CASE_MEASURE:
             outcome = None if c.status == "incomplete" else c.status == "compliant"
+        elif not c.screened:  # it may be out of scope: its answers do not count for any measure yet
+            outcome = None
         else:
             value = effective[c.case_id].get(key)
             outcome = {"yes": True, "no": False}.get(value or "")
@@ -538,6 +546,10 @@ def score_audit(uow: UnitOfWork, audit_id: int) -> AuditScore:
     if measure.key != CASE_MEASURE:  # the headline is case compliance; say which figure was rated
         reason = f"rated on {what} ({measure.successes} of {measure.n}), the measure compared with the inspection: " \
                  + reason
+    unfinished = len(scoped) - len(complete)
+    if rag in COLOURS and unfinished:  # a colour before the fieldwork is finished may still change
+        reason = (f"provisional: {unfinished} of the {len(scoped)} cases in scope are not complete yet, so the "
+                  f"rating may change when they are; " + reason)
     plan = audit.plan or {}
     plan_text = _plan_text(audit, audit.target)
     if plan_text and len(cases) - len(scoped) and plan.get("sizing"):
