@@ -79,6 +79,20 @@ def test_print_draws_every_page_and_is_logged(preview, demo_ws, tmp_path) -> Non
     assert entry.actor == OFFICER and entry.after["pages"] == pages and entry.after["printer"] == str(out)
 
 
+def test_print_honours_the_page_range_chosen(preview, demo_ws, tmp_path) -> None:
+    from workbench.gui.qt import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "two-pages.pdf"
+    printer.setOutputFileName(str(out))
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 3)  # what the print dialog sets for "Pages 2 to 3"
+    assert preview.print_pack(printer) == 2 and len(PdfReader(out).pages) == 2
+    [entry] = _log(demo_ws, "print")
+    assert entry.after["pages"] == 2
+
+
 def test_open_exports_a_copy_and_hands_it_to_the_desktop(preview, demo_ws, monkeypatch) -> None:
     from pathlib import Path
 

@@ -55,3 +55,43 @@ def test_forget_and_clear(tmp_path: Path) -> None:
 def test_without_password() -> None:
     assert without_password("postgresql+psycopg://u:p@h:5433/d?sslmode=require&password=x") == \
         "postgresql+psycopg://u@h:5433/d?sslmode=require"
+
+
+def test_the_last_database_reopens_after_asking_for_its_password(qapp, tmp_path: Path, monkeypatch) -> None:
+    """Its password is never stored, so when the server wants one the app asks for it (the URL typed
+    in, a wrong password said in the dialog, which stays open), instead of opening the default."""
+    from workbench.errors import WorkspaceError
+    from workbench.gui import app, recent_workspaces
+    from workbench.gui.database_dialog import DatabaseDialog
+    from workbench.store.workspace import Workspace
+
+    store = RecentWorkspaces(tmp_path / "recent.json")
+    store.remember(resolve_location(db="postgresql://jo.smith@db.example/workbench"))
+    monkeypatch.setattr(recent_workspaces, "RecentWorkspaces", lambda: store)
+    tried: list[str | None] = []
+    opened = object()
+
+    def open_(location):
+        tried.append(location.url.password)
+        if location.url.password != "right":
+            raise WorkspaceError("connection failed: password authentication failed for user \"jo.smith\"")
+        return opened
+
+    monkeypatch.setattr(Workspace, "open", staticmethod(open_))
+    shown: list[tuple[str, str, str]] = []
+
+    def answer(dialog: DatabaseDialog) -> int:
+        shown.append((dialog.url.text(), dialog.problem.text(), dialog.windowTitle()))
+        dialog.password.setText("wrong")
+        dialog.try_accept()  # refused: said in place, the dialog not accepted
+        assert dialog.opened is None and "password authentication failed" in dialog.problem.text()
+        assert dialog.url.text() == "postgresql+psycopg://jo.smith@db.example/workbench"
+        dialog.password.setText("right")
+        dialog.try_accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(DatabaseDialog, "exec", answer)
+    got = app._reopen_last(sqlite_location(tmp_path / "default.sqlite"), None)
+    assert got is opened and tried == [None, "wrong", "right"]
+    assert shown and shown[0][0] == "postgresql+psycopg://jo.smith@db.example/workbench"
+    assert "could not be opened without its password" in shown[0][1]

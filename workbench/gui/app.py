@@ -95,9 +95,21 @@ def _reopen_last(default: WorkspaceLocation, parent: QWidget | None) -> Workspac
     try:
         return Workspace.open(last.location())
     except WorkbenchError as exc:
+        if last.kind == "postgresql":  # its password is never stored: ask for it (PGPASSWORD and .pgpass were tried)
+            from workbench.gui.database_dialog import DatabaseDialog
+
+            dialog = DatabaseDialog(parent, url=last.target, opener=Workspace.open)
+            dialog.setWindowTitle("Open the last workspace again")
+            dialog.create_new.setVisible(False)
+            dialog.problem.setText(f"The last workspace, {last.label}, could not be opened without its password "
+                                   f"({exc.message}). Type the password, or Cancel to open your default workspace.")
+            if dialog.exec() == dialog.DialogCode.Accepted.value and dialog.opened is not None:
+                return dialog.opened
+            return None
         QMessageBox.warning(parent, "Inspection Readiness Workbench",
                             f"The last workspace, {last.label}, could not be opened again: {exc.message}\n\n"
-                            "Your default workspace opens instead; open the other one with File > Open.")
+                            "Your default workspace opens instead; open the other one with File ▸ Open recent "
+                            "or File ▸ Open workspace….")
         return None
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from workbench.gui.context import GuiContext
-from workbench.gui.pdf_preview import PdfPreviewDialog, print_pages
+from workbench.gui.pdf_preview import PdfPreviewDialog, ask_printer, print_pages
 from workbench.gui.qt import (
     QDate,
     QDateEdit,
@@ -214,9 +214,7 @@ class ReportPreviewDialog(PdfPreviewDialog):
     def print_pack(self, printer: QPrinter | None = None) -> int:
         """Print every page (the file itself was saved, and its export logged, when it was built)."""
         if printer is None:
-            from workbench.gui.qt import QPrintDialog
-
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted.value:
+            printer = ask_printer(self, len(self.pages))
+            if printer is None:
                 return 0
         return print_pages(self.pages, printer)

@@ -6,6 +6,9 @@ The password is typed apart from the URL and used for this connection only: it i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from workbench.errors import WorkbenchError
 from workbench.gui.qt import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget, named
 from workbench.gui.recent_workspaces import without_password
@@ -16,11 +19,16 @@ from workbench.store.location import WorkspaceLocation, resolve_location
 class DatabaseDialog(QDialog):
     """After Accept: `location` (password included, for connecting) and `create_workspace` (a new workspace)."""
 
-    def __init__(self, parent: QWidget | None = None, url: str = "", create: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, url: str = "", create: bool = False,
+                 opener: Callable[[WorkspaceLocation], Any] | None = None) -> None:
+        """With `opener`, an existing workspace is opened before the dialog closes (kept in
+        `opened`): a wrong password or an unreachable server is said here, the URL still typed."""
         super().__init__(parent)
         self.setObjectName("databaseDialog")
         self.setWindowTitle("Open a shared database")
         self.location: WorkspaceLocation | None = None
+        self.opener = opener
+        self.opened: Any = None
         self.url = named(QLineEdit(url,
                              placeholderText="postgresql+psycopg://your.login@server/workbench"), "databaseUrl")
         self.url.setAccessibleName("Database URL")
@@ -67,9 +75,13 @@ class DatabaseDialog(QDialog):
             typed = self.password.text()
             if typed:
                 url = url.set(password=typed)
-            self.location = WorkspaceLocation(path=None, server=url)
+            location = WorkspaceLocation(path=None, server=url)
+            if self.opener is not None and not self.create_workspace:
+                self.opened = self.opener(location)
+            self.location = location
         except WorkbenchError as exc:
             self.problem.setText(f"{exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+            self.password.clear()
             return
         if text != without_password(text):
             self.url.setText(without_password(text))  # a password typed into the URL is not shown again

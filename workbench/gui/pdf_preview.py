@@ -172,9 +172,8 @@ class PdfPreviewDialog(QDialog):
     def print_pack(self, printer: QPrinter | None = None) -> int:
         """Ask for a printer (unless one is given) and print every page; returns the pages printed."""
         if printer is None:
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            dialog = QPrintDialog(printer, self)
-            if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            printer = ask_printer(self, len(self.pages))
+            if printer is None:
                 return 0
         try:
             printed = print_pages(self.pages, printer)
@@ -192,15 +191,35 @@ class PdfPreviewDialog(QDialog):
         super().done(result)
 
 
+def chosen_pages(printer: QPrinter, count: int) -> range:
+    """The pages (0-based) the print dialog asked for: a range "from … to …", or every page."""
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first = min(max(printer.fromPage(), 1), count)
+        last = min(max(printer.toPage() or count, first), count)
+        return range(first - 1, last)
+    return range(count)
+
+
+def ask_printer(parent: QWidget, count: int) -> QPrinter | None:
+    """The print dialog, offering pages 1 to `count`; None when cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setMinMax(1, max(count, 1))
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
+    return printer if dialog.exec() == QDialog.DialogCode.Accepted.value else None
+
+
 def print_pages(pages: PdfPages, printer: QPrinter) -> int:
-    """Draw every page onto `printer`, each rendered at the printer's resolution and fitted to its page."""
+    """Draw the chosen pages onto `printer`, each rendered at the printer's resolution and fitted to its
+    page; returns how many were printed."""
     painter = QPainter()
     if not painter.begin(printer):
         raise WorkbenchError("the printer could not be started", "check the printer, or print to a PDF file")
+    wanted = chosen_pages(printer, len(pages))
     try:
         dpi = printer.resolution()
-        for index in range(len(pages)):
-            if index:
+        for n, index in enumerate(wanted):
+            if n:
                 printer.newPage()
             image = pages.image(index, min(dpi, 300) / 72.0)
             area = painter.viewport()
@@ -208,4 +227,4 @@ def print_pages(pages: PdfPages, printer: QPrinter) -> int:
             painter.drawImage(QRectF(0, 0, fitted.width(), fitted.height()), image)
     finally:
         painter.end()
-    return len(pages)
+    return len(wanted)
