@@ -19,7 +19,9 @@ def test_main_window_shows_workspace_user_and_counts(window, seeded_workspace, q
     from workbench.gui.qt import QLabel, QListWidget
 
     info = window.findChild(QLabel, "overviewInfo")
-    assert ADMIN in info.text() and "(admin)" in info.text()
+    user = window.ctx.user
+    assert user.display_name.split(" (")[0] in info.text() and "(admin)" in info.text()  # the person, by name
+    assert seeded_workspace.location.path.name in info.text() and info.toolTip() == str(seeded_workspace.location.path)
     qtbot.waitUntil(lambda: window.findChild(QLabel, "logState").text() == "Intact")  # checked in a worker
     stat = window.overview.stats
     assert stat["inspections"].value.text() == "2"

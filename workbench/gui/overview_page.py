@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from html import escape
 
 from workbench.gui import confirm
 from workbench.gui.attention_panel import AttentionPanel
@@ -36,7 +37,7 @@ from workbench.services import change_words, finding_status, log_watch
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
 from workbench.services.attention import AttentionItem
-from workbench.services.change_words import ChangeInWords
+from workbench.services.change_words import ChangeInWords, person_name
 from workbench.services.findings import FindingInfo, InspectionInfo
 from workbench.services.log_check import IncrementalLogReport, LogReport
 from workbench.services.log_checkpoints import LastCheck
@@ -308,9 +309,12 @@ class OverviewPage(ReadingPage):
 
     def _fill(self, data: OverviewData) -> None:
         user = self.ctx.user
+        where = self.ctx.ws.location
+        shown = where.path.name if where.path is not None else where.label  # the full path: tooltip, status bar
         self.info.setText(
-            f"Workspace <b>{self.ctx.ws.location.label}</b> · signed in as <b>{user.username}</b> "
-            f"({user.role}) · {data.users} user{'s' if data.users != 1 else ''}")
+            f"Workspace <b>{escape(shown)}</b> · signed in as <b>{escape(person_name(user.display_name, user.username))}"
+            f"</b> ({user.role}) · {data.users} user{'s' if data.users != 1 else ''}")
+        self.info.setToolTip(where.label)
         kinds = Counter(f.kind for f in data.findings)
         open_count = sum(f.status != finding_status.CLOSED for f in data.findings)  # not yet closed
         self.stats["inspections"].set_value(len(data.inspections))

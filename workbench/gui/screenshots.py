@@ -141,8 +141,10 @@ def _selected(done: bool, what: str) -> None:
 
 def _views(window: object, shot: Callable[[object, str], None]) -> None:
     w: Any = window  # a MainWindow
+    w.resize(SIZE[0], SIZE[1] + 300)  # tall enough to show the recent changes, in words
     _shown(w, "Overview")
     shot(w, "overview")
+    w.resize(*SIZE)
     _shown(w, "Findings")
     _selected(w.findings.select_ref("PEEL 2023-25", "AFI 5"), "finding AFI 5 of PEEL 2023-25")
     w.findings.detail_tabs.setCurrentIndex(0)
