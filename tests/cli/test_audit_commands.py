@@ -126,7 +126,7 @@ def test_population_report_names_rows_and_columns(ws_args, tmp_path, capsys) -> 
     assert report["problems"][0]["column"] == "Arrived" and "district" not in report["mapping"]
     assert run(ws_args, "audit", "draw", "1", str(path)) == 2
     err = capsys.readouterr().err
-    assert "1 problem(s), so nothing was drawn: row 4, column 'Arrived' ('32/10/2024 10:00')" in err
+    assert "1 problem, so nothing was drawn: row 4, column 'Arrived' ('32/10/2024 10:00')" in err
     assert run(ws_args, "audit", "population", "1", str(path), "--map", "nonsense") == 2
     assert "is not FIELD=COLUMN" in capsys.readouterr().err
 

@@ -144,7 +144,7 @@ def test_one_direct_edit_in_each_audited_table_is_named(copy: Path, capsys) -> N
     assert _run(copy, "verify") == 1
     err = capsys.readouterr().err
     assert "change log intact" in err, "the chain itself still verifies: only the data check sees the edits"
-    assert f"DATA CHANGED OUTSIDE THE APPLICATION: {len(EDITS)} row(s)" in err
+    assert f"DATA CHANGED OUTSIDE THE APPLICATION: {len(EDITS)} rows" in err
     for table, (_, says) in EDITS.items():
         assert says in err, f"{table}: {says!r} not in the report"
     assert _run(copy, "verify", "--json") == 1

@@ -163,7 +163,7 @@ def test_corrections_dialog_changes_what_is_imported(qtbot, open_window, sqlite_
                     "AFI 1 (AFI)", "CoC 1 R2 (Recommendation) → CoC 1"]
     assert fix.grab().save(str(tmp_path / "corrections.png"))
     dialog.apply_corrections(fix.corrections)
-    assert dialog.tree.topLevelItemCount() == 5 and "5 correction(s)" in dialog.summary.text()
+    assert dialog.tree.topLevelItemCount() == 5 and "5 corrections" in dialog.summary.text()
     from workbench.gui.qt import Qt
 
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

@@ -91,7 +91,7 @@ def test_preview_change_a_mapping_then_import_after_confirming(qtbot, window, se
     monkeypatch.setattr(confirm, "ask", agree)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.imported is not None, timeout=30000)
-    assert "1 finding(s) will be created and 2 updated" in asked[0]
+    assert "1 finding will be created and 2 updated" in asked[0]
     assert dialog.state.text() == "Imported" and not dialog.import_button.isEnabled()
     assert _count(ws, Finding) == findings + 1 and _count(ws, TrackerRow) == 3
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:

@@ -40,7 +40,7 @@ def test_requests_are_listed_by_finding_owner_and_overdue_and_each_write_is_logg
             select(ChangeLogEntry).where(ChangeLogEntry.entity == "evidence_request")))
         logged = [(e.action, e.entity_id) for e in entries]
         words = [c.sentence for c in change_words.in_words(uow, entries)]
-    assert f"Olly Officer sent the evidence request {ids['a']} to DI Patel" in words
+    assert "Olly Officer sent the evidence request “Training records for the allocators” to DI Patel" in words
     assert logged == [("create", str(i)) for i in (ids["a"], ids["b"], ids["c"])]
     with workspace.unit_of_work(OFFICER) as uow:
         w = er.withdraw_request(uow, ids["c"], "no longer needed", today=TODAY)

@@ -22,7 +22,7 @@ def test_add_list_export_import_withdraw_and_expiry(ws, tmp_path: Path, capsys) 
     assert [r["id"] for r in json.loads(capsys.readouterr().out)] == [1]
     out = tmp_path / "requests.xlsx"
     assert run(ws, "olly.officer", "requests", "export", str(out), "--owner", "di patel") == 0
-    assert "1 open request(s) written" in capsys.readouterr().out
+    assert "1 open request written" in capsys.readouterr().out
     wb = load_workbook(out)
     wb["Requests"].cell(FIRST_ROW, REPLY_COL).value = "Attached"
     wb["Requests"].cell(FIRST_ROW, FILES_COL).value = "records.pdf"
@@ -36,7 +36,7 @@ def test_add_list_export_import_withdraw_and_expiry(ws, tmp_path: Path, capsys) 
     assert run(ws, "olly.officer", "requests", "import", str(out), "--files", str(folder), "--dry-run") == 0
     assert "dry run: nothing was written" in capsys.readouterr().out
     assert run(ws, "olly.officer", "requests", "import", str(out), "--files", str(folder)) == 0
-    assert "1 request(s) returned" in capsys.readouterr().out
+    assert "1 request returned" in capsys.readouterr().out
     assert run(ws, "olly.officer", "evidence", "list", "--json") == 0
     (stored,) = json.loads(capsys.readouterr().out)
     assert stored["filename"] == "records.pdf" and stored["finding_refs"] == ["AFI 1"]

@@ -140,7 +140,7 @@ def test_the_import_writes_what_the_file_said_and_keeps_every_column(workspace, 
         assert uow.session.scalar(select(func.count()).select_from(TrackerRow)) == 3
         log = {(e.entity, e.action) for e in uow.session.scalars(select(ChangeLogEntry))}
         sentences = [c.sentence for c in change_words.recent_in_words(uow)]
-    assert "Olly Officer imported “tracker.xlsx”" in sentences
+    assert "Olly Officer imported the tracker “tracker.xlsx”" in sentences
     assert "Olly Officer imported “tracker.xlsx row 4”" in sentences
     assert {("finding", "update"), ("finding", "create"), ("inspection", "create"), ("finding", "force_status"),
             ("finding", "force_comment"), ("tracker_row", "imported"), ("tracker", "imported")} <= log

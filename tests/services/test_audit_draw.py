@@ -147,7 +147,7 @@ def test_preview_writes_nothing_and_reports_problems(workspace, tmp_path) -> Non
     with pytest.raises(DrawRefusedError) as err:
         _draw(workspace, audit_id, path)
     message = str(err.value)
-    assert "3 problem(s)" in message and "row 6, column 'Call Date Time'" in message and "row 11" in message
+    assert "3 problems" in message and "row 6, column 'Call Date Time'" in message and "row 11" in message
     assert "'31/02/2024 10:00'" in message and len(err.value.problems) == 3
     _nothing_drawn(workspace, audit_id)
 
@@ -184,7 +184,7 @@ def test_stratum_with_no_rows_is_refused(workspace, tmp_path) -> None:
 def test_blank_stratum_and_too_small_a_stratified_sample_are_refused(workspace, tmp_path) -> None:
     rows = incident_rows(300)
     rows[7][7] = ""
-    _refused(workspace, tmp_path, rows, HEADERS, DrawRefusedError, "1 case.* have no District",
+    _refused(workspace, tmp_path, rows, HEADERS, DrawRefusedError, "1 case has no District",
              size=30, method="stratified", stratify_by="district")
     _refused(workspace, tmp_path, incident_rows(300), HEADERS, DrawRefusedError,
              "a sample of 2 cannot give each of the 3 strata", size=2, method="stratified", stratify_by="district")

@@ -290,10 +290,10 @@ def test_cli_export_and_import(setup, tmp_path: Path, capsys: pytest.CaptureFixt
     _fill(out, {(0, "thrive_recorded"): "yes", (1, "thrive_recorded"): "perhaps"})
     assert _cli(ws, ["fieldwork-import", str(audit_id), str(out)]) == 1
     text = capsys.readouterr().out
-    assert "1 problem(s); nothing was written" in text and "Cases!" in text and "'perhaps'" in text
+    assert "1 problem; nothing was written" in text and "Cases!" in text and "'perhaps'" in text
     _fill(out, {(1, "thrive_recorded"): "no"})
     assert _cli(ws, ["fieldwork-import", str(audit_id), str(out), "--dry-run"]) == 0
-    assert "2 answer(s) would change" in capsys.readouterr().out
+    assert "2 answers would change" in capsys.readouterr().out
     assert _db(ws, cases) == {}
     _record(ws, cases[0], "thrive_recorded", "n/a", user=OTHER)
     assert _cli(ws, ["fieldwork-import", str(audit_id), str(out), "--json"]) == 1
@@ -302,7 +302,7 @@ def test_cli_export_and_import(setup, tmp_path: Path, capsys: pytest.CaptureFixt
     assert data["conflicts"][0]["database_value"] == "n/a" and data["conflicts"][0]["workbook_value"] == "yes"
     _fill(out, {(0, "thrive_recorded"): "n/a"})
     assert _cli(ws, ["fieldwork-import", str(audit_id), str(out)]) == 0
-    assert "1 answer(s) changed" in capsys.readouterr().out
+    assert "1 answer changed" in capsys.readouterr().out
     with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert uow.session.scalar(select(func.count()).select_from(Response).where(
             Response.criterion_key == "thrive_recorded")) == 2

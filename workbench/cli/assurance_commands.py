@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, LazyChoices, add_command, print_json, print_table
 from workbench.errors import InputError, NotFoundError
+from workbench.wording import counted
 
 if TYPE_CHECKING:
     from workbench.services import signing_identity
@@ -391,7 +392,7 @@ def cmd_certificate_passphrase(ctx: CliContext) -> int:
     new = read_passphrase(ctx.args.passphrase_stdin, "New sign-off passphrase: ")
     with ctx.uow() as uow:
         count = signing_identity.change_signoff_passphrase(uow, ctx.username, old, new)
-    print(f"sign-off passphrase changed for {ctx.username}; {count} signing key store(s) re-encrypted under it")
+    print(f"sign-off passphrase changed for {ctx.username}; {counted(count, 'signing key store')} re-encrypted under it")
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.cli.context import CliContext, LazyChoices, add_command, print_json, print_table
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
+from workbench.wording import counted
 
 if TYPE_CHECKING:
     from workbench.services.population_exclusions import Exclusions
@@ -213,9 +214,9 @@ def cmd_population(ctx: CliContext) -> int:
     for w in scan.warnings:
         print(f"warning: {w}")
     if scan.excluded_rows or leave_out.rows:
-        print(f"left out: {len(scan.excluded_rows):,} invalid row(s)" + (f" ({leave_out.reason})" if scan.excluded_rows
+        print(f"left out: {counted(len(scan.excluded_rows), 'invalid row')}" + (f" ({leave_out.reason})" if scan.excluded_rows
                                                                           else "")
-              + (f"; {len(leave_out.rows)} row(s) from {a.exclusions.name}" if leave_out.rows else ""))
+              + (f"; {counted(len(leave_out.rows), 'row')} from {a.exclusions.name}" if leave_out.rows else ""))
     if scan.ok:
         print("ready to draw" + (" with the same exclusions" if leave_out.any else ""))
     elif scan.blocking == 0 or not leave_out.exclude_invalid:
@@ -332,7 +333,7 @@ def cmd_second_review(ctx: CliContext) -> int:
     with ctx.uow() as uow:
         ids = [fieldwork.find_case(uow, a.audit_id, ref).id for ref in a.case_refs]
         dip = fieldwork.second_review(uow, a.audit_id, ids)
-    print(f"second-review dip: {len(dip)} case(s): " + ", ".join(c.ref for c in dip))
+    print(f"second-review dip: {counted(len(dip), 'case')}: " + ", ".join(c.ref for c in dip))
     return 0
 
 
@@ -345,7 +346,7 @@ def cmd_agreement(ctx: CliContext) -> int:
         print_json(result)
         return 0
     if result.pairs:
-        print(f"second review: {result.cases_reviewed} case(s), {result.agreed} of {result.pairs} answers agree "
+        print(f"second review: {counted(result.cases_reviewed, 'case')}, {result.agreed} of {result.pairs} answers agree "
               f"({pct(result.rate or 0)})")
         print_table(["criterion", "pairs", "agree", "rate", "kappa"],
                     [[c.key, c.pairs, c.agreed, pct(c.rate or 0), "n/a" if c.kappa is None else f"{c.kappa:.3f}"]
@@ -359,5 +360,5 @@ def cmd_agreement(ctx: CliContext) -> int:
                     [[cat, *row] for cat, row in zip(g.categories, g.matrix, strict=True)])
         kappa = "n/a" if g.kappa is None else f"{g.kappa:.3f}"
         print(f"agree {g.agreed} of {g.n} ({pct(g.rate)}); under-graded {g.under_graded}, over-graded "
-              f"{g.over_graded}; Cohen's kappa {kappa}" + (f"; {g.missing} case(s) lack a grade" if g.missing else ""))
+              f"{g.over_graded}; Cohen's kappa {kappa}" + (f"; {counted(g.missing, 'case')} lack a grade" if g.missing else ""))
     return 0

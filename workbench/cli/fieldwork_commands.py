@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table, to_plain
+from workbench.wording import counted
 
 if TYPE_CHECKING:
     from workbench.services.fieldwork_io import FieldworkImportResult
@@ -40,7 +41,7 @@ def cmd_fieldwork_export(ctx: CliContext) -> int:
 
 def print_import_result(result: FieldworkImportResult) -> None:
     action = "would change" if result.dry_run else ("changed" if result.written else "would have changed")
-    print(f"audit {result.audit_id}: {result.changed} answer(s) {action}, {result.unchanged} unchanged"
+    print(f"audit {result.audit_id}: {counted(result.changed, 'answer')} {action}, {result.unchanged} unchanged"
           + (f", {result.kept_database} changed in the workbench since the export and kept"
              if result.kept_database else ""))
     if result.changes and (result.dry_run or not result.ok):
@@ -48,7 +49,7 @@ def print_import_result(result: FieldworkImportResult) -> None:
                     [(c.cell, c.case_ref, c.criterion, c.before or "", c.after or "",
                       "" if c.comment is None else c.comment) for c in result.changes])
     if result.conflicts:
-        print(f"\n{len(result.conflicts)} conflict(s): changed in the workbench since the export and "
+        print(f"\n{counted(len(result.conflicts), 'conflict')}: changed in the workbench since the export and "
               "differently in the workbook; nothing was written")
         print_table(["Cell", "Case", "Criterion", "Workbench value", "Changed by", "Changed at", "Workbook value"],
                     [(c.cell, c.case_ref, c.criterion, c.database_value or "(blank)", c.changed_by,
@@ -57,7 +58,7 @@ def print_import_result(result: FieldworkImportResult) -> None:
         print("put the workbench value in the workbook (or agree the answer and change it in the workbench), "
               "then import again")
     if result.problems:
-        print(f"\n{result.problem_total} problem(s); nothing was written:")
+        print(f"\n{counted(result.problem_total, 'problem')}; nothing was written:")
         for p in result.problems:
             print(f"  {p}")
         if result.problem_total > len(result.problems):

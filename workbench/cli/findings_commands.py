@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.cli.context import CliContext, add_command, print_json, print_table
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
+from workbench.wording import counted
 
 if TYPE_CHECKING:
     from workbench.services import findings
@@ -151,7 +152,7 @@ def cmd_import(ctx: CliContext) -> int:
           + (f", published {insp.published:%d %B %Y}" if insp.published else ""))
     if result.same_publication:
         print(f"same publication as the registered inspection ({result.same_publication}): an update, not a new one")
-    print(f"{verb} {len(result.added)} finding(s); {len(result.unchanged)} already registered unchanged")
+    print(f"{verb} {counted(len(result.added), 'finding')}; {len(result.unchanged)} already registered unchanged")
     for f in result.added:
         key = f"{f.key} " if result.dry_run and f.key else ""
         print(f"  {key}{f.ref:<10} [{f.area or 'no area'}] {f.title}")
@@ -171,7 +172,7 @@ def cmd_import(ctx: CliContext) -> int:
     for c in result.corrections:
         print(f"correction: {c}")
     if result.proposed_measures:
-        print(f"{'would propose' if result.dry_run else 'proposed'} {result.proposed_measures} measure(s) "
+        print(f"{'would propose' if result.dry_run else 'proposed'} {counted(result.proposed_measures, 'measure')} "
               "from the figures (confirm or discard: workbench measures list)")
     if result.suggested_links:
         print("suggested links to earlier findings"

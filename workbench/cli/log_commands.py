@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.wording import counted
 
 #: problems printed before "… and N more" (all are in --json, up to 500)
 SHOWN = 50
@@ -55,7 +56,7 @@ def cmd_log_verify(ctx: CliContext) -> int:
     if not report.data_checked:
         print("data not checked: the log it is compared with is broken", file=out)
     elif report.data_problem_count:
-        print(f"DATA CHANGED OUTSIDE THE APPLICATION: {report.data_problem_count} row(s) differ from the log "
+        print(f"DATA CHANGED OUTSIDE THE APPLICATION: {counted(report.data_problem_count, 'row')} differ from the log "
               f"({report.rows_checked} checked)", file=out)
         for p in report.data_problems[:SHOWN]:
             print(f"  {p.message}", file=out)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.cli import tracker_commands
 from workbench.cli.context import CliContext, LazyChoices, LazyModule, add_command, print_json, print_table
+from workbench.wording import counted
 
 if TYPE_CHECKING:
     from workbench.services.assurance_plan import PlannedAuditInfo
@@ -290,7 +291,7 @@ def cmd_propose(ctx: CliContext) -> int:
         fid = register_status.find_finding(uow, a.finding)
         c = register_status.propose_closure(uow, fid, a.rationale, a.period_from, a.period_to,
                                             tuple(a.evidence), on=a.on)
-    print(f"closure of {c.finding_ref} proposed with {len(c.evidence)} evidence item(s); it awaits the "
+    print(f"closure of {c.finding_ref} proposed with {counted(len(c.evidence), 'evidence item')}; it awaits the "
           "inspectorate's or the committee's authorisation")
     return 0
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.context import CliContext, LazyChoices, LazyModule, add_command, print_json, print_table
+from workbench.wording import counted
 
 # the services load when a command runs, not when the parser is built (`workbench --version`)
 requests = LazyModule("workbench.services.evidence_requests")
@@ -116,7 +117,7 @@ def cmd_export(ctx: CliContext) -> int:
     if a.json:
         print_json(out)
     else:
-        print(f"{len(out.request_ids)} open request(s) written to {out.path} (workbook {out.workbook_id})")
+        print(f"{counted(len(out.request_ids), 'open request')} written to {out.path} (workbook {out.workbook_id})")
     return 0
 
 
@@ -141,7 +142,7 @@ def cmd_import(ctx: CliContext) -> int:
     if a.dry_run:
         print("dry run: nothing was written" + ("" if preview.ok else "; correct the problems above first"))
         return 0 if preview.ok else 2
-    print(f"{preview.returned} request(s) returned; their files are stored as evidence")
+    print(f"{counted(preview.returned, 'request')} returned; their files are stored as evidence")
     return 0
 
 

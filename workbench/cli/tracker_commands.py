@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.context import CliContext, LazyChoices, LazyModule, add_command, print_json, print_table
+from workbench.wording import counted
 
 tracker_import = LazyModule("workbench.services.tracker_import")
 tracker_columns = LazyModule("workbench.importers.tracker_columns")
@@ -92,7 +93,7 @@ def _print_preview(p: Any, all_rows: bool) -> None:
                       _what(r)] for r in rows])
     hidden = len(p.rows) - len(rows)
     if hidden:
-        print(f"({hidden} unchanged or skipped row(s) not listed: --all-rows lists them)")
+        print(f"({counted(hidden, 'unchanged or skipped row')} not listed: --all-rows lists them)")
     c = p.counts
     print()
     print(f"{c['create']} to create, {c['update']} to update, {c['unchanged']} unchanged, {c['skip']} to skip, "

@@ -28,10 +28,10 @@ from workbench.gui.qt import (
 )
 from workbench.gui.style import label
 from workbench.gui.workers import WorkerTask
-from workbench.reports.committee_sections import plural
 from workbench.services import committee_report
 from workbench.services.committee_report import WrittenReport
 from workbench.services.pack_preview import PackPdf
+from workbench.wording import plural
 
 
 def quarter_end_before(today: date) -> date:

@@ -35,6 +35,7 @@ from workbench.progress import Progress
 from workbench.services import findings as finding_service
 from workbench.services.findings import Correction, ImportResult
 from workbench.store.uow import UnitOfWork
+from workbench.wording import counted
 
 MUTED = QColor("#5b6773")
 AMBER_TEXT = QColor(TONES["amber"][1])
@@ -298,7 +299,7 @@ class ImportReportDialog(QDialog):
         self.preview = finding_service.corrected_preview(self.base_preview, self.corrections)
         self._show(self.preview)
         self.import_button.setEnabled(bool(self.preview.added) and self.ctx.can("findings.edit"))
-        note = f" {len(self.corrections)} correction(s) will be applied and logged." if self.corrections else ""
+        note = f" {counted(len(self.corrections), 'correction')} will be applied and logged." if self.corrections else ""
         self._state("Preview only", "blue", _summary(self.preview) + note + " Press Import to register them.")
 
     def _previewed(self, result: ImportResult) -> None:
@@ -380,8 +381,8 @@ def _summary(r: ImportResult) -> str:
     parts = [f"{verb} {len(r.added)} finding{'s' if len(r.added) != 1 else ''}"]
     if r.unchanged:
         parts.append(f"{len(r.unchanged)} already registered")
-    parts.append(f"{'would propose' if r.dry_run else 'proposed'} {r.proposed_measures} measure(s)")
-    parts.append(f"{len(r.suggested_links)} suggested link(s) to earlier findings")
+    parts.append(f"{'would propose' if r.dry_run else 'proposed'} {counted(r.proposed_measures, 'measure')}")
+    parts.append(f"{counted(len(r.suggested_links), 'suggested link')} to earlier findings")
     if r.status_updates:
         parts.append(f"{'would record' if r.dry_run else 'recorded'} the inspectorate's status on "
                      + ", ".join(r.status_updates))

@@ -45,6 +45,7 @@ from workbench.gui.workers import busy_note
 from workbench.services import findings as finding_service
 from workbench.services import measures as measure_service
 from workbench.services.measures import MeasureInfo, PointInfo
+from workbench.wording import counted
 
 
 class MeasuresPage(ReadingPage):
@@ -224,7 +225,7 @@ class MeasuresPage(ReadingPage):
             self.hint.setText("Select a measure to confirm, edit or discard it and to see its values.")
         else:
             self.hint.setText(f"{m.name} — baseline {m.baseline_label or measure_value(m.baseline, m.unit)}; "
-                              f"{len(m.points)} value(s) recorded")
+                              f"{counted(len(m.points), 'value')} recorded")
         if m is None:
             self.series_hint.setText("")
         elif m.status == "discarded":

@@ -23,6 +23,7 @@ from workbench.gui.qt import (
 )
 from workbench.gui.style import label
 from workbench.services.finding_status import CLOSURE_BODIES
+from workbench.wording import plural
 
 
 def _date_edit(name: str, value: date) -> QDateEdit:
@@ -77,7 +78,7 @@ class MoveDialog(_Form):
 
 class ProposeClosureDialog(_Form):
     def __init__(self, ref: str, evidence_count: int, today: date, parent: QWidget | None = None) -> None:
-        super().__init__(f"Propose closing {ref}", f"The proposal carries the {evidence_count} evidence item(s) "
+        super().__init__(f"Propose closing {ref}", f"The proposal carries {plural(evidence_count, 'evidence item')} "
                          "linked to the finding and its actions, and the period that demonstrates the change. "
                          "The inspectorate or the committee then authorises it.", "Propose closure", parent)
         self.setObjectName("proposeClosureDialog")

@@ -40,6 +40,7 @@ from workbench.services import assurance_plan, register, register_status
 from workbench.services import findings as finding_service
 from workbench.services.register_status import FindingStatus
 from workbench.store.uow import UnitOfWork
+from workbench.wording import counted
 
 REGISTER_VIEW = frozenset({"inspection", "finding", "closure_proposal", "finding_link", "evidence", "action",
                            "planned_audit", "audit", "case", "response", "assessment", "status_change"})
@@ -239,7 +240,7 @@ class RegisterPage(ReadingPage):
         if made is not None:
             self.calendar.select(plan_id, key)
             show_info(self, "Audit started", f"{made.title} is round {made.round} of its audit, with "
-                      f"{len(made.findings)} finding(s).", "Load its population extract and draw the sample on "
+                      f"{counted(len(made.findings), 'finding')}.", "Load its population extract and draw the sample on "
                       "the Audits page (New round… carries this plan forward).")
 
     def plan_audit(self) -> None:

@@ -40,6 +40,7 @@ from workbench.services import actions as actions_service
 from workbench.services import evidence_requests as requests_service
 from workbench.services import findings as findings_service
 from workbench.services.evidence_requests import RequestInfo, ReturnPreview
+from workbench.wording import counted
 
 STATUS_WORDS = {"open": "Open", "returned": "Returned", "accepted": "Accepted", "withdrawn": "Withdrawn"}
 HEADERS = ("Id", "Finding", "Asked of", "What is needed", "Due", "Status", "Reply")
@@ -218,7 +219,7 @@ class RequestsDialog(QDialog):
         out = Path(chosen)
         self.ctx.background(self, f"Writing {out.name}…", lambda uow, _p: requests_service.export_requests(
             uow, out, owner, overwrite=True), on_success=lambda done: show_info(
-            self, "Requests exported", f"{len(done.request_ids)} open request(s) written to {done.path.name}.",
+            self, "Requests exported", f"{counted(len(done.request_ids), 'open request')} written to {done.path.name}.",
             "Send it to the owner; they fill in the white cells and send it back with the files."))
 
     def import_return(self) -> None:
@@ -248,7 +249,7 @@ class RequestsDialog(QDialog):
             return
         self.ctx.background(self, f"Importing {workbook.name}…", lambda uow, _p: requests_service.import_return(
             uow, workbook, source), on_success=lambda done: self._done(
-            f"{done.returned} request(s) returned; their files are stored as evidence."))
+            f"{counted(done.returned, 'request')} returned; their files are stored as evidence."))
 
 
 class NewRequestDialog(QDialog):
@@ -396,7 +397,7 @@ class ReturnPreviewDialog(QDialog):
             advice = "Correct each problem named below (the cell is given), then import the workbook again."
         elif importable:
             verdict = tag("Ready to import", "green")
-            advice = (f"Import records {preview.returned} returned request(s) and stores their files as evidence "
+            advice = (f"Import records {counted(preview.returned, 'returned request')} and stores their files as evidence "
                       "of their findings, all together or not at all.")
         else:
             verdict = tag("Nothing to import", "neutral")
@@ -420,7 +421,7 @@ class ReturnPreviewDialog(QDialog):
         lay.addWidget(self.rows)
         lay.addStretch(1)
         scroll = scrolling(body)
-        buttons, self.apply = import_buttons(self, "applyReturn", f"Import {preview.returned} returned request(s)",
+        buttons, self.apply = import_buttons(self, "applyReturn", f"Import {counted(preview.returned, 'returned request')}",
                                              importable)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)

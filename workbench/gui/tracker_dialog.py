@@ -35,6 +35,7 @@ from workbench.gui.tables import tone_colour
 from workbench.gui.workers import WorkerTask
 from workbench.progress import Progress
 from workbench.store.uow import UnitOfWork
+from workbench.wording import counted
 
 if TYPE_CHECKING:
     from workbench.services.tracker_import import RowPlan, TrackerImported, TrackerPreview
@@ -246,8 +247,8 @@ class TrackerImportDialog(QDialog):
             self._state("Preview only", "neutral", may.reason)
         elif todo:
             self._state("Preview: nothing written yet", "blue",
-                        f"Import will create {c['create']} finding(s) and update {c['update']}, all together or "
-                        f"none. {c['conflict']} row(s) in conflict and {c['skip']} skipped are not imported.")
+                        f"Import will create {counted(c['create'], 'finding')} and update {c['update']}, all together or "
+                        f"none. {counted(c['conflict'], 'row')} in conflict and {c['skip']} skipped are not imported.")
         else:
             self._state("Nothing to import", "neutral", "Every row is unchanged, skipped or in conflict.")
 
@@ -331,9 +332,9 @@ class TrackerImportDialog(QDialog):
         c = p.counts
         name = Path(p.path).name
         if not confirm.ask(self, "Import tracker", f"Import {name} into the register?",
-                           f"{c['create']} finding(s) will be created and {c['update']} updated"
-                           + (f", under {len(p.sources_to_create)} new source(s)" if p.sources_to_create else "")
-                           + f"; {c['conflict']} row(s) in conflict and {c['skip']} skipped are not imported. "
+                           f"{counted(c['create'], 'finding')} will be created and {c['update']} updated"
+                           + (f", under {counted(len(p.sources_to_create), 'new source')}" if p.sources_to_create else "")
+                           + f"; {counted(c['conflict'], 'row')} in conflict and {c['skip']} skipped are not imported. "
                            "Every change goes into the change log.", "Import", destructive=False):
             return
         mapping = {col.name: col.field for col in p.columns}

@@ -36,6 +36,7 @@ from workbench.reports.fieldwork_format import (
 )
 from workbench.templates import Criterion, Template
 from workbench.templates.values import match_choice, number_text, parse_datetime, parse_number
+from workbench.wording import counted
 
 MAX_PROBLEMS = 50
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -75,7 +76,7 @@ class FieldworkImportError(WorkbenchError, ValueError):
         shown = "; ".join(str(p) for p in self.problems[:5])
         more = f" (and {self.total - 5} more)" if self.total > 5 else ""
         name = Path(path).name
-        count = f"{self.total} problem(s)" if self.total > 1 else "a problem"
+        count = f"{counted(self.total, 'problem')}" if self.total > 1 else "a problem"
         super().__init__(f"{name}: {count}, nothing was imported: {shown}{more}",
                          hint or "correct the cells named and import again, or export a fresh workbook")
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.importers.tracker_values import clean_text
+from workbench.wording import counted
 
 MAX_BYTES = 50 * 1024 * 1024  # a tracker is a few hundred rows; a CSV over 50 MB is something else
 MAX_ROWS = 10_000  # data rows
@@ -345,7 +346,7 @@ def _table(path: Path, kind: str, sheet: str | None, sheets: tuple[str, ...],
     rows = [TrackerRow(r.number, tuple((r.cells + (TrackerCell(None),) * len(headers))[: len(headers)]))
             for r in rows]
     if merged_rows:
-        notes.append(f"{merged_rows} row(s) take values from merged cells: each merged value applies to every row "
+        notes.append(f"{counted(merged_rows, 'row')} take values from merged cells: each merged value applies to every row "
                      "of its range (the preview names the range)")
     if not rows:
         raise TrackerError("the tracker has a header but no rows below it", path, row=number,

@@ -5,16 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from workbench.reports.committee_data import CommitteeReport
+from workbench.wording import plural
 
 
 def _d(value) -> str:  # noqa: ANN001 - a date or None
     return value.strftime("%d %b %Y") if value else ""
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """'1 action', '3 actions', 'no actions'."""
-    words = one if count == 1 else (many or one + "s")
-    return f"{count if count else 'no'} {words}"
 
 
 def period_words(r: CommitteeReport) -> str:

@@ -42,6 +42,7 @@ from workbench.stats.selection import draw_ranked, seed_key
 from workbench.store.models import Audit, EvidenceLink, Response, SampledCase, utcnow
 from workbench.store.uow import UnitOfWork
 from workbench.templates import Template
+from workbench.wording import counted
 
 _SHOWN_PROBLEMS = 5
 
@@ -164,8 +165,9 @@ def _check_strata(audit: Audit, scan: PopulationScan, template: Template, size: 
     blank = scan.strata.get(BLANK_STRATUM, 0)
     if blank:
         raise DrawRefusedError(
-            f"{blank:,} case(s) have no {field.label} (column '{column}' is empty), so they belong to no "
-            "stratum; nothing was drawn", "fill in the column or choose another field to stratify by")
+            f"{counted(blank, 'case')} {'has' if blank == 1 else 'have'} no {field.label} (column '{column}' is "
+            f"empty), so {'it belongs' if blank == 1 else 'they belong'} to no stratum; nothing was drawn",
+            "fill in the column or choose another field to stratify by")
     wanted = list(plan.get("strata") or ())
     empty = [s for s in wanted if not scan.strata.get(s)]
     if empty:
@@ -247,7 +249,7 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
         SampledCase, SampledCase.id == Response.case_id).where(SampledCase.audit_id == audit.id)) or 0
     if answers:
         raise DrawRefusedError(
-            f"audit {audit.id} already has {answers} fieldwork answer(s); redrawing would discard them, "
+            f"audit {audit.id} already has {counted(answers, 'fieldwork answer')}; redrawing would discard them, "
             "so nothing was drawn", "plan a new audit (or a new round) for a new sample")
     linked = s.scalar(select(func.count()).select_from(EvidenceLink).join(
         SampledCase, SampledCase.id == EvidenceLink.case_id).where(SampledCase.audit_id == audit.id)) or 0
@@ -274,7 +276,7 @@ def draw_sample(uow: UnitOfWork, audit_id: int, path: str | Path,
                            keep_per_stratum=plan.get("method") == "stratified")
     if not scan.ok:
         raise DrawRefusedError(
-            f"{path.name}: the extract has {scan.problem_total:,} problem(s), so nothing was drawn: "
+            f"{path.name}: the extract has {counted(scan.problem_total, 'problem')}, so nothing was drawn: "
             f"{summarise_problems(scan)}",
             "fix the extract or the column mapping (workbench audit population shows the full report)",
             str(path), scan.problems)

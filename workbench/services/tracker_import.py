@@ -54,6 +54,7 @@ from workbench.services.tracker_match import (
 )
 from workbench.store.models import TrackerRow, utcnow
 from workbench.store.uow import UnitOfWork, writes
+from workbench.wording import counted, plural
 
 CREATE, UPDATE, UNCHANGED, SKIP, CONFLICT = "create", "update", "unchanged", "skip", "conflict"
 ACTIONS = (CREATE, UPDATE, UNCHANGED, SKIP, CONFLICT)
@@ -161,7 +162,7 @@ def _plan(uow: UnitOfWork, table: TrackerTable, mapping: Mapping[str, str] | Non
     if default_source:
         hits = reg.source_named(default_source)
         if len(hits) != 1:
-            raise InputError(f"'{default_source}' names {'no' if not hits else len(hits)} source(s) in the register",
+            raise InputError(f"'{default_source}' names {plural(len(hits), 'source')} in the register",
                              "give a source's id or exact title (workbench register list)")
         default = hits[0]
     tracker = Path(table.path).name
@@ -376,7 +377,7 @@ class _Context:
             changes.append(f"comment: {comment[:80]}")
         block = notes_block(list(base["kept"]))
         if block:
-            changes.append(f"notes: {len(base['kept'])} other column(s) kept")
+            changes.append(f"notes: {counted(len(base['kept']), 'other column')} kept")
         return RowPlan(action=CREATE, finding_id=None, finding="", reason="not in the register", changes=tuple(changes),
                        warnings=tuple(warnings), text=values["text"], kind=kind, new_source_type=new_type,
                        source_id=source_id, owner=owner, due=due, status_steps=steps, status_word=values["status"],
@@ -404,7 +405,7 @@ class _Context:
         block = notes_block(list(base["kept"]))
         notes = merge_notes(f.notes, str(last.get("notes", "")), block)
         if notes != f.notes:
-            changes.append(f"notes: {len(base['kept'])} other column(s) kept")
+            changes.append(f"notes: {counted(len(base['kept']), 'other column')} kept")
         if values["text"] and values["text"] != f.text and not f.text.startswith(values["text"][:200]):
             warnings.append("the tracker's text differs from the register's: the register keeps its own")
         action = UPDATE if changes else UNCHANGED
