@@ -75,3 +75,25 @@ def test_a_value_is_corrected_moved_or_removed(workspace, measure) -> None:
     assert [after for _, _, after in _log(workspace, "update-value")] == [
         {"period": "2025-02-01", "value": 14.0, "note": "Feb pack, revised"},
         {"period": "2025-03-01", "value": 14.0, "note": "Feb pack, revised"}]
+
+
+def test_a_proposed_measure_reads_which_way_is_better_from_the_report_s_words() -> None:
+    """A count of something the force wants fewer of (a backlog, abandoned calls, crimes that should have
+    been recorded) is proposed lower-is-better; a plain count is left higher, for the person to check."""
+    from types import SimpleNamespace
+
+    from workbench.services.measures import proposals
+
+    def fig(label: str, sentence: str = "", value: float = 100.0) -> SimpleNamespace:
+        return SimpleNamespace(kind="count", value=value, unit="", label=label, sentence=sentence,
+                               missing_in_source=False, numerator=None, denominator=None, low=None, high=None)
+
+    got = {p.name: p.direction for p in proposals([
+        fig("Use of force incidents: fewer than we estimate should have been recorded"),
+        fig("Calls abandoned", "Of 101 calls, 21.9 percent were abandoned before they were answered."),
+        fig("MASH referrals waiting", "There was a backlog of 400 referrals awaiting triage."),
+        fig("Victim-based crimes (year ending 31 December 2023)"),
+    ])}
+    assert got == {"Use of force incidents: fewer than we estimate should have been recorded": "lower",
+                   "Calls abandoned": "lower", "MASH referrals waiting": "lower",
+                   "Victim-based crimes (year ending 31 December 2023)": "higher"}

@@ -69,7 +69,9 @@ class MeasuresTableModel(RowsTableModel):
         if col == TARGET:
             return measure_value(m.target, m.unit)
         if col == DIRECTION:
-            return "Lower is better" if m.direction == "lower" else "Higher is better"
+            words = "Lower is better" if m.direction == "lower" else "Higher is better"
+            # a proposal's direction was read from the report's words: the person confirming decides
+            return f"{words} (to check)" if m.status == "proposed" else words
         latest = m.latest
         return "—" if latest is None else f"{measure_value(latest.value, m.unit)} ({latest.period:%b %Y})"
 

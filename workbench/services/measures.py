@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -83,6 +84,19 @@ class Figure(Protocol):
     def missing_in_source(self) -> bool: ...
 
 
+#: words that make a figure one the force wants lower: a backlog, a delay, crimes not recorded …
+_LOWER_IS_BETTER = re.compile(
+    r"\b(backlog|abandon\w*|delay\w*|wait\w*|overdue|outstanding|late|missed|unrecorded|not recorded|"
+    r"under-?record\w*|fewer than .{0,40}should|should have been recorded|repeat\w*|re-?offend\w*|"
+    r"complaints?|withdraw\w*|cancell?ed|failed|failure\w*|breach\w*|errors?|no further action|"
+    r"outcome 1[4-6]|evidential difficulties|victims? did not support)\b", re.IGNORECASE)
+
+
+def _worse_when_higher(f: Figure) -> bool:
+    """Whether the figure's own label or sentence says it counts something the force wants fewer of."""
+    return bool(_LOWER_IS_BETTER.search(f"{f.label or ''} {getattr(f, 'sentence', '') or ''}"))
+
+
 def proposals(figures: Sequence[Figure]) -> list[Proposal]:
     """Measures a finding's figures suggest: each measurable figure as a baseline, with the
     finding's stated target (same unit) when there is one. Figures the source garbled are skipped."""
@@ -113,7 +127,7 @@ def proposals(figures: Sequence[Figure]) -> list[Proposal]:
             continue
         target = next((t.value for t in targets if (t.unit == "percent") == (unit == "%")), None)
         direction = ("lower" if target < value else "higher") if target is not None else (
-            "lower" if kind in ("ratio", "range") else "higher")
+            "lower" if kind in ("ratio", "range") or _worse_when_higher(f) else "higher")
         name = (f.label or label or kind).strip()
         out.append(Proposal(pos, name[:1].upper() + name[1:], unit, value, label, target, direction))
     return out
