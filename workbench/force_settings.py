@@ -77,6 +77,8 @@ class ForceSettings:
 
     def __post_init__(self) -> None:
         _validate(self)
+        for name in ("force_name", "marking"):  # printed on packs: no stray spaces (a name of spaces is none)
+            object.__setattr__(self, name, " ".join(getattr(self, name).split()))
         object.__setattr__(self, "attendance_targets", _freeze_targets(self.attendance_targets))
         object.__setattr__(
             self,
@@ -90,11 +92,11 @@ class ForceSettings:
         With no area, a grade whose areas all share one target (e.g. priority 60/60) still
         has a target.
         """
-        by_area = self.attendance_targets.get(_key(grade))
+        by_area = self.attendance_targets.get(table_key(grade))
         if by_area is None:
             return None
-        if area is not None and _key(area) in by_area:
-            return by_area[_key(area)]
+        if area is not None and table_key(area) in by_area:
+            return by_area[table_key(area)]
         if area is None and len(set(by_area.values())) == 1:
             return next(iter(by_area.values()))
         return None
@@ -128,7 +130,8 @@ class ForceSettings:
         return cls(**dict(data))
 
 
-def _key(text: str) -> str:
+def table_key(text: str) -> str:
+    """A key of a settings table (grade, area, risk level) as stored: lower case, single spaces."""
     return " ".join(str(text).split()).lower()
 
 
@@ -139,6 +142,8 @@ def _is_int(value: Any) -> bool:
 def _check_int(name: str, value: Any, low: int, high: int | None = None, optional: bool = False) -> None:
     if value is None and optional:
         return
+    if isinstance(value, str) and not value.strip():
+        raise SettingsError(name, "is empty; type a whole number")
     if not _is_int(value):
         raise SettingsError(name, f"expected a whole number, got {value!r}")
     if value < low or (high is not None and value > high):
@@ -154,12 +159,18 @@ def _validate(s: ForceSettings) -> None:
     if not isinstance(s.attendance_targets, Mapping):
         raise SettingsError("attendance_targets", "expected a table of grade -> area -> minutes")
     for grade, by_area in s.attendance_targets.items():
-        if not isinstance(grade, str) or grade != _key(grade) or not grade:
+        if isinstance(grade, str) and not grade.strip():
+            raise SettingsError("attendance_targets", "the call grade is empty; type the grade, e.g. emergency "
+                                "or priority")
+        if not isinstance(grade, str) or grade != table_key(grade):
             raise SettingsError("attendance_targets", f"grade {grade!r} must be lower-case text")
         if not isinstance(by_area, Mapping) or not by_area:
             raise SettingsError(f"attendance_targets.{grade}", "expected a table of area -> minutes")
         for area, minutes in by_area.items():
-            if not isinstance(area, str) or area != _key(area) or not area:
+            if isinstance(area, str) and not area.strip():
+                raise SettingsError(f"attendance_targets.{grade}", "the area is empty; type the area name, "
+                                    "e.g. urban or rural")
+            if not isinstance(area, str) or area != table_key(area):
                 raise SettingsError(f"attendance_targets.{grade}", f"area {area!r} must be lower-case text")
             _check_int(f"attendance_targets.{grade}.{area}", minutes, 1, 7 * 24 * 60)
     if s.clock_start not in CLOCK_STARTS:
@@ -179,7 +190,10 @@ def _validate(s: ForceSettings) -> None:
     if not isinstance(s.offender_visit_interval_days, Mapping):
         raise SettingsError("offender_visit_interval_days", "expected a table of risk level -> days")
     for level, days in s.offender_visit_interval_days.items():
-        if not isinstance(level, str) or level != _key(level) or not level:
+        if isinstance(level, str) and not level.strip():
+            raise SettingsError("offender_visit_interval_days", "the risk level is empty; type the risk level, "
+                                "e.g. high or very high")
+        if not isinstance(level, str) or level != table_key(level):
             raise SettingsError("offender_visit_interval_days", f"risk level {level!r} must be lower-case text")
         _check_int(f"offender_visit_interval_days.{level}", days, 1, 3660)
     if s.default_rag_rule not in RAG_RULES:

@@ -175,5 +175,6 @@ def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(qtbot, window, s
     assert "changed by someone else" in boxes[0].text and "nothing was saved" in boxes[0].text
     now = _finding(seeded_workspace, "PEEL 2023-25", "AFI 5")
     assert (now.status, now.owner) == ("awaiting allocation", "Ch Insp Other")
-    assert page.detail.form.owner.text() == "Ch Insp Other"  # reloaded, ready to redo the change
-    assert page.detail.form.status.currentText() == "awaiting allocation"
+    assert page.detail.form.owner.text() == "Ch Insp Other"  # their version under the form
+    assert page.detail.form.status.currentText() == "in progress"  # what was typed is kept on top of it
+    assert "“awaiting allocation”" in page.detail.form.kept_note.text()  # and what they saved is said

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.gui.conftest import show, wait_settled
 from workbench.services import assessments, findings
 
@@ -133,3 +133,185 @@ def test_the_wheel_guard_is_installed_for_the_whole_application(window) -> None:
     assert spin.value() == 5 and area.verticalScrollBar().value() > 0  # the page scrolled instead
     area.close()
     area.deleteLater()
+
+
+# -- a refused save, switching user or workspace, a rebuild, Ctrl+Q: typed work is never dropped -----
+def _answer(asked: list[str], choice: str):
+    """A QMessageBox.exec stand-in: the unsaved-work question gets `choice`, every other box Ok."""
+    from workbench.gui.qt import QMessageBox
+
+    def exec_(box: QMessageBox) -> int:
+        asked.append(box.objectName() or box.text())
+        if box.objectName() == "unsavedQuestion":
+            return int(getattr(QMessageBox.StandardButton, choice).value)
+        return int(QMessageBox.StandardButton.Ok.value)
+    return exec_
+
+
+def _someone_else_sets_owner(ws, finding_id: int, owner: str) -> None:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        f = findings.get_finding(uow, finding_id)
+        findings.update_finding(uow, finding_id, f.version, owner=owner)
+
+
+def _owner(ws, finding_id: int) -> str:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        return findings.get_finding(uow, finding_id).owner
+
+
+def test_closing_after_a_refused_save_stays_open_with_the_edits(window, seeded_workspace, monkeypatch) -> None:
+    from workbench.gui.qt import QMessageBox
+
+    page = window.findings
+    show(window, "Findings")
+    a = _refs(window)[0]
+    assert page.select_finding(a)
+    wait_settled(window)
+    form = page.detail.form
+    form.owner.setText("Supt K. Rowe")
+    form.notes.setPlainText("Typed before someone else saved.")
+    _someone_else_sets_owner(seeded_workspace, a, "Ch Insp Other")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Save"))
+    window.close()
+    assert asked[0] == "unsavedQuestion" and len(asked) == 2  # the question, then the conflict explained
+    assert window.isVisible()  # the save was refused: closing does not go on as if it had worked
+    assert (form.owner.text(), form.notes.toPlainText()) == ("Supt K. Rowe", "Typed before someone else saved.")
+    assert "“Ch Insp Other”" in form.kept_note.text() and _owner(seeded_workspace, a) == "Ch Insp Other"
+    window.close()  # asked again; Save now puts the typed changes on their version
+    assert not window.isVisible() and _owner(seeded_workspace, a) == "Supt K. Rowe"
+
+
+def test_a_kept_draft_refused_on_close_is_kept_until_compared(window, seeded_workspace, monkeypatch) -> None:
+    from workbench.gui.qt import QMessageBox
+
+    page = window.findings
+    show(window, "Findings")
+    a, b = _refs(window)[:2]
+    assert page.select_finding(a)
+    wait_settled(window)
+    page.detail.form.owner.setText("Supt K. Rowe")
+    assert page.select_finding(b)  # a's edit is kept as a draft
+    wait_settled(window)
+    _someone_else_sets_owner(seeded_workspace, a, "Ch Insp Other")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Save"))
+    window.close()
+    assert window.isVisible() and a in page.detail.form.drafts and _owner(seeded_workspace, a) == "Ch Insp Other"
+    assert page.select_finding(a)  # opened: their version under the typed owner, and what they saved said
+    wait_settled(window)
+    form = page.detail.form
+    assert form.owner.text() == "Supt K. Rowe" and "Someone else saved" in form.kept_note.text()
+    assert "“Ch Insp Other”" in form.kept_note.text()
+    form.save.click()
+    assert _owner(seeded_workspace, a) == "Supt K. Rowe" and not form.unsaved_work()
+
+
+def test_a_cancelled_sign_in_keeps_the_edits_and_asks_nothing(window, monkeypatch) -> None:
+    from workbench.gui.qt import QMessageBox
+    from workbench.gui.sign_in_dialog import SignInDialog
+
+    page = window.findings
+    show(window, "Findings")
+    assert page.select_finding(_refs(window)[0])
+    wait_settled(window)
+    page.detail.form.owner.setText("Supt K. Rowe")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Discard"))
+    monkeypatch.setattr(SignInDialog, "exec", lambda _d: 0)  # Cancel
+    findings_page = window.findings
+    window.switch_user()
+    assert asked == [] and window.findings is findings_page  # nothing asked, nothing switched
+    assert page.detail.form.owner.text() == "Supt K. Rowe" and page.detail.form.is_dirty()
+
+
+def test_switch_user_asks_once_signed_in_and_cancel_keeps_everything(window, seeded_workspace, monkeypatch) -> None:
+    from workbench.gui.qt import QDialog, QMessageBox
+    from workbench.gui.sign_in_dialog import SignInDialog
+
+    page = window.findings
+    show(window, "Findings")
+    a = _refs(window)[0]
+    assert page.select_finding(a)
+    wait_settled(window)
+    page.detail.form.owner.setText("Supt K. Rowe")
+
+    def signed_in(dialog: SignInDialog) -> int:
+        dialog.identity = seeded_workspace.sign_in(ADMIN, ADMIN_PASS)
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(SignInDialog, "exec", signed_in)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Cancel"))
+    window.switch_user()
+    assert asked == ["unsavedQuestion"] and window.findings is page and page.detail.form.owner.text() == "Supt K. Rowe"
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Save"))
+    window.switch_user()
+    assert window.findings is not page and _owner(seeded_workspace, a) == "Supt K. Rowe"
+
+
+def test_opening_another_workspace_that_fails_keeps_discarded_edits(window, monkeypatch) -> None:
+    """Discard is carried out only once the other workspace is open: a refused one leaves every edit."""
+    from workbench.errors import WorkspaceError
+    from workbench.gui.qt import QMessageBox
+
+    page = window.findings
+    show(window, "Findings")
+    assert page.select_finding(_refs(window)[0])
+    wait_settled(window)
+    page.detail.form.notes.setPlainText("Not to be lost.")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Discard"))
+
+    def refused():
+        raise WorkspaceError("there is no workspace here", "open another file")
+
+    assert not window.switch_to(refused)
+    assert asked[0] == "unsavedQuestion" and window.findings is page
+    assert page.detail.form.notes.toPlainText() == "Not to be lost."
+
+
+def test_an_admin_changing_their_own_role_is_asked_before_the_window_is_rebuilt(window, seeded_workspace,
+                                                                                  monkeypatch) -> None:
+    from workbench.gui import workspace_actions
+    from workbench.gui.qt import QMessageBox
+    from workbench.services import users
+
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.add_user(uow, "sec.ond", "admin", passphrase="second admin's own passphrase")
+    page = window.findings
+    show(window, "Findings")
+    a = _refs(window)[0]
+    assert page.select_finding(a)
+    wait_settled(window)
+    page.detail.form.owner.setText("Supt K. Rowe")
+    window.ctx.write_or_raise(lambda uow: users.set_role(uow, ADMIN, "reviewer"))  # in Workspace > Users
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Cancel"))
+    workspace_actions.after_team_change(window)
+    assert asked == ["unsavedQuestion"] and window.findings is page  # not rebuilt: the edit stays
+    assert page.detail.form.owner.text() == "Supt K. Rowe"
+    assert "Your role is now reviewer" in window.statusBar().currentMessage()
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Save"))
+    workspace_actions.after_team_change(window)
+    assert window.findings is not page and window.ctx.user.role == "reviewer"
+    assert _owner(seeded_workspace, a) == "Supt K. Rowe"
+
+
+def test_quit_is_ctrl_q_on_every_platform_and_asks_about_unsaved_edits(qtbot, window, monkeypatch) -> None:
+    from workbench.gui.qt import QAction, QKeySequence, QMessageBox
+
+    quit_action = window.findChild(QAction, "quitAction")
+    assert quit_action is not None
+    keys = [k.toString() for k in quit_action.shortcuts()]
+    assert keys == ["Ctrl+Q"] or (keys and QKeySequence.keyBindings(QKeySequence.StandardKey.Quit))
+    page = window.findings
+    show(window, "Findings")
+    assert page.select_finding(_refs(window)[0])
+    wait_settled(window)
+    page.detail.form.owner.setText("Supt K. Rowe")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", _answer(asked, "Cancel"))
+    quit_action.trigger()
+    assert asked == ["unsavedQuestion"] and window.isVisible()
+    assert page.detail.form.owner.text() == "Supt K. Rowe"

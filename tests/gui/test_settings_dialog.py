@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN, ADMIN_PASS
+from tests.conftest import ADMIN, ADMIN_PASS, noted
 from workbench.gui.qt import QComboBox, QLineEdit, QTableWidgetItem
 from workbench.gui.settings_dialog import SettingsDialog
 from workbench.services import settings, users
@@ -81,3 +81,69 @@ def test_a_non_admin_sees_the_settings_and_why_they_cannot_change_them(qtbot, op
     assert not dialog.save.isEnabled() and "officer role cannot change the force settings" in dialog.save.toolTip()
     assert not dialog.fields["force_name"].isEnabled()
     assert "cannot change the force settings" in window.settings_action.toolTip()
+
+
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_a_blank_force_name_is_refused_in_the_form_by_the_services_rule(qtbot, window, seeded_workspace,
+                                                                        typed: str) -> None:
+    with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        settings.update_force_settings(uow, force_name="Norfolk Constabulary")
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    _line(dialog, "force_name").setText(typed)
+    assert not dialog.save.isEnabled()
+    assert dialog.problem.text().startswith("Force name: the force name is empty; type the force's name")
+    assert "a32" in dialog.captions["force_name"].styleSheet()
+    dialog.save_settings()  # refused before anything is written
+    assert dialog.result() == 0 and _stored(seeded_workspace)[0].force_name == "Norfolk Constabulary"
+    _line(dialog, "force_name").setText("  Norfolk Constabulary ")  # spaces at the ends: no change at all
+    assert dialog.problem.text() == "" and not dialog.save.isEnabled()
+    _line(dialog, "force_name").setText("Norfolk Constabulary")
+
+
+def test_an_empty_area_says_the_area_is_empty_and_what_to_type(qtbot, window) -> None:
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    _cell(dialog, 1, 1).setText("  ")
+    assert dialog.problem.text() == ("Attendance targets (emergency): the area is empty; type the area name, "
+                                     "e.g. urban or rural.")
+    assert not dialog.save.isEnabled()
+    _cell(dialog, 1, 1).setText("Rural  Fringe")  # written as people write it: kept as the rule keeps keys
+    assert dialog.problem.text() == "" and dialog.values()["attendance_targets"]["emergency"]["rural fringe"] == 20
+    _cell(dialog, 1, 1).setText("rural")
+
+
+@pytest.mark.parametrize("how", ["cancel", "escape", "close"])
+def test_leaving_after_an_edit_asks_before_the_edits_are_dropped(qtbot, window, seeded_workspace, monkeypatch,
+                                                                 how: str) -> None:
+    from workbench.gui import confirm
+    from workbench.gui.qt import QDialogButtonBox, Qt
+
+    dialog = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    asked: list[str] = []
+    answer = [False]
+    monkeypatch.setattr(confirm, "ask", lambda _p, _t, question, *_a, **_k: noted(asked, question, answer[0]))
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+
+    def leave() -> None:
+        if how == "cancel":
+            buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+        elif how == "escape":
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        else:
+            dialog.close()
+
+    leave()  # nothing typed: closes without a question
+    assert asked == [] and not dialog.isVisible()
+    dialog.show()
+    _line(dialog, "marac_tick_threshold").setText("12")
+    leave()
+    assert asked == ["Discard your unsaved changes to the force settings?"] and dialog.isVisible()
+    assert _line(dialog, "marac_tick_threshold").text() == "12"  # kept
+    answer[0] = True
+    leave()
+    assert len(asked) == 2 and not dialog.isVisible() and dialog.result() == 0
+    assert _stored(seeded_workspace)[0].marac_tick_threshold == 14  # dropped, as asked

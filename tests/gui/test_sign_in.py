@@ -81,3 +81,20 @@ def test_switch_user_rebuilds_the_views_for_the_signed_in_reviewer(open_window, 
     assert window.username == REVIEWER and window.ctx.proven
     assert "Role: reviewer" == window.status_role.text()
     assert "not signed in" not in window.status_user.text()
+
+
+def test_a_deactivated_account_is_called_that_and_who_can_reactivate_it_is_named(qtbot, demo_ws) -> None:
+    from workbench.services import users
+    from workbench.services.demo_workspace import ADMIN as DEMO_ADMIN
+    from workbench.services.demo_workspace import ADMIN_PASSPHRASE
+
+    with demo_ws.unit_of_work(DEMO_ADMIN, passphrase=ADMIN_PASSPHRASE) as uow:
+        users.set_active(uow, REVIEWER, False)
+    dialog = SignInDialog(demo_ws, REVIEWER)
+    qtbot.addWidget(dialog)
+    dialog.secret.setText(REVIEWER_PASSPHRASE)
+    dialog.try_sign_in()
+    said = dialog.problem.text()
+    assert dialog.identity is None and "not registered" not in said
+    assert f"account of user '{REVIEWER}' is deactivated" in said
+    assert f"({DEMO_ADMIN})" in said and "reactivate it in Workspace > Users" in said

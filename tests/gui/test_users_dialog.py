@@ -169,3 +169,27 @@ def test_a_reviewer_changing_their_passphrase_reseals_their_signing_key(qtbot, o
     with demo_ws.unit_of_work(REVIEWER, write=False, passphrase=NEW_PASS) as uow:
         unlocked = unlock_signer(uow, REVIEWER, NEW_PASS)
     assert unlocked.row_id is not None  # the stored key opens with the new passphrase (not a new key)
+
+
+def test_a_reason_keeps_the_user_name_as_it_is_spelt(qtbot, window, boxes) -> None:
+    dialog = UsersDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    assert dialog.select_user(ADMIN)
+    tip = dialog.set_role.toolTip()
+    assert tip.startswith(f"User {ADMIN} is the workspace's only admin.") and ADMIN.capitalize() not in tip
+
+
+def test_the_add_dialog_says_what_the_service_does_about_a_missing_passphrase(qtbot, window, seeded_workspace,
+                                                                              boxes) -> None:
+    from workbench.gui.users_dialog import PASSPHRASE_NOTE
+
+    add = AddUserDialog(window.ctx, window)
+    qtbot.addWidget(add)
+    words = add.passphrase_note.text()
+    assert words == PASSPHRASE_NOTE and "optional" in words and "need one" not in words
+    assert "sets one themselves" in words and "Change my passphrase" in words
+    add.username.setText("re.viewer")
+    add.role.setCurrentIndex(add.role.findData("reviewer"))
+    add.add()  # no passphrase: added, as the words say
+    assert add.result() == 1 and add.added is not None and not add.added.has_passphrase
+    assert _user(seeded_workspace, "re.viewer") == ("re.viewer", "reviewer", True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.gui.context import GuiContext
 from workbench.gui.display_text import figure_value, kind_long
@@ -42,10 +44,9 @@ class FindingDetail(QScrollArea):
         self.links.decided.connect(self._decide_link)
         self.form = FindingForm(ALL_AREAS)  # both frameworks: 2023-25 and 2025-27
         self.form.save_requested.connect(self._save)
-        editable = ctx.can("findings.edit")
-        self.links.set_editable(editable)
-        self.form.set_editable(editable, "" if editable else
-                               f"Read only: the {ctx.user.role} role cannot change the register.")
+        may_edit = ctx.allowed("findings.edit")  # the service's answer, and its reason when No
+        self.links.set_editable(may_edit.ok)
+        self.form.set_editable(may_edit.ok, may_edit.reason)
         self._empty = label("Select a finding to see its text, key figures and links.", "muted", wrap=True)
         self._sections = [label("Links to other inspections", "section"), self.links, rule(),
                           label("Register", "section"), self.form]
@@ -116,29 +117,49 @@ class FindingDetail(QScrollArea):
         self.ctx.write(self, lambda uow: finding_service.decide_link(uow, link_id, accept))
 
     def _save(self, finding_id: int, version: int, changes: dict[str, object]) -> None:
-        saved = self.ctx.write(
-            self, lambda uow: finding_service.update_finding(uow, finding_id, expected_version=version, **changes),
-            on_error=self._save_failed)
-        if saved is not None:
-            self.form.drafts.pop(finding_id, None)
-            if self.info is not None and saved.id == self.info.id:
-                self.info = saved
-                self._fill(saved)  # the status tag and area above the form say what was saved
-                self.links.show_links(saved.links)
-                self.form.load(saved, self._statuses, force=True)
+        try:
+            saved = self.ctx.write_or_raise(
+                lambda uow: finding_service.update_finding(uow, finding_id, expected_version=version, **changes))
+        except ConflictError as exc:
+            self._conflict(finding_id, changes, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - never silent; the edits stay in the form
+            show_error(self, exc, "" if isinstance(exc, WorkbenchError) else traceback.format_exc())
+            return
+        self.form.drafts.pop(finding_id, None)
+        if self.info is not None and saved.id == self.info.id:
+            self.info = saved
+            self._fill(saved)  # the status tag and area above the form say what was saved
+            self.links.show_links(saved.links)
+            self.form.load(saved, self._statuses, force=True)
 
-    def _save_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ConflictError) and self.info is not None and self.info.id is not None:
-            finding_id = self.info.id
-            try:
-                fresh = self.ctx.read(lambda uow: finding_service.get_finding(uow, finding_id))
-            except WorkbenchError as again:
-                show_error(self, again)
-                return
+    def _conflict(self, finding_id: int, changes: dict[str, object], exc: ConflictError) -> None:
+        """Someone else saved the finding first: nothing was saved, and nothing typed is lost.
+
+        The shown finding: their version goes under the form, what was typed stays on top of it
+        (the form says what they saved). A kept draft of another finding stays as it is, so saving
+        it again is refused again until it is opened and compared."""
+        try:
+            fresh = self.ctx.read(lambda uow: finding_service.get_finding(uow, finding_id))
+        except WorkbenchError as again:
+            show_error(self, exc)
+            show_error(self, again)
+            return
+        where = f"{fresh.inspection} / {fresh.ref}"
+        shown = self.info is not None and self.info.id == finding_id
+        if shown:
             self.info = fresh
             self._fill(fresh)
             self.links.show_links(fresh.links)
-            self.form.load(fresh, self._statuses, force=True)
+            self.form.keep_over(fresh, self._statuses, dict(changes))
+            hint = ("What you typed is kept in the form, on top of what they saved (the note above the form "
+                    "says what that is): check it, then Save to put your changes in place of theirs, or Revert "
+                    "to keep theirs.")
+        else:
+            hint = (f"What you typed for {where} is kept: open it on the Findings page to compare your changes "
+                    "with what they saved, then save them there.")
+        show_error(self, ConflictError(exc.message, hint))
+        self.ctx.changes.notify({"finding"})  # the register shows their version (edits stay: FindingForm.load)
 
 
 def _figures(figures: tuple[FigureInfo, ...]) -> QWidget:

@@ -125,7 +125,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("Change my &passphrase…", None, self.change_passphrase,
                                          "changePassphraseAction"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, "quitAction"))
+        file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, "quitAction",
+                                         fallback="Ctrl+Q"))  # Windows' and some themes' Quit key is empty
         team_menu = self.menuBar().addMenu("&Workspace")
         self.users_action = self._action("&Users…", None, self.show_users, "usersAction")
         self.settings_action = self._action("Force &settings…", None, self.show_settings, "settingsAction")
@@ -147,10 +148,14 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&About", None, self.about, "aboutAction"))
 
     def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[..., object],
-                name: str) -> QAction:
+                name: str, fallback: str | None = None) -> QAction:
+        """A menu action; a standard key the platform's theme leaves empty gets `fallback` instead."""
         action = QAction(text, self)
         action.setObjectName(name)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            keys = QKeySequence.keyBindings(shortcut)
+            action.setShortcuts(keys if keys or fallback is None else [QKeySequence(fallback)])
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         return action
@@ -280,21 +285,26 @@ class MainWindow(QMainWindow):
             self.switch_to(lambda: Workspace.open(sqlite_location(Path(chosen))))
 
     def switch_user(self) -> None:
-        """Sign in as someone else (or as yourself with your passphrase) on the open workspace."""
-        if not unsaved.settle(self, "switch user"):
-            return
+        """Sign in as someone else (or as yourself with your passphrase) on the open workspace; unsaved
+        work is asked about once the sign-in succeeded (a cancelled sign-in leaves every edit as it was)."""
         dialog = SignInDialog(self.ws, self.username, self)
         if dialog.exec() == QDialog.DialogCode.Accepted.value and dialog.identity is not None:
             self.sign_in_as(dialog.identity)
 
-    def sign_in_as(self, identity: str | Actor) -> bool:
-        """Rebuild the views for `identity` on the same workspace; keep the current user if that fails."""
+    def sign_in_as(self, identity: str | Actor, action: str = "switch user") -> bool:
+        """Rebuild the views for `identity` on the same workspace; keep the current user if that fails.
+
+        The rebuild drops the views' edits, so unsaved work is asked about first (before you `action`),
+        once the new sign-in is known to open: Cancel (or a refused save) keeps the views and their edits."""
         changes = ChangeBus(self)
         try:
             ctx = GuiContext.open(self.ws, identity, changes, self.pool, self.writer)
         except WorkbenchError as exc:
             changes.deleteLater()
             show_error(self, exc)
+            return False
+        if not unsaved.settle(self, action):
+            changes.deleteLater()
             return False
         self.wait_for_workers()
         old_changes = self.changes
@@ -316,8 +326,12 @@ class MainWindow(QMainWindow):
         return str(path.parent) if path is not None else ""
 
     def switch_to(self, opener: object) -> bool:
-        """Open another workspace (via `opener()`); keep the current one if that fails."""
-        if not unsaved.settle(self, "open another workspace"):
+        """Open another workspace (via `opener()`); keep the current one if that fails.
+
+        Unsaved work is asked about first; Save saves it now, Discard drops it only once the other
+        workspace is open and signed in to (a cancelled sign-in or a refused file keeps every edit)."""
+        settled = unsaved.decide(self, "open another workspace")
+        if settled is None:
             return False
         try:
             ws = opener()  # type: ignore[operator]
@@ -338,6 +352,7 @@ class MainWindow(QMainWindow):
             changes.deleteLater()
             show_error(self, exc)
             return False
+        settled.finish()
         self.wait_for_workers()
         old_ws, old_changes = self.ws, self.changes
         self.ws, self.ctx, self.changes = ws, ctx, changes

@@ -1,12 +1,14 @@
 """Force settings as a form: each setting with its description, checked as it is typed by the same
-validation the services apply (services/settings.py), saved by an admin in one logged change."""
+validation the services apply (services/settings.py), saved by an admin in one logged change.
+Cancel, Escape or closing the window after an edit asks before the edits are dropped."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from workbench.errors import WorkbenchError
-from workbench.force_settings import CLOCK_STARTS, RAG_RULES, ForceSettings, SettingsError
+from workbench.force_settings import CLOCK_STARTS, RAG_RULES, ForceSettings, SettingsError, table_key
+from workbench.gui import confirm
 from workbench.gui.context import GuiContext
 from workbench.gui.qt import (
     QAbstractItemView,
@@ -219,14 +221,22 @@ class SettingsDialog(QDialog):
             out[key] = self.fields[key].currentData()  # type: ignore[attr-defined]
         targets: dict[str, dict[str, Any]] = {}
         for grade, area, minutes in self.targets.rows():
-            targets.setdefault(grade.lower(), {})[area.lower()] = _number(minutes)
+            targets.setdefault(table_key(grade), {})[table_key(area)] = _number(minutes)
         out["attendance_targets"] = targets
-        out["offender_visit_interval_days"] = {level.lower(): _number(days) for level, days in self.visits.rows()}
+        out["offender_visit_interval_days"] = {table_key(level): _number(days) for level, days in self.visits.rows()}
         return out
 
     def changes(self) -> dict[str, Any]:
+        """What the form says differently from the stored settings, as typed (the service checks it)."""
         now, before = self.values(), self.current.to_dict()
         return {k: v for k, v in now.items() if v != before[k]}
+
+    def effective_changes(self) -> dict[str, Any]:
+        """What saving would change, as the service would store it (a name typed with spaces at its ends is
+        no change); raises SettingsError as the service would."""
+        after = settings_service.check_force_settings(self.current, **self.changes()).to_dict()
+        before = self.current.to_dict()
+        return {k: v for k, v in after.items() if v != before[k]}
 
     def status_changes(self) -> list[str] | None:
         """Always None: the status line is shown, not edited (the service refuses a change)."""
@@ -237,7 +247,7 @@ class SettingsDialog(QDialog):
         for caption in self.captions.values():
             caption.setStyleSheet("")
         try:
-            settings_service.check_force_settings(self.current, **self.changes())
+            effective = self.effective_changes()
         except SettingsError as exc:
             key = exc.setting.split(".")[0]
             if key in self.captions:
@@ -247,7 +257,7 @@ class SettingsDialog(QDialog):
             self.problem.setText(f"{title}{' (' + where + ')' if where else ''}: {exc.problem}.")
             self.save.setEnabled(False)
             return False
-        nothing = not self.changes() and self.status_changes() is None
+        nothing = not effective and self.status_changes() is None
         self.problem.setText("")
         self.save.setEnabled(bool(self.may) and not nothing)
         return True
@@ -269,3 +279,9 @@ class SettingsDialog(QDialog):
             self.problem.setText(exc.message + (f" ({exc.hint})" if exc.hint else ""))
             return
         self.accept()
+
+    def reject(self) -> None:
+        """Cancel, Escape or the window's close button: edits are dropped only when the user says so."""
+        if self.may and self.changes() and not confirm.discard(self, "changes to the force settings"):
+            return  # the dialog stays, with the edits
+        super().reject()

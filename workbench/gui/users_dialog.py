@@ -38,6 +38,11 @@ from workbench.services.users import UserInfo
 
 COLUMNS = ("User", "Name", "Role", "State", "Passphrase")
 
+#: what the service allows (users.add_user: a passphrase is optional for every role) in the user's words
+PASSPHRASE_NOTE = ("<b>Their passphrase</b> — optional, and they can change it later. Without one they work only "
+                   "as their own OS login; a reviewer or admin then sets one themselves (File &gt; Change my "
+                   "passphrase) before reviewing, signing off or managing the workspace, which need it.")
+
 
 def _secret(name: str) -> QLineEdit:
     edit = named(QLineEdit(), name)
@@ -103,8 +108,9 @@ class AddUserDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(label("<b>Their passphrase</b> (they can change it later; reviewers and admins need "
-                               "one, others may leave it empty and work as their own OS login)", wrap=True))
+        self.passphrase_note = label(PASSPHRASE_NOTE, wrap=True)
+        self.passphrase_note.setObjectName("passphraseNote")
+        layout.addWidget(self.passphrase_note)
         layout.addWidget(self.passphrase)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
@@ -307,6 +313,7 @@ class UsersDialog(QDialog):
             button.setEnabled(decision.ok)
             button.setToolTip(decision.reason)
         self.role.setEnabled(self.decisions["role"].ok)
+        self.role.setToolTip(self.decisions["role"].reason or "The role to give the selected user")
         self.deactivate.setVisible(user is None or user.active)
         self.reactivate.setVisible(user is not None and not user.active)
 

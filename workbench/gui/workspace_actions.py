@@ -83,7 +83,7 @@ def open_database(window: MainWindow, create: bool = False, url: str = "") -> bo
     """Open (or with `create`, make) a workspace on a PostgreSQL database; the password is not kept."""
     from workbench.gui.database_dialog import DatabaseDialog
 
-    dialog = DatabaseDialog(window, url=url, create=create)
+    dialog = DatabaseDialog(window, url=url, create=create, opener=Workspace.open)
     if create:
         dialog.setWindowTitle("New workspace in a shared database")
     if dialog.exec() != QDialog.DialogCode.Accepted.value or dialog.location is None:
@@ -93,7 +93,11 @@ def open_database(window: MainWindow, create: bool = False, url: str = "") -> bo
         admin = location.url.username or window.username
         name = window.ctx.user.display_name if admin == window.username else ""
         return window.switch_to(lambda: workspace_service.init_workspace(location, admin, name))
-    return window.switch_to(lambda: Workspace.open(location))
+    opened = dialog.opened  # opened by the dialog, so a wrong password was said there
+    switched = window.switch_to(lambda: opened if opened is not None else Workspace.open(location))
+    if not switched and opened is not None and window.ctx.ws is not opened:
+        opened.close()  # the switch was cancelled (unsaved work kept, or the sign-in cancelled)
+    return switched
 
 
 # -- saving a copy -------------------------------------------------------------------------------
@@ -137,8 +141,16 @@ def after_team_change(window: MainWindow) -> None:
     except WorkbenchError as exc:
         show_error(window, exc)
         return
-    if me is not None and (me.role, me.display_name) != (ctx.user.role, ctx.user.display_name):
-        window.sign_in_as(ctx.actor)
+    if me is None or (me.role, me.display_name) == (ctx.user.role, ctx.user.display_name):
+        return
+    # the rebuild drops the views' edits: sign_in_as asks about unsaved work first
+    new_role = me.role != ctx.user.role
+    if not window.sign_in_as(ctx.actor, f"see the window with your new role ({me.role})" if new_role
+                             else "see the window with your new name"):
+        window.statusBar().showMessage(
+            (f"Your role is now {me.role}, and the workspace already applies it" if new_role
+             else f"Your name is now {me.display_name}") + "; the window shows it after File > Switch user. "
+            "Your unsaved edits were kept.", 15000)
 
 
 # -- a workspace file dropped on the window ------------------------------------------------------

@@ -8,6 +8,7 @@ settings, take a backup or review anything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -85,13 +86,26 @@ class Decision:
 
     @classmethod
     def refused(cls, exc: WorkbenchError) -> Decision:
-        """The decision a service's refusal stands for: its message and hint, as one sentence pair."""
-        message = exc.message[:1].upper() + exc.message[1:]
-        hint = exc.hint[:1].upper() + exc.hint[1:] if exc.hint else ""
-        return cls(False, f"{message.rstrip('.')}." + (f" {hint.rstrip('.')}." if hint else ""))
+        """The decision a service's refusal stands for: its message and hint, as one sentence pair.
+
+        Each begins with a capital unless its first word is not a plain lower-case word (a user
+        name such as demo.admin, a quoted value): a name keeps its case. Services begin a message
+        with a word, not a bare name ("user j.smith is …")."""
+        hint = _sentence(exc.hint) if exc.hint else ""
+        return cls(False, f"{_sentence(exc.message).rstrip('.')}." + (f" {hint.rstrip('.')}." if hint else ""))
 
 
 ALLOWED = Decision(True)
+
+
+#: a lower-case word of prose ("four-eyes", "don't"); a user name such as demo.admin or pc_101 is not one
+_PLAIN_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*")
+
+
+def _sentence(text: str) -> str:
+    """`text` with a capital first letter when its first word is a plain lower-case word."""
+    first = text.split(maxsplit=1)[0].rstrip(",;:") if text.strip() else ""
+    return text[:1].upper() + text[1:] if _PLAIN_WORD.fullmatch(first) else text
 
 
 def allowed(actor: Actor | None, permission: str) -> Decision:
@@ -120,7 +134,7 @@ def require(actor: Actor | None, permission: str) -> None:
     if permission not in PERMISSIONS:
         raise KeyError(permission)
     if not can(actor, permission):
-        who = actor.username if actor else "nobody"
+        who = f"user {actor.username}" if actor else "nobody"
         role = actor.role if actor else "none"
         allowed = ", ".join(r for r in ROLES if r in PERMISSIONS[permission])
         raise PermissionDeniedError(
@@ -129,7 +143,7 @@ def require(actor: Actor | None, permission: str) -> None:
         )
     if permission in PROOF_REQUIRED and actor is not None and not actor.verified:
         raise ProofRequiredError(
-            f"{actor.username} must prove it is them with their passphrase to do this ({permission})",
+            f"user {actor.username} must prove it is them with their passphrase to do this ({permission})",
             "on the command line give it with --passphrase-stdin or WORKBENCH_PASSPHRASE (or type it when "
             "asked); in the app, sign in with File > Switch user. No passphrase yet? Set one first with: "
             "workbench users passphrase",

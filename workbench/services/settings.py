@@ -73,11 +73,19 @@ def get_force_settings(uow: UnitOfWork) -> ForceSettings:
 
 
 def check_force_settings(current: ForceSettings, **changes: Any) -> ForceSettings:
-    """The settings `changes` would give, validated (raises SettingsError naming the setting); stores nothing."""
+    """The settings `changes` would give, validated (raises SettingsError naming the setting); stores nothing.
+
+    The one rule every change goes through (the settings form checks each keystroke with it, the
+    command line and `update_force_settings` apply it). A force name, once given, cannot be changed
+    to nothing (nor to spaces: names are kept without spaces at the ends)."""
     values = current.to_dict()
     unknown = set(changes) - set(values)
     if unknown:
         raise SettingsError(", ".join(sorted(unknown)), "is not a force setting")
+    name = changes.get("force_name")
+    if isinstance(name, str) and not name.strip():
+        raise SettingsError("force_name", "the force name is empty; type the force's name as packs should print "
+                            "it, e.g. Norfolk Constabulary")
     return ForceSettings.from_dict({**values, **changes})
 
 

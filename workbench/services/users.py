@@ -116,7 +116,11 @@ def create_first_admin(uow: UnitOfWork, username: str, display_name: str = "",
 def add_user(
     uow: UnitOfWork, username: str, role: str, display_name: str = "", passphrase: str | None = None
 ) -> UserInfo:
-    """An admin (proven) adds a user; logged with who added them, their role and whether a passphrase was set."""
+    """An admin (proven) adds a user; logged with who added them, their role and whether a passphrase was set.
+
+    The passphrase is optional for every role: without one the user acts only as their own OS login
+    (or database login), and sets a first one themselves (`set_passphrase` as themselves) before the
+    admin or reviewer work that needs a proven identity, or a sign-off."""
     require(uow.actor, "users.manage")
     username, role = _check_username(username), _check_role(role)
     if uow.session.scalar(select(User).where(User.username == username)) is not None:
@@ -195,7 +199,7 @@ def _active_admins(uow: UnitOfWork) -> int:
 def _check_not_last_admin(uow: UnitOfWork, user: User) -> None:
     """Someone must stay able to manage users: the last active admin keeps the role and stays active."""
     if user.role == "admin" and user.active and _active_admins(uow) == 1:
-        raise InputError(f"{user.username} is the workspace's only admin", "make another user admin first")
+        raise InputError(f"user {user.username} is the workspace's only admin", "make another user admin first")
 
 
 def _check_may_deactivate(uow: UnitOfWork, user: User) -> None:
@@ -219,13 +223,13 @@ def user_decisions(uow: UnitOfWork, username: str) -> dict[str, Decision]:
             return Decision.refused(exc)
         return ALLOWED
 
-    inactive = Decision(False, f"{username} is deactivated; reactivate them first.")
+    inactive = Decision(False, f"User {username} is deactivated; reactivate them first.")
     return {
         "role": check(lambda: _check_not_last_admin(uow, user)) if user.active else inactive,
         "reset_passphrase": ALLOWED if user.active else inactive,
         "deactivate": (check(lambda: _check_may_deactivate(uow, user)) if user.active
-                       else Decision(False, f"{username} is already deactivated.")),
-        "reactivate": ALLOWED if not user.active else Decision(False, f"{username} is active."),
+                       else Decision(False, f"User {username} is already deactivated.")),
+        "reactivate": ALLOWED if not user.active else Decision(False, f"User {username} is active."),
         "rename": ALLOWED,
     }
 

@@ -147,11 +147,20 @@ class Workspace:
         username = user.username if isinstance(user, Actor) else user
         row = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         label = self.location.label
-        if row is None or not row.active:
+        if row is None:
             raise UnknownUserError(
-                f"user '{username}' is not registered in workspace {label}"
-                + ("" if row is None else " (deactivated)"),
+                f"user '{username}' is not registered in workspace {label}",
                 f"ask an admin to run: workbench users add {username} --role officer",
+            )
+        if not row.active:
+            admins = session.scalars(select(User.username).where(User.role == "admin", User.active,
+                                                                  User.username != row.username)
+                                     .order_by(User.username)).all()
+            raise UnknownUserError(
+                f"the account of user '{row.username}' is deactivated in workspace {label}: an admin of the "
+                "workspace" + (f" ({', '.join(admins)})" if admins else "") + " can reactivate it in Workspace > Users",
+                f"until then {row.username} cannot sign in or change anything; the admin selects {row.username} in "
+                "Workspace > Users and clicks Reactivate",
             )
         proven = (isinstance(user, Actor) and user.verified and user.username == row.username
                   and hmac.compare_digest(user.proof, self._proof))
