@@ -72,6 +72,7 @@ class NewPassphrase(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("New passphrase", self.first)
         form.addRow("Again", self.again)
+        self.again.setAccessibleName("New passphrase again")
         form.addRow("", label(f"At least {users.MIN_PASSPHRASE} characters that are hard to guess: a few "
                               "unrelated words work well. No spaces at the ends.", "muted", wrap=True))
 
@@ -93,6 +94,7 @@ class AddUserDialog(QDialog):
         self.username = named(QLineEdit(placeholderText="their force login, e.g. j.smith"), "newUsername")
         self.display_name = named(QLineEdit(placeholderText="e.g. Jo Smith"), "newDisplayName")
         self.role = named(QComboBox(), "newRole")
+        self.role.setAccessibleName("Role")
         for role in ROLES:
             self.role.addItem(f"{role} — {ROLE_DESCRIPTIONS[role]}", role)
         self.role.setCurrentIndex(ROLES.index("officer"))
