@@ -12,9 +12,10 @@ import pytest
 from tests.conftest import noted
 from tests.gui.conftest import wait_for_workers
 from workbench.gui import confirm
+from workbench.gui.qt import QPushButton
 from workbench.reports.bundle import verify_bundle
-from workbench.services import packs, signing_identity
-from workbench.services.demo_workspace import OFFICER, REVIEWER, REVIEWER_PASSPHRASE
+from workbench.services import assessments, findings, pack_decisions, packs, signing_identity, users
+from workbench.services.demo_workspace import ADMIN, ADMIN_PASSPHRASE, OFFICER, REVIEWER, REVIEWER_PASSPHRASE
 
 pytestmark = pytest.mark.gui
 
@@ -83,6 +84,25 @@ def _passphrase(monkeypatch, secret: str, comment: str = "") -> None:
     monkeypatch.setattr(PassphraseDialog, "exec", fill)
 
 
+def _controls(page) -> dict[str, QPushButton]:
+    return {"build": page.build, "submit": page.submit, "approve": page.approve, "return": page.return_,
+            "export": page.export, "seal": page.seal, "preview": page.preview}
+
+
+def _follows_the_service(page, ws, user: str, passphrase: str | None = None) -> None:
+    """For every version: each control is enabled as the service decides for this user, and a disabled
+    one says the service's reason (services/pack_decisions.py)."""
+    with ws.unit_of_work(user, write=False, passphrase=passphrase) as uow:
+        decided = pack_decisions.every_pack_decision(uow)
+    for number in [p.number for p in page.model_rows()]:
+        assert page.select_version(number)
+        for action, button in _controls(page).items():
+            want = decided[number][action]
+            assert button.isEnabled() == want.ok, (number, action, want)
+            assert button.toolTip() == ("" if want.ok else want.reason), (number, action)
+            assert button.isEnabled() or button.toolTip(), f"{action} is disabled without saying why"
+
+
 def test_the_packs_page_lists_the_signed_demo_pack(qtbot, qtmodeltester, open_window, demo_ws) -> None:
     from workbench.gui.packs_model import COLUMNS
 
@@ -95,7 +115,8 @@ def test_the_packs_page_lists_the_signed_demo_pack(qtbot, qtmodeltester, open_wi
     assert page.selected().number == 1
     assert page.build.isEnabled() and page.seal.isEnabled() and page.export.isEnabled()
     assert not page.approve.isEnabled() and not page.return_.isEnabled()  # an officer does not review
-    assert page.approve.toolTip() == "Only a reviewer can approve or return a pack"
+    assert "officer role cannot review" in page.approve.toolTip()
+    _follows_the_service(page, demo_ws, OFFICER)
 
 
 def test_building_a_pack_in_a_worker_creates_a_version(qtbot, open_window, demo_ws, folder, boxes, monkeypatch) -> None:
@@ -162,7 +183,8 @@ def test_the_builder_cannot_review_their_own_pack(qtbot, open_window, demo_ws, t
         packs.submit_pack(uow, built.info.number)
     page = _open(qtbot, open_window, demo_ws, REVIEWER).packs
     assert page.select_version(2)
-    assert not page.approve.isEnabled() and "four eyes" in page.approve.toolTip()
+    assert not page.approve.isEnabled() and "four-eyes" in page.approve.toolTip()
+    _follows_the_service(page, demo_ws, REVIEWER, REVIEWER_PASSPHRASE)
 
 
 def test_a_return_needs_a_comment(qtbot, open_window, submitted_ws, monkeypatch) -> None:
@@ -243,3 +265,145 @@ def test_a_reviewer_seals_and_signs_the_seal_an_officer_cannot(qtbot, open_windo
     officer_dialog = BundleDialog(1, tmp_path / "x.zip", can_sign=False)
     qtbot.addWidget(officer_dialog)
     assert officer_dialog.sign.isHidden() and officer_dialog.options().seal_passphrase is None
+
+
+VIEWER = "vic.viewer"
+
+
+def _with_viewer(ws) -> None:
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASSPHRASE) as uow:
+        users.add_user(uow, VIEWER, "viewer", "Vic Viewer")
+
+
+def test_a_viewer_is_offered_nothing_they_cannot_do_and_told_why(qtbot, open_window, demo_ws) -> None:
+    _with_viewer(demo_ws)
+    page = _open(qtbot, open_window, demo_ws, VIEWER).packs
+    assert page.selected().number == 1 and page.selected().state == "approved"
+    for action in ("build", "submit", "approve", "return", "export", "seal"):
+        button = _controls(page)[action]
+        assert not button.isEnabled() and "viewer role cannot" in button.toolTip(), action
+    assert page.preview.isEnabled()  # reading the PDF is reading
+    assert "Seal an evidence bundle" not in page.hint.text()  # they cannot: the reason instead
+    assert "viewer role cannot export files" in page.hint.text()
+    _follows_the_service(page, demo_ws, VIEWER)
+
+
+def test_submit_and_seal_say_why_they_are_disabled(qtbot, open_window, submitted_ws, tmp_path) -> None:
+    with submitted_ws.unit_of_work(OFFICER) as uow:  # v3: a draft beside v2 submitted and v1 approved
+        packs.build_pack(uow, tmp_path / "draft")
+    page = _open(qtbot, open_window, submitted_ws, OFFICER).packs
+    assert page.select_version(1)
+    assert not page.submit.isEnabled() and "only a draft or returned pack can be submitted" in page.submit.toolTip()
+    assert page.select_version(3)
+    assert page.submit.isEnabled() and not page.seal.isEnabled()
+    assert "only an approved (signed) pack is bundled" in page.seal.toolTip()
+    _follows_the_service(page, submitted_ws, OFFICER)
+
+
+def _draft_by_the_reviewer(ws, tmp_path: Path) -> int:
+    """helen.marsh drafts a self-assessment; then the officer builds and submits the pack with it."""
+    with ws.unit_of_work(REVIEWER, passphrase=REVIEWER_PASSPHRASE) as uow:
+        fid = findings.find_by_ref(uow, "PEEL 2023-25 / AFI 7").stored_id
+        assessments.save_assessment(uow, fid, "Helen's first draft of the narrative.", "in progress")
+    with ws.unit_of_work(OFFICER) as uow:
+        built = packs.build_pack(uow, tmp_path / "draft")
+        packs.submit_pack(uow, built.info.number)
+    return built.info.number
+
+
+def test_a_reviewer_who_wrote_a_self_assessment_in_the_pack_is_not_offered_its_sign_off(
+        qtbot, open_window, demo_ws, tmp_path, monkeypatch) -> None:
+    """The reviewer's own case: before, 'Approve and sign…' was enabled, and the refusal came only after
+    the passphrase, the comment and the folder."""
+    from workbench.gui.passphrase_dialog import PassphraseDialog
+
+    number = _draft_by_the_reviewer(demo_ws, tmp_path)
+    page = _open(qtbot, open_window, demo_ws, REVIEWER).packs
+    assert page.select_version(number)
+    for button in (page.approve, page.return_):
+        assert not button.isEnabled()
+        assert "wrote or edited the self-assessment of" in button.toolTip() and "four-eyes" in button.toolTip()
+    assert "wrote or edited the self-assessment of" in page.hint.text()
+    asked: list[object] = []
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda d: noted(asked, d, 0))
+    page.approve.click()
+    assert asked == []  # nothing to type in vain
+    _follows_the_service(page, demo_ws, REVIEWER, REVIEWER_PASSPHRASE)
+
+
+def test_a_refusal_at_the_sign_off_keeps_the_dialog_and_its_comment(qtbot, open_window, submitted_ws, folder,
+                                                                    monkeypatch, boxes) -> None:
+    """The page read v2 as signable; meanwhile helen's own draft of a self-assessment in it is saved
+    (another window of hers). The dialog checks with the service before it closes: it stays open,
+    says why, and keeps the comment."""
+    from workbench.gui.passphrase_dialog import PassphraseDialog
+    from workbench.gui.qt import QDialog
+
+    window = _open(qtbot, open_window, submitted_ws, REVIEWER)
+    page = window.packs
+    assert page.select_version(2) and page.approve.isEnabled()
+    seen: dict[str, object] = {}
+
+    def run(dialog: PassphraseDialog) -> int:
+        with submitted_ws.unit_of_work(REVIEWER, passphrase=REVIEWER_PASSPHRASE) as uow:
+            fid = findings.find_by_ref(uow, "PEEL 2023-25 / AFI 7").stored_id
+            assessments.save_assessment(uow, fid, "Helen's draft, written in her other window.", "in progress")
+        dialog.secret.setText(REVIEWER_PASSPHRASE)
+        dialog.note.setPlainText("Signed after the re-audit")
+        dialog.accept()
+        seen["stayed"] = dialog.result() != QDialog.DialogCode.Accepted.value
+        seen["refused"] = dialog.refused.text() if dialog.refused.isVisibleTo(dialog) else ""
+        seen["comment"] = dialog.comment()
+        return int(QDialog.DialogCode.Rejected.value)
+
+    monkeypatch.setattr(PassphraseDialog, "exec", run)
+    page.approve.click()
+    wait_for_workers(qtbot, window)
+    assert seen["stayed"] and "wrote or edited the self-assessment of" in str(seen["refused"])
+    assert seen["comment"] == "Signed after the re-audit" and not boxes
+    assert _versions(submitted_ws)[2].state == "submitted"
+
+
+def test_a_sign_off_refused_after_the_dialog_closed_offers_the_comment_again(qtbot, open_window, submitted_ws,
+                                                                             tmp_path, monkeypatch, boxes) -> None:
+    """Refused once the dialog has closed (another reviewer returned the pack while the folder was
+    chosen): the error is shown, and the next sign-off dialog has the comment filled in."""
+    from workbench.gui.passphrase_dialog import PassphraseDialog
+    from workbench.gui.qt import QDialog, QFileDialog, QLabel
+
+    with submitted_ws.unit_of_work(ADMIN, passphrase=ADMIN_PASSPHRASE) as uow:
+        users.add_user(uow, "rob.reviewer", "reviewer", "Rob Reviewer", "rob's other passphrase")
+    out = tmp_path / "signed"
+    out.mkdir()
+
+    def choose(*_a, **_k) -> str:
+        with submitted_ws.unit_of_work("rob.reviewer", passphrase="rob's other passphrase") as uow:
+            packs.return_pack(uow, 2, "Wait for the May figures")
+        return str(out)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", choose)
+    window = _open(qtbot, open_window, submitted_ws, REVIEWER)
+    page = window.packs
+    assert page.select_version(2)
+    _passphrase(monkeypatch, REVIEWER_PASSPHRASE, "Signed after the re-audit")
+    page.approve.click()
+    wait_for_workers(qtbot, window)
+    assert boxes and "only a submitted pack can be reviewed" in boxes[-1].text
+    assert _versions(submitted_ws)[2].state == "returned"
+    with submitted_ws.unit_of_work(OFFICER) as uow:
+        packs.submit_pack(uow, 2)
+    page.refresh()
+    wait_for_workers(qtbot, window)
+    assert page.select_version(2) and page.approve.isEnabled()
+    offered: dict[str, str] = {}
+
+    def look(dialog: PassphraseDialog) -> int:
+        offered["comment"] = dialog.comment()
+        kept = dialog.findChild(QLabel, "commentKept")
+        offered["said"] = kept.text() if kept is not None else ""
+        return int(QDialog.DialogCode.Rejected.value)
+
+    monkeypatch.setattr(PassphraseDialog, "exec", look)
+    page.approve.click()
+    wait_for_workers(qtbot, window)
+    assert offered["comment"] == "Signed after the re-audit" and "comment" in offered["said"]

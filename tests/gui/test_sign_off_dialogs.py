@@ -97,3 +97,91 @@ def test_a_changed_pack_resting_on_incomplete_audits_must_be_confirmed(open_wind
     assert seen["before"] is False and seen["after"] is True
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         assert packs.find_version(uow, built.info.number).state == "submitted"
+
+
+@pytest.mark.parametrize(("proposed", "applied"), [("proposed for closure", "pending sign-off"),
+                                                   ("closed", "pending sign-off"),
+                                                   ("awaiting allocation", "in progress")])
+def test_the_approve_dialog_names_the_status_the_service_will_set(open_window, demo_ws, monkeypatch,
+                                                                  proposed: str, applied: str) -> None:
+    from workbench.gui.passphrase_dialog import PassphraseDialog
+    from workbench.gui.qt import QLabel
+
+    fid = _finding_id(demo_ws, "AFI 7")
+    with demo_ws.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, fid, "Allocation now within a day.", proposed, "ready")
+        assessments.submit_assessment(uow, fid)
+    with demo_ws.unit_of_work(REVIEWER, passphrase=REVIEWER_PASSPHRASE, write=False) as uow:
+        outcome = assessments.approval_outcome(uow, fid)
+    _, progress = _progress(open_window, demo_ws, REVIEWER, "AFI 7")
+    seen: dict[str, str] = {}
+
+    def run(dialog: PassphraseDialog) -> int:
+        seen["consequence"] = _text(dialog.findChild(QLabel, "signOffConsequence"))
+        warned = dialog.findChild(QLabel, "signOffWarnings")
+        seen["warnings"] = warned.text() if warned is not None else ""
+        dialog.secret.setText(REVIEWER_PASSPHRASE)
+        dialog.anyway.setChecked(True)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PassphraseDialog, "exec", run)
+    progress.assessment.approve.click()
+    wait_settled(progress.window())
+    assert outcome.status == applied and outcome.consequence in seen["consequence"]
+    assert f"status becomes '{proposed}'" not in seen["consequence"] and f"'{applied}'" in seen["consequence"]
+    assert f"The status '{proposed}'" not in seen["warnings"]  # the proposal, not the status it gets
+    with demo_ws.unit_of_work(OFFICER, write=False) as uow:
+        assert findings.get_finding(uow, fid).status == applied  # what the dialog said
+
+
+def test_submitting_with_no_active_reviewer_says_nobody_can_review_it(open_window, demo_ws, monkeypatch) -> None:
+    from workbench.gui import confirm
+    from workbench.services import users
+    from workbench.services.demo_workspace import ADMIN, ADMIN_PASSPHRASE
+
+    with demo_ws.unit_of_work(ADMIN, passphrase=ADMIN_PASSPHRASE) as uow:
+        users.set_active(uow, REVIEWER, False)
+    _, progress = _progress(open_window, demo_ws, OFFICER, "AFI 7")
+    panel = progress.assessment
+    panel.narrative.setPlainText("Allocation now within a day; the May dip sample agrees.")
+    asked: list[str] = []
+    monkeypatch.setattr(confirm, "ask", lambda _p, _t, _q, consequence, *_a, **_k: asked.append(consequence))
+    panel.submit.click()
+    wait_settled(progress.window())
+    assert asked and "It goes to a reviewer" not in asked[0]
+    assert "nobody can review it yet: this workspace has no active reviewer" in asked[0]
+    assert asked[0].startswith("Your unsaved text is saved first.")
+
+
+def test_the_panel_names_the_preparer_as_people_read_them(open_window, demo_ws) -> None:
+    fid = _finding_id(demo_ws, "AFI 7")
+    with demo_ws.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, fid, "Allocation now within a day.", "in progress")
+    _, progress = _progress(open_window, demo_ws, REVIEWER, "AFI 7")
+    assert progress.assessment.preparer.text().startswith("Prepared by Sam Okafor")
+    assert OFFICER not in progress.assessment.preparer.text()
+
+
+def test_a_passphrase_with_a_space_at_its_end_is_said_in_the_sign_off_dialog(open_window, demo_ws,
+                                                                            monkeypatch) -> None:
+    from workbench.gui.passphrase_dialog import PassphraseDialog
+
+    fid = _finding_id(demo_ws, "AFI 7")
+    with demo_ws.unit_of_work(OFFICER) as uow:
+        assessments.save_assessment(uow, fid, "Allocation now within a day.", "in progress")
+        assessments.submit_assessment(uow, fid)
+    _, progress = _progress(open_window, demo_ws, REVIEWER, "AFI 7")
+    seen: dict[str, str] = {}
+
+    def run(dialog: PassphraseDialog) -> int:
+        dialog.secret.setText(REVIEWER_PASSPHRASE + " ")
+        dialog.accept()
+        seen["refused"] = dialog.refused.text()
+        return 0
+
+    monkeypatch.setattr(PassphraseDialog, "exec", run)
+    progress.assessment.approve.click()
+    wait_settled(progress.window())
+    assert "Wrong sign-off passphrase" in seen["refused"] and "(the attempt was logged). Re-enter it" in seen["refused"]
+    assert seen["refused"].endswith("Note: what you typed has a space at its end; passphrases have none there.")

@@ -91,6 +91,7 @@ class CliContext:
         self.args = args
         self._workspace: Workspace | None = None
         self._passphrase: str | None = None
+        self._from_env = False  # the passphrase came from $WORKBENCH_PASSPHRASE
         self._actor: str | Actor | None = None
 
     @property
@@ -142,6 +143,7 @@ class CliContext:
                 value = sys.stdin.readline().rstrip("\r\n")
             elif PASSPHRASE_ENV in os.environ:
                 value = os.environ[PASSPHRASE_ENV]
+                self._from_env = True
             elif interactive():
                 value = getpass.getpass(prompt or f"Passphrase for {self.username}: ")
             else:
@@ -171,11 +173,26 @@ class CliContext:
         with ws.unit_of_work(name, write=False) as uow:  # an unknown user is refused before any question
             has = users.has_passphrase(uow, name)
         if self.claimed_user is not None or self.passphrase_given():
-            return ws.sign_in(name, self.passphrase())
+            return self._sign_in(ws, name)
         if has and getattr(self.args, "needs_passphrase", False):  # an admin or reviewer action
-            return ws.sign_in(name, self.passphrase())
+            return self._sign_in(ws, name)
         # without a passphrase, only a single-user workspace's own user may do those (services/access.py)
         return name
+
+    def _sign_in(self, ws: Workspace, name: str) -> Actor:
+        """Sign in with the passphrase given; a refusal of one with spaces at its ends says so."""
+        from workbench.errors import PermissionDeniedError
+
+        passphrase = self.passphrase()
+        try:
+            return ws.sign_in(name, passphrase)
+        except PermissionDeniedError as exc:
+            from workbench.services.signing_identity import spaces_note
+
+            note = spaces_note(passphrase, f"${PASSPHRASE_ENV}" if self._from_env else "what you typed")
+            if note:
+                exc.hint = f"{exc.hint.rstrip('.')}. {note}" if exc.hint else note
+            raise
 
     @contextmanager
     def uow(self, write: bool = True) -> Iterator[UnitOfWork]:

@@ -131,8 +131,9 @@ class AssessmentPanel(QWidget):
             w.blockSignals(False)
         self.state.setText(STATE_WORDS.get(info.state, info.state.capitalize()) if info else "Not started")
         set_tone(self.state, ASSESSMENT_TONES.get(info.state, "neutral") if info else "neutral")
-        self.preparer.setText(f"Prepared by {info.preparer}" + (f" · submitted {when(info.submitted_at)}"
-                                                                if info.submitted_at else "") if info else "")
+        self.preparer.setText(f"Prepared by {info.preparer_name or info.preparer}"
+                              + (f" · submitted {when(info.submitted_at)}" if info.submitted_at else "")
+                              if info else "")
         clear_layout(self._history)
         reviews = info.history if info else ()
         if not reviews:
@@ -145,7 +146,7 @@ class AssessmentPanel(QWidget):
             lay.setSpacing(2)
             top = QHBoxLayout()
             top.addWidget(tag(r.decision.capitalize(), "green" if r.decision == "approved" else "amber"))
-            top.addWidget(label(f"by {r.reviewer}, {when(r.at)}", "muted"), 1)
+            top.addWidget(label(f"by {r.reviewer_name or r.reviewer}, {when(r.at)}", "muted"), 1)
             lay.addLayout(top)
             if r.comment:
                 lay.addWidget(label(r.comment, wrap=True, selectable=True, plain=True))
@@ -234,15 +235,21 @@ class AssessmentPanel(QWidget):
                                                                      expected_version=version))
 
     def submit_for_review(self) -> None:
+        """What submitting will do (who can review it, the finding's status) is read from the service in
+        a worker, then asked."""
         if self.finding_id is None:
             return
         fid, narrative, status, version = self._values()
         dirty = self.is_dirty()
+        self.ctx.background(self, "Checking who can review it…",
+                            lambda uow, _p: assessments.submit_outcome(uow, fid, saving=dirty), write=False,
+                            on_success=lambda outcome: self._submit(fid, narrative, status, version, dirty, outcome))
+
+    def _submit(self, fid: int, narrative: str, status: str, version: int | None, dirty: bool,
+                outcome: assessments.SubmitOutcome) -> None:
         if not confirm.ask(self, "Submit for review", f"Submit the self-assessment for {self.finding_ref} for review?",
-                           ("Your unsaved text is saved first. " if dirty else "")
-                           + f"It goes to a reviewer and cannot be edited until they return it; the finding's "
-                           f"status becomes '{assessments.STATUS_SUBMITTED}'.", "Submit for review",
-                           destructive=False):
+                           ("Your unsaved text is saved first. " if dirty else "") + outcome.consequence,
+                           "Submit for review", destructive=False):
             return
 
         def submit(uow: object) -> AssessmentInfo:
@@ -256,19 +263,19 @@ class AssessmentPanel(QWidget):
         fid, info = self.finding_id, self.info
         if fid is None or info is None:
             return
-        # where status and readiness would disagree: said by the service (read in a worker), shown before signing
+        # what approval sets and where status and readiness would disagree: said by the service (read in a
+        # worker), shown before signing
         self.ctx.background(self, "Checking before signing…",
-                            lambda uow, _p: assessments.status_warnings(uow, fid, info.proposed_status), write=False,
-                            on_success=lambda warned: self._approve(fid, info, warned))
+                            lambda uow, _p: assessments.approval_outcome(uow, fid), write=False,
+                            on_success=lambda outcome: self._approve(fid, outcome))
 
-    def _approve(self, fid: int, info: AssessmentInfo, warned: Sequence[str]) -> None:
+    def _approve(self, fid: int, outcome: assessments.ApprovalOutcome) -> None:
         dialog = PassphraseDialog(
             f"Sign off the self-assessment for {self.finding_ref}", self.ctx.user.display_name or self.ctx.username,
             self, action="Approve",
-            consequence=f"Approving signs it off for good (a new version can be started later; this one stays in "
-                        f"the record). The finding's status becomes '{info.proposed_status}', as the self-assessment "
-                        "proposes.",
-            warnings=warned, verify=passphrase_checker(self.ctx, "assessment", fid, "approve"))
+            consequence="Approving signs it off for good (a new version can be started later; this one stays in "
+                        f"the record). {outcome.consequence}",
+            warnings=outcome.warnings, verify=passphrase_checker(self.ctx, "assessment", fid, "approve"))
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return
         passphrase, comment = dialog.passphrase(), dialog.comment()

@@ -22,7 +22,7 @@ from workbench.gui.packs_model import (
     when,
 )
 from workbench.gui.page import ReadingPage
-from workbench.gui.passphrase_dialog import PassphraseDialog, passphrase_checker
+from workbench.gui.passphrase_dialog import PassphraseDialog, Verifier, passphrase_checker
 from workbench.gui.qt import (
     QDialog,
     QFileDialog,
@@ -42,7 +42,8 @@ from workbench.gui.workers import busy_note, run_in_worker
 from workbench.progress import Progress
 from workbench.reports.bundle_format import BundleSummary
 from workbench.reports.pack_data import PackData
-from workbench.services import bundles, pack_approval, packs, signing_identity
+from workbench.services import bundles, pack_approval, pack_decisions, packs, signing_identity
+from workbench.services.access import Decision
 from workbench.services.packs import PackFiles, PackVersionInfo
 from workbench.services.signing_identity import CertificateInfo
 from workbench.services.users import list_users
@@ -63,12 +64,33 @@ def _fingerprint(uow: UnitOfWork, username: str) -> str:
     return cert.fingerprint if cert is not None else "no certificate on record"
 
 
-def read_packs(uow: UnitOfWork) -> tuple[list[PackVersionInfo], dict[str, str], dict[str, str]]:
-    """The versions, display names by username, and each signer's certificate fingerprint."""
+@dataclass(frozen=True)
+class PacksRead:
+    rows: list[PackVersionInfo]
+    names: dict[str, str]  # display names by username
+    certificates: dict[str, str]  # each signer's certificate fingerprint
+    #: what this user may do with each version (None: none chosen), from the service
+    decisions: dict[int | None, dict[str, Decision]]
+
+
+def read_packs(uow: UnitOfWork) -> PacksRead:
+    """The versions, display names, each signer's certificate fingerprint, and what may be done."""
     rows = packs.list_packs(uow)
     names = {u.username: u.display_name for u in list_users(uow)}
     signers = {p.approved_by for p in rows if p.approved_by}
-    return rows, names, {u: _fingerprint(uow, u) for u in signers}
+    return PacksRead(rows, names, {u: _fingerprint(uow, u) for u in signers},
+                     pack_decisions.every_pack_decision(uow))
+
+
+#: where a version stands, in words (how it moves on, and who may move it, is the service's)
+STANDING = {"draft": "v{n} is a draft version.", "returned": "v{n} was returned for changes.",
+            "submitted": "v{n} waits for a reviewer.", "approved": "v{n} is signed.",
+            "superseded": "v{n} was replaced by a later approved version."}
+#: what the user may do next, when the service allows the step that moves the version on
+NEXT_STEP_WORDS = {"submit": "Submit it when it is ready for review.",
+                   "approve": "Approve and sign it with your sign-off passphrase, or return it with a comment.",
+                   "seal": "Seal an evidence bundle for the inspectors."}
+READING = Decision(False, "Reading the pack versions…")
 
 
 def _hash_field(value: str) -> QLineEdit:
@@ -97,6 +119,9 @@ class PacksPage(ReadingPage):
         self.ctx = ctx
         self._stale = False
         self.certificates: dict[str, str] = {}
+        self.decisions: dict[int | None, dict[str, Decision]] = {}
+        #: comments typed for a sign-off or a return that did not finish, by version: offered again
+        self.kept_comments: dict[tuple[str, int], str] = {}
         self.model = PacksTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -180,6 +205,7 @@ class PacksPage(ReadingPage):
         self.preview.clicked.connect(self.preview_pdf)
         ctx.changes.changed.connect(self._on_changed)
         self._stale = True  # read when first shown
+        self._update()
 
     # -- data -------------------------------------------------------------------------------
     @property
@@ -191,8 +217,9 @@ class PacksPage(ReadingPage):
         self._stale = False
         self.ctx.load(self.loader, read_packs)
 
-    def _fill(self, loaded: tuple[list[PackVersionInfo], dict[str, str], dict[str, str]]) -> None:
-        rows, names, self.certificates = loaded
+    def _fill(self, loaded: PacksRead) -> None:
+        rows, names, self.certificates, self.decisions = (loaded.rows, loaded.names, loaded.certificates,
+                                                          loaded.decisions)
         keep = self._pending if self._pending is not None else (p.number if (p := self.selected()) else None)
         self._pending = None
         self.model.set_rows(rows, names)
@@ -223,38 +250,34 @@ class PacksPage(ReadingPage):
         return found or self._pending == number
 
     # -- what may be done -------------------------------------------------------------------
+    def decision(self, action: str) -> Decision:
+        """What the service says of `action` on the selected version (pack_decisions), for this user."""
+        p = self.selected()
+        return self.decisions.get(p.number if p else None, {}).get(action, READING)
+
     def _update(self) -> None:
-        p, me = self.selected(), self.ctx.username
-        can_build, can_review = self.ctx.can("packs.build"), self.ctx.can("assessment.review")
-        reviewable = p is not None and p.state == "submitted"
-        four_eyes = p is not None and p.built_by == me
-        self.build.setEnabled(can_build)
-        self.submit.setEnabled(can_build and p is not None and p.state in ("draft", "returned"))
-        self.approve.setEnabled(can_review and reviewable and not four_eyes)
-        self.return_.setEnabled(can_review and reviewable and not four_eyes)
-        self.export.setEnabled(p is not None)
-        self.preview.setEnabled(p is not None)
-        self.seal.setEnabled(self.ctx.can("exports.create") and p is not None
-                             and p.state in ("approved", "superseded"))
-        role = self.ctx.user.role
-        review_tip = ("Only a reviewer can approve or return a pack" if not can_review
-                      else "You built this version: another reviewer must review it (four eyes)" if four_eyes
-                      else "Only a submitted version can be reviewed" if not reviewable else "")
-        for b in (self.approve, self.return_):
-            b.setToolTip(review_tip)
-        self.build.setToolTip("" if can_build else f"The {role} role cannot build packs")
-        if p is None:
-            self.hint.setText("Build the first version of the pack." if can_build else "No pack has been built yet.")
-        elif p.state in ("draft", "returned"):
-            self.hint.setText(f"v{p.number} is a {p.state} version: submit it when it is ready for review.")
-        elif p.state == "submitted":
-            self.hint.setText(f"v{p.number} waits for a reviewer. {review_tip}".strip())
-        elif p.state == "approved":
-            self.hint.setText(f"v{p.number} is signed. Seal an evidence bundle for the inspectors."
-                              + ("" if p.current else " The data has changed since: build a new version to "
-                                 "show it."))
+        """Every control follows the service's decisions (role, proof, state, four eyes): enabled when
+        allowed, else disabled with the service's reason as its tooltip."""
+        p = self.selected()
+        for action, button in (("build", self.build), ("submit", self.submit), ("approve", self.approve),
+                               ("return", self.return_), ("export", self.export), ("seal", self.seal),
+                               ("preview", self.preview)):
+            decided = self.decision(action)
+            button.setEnabled(decided.ok)
+            button.setToolTip("" if decided.ok else decided.reason)
+        if not self.decisions:
+            self.hint.setText("")
+        elif p is None:
+            self.hint.setText("Build the first version of the pack." if self.decision("build")
+                              else "No pack has been built yet.")
         else:
-            self.hint.setText(f"v{p.number} was replaced by a later approved version.")
+            said = [STANDING.get(p.state, "v{n} is " + p.state + ".").format(n=p.number)]
+            step = pack_decisions.next_step(p.state)
+            if step is not None:
+                said.append(NEXT_STEP_WORDS[step] if self.decision(step) else self.decision(step).reason)
+            if not p.current:
+                said.append("The data has changed since: build a new version to show it.")
+            self.hint.setText(" ".join(said))
         self._show_detail(p)
 
     def _show_detail(self, p: PackVersionInfo | None) -> None:
@@ -321,11 +344,14 @@ class PacksPage(ReadingPage):
         p = self.selected()
         if p is None:
             return
+        key = ("return", p.number)
         dialog = CommentDialog(f"Return pack version {p.number}", "Say what must change before you can sign it. "
                                "The preparer sees your comment.", "Return pack", self)
+        dialog.edit.setPlainText(self.kept_comments.pop(key, ""))  # as typed when a return was refused
         if dialog.exec() == QDialog.DialogCode.Accepted.value:
             comment = dialog.text()
-            self.ctx.write(self, lambda uow: packs.return_pack(uow, p.number, comment))
+            self.ctx.write(self, lambda uow: packs.return_pack(uow, p.number, comment),
+                           on_error=lambda _exc: self.kept_comments.__setitem__(key, comment))
 
     def approve_pack(self) -> None:
         """What the reviewer should know first is read in a worker (the facts come from the
@@ -338,22 +364,28 @@ class PacksPage(ReadingPage):
                             on_success=lambda warned: self._approve(p, warned))
 
     def _approve(self, p: PackVersionInfo, warned: pack_approval.ApprovalWarnings) -> None:
+        key = ("approve", p.number)
         dialog = PassphraseDialog(
             f"Approve and sign pack version {p.number} ({p.findings} findings)",
             self.ctx.user.display_name or self.ctx.username, self,
             consequence=f"Signing cannot be undone: pack version {p.number} becomes the approved version, its PDF "
                         "and release copy are signed with your certificate, and any earlier approved version is "
                         "marked superseded.",
-            warnings=warned.messages(), verify=passphrase_checker(self.ctx, "pack", p.number, "approve"))
+            warnings=warned.messages(), verify=self._approval_checker(p.number),
+            comment=self.kept_comments.get(key, ""))
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            self.kept_comments.pop(key, None)  # the reviewer thought better of it
             return
         passphrase, comment = dialog.passphrase(), dialog.comment()
+        if comment:  # offered again should anything below stop the signing
+            self.kept_comments[key] = comment
         chosen = QFileDialog.getExistingDirectory(self, "Folder for the signed pack", self._folder())
         if not chosen:
             return
         out = Path(chosen)
 
         def done(files: PackFiles) -> None:
+            self.kept_comments.pop(key, None)
             self.select_version(files.info.number)
             show_info(self, "Pack signed", f"Pack version {files.info.number} is approved and signed.",
                       f"Saved {files.pdf.name} and its release copy in {out}. The bundle manifests are signed too.")
@@ -374,6 +406,21 @@ class PacksPage(ReadingPage):
 
         run_in_worker(self, self.ctx.write_pool, "Signing the pack…", work, signed,
                       lambda _exc: self.ctx.changes.notify(frozenset({"pack"})))
+
+    def _approval_checker(self, number: int) -> Verifier:
+        """Checked before the dialog closes: whether the service still lets this user sign the version
+        (someone may have returned it, or a self-assessment in it been written, since the page read), then
+        the passphrase. A refusal is said in the dialog, which stays open with the comment as typed."""
+        passphrase_ok = passphrase_checker(self.ctx, "pack", number, "approve")
+
+        def verify(passphrase: str) -> str:
+            try:
+                decided = self.ctx.read(lambda uow: pack_decisions.pack_decisions(uow, number)["approve"])
+            except WorkbenchError as exc:
+                decided = Decision.refused(exc)
+            return decided.reason if not decided else passphrase_ok(passphrase)
+
+        return verify
 
     def export_files(self) -> None:
         p = self.selected()

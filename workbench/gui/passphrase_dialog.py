@@ -25,7 +25,8 @@ from workbench.gui.qt import (
     named,
 )
 from workbench.gui.style import label
-from workbench.services.signing_identity import confirm_passphrase
+from workbench.services.access import Decision
+from workbench.services.signing_identity import confirm_passphrase, spaces_note
 
 #: checks a passphrase: "" when it is right, otherwise what to tell the reviewer
 Verifier = Callable[[str], str]
@@ -36,7 +37,8 @@ class PassphraseDialog(QDialog):
 
     def __init__(self, what: str, reviewer: str, parent: QWidget | None = None,
                  action: str = "Approve and sign", *, consequence: str = "", warnings: Sequence[str] = (),
-                 verify: Verifier | None = None) -> None:
+                 verify: Verifier | None = None, comment: str = "") -> None:
+        """`comment`: the comment as typed before (kept when an earlier attempt failed after this closed)."""
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
         self.setWindowTitle("Sign off")
@@ -48,6 +50,7 @@ class PassphraseDialog(QDialog):
         self.note.setFixedHeight(70)
         self.note.setTabChangesFocus(True)
         self.note.setAccessibleName("Sign-off comment")
+        self.note.setPlainText(comment)
         form = QFormLayout()
         secret_label, note_label = QLabel("Sign-off &passphrase"), QLabel("&Comment")
         secret_label.setBuddy(self.secret)
@@ -82,6 +85,9 @@ class PassphraseDialog(QDialog):
         layout.addWidget(label(f"Signing as {reviewer}. Your passphrase proves it is you; a wrong one is "
                                "refused and the attempt is recorded in the change log.", "muted", wrap=True))
         layout.addLayout(form)
+        if comment:
+            layout.addWidget(named(label("Your comment from the attempt that did not finish is filled in.", "muted",
+                                         wrap=True), "commentKept"))
         layout.addWidget(self.refused)
         layout.addWidget(self.anyway)
         layout.addWidget(buttons)
@@ -111,14 +117,10 @@ class PassphraseDialog(QDialog):
         return self.note.toPlainText().strip()
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", ")")) else ".")
-
-
 def passphrase_checker(ctx: object, entity: str, entity_id: object, action: str) -> Verifier:
     """A Verifier for the acting user of `ctx` (a GuiContext): a refusal is logged as the services
-    log it (``<action>-refused``) and told in words; "" when the passphrase is right."""
+    log it (``<action>-refused``) and told in words, with a note when what was typed has spaces at
+    its ends (`signing_identity.spaces_note`); "" when the passphrase is right."""
 
     def verify(passphrase: str) -> str:
         ws, actor = ctx.ws, ctx.actor  # type: ignore[attr-defined]
@@ -127,7 +129,7 @@ def passphrase_checker(ctx: object, entity: str, entity_id: object, action: str)
             with ws.unit_of_work(who, write=True, **({} if actor.verified else {"passphrase": passphrase})) as uow:
                 confirm_passphrase(uow, passphrase, entity, entity_id, action)
         except WorkbenchError as exc:
-            return " ".join(_sentence(t) for t in (exc.message, exc.hint) if t)
+            return " ".join(t for t in (Decision.refused(exc).reason, spaces_note(passphrase)) if t)
         return ""
 
     return verify

@@ -69,14 +69,10 @@ class SignInDialog(QDialog):
 
 
 def spaces_note(secret: str) -> str:
-    """What to add when a refused passphrase has spaces at its ends (easy to type or paste by mistake)."""
-    if not secret or secret == secret.strip():
-        return ""
-    if secret[:1].isspace() and secret[-1:].isspace():
-        where = "start and at its end"
-    else:
-        where = "start" if secret[:1].isspace() else "end"
-    return f"Note: what you typed has a space at its {where}; passphrases have none there."
+    """`signing_identity.spaces_note`: the one wording, said here, at sign-off and on the command line."""
+    from workbench.services import signing_identity  # its signing libraries only once a sign-in is refused
+
+    return signing_identity.spaces_note(secret)
 
 
 def identify(ws: Workspace, name: str, parent: QWidget | None = None) -> str | Actor | None:

@@ -24,6 +24,7 @@ from workbench.reports.pack_data import READINESS_LEVELS
 from workbench.services import finding_status, register_status
 from workbench.services.access import Decision, allowed, require
 from workbench.services.authorship import authors_of
+from workbench.services.change_words import person_name
 from workbench.services.settings import finding_statuses
 from workbench.services.signing_identity import confirm_passphrase
 from workbench.store.models import Finding, SelfAssessment, SignOff, User, utcnow
@@ -61,6 +62,7 @@ class ReviewInfo:
     decision: str  # approved | returned
     comment: str
     at: datetime
+    reviewer_name: str = ""  # the person's name ("Rita Reviewer"), else their user name
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class AssessmentInfo:
     history: tuple[ReviewInfo, ...] = ()
     #: everyone who wrote any version of it (none of them may review it)
     authors: tuple[str, ...] = ()
+    #: the preparer's name as people read it ("Olly Officer"), else their user name
+    preparer_name: str = ""
 
     @property
     def last_review(self) -> ReviewInfo | None:
@@ -101,13 +105,21 @@ def _assessment(uow: UnitOfWork, finding_id: int) -> tuple[Finding, SelfAssessme
     return f, sa
 
 
+def _names(uow: UnitOfWork, usernames: set[str]) -> dict[str, str]:
+    """The person's name of each user ("Olly Officer"; change_words.person_name), else the user name."""
+    rows = uow.session.execute(select(User.username, User.display_name).where(User.username.in_(sorted(usernames))))
+    found = {username: person_name(display, username) for username, display in rows}
+    return {u: found.get(u, u) for u in usernames}
+
+
 def _info(uow: UnitOfWork, f: Finding, sa: SelfAssessment) -> AssessmentInfo:
-    rows = uow.session.scalars(select(SignOff).where(SignOff.self_assessment_id == sa.id)
-                               .order_by(SignOff.at, SignOff.id))
-    history = tuple(ReviewInfo(r.reviewer, r.decision, r.comment, r.at) for r in rows)
+    rows = list(uow.session.scalars(select(SignOff).where(SignOff.self_assessment_id == sa.id)
+                                    .order_by(SignOff.at, SignOff.id)))
+    names = _names(uow, {sa.preparer, *(r.reviewer for r in rows)})
+    history = tuple(ReviewInfo(r.reviewer, r.decision, r.comment, r.at, names[r.reviewer]) for r in rows)
     return AssessmentInfo(sa.id, sa.version, f.id, f.ref, f.title, sa.narrative, sa.proposed_status,
                           sa.readiness, sa.preparer, sa.state, sa.submitted_at, history,
-                          tuple(sorted(assessment_authors(uow, f, sa))))
+                          tuple(sorted(assessment_authors(uow, f, sa))), names[sa.preparer])
 
 
 def _set_finding_status(uow: UnitOfWork, f: Finding, status: str, only_from: tuple[str, ...] | None = None,
@@ -211,7 +223,8 @@ def approve_assessment(uow: UnitOfWork, finding_id: int, passphrase: str, commen
     _require_state(f, sa, ("submitted",), "approve")
     _require_not_preparer(uow, f, sa, "approve")
     confirm_passphrase(uow, passphrase, "assessment", f.id, "approve")
-    return _decide(uow, f, sa, "approved", comment.strip(), warnings=_warnings(uow, f, sa, sa.proposed_status))
+    outcome = _approval_outcome(uow, f, sa)  # what the reviewer was shown before signing
+    return _decide(uow, f, sa, "approved", comment.strip(), warnings=outcome.warnings, status=outcome.status)
 
 
 @writes
@@ -229,7 +242,7 @@ def return_assessment(uow: UnitOfWork, finding_id: int, comment: str) -> Assessm
 
 
 def _decide(uow: UnitOfWork, f: Finding, sa: SelfAssessment, decision: str, comment: str,
-            warnings: tuple[str, ...] = ()) -> AssessmentInfo:
+            warnings: tuple[str, ...] = (), status: str = "") -> AssessmentInfo:
     uow.session.add(SignOff(self_assessment_id=sa.id, reviewer=uow.username, decision=decision, comment=comment,
                             at=utcnow()))
     sa.state = decision
@@ -239,7 +252,7 @@ def _decide(uow: UnitOfWork, f: Finding, sa: SelfAssessment, decision: str, comm
              **({"status": sa.proposed_status} if decision == "approved" else {}),
              **({"warnings": list(warnings)} if warnings else {})})
     if decision == "approved":
-        _set_finding_status(uow, f, status_on_approval(sa.proposed_status),  # what was proposed
+        _set_finding_status(uow, f, status,  # status_on_approval: what was proposed, closure in its own steps
                             comment=f"self-assessment signed off by {uow.username}")
     else:
         _set_finding_status(uow, f, STATUS_REWORK, only_from=(STATUS_SUBMITTED,),
@@ -269,15 +282,17 @@ def claims_done(status: str) -> bool:
     return any(word in low for word in DONE_WORDS)
 
 
-def _warnings(uow: UnitOfWork, f: Finding, sa: SelfAssessment | None, status: str) -> tuple[str, ...]:
+def _warnings(uow: UnitOfWork, f: Finding, sa: SelfAssessment | None, status: str,
+              proposal: bool = False) -> tuple[str, ...]:
+    """`proposal`: `status` is what the self-assessment proposes, not the status the finding takes."""
     from workbench.services.readiness import assess_readiness
 
     readiness = assess_readiness(uow, f.id)
     why = "; ".join(readiness.reasons[:4])
     out = []
     if claims_done(status) and readiness.rating != "ready":
-        out.append(f"The status '{status}' says the work on {f.ref} is done, but the workbench rates it "
-                   f"{readiness.rating}: {why}.")
+        said = f"The self-assessment proposes '{status}', which says" if proposal else f"The status '{status}' says"
+        out.append(f"{said} the work on {f.ref} is done, but the workbench rates it {readiness.rating}: {why}.")
     if sa is not None and sa.readiness and sa.readiness != readiness.rating:
         out.append(f"The self-assessment says {f.ref} is {sa.readiness}; the workbench rates it "
                    f"{readiness.rating}: {why}.")
@@ -291,6 +306,88 @@ def status_warnings(uow: UnitOfWork, finding_id: int, status: str | None = None)
     f = _finding(uow, finding_id)
     sa = uow.session.scalar(select(SelfAssessment).where(SelfAssessment.finding_id == f.id))
     return _warnings(uow, f, sa, f.status if status is None else status)
+
+
+# -- what a step will do, said before it is taken (the window's confirmations ask here) -----------
+@dataclass(frozen=True)
+class ApprovalOutcome:
+    """What approving the submitted self-assessment will do: `status` is the force status its
+    finding takes (`status_on_approval` of what it proposes, the status the approval applies),
+    `consequence` says so in words, `warnings` are what the approval records (status_warnings)."""
+
+    proposed: str
+    status: str
+    consequence: str
+    warnings: tuple[str, ...]
+
+
+def _approval_outcome(uow: UnitOfWork, f: Finding, sa: SelfAssessment) -> ApprovalOutcome:
+    proposed = sa.proposed_status
+    status = status_on_approval(proposed)
+    becomes = (f"The finding's status stays '{status}'" if f.status == status
+               else f"The finding's status becomes '{status}'")
+    if status == proposed:
+        why = ", as the self-assessment proposes."
+    elif proposed in (finding_status.PROPOSED, finding_status.CLOSED):
+        why = (f", not '{proposed}' as the self-assessment proposes: closure takes its own two steps "
+               "(proposing it with evidence, then authorising it).")
+    else:
+        why = (f", not '{proposed}' as the self-assessment proposes: a finding whose self-assessment is "
+               "signed off is being worked on.")
+    # where the proposal and the readiness disagree; of the proposal, when the finding takes another status
+    warnings = _warnings(uow, f, sa, proposed, proposal=status != proposed)
+    return ApprovalOutcome(proposed, status, becomes + why, warnings)
+
+
+def approval_outcome(uow: UnitOfWork, finding_id: int) -> ApprovalOutcome:
+    """What approving the finding's self-assessment will do, for the reviewer to read before signing."""
+    require(uow.actor, "read")
+    f, sa = _assessment(uow, finding_id)
+    return _approval_outcome(uow, f, sa)
+
+
+def _able_reviewers(uow: UnitOfWork, authors: set[str]) -> tuple[str, ...]:
+    """The active reviewers who wrote none of it (four eyes)."""
+    return tuple(uow.session.scalars(
+        select(User.username).where(User.role == "reviewer", User.active, User.username.not_in(sorted(authors)))
+        .order_by(User.username)))
+
+
+def _nobody_can_review(uow: UnitOfWork) -> str:
+    """Why no reviewer can review it, and what to do (when `_able_reviewers` is empty)."""
+    any_reviewer = uow.session.scalar(select(User.username).where(User.role == "reviewer", User.active))
+    why = ("every active reviewer wrote part of it (four eyes)" if any_reviewer
+           else "this workspace has no active reviewer")
+    return (f"nobody can review it yet: {why}. An admin adds a reviewer (Workspace > Users, role reviewer) or "
+            "gives someone who did not write it the reviewer role.")
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    """What submitting the finding's self-assessment will do: the force status its finding takes,
+    the reviewers who could then review it, and `consequence`, all of it in words."""
+
+    status: str
+    reviewers: tuple[str, ...]
+    consequence: str
+
+
+def submit_outcome(uow: UnitOfWork, finding_id: int, saving: bool = False) -> SubmitOutcome:
+    """What `submit_assessment` will do (`saving`: the acting user saves their text first, and so
+    becomes one of its authors). The finding's status moves as `submit_assessment` moves it."""
+    require(uow.actor, "read")
+    f = _finding(uow, finding_id)
+    sa = uow.session.scalar(select(SelfAssessment).where(SelfAssessment.finding_id == f.id))
+    authors = (assessment_authors(uow, f, sa) if sa is not None else set()) | ({uow.username} if saving else set())
+    reviewers = _able_reviewers(uow, authors)
+    status = STATUS_SUBMITTED if f.status in _SUBMIT_FROM else f.status
+    names = _names(uow, set(reviewers))
+    goes = (f"It goes to a reviewer ({', '.join(names[r] for r in reviewers)} can approve or return it) and cannot "
+            "be edited until they return it" if reviewers
+            else f"It cannot be edited until a reviewer returns it, but {_nobody_can_review(uow)}")
+    moves = (f"the finding's status becomes '{status}'" if status != f.status
+             else f"the finding's status stays '{status}'")
+    return SubmitOutcome(status, reviewers, f"{goes.rstrip('.')}; {moves}.")
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -327,9 +424,7 @@ def review_decision(uow: UnitOfWork, finding_id: int) -> ReviewDecision:
     require(uow.actor, "read")
     f, sa = _assessment(uow, finding_id)
     authors = assessment_authors(uow, f, sa)
-    reviewers = tuple(uow.session.scalars(
-        select(User.username).where(User.role == "reviewer", User.active, User.username.not_in(authors))
-        .order_by(User.username)))
+    reviewers = _able_reviewers(uow, authors)
     decision = allowed(uow.actor, "assessment.review")
     if decision:
         try:
@@ -346,9 +441,5 @@ def review_decision(uow: UnitOfWork, finding_id: int) -> ReviewDecision:
     elif reviewers:
         note = f"With a reviewer: {', '.join(reviewers)} can approve or return it."
     else:
-        any_reviewer = uow.session.scalar(select(User.username).where(User.role == "reviewer", User.active))
-        why = ("every active reviewer wrote part of it (four eyes)" if any_reviewer
-               else "this workspace has no active reviewer")
-        note = (f"Submitted, but nobody can review it yet: {why}. An admin adds a reviewer (Workspace > Users, "
-                "role reviewer) or gives someone who did not write it the reviewer role.")
+        note = f"Submitted, but {_nobody_can_review(uow)}"
     return ReviewDecision(decision, reviewers, note)

@@ -22,7 +22,7 @@ from workbench.reports.pack_codec import pack_from_json
 from workbench.reports.signing import certificate_fingerprint
 from workbench.services import access, signing_identity
 from workbench.services.access import require
-from workbench.services.packs import check_snapshot, find_version, stored_bytes
+from workbench.services.packs import check_sealable, check_snapshot, find_version, stored_bytes
 from workbench.store.models import utcnow
 from workbench.store.uow import UnitOfWork, writes
 
@@ -37,14 +37,8 @@ def build_evidence_bundle(
     sealer signs ``seal.json`` with their signing key, so `verify` can confirm who sealed it."""
     require(uow.actor, "exports.create")
     pv = find_version(uow, number) if number is not None else find_version(uow, None, ("approved",))
-    if pv.state not in ("approved", "superseded"):
-        raise InputError(f"pack version {pv.number} is {pv.state}; only an approved (signed) pack is bundled",
-                         "submit it and have a reviewer approve it: workbench pack submit / approve")
+    check_sealable(pv)  # the reason packs' decisions give the window (services/pack_decisions.py)
     check_snapshot(pv)
-    if not pv.signed_manifests:
-        raise InputError(f"pack version {pv.number} was approved before bundle manifests were signed, so it "
-                         "cannot be sealed into a bundle an inspector can verify",
-                         "build a new pack version and have it approved")
     if pseudonymise and min_cell is not None and min_cell != pv.release_min_cell:
         raise InputError(
             f"the release copy of pack version {pv.number} was signed with small cells suppressed below "

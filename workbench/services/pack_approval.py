@@ -51,8 +51,8 @@ from workbench.services.packs import (
     DEFAULT_MIN_CELL,
     PackFiles,
     _assessments_in_pack,
-    _check_reviewable,
     _info,
+    check_reviewable,
     check_snapshot,
     find_version,
     stored_bytes,
@@ -231,7 +231,7 @@ def _read(open_uow: UowFactory, number: int, passphrase: str) -> _Plan:
     with open_uow(False) as uow:
         require(uow.actor, "assessment.review")
         pv = find_version(uow, number)
-        _check_reviewable(uow, pv)
+        check_reviewable(uow, pv)  # the checks `pack_decisions` reports: one source
         check_snapshot(pv)
         passphrase_ok = users.check_passphrase(uow, uow.username, passphrase)
         if passphrase_ok:

@@ -299,11 +299,64 @@ def _unchanged_since(uow: UnitOfWork, build_seq: int, built_day: date) -> bool:
     return not overdue_since
 
 
+# -- the pack's state machine: each check raises with the reason `pack_decisions` reports ------------
+#: the states a pack version is submitted from, reviewed in, and sealed into a bundle from
+SUBMITTABLE = ("draft", "returned")
+REVIEWABLE = ("submitted",)
+SEALABLE = ("approved", "superseded")
+
+_NEXT_STEP = {
+    "submitted": "it waits for a reviewer, who approves or returns it",
+    "approved": "it is signed and cannot change; build a new version to show what the register says now",
+    "superseded": "a later approved version replaced it; build a new version to show what the register says now",
+}
+
+
+def check_submittable(pv: PackVersion) -> None:
+    """Only a draft or returned version is submitted for review."""
+    if pv.state not in SUBMITTABLE:
+        raise InputError(f"pack version {pv.number} is {pv.state}; only a draft or returned pack can be submitted",
+                         _NEXT_STEP.get(pv.state, ""))
+
+
+def check_reviewable(uow: UnitOfWork, pv: PackVersion, doing: str = "sign it off") -> None:
+    """A submitted version, reviewed by someone who neither built it nor wrote any self-assessment in it
+    (four eyes). `doing` names the step in the refusal ("sign it off", "return it")."""
+    if pv.state not in REVIEWABLE:
+        hint = (f"the preparer submits it first (Submit for review, or: workbench pack submit {pv.number})"
+                if pv.state in SUBMITTABLE else _NEXT_STEP.get(pv.state, ""))
+        raise InputError(f"pack version {pv.number} is {pv.state}; only a submitted pack can be reviewed", hint)
+    if pv.built_by == uow.username or uow.username in authors_of(uow, "pack", pv.number):
+        raise PermissionDeniedError(
+            f"user {uow.username} built pack version {pv.number} and cannot also {doing} (four-eyes rule)",
+            "another reviewer must review it")
+    in_pack = set(pv.scope or [])  # the findings' references as the pack names them
+    wrote = [ref for ref in _assessments_in_pack(uow, in_pack) if uow.username in authors_of(uow, "assessment", ref[0])]
+    if wrote:
+        refs = ", ".join(name for _, name in wrote)
+        raise PermissionDeniedError(
+            f"user {uow.username} wrote or edited the self-assessment of {refs} in pack version {pv.number} and "
+            f"cannot also {doing} (four-eyes rule: nobody reviews what they authored)",
+            "another reviewer must review it")
+
+
+def check_sealable(pv: PackVersion) -> None:
+    """Only a signed version, whose bundle manifests were signed at approval, is sealed into a bundle."""
+    if pv.state not in SEALABLE:
+        raise InputError(f"pack version {pv.number} is {pv.state}; only an approved (signed) pack is bundled",
+                         "submit it and have a reviewer approve it (workbench pack submit / approve)"
+                         if pv.state in SUBMITTABLE else f"a reviewer approves it first (workbench pack approve "
+                         f"{pv.number})" if pv.state in REVIEWABLE else "")
+    if not pv.signed_manifests:
+        raise InputError(f"pack version {pv.number} was approved before bundle manifests were signed, so it "
+                         "cannot be sealed into a bundle an inspector can verify",
+                         "build a new pack version and have it approved")
+
+
 def submit_pack(uow: UnitOfWork, number: int) -> PackVersionInfo:
     require(uow.actor, "packs.build")
     pv = find_version(uow, number)
-    if pv.state not in ("draft", "returned"):
-        raise InputError(f"pack version {number} is {pv.state}; only a draft or returned pack can be submitted")
+    check_submittable(pv)
     before, pv.state = pv.state, "submitted"
     uow.session.flush()
     uow.log("pack", number, "submit", {"state": before}, {"state": "submitted"})
@@ -313,7 +366,7 @@ def submit_pack(uow: UnitOfWork, number: int) -> PackVersionInfo:
 def return_pack(uow: UnitOfWork, number: int, comment: str) -> PackVersionInfo:
     require(uow.actor, "assessment.review")
     pv = find_version(uow, number)
-    _check_reviewable(uow, pv)
+    check_reviewable(uow, pv, "return it")
     if not comment.strip():
         raise InputError("say why the pack is returned", "give --comment with what must change")
     pv.state = "returned"
@@ -321,24 +374,6 @@ def return_pack(uow: UnitOfWork, number: int, comment: str) -> PackVersionInfo:
     uow.session.flush()
     uow.log("pack", number, "return", {"state": "submitted"}, {"state": "returned", "comment": comment})
     return _info(uow, pv)
-
-
-def _check_reviewable(uow: UnitOfWork, pv: PackVersion) -> None:
-    if pv.state != "submitted":
-        raise InputError(f"pack version {pv.number} is {pv.state}; only a submitted pack can be reviewed",
-                         "the preparer submits it with: workbench pack submit N")
-    if pv.built_by == uow.username or uow.username in authors_of(uow, "pack", pv.number):
-        raise PermissionDeniedError(
-            f"{uow.username} built pack version {pv.number} and cannot also sign it off (four-eyes rule)",
-            "another reviewer must approve it")
-    in_pack = set(pv.scope or [])  # the findings' references as the pack names them
-    wrote = [ref for ref in _assessments_in_pack(uow, in_pack) if uow.username in authors_of(uow, "assessment", ref[0])]
-    if wrote:
-        refs = ", ".join(name for _, name in wrote)
-        raise PermissionDeniedError(
-            f"{uow.username} wrote or edited the self-assessment of {refs} in pack version {pv.number} and "
-            "cannot also sign the pack off (four-eyes rule: nobody reviews what they authored)",
-            "another reviewer must approve it")
 
 
 def _assessments_in_pack(uow: UnitOfWork, in_pack: set[str]) -> list[tuple[int, str]]:

@@ -50,6 +50,20 @@ class CertificateInfo:
 
 
 # -- proving who you are ---------------------------------------------------------------------
+def _no_passphrase(username: str, action: str) -> PermissionDeniedError:
+    return PermissionDeniedError(f"user {username} has no sign-off passphrase; {action} refused",
+                                 "set one first with: workbench users passphrase (in the app: File > Change my "
+                                 "passphrase)")
+
+
+def check_has_passphrase(uow: UnitOfWork, action: str) -> None:
+    """The actor has a sign-off passphrase to sign with (`confirm_passphrase` refuses otherwise, with
+    this reason): for the window's controls, before it asks for one."""
+    user = uow.session.scalar(select(User).where(User.username == uow.username))
+    if user is None or user.passphrase_hash is None:
+        raise _no_passphrase(uow.username, action)
+
+
 def confirm_passphrase(uow: UnitOfWork, passphrase: str, entity: str, entity_id: object, action: str) -> None:
     """The actor proves it is them with their sign-off passphrase.
 
@@ -64,10 +78,23 @@ def confirm_passphrase(uow: UnitOfWork, passphrase: str, entity: str, entity_id:
     uow.log(entity, entity_id, f"{action}-refused", None, {"reason": reason})
     uow.session.commit()
     if not has_passphrase:
-        raise PermissionDeniedError(f"{uow.username} has no sign-off passphrase; {action} refused",
-                                    "set one first with: workbench users passphrase")
+        raise _no_passphrase(uow.username, action)
     raise PermissionDeniedError(f"wrong sign-off passphrase for {uow.username}; {action} refused "
                                 "(the attempt was logged)", "re-enter it (it is case-sensitive)")
+
+
+def spaces_note(secret: str, what: str = "what you typed") -> str:
+    """What to add when a refused passphrase has spaces at its ends (easy to type or paste by
+    mistake; a passphrase is never set with them: `users.check_strength`). "" when it has none.
+    The one wording of it: the sign-in and sign-off dialogs and the command line all say this
+    (`what`: where the passphrase came from, e.g. "$WORKBENCH_PASSPHRASE")."""
+    if not secret or secret == secret.strip():
+        return ""
+    if secret[:1].isspace() and secret[-1:].isspace():
+        where = "start and at its end"
+    else:
+        where = "start" if secret[:1].isspace() else "end"
+    return f"Note: {what} has a space at its {where}; passphrases have none there."
 
 
 def _require_self(uow: UnitOfWork, username: str) -> User:
