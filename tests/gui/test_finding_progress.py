@@ -248,3 +248,15 @@ def test_a_card_reused_for_another_action_keeps_nothing_of_the_one_before(open_w
     assert card.objectName() == "action-902" and panel.findChild(QComboBox, "actionStatus-901") is None
     assert card.status.currentText() == "not started" and not card.status.hasFocus()
     assert card.status.accessibleName() == "Status of action Calm action"
+
+
+def test_a_disabled_self_assessment_control_says_why(open_window, demo_ws) -> None:
+    """A fresh draft cannot be saved until something is written nor submitted without a narrative, and
+    the disabled buttons say so."""
+    _, progress = _progress(open_window, demo_ws, OFFICER, "AFI 2")  # no self-assessment yet
+    panel = progress.assessment
+    panel.narrative.setPlainText("")
+    assert not panel.submit.isEnabled() and panel.submit.toolTip() == "Write the narrative first."
+    assert not panel.save.isEnabled() and panel.save.toolTip().startswith("Nothing to save")
+    panel.narrative.setPlainText("Weekly triage now runs.")
+    assert panel.submit.isEnabled() and panel.save.isEnabled() and not panel.submit.toolTip()

@@ -171,7 +171,14 @@ class AssessmentPanel(QWidget):
         for b in (self.save, self.submit):  # only while it can still be edited
             b.setVisible(state is None or state in EDITABLE_STATES)
         self.save.setEnabled(editable and dirty)
-        self.submit.setEnabled(editable and bool(self.narrative.toPlainText().strip()))
+        written = bool(self.narrative.toPlainText().strip())
+        self.submit.setEnabled(editable and written)
+        # a disabled control says why: the role (from the services' permissions), the state, or what is missing
+        why_not = (self.ctx.allowed("assessment.prepare").reason if not can_prepare
+                   else "Select a finding first." if self.finding_id is None
+                   else f"It is {state}: it can no longer be edited." if not editable else "")
+        self.save.setToolTip(why_not or ("" if dirty else "Nothing to save: the text is as last saved."))
+        self.submit.setToolTip(why_not or ("" if written else "Write the narrative first."))
         review = self.review if state == "submitted" else None
         reviewable = review is not None and review.decision.ok
         for b in (self.approve, self.return_):
