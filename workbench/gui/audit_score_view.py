@@ -126,15 +126,21 @@ class AuditScoreView(QWidget):
         rag.addWidget(verdict)
         target = (f"Target {target_text(s.target)}, rated on the {RULE_WORDS.get(s.rag_rule, s.rag_rule)}"
                   if s.target is not None else "No target set")
+        rag.addWidget(label(target, "muted"))
+        rag.addStretch(1)
+        grid.addLayout(rag, 0, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         m = s.measure
         if s.target is not None and m is not None and m.key != "case" and m.estimate is not None:
             # the rating is of the criterion compared with the inspection, not of the compliance shown beside it
-            target += f" of '{m.label}': {m.successes} of {m.n}, {pct(m.estimate.point)}"
+            rated = f"The rating is of one criterion, not of this compliance: '{m.label}', {m.successes} of {m.n} " \
+                    f"({pct(m.estimate.point)})"
             if m.bounds is not None:
-                target += f", lower {target_text(m.bounds.confidence)} bound {pct(m.bounds.lower)}"
-        rag.addWidget(label(target, "muted", wrap=True), 1)
-        rag.addStretch(1)
-        grid.addLayout(rag, 0, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                rated += f", lower {target_text(m.bounds.confidence)} bound {pct(m.bounds.lower)}"
+            note = label(rated + ".", "muted", wrap=True)
+            note.setObjectName("ratedMeasure")
+            note.setMinimumWidth(340)
+            note.setMaximumWidth(460)
+            grid.addWidget(note, 1, 2, 2, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(1, 1)
         self._head.addWidget(box)
         reason = label(sentence(s.rag_reason), wrap=True, selectable=True)
