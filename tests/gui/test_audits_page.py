@@ -188,7 +188,7 @@ def test_a_clean_workbook_is_imported_after_the_dry_run(qtbot, window, demo_ws, 
     page.import_.click()
     wait_for_workers(qtbot, window)
     assert counts[0]["Would change"] == "1" and counts[0]["Conflicts"] == "0"
-    assert boxes[-1].text == "Recorded 1 answers from round1.xlsx."
+    assert boxes[-1].text == "Recorded 1 answer from round1.xlsx."  # one answer, not "1 answers"
     with demo_ws.unit_of_work(OFFICER, write=False) as uow:
         case = fieldwork.find_case(uow, page.current.info.id, ref)
     assert _response(demo_ws, case.id, "minutes_to_arrival").value == "42"
@@ -250,3 +250,54 @@ def test_a_viewer_can_read_but_not_record(qtbot, open_window, demo_ws) -> None:
     assert page.cases.hint.text().startswith("Read only")
     dialog = page.cases.editor_for(page.cases.selected())
     assert not dialog.save.isEnabled()
+
+
+def test_second_review_is_refused_to_the_first_auditor_and_a_refused_save_keeps_the_answers(
+        qtbot, window, open_window, demo_ws, monkeypatch, boxes) -> None:
+    from workbench.gui.case_editor import CaseEditorDialog
+    from workbench.gui.qt import QDialog
+    from workbench.services.demo_workspace import ADMIN_PASSPHRASE
+
+    # the officer gave the first answers of round 2: the service says they may not give the second ones
+    page = window.audits
+    assert _select(qtbot, window, "Response attendance", 2)
+    page.tabs.setCurrentIndex(1)
+    row = page.cases.model.case(1)
+    assert page.cases.select_case(row.case.id)
+    assert not page.cases.second.isEnabled()
+    assert page.cases.second.toolTip().startswith("You gave ") and "four eyes" in page.cases.second.toolTip()
+    with demo_ws.unit_of_work(OFFICER, write=False) as uow:
+        assert page.cases.second.toolTip() == fieldwork.second_review_decision(uow, row.case.id).reason
+
+    # another person may; if their save is refused all the same, what they typed is kept and shown again
+    admin = open_window(demo_ws, DEMO_ADMIN, ADMIN_PASSPHRASE)
+    admin.show_page("Audits")
+    wait_for_workers(qtbot, admin)
+    other = admin.audits
+    assert _select(qtbot, admin, "Response attendance", 2)
+    assert other.cases.select_case(row.case.id)
+    assert other.cases.second.isEnabled()
+    seen: list[tuple[str | None, str]] = []
+
+    def answer(dialog: CaseEditorDialog) -> int:
+        if not seen:
+            dialog.editors["thrive_recorded"].set_value("no")
+            dialog.editors["vulnerability_checks"].set_value("yes")
+            with demo_ws.unit_of_work(DEMO_ADMIN) as uow:  # meanwhile the admin answers it first-hand too
+                fieldwork.record_response(uow, row.case.id, "thrive_recorded", "yes", "re-checked the log",
+                                          expected_version=_response(demo_ws, row.case.id, "thrive_recorded").version)
+            seen.append((dialog.editors["thrive_recorded"].value(), dialog.problem.text()))
+            return int(QDialog.DialogCode.Accepted.value)
+        seen.append((dialog.editors["thrive_recorded"].value(), dialog.problem.text()))
+        assert dialog.editors["vulnerability_checks"].value() == "yes"
+        return int(QDialog.DialogCode.Rejected.value)
+
+    monkeypatch.setattr(CaseEditorDialog, "exec", answer)
+    other.cases.second.click()
+    wait_for_workers(qtbot, admin)
+    assert "you gave the primary answer" in boxes[-1].text
+    assert len(seen) == 2 and seen[1][0] == "no"  # the same editor again, the answers as typed
+    assert "Not saved" in seen[1][1] and "kept" in seen[1][1]
+    with demo_ws.unit_of_work(OFFICER, write=False) as uow:
+        assert uow.session.scalar(select(Response).where(Response.case_id == row.case.id,
+                                                         Response.role == "second")) is None  # all or nothing

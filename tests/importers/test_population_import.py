@@ -251,7 +251,8 @@ def test_rule_warnings_follow_clock_start(tmp_path: Path) -> None:
     mapping = {k: v for k, v in MAPPING.items() if k != "dispatch_time"}
     assert scan_population(path, TEMPLATE, mapping).warnings == ()
     warned = scan_population(path, TEMPLATE, mapping, settings=ForceSettings(clock_start="dispatch")).warnings
-    assert any("attended_within_target" in w and "dispatch_time" in w for w in warned)
+    assert any("“Was the incident attended within" in w and "“First resource dispatched” is not mapped" in w
+               for w in warned)  # the criterion and the field in words, not their keys
 
 
 # ------------------------------------------------------------------------------ errors

@@ -54,8 +54,10 @@ class AgreementView(QWidget):
             self._grades(g)
         if a.criteria:
             lay.addWidget(label("Second review", "section"))
-            overall = f"{a.agreed} of {a.pairs} answers agree" + (f" ({a.rate * 100:.1f} %)" if a.rate else "")
-            lay.addWidget(label(f"{a.cases_reviewed} cases re-checked by a second reviewer; {overall}.", wrap=True))
+            overall = (f"{a.agreed} of {a.pairs} answer{'s' if a.pairs != 1 else ''} agree{'s' if a.pairs == 1 else ''}"
+                       + (f" ({a.rate * 100:.1f} %)" if a.rate else ""))
+            cases = f"{a.cases_reviewed} case{'s' if a.cases_reviewed != 1 else ''}"
+            lay.addWidget(label(f"{cases} re-checked by a second reviewer; {overall}.", wrap=True))
             table = TextTable("secondReviewTable", ("Criterion", "Pairs", "Agree", "Rate", "Cohen's kappa"),
                               right=(1, 2, 3), spoken="Second review agreement by criterion")
             table.set_rows([(c.question, str(c.pairs), str(c.agreed),

@@ -5,7 +5,7 @@ command line."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -33,6 +33,7 @@ from workbench.gui.rows_model import select_row_where, selected_source_row
 from workbench.gui.style import label
 from workbench.gui.tables import list_view
 from workbench.services import fieldwork, fieldwork_flow, population
+from workbench.services.access import Decision
 from workbench.services.audits import AuditInfo
 from workbench.store.uow import UnitOfWork
 from workbench.templates import Template
@@ -91,11 +92,27 @@ class CasesPanel(QWidget):
         self.verify = named(QPushButton("Verify draw…"), "verifyDraw")
         self.verify.setToolTip("Redraw from the extract with the recorded seed and compare with this sample")
         self.hint = label("", "muted", wrap=True)
+        self.hint.setObjectName("casesHint")
+        # the empty state of a round planned but not drawn yet: what it is, and the one thing to do
+        self.draw_button = named(QPushButton("Load population and draw…"), "drawPlannedCases")
+        self.draw_button.setToolTip("Load the population extract and draw this audit's sample from its own plan")
+        self.undrawn_note = label("", wrap=True)
+        self.undrawn_note.setObjectName("casesUndrawn")
+        self.undrawn = named(QWidget(), "casesEmptyState")
+        empty = QVBoxLayout(self.undrawn)
+        empty.setContentsMargins(0, 24, 0, 0)
+        empty.addWidget(label("Not drawn yet", "section"))
+        empty.addWidget(self.undrawn_note)
+        empty.addWidget(self.draw_button, 0, Qt.AlignmentFlag.AlignLeft)
+        empty.addStretch(1)
+        self.undrawn.setVisible(False)
+        self.second_decisions: Mapping[int, Decision] = {}
 
         top = QHBoxLayout()
         top.addWidget(self.count)
         top.addStretch(1)
-        top.addWidget(label("Show", "muted"))
+        self.show_label = label("Show", "muted")
+        top.addWidget(self.show_label)
         top.addWidget(self.show_only)
         verbs = QGridLayout()  # two short rows, so the panel fits a small window
         verbs.setContentsMargins(0, 0, 0, 0)
@@ -107,11 +124,13 @@ class CasesPanel(QWidget):
         bottom = QVBoxLayout()
         bottom.addWidget(self.hint)
         bottom.addLayout(verbs)
+        self.verbs = verbs
         self._pending: int | None = None  # a case to select once its round's rows arrive
         self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.undrawn, 1)
         layout.addLayout(bottom)
 
         self._editable = ctx.can("fieldwork.record")
@@ -130,12 +149,14 @@ class CasesPanel(QWidget):
 
     # -- showing --------------------------------------------------------------------------
     def show_cases(self, audit: AuditInfo | None, template: Template | None, rows: Sequence[CaseRow],
-                   stale: int = 0) -> None:
+                   stale: int = 0, second_review: Mapping[int, Decision] | None = None) -> None:
         """`stale`: computed answers that differ from what their inputs give now (none, normally: the
-        services answer them again on every change; an older workspace may hold some)."""
+        services answer them again on every change; an older workspace may hold some).
+        `second_review`: whether this user may give each case's second answers (the service's decision)."""
         keep = self.selected()
         pending, self._pending = self._pending, None
         self.stale = stale
+        self.second_decisions = dict(second_review or {})
         same = audit is not None and self.audit is not None and audit.id == self.audit.id
         self.audit, self.template = audit, template
         self.model.set_rows(rows, len(template.criteria) if template is not None else 0)
@@ -177,8 +198,29 @@ class CasesPanel(QWidget):
                               else "Evaluate computed")
         self.verify.setEnabled(drawn)
         self.add_second.setEnabled(self._editable and usable and not (row is not None and row.case.second_review))
-        self.second.setEnabled(self._editable and usable)
-        if not self._editable:
+        decision = self.second_decisions.get(row.case.id) if row is not None and usable else None
+        self.second.setEnabled(self._editable and usable and decision is not None and decision.ok)
+        self.second.setToolTip(decision.reason if decision is not None and not decision.ok else
+                               "Answer the selected case as the second reviewer; the agreement is shown")
+        undrawn = self.audit is not None and not drawn and self.audit.seed is None
+        self.undrawn.setVisible(undrawn)
+        self.table.setVisible(not undrawn)
+        for w in (self.count, self.show_label, self.show_only, self.evaluate, self.verify, self.add_second, self.second,
+                  self.unusable, self.record):
+            w.setVisible(not undrawn)
+        may_draw = self.ctx.can("audits.edit")
+        self.draw_button.setEnabled(may_draw)
+        if undrawn:
+            self.hint.setText("")
+            self.undrawn_note.setText(
+                "This round is planned but not drawn yet, so it has no cases. Load population and draw… loads "
+                "its population extract (CSV or Excel), checks it against the template and draws the sample from "
+                "the plan the round was given; the cases then show here, ready to record."
+                + ("" if may_draw else
+                   f" The {self.ctx.user.role} role cannot draw samples: ask an officer or the admin."))
+            self.draw_button.setToolTip("Load the population extract and draw this audit's sample from its own plan"
+                                        if may_draw else f"The {self.ctx.user.role} role cannot draw samples")
+        elif not self._editable:
             self.hint.setText(f"Read only: the {self.ctx.user.role} role cannot record fieldwork.")
         elif row is None:
             self.hint.setText("Select a case to record its answers, or double-click it.")
@@ -233,8 +275,13 @@ class CasesPanel(QWidget):
             self.editor = dialog
             if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted.value:
                 return
-            if not self._save_edits(row, dialog, role):
-                return
+            while not self._save_edits(row, dialog, role):
+                # refused (the error was shown): the same editor again, with every answer as typed
+                dialog.go_next = dialog.evaluate_requested = False
+                dialog.problem.setText("Not saved — the answers you typed are kept here: correct what the "
+                                       "message said, or Cancel to discard them.")
+                if dialog.exec() != QDialog.DialogCode.Accepted.value:
+                    return
             if dialog.evaluate_requested:
                 self.ctx.write(self, lambda uow: fieldwork.evaluate_computed(uow, self.audit.id))  # type: ignore[union-attr]
                 self.select_case(row.case.id)

@@ -1,7 +1,9 @@
-"""Planning an audit in the window, step by step: template → findings and baseline → population
-extract → sample size → method and strata → seed and draw. Nothing is stored until the last step,
-where the audit is planned, drawn and its computed criteria answered in one unit of work.
-A new round of an existing audit starts from that audit's plan."""
+"""Planning an audit in the window, step by step: template → findings, baseline and what it is
+compared with → population extract → sample size → method and strata → seed and draw. Nothing is
+stored until the last step, where the audit is planned, drawn and its computed criteria answered in
+one unit of work. A new round of an existing audit starts from that audit's plan; an audit planned
+earlier but not drawn yet (`draw`) is drawn from its own plan, shown locked, with only the extract,
+its exclusions and the seed to choose."""
 
 from __future__ import annotations
 
@@ -31,10 +33,24 @@ from workbench.gui.style import label
 from workbench.gui.wizard_population import PopulationPage
 from workbench.gui.wizard_sizing import MethodPage, SizePage
 from workbench.services import findings, templates
-from workbench.services.audit_planning import PlannedDraw, PlanSpec, baseline_choices, plan_and_draw
+from workbench.services.audit_planning import (
+    CASE_COMPLIANCE,
+    MeasureChoice,
+    PlannedDraw,
+    PlanSpec,
+    baseline_choices,
+    baseline_measures,
+    draw_planned,
+    parse_seed,
+    plan_and_draw,
+    round_words,
+    seed_problem,
+)
 from workbench.templates import Template
 
 NO_BASELINE = "No baseline"
+LOCKED = ("This audit was planned earlier, so its plan is kept as it was made; only the extract and the seed "
+          "are chosen now. To plan differently, plan a new audit.")
 
 
 def template_html(template: Template) -> str:
@@ -108,7 +124,8 @@ class FindingsPage(QWizardPage):
         self.owner = wizard
         self.setTitle("Findings and baseline")
         self.setSubTitle("Tick the findings this audit gives evidence for. The baseline is the inspection's own "
-                         "figure (e.g. 49 of 82) that the result is compared with.")
+                         "figure (e.g. 49 of 82) that the result is compared with; say what that figure counted, "
+                         "so like is compared with like.")
         self.list = named(QListWidget(), "auditFindings")
         self.list.setAccessibleName("Findings the audit is mapped to")
         self.baseline = named(QComboBox(), "auditBaseline")
@@ -120,12 +137,21 @@ class FindingsPage(QWizardPage):
         self.target.setSpecialValueText("No target")
         self.target.setValue(0.0)
         self.target.setAccessibleName("Force target compliance rate")
+        self.measure = named(QComboBox(), "baselineMeasure")
+        self.measure.setAccessibleName("What the baseline is compared with")
+        self.measure_words = label("", "muted", wrap=True)
+        self.measure_words.setObjectName("baselineMeasureWords")
+        self.measures: list[MeasureChoice] = []
+        self._wanted_measure: str | None = None
+        self.locked = False
         self.empty = label("No findings are registered yet: import an inspection report on the Findings page "
                            "first, or plan the audit without a finding.", "muted", wrap=True)
         form = QFormLayout()
-        for text, widget in (("&Baseline", self.baseline), ("Force &target", self.target)):
+        for text, widget in (("&Baseline", self.baseline), ("&Compared with", self.measure), ("", self.measure_words),
+                             ("Force &target", self.target)):
             name = QLabel(text)
-            name.setBuddy(widget)
+            if text:
+                name.setBuddy(widget)
             form.addRow(name, widget)
         lay = QVBoxLayout(self)
         lay.addWidget(self.empty)
@@ -143,6 +169,9 @@ class FindingsPage(QWizardPage):
         self.list.setVisible(bool(rows))
         self.list.itemChanged.connect(lambda _i: self._fill_baselines())
         self._wanted_baseline: int | None = None
+        self._measures_for: str | None = None
+        self.baseline.currentIndexChanged.connect(lambda _i: self._measure_shown())
+        self.measure.currentIndexChanged.connect(lambda _i: self._measure_shown())
         self._fill_baselines()
 
     def start_from(self, spec: PlanSpec) -> None:
@@ -151,9 +180,48 @@ class FindingsPage(QWizardPage):
             if item.data(Qt.ItemDataRole.UserRole) in spec.finding_ids:
                 item.setCheckState(Qt.CheckState.Checked)
         self._wanted_baseline = spec.baseline_figure_id
+        self._wanted_measure = spec.baseline_measure
         self._fill_baselines()
         if spec.target is not None:
             self.target.setValue(spec.target * 100)
+
+    def lock(self, why: str) -> None:
+        self.locked = True
+        self.setSubTitle(why)
+        for w in (self.list, self.baseline, self.measure, self.target):
+            w.setEnabled(False)
+
+    def initializePage(self) -> None:  # noqa: N802
+        """The measures are the chosen template's criteria: read when the template is known."""
+        template = self.owner.template()
+        key = template.key if template is not None else None
+        if key == self._measures_for:
+            return
+        keep = self.measure.currentData() if self.measure.count() else self._wanted_measure
+        self._measures_for = key
+        self.measures = self.owner.ctx.read(lambda uow: baseline_measures(uow, key)) if key else []
+        self.measure.blockSignals(True)
+        self.measure.clear()
+        for m in self.measures:
+            self.measure.addItem(m.label, m.key)
+            self.measure.setItemData(self.measure.count() - 1, m.words, Qt.ItemDataRole.ToolTipRole)
+        found = self.measure.findData(keep or CASE_COMPLIANCE)
+        self.measure.setCurrentIndex(max(0, found))
+        self.measure.blockSignals(False)
+        self._measure_shown()
+
+    def _measure_shown(self) -> None:
+        chosen = next((m for m in self.measures if m.key == self.measure.currentData()), None)
+        has_baseline = self.baseline.currentData() is not None
+        self.measure.setEnabled(has_baseline and bool(self.measures) and not self.locked)
+        words = chosen.words[:1].upper() + chosen.words[1:] + "." if chosen is not None else ""
+        self.measure_words.setText(words if has_baseline else "With no baseline figure there is nothing to compare.")
+
+    def baseline_measure(self) -> str | None:
+        """The chosen measure (None with no baseline: a new round then keeps its series' measure)."""
+        if self.baseline_id() is None or not self.measure.count():
+            return None
+        return self.measure.currentData() or CASE_COMPLIANCE
 
     def finding_ids(self) -> tuple[int, ...]:
         return tuple(self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
@@ -208,17 +276,16 @@ class DrawPage(QWizardPage):
         self._seed_changed()
 
     def seed_value(self) -> int | None:
-        text = self.seed.text().strip().replace(",", "")
-        return int(text) if text.isdigit() else None
+        """The seed typed (None: empty, or not a seed — `seed_problem` says why, in the service's words)."""
+        text = self.seed.text()
+        return None if seed_problem(text) else parse_seed(text)
 
     def _seed_changed(self) -> None:
-        text = self.seed.text().strip()
-        self.problem.setText("" if not text or self.seed_value() is not None else
-                             f"“{text}” is not a whole number: a seed is a number such as 20250114.")
+        self.problem.setText(seed_problem(self.seed.text()))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return not self.seed.text().strip() or self.seed_value() is not None
+        return not seed_problem(self.seed.text())
 
     def validatePage(self) -> bool:  # noqa: N802
         if self.drawn is not None:
@@ -231,13 +298,20 @@ class AuditWizard(QWizard):
     """`drawn` holds the planned and drawn audit once the wizard is accepted."""
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None, start: PlanSpec | None = None,
-                 folder: str = "") -> None:
+                 folder: str = "", *, from_audit: int | None = None, draw: int | None = None) -> None:
+        """`start`: the plan to begin from — of a new round of `from_audit`, or (`draw`, an audit's id)
+        the plan of an audit not drawn yet, which is drawn as it stands."""
         super().__init__(parent)
         self.setObjectName("auditWizard")
         self.ctx = ctx
         self._folder = folder
         self.start = start
-        self.setWindowTitle("New round of " + start.title if start is not None else "Plan an audit")
+        self.drawing = draw
+        audit_id = draw if draw is not None else from_audit
+        self.round_words = (ctx.read(lambda uow: round_words(uow, audit_id, drawing=draw is not None))
+                            if audit_id is not None else "")
+        self.setWindowTitle(("Load population and draw — " if draw is not None else "New round of ") + start.title
+                            if start is not None else "Plan an audit")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.template_page = TemplatePage(self)
@@ -257,7 +331,13 @@ class AuditWizard(QWizard):
             self.findings_page.start_from(start)
             self.size_page.start_from(start)
             self.method_page.start_from(start)
-        self.resize(900, 720)
+        if draw is not None:
+            self.template_page.title_edit.setReadOnly(True)  # the audit's own title
+            self.template_page.setSubTitle(LOCKED)
+            for page in (self.findings_page, self.size_page, self.method_page):
+                page.lock(LOCKED)
+            self.setButtonText(QWizard.WizardButton.FinishButton, "Draw this audit's sample")
+        self.resize(900, 760)
 
     def folder(self) -> str:
         return self._folder
@@ -285,7 +365,8 @@ class AuditWizard(QWizard):
             rag_rule=self.start.rag_rule if self.start is not None else None,
             baseline_figure_id=self.findings_page.baseline_id(),
             series=self.start.series if self.start is not None else None,
-            mapping=self.population_page.chosen_mapping())
+            mapping=self.population_page.chosen_mapping(),
+            baseline_measure=self.findings_page.baseline_measure())
 
     def summary(self) -> str:
         spec, page = self.spec(), self.population_page
@@ -293,16 +374,25 @@ class AuditWizard(QWizard):
         planned = self.size_page.planned_size()
         leave_out = page.exclusions()
         check = page.check.scan if page.check is not None else None
+        f = self.findings_page
+        refs = [f.list.item(i).text().split(" — ")[0] for i in range(f.list.count())
+                if f.list.item(i).checkState() == Qt.CheckState.Checked]
+        measure = next((m.label for m in f.measures if m.key == spec.baseline_measure), "")
+        strat = next((x.label for x in (t.fields if t else ()) if x.key == spec.stratify_by), spec.stratify_by)
+        by_number = len(leave_out.rows)
         lines = [f"{spec.title} — {t.name if t else ''}",
-                 f"Findings: {', '.join(self.findings_page.list.item(i).text().split(' — ')[0] for i in range(self.findings_page.list.count()) if self.findings_page.list.item(i).checkState() == Qt.CheckState.Checked) or 'none'}"
-                 f"; baseline: {self.findings_page.baseline.currentText()}",
+                 f"Findings: {', '.join(refs) or 'none'}; baseline: {f.baseline.currentText()}"
+                 + (f", compared with {measure[:1].lower() + measure[1:]}" if measure and spec.baseline_figure_id
+                    else ""),
                  f"Extract: {Path(page.path.text()).name}, {page.cases():,} cases"
                  + (f", {len(check.excluded_rows):,} rows left out ({leave_out.reason})"
-                    if check is not None and check.excluded_rows else ""),
-                 f"Sample: {planned:,} cases, {spec.method}" + (f" by {spec.stratify_by}" if spec.stratify_by else "")
+                    if check is not None and check.excluded_rows else "")
+                 + (f", {by_number:,} row{'s' if by_number != 1 else ''} left out by number" if by_number else ""),
+                 ("Sample: —" if planned is None else f"Sample: {planned:,} case{'s' if planned != 1 else ''}")
+                 + f", {spec.method}" + (f" by {strat}" if strat else "")
                  + ("" if spec.reserve is None else f", {spec.reserve} reserve")]
-        if self.start is not None:
-            lines.append(f"Round {self.start.series} continues: same template and series.")
+        if self.round_words:
+            lines.append(self.round_words)
         return "\n".join(lines)
 
     def draw(self) -> None:
@@ -313,15 +403,27 @@ class AuditWizard(QWizard):
             show_error(self, exc)
             return
         path = Path(self.population_page.path.text())
-        seed = self.draw_page.seed_value()
+        try:
+            seed = parse_seed(self.draw_page.seed.text())
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
         leave_out = self.population_page.exclusions()
         if not leave_out.exclude_invalid:
-            leave_out = type(leave_out)()
+            leave_out = type(leave_out)(rows=leave_out.rows)  # no reason recorded for a rule not applied
 
         def done(result: PlannedDraw) -> None:
             self.draw_page.drawn = result
             self.accept()
 
+        audit_id = self.drawing
+        if audit_id is not None:
+            mapping = spec.mapping or None
+            self.ctx.background(self, f"Drawing the sample from {path.name}…",
+                                lambda uow, progress: draw_planned(uow, audit_id, path, mapping, seed=seed,
+                                                                   exclusions=leave_out, progress=progress),
+                                write=True, on_success=done)
+            return
         self.ctx.background(self, f"Drawing the sample from {path.name}…",
                             lambda uow, progress: plan_and_draw(uow, spec, path, seed=seed, exclusions=leave_out,
                                                                 progress=progress),

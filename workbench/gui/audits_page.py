@@ -3,7 +3,8 @@ and the fieldwork workbook out and back in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.gui.agreement_view import AgreementView, has_agreement
@@ -39,8 +40,9 @@ from workbench.gui.tables import columns_fit_contents, list_view
 from workbench.gui.workers import busy_note
 from workbench.services import audits as audit_service
 from workbench.services import fieldwork, fieldwork_flow, scoring
+from workbench.services.access import Decision
 from workbench.services.agreement import Agreement, agreement
-from workbench.services.audit_planning import PlannedDraw, next_round
+from workbench.services.audit_planning import PlannedDraw, PlanSpec, next_round, plan_of
 from workbench.services.fieldwork_io import FieldworkImportResult, export_fieldwork, import_fieldwork
 from workbench.services.templates import get_template
 from workbench.store.uow import UnitOfWork
@@ -56,6 +58,8 @@ class AuditDetail:
     cases: tuple[CaseRow, ...]
     agreement: Agreement | None
     stale: int = 0  # computed answers whose inputs have changed since they were worked out
+    #: whether this user may give each case's second answers (four eyes), by case id
+    second_review: Mapping[int, Decision] = field(default_factory=dict)
 
 
 def read_audits(uow: UnitOfWork) -> list[AuditRow]:
@@ -69,7 +73,8 @@ def read_detail(uow: UnitOfWork, row: AuditRow) -> AuditDetail:
         return AuditDetail(template, (), None)
     scores = {c.case_id: c for c in (row.score.cases if row.score else ())}
     cases = case_rows(fieldwork.list_cases(uow, row.info.id, include_reserves=False), scores, len(template.criteria))
-    return AuditDetail(template, cases, agreement(uow, row.info.id), fieldwork_flow.stale_computed(uow, row.info.id))
+    return AuditDetail(template, cases, agreement(uow, row.info.id), fieldwork_flow.stale_computed(uow, row.info.id),
+                       fieldwork.second_review_decisions(uow, row.info.id))
 
 
 def _scrolling(widget: QWidget, name: str) -> QScrollArea:
@@ -116,6 +121,10 @@ class AuditsPage(ReadingPage):
         self.plan.setToolTip("Choose a template, load the population extract, size and draw the sample")
         self.new_round = named(QPushButton("New round…"), "newRound")
         self.new_round.setToolTip("Plan the next round of the selected audit, starting from its plan")
+        self.draw_planned = named(QPushButton("Load population and draw…"), "drawPlanned")
+        self.draw_planned.setToolTip("Load the population extract of the selected audit, planned but not drawn yet, "
+                                     "and draw its sample from its own plan")
+        self.draw_planned.setVisible(False)
         self.export = named(QPushButton("Export fieldwork workbook…"), "exportFieldwork")
         self.import_ = named(QPushButton("Import fieldwork workbook…"), "importFieldwork")
         self.export.setToolTip("An Excel workbook of the cases in use, to fill in offline")
@@ -138,6 +147,7 @@ class AuditsPage(ReadingPage):
         titles.addWidget(self.heading)
         titles.addWidget(self.subheading)
         head.addLayout(titles, 1)
+        head.addWidget(self.draw_planned, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.export, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.import_, 0, Qt.AlignmentFlag.AlignTop)
         lay = QVBoxLayout(detail)
@@ -170,6 +180,8 @@ class AuditsPage(ReadingPage):
         self.export.clicked.connect(self.export_workbook)
         self.plan.clicked.connect(lambda: self.plan_audit())
         self.new_round.clicked.connect(lambda: self.plan_next_round())
+        self.draw_planned.clicked.connect(lambda: self.draw_selected())
+        self.cases.draw_button.clicked.connect(lambda: self.draw_selected())
         self._planner = ctx.can("audits.edit")
         self.plan.setEnabled(self._planner)
         if not self._planner:
@@ -239,9 +251,15 @@ class AuditsPage(ReadingPage):
         else:
             self.heading.setText(f"{info.title} — round {info.round}")
             refs = ", ".join(ref for _, ref in info.findings) or "no finding"
-            drawn = f"{info.cases_sampled} drawn from {info.population_size:,}" if info.population_size else "not drawn"
-            self.subheading.setText(f"{info.template_name} v{info.template_version} · {refs} · sample {drawn} "
-                                    f"({info.plan.get('method', 'simple')}) · seed {info.seed if info.seed is not None else '—'}")
+            method = info.plan.get("method", "simple")
+            if info.population_size:
+                sample = (f"sample {info.cases_sampled} drawn from {info.population_size:,} ({method}) · seed "
+                          f"{info.seed if info.seed is not None else '—'}")
+            else:
+                size = info.plan.get("size")
+                sample = (f"sample of {size} planned" if size else "sample sized at the draw") + \
+                    f" ({method}), not drawn yet"
+            self.subheading.setText(f"{info.template_name} v{info.template_version} · {refs} · {sample}")
         self.score.show_score(row.score if row is not None else None)
         if row is None:
             self.detail_loader.cancel()
@@ -251,7 +269,20 @@ class AuditsPage(ReadingPage):
                 self.cases.show_cases(None, None, ())  # not the previous round's cases while these are read
             self.ctx.load(self.detail_loader, lambda uow: (row, read_detail(uow, row)))
         drawn_cases = info is not None and info.cases_sampled > 0
-        self.new_round.setEnabled(self._planner and info is not None)
+        undrawn = info is not None and not drawn_cases and info.seed is None
+        self.new_round.setEnabled(self._planner and info is not None and not undrawn)
+        self.new_round.setToolTip(
+            f"{info.title} round {info.round} is not drawn yet: Load population and draw… draws it first"
+            if undrawn and info is not None else
+            "Plan the next round of the selected audit, starting from its plan" if self._planner else
+            f"The {self.ctx.user.role} role cannot plan audits")
+        self.draw_planned.setVisible(undrawn)
+        for b in (self.export, self.import_):
+            b.setVisible(not undrawn)  # nothing to export or import before the draw
+        self.draw_planned.setEnabled(self._planner)
+        self.draw_planned.setToolTip(
+            "Load the population extract and draw this audit's sample from its own plan" if self._planner
+            else f"The {self.ctx.user.role} role cannot draw samples")
         self.export.setEnabled(self._editable and drawn_cases)
         self.import_.setEnabled(self._editable and drawn_cases)
         if not self._editable:
@@ -264,7 +295,8 @@ class AuditsPage(ReadingPage):
             return  # read for a round no longer shown
         info = row.info if row is not None else None
         self.cases.show_cases(info, detail.template if detail else None, detail.cases if detail else (),
-                              stale=detail.stale if detail else 0)
+                              stale=detail.stale if detail else 0,
+                              second_review=detail.second_review if detail else None)
         agreed = detail.agreement if detail else None
         self.agreement.show_agreement(agreed)
         self.tabs.setTabText(AGREEMENT_TAB, "Agreement" if has_agreement(agreed) else "Agreement (none)")
@@ -317,8 +349,9 @@ class AuditsPage(ReadingPage):
 
         def done(final: FieldworkImportResult) -> None:
             if final.written:
-                show_info(self, "Fieldwork imported", f"Recorded {final.changed:,} answers from {path.name}.",
-                          f"{final.unchanged:,} were unchanged.")
+                show_info(self, "Fieldwork imported",
+                          f"Recorded {final.changed:,} answer{'s' if final.changed != 1 else ''} from {path.name}.",
+                          f"{final.unchanged:,} {'was' if final.unchanged == 1 else 'were'} unchanged.")
             else:
                 FieldworkImportDialog(final, path, self).exec()  # changed since the check: say why
 
@@ -327,9 +360,11 @@ class AuditsPage(ReadingPage):
 
 
     # -- planning -------------------------------------------------------------------------------
-    def plan_audit(self, start: object = None) -> AuditWizard:
-        """Open the audit wizard (from `start`, a plan, for a new round); on success show the cases."""
-        self.wizard = AuditWizard(self.ctx, self, start, self._folder())  # type: ignore[arg-type]
+    def plan_audit(self, start: PlanSpec | None = None, *, from_audit: int | None = None,
+                   draw: int | None = None) -> AuditWizard:
+        """Open the audit wizard (from `start`, a plan: of a new round of `from_audit`, or of the audit
+        `draw`, planned but not drawn yet); on success show the cases."""
+        self.wizard = AuditWizard(self.ctx, self, start, self._folder(), from_audit=from_audit, draw=draw)
         self.wizard.accepted.connect(lambda: self._planned(self.wizard.drawn))
         self.wizard.open()
         return self.wizard
@@ -339,10 +374,24 @@ class AuditsPage(ReadingPage):
         if self.current is None:
             return
         audit_id = self.current.info.id
-        def opened(plan: object) -> None:
-            self.plan_audit(plan)
+
+        def opened(plan: PlanSpec) -> None:
+            self.plan_audit(plan, from_audit=audit_id)
 
         self.ctx.background(self, "Reading the plan…", lambda uow, _p: next_round(uow, audit_id), write=False,
+                            on_success=opened)
+
+    def draw_selected(self) -> None:
+        """Open the wizard on the selected audit's own plan (planned, not drawn yet) to load its
+        population and draw it: that audit is drawn, no new one is made."""
+        if self.current is None:
+            return
+        audit_id = self.current.info.id
+
+        def opened(plan: PlanSpec) -> None:
+            self.plan_audit(plan, draw=audit_id)
+
+        self.ctx.background(self, "Reading the plan…", lambda uow, _p: plan_of(uow, audit_id), write=False,
                             on_success=opened)
 
     def _planned(self, drawn: PlannedDraw | None) -> None:

@@ -1,6 +1,7 @@
 """The audit wizard's sizing and method steps: a sample-size planner whose numbers follow every change
 (confidence, tolerable and expected deviation rates, the allowed deviations, a census), then the
-selection method, the strata and the reserve."""
+selection method, the strata (only fields that suit them: choices, or few distinct values) and the
+reserve. When the wizard draws an audit planned earlier, both pages show its plan, locked."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ from workbench.gui.qt import (
     QLabel,
     QRadioButton,
     QSpinBox,
+    Qt,
     QVBoxLayout,
     QWidget,
     QWizardPage,
     named,
 )
 from workbench.gui.style import label
-from workbench.services.audit_planning import ExtractCheck, check_extract
+from workbench.services.audit_planning import ExtractCheck, check_extract, strata_fields
 from workbench.stats import StatsError, attribute_sample_size
 
 CONFIDENCES = (0.80, 0.90, 0.95, 0.99)
@@ -55,6 +57,7 @@ class SizePage(QWizardPage):
     def __init__(self, wizard: object) -> None:
         super().__init__()
         self.owner = wizard
+        self.locked = False
         self.setTitle("Sample size")
         self.setSubTitle("Attribute sampling sizes the sample so that, if no more deviations are found than "
                          "allowed, the deviation rate is below the tolerable rate at the chosen confidence.")
@@ -118,6 +121,14 @@ class SizePage(QWizardPage):
             self.tolerable.setValue((getattr(spec, "tolerable", None) or 0.05) * 100)
             self.expected.setValue((getattr(spec, "expected", None) or 0.0) * 100)
 
+    def lock(self, why: str) -> None:
+        """Show the plan's sizing without letting it change (an audit planned earlier keeps its plan)."""
+        self.locked = True
+        self.setSubTitle(why)
+        for b in (self.attribute, self.fixed, self.census):
+            b.setEnabled(False)
+        self.update_numbers()
+
     def initializePage(self) -> None:  # noqa: N802
         self.update_numbers()
 
@@ -149,8 +160,8 @@ class SizePage(QWizardPage):
 
     def update_numbers(self) -> None:
         n = self.population()
-        self.form.setEnabled(self.mode() == ATTRIBUTE)
-        self.fixed_size.setEnabled(self.mode() == FIXED)
+        self.form.setEnabled(self.mode() == ATTRIBUTE and not self.locked)
+        self.fixed_size.setEnabled(self.mode() == FIXED and not self.locked)
         if n:
             self.fixed_size.setMaximum(max(1, n))
         planned = self.planned_size()
@@ -187,6 +198,7 @@ class MethodPage(QWizardPage):
     def __init__(self, wizard: object) -> None:
         super().__init__()
         self.owner = wizard
+        self.locked = False
         self.setTitle("Selection method and strata")
         self.setSubTitle("How the cases are picked. The draw is seeded, so anyone with the same extract can "
                          "redraw exactly the same sample.")
@@ -220,22 +232,32 @@ class MethodPage(QWizardPage):
             form.addRow(name, widget)
         self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
         self.stratify.currentIndexChanged.connect(lambda _i: self._preview_strata())
-        self.default_reserve.toggled.connect(lambda on: self.reserve.setEnabled(not on))
+        self.default_reserve.toggled.connect(lambda on: self.reserve.setEnabled(not on and not self.locked))
         self._strata_check: ExtractCheck | None = None
 
     def start_from(self, spec: object) -> None:
         self._start = spec
 
+    def lock(self, why: str) -> None:
+        """Show the plan's method, strata and reserve without letting them change."""
+        self.locked = True
+        self.setSubTitle(why)
+
     def initializePage(self) -> None:  # noqa: N802
         template = self.owner.template()  # type: ignore[attr-defined]
-        mapping = self.owner.population_page.chosen_mapping()  # type: ignore[attr-defined]
+        check = self.owner.population_page.check  # type: ignore[attr-defined]
+        spec = getattr(self, "_start", None)
         self.stratify.blockSignals(True)
         self.stratify.clear()
-        for f in template.fields if template is not None else ():
-            if mapping.get(f.key) and not f.reference and not f.personal and f.type in ("choice", "text"):
-                self.stratify.addItem(f.label, f.key)
+        for f in strata_fields(template, check) if template is not None else ():
+            self.stratify.addItem(f.label, f.key)
+            self.stratify.setItemData(self.stratify.count() - 1, f"Suits strata: {f.why}",
+                                      Qt.ItemDataRole.ToolTipRole)
+        wanted = getattr(spec, "stratify_by", None)
+        if wanted and self.stratify.findData(wanted) < 0 and template is not None:
+            plan_field = next((f for f in template.fields if f.key == wanted), None)  # the plan's, kept as it is
+            self.stratify.addItem(plan_field.label if plan_field else wanted, wanted)
         self.stratify.blockSignals(False)
-        spec = getattr(self, "_start", None)
         if spec is not None:
             self.method.setCurrentIndex(max(0, self.method.findData(spec.method)))
             if spec.stratify_by:
@@ -244,17 +266,21 @@ class MethodPage(QWizardPage):
             if spec.reserve is not None:
                 self.default_reserve.setChecked(False)
                 self.reserve.setValue(int(spec.reserve))
-            self._start = None
+            self._start = None if not self.locked else spec
         self._method_changed()
 
     def _method_changed(self) -> None:
         method = self.method.currentData()
         self.method_words.setText(METHOD_WORDS[method])
         stratified = method == "stratified"
-        self.stratify.setEnabled(stratified and self.stratify.count() > 0)
-        self.allocation.setEnabled(stratified)
+        self.method.setEnabled(not self.locked)
+        self.stratify.setEnabled(stratified and self.stratify.count() > 0 and not self.locked)
+        self.allocation.setEnabled(stratified and not self.locked)
+        self.default_reserve.setEnabled(not self.locked)
+        self.reserve.setEnabled(not self.locked and not self.default_reserve.isChecked())
         if stratified and not self.stratify.count():
-            self.strata.setText("No field to stratify by is mapped: map a district or grade column first.")
+            self.strata.setText("No field that suits strata is mapped (a choice such as the grade, or a column "
+                                "with few distinct values such as the district): map one first.")
         elif stratified:
             self._preview_strata()
         else:

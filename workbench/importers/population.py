@@ -433,7 +433,11 @@ def _rule_warnings(plan: _Plan, settings: ForceSettings) -> tuple[str, ...]:
             needed = [k for k in needed if k != rule.get(unused)]
         missing = [k for k in needed if k not in plan.columns]
         if missing:
-            notes.append(f"criterion '{criterion.key}' cannot be computed: field(s) {', '.join(missing)} not mapped")
+            names = {f.key: f.label for f in plan.template.fields}
+            labels = [f"“{names.get(k, k)}”" for k in missing]
+            notes.append(f"the computed criterion “{criterion.question}” cannot be worked out: "
+                         + (f"{labels[0]} is" if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]} are")
+                         + " not mapped to a column")
     return tuple(notes)
 
 

@@ -6,14 +6,16 @@ date-times fits a date-time field, one whose values are the field's choices fits
 Among fitting columns a shared word with the field's names decides ("First unit on scene" →
 arrival, whose aliases include "On Scene"). Time fields whose order the template's rules imply
 (call before dispatch before arrival) are matched to the remaining time columns by their typical
-values when that is the only way to pair them. Each suggestion says why it was made.
+values when that is the only way to pair them. Each suggestion says why it was made; a column the
+user gave that is the one the names and contents suggest keeps the suggestion's reason (a re-check
+with the mapping as shown does not turn every reason into "chosen").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,6 +40,8 @@ class MappingSuggestion:
     reasons: dict[str, str]  # field key -> why this column ("its name", "its contents …")
     headers: tuple[str, ...]
     samples: dict[str, tuple[str, ...]]  # column -> first few non-blank values, to show
+    #: column -> (distinct non-blank values, non-blank values) among the first rows
+    distinct: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _stems(*names: str) -> set[str]:
@@ -72,16 +76,43 @@ def _fit(field: Field, values: pa.Array) -> tuple[float, str | None]:
 
 def suggest_columns(path: str | Path, template: Template,
                     given: Mapping[str, str | None] | None = None) -> MappingSuggestion:
-    """The mapping to propose for ``path``: names, then contents; ``given`` (a user's choices) wins."""
+    """The mapping to propose for ``path``: names, then contents; ``given`` (a user's choices) wins.
+
+    A given column that is the one the names and contents would suggest keeps that reason; only a
+    field the user set otherwise is "chosen" (or "left unmapped")."""
     path = Path(path)
     layout = detect_layout(path)
     headers = tuple(layout.headers)
+    sample = _sample(path, headers, [])
+    mapping, reasons = _suggest(headers, sample, template, given)
+    if given:
+        own, own_reasons = _suggest(headers, sample, template, None)
+        for key, column in given.items():
+            if (column or None) == own.get(key) and key in own_reasons:
+                reasons[key] = own_reasons[key]
+            elif (column or None) == own.get(key):
+                reasons.pop(key, None)  # unmapped, as the names and contents left it
+    samples = {h: tuple(v for v in sample.get(h, pa.array([], pa.string())).to_pylist()[:40] if v)[:3]
+               for h in headers}
+    return MappingSuggestion(mapping, reasons, headers, samples, _distinct(headers, sample))
+
+
+def _distinct(headers: tuple[str, ...], sample: dict[str, pa.Array]) -> dict[str, tuple[int, int]]:
+    out = {}
+    for h in headers:
+        values = [str(v).strip() for v in sample.get(h, pa.array([], pa.string())).to_pylist() if v is not None]
+        values = [v for v in values if v]
+        out[h] = (len({v.casefold() for v in values}), len(values))
+    return out
+
+
+def _suggest(headers: tuple[str, ...], sample: dict[str, pa.Array], template: Template,
+             given: Mapping[str, str | None] | None) -> tuple[dict[str, str | None], dict[str, str]]:
     mapping = suggest_mapping(headers, template)
     reasons = {k: f"its name matches “{v}”" for k, v in mapping.items() if v}
     for key, column in (given or {}).items():
         mapping[key] = column or None
         reasons[key] = "chosen" if column else "left unmapped"
-    sample = _sample(path, headers, [])
     used = {c for c in mapping.values() if c}
     free = [h for h in headers if h not in used]
     open_fields = [f for f in template.fields if mapping.get(f.key) is None and f.key not in (given or {})
@@ -111,9 +142,7 @@ def suggest_columns(path: str | Path, template: Template,
                 reasons[f.key] = f"its contents: the values are {', '.join(f.choices[:4])}…"
     # 3. time fields in the order the rules imply, paired with the time columns by their typical values
     _by_order(template, mapping, reasons, fits, used)
-    samples = {h: tuple(v for v in sample.get(h, pa.array([], pa.string())).to_pylist()[:40] if v)[:3]
-               for h in headers}
-    return MappingSuggestion(mapping, reasons, headers, samples)
+    return mapping, reasons
 
 
 def _kind(f: Field) -> str:

@@ -29,7 +29,7 @@ from typing import Any, cast
 from sqlalchemy import insert, select
 
 from workbench.errors import InputError, NotFoundError
-from workbench.services.access import require
+from workbench.services.access import ALLOWED, Decision, allowed, require
 from workbench.services.agreement import Agreement, agreement  # noqa: F401  (part of this module's API)
 from workbench.services.audits import ACTIVE_STATES, get_audit_row
 from workbench.services.settings import get_force_settings
@@ -395,6 +395,35 @@ def answers_of_case(uow: UnitOfWork, case_id: int, role: str = "primary") -> dic
         return {}
     rows = uow.session.scalars(select(Response).where(Response.case_id == case.id, Response.role == role))
     return {r.criterion_key: _answer(r) for r in rows}
+
+
+def second_review_decisions(uow: UnitOfWork, audit_id: int) -> dict[int, Decision]:
+    """Whether this user may give the second answers of each case in use (four eyes: not someone who
+    gave any of the case's first answers by hand), with the reason a person reads when not."""
+    require(uow.actor, "read")
+    role = allowed(uow.actor, "fieldwork.record")
+    cases = _active_cases(uow, get_audit_row(uow, audit_id).id)
+    if not role:
+        return {c.id: role for c in cases}
+    mine: dict[int, int] = {}
+    for case_id in uow.session.scalars(select(Response.case_id).join(SampledCase, SampledCase.id == Response.case_id)
+                                       .where(SampledCase.audit_id == audit_id, Response.role == "primary",
+                                              Response.computed.is_(False), Response.answered_by == uow.username)):
+        mine[case_id] = mine.get(case_id, 0) + 1
+    out = {}
+    for c in cases:
+        n = mine.get(c.id, 0)
+        out[c.id] = ALLOWED if not n else Decision(
+            False, f"You gave {n} of the first answer{'s' if n != 1 else ''} to case {c.ref}, so its second "
+                   "review must be someone else's (four eyes). Ask another reviewer to re-check this case.")
+    return out
+
+
+def second_review_decision(uow: UnitOfWork, case_id: int) -> Decision:
+    """`second_review_decisions` for one case (a case set aside cannot be reviewed)."""
+    case = _case(uow, case_id)
+    decisions = second_review_decisions(uow, case.audit_id)
+    return decisions.get(case.id, Decision(False, f"Case {case.ref} is {case.state}, not in the sample."))
 
 
 def _case_info(uow: UnitOfWork, c: SampledCase, second: set[int], answered: dict[int, int]) -> CaseInfo:
