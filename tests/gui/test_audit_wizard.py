@@ -62,7 +62,7 @@ def test_the_wizard_plans_and_draws_with_bad_rows_left_out(qtbot, window, tmp_pa
     assert "answered yes" in f.measure_words.text()
     mapping = pop.chosen_mapping()
     assert mapping["call_time"] == "Log Opened" and mapping["arrival_time"] == "First Unit On Scene"
-    assert pop.verdict.text() == "3 problem(s)" and not pop.isComplete()
+    assert pop.verdict.text() == "3 problems" and not pop.isComplete()
     rows = {(pop.problems.item(r, 0).text(), pop.problems.item(r, 1).text()) for r in range(pop.problems.rowCount())}
     assert ("5", "First Unit On Scene") in rows and ("10", "First Unit On Scene") in rows
     assert any("is before Call received" in pop.problems.item(r, 3).text() for r in range(pop.problems.rowCount()))
@@ -72,7 +72,7 @@ def test_the_wizard_plans_and_draws_with_bad_rows_left_out(qtbot, window, tmp_pa
     assert pop.verdict.text() == "Give a reason" and pop.verdict.property("tone") == "amber"
     assert "Say why the rows with problems are left out" in pop.summary.text()
     pop.reason.setText("times garbled by the CAD export")
-    assert pop.isComplete() and "2 row(s) with problems will be left out" in pop.summary.text()
+    assert pop.isComplete() and "2 rows with problems will be left out" in pop.summary.text()
     assert pop.verdict.text() == "Ready to draw"
     wizard.next()
 
@@ -266,7 +266,7 @@ def test_rows_are_left_out_by_number_or_from_a_file_and_reasons_stay(qtbot, wind
     assert not any(why.startswith("chosen") for why in before.values())
 
     # the problem rows picked in the report, with their own reason
-    assert pop.verdict.text() == "3 problem(s)"
+    assert pop.verdict.text() == "3 problems"
     pop.problems.clearSelection()
     for r in range(pop.problems.rowCount()):
         if pop.problems.item(r, 0).text() in ("5", "10"):

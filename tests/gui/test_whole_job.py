@@ -176,11 +176,11 @@ def test_the_whole_job_from_an_empty_workspace(qtbot, open_window, sqlite_worksp
     pop = wizard.population_page
     pop.load(_extract(tmp_path / "attendance extract.csv"))
     wait_for_workers(qtbot, window)
-    assert pop.verdict.text() == "3 problem(s)" and not pop.isComplete()
+    assert pop.verdict.text() == "3 problems" and not pop.isComplete()
     pop.exclude.setChecked(True)
     wait_for_workers(qtbot, window)
     qtbot.keyClicks(pop.reason, REASON)
-    assert pop.isComplete() and "2 row(s) with problems will be left out" in pop.summary.text()
+    assert pop.isComplete() and "2 rows with problems will be left out" in pop.summary.text()
     wizard.next()
     size = wizard.size_page
     size.fixed.setChecked(True)

@@ -240,8 +240,8 @@ class RegisterPage(ReadingPage):
         if made is not None:
             self.calendar.select(plan_id, key)
             show_info(self, "Audit started", f"{made.title} is round {made.round} of its audit, with "
-                      f"{counted(len(made.findings), 'finding')}.", "Load its population extract and draw the sample on "
-                      "the Audits page (New round… carries this plan forward).")
+                      f"{counted(len(made.findings), 'finding')}.", "Select it on the Audits page and use Load population and "
+                      "draw… to load its extract and draw its sample on its own plan.")
 
     def plan_audit(self) -> None:
         """Add an audit to the assurance plan (the dialog writes it and stays open when refused)."""

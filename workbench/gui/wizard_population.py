@@ -30,6 +30,7 @@ from workbench.gui.style import label, set_tone, tag
 from workbench.services.audit_planning import ExtractCheck, check_extract, parse_row_numbers, read_exclusions_file
 from workbench.services.population_exclusions import Exclusions
 from workbench.templates import Template
+from workbench.wording import counted
 
 EXTRACT_FILTER = "Extracts (*.csv *.xlsx *.xlsm *.txt);;All files (*)"
 EXCLUSIONS_FILTER = "Exclusions (ROW,REASON lines) (*.csv *.txt);;All files (*)"
@@ -397,7 +398,7 @@ class PopulationPage(QWizardPage):
         words = (f"{scan.rows:,} rows, {scan.cases:,} distinct cases ({scan.file_kind}, header on row "
                  f"{scan.header_row}).")
         if scan.excluded_rows:
-            words += f" {len(scan.excluded_rows):,} row(s) with problems will be left out."
+            words += f" {counted(len(scan.excluded_rows), 'row')} with problems will be left out."
         if self.row_exclusions:
             n = len(self.row_exclusions)
             words += f" {n:,} row{'s' if n != 1 else ''} left out by number (listed below)."
@@ -413,7 +414,7 @@ class PopulationPage(QWizardPage):
             self.verdict.setText("Ready to draw")
             set_tone(self.verdict, "green")
         else:
-            self.verdict.setText(f"{scan.problem_total:,} problem(s)")
+            self.verdict.setText(counted(scan.problem_total, "problem"))
             set_tone(self.verdict, "red")
             words += (" Correct the mapping above, fix the file and check it again." if scan.excluded_rows else
                       " Fix the file and check it again, correct the mapping, or leave the rows with problems "

@@ -19,6 +19,7 @@ from workbench.services.scoring import AuditScore, CaseScore
 from workbench.store.models import Audit, Response, SampledCase, User
 from workbench.store.uow import UnitOfWork
 from workbench.templates.schema import Template
+from workbench.wording import counted
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def audit_facts(uow: UnitOfWork, audit: Audit, template: Template, score: AuditS
     if review.cases_reviewed:
         _, _, second = _answers(uow, audit.id, "second")
         rate = "" if review.rate is None else f" ({review.rate * 100:.1f} %)"
-        second_review = (f"{review.cases_reviewed} cases re-checked by a second reviewer ({_names(uow, second)}): "
+        second_review = (f"{counted(review.cases_reviewed, 'case')} re-checked by a second reviewer ({_names(uow, second)}): "
                          f"{review.agreed} of {review.pairs} answers agreed{rate}")
     else:
         second_review = "none: no case was re-checked by a second reviewer"
