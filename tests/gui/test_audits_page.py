@@ -91,7 +91,12 @@ def test_recording_answers_in_the_case_editor_writes_the_responses(qtbot, window
     assert _select(qtbot, window, "Response attendance", 2)
     page.tabs.setCurrentIndex(1)
     compliant = next(r for r in page.cases.model.rows() if r.result == "compliant")
+    from workbench.gui.cases_model import ANSWERED
+
+    # a complete case needs nothing more: not "7 of 8", which reads as unfinished
+    assert compliant.texts[ANSWERED] == f"{compliant.case.answered} answered"
     assert page.cases.select_case(compliant.case.id)
+    assert "nothing more is needed for a result" in page.cases.hint.text()
     seen: list[CaseEditorDialog] = []
 
     def answer(dialog: CaseEditorDialog) -> int:

@@ -227,7 +227,10 @@ class CasesPanel(QWidget):
         elif row.case.state == "unusable":
             self.hint.setText(f"{row.case.ref} was set aside: {row.case.unusable_reason}")
         else:
-            self.hint.setText(f"{row.case.ref}: {row.case.answered} of {self.model_criteria()} criteria answered.")
+            to_go = len(row.score.missing) if row.score is not None and row.score.status == "incomplete" else 0
+            self.hint.setText(f"{row.case.ref}: {row.case.answered} of the template's {self.model_criteria()} "
+                              "questions answered" + (f"; {to_go} more needed for a result." if to_go else
+                                                      "; nothing more is needed for a result."))
 
     def model_criteria(self) -> int:
         return len(self.template.criteria) if self.template is not None else 0

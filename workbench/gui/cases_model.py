@@ -61,7 +61,13 @@ def _display(row: CaseRow, col: int, criteria: int) -> str:
     if col == RESULT:
         return RESULT_WORDS.get(row.result, "Set aside")
     if col == ANSWERED:
-        return "—" if c.state == "unusable" else f"{c.answered} of {criteria}"
+        if c.state == "unusable":
+            return "—"
+        # what the case still needs for a result, not "7 of 8": optional questions, and those that do not
+        # apply to the case, may stay blank in a complete case
+        s = row.score
+        to_go = len(s.missing) if s is not None and s.status == "incomplete" else 0
+        return f"{c.answered} answered" + (f" · {to_go} to go" if to_go else "")
     return notes_text(row)
 
 
