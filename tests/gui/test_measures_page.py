@@ -43,7 +43,7 @@ def test_measures_model_and_columns(qtmodeltester, window) -> None:
         "Finding", "Status", "Name", "Baseline", "Target", "Direction", "Latest value"]
     row = next(r for r in range(page.model.rowCount()) if page.model.measure(r).baseline == 21.9)
     values = [page.model.index(row, c).data() for c in range(len(COLUMNS))]
-    assert values == ["PEEL 2023-25 / AFI 6", "To review", values[2], "21.9%", "5%", "Lower is better", "—"]
+    assert values == ["PEEL 2023-25 / AFI 6", "To review", values[2], "21.9%", "5%", "Lower is better (to check)", "—"]
     assert "abandoned" in values[2]
 
 
