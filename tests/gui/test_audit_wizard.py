@@ -220,6 +220,32 @@ def test_an_audit_planned_but_not_drawn_is_drawn_in_the_window(qtbot, window, tm
     assert page.new_round.isEnabled()
 
 
+def test_a_planned_audit_without_a_baseline_is_shown_without_one(qtbot, window) -> None:
+    """The wizard on a planned audit shows the audit's own plan: with no baseline stored it says "No
+    baseline", never the first figure its finding cites (which the audit would not be compared with)."""
+    from workbench.gui.audit_wizard import NO_BASELINE
+    from workbench.services import audits, findings
+
+    ws = window.ctx.ws
+    with ws.unit_of_work(ADMIN) as uow:  # as Register ▸ Start as a new round makes one with no earlier audit
+        fid = next(f.stored_id for f in findings.list_findings(uow) if "attend calls" in f.title)
+        planned = audits.create_audit(uow, "response-attendance", "Attendance (plan)", [fid], size=30)
+    window.show_page("Audits")
+    wait_for_workers(qtbot, window)
+    page = window.audits
+    assert page.select_audit(planned.id)
+    wait_for_workers(qtbot, window)
+    page.tabs.setCurrentIndex(1)
+    page.cases.draw_button.click()
+    wait_for_workers(qtbot, window)
+    wizard = page.wizard
+    wizard.next()
+    f = wizard.findings_page
+    assert f.finding_ids() == (fid,) and f.baseline.count() > 1  # the finding cites 49 of 82
+    assert f.baseline.currentText() == NO_BASELINE and f.baseline_id() is None
+    wizard.reject()
+
+
 def test_another_template_after_loading_an_extract_suggests_its_own_mapping(qtbot, window, tmp_path) -> None:
     from tests.services.audit_population import HEADERS as NAMED
     from workbench.gui.qt import Qt

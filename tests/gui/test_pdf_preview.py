@@ -93,6 +93,27 @@ def test_print_honours_the_page_range_chosen(preview, demo_ws, tmp_path) -> None
     assert entry.after["pages"] == 2
 
 
+def test_the_print_button_asks_for_a_printer_and_prints(preview, demo_ws, tmp_path, monkeypatch) -> None:
+    """Through the button, as a person prints: its clicked(bool) must not stand in for the printer."""
+    from workbench.gui import pdf_preview
+    from workbench.gui.qt import QPrinter
+
+    out = tmp_path / "clicked.pdf"
+    asked: list[int] = []
+
+    def ask(_parent, count: int) -> QPrinter:
+        asked.append(count)
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return printer
+
+    monkeypatch.setattr(pdf_preview, "ask_printer", ask)
+    preview.print_button.click()
+    pages = len(PdfReader(io.BytesIO(preview.pdf.data)).pages)
+    assert asked == [pages] and len(PdfReader(out).pages) == pages
+
+
 def test_open_exports_a_copy_and_hands_it_to_the_desktop(preview, demo_ws, monkeypatch) -> None:
     from pathlib import Path
 

@@ -104,7 +104,7 @@ class AuditScoreView(QWidget):
                       f"{s.compliant} of {s.complete} complete cases compliant"
                       + (" (unweighted count)" if s.stratified is not None else ""))
         else:
-            detail = "Insufficient evidence: no case in scope is complete yet"
+            detail = "Case compliance: no case in scope is complete yet"
         counts = label(detail, wrap=True)
         counts.setObjectName("complianceDetail")
         grid.addWidget(counts, 1, 1)

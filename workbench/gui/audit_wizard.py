@@ -169,6 +169,8 @@ class FindingsPage(QWizardPage):
         self.list.setVisible(bool(rows))
         self.list.itemChanged.connect(lambda _i: self._fill_baselines())
         self._wanted_baseline: int | None = None
+        self._baseline_chosen = False  # "No baseline" chosen (by the person, or by the plan): kept on a refill
+        self.baseline.activated.connect(self._baseline_picked)
         self._measures_for: str | None = None
         self.baseline.currentIndexChanged.connect(lambda _i: self._measure_shown())
         self.measure.currentIndexChanged.connect(lambda _i: self._measure_shown())
@@ -181,6 +183,8 @@ class FindingsPage(QWizardPage):
                 item.setCheckState(Qt.CheckState.Checked)
         self._wanted_baseline = spec.baseline_figure_id
         self._wanted_measure = spec.baseline_measure
+        self._baseline_chosen = True  # the plan's own baseline, or none: never a first figure picked for it
+        self.baseline.clear()  # what was shown before the plan came is not kept
         self._fill_baselines()
         if spec.target is not None:
             self.target.setValue(spec.target * 100)
@@ -227,6 +231,11 @@ class FindingsPage(QWizardPage):
         return tuple(self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
                      if self.list.item(i).checkState() == Qt.CheckState.Checked)
 
+    def _baseline_picked(self, _index: int) -> None:
+        """The person chose (a figure or none): a refill after ticking a finding keeps their choice."""
+        self._baseline_chosen = True
+        self._wanted_baseline = None
+
     def _fill_baselines(self) -> None:
         keep = self.baseline.currentData() if self.baseline.count() else self._wanted_baseline
         ids = self.finding_ids()
@@ -237,7 +246,8 @@ class FindingsPage(QWizardPage):
             self.baseline.addItem(c.text[:110], c.figure_id)
         wanted = self._wanted_baseline if self._wanted_baseline is not None else keep
         found = self.baseline.findData(wanted) if wanted is not None else -1
-        self.baseline.setCurrentIndex(found if found >= 0 else (1 if choices else 0))
+        default = 0 if self._baseline_chosen and wanted is None else (1 if choices else 0)
+        self.baseline.setCurrentIndex(found if found >= 0 else default)
 
     def baseline_id(self) -> int | None:
         return self.baseline.currentData()

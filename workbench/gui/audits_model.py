@@ -103,7 +103,8 @@ class AuditsTableModel(RowsTableModel):
             return compliance_text(score)
         if col == TARGET:
             return target_text(info.target) if info.target is not None else "None set"
-        return rag_words(score.rag if score is not None else None)
+        return rag_words(score.rag if score is not None else None) + (
+            " (provisional)" if score is not None and score.provisional else "")
 
     def _sort_key(self, row: AuditRow, col: int) -> str:
         if col in (ROUND, CASES):

@@ -15,6 +15,7 @@ class CommentDialog(QDialog):
         self.setObjectName("commentDialog")
         self.setWindowTitle(title)
         self.edit = named(QPlainTextEdit(placeholderText=placeholder), "commentEdit")
+        self.edit.setAccessibleName(prompt.split(":")[0].split(".")[0][:80] or "Comment")
         self.edit.setFixedHeight(96)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)

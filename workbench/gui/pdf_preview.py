@@ -132,7 +132,7 @@ class PdfPreviewDialog(QDialog):
         self.page.valueChanged.connect(lambda _v: self.draw_page())
         self.zoom.currentIndexChanged.connect(lambda _i: self.draw_page())
         self.open_button.clicked.connect(self.open_externally)
-        self.print_button.clicked.connect(self.print_pack)
+        self.print_button.clicked.connect(lambda _checked=False: self.print_pack())  # not clicked's bool as the printer
         self.close_button.clicked.connect(self.accept)
         self.resize(900, 900)
         self.draw_page()

@@ -63,6 +63,7 @@ class MoveDialog(_Form):
                          "here are listed; closure has its own two steps.", "Move", parent)
         self.setObjectName("moveDialog")
         self.to = named(QComboBox(), "moveTo")
+        self.to.setAccessibleName("Move to")
         self.to.addItems(list(moves))
         self.on = _date_edit("moveOn", today)
         self.comment = named(QPlainTextEdit(), "moveComment")

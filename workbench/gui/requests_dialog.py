@@ -262,6 +262,7 @@ class NewRequestDialog(QDialog):
         self.setWindowTitle(f"New evidence request — {finding_ref}" if finding_id else "New evidence request")
         self.ctx = ctx
         self.finding = named(QComboBox(), "requestFinding")
+        self.finding.setAccessibleName("Finding")
         found = ctx.read(lambda uow: findings_service.list_findings(uow))
         for f in found:
             self.finding.addItem(f"{f.inspection} / {f.ref}", f.id)
@@ -269,6 +270,7 @@ class NewRequestDialog(QDialog):
             self.finding.setCurrentIndex(max(0, self.finding.findData(finding_id)))
             self.finding.setEnabled(False)
         self.action = named(QComboBox(), "requestAction")
+        self.action.setAccessibleName("Action")
         self.finding.currentIndexChanged.connect(lambda _=0: self._fill_actions())
         self.owner = named(QLineEdit(placeholderText="A name, a role or an e-mail address"), "requestOwner")
         self.needed = named(QPlainTextEdit(), "requestNeeded")

@@ -82,7 +82,7 @@ VERBS: dict[tuple[str, str], str] = {
     ("finding", "import"): "registered {x}",
     ("finding", "create"): "registered {x}",
     ("finding", "force_status"): "moved the force's status of {x}",
-    ("finding", "inspectorate_status"): "recorded the inspectorate's status of {x}",
+    ("finding", "inspectorate_status"): "moved the inspectorate's status of {x}",
     ("finding", "inspectorate status"): "recorded the inspectorate's status of {x}",
     ("finding", "force_comment"): "noted the force's progress on {x}",
     ("finding", "inspectorate_comment"): "noted the inspectorate's view of {x}",

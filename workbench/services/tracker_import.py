@@ -339,12 +339,12 @@ class _Context:
         if current in (fs.PROPOSED, fs.CLOSED):
             if target != current:
                 warnings.append(f"the register has it '{current}'; an import does not reopen it or withdraw a "
-                                f"closure proposal (the tracker says '{word}'): use workbench register move")
+                                f"closure proposal (the tracker says '{word}'): move it on the Register page (or with workbench register move)")
             return ()
         if target in fs.FORCE_STATES and current in fs.FORCE_STATES and \
                 fs.FORCE_STATES.index(target) < fs.FORCE_STATES.index(current):
             warnings.append(f"the register has it '{current}', ahead of the tracker's '{word}' ({target}): not moved "
-                            "back by an import (use workbench register move)")
+                            "back by an import (move it on the Register page, or with workbench register move)")
             return ()
         if target in (fs.PROPOSED, fs.CLOSED):
             warnings.append(f"the tracker says '{word}': closure is recorded in two steps (propose-closure with "
