@@ -149,8 +149,9 @@ def test_an_audit_is_added_to_the_plan_in_the_window(qtbot, window, seeded_works
         return int(dialog.result())
 
     monkeypatch.setattr(plan_dialog.PlanAuditDialog, "exec", fill_and_add)
-    page.calendar.add.click()
-    assert seen and seen[0].added is not None
+    page.calendar.add.click()  # what the dialog offers is read in a worker, then it opens
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert seen[0].added is not None
     with seeded_workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         plan = uow.session.scalars(select(PlannedAudit)).one()
         assert (plan.title, plan.template_key, plan.month_due, plan.recurrence) == (

@@ -3,7 +3,7 @@ and the fieldwork workbook out and back in."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -371,27 +371,24 @@ class AuditsPage(ReadingPage):
 
     def plan_next_round(self) -> None:
         """Read the selected round's plan in a worker, then open the wizard from it."""
-        if self.current is None:
-            return
-        audit_id = self.current.info.id
-
-        def opened(plan: PlanSpec) -> None:
-            self.plan_audit(plan, from_audit=audit_id)
-
-        self.ctx.background(self, "Reading the plan…", lambda uow, _p: next_round(uow, audit_id), write=False,
-                            on_success=opened)
+        self._open_wizard_on(next_round, lambda plan, audit_id: self.plan_audit(plan, from_audit=audit_id))
 
     def draw_selected(self) -> None:
         """Open the wizard on the selected audit's own plan (planned, not drawn yet) to load its
         population and draw it: that audit is drawn, no new one is made."""
+        self._open_wizard_on(plan_of, lambda plan, audit_id: self.plan_audit(plan, draw=audit_id))
+
+    def _open_wizard_on(self, read_plan: Callable[[UnitOfWork, int], PlanSpec],
+                        open_with: Callable[[PlanSpec, int], object]) -> None:
+        """Read a plan for the selected audit in a worker, then open the wizard with it."""
         if self.current is None:
             return
         audit_id = self.current.info.id
 
         def opened(plan: PlanSpec) -> None:
-            self.plan_audit(plan, draw=audit_id)
+            open_with(plan, audit_id)
 
-        self.ctx.background(self, "Reading the plan…", lambda uow, _p: plan_of(uow, audit_id), write=False,
+        self.ctx.background(self, "Reading the plan…", lambda uow, _p: read_plan(uow, audit_id), write=False,
                             on_success=opened)
 
     def _planned(self, drawn: PlannedDraw | None) -> None:

@@ -55,13 +55,12 @@ def read_plan_choices(uow: UnitOfWork) -> PlanChoices:
 class PlanAuditDialog(QDialog):
     """Add a planned audit; `added` holds it once the write succeeded."""
 
-    def __init__(self, ctx: Any, year: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Any, year: int, choices: PlanChoices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("planAuditDialog")
         self.setWindowTitle("Plan an audit")
         self.added: PlannedAuditInfo | None = None
-        choices = ctx.read(read_plan_choices)
         self.title = named(QLineEdit(placeholderText="e.g. DA risk grading dip sample"), "planTitle")
         self.template = named(QComboBox(), "planTemplate")
         for key, name in choices.templates:

@@ -244,13 +244,18 @@ class RegisterPage(ReadingPage):
                       "draw… to load its extract and draw its sample on its own plan.")
 
     def plan_audit(self) -> None:
-        """Add an audit to the assurance plan (the dialog writes it and stays open when refused)."""
-        from workbench.gui.plan_dialog import PlanAuditDialog
+        """Add an audit to the assurance plan (the dialog writes it and stays open when refused); what
+        it offers (templates, findings, earlier audits) is read in a worker first."""
+        from workbench.gui.plan_dialog import PlanAuditDialog, PlanChoices, read_plan_choices
 
-        dialog = PlanAuditDialog(self.ctx, self.calendar.year.value(), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.added is not None:
-            self.calendar.year.setValue(dialog.added.year)
-            self.refresh()
+        def opened(choices: PlanChoices) -> None:
+            dialog = PlanAuditDialog(self.ctx, self.calendar.year.value(), choices, self)
+            if dialog.exec() == QDialog.DialogCode.Accepted and dialog.added is not None:
+                self.calendar.year.setValue(dialog.added.year)
+                self.refresh()
+
+        self.ctx.background(self, "Reading the templates and findings…", lambda uow, _p: read_plan_choices(uow),
+                            write=False, on_success=opened)
 
     def committee_report(self) -> None:
         from workbench.gui.committee_dialog import CommitteeReportDialog
