@@ -107,9 +107,14 @@ def cell_token(value: object) -> str:
 
 def token_digest(value: object) -> str:
     """A short hash of a cell's token (the same values recur down a column: reckoned once each)."""
-    if isinstance(value, Hashable) and (not isinstance(value, str) or len(value) <= 200):  # short ones recur
-        return _digest_of(cast(Hashable, type(value)), value)
+    kind = type(value)
+    if kind in _RECURRING and (kind is not str or len(cast(str, value)) <= 200):  # short ones recur
+        return _digest_of(cast(Hashable, kind), value)
     return _digest(value)
+
+
+#: the kinds a cell holds whose values recur down a column (a type test: cheaper than an ABC's)
+_RECURRING: frozenset[type] = frozenset({str, int, float, bool, type(None), datetime, date, Decimal})
 
 
 @functools.lru_cache(maxsize=4096)

@@ -169,7 +169,8 @@ def put(ws: Worksheet, row: int, col: int, value: object, style: Style) -> objec
     elif isinstance(value, (datetime, date)):
         moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
         # whole seconds: a read-back serial that rounds up would name another second than the digest
-        moment = moment.replace(tzinfo=None, microsecond=0)
+        if moment.tzinfo is not None or moment.microsecond:
+            moment = moment.replace(tzinfo=None, microsecond=0)
         if moment < FIRST_SERIAL_DAY:
             return put(ws, row, col, cell_token(moment), style)
         ws.write_datetime(r, c, moment, style.dated)
@@ -421,20 +422,27 @@ def _cases(ws: Worksheet, f: _Formats, data: FieldworkSheetData, columns: list[S
         return made
 
     locked: dict[int, dict[str, str]] = {}
-    plan = [(i, col.letter, _value(col, data), col.kind not in ("answer", "comment")) for i, col in enumerate(columns)]
+    plan = [(i, col.letter, _value(col, data), col.kind not in ("answer", "comment"), look(i, None))
+            for i, col in enumerate(columns)]
+    digests_of: dict[tuple[type, object], str] = {}  # a locked cell's digest, once per distinct value
     # the wrapped columns (working, comment): a row is made as tall as their text, before it is written
     wraps = [_WIDTHS[col.kind] if col.kind in ("working", "comment") else 0 for col in columns]
     for row, case in enumerate(data.cases, start=FIRST_ROW):
         digests: dict[str, str] = {}
-        values = [cell_value(case) for _, _, cell_value, _ in plan]
+        values = [cell_value(case) for _, _, cell_value, _, _ in plan]
         tall = [(v, width) for (v, _), width in zip(values, wraps, strict=True)
                 if width and isinstance(v, str) and (len(v) > width or "\n" in v)]
         if tall:
             _fit_row(ws, row, *tall)
-        for (i, letter, _, is_locked), (value, number_format) in zip(plan, values, strict=True):
-            written = None if value is None or value == "" else put(ws, row, i + 1, value, look(i, number_format))
+        for (i, letter, _, is_locked, plain), (value, number_format) in zip(plan, values, strict=True):
+            written = None if value is None or value == "" else put(
+                ws, row, i + 1, value, plain if number_format is None else look(i, number_format))
             if is_locked:
-                digests[letter] = token_digest(written)
+                key = (type(written), written)
+                digest = digests_of.get(key)
+                if digest is None:
+                    digest = digests_of[key] = token_digest(written)
+                digests[letter] = digest
         locked[row] = digests
     last = max(FIRST_ROW, FIRST_ROW + len(data.cases) - 1)
     for i, col in enumerate(columns):
@@ -468,11 +476,15 @@ def _meta(ws: Worksheet, f: _Formats, data: FieldworkSheetData, columns: list[Sh
     start = len(pairs) + 2
     for i, text in enumerate(("case", "case_id", "row", "ref", "state", "locked"), start=1):
         put(ws, start, i, text, f.plain)
+    plain = f.plain.plain
     for offset, case in enumerate(data.cases, start=1):
-        row = FIRST_ROW + offset - 1
-        values = ("case", case.case_id, row, case.ref, _as_json(case.state), _as_json(locked[row]))
-        for i, value in enumerate(values, start=1):
-            put(ws, start + offset, i, value, f.plain)
+        row, at = FIRST_ROW + offset - 1, start + offset
+        # the label and the two numbers as they are; the reference and the JSON through `put`
+        ws.write_string(at - 1, 0, "case", plain)
+        ws.write_number(at - 1, 1, case.case_id, plain)
+        ws.write_number(at - 1, 2, row, plain)
+        for i, value in ((4, case.ref), (5, _as_json(case.state)), (6, _as_json(locked[row]))):
+            put(ws, at, i, value, f.plain)
     ws.hide()
     _protect(ws)
 

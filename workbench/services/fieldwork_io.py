@@ -115,7 +115,7 @@ def _value_digest(value: str | None) -> str:
     return _digest(json.dumps(norm))
 
 
-def _stamp(r: Response) -> str:
+def _stamp(r: StoredAnswer) -> str:
     when = r.answered_at.isoformat() if r.answered_at else ""
     return _digest(f"{r.answered_by}|{when}|{r.comment}")
 
@@ -140,12 +140,39 @@ def case_comment(responses: Mapping[str, Answered], hand: list[str]) -> str:
     return "\n".join(seen)
 
 
-def _responses(uow: UnitOfWork, case_ids: list[int]) -> dict[int, dict[str, Response]]:
-    out: dict[int, dict[str, Response]] = {cid: {} for cid in case_ids}
+class StoredAnswer(Protocol):
+    """A primary response as read for a workbook (a row, not an ORM object: thousands of cases)."""
+
+    @property
+    def case_id(self) -> int: ...
+    @property
+    def criterion_key(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def comment(self) -> str: ...
+    @property
+    def working(self) -> str: ...
+    @property
+    def answered_by(self) -> str: ...
+    @property
+    def answered_at(self) -> datetime: ...
+
+
+def _responses(uow: UnitOfWork, audit_id: int, case_ids: list[int]) -> dict[int, dict[str, StoredAnswer]]:
+    """The primary answers of the audit's cases among `case_ids`, by case and criterion (read by the
+    audit, not by a list of thousands of ids)."""
+    out: dict[int, dict[str, StoredAnswer]] = {cid: {} for cid in case_ids}
     if case_ids:
-        for r in uow.session.scalars(select(Response).where(Response.case_id.in_(case_ids),
-                                                            Response.role == "primary")):
-            out[r.case_id][r.criterion_key] = r
+        for r in uow.session.execute(select(
+                Response.case_id, Response.criterion_key, Response.version, Response.value, Response.comment,
+                Response.working, Response.answered_by, Response.answered_at)
+                .join(SampledCase, SampledCase.id == Response.case_id)
+                .where(SampledCase.audit_id == audit_id, Response.role == "primary")):
+            if (mine := out.get(r.case_id)) is not None:
+                mine[r.criterion_key] = r
     return out
 
 
@@ -158,7 +185,7 @@ def _sheet_data(uow: UnitOfWork, audit_id: int) -> FieldworkSheetData:
         SampledCase.audit_id == audit.id, SampledCase.state.in_(ACTIVE_STATES)).order_by(SampledCase.order)).all()
     if not cases:
         raise InputError(f"audit {audit.id} has no cases to export", "draw the sample first")
-    responses = _responses(uow, [c.id for c in cases])
+    responses = _responses(uow, audit.id, [c.id for c in cases])
     hand = _hand_keys(template)
     computed = {c.key for c in template.criteria if c.rule is not None}
     fields = tuple(SheetField(f.key, f.label, f.type) for f in template.fields if not f.personal and not f.reference)
@@ -211,12 +238,12 @@ class _Plan:
     kept: int = 0
 
 
-def _conflict(row: UploadRow, key: str, db_value: str | None, r: Response | None, wb: str | None) -> FieldworkConflict:
+def _conflict(row: UploadRow, key: str, db_value: str | None, r: StoredAnswer | None, wb: str | None) -> FieldworkConflict:
     return FieldworkConflict(row.ref, key, row.cells.get(key, ""), db_value, r.answered_by if r else "",
                              r.answered_at if r else None, wb)
 
 
-def _plan_case(plan: _Plan, row: UploadRow, state: dict[str, Any], mine: dict[str, Response],
+def _plan_case(plan: _Plan, row: UploadRow, state: dict[str, Any], mine: dict[str, StoredAnswer],
                hand: list[str]) -> None:
     exported: dict[str, Any] = state.get("r") or {}
     final: dict[str, str | None] = {}
@@ -281,8 +308,9 @@ def _plan(uow: UnitOfWork, audit_id: int, upload: FieldworkUpload, template: Tem
     plan = _Plan([], [], [], [])
     hand = _hand_keys(template)
     states = {c.case_id: c.state for c in upload.meta.cases}
-    responses = _responses(uow, [row.case_id for row in upload.rows])
-    cases = {c.id: c for c in uow.session.scalars(select(SampledCase).where(SampledCase.audit_id == audit_id))}
+    responses = _responses(uow, audit_id, [row.case_id for row in upload.rows])
+    cases = {c.id: c for c in uow.session.execute(select(SampledCase.id, SampledCase.audit_id, SampledCase.ref,
+                                                         SampledCase.state).where(SampledCase.audit_id == audit_id))}
     for row in upload.rows:
         case = cases.get(row.case_id)
         state = states.get(row.case_id, {})
