@@ -176,3 +176,69 @@ def test_deadlines_by_date_and_immediately_are_deadlines_not_dates():
             "\u2022 train its staff.\n")
     r = parse_report(source(text))
     assert [(g.kind, g.unit, g.label) for g in r.findings[1].figures] == [("deadline", "date", "by 31 March 2022")]
+
+
+def test_an_unbulleted_afi_ends_at_the_reports_signpost_and_the_next_heading():
+    """The explanation of a finding stops at "We set out our detailed findings below" and at a
+    heading line; numbers in the narrative after it are not the finding's figures."""
+    text = ("Cumbria Constabulary is adequate at answering calls.\nAreas for improvement\n"
+            "The constabulary should make sure its call handlers record every caller's vulnerability.\n"
+            "We set out our detailed findings below. They explain our judgment in this area.\n"
+            "The constabulary has a clear plan\n"
+            "Its plan, published in May 2022, was shaped by 14 workshops with 230 staff.\n")
+    r = parse_report(source(text))
+    assert [(f.kind, f.title) for f in r.findings] == [
+        ("afi", "The constabulary should make sure its call handlers record every caller's vulnerability")]
+    assert "workshops" not in r.findings[0].text and "detailed findings" not in r.findings[0].text
+    assert r.findings[0].figures == ()
+
+
+def test_should_bullets_after_a_cause_of_concern_are_its_recommendations():
+    text = ("Dyfed-Powys Police\nCause of concern\n\nThe force's handling of stalking reports is not good enough.\n\n"
+            "\u2022 the force should immediately review every open stalking case.\n"
+            "\u2022 the force should make sure victims are told of protective orders.\n")
+    r = parse_report(source(text))
+    assert _summary(r) == [
+        ("cause_of_concern", "CoC 1", "The force's handling of stalking reports is not good enough", None),
+        ("recommendation", "CoC 1 R1", "the force should immediately review every open stalking case", "CoC 1"),
+        ("recommendation", "CoC 1 R2", "the force should make sure victims are told of protective orders",
+         "CoC 1")]
+
+
+def test_a_topic_sub_heading_is_not_the_cause_of_concerns_title():
+    text = ("Cleveland Police\nCause of concern\n\nCustody cause of concern\n\n"
+            "The force still does not check detained people often enough. Records are incomplete.\n\n"
+            "Recommendations\n\nWithin three months, the force should make sure that:\n\n"
+            "\u2022 every detained person is checked at the intervals set out in their care plan.\n")
+    r = parse_report(source(text))
+    assert r.findings[0].title == "The force still does not check detained people often enough"
+    assert r.findings[1].parent_ref == "CoC 1"
+
+
+def test_tracker_rows_repeating_a_cause_of_concern_attach_to_one():
+    head = "| # | Recommendation | Directed at | Status |\n|---|---|---|---|\n"
+    coc = "Cause of concern: The force does not manage its registered sex offenders well enough."
+    rows = "".join(f"| T{n} | {coc} Recommendation: Within six months the force should: {what}; | Kent Police | "
+                   "Completed |\n" for n, what in ((1, "clear its backlog of visits"),
+                                                   (2, "train its offender managers")))
+    r = parse_report(source("PEEL 2018-19 recommendations: Kent Police\n" + head + rows))
+    kinds = [(f.kind, f.parent_ref) for f in r.findings]
+    assert kinds == [("cause_of_concern", None), ("recommendation", "CoC 1"), ("recommendation", "CoC 1")]
+
+
+def test_a_text_cut_off_inside_its_last_finding_is_said():
+    text = ("Essex Police\nAreas for improvement\n\n- The force should improve how it records crime.\n"
+            "- The force should make sure its superviso")
+    r = parse_report(source(text))
+    assert any("cut off" in w and "superviso" in w for w in r.warnings)
+    whole = parse_report(source(text + "rs review open investigations.\n"))
+    assert not any("cut off" in w for w in whole.warnings)
+
+
+def test_a_fire_and_rescue_service_is_named_as_the_force_only_when_no_police_force_is():
+    service = "Areas for improvement\n\n- The service should improve its fire safety audits.\n"
+    assert parse_report(source("Durham and Darlington Fire and Rescue Service\n" + service)).force \
+        == "Durham and Darlington Fire and Rescue Service"
+    police = ("Durham Constabulary works with Durham and Darlington Fire and Rescue Service.\n"
+              "Areas for improvement\n\n- Durham Constabulary should improve its call answering.\n")
+    assert parse_report(source(police)).force == "Durham Constabulary"

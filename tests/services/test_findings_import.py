@@ -148,3 +148,20 @@ def test_split_and_merge_corrections(workspace, tmp_path) -> None:
         findings.correction_from_dict(json.loads('{"op": "explode", "key": "#1"}'))
     _import(workspace, path, corrections=[Correction("split", first.key, "The force should review")])
     assert _count(workspace, Finding) == 3
+
+
+def test_a_force_given_on_reimport_fills_an_inspection_that_named_none(workspace, tmp_path) -> None:
+    """The report named no force; importing it again with --force records it (logged); a different
+    force on an inspection that names one is not applied, and the import says so."""
+    report = tmp_path / "afis.txt"
+    report.write_text("Areas for improvement\n\n- The force should review how it grades calls for service.\n",
+                      encoding="utf-8")
+    _import(workspace, report)
+    again = _import(workspace, report, force="Norfolk Constabulary")
+    assert any("now recorded as its force" in w for w in again.warnings)
+    other = _import(workspace, report, force="Suffolk Constabulary")
+    assert any("was not applied" in w and "Suffolk Constabulary" in w for w in other.warnings)
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        assert uow.session.scalars(select(Inspection.force_name)).all() == ["Norfolk Constabulary"]
+        assert uow.session.scalar(select(func.count()).select_from(ChangeLogEntry).where(
+            ChangeLogEntry.entity == "inspection", ChangeLogEntry.action == "set force")) == 1

@@ -147,7 +147,20 @@ class _Parser:
             if OTHER_HEADINGS.match(text) or _ends_context(text):
                 self.coc = None
             i += 1
+        self.cut_off()
         return self.found, self.warnings
+
+    def cut_off(self) -> None:
+        """A warning when the text ends inside its last finding (a copy that stopped short)."""
+        if not self.found or not self.blocks:
+            return
+        last, end = self.found[-1], self.blocks[-1]
+        tail = end.text.rstrip()
+        if last.line == end.line and tail[-1:].isalnum() and tail.rsplit(None, 1)[-1] in last.text:
+            word = tail.rsplit(None, 1)[-1]
+            self.warnings.append(f"line {end.line}: the text ends in the middle of the last {_KIND_WORDS[last.kind]} "
+                                 f"('…{word}'), so it may have been cut off when copied; check it against the "
+                                 "report and paste the rest if it is missing")
 
     # -- AFIs -------------------------------------------------------------------------------
     def afi_mark(self, i: int) -> int:
@@ -208,13 +221,13 @@ class _Parser:
         while j < len(blocks) and not blocks[j].bullet and not self.ends(j) \
                 and is_statement(first_sentence(blocks[j].text)[0]):
             b = blocks[j]
-            text = b.text
+            text = headline = _before_signpost(b.text)
             j += 1
             if title_like(text):
                 body, j = self.explanation(j)
                 if body:
                     text = f"{text}\n{body}" if _ends_sentence(text) else body
-            self.add("afi", clean_title(b.text), text, b.line)
+            self.add("afi", clean_title(headline), text, b.line)
             if singular:
                 break
         return j
@@ -223,7 +236,8 @@ class _Parser:
         """Paragraphs explaining a finding, up to the next finding title or heading."""
         parts: list[str] = []
         while j < len(self.blocks) and not self.blocks[j].bullet and not self.ends(j) \
-                and not is_lead_in(self.blocks[j].text) and not title_like(self.blocks[j].text):
+                and not is_lead_in(self.blocks[j].text) and not title_like(self.blocks[j].text) \
+                and not _section_break(self.blocks[j].text):
             parts.append(self.blocks[j].text)
             j += 1
         return "\n".join(parts), j
@@ -293,6 +307,8 @@ class _Parser:
                 self.coc = self.add("cause_of_concern", clean_title(b.text), b.text, b.line)
                 j += 1
             return j
+        if len(parts) > 1 and _TOPIC_HEADING.match(parts[0].text):  # "Prevention cause of concern"
+            parts = parts[1:]
         if not parts:
             self.coc = None
             return j
@@ -303,6 +319,11 @@ class _Parser:
         else:
             text = "\n".join(p.text for p in parts)
         self.coc = self.add("cause_of_concern", title, text, parts[0].line, number=number)
+        run = self.bullets(j)
+        if run and all(_RECOMMENDS.search(b.text) for b in run):  # its recommendations, with no heading
+            for b in run:
+                self.add("recommendation", clean_title(b.text), b.text, b.line, parent_index=self.coc)
+            j += len(run)
         return j
 
     def tracker_row(self, i: int, body: str, number: int | None) -> int:
@@ -324,8 +345,13 @@ class _Parser:
             if COUNT_ONLY.match(blocks[k].text) and k > j:
                 break
             k += 1
-        self.coc = self.add("cause_of_concern", clean_title(coc_text), coc_text, block.line, number=number,
-                            status=None if rec_texts else status, source=block.text)
+        same = next((k for k, f in enumerate(self.found) if f.kind == "cause_of_concern" and rec_texts
+                     and f.text == coc_text and f.source is not None), None)
+        if same is not None:  # the next row of a cause of concern already read: its further recommendations
+            self.coc = same
+        else:
+            self.coc = self.add("cause_of_concern", clean_title(coc_text), coc_text, block.line, number=number,
+                                status=None if rec_texts else status, source=block.text)
         for text in rec_texts:
             self.add("recommendation", clean_title(text), text, block.line, parent_index=self.coc,
                      status=status, source=block.text)
@@ -390,6 +416,30 @@ def _is_heading(text: str) -> bool:
     return bool(m and m.group(2) is None or coc and text[:1].isupper() and not (coc.group(2) or "")
                 or rec and not (rec.group(2) or "")
                 or OTHER_HEADINGS.match(text))
+
+
+_KIND_WORDS = {"afi": "area for improvement", "cause_of_concern": "cause of concern",
+               "recommendation": "recommendation"}
+#: "Prevention cause of concern": a sub-heading naming a cause of concern's topic, not its title
+_TOPIC_HEADING = re.compile(r"^[A-Z][\w ,'&-]{0,60}\bcauses? of concern$", re.IGNORECASE)
+_RECOMMENDS = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
+#: the report's signpost to the rest of it ("We set out our detailed findings below.")
+_SIGNPOST = re.compile(r"(?:^|(?<=[.!?]\s))(?:We (?:have )?set out (?:our|the) (?:detailed )?findings|The "
+                       r"(?:rest|remainder) of this (?:report|letter) (?:sets out|explains|gives))", re.IGNORECASE)
+
+
+def _before_signpost(text: str) -> str:
+    """The text up to the report's signpost to its detailed findings, when a paragraph holds both."""
+    m = _SIGNPOST.search(text)
+    return text[: m.start()].rstrip() if m and m.start() > 0 else text
+
+
+def _section_break(text: str) -> bool:
+    """Where a finding's explanation ends: the report's signpost to its detailed findings, or a
+    heading (a short line with no closing punctuation, such as "The service has an effective CRMP")."""
+    t = text.strip()
+    return bool(_SIGNPOST.match(t)) or (len(t) < 100 and t[:1].isupper() and not _ends_sentence(t)
+                                        and not is_lead_in(t))
 
 
 def _ends_sentence(text: str) -> bool:

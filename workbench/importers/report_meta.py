@@ -27,11 +27,22 @@ _GENERIC_TITLES = re.compile(r"^(PEEL (force )?inspection|source \W* hmicfrs|let
                              r"print this document|skip to (main )?content)$", re.IGNORECASE)
 
 
+#: a fire and rescue service, named when the report names no police force (a police report may
+#: name the service it works with)
+_SERVICE = re.compile(r"\b((?:[A-Z][a-z]+[ -](?:(?:and|&) )?){1,4})(Fire and Rescue Service|Fire & Rescue Service|"
+                      r"Fire and Rescue Authority)\b")
+
+
 def detect_force(text: str) -> str | None:
-    """The force named most often (ties: first named) as "<Name> Constabulary/Police"."""
+    """The force named most often (ties: first named) as "<Name> Constabulary/Police"; failing
+    that, the fire and rescue service named most often."""
+    return _most_named(_FORCE, text) or _most_named(_SERVICE, text)
+
+
+def _most_named(pattern: re.Pattern[str], text: str) -> str | None:
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for m in _FORCE.finditer(text):
+    for m in pattern.finditer(text):
         words = m.group(1).split()
         while words and words[0] in _NOT_FORCES:
             words.pop(0)

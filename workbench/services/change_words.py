@@ -77,6 +77,7 @@ VERBS: dict[tuple[str, str], str] = {
     ("inspection", "create"): "registered the source {x}",
     ("inspection", "update"): "changed the details of {x}",
     ("inspection", "update from report"): "brought {x} up to date from its report",
+    ("inspection", "set force"): "recorded the force of {x} from a new import of its report",
     ("inspection", "import corrections"): "corrected the import of {x}",
     ("inspection", "pcc_response"): "recorded the PCC's response to {x}",
     ("finding", "import"): "registered {x}",

@@ -237,6 +237,15 @@ def import_report(
     if same_reason and existing is not None and existing.text_fingerprint != parsed.text_fingerprint:
         warnings.insert(0, f"this is the same publication as {_label(existing)} ({same_reason}): "
                            "it is imported as an update of that inspection, not a new one")
+    named = (force or "").strip()
+    fill_force = existing is not None and bool(named) and not (existing.force_name or "").strip()
+    if existing is not None and named and not fill_force and existing.force_name != named:
+        warnings.append(f"the registered inspection names the force {existing.force_name}, so the force given "
+                        f"({named}) was not applied; import into a new inspection with --inspection if it is "
+                        "another force's report")
+    elif fill_force:
+        warnings.append(f"the registered inspection named no force: {named} "
+                        + ("would be recorded as its force" if dry_run else "is now recorded as its force"))
     described = tuple(c.describe() for c in corrections)
     earlier = _link_pool(uow, exclude_inspection=existing.id if existing else None)
     if dry_run:
@@ -255,6 +264,11 @@ def import_report(
                             corrections=described, missing=parsed.missing)
     for pf, f in status_updates:
         _record_status(uow, f, pf)
+    if fill_force and existing is not None:  # the force the user gave, on an inspection that named none
+        existing.force_name = named
+        s.flush()
+        uow.log("inspection", existing.id, "set force", {"force": ""}, {"force": named, "source": parsed.source_name})
+        insp_info = _inspection_info(existing)
     if not to_add and existing is None:
         return ImportResult(insp_info, False, False, (), unchanged, (), 0, tuple(warnings), frozenset(uow.changed),
                             parsed=found, unchanged_keys=unchanged_keys,
