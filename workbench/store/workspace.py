@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import getpass
 import hmac
 import secrets
 import sqlite3
@@ -276,10 +275,9 @@ def _guard_writes(session: Session, write: bool) -> None:
 
 
 def _os_login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    from workbench.os_login import current_os_user
+
+    return current_os_user()
 
 
 @contextlib.contextmanager
