@@ -67,3 +67,35 @@ def test_committee_report_as_word_and_pdf(workspace, tmp_path: Path) -> None:
     with workspace.unit_of_work(OFFICER, write=False) as uow:
         entry = uow.session.query(ChangeLogEntry).filter_by(entity="committee_report").one()
         assert entry.after["pdf"] == out.pdf.name and entry.actor == OFFICER
+
+
+def test_the_committee_report_is_private_appears_only_once_logged_and_follows_no_planted_link(workspace,
+                                                                                             tmp_path: Path) -> None:
+    """The files are the user's own (0600, like every export); they appear only when the export
+    is committed; a link planted where a temporary file would be written is not followed."""
+    import os
+    import stat
+
+    import pytest
+
+    _workspace_with_a_quarter(workspace)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    out_dir = tmp_path / "reports"
+    out_dir.mkdir()
+    for suffix in (".docx.part", ".pdf.part"):
+        (out_dir / f"committee-report-2025-03-31{suffix}").symlink_to(victim)
+
+    class Stop(Exception):
+        pass
+
+    with pytest.raises(Stop), workspace.unit_of_work(OFFICER) as uow:
+        committee_report.write_committee_report(uow, out_dir, date(2025, 3, 31), since=date(2025, 1, 1))
+        raise Stop  # the transaction fails after the files were written: nothing appears
+    assert not list(out_dir.glob("committee-report-2025-03-31.*[xf]"))
+    with workspace.unit_of_work(OFFICER) as uow:
+        out = committee_report.write_committee_report(uow, out_dir, date(2025, 3, 31), since=date(2025, 1, 1))
+    assert victim.read_text() == "keep"
+    for path in (out.docx, out.pdf):
+        assert not path.is_symlink() and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert PdfReader(out.pdf).pages and docx.Document(str(out.docx)).paragraphs

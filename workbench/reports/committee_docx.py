@@ -122,6 +122,4 @@ def write_docx(r: CommitteeReport, path: Path) -> None:
         _table(doc, ACTION_PLAN_HEADERS, rows, (48, 88, 40, 24, 22, 20, 23))
     else:
         doc.add_paragraph("No actions yet.")
-    tmp = path.with_name(path.name + ".part")
-    doc.save(str(tmp))
-    tmp.replace(path)
+    doc.save(str(path))  # a private staged path: the service publishes it once the export is logged

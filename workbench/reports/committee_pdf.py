@@ -80,10 +80,8 @@ def write_pdf(r: CommitteeReport, path: Path) -> None:
     rows = action_plan_rows(r)
     story.append(_table(ACTION_PLAN_HEADERS, rows, [f * WIDTH for f in (0.2, 0.3, 0.13, 0.09, 0.1, 0.08, 0.1)])
                  if rows else Paragraph("No actions yet.", s.body))
-    tmp = path.with_name(path.name + ".part")
-    doc = SimpleDocTemplate(str(tmp), pagesize=landscape(A4), leftMargin=16 * mm, rightMargin=16 * mm,
+    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=16 * mm, rightMargin=16 * mm,
                             topMargin=16 * mm, bottomMargin=16 * mm, title=plain(r.title), author=plain(r.force),
                             subject=plain(r.marking))
     chrome = _chrome(r)
-    doc.build(story, onFirstPage=chrome, onLaterPages=chrome)
-    tmp.replace(path)
+    doc.build(story, onFirstPage=chrome, onLaterPages=chrome)  # to a private staged path (see the service)

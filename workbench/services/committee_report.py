@@ -7,6 +7,7 @@ columns forces publish: finding, action, owner, deadline, status, % complete, on
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workbench.errors import InputError
+from workbench.files import FileWriteError, discard, publish, staging_folder
 from workbench.reports import committee_docx, committee_pdf
 from workbench.reports.committee_data import ActionPlanRow, ChangeRow, ClosureRow, CommitteeReport, DueRow
 from workbench.services import assurance_plan, finding_status, register
@@ -22,7 +24,7 @@ from workbench.services.access import require
 from workbench.services.register_status import current_inspectorate
 from workbench.services.settings import get_force_settings
 from workbench.store.models import Action, ClosureProposal, Finding, Inspection, StatusChange
-from workbench.store.uow import UnitOfWork, writes
+from workbench.store.uow import AfterCommit, UnitOfWork, writes
 
 #: % complete of an action, from its status (the action plan keeps no percentage of its own)
 PERCENT = {"not started": 0, "in progress": 50, "blocked": 25, "done": 100}
@@ -131,14 +133,31 @@ def write_committee_report(uow: UnitOfWork, out_dir: Path, period_end: date, sin
     stem = f"committee-report-{period_end:%Y-%m-%d}"
     docx_path, pdf_path = out_dir / f"{stem}.docx", out_dir / f"{stem}.pdf"
     for target in (docx_path, pdf_path):
-        if target.exists():
+        if target.exists() or target.is_symlink():
             raise InputError(f"{target} already exists", "choose another folder or move the old report")
-    committee_docx.write_docx(data, docx_path)
+    # written into a private (0700) staging folder, 0600; the final files appear only once the
+    # export is logged and committed, and nothing is left behind on failure
+    staging = staging_folder(out_dir)
     try:
-        committee_pdf.write_pdf(data, pdf_path)
+        staged_docx, staged_pdf = staging / docx_path.name, staging / pdf_path.name
+        committee_docx.write_docx(data, staged_docx)
+        committee_pdf.write_pdf(data, staged_pdf)
+        for staged in (staged_docx, staged_pdf):
+            os.chmod(staged, 0o600)  # OFFICIAL-SENSITIVE: the user's own, like every export
+    except OSError as exc:
+        discard(staging)
+        raise FileWriteError(f"cannot write the committee report in {out_dir}: {exc.strerror or exc}; nothing was "
+                             "written", "check the folder has space and you may write to it") from None
     except BaseException:
-        docx_path.unlink(missing_ok=True)  # nothing half-written
+        discard(staging)
         raise
+
+    def _publish() -> None:
+        publish(staged_docx, docx_path)
+        publish(staged_pdf, pdf_path)
+        discard(staging)
+
+    AfterCommit(uow).add(_publish, lambda: discard(staging))
     uow.log("committee_report", f"{period_end:%Y-%m-%d}", "export", None,
             {"period_start": data.period_start, "period_end": period_end, "docx": docx_path.name,
              "pdf": pdf_path.name, "findings": sum(n for _, n, _ in data.by_source),
