@@ -158,3 +158,17 @@ def test_the_next_pack_shows_who_was_made_able_to_sign(workspace, tmp_path: Path
     assert "added new.reviewer as reviewer" in text
     assert f"{REVIEWER} created a workspace signing certificate" in text  # when signing the first pack
     assert f"added {REVIEWER} as reviewer" not in text  # before the previous pack: not repeated
+
+
+def test_a_bundle_replaces_a_file_only_when_told_to(sqlite_workspace, tmp_path: Path) -> None:
+    ws = sqlite_workspace
+    _prepare(ws, tmp_path)
+    _approved(ws, tmp_path)
+    out = tmp_path / "kept.zip"
+    out.write_bytes(b"someone else's file")
+    with pytest.raises(WorkbenchError, match="already exists"), ws.unit_of_work(OFFICER) as uow:
+        bundles.build_evidence_bundle(uow, out)
+    assert out.read_bytes() == b"someone else's file"
+    with ws.unit_of_work(OFFICER) as uow:
+        bundles.build_evidence_bundle(uow, out, replace=True)
+    assert zipfile.is_zipfile(out)

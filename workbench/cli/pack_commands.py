@@ -51,6 +51,7 @@ def register(sub: Any) -> None:
                     help="use the signed release copy: case references as keyed pseudonyms, case notes removed")
     bd.add_argument("--drop-personal", action="store_true", help="leave out evidence attached to single cases")
     bd.add_argument("--min-cell", type=int, help="small-cell threshold of the release copy (checked)")
+    bd.add_argument("--replace", action="store_true", help="replace OUT.zip if it exists (otherwise refused)")
     bd.add_argument("--sign", action="store_true",
                     help="sign the seal (who sealed it, when) with your signing key, so verify can confirm who "
                          "sealed the bundle (reviewers; asks for your sign-off passphrase)")
@@ -135,7 +136,7 @@ def cmd_bundle(ctx: CliContext) -> int:
     with ctx.uow() as uow:
         summary = bundles.build_evidence_bundle(uow, a.out, a.number, a.pseudonymise, a.drop_personal, a.min_cell,
                                                 progress=progress_bar("sealing bundle"),
-                                                seal_passphrase=seal_passphrase)
+                                                seal_passphrase=seal_passphrase, replace=a.replace)
     if a.json:
         print_json({"path": summary.path, "sha256": summary.sha256, "files": len(summary.files),
                     "manifest_sha256": summary.manifest_sha256, "certificate_sha256": summary.certificate_sha256})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.gui import confirm
 from workbench.gui.qt import (
     QCheckBox,
     QDialog,
@@ -32,6 +33,7 @@ class BundleOptions:
     pseudonymise: bool
     drop_personal: bool
     seal_passphrase: str | None = None  # given: the sealer signs the seal with their signing key
+    replace: bool = False  # the user agreed to replace the file already there
 
 
 class BundleDialog(QDialog):
@@ -71,8 +73,9 @@ class BundleDialog(QDialog):
         self.path.textChanged.connect(self._update_ok)
         self.seal_passphrase.textChanged.connect(self._update_ok)
         self.sign.toggled.connect(self._update_ok)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
+        self._replace = False
         layout = QVBoxLayout(self)
         layout.addWidget(label(f"<b>Evidence bundle of approved pack version {number}</b>"))
         layout.addWidget(label("A zip of the signed pack, its workbook and every evidence file it lists, with a "
@@ -99,11 +102,25 @@ class BundleDialog(QDialog):
         if chosen:
             self.path.setText(chosen)
 
-    def options(self) -> BundleOptions:
+    def _out(self) -> Path:
         text = self.path.text().strip()
-        out = Path(text if text.lower().endswith(".zip") else text + ".zip")
+        return Path(text if text.lower().endswith(".zip") else text + ".zip")
+
+    def _accept(self) -> None:
+        """Seal, after asking whether to replace a file already at the chosen place."""
+        out = self._out()
+        self._replace = False
+        if out.exists():
+            if not confirm.ask(self, "Replace the file", f"{out.name} already exists in {out.parent}.",
+                               "Sealing replaces it with the new bundle; the old file is lost.", "Replace it"):
+                return
+            self._replace = True
+        self.accept()
+
+    def options(self) -> BundleOptions:
         passphrase = self.seal_passphrase.text() if self.can_sign and self.sign.isChecked() else None
-        return BundleOptions(out, self.pseudonymise.isChecked(), self.drop_personal.isChecked(), passphrase)
+        return BundleOptions(self._out(), self.pseudonymise.isChecked(), self.drop_personal.isChecked(), passphrase,
+                             self._replace)
 
 
 class BundleSealedDialog(QDialog):

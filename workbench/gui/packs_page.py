@@ -455,7 +455,8 @@ class PacksPage(ReadingPage):
             summary = bundles.build_evidence_bundle(uow, options.out, p.number,
                                                     pseudonymise=options.pseudonymise,
                                                     drop_personal=options.drop_personal, progress=progress,
-                                                    seal_passphrase=options.seal_passphrase)
+                                                    seal_passphrase=options.seal_passphrase,
+                                                    replace=options.replace)
             cert = signing_identity.certificate_info(uow, signer) if signer else None
             return Sealed(summary, cert)
 

@@ -31,11 +31,15 @@ from workbench.store.uow import UnitOfWork, writes
 def build_evidence_bundle(
     uow: UnitOfWork, out: Path, number: int | None = None, pseudonymise: bool = False,
     drop_personal: bool = False, min_cell: int | None = None,
-    progress: Progress | None = None, seal_passphrase: str | None = None,
+    progress: Progress | None = None, seal_passphrase: str | None = None, replace: bool = False,
 ) -> BundleSummary:
     """Seal the bundle at ``out``. With ``seal_passphrase`` (the sealer's sign-off passphrase) the
-    sealer signs ``seal.json`` with their signing key, so `verify` can confirm who sealed it."""
+    sealer signs ``seal.json`` with their signing key, so `verify` can confirm who sealed it. A file
+    already at ``out`` is replaced only with ``replace`` (the user said so)."""
     require(uow.actor, "exports.create")
+    if (Path(out).exists() or Path(out).is_symlink()) and not replace:
+        raise InputError(f"{out} already exists; nothing was written",
+                         "choose another name, or give --replace to replace that file")
     pv = find_version(uow, number) if number is not None else find_version(uow, None, ("approved",))
     check_sealable(pv)  # the reason packs' decisions give the window (services/pack_decisions.py)
     check_snapshot(pv)
