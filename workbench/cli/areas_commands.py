@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.cli.context import CliContext, LazyModule, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 
 # the services load when a command runs, not when the parser is built (`workbench --version`)
 area_mapping = LazyModule("workbench.services.area_mapping")
@@ -23,7 +24,7 @@ def register(sub: Any) -> None:
     m = add_command(asub, "map", "give findings of the earlier framework their successor areas (logged; "
                                  "--dry-run shows what would change, --undo puts back the last run)")
     m.add_argument("--to", default="2025-27", choices=FRAMEWORK_CHOICES[1:], dest="framework")
-    m.add_argument("--inspection", type=int, metavar="ID", help="only this inspection's findings")
+    m.add_argument("--inspection", type=whole_number, metavar="ID", help="only this inspection's findings")
     m.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     m.add_argument("--undo", action="store_true", help="put back the areas the last mapping changed")
     m.add_argument("--json", action="store_true")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, LazyChoices, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 from workbench.errors import InputError, NotFoundError
 from workbench.wording import counted
 
@@ -45,12 +46,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_evidence_list)
     p = add_command(ev, "export", "write an evidence file out, checked against its SHA-256")
-    p.add_argument("evidence_id", type=int)
+    p.add_argument("evidence_id", type=whole_number)
     p.add_argument("out", type=Path, help="a file name, or a folder to keep the stored name")
     p.set_defaults(handler=cmd_evidence_export)
     for verb in ("link", "unlink"):
         p = add_command(ev, verb, f"{verb} evidence and findings")
-        p.add_argument("evidence_id", type=int)
+        p.add_argument("evidence_id", type=whole_number)
         p.add_argument("--finding", action="append", required=True, metavar="REF")
         p.set_defaults(handler=cmd_evidence_link, verb=verb)
     from workbench.cli.request_commands import add_evidence_verbs
@@ -70,7 +71,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_actions_list)
     p = add_command(ac, "update", "change an action")
-    p.add_argument("action_id", type=int)
+    p.add_argument("action_id", type=whole_number)
     p.add_argument("--title")
     p.add_argument("--status", choices=statuses, metavar="STATUS", help="one of: %(choices)s")
     p.add_argument("--owner")

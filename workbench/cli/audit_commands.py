@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, LazyChoices, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
 from workbench.wording import counted
@@ -49,11 +50,11 @@ def register(sub: Any) -> None:
     n.add_argument("--finding", action="append", default=[], metavar="REF", help='e.g. "AFI 2" (repeatable)')
     n.add_argument("--method", choices=LazyChoices("workbench.services.audits", "METHODS"), default="simple",
                    metavar="METHOD", help="one of: %(choices)s")
-    n.add_argument("--size", type=int, help="a fixed sample size (default: the template's own, where it states one)")
+    n.add_argument("--size", type=whole_number, help="a fixed sample size (default: the template's own, where it states one)")
     n.add_argument("--confidence", type=float, help="attribute sampling confidence (default 0.95)")
     n.add_argument("--tolerable", type=float, help="tolerable deviation rate, e.g. 0.05")
     n.add_argument("--expected", type=float, help="expected deviation rate (default 0)")
-    n.add_argument("--reserve", type=int, help="reserve cases (default 10 %% of the sample, at least 5)")
+    n.add_argument("--reserve", type=whole_number, help="reserve cases (default 10 %% of the sample, at least 5)")
     n.add_argument("--stratify-by", metavar="FIELD")
     n.add_argument("--allocation", choices=LazyChoices("workbench.services.audits", "ALLOCATIONS"),
                    default="proportional", metavar="ALLOCATION", help="one of: %(choices)s")
@@ -79,12 +80,12 @@ def register(sub: Any) -> None:
         ("draw", "draw the sample from an extract", cmd_draw),
     ):
         p = add_command(asub, verb, help_text)
-        p.add_argument("audit_id", type=int)
+        p.add_argument("audit_id", type=whole_number)
         p.add_argument("file", type=Path)
         p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="override the suggested mapping")
         p.add_argument("--stratify-by", metavar="FIELD")
         if verb == "draw":
-            p.add_argument("--seed", type=int, help="a recorded seed (default: a fresh random one)")
+            p.add_argument("--seed", type=whole_number, help="a recorded seed (default: a fresh random one)")
         p.add_argument("--exclude-invalid", action="store_true",
                        help="leave every row that fails a check out of the population (needs --reason)")
         p.add_argument("--reason", default="", help="why the excluded rows are left out (recorded with the audit)")
@@ -94,21 +95,21 @@ def register(sub: Any) -> None:
         p.set_defaults(handler=handler)
 
     v = add_command(asub, "verify-draw", "redraw from an extract with the recorded seed and compare")
-    v.add_argument("audit_id", type=int)
+    v.add_argument("audit_id", type=whole_number)
     v.add_argument("file", type=Path)
     v.set_defaults(handler=cmd_verify)
 
     sh = add_command(asub, "show", "the plan, seed, fingerprint and cases of an audit")
-    sh.add_argument("audit_id", type=int)
+    sh.add_argument("audit_id", type=whole_number)
     sh.add_argument("--json", action="store_true")
     sh.set_defaults(handler=cmd_show)
 
     ev = add_command(asub, "evaluate", "answer the computed criteria from the case fields and force settings")
-    ev.add_argument("audit_id", type=int)
+    ev.add_argument("audit_id", type=whole_number)
     ev.set_defaults(handler=cmd_evaluate)
 
     r = add_command(asub, "record", "record an answer for a case")
-    r.add_argument("audit_id", type=int)
+    r.add_argument("audit_id", type=whole_number)
     r.add_argument("case_ref")
     r.add_argument("criterion")
     r.add_argument("value", help='yes / no / n/a, a choice, a number, dd/mm/yyyy hh:mm or text ("" clears)')
@@ -118,18 +119,18 @@ def register(sub: Any) -> None:
     r.set_defaults(handler=cmd_record)
 
     u = add_command(asub, "unusable", "set a case aside and bring in the next reserve")
-    u.add_argument("audit_id", type=int)
+    u.add_argument("audit_id", type=whole_number)
     u.add_argument("case_ref")
     u.add_argument("--reason", required=True)
     u.set_defaults(handler=cmd_unusable)
 
     sr = add_command(asub, "second-review", "add cases to the second reviewer's dip")
-    sr.add_argument("audit_id", type=int)
+    sr.add_argument("audit_id", type=whole_number)
     sr.add_argument("case_refs", nargs="+", metavar="CASE_REF")
     sr.set_defaults(handler=cmd_second_review)
 
     ag = add_command(asub, "agreement", "agreement between reviewers and original-vs-auditor grades")
-    ag.add_argument("audit_id", type=int)
+    ag.add_argument("audit_id", type=whole_number)
     ag.add_argument("--json", action="store_true")
     ag.set_defaults(handler=cmd_agreement)
     fieldwork_commands.add_audit_verbs(asub)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 from workbench.errors import InputError
 
 
@@ -14,7 +15,7 @@ def register(sub: Any) -> None:
     s.add_argument("--confidence", type=float, default=0.95)
     s.add_argument("--tolerable", type=float, required=True, help="tolerable deviation rate, e.g. 0.05")
     s.add_argument("--expected", type=float, default=0.0, help="expected deviation rate, e.g. 0.01")
-    s.add_argument("--population", type=int, help="population size (small populations need fewer cases)")
+    s.add_argument("--population", type=whole_number, help="population size (small populations need fewer cases)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=cmd_sample_size)
 
@@ -28,12 +29,12 @@ def register(sub: Any) -> None:
     ti.set_defaults(handler=cmd_templates_import)
     ts = add_command(tsub, "show", "a template's fields (what the extract needs) and criteria (what is asked)")
     ts.add_argument("key", help="see workbench templates list")
-    ts.add_argument("--version", type=int, dest="template_version", help="a stored version (default: the newest)")
+    ts.add_argument("--version", type=whole_number, dest="template_version", help="a stored version (default: the newest)")
     ts.add_argument("--json", action="store_true")
     ts.set_defaults(handler=cmd_templates_show)
 
     sc = add_command(sub, "score", "score an audit: criteria, cases, strata, baseline, RAG, trend")
-    sc.add_argument("audit_id", type=int)
+    sc.add_argument("audit_id", type=whole_number)
     sc.add_argument("--json", action="store_true")
     sc.add_argument("--cases", action="store_true", help="list every case with its status")
     sc.set_defaults(handler=cmd_score)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table, to_plain
+from workbench.cli.numbers import whole_number
 from workbench.wording import counted
 
 if TYPE_CHECKING:
@@ -16,13 +17,13 @@ def add_audit_verbs(audit_subparsers: Any) -> None:
     """Add the fieldwork workbook verbs to the `audit` command's subparsers."""
     e = add_command(audit_subparsers, "fieldwork-export",
                     "write an Excel workbook of the audit's cases to answer offline")
-    e.add_argument("audit_id", type=int, metavar="ID")
+    e.add_argument("audit_id", type=whole_number, metavar="ID")
     e.add_argument("out", type=Path, metavar="OUT.xlsx")
     e.set_defaults(handler=cmd_fieldwork_export)
 
     i = add_command(audit_subparsers, "fieldwork-import",
                     "record the answers of a filled-in fieldwork workbook (all or nothing)")
-    i.add_argument("audit_id", type=int, metavar="ID")
+    i.add_argument("audit_id", type=whole_number, metavar="ID")
     i.add_argument("file", type=Path, metavar="FILE.xlsx")
     i.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     i.add_argument("--json", action="store_true")

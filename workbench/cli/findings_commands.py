@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
 from workbench.wording import counted
@@ -51,7 +52,7 @@ def register(sub: Any) -> None:
 
     lk = add_command(sub, "link", "accept or reject a suggested link between findings")
     lk.add_argument("decision", choices=["accept", "reject"])
-    lk.add_argument("link_id", type=int, help="the link number shown by workbench findings --full")
+    lk.add_argument("link_id", type=whole_number, help="the link number shown by workbench findings --full")
     lk.set_defaults(handler=cmd_link)
 
     m = add_command(sub, "measures", "measures (KPIs) with baseline, target and values")
@@ -62,17 +63,17 @@ def register(sub: Any) -> None:
     ml.set_defaults(handler=cmd_measures_list)
     for verb, status in (("confirm", "confirmed"), ("discard", "discarded")):
         mv = add_command(msub, verb, f"{verb} a proposed measure")
-        mv.add_argument("measure_id", type=int)
+        mv.add_argument("measure_id", type=whole_number)
         mv.set_defaults(handler=cmd_measure_status, status=status)
     me = add_command(msub, "edit", "edit a measure")
-    me.add_argument("measure_id", type=int)
+    me.add_argument("measure_id", type=whole_number)
     me.add_argument("--name")
     me.add_argument("--baseline", type=float)
     me.add_argument("--target", type=float)
     me.add_argument("--direction", choices=["higher", "lower"])
     me.set_defaults(handler=cmd_measure_edit)
     mr = add_command(msub, "record", "record a value for a period")
-    mr.add_argument("measure_id", type=int)
+    mr.add_argument("measure_id", type=whole_number)
     mr.add_argument("period", type=date.fromisoformat, help="YYYY-MM-DD (e.g. the first of the month)")
     mr.add_argument("value", type=float)
     mr.add_argument("--note", default="")

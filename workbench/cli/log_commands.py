@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 from workbench.wording import counted
 
 #: problems printed before "… and N more" (all are in --json, up to 500)
@@ -26,7 +27,7 @@ def register(sub: Any) -> None:
     la.add_argument("out", type=Path)
     la.set_defaults(handler=cmd_log_anchor)
     ls = add_command(lsub, "show", "the most recent changes")
-    ls.add_argument("--limit", type=int, default=30)
+    ls.add_argument("--limit", type=whole_number, default=30)
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_log_show)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 from workbench.cli.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -25,32 +26,32 @@ def register(sub: Any) -> None:
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_list)
     s = add_command(psub, "submit", "submit a pack version for review")
-    s.add_argument("number", type=int)
+    s.add_argument("number", type=whole_number)
     s.set_defaults(handler=cmd_submit)
     a = add_command(psub, "approve", "approve and digitally sign a submitted pack (reviewer; not its builder)")
-    a.add_argument("number", type=int)
+    a.add_argument("number", type=whole_number)
     a.add_argument("--out", type=Path, default=Path("."), help="folder for the signed files (default: here)")
     a.add_argument("--comment", default="")
     a.add_argument("--passphrase-stdin", action="store_true", help="read your sign-off passphrase from stdin")
     a.set_defaults(handler=cmd_approve, needs_passphrase=True)
     r = add_command(psub, "return", "return a submitted pack to its preparer with comments")
-    r.add_argument("number", type=int)
+    r.add_argument("number", type=whole_number)
     r.add_argument("--comment", required=True)
     r.set_defaults(handler=cmd_return, needs_passphrase=True)
     e = add_command(psub, "export", "write a stored pack version's files (signed when approved)")
     e.add_argument("out_dir", type=Path)
-    e.add_argument("--number", type=int, help="default: the latest approved version")
+    e.add_argument("--number", type=whole_number, help="default: the latest approved version")
     e.add_argument("--release", action="store_true", help="the pseudonymised release copy")
     e.set_defaults(handler=cmd_export)
 
     bd = add_command(sub, "bundle", "write a sealed evidence bundle (zip + manifest of SHA-256 hashes) of the "
                      "latest approved pack")
     bd.add_argument("out", type=Path, metavar="OUT.zip")
-    bd.add_argument("--pack", type=int, dest="number", help="pack version (default: the latest approved)")
+    bd.add_argument("--pack", type=whole_number, dest="number", help="pack version (default: the latest approved)")
     bd.add_argument("--pseudonymise", action="store_true",
                     help="use the signed release copy: case references as keyed pseudonyms, case notes removed")
     bd.add_argument("--drop-personal", action="store_true", help="leave out evidence attached to single cases")
-    bd.add_argument("--min-cell", type=int, help="small-cell threshold of the release copy (checked)")
+    bd.add_argument("--min-cell", type=whole_number, help="small-cell threshold of the release copy (checked)")
     bd.add_argument("--replace", action="store_true", help="replace OUT.zip if it exists (otherwise refused)")
     bd.add_argument("--sign", action="store_true",
                     help="sign the seal (who sealed it, when) with your signing key, so verify can confirm who "

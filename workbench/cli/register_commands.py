@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.cli import tracker_commands
 from workbench.cli.context import CliContext, LazyChoices, LazyModule, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 from workbench.wording import counted
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def register(sub: Any) -> None:
                     help="start of the demonstration period")
     pc.add_argument("--to", dest="period_to", type=_day, required=True, metavar="YYYY-MM-DD",
                     help="end of the demonstration period")
-    pc.add_argument("--evidence", type=int, action="append", default=[], metavar="ID",
+    pc.add_argument("--evidence", type=whole_number, action="append", default=[], metavar="ID",
                     help="evidence linked to the finding (default: all of it)")
     pc.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="the proposal's date (default today)")
     pc.set_defaults(handler=cmd_propose)
@@ -123,29 +124,29 @@ def register(sub: Any) -> None:
     pl = add_command(sub, "plan", "the assurance plan: audits that recur and rotate, started from the plan")
     psub = pl.add_subparsers(dest="plan_command", metavar="VERB")
     pa = add_command(psub, "add", "add an audit to the year's plan")
-    pa.add_argument("--year", type=int, required=True)
+    pa.add_argument("--year", type=whole_number, required=True)
     pa.add_argument("--title", required=True)
     pa.add_argument("--template", required=True, help="the audit template's key (workbench templates list)")
-    pa.add_argument("--month", type=int, required=True, help="the month its first occurrence is due (1-12)")
+    pa.add_argument("--month", type=whole_number, required=True, help="the month its first occurrence is due (1-12)")
     pa.add_argument("--recurrence", choices=LazyChoices("workbench.services.assurance_plan", "RECURRENCES"), metavar="RECURRENCE", default="annual")
     pa.add_argument("--finding", action="append", default=[], metavar="REF")
     pa.add_argument("--owner", default="")
     pa.add_argument("--rotate", choices=["crime type", "district"], default="", help="rotate across these")
     pa.add_argument("--across", action="append", default=[], metavar="NAME", help="one crime type or district")
-    pa.add_argument("--based-on", type=int, metavar="AUDIT_ID", help="carry this audit's plan forward")
+    pa.add_argument("--based-on", type=whole_number, metavar="AUDIT_ID", help="carry this audit's plan forward")
     pa.add_argument("--json", action="store_true")
     pa.set_defaults(handler=cmd_plan_add)
     plist = add_command(psub, "list", "the plan's audits and their occurrences")
-    plist.add_argument("--year", type=int)
+    plist.add_argument("--year", type=whole_number)
     plist.add_argument("--today", type=_day, metavar="YYYY-MM-DD")
     plist.add_argument("--json", action="store_true")
     plist.set_defaults(handler=cmd_plan_list)
     pcal = add_command(psub, "calendar", "the plan as a calendar of the year's months")
-    pcal.add_argument("year", type=int)
+    pcal.add_argument("year", type=whole_number)
     pcal.add_argument("--today", type=_day, metavar="YYYY-MM-DD")
     pcal.set_defaults(handler=cmd_plan_calendar)
     pst = add_command(psub, "start", "start a planned occurrence as an audit (the next round, its plan carried forward)")
-    pst.add_argument("plan_id", type=int)
+    pst.add_argument("plan_id", type=whole_number)
     pst.add_argument("--occurrence", metavar="YYYY-MM", help="default: the earliest not yet started")
     pst.set_defaults(handler=cmd_plan_start)
 
@@ -159,7 +160,7 @@ def register(sub: Any) -> None:
 
     at = add_command(sub, "attention", "what needs attention this week: overdue actions, PCC responses due, "
                                        "deadlines, closures awaiting authorisation, audits due")
-    at.add_argument("--days", type=int, default=7, help="how far ahead to look (default 7)")
+    at.add_argument("--days", type=whole_number, default=7, help="how far ahead to look (default 7)")
     at.add_argument("--today", type=_day, metavar="YYYY-MM-DD", help="count from this date instead of today")
     at.add_argument("--json", action="store_true")
     at.set_defaults(handler=cmd_attention)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.context import CliContext, LazyChoices, LazyModule, add_command, print_json, print_table
+from workbench.cli.numbers import whole_number
 from workbench.wording import counted
 
 # the services load when a command runs, not when the parser is built (`workbench --version`)
@@ -31,7 +32,7 @@ def register(sub: Any) -> None:
     a.add_argument("--owner", required=True, help="whom it is addressed to: a name, a role or an e-mail address")
     a.add_argument("--needed", required=True, help="what is needed")
     a.add_argument("--due", type=_day, required=True, metavar="YYYY-MM-DD")
-    a.add_argument("--action", type=int, metavar="ACTION_ID", help="one of the finding's actions")
+    a.add_argument("--action", type=whole_number, metavar="ACTION_ID", help="one of the finding's actions")
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=cmd_add)
 
@@ -61,7 +62,7 @@ def register(sub: Any) -> None:
     for verb, text in (("withdraw", "the evidence is no longer needed (an open or returned request)"),
                        ("accept", "what the owner returned is enough: close the request as accepted")):
         w = add_command(rsub, verb, text)
-        w.add_argument("request_id", type=int)
+        w.add_argument("request_id", type=whole_number)
         w.add_argument("--note", default="", help="why (kept with the request)")
         w.set_defaults(handler=cmd_close, verb=verb)
 
@@ -69,7 +70,7 @@ def register(sub: Any) -> None:
 def add_evidence_verbs(ev: Any) -> None:
     """`evidence expiry ID (--on DATE | --clear)`: added to the evidence command group."""
     p = add_command(ev, "expiry", "set or clear the date from which evidence no longer counts")
-    p.add_argument("evidence_id", type=int)
+    p.add_argument("evidence_id", type=whole_number)
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="the evidence expires on this date")
     g.add_argument("--clear", action="store_true", help="it does not expire")

@@ -22,6 +22,7 @@ from workbench.services.access import require
 from workbench.services.evidence import write_file_atomically
 from workbench.store import changelog, log_audit
 from workbench.store.changelog import Anchor
+from workbench.store.damage import first_damage
 from workbench.store.models import ChangeLogEntry, utcnow
 from workbench.store.uow import UnitOfWork
 
@@ -114,6 +115,7 @@ def verify_log(
     """The whole check. Anchor files are read first: one that does not parse is an InputError.
     `anchors_held` are compared too (a view's checkpoint kept on this computer, services/log_watch)."""
     require(uow.actor, "read")
+    _refuse_damaged(uow)
     anchors = list(anchors_held) + [a for path in anchor_files for a in read_anchor_file(path)]
     anchors += [Anchor(int(a.seq), str(a.hash), str(a.source)) for a in (pack_anchors or signed_pack_anchors)(uow)]
     recorded = log_audit.RecordedStates()
@@ -135,6 +137,19 @@ def verify_log(
         unvouched_rows=data.unvouched if data else 0,
         checkpoint=LogCheckpoint(chain.head.seq, chain.head.hash) if chain.ok and chain.head else None,
     )
+
+
+def _refuse_damaged(uow: UnitOfWork) -> None:
+    """A damaged SQLite file is said as such before its rows are compared with the log (missing
+    pages would otherwise read as rows deleted outside the application)."""
+    conn = uow.session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    damage = first_damage(lambda sql: conn.exec_driver_sql(sql).all())
+    if damage is not None:
+        raise WorkspaceError(f"the workspace file is damaged ({damage}): its rows cannot be checked against the log",
+                             "restore it from your latest backup and run workbench log verify on that; keep the "
+                             "damaged file for your IT support")
 
 
 def verify_log_since(uow: UnitOfWork, checkpoint: LogCheckpoint | None) -> IncrementalLogReport:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from workbench.errors import WorkspaceError
 from workbench.files import FileWriteError, atomic_output
+from workbench.store.damage import first_damage
 
 PRIVATE_MODE = 0o600
 
@@ -48,6 +49,12 @@ def backup_sqlite(source: Path, out: Path) -> Path:
                 dst = sqlite3.connect(tmp)
                 try:
                     src.backup(dst)
+                    damage = first_damage(lambda sql: dst.execute(sql).fetchall())
+                    if damage is not None:  # a copy of a damaged file is no backup
+                        raise WorkspaceError(
+                            f"the workspace {source} is damaged ({damage}), so no backup was written",
+                            "keep your last good backup and restore from it; keep the damaged file for your "
+                            "IT support")
                     dst.execute("PRAGMA journal_mode=DELETE")
                 finally:
                     dst.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, func, inspect, select, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -244,6 +244,8 @@ class Workspace:
             session.rollback()
             if is_transient(exc):  # a deadlock victim, or a lock still held: nothing was saved
                 raise busy_error(self.location.label, exc) from None
+            if type(exc) is DatabaseError:  # the driver's plain DatabaseError: a damaged file (SQLite)
+                raise damaged_error(self.location.label, exc) from None
             if not isinstance(exc, OperationalError):
                 raise
             raise WorkspaceError(f"database error on {self.location.label}: {exc.orig}",
@@ -287,6 +289,13 @@ def _connect(ws: Workspace) -> Iterator[Connection]:
             yield conn
     except OperationalError as exc:
         raise WorkspaceError(f"cannot open database {ws.location.label}: {_reason(exc)}") from None
+
+
+def damaged_error(label: str, exc: DBAPIError) -> WorkspaceError:
+    """What a damaged database file (not a tampered one) is reported as."""
+    return WorkspaceError(f"the workspace {label} is damaged and cannot be read: {_reason(exc)}; nothing was saved",
+                          "restore it from your latest backup (a copy written by workbench backup), then run "
+                          "workbench log verify on it; keep the damaged file for your IT support")
 
 
 def _reason(exc: DBAPIError) -> str:
