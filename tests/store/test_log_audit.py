@@ -60,6 +60,38 @@ def test_a_role_changed_in_the_database_is_named(workspace) -> None:
     assert "(officer.one): role is 'admin', the log last recorded 'officer'" in issue.message
 
 
+def test_a_row_changed_outside_then_written_by_the_application_is_still_named(workspace) -> None:
+    """The application's next write of a tampered row records it as it found it, so the data then
+    matches the log; the log also records how the row was found, and verify compares that."""
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.add_user(uow, "officer.one", "officer", "Officer One")
+        users.add_user(uow, "officer.two", "officer", "Officer Two")
+    _sql(workspace, "update users set role = 'admin' where username = 'officer.one'")
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.set_display_name(uow, "officer.one", "Officer One (acting)")
+        users.set_role(uow, "officer.two", "viewer")  # an honest write beside it: not named
+    report = _verify(workspace)
+    assert not report.ok and report.problem == ""
+    (issue,) = report.data_problems
+    assert issue.table == "users" and issue.problem == "changed before"
+    assert "changed outside the application before entry" in issue.message
+
+
+def test_rows_written_twice_in_one_action_are_not_named(workspace) -> None:
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.add_user(uow, "officer.one", "officer")
+        uow.session.flush()
+        users.set_role(uow, "officer.one", "viewer")
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.set_role(uow, "officer.one", "officer")
+        uow.session.flush()
+        users.set_role(uow, "officer.one", "reviewer")
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.set_display_name(uow, "officer.one", "Officer One")
+    report = _verify(workspace)
+    assert report.ok, _messages(report)
+
+
 def test_rows_added_or_deleted_outside_are_named(workspace) -> None:
     with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
         users.add_user(uow, "officer.one", "officer")

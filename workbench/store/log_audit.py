@@ -54,6 +54,9 @@ CHILD_LISTS: dict[str, tuple[str, Table, str, str]] = {
 }
 #: rows per SELECT while verifying (evidence files are large)
 BATCH = {"evidence_blobs": 8}
+#: the key of an entry's states under which it records, for each row it changed or deleted, the
+#: digest of the row as it found it (not a table name: tables never start with "#")
+BEFORE = "#before"
 
 
 @functools.cache
@@ -188,14 +191,43 @@ def read_states(session: Session, touched: dict[str, set[Any]]) -> dict[str, dic
 # -- recording: which rows did this unit of work write? -------------------------------------
 @dataclass
 class RowTracker:
-    """Collects the id of every audited row a session writes, until `take` hands them over."""
+    """Collects the id of every audited row a session writes, until `take` hands them over, and
+    the digest of each changed or deleted row as the session found it (`take_before`): the log
+    records both, so a row edited outside the application and then changed by it still shows."""
 
     session: Session
     touched: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
+    #: {table: {row id: digest of the row before this transaction first wrote it}}
+    before: dict[str, dict[str, str | None]] = field(default_factory=lambda: defaultdict(dict))
 
     def __post_init__(self) -> None:
+        event.listen(self.session, "before_flush", self._before_flush)
         event.listen(self.session, "after_flush", self._after_flush)
         event.listen(self.session, "do_orm_execute", self._on_execute)
+
+    def _found(self, session: Session, table: Table, ids: Iterable[Any]) -> None:
+        """The rows as the database holds them now, for those not yet written in this transaction."""
+        fresh = [i for i in ids if i not in self.touched.get(table.name, ()) and str(i) not in
+                 self.before.get(table.name, {})]
+        if not fresh:
+            return
+        found = self.before[table.name]
+        for i in range(0, len(fresh), 500):
+            for row_id, state, _why in _select_rows(session, table, fresh[i:i + 500], tolerant=True):
+                found[row_id] = state_digest(state)
+
+    def _before_flush(self, session: Session, _context: object, _instances: object) -> None:
+        tables = audited_tables()
+        ids: dict[str, list[Any]] = defaultdict(list)
+        for obj in (*session.dirty, *session.deleted):
+            mapper = getattr(obj, "__mapper__", None)
+            if mapper is None or mapper.local_table.name not in tables:
+                continue
+            (ident,) = mapper.primary_key_from_instance(obj)
+            if ident is not None:
+                ids[mapper.local_table.name].append(ident)
+        for name, found in ids.items():
+            self._found(session, tables[name], found)
 
     def _after_flush(self, session: Session, _context: object) -> None:
         tables = audited_tables()
@@ -219,7 +251,9 @@ class RowTracker:
             return self._inserted(state, table)
         where = getattr(state.statement, "whereclause", None)  # an UPDATE's or DELETE's WHERE
         stmt = select(_pk(table)) if where is None else select(_pk(table)).where(where)
-        self.touched[table.name].update(state.session.execute(stmt).scalars())
+        ids = list(state.session.execute(stmt).scalars())
+        self._found(state.session, table, ids)
+        self.touched[table.name].update(ids)
         return None
 
     def _inserted(self, state: ORMExecuteState, table: Table) -> Result[Any]:
@@ -237,8 +271,13 @@ class RowTracker:
         touched, self.touched = self.touched, defaultdict(set)
         return {k: v for k, v in touched.items() if v}
 
+    def take_before(self) -> dict[str, dict[str, str | None]]:
+        before, self.before = self.before, defaultdict(dict)
+        return {k: v for k, v in before.items() if v}
+
     def clear(self) -> None:
         self.touched = defaultdict(set)
+        self.before = defaultdict(dict)
 
 
 # -- checking: does every row match what the log last recorded? -----------------------------
@@ -250,12 +289,32 @@ class RecordedStates:
     last: dict[str, dict[str, tuple[int, str | None]]] = field(default_factory=lambda: defaultdict(dict))
     #: some entries predate row states: rows they wrote cannot be vouched for
     legacy_entries: int = 0
+    #: rows an entry found other than the log last recorded them: changed outside the application
+    #: before the application wrote them again (which alone would leave the data matching the log)
+    found_changed: list[RowProblem] = field(default_factory=list)
 
     def visit(self, entry: ChangeLogEntry) -> None:
         if entry.states is None:
             self.legacy_entries += 1
             return
+        for table, rows in (entry.states.get(BEFORE) or {}).items():
+            bucket = self.last.get(table, {})
+            for row_id, digest in rows.items():
+                last = bucket.get(row_id)
+                if last is None and self.legacy_entries:
+                    continue  # written before the log recorded row states: not vouched for
+                if last is None or last[1] != digest:
+                    was = ("the log held no record of it" if last is None else
+                           f"the log had recorded its deletion in entry {last[0]}" if last[1] is None else
+                           f"it no longer matched the log's record of entry {last[0]}")
+                    self.found_changed.append(RowProblem(
+                        table, row_id, "changed before",
+                        f"{kind(table)} {row_id}: was changed outside the application before entry {entry.seq} "
+                        f"wrote it again: {was}, and that entry took the altered row as it found it",
+                        last[0] if last else None))
         for table, rows in entry.states.items():
+            if table == BEFORE:
+                continue
             bucket = self.last[table]
             for row_id, state in rows.items():
                 bucket[row_id] = (entry.seq, state_digest(state))
@@ -265,7 +324,7 @@ class RecordedStates:
 class RowProblem:
     table: str
     row_id: str
-    #: "changed" | "unlogged" | "deleted" | "recreated" | "unreadable"
+    #: "changed" | "unlogged" | "deleted" | "recreated" | "unreadable" | "changed before"
     problem: str
     message: str
     #: the entry that last recorded this row, if any
@@ -293,6 +352,8 @@ def check_rows(session: Session, recorded: RecordedStates, limit: int = 500) -> 
         if len(problems) < limit:
             problems.append(p)
 
+    for found in recorded.found_changed:
+        add(found)
     for name, table in sorted(audited_tables().items()):
         logged = dict(recorded.last.get(name, {}))
         for row_id, state, unreadable in _stream(session, table):

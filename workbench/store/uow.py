@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from workbench.errors import WorkbenchError
 from workbench.store import changelog
-from workbench.store.log_audit import RowTracker, read_states
+from workbench.store.log_audit import BEFORE, RowTracker, read_states
 from workbench.store.models import ChangeLogEntry
 
 P = ParamSpec("P")
@@ -92,13 +92,16 @@ class UnitOfWork:
             return
         session.flush()
         touched = self._rows.take()
+        before = self._rows.take_before()
         if not touched:
             return
-        states = read_states(session, touched)
+        states: dict[str, Any] = read_states(session, touched)
+        if before:  # how the changed rows were found: `log verify` checks them against the log
+            states[BEFORE] = before
         if self._last_entry is None or not changelog.is_head(session, self._last_entry):
             # written without a log entry of its own (or its entry was in a rolled-back savepoint)
             self._last_entry = changelog.append(session, self.username, "data", "-", "write", None,
-                                                {t: len(r) for t, r in states.items()}, states)
+                                                {t: len(r) for t, r in states.items() if t != BEFORE}, states)
         else:
             changelog.add_states(session, self._last_entry, states)
 
