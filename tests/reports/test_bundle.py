@@ -342,3 +342,17 @@ def test_the_html_pack_is_listed_signed_and_checked(full, tmp_path, fp):
     tampered = members_of(full)[html].replace(b"Approved pack", b"Approved, all green")
     report = verify_bundle(forge(full, tmp_path / "h.zip", replace={html: tampered}, fix_hashes=False), [fp])
     assert report.verdict == BROKEN and html in named(report)
+
+
+def test_a_changed_pdf_alone_is_named_not_the_listings_left_as_they_were(full, tmp_path, fp):
+    """Only the PDF's bytes changed: index.html and SHA256SUMS are as sealed, so they are not
+    reported as changed (they list the signed PDF's hash, which no longer matches the PDF)."""
+    members = members_of(full)
+    pdf = bytearray(members[PDF])
+    pdf[len(pdf) // 2] ^= 0x01
+    report = verify_bundle(forge(full, tmp_path / "p.zip", replace={PDF: bytes(pdf)}, fix_hashes=False), [fp])
+    assert report.verdict == BROKEN and PDF in named(report)
+    assert not named(report) & {"index.html", "SHA256SUMS", "README.txt"}
+    edited = forge(full, tmp_path / "s.zip", replace={"SHA256SUMS": members["SHA256SUMS"] + b"0" * 64 + b"  x\n"},
+                   fix_hashes=False)
+    assert "SHA256SUMS" in named(verify_bundle(edited, [fp]))  # a listing changed on its own still is

@@ -247,3 +247,24 @@ def test_an_edited_snapshot_is_refused_at_approval_and_at_every_export(sqlite_wo
     with pytest.raises(InputError, match="snapshot"), ws.unit_of_work(OFFICER) as uow:
         bundles.build_evidence_bundle(uow, tmp_path / "b.zip")
     assert not (tmp_path / "b.zip").exists()
+
+
+def test_a_pack_is_not_signed_over_data_changed_outside_the_application(sqlite_workspace, tmp_path: Path) -> None:
+    """Approval runs the whole log check: a finding edited in the database (or a broken chain)
+    refuses the signature, naming the problem; put right, the same pack is signed."""
+    from sqlalchemy import text
+
+    ws = sqlite_workspace
+    _prepare(ws, tmp_path)
+    number = _submitted(ws, tmp_path)
+    with ws.engine.begin() as conn:
+        before = conn.execute(text("select title from findings where id = 1")).scalar_one()
+        conn.execute(text("update findings set title = 'edited behind the log' where id = 1"))
+    with pytest.raises(InputError, match="cannot be signed: the change log does not check out") as refused:
+        packs.approve_pack(acting(ws, REVIEWER), number, RITA_PASS, tmp_path / "signed")
+    assert "finding 1" in refused.value.message
+    assert _state(ws, number) == "submitted" and not (tmp_path / "signed").exists()
+    with ws.engine.begin() as conn:
+        conn.execute(text("update findings set title = :t where id = 1"), {"t": before})
+    packs.approve_pack(acting(ws, REVIEWER), number, RITA_PASS, tmp_path / "signed")
+    assert _state(ws, number) == "approved"

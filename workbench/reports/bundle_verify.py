@@ -31,6 +31,7 @@ from .bundle_format import (
     SEAL_NAME,
     SEAL_SIGNATURE_NAME,
     SIGNATURE_NAME,
+    SUMS_NAME,
     UNTRUSTED,
     VARIANTS,
     VERIFIED,
@@ -263,7 +264,7 @@ class _Verifier:
         self.checked = 0
         if self.progress is not None:
             self.progress(0, total)
-        pdf_sha, pdf_trusted = "", False
+        pdf_sha, pdf_trusted, pdf_faulted = "", False, False
         for n, entry in enumerate(entries, start=1):
             name = entry["path"]
             info = members.get(name)
@@ -271,27 +272,54 @@ class _Verifier:
                 self.problems.append(Problem(name, "is listed in the signed manifest but missing from the bundle"))
             elif entry["role"] in PDF_ROLES:
                 self.checked += 1
+                before = len(self.problems)
                 pdf_sha, pdf_trusted = self.check_pdf(info, entry, manifest, raw, cms_print)
+                pdf_faulted = pdf_faulted or len(self.problems) > before
             else:
                 self.checked += 1
                 self.check_hash(info, entry)
             if self.progress is not None:
                 self.progress(n, total)
         listed = {e["path"] for e in entries} | {MANIFEST_NAME, SIGNATURE_NAME, SEAL_NAME, SEAL_SIGNATURE_NAME}
-        for name, data in render_generated(manifest, pdf_sha or "0" * 64).items():
+        # the listing files name the signed PDF's hash, which the manifest cannot hold: they are
+        # rendered with the PDF's hash as the bundle holds it; when they differ, they are rendered
+        # again with the hash the bundle's SHA256SUMS lists, and if they then match, the listings
+        # are as sealed and the PDF is what changed (outside what its signature covers, or swapped)
+        rendered = render_generated(manifest, pdf_sha or "0" * 64)
+        got = {name: self.read(members[name], MAX_MANIFEST_BYTES) if name in members else None for name in rendered}
+        listed_sha = self.listed_pdf_sha(members, entries) if pdf_sha else None
+        if pdf_sha and listed_sha and listed_sha != pdf_sha and any(
+                got[n] is not None and got[n] != d for n, d in rendered.items()):
+            as_sealed = render_generated(manifest, listed_sha)
+            if all(got[n] is None or got[n] == d for n, d in as_sealed.items()):
+                rendered = as_sealed
+                if not pdf_faulted:
+                    pdf_name = next(e["path"] for e in entries if e["role"] in PDF_ROLES and e["path"] in members)
+                    self.problems.append(Problem(pdf_name, f"SHA-256 is {pdf_sha}, but the bundle was sealed listing "
+                                                           f"{listed_sha}: the file was changed after sealing"))
+        for name, data in rendered.items():
             listed.add(name)
-            info = members.get(name)
-            if info is None:
+            if name not in members:
                 self.problems.append(Problem(name, "is missing from the bundle"))
                 continue
-            got = self.read(info, MAX_MANIFEST_BYTES)
-            if got is not None and pdf_sha and got != data:
+            if got[name] is not None and pdf_sha and got[name] != data:
                 self.problems.append(Problem(name, "differs from the one rendered from the signed manifest: it was "
                                                    "changed after signing"))
             self.checked += 1
         for name in sorted(set(members) - listed):
             self.problems.append(Problem(name, "is in the bundle but not listed in the signed manifest"))
         return pdf_trusted
+
+    def listed_pdf_sha(self, members: dict[str, zipfile.ZipInfo], entries: list[dict[str, Any]]) -> str | None:
+        """The PDF's SHA-256 as the bundle's SHA256SUMS lists it (None when it lists none)."""
+        info = members.get(SUMS_NAME)
+        text = self.read(info, MAX_MANIFEST_BYTES) if info is not None else None
+        pdfs = {e["path"] for e in entries if e["role"] in PDF_ROLES}
+        for line in (text or b"").decode("utf-8", "replace").splitlines():
+            sha, _, path = line.partition("  ")
+            if path in pdfs and len(sha) == 64:
+                return sha
+        return None
 
     def check_hash(self, info: zipfile.ZipInfo, entry: dict[str, Any]) -> None:
         digest, size = hashlib.sha256(), 0

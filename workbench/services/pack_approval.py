@@ -235,12 +235,32 @@ def _read(open_uow: UowFactory, number: int, passphrase: str) -> _Plan:
         check_snapshot(pv)
         passphrase_ok = users.check_passphrase(uow, uow.username, passphrase)
         if passphrase_ok:
+            check_log_intact(uow, f"pack version {number}")
+        if passphrase_ok:
             plan = _plan(uow, pv, passphrase)
     if not passphrase_ok:  # log the refusal (committed) and raise
         with open_uow(True) as uow:
             signing_identity.confirm_passphrase(uow, passphrase, "pack", number, "approve")
         raise AssertionError("unreachable: the passphrase was refused")  # pragma: no cover
     return plan
+
+
+def check_log_intact(uow: UnitOfWork, what: str) -> None:
+    """A signature vouches for the workspace as the log records it: refused when the log's chain
+    or the data it vouches for does not check out (the whole `log verify`, not the window's
+    incremental check: a row edited outside the application is found only by comparing every row)."""
+    from workbench.services.log_check import verify_log
+
+    report = verify_log(uow)
+    if report.ok:
+        return
+    first = report.problem or (report.data_problems[0].message if report.data_problems else "")
+    count = report.data_problem_count
+    raise InputError(
+        f"{what} cannot be signed: the change log does not check out ({first}"
+        + (f"; {count - 1} more" if count > 1 else "") + "); nothing was signed",
+        "run workbench log verify to see every problem, then restore the workspace from a backup made "
+        "before the change, or ask your admin; a signature must not vouch for data changed outside the application")
 
 
 def _name(uow: UnitOfWork, username: str) -> str:
