@@ -248,3 +248,21 @@ def test_a_bulk_insert_that_does_not_return_its_ids_is_refused(workspace) -> Non
         uow.session.execute(insert(ForceSetting), [{"key": "bulk.x", "value": "1"}])
     with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
         assert uow.session.get(ForceSetting, "bulk.x") is None  # nothing was written
+
+
+def test_nothing_is_chained_onto_a_head_changed_outside_the_application(workspace) -> None:
+    """A forged head would otherwise be covered by the next entry, whose link would then be the one
+    that breaks (blaming the application's own entry): the write is refused and verify still names
+    the head."""
+    from workbench.errors import WorkspaceError
+
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.add_user(uow, "officer.one", "officer")
+    _sql(workspace, "update change_log_head set hash = :h", h="0" * 64)
+    with pytest.raises(WorkspaceError, match="changed outside the application"), \
+            workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.set_role(uow, "officer.one", "viewer")
+    with workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+        assert uow.session.scalar(select(User.role).where(User.username == "officer.one")) == "officer"
+    report = _verify(workspace)
+    assert not report.ok and "head" in report.problem

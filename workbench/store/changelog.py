@@ -64,6 +64,7 @@ def append(
     to the newest entry with `add_states` before the transaction commits.
     """
     head = session.execute(select(ChangeLogHead).where(ChangeLogHead.id == 1).with_for_update()).scalar_one()
+    _refuse_broken_head(session, head)
     before, after = to_json_safe(before), to_json_safe(after)
     at = utcnow()
     seq = head.seq + 1
@@ -77,6 +78,25 @@ def append(
     head.seq, head.hash = seq, digest
     session.flush()
     return entry
+
+
+def _refuse_broken_head(session: Session, head: ChangeLogHead) -> None:
+    """Nothing is chained onto a head that is not the newest entry: the log was changed outside
+    the application, and a new entry would hide where (its link would be the one that breaks)."""
+    from workbench.errors import WorkspaceError
+
+    newest = session.execute(select(ChangeLogEntry.seq, ChangeLogEntry.hash)
+                             .order_by(ChangeLogEntry.seq.desc()).limit(1)).first()
+    if newest is None and head.seq == 0:
+        return
+    if newest is not None and newest.seq == head.seq and newest.hash == head.hash:
+        return
+    where = "it holds no entry" if newest is None else f"its newest entry is {newest.seq}"
+    raise WorkspaceError(
+        f"the change log's head says entry {head.seq}, but {where} "
+        f"{'with another hash' if newest is not None and newest.seq == head.seq else ''}".rstrip()
+        + ": the log was changed outside the application, so nothing more is written to it; nothing was saved",
+        "run workbench log verify to see what changed, then restore the workspace from a backup made before it")
 
 
 def is_head(session: Session, entry: ChangeLogEntry) -> bool:
