@@ -198,3 +198,17 @@ def test_changing_ones_passphrase_moves_the_signing_key_with_it(tmp_path: Path, 
     with Workspace.open(sqlite_location(Path(ws))) as w:
         with pytest.raises(WorkbenchError), w.unit_of_work("rita.reviewer", passphrase=RITA_PASS) as uow:
             signing_identity.reviewer_signer(uow, "rita.reviewer", RITA_PASS)
+
+
+
+def test_users_deactivate_and_reactivate_from_the_command_line(tmp_path: Path, capsys) -> None:
+    ws = str(tmp_path / "w.sqlite")
+    run("init", "--workspace", ws, "--user", "ann.admin")
+    run("users", "add", "bob.officer", "--role", "officer", "--passphrase-stdin", "--workspace", ws,
+        "--user", "ann.admin", stdin=PASSPHRASES["bob.officer"] + "\n")
+    assert run("users", "deactivate", "bob.officer", "--workspace", ws, "--user", "ann.admin") == 0
+    assert run("findings", "--workspace", ws, "--user", "bob.officer") != 0
+    assert "users reactivate bob.officer" in capsys.readouterr().err
+    assert run("users", "deactivate", "ann.admin", "--workspace", ws, "--user", "ann.admin") != 0  # not oneself
+    assert run("users", "reactivate", "bob.officer", "--workspace", ws, "--user", "ann.admin") == 0
+    assert run("findings", "--workspace", ws, "--user", "bob.officer") == 0

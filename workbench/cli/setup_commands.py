@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
                    "admin is not your OS login")
     p.set_defaults(handler=cmd_init)
 
-    u = add_command(sub, "users", "list or add users")
+    u = add_command(sub, "users", "list, add, deactivate or reactivate users")
     usub = u.add_subparsers(dest="users_command", metavar="VERB")
     ul = add_command(usub, "list", "list the workspace's users")
     ul.add_argument("--json", action="store_true")
@@ -45,6 +45,12 @@ def register(sub: Any) -> None:
     ur.add_argument("username")
     ur.add_argument("role", choices=ROLES)
     ur.set_defaults(handler=cmd_users_role, needs_passphrase=True)
+    for verb, words in (("deactivate", "stop a user signing in or acting (their work and its history stay; admin "
+                                       "only)"),
+                        ("reactivate", "let a deactivated user sign in again (admin only)")):
+        ud = add_command(usub, verb, words)
+        ud.add_argument("username")
+        ud.set_defaults(handler=cmd_users_active, active=verb == "reactivate", needs_passphrase=True)
 
     st = add_command(sub, "settings", "force settings: marking, attendance targets, MARAC thresholds, …")
     ssub = st.add_subparsers(dest="settings_command", metavar="VERB")
@@ -161,6 +167,14 @@ def cmd_users_role(ctx: CliContext) -> int:
     with ctx.uow() as uow:
         info = users.set_role(uow, ctx.args.username, ctx.args.role)
     print(f"{info.username} is now {info.role}")
+    return 0
+
+
+def cmd_users_active(ctx: CliContext) -> int:
+    from workbench.services import users
+    with ctx.uow() as uow:
+        info = users.set_active(uow, ctx.args.username, ctx.args.active)
+    print(f"{info.username} is now {'active' if info.active else 'deactivated: they can no longer sign in or act'}")
     return 0
 
 

@@ -159,7 +159,7 @@ class Workspace:
                 f"the account of user '{row.username}' is deactivated in workspace {label}: an admin of the "
                 "workspace" + (f" ({', '.join(admins)})" if admins else "") + " can reactivate it in Workspace > Users",
                 f"until then {row.username} cannot sign in or change anything; the admin selects {row.username} in "
-                "Workspace > Users and clicks Reactivate",
+                f"Workspace > Users and clicks Reactivate, or runs: workbench users reactivate {row.username}",
             )
         proven = (isinstance(user, Actor) and user.verified and user.username == row.username
                   and hmac.compare_digest(user.proof, self._proof))
