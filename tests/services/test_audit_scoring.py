@@ -262,3 +262,41 @@ def test_each_round_is_scored_once_per_unit_of_work_and_a_write_rescores(sqlite_
         fieldwork.record_response(uow, case.id, "thrive_recorded", "yes")
         again = scoring.score_audit(uow, ids[2])
     assert [p.compliant for p in again.trend] == [11, 10, 10]  # the write emptied the cache
+
+
+def test_an_answer_rescores_its_own_round_only_in_the_open_workspace(sqlite_workspace, extract, monkeypatch) -> None:
+    """The open workspace keeps each round's score until the change log records something about
+    that round: an answer in round 1 re-scores round 1 alone (its trend is still up to date), a
+    change of a setting every round."""
+    from workbench.services import settings
+
+    ws = sqlite_workspace
+    finding_id, _ = attendance_finding(ws, ADMIN)
+    ids = [drawn_attendance_audit(ws, ADMIN, extract, finding_ids=[finding_id], target=0.75,
+                                  title="Attendance audit", seed=1, size=20)]
+    ids.append(drawn_attendance_audit(ws, ADMIN, extract, series=ids[0], title="Attendance audit", seed=2, size=20))
+    for audit_id in ids:
+        answer_cases(ws, ADMIN, audit_id, compliant=10)
+    scored: list[int] = []
+    real = scoring._score_core
+    monkeypatch.setattr(scoring, "_score_core", lambda uow, audit: noted(scored, audit.id, real)(uow, audit))
+
+    def read() -> list[scoring.AuditScore]:
+        with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS, write=False) as uow:
+            return [scoring.score_audit(uow, audit_id) for audit_id in ids]
+
+    first = read()
+    assert sorted(scored) == sorted(ids)
+    scored.clear()
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        case = next(c for c in fieldwork.list_cases(uow, ids[0]) if c.state in ("active", "replacement")
+                    and c.ref in {s.ref for s in first[0].cases if s.status == "not compliant"})
+        fieldwork.record_response(uow, case.id, "thrive_recorded", "yes")
+    again = read()
+    assert scored == [ids[0]]  # round 2 was kept
+    assert [p.compliant for p in again[1].trend] == [11, 10]
+    scored.clear()
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        settings.set_value(uow, "confidence", 0.9)
+    read()
+    assert sorted(scored) == sorted(ids)

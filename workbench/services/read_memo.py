@@ -15,16 +15,19 @@ here; `log verify` finds it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workbench.store.models import ChangeLogEntry, ChangeLogHead
 from workbench.store.uow import UnitOfWork
 
 SHARED_KEY = "workbench.shared"
+#: past this many relevant entries since a memo was stamped, all of its results are dropped
+_MANY = 500
 
 
 @dataclass
@@ -51,11 +54,17 @@ class Memoised:
                 self.results[key] = result
 
 
+#: which of a memo's results the change-log entries since it was stamped may have altered: the
+#: keys to drop, or None for all of them; given (entity, entity id) of each relevant entry
+Stale = Callable[[Session, list[tuple[str, str]]], "set[Hashable] | None"]
+
+
 def memo_for(uow: UnitOfWork, name: str, irrelevant_entities: frozenset[str],
-             irrelevant_actions: frozenset[str] = frozenset()) -> Memoised | None:
+             irrelevant_actions: frozenset[str] = frozenset(), stale: Stale | None = None) -> Memoised | None:
     """The workspace's memo `name`, valid for this unit of work (None if it may write, or if its
     view of the workspace is older than the memo's). An entry whose entity is in
-    `irrelevant_entities`, or whose action is in `irrelevant_actions`, leaves it valid."""
+    `irrelevant_entities`, or whose action is in `irrelevant_actions`, leaves it valid. With
+    `stale`, the other entries drop only the results it names (all, when it returns None)."""
     session = uow.session
     if uow.writable or SHARED_KEY not in session.info:
         return None
@@ -69,13 +78,23 @@ def memo_for(uow: UnitOfWork, name: str, irrelevant_entities: frozenset[str],
     found: Memoised | None = None
     with memo.lock:
         if memo.seq < head:
-            since = select(ChangeLogEntry.seq).where(
+            since = select(ChangeLogEntry.entity, ChangeLogEntry.entity_id).where(
                 ChangeLogEntry.seq > memo.seq, ChangeLogEntry.seq <= head,
                 ChangeLogEntry.entity.not_in(sorted(irrelevant_entities)))
             if irrelevant_actions:
                 since = since.where(ChangeLogEntry.action.not_in(sorted(irrelevant_actions)))
-            if memo.seq < 0 or session.scalar(since.limit(1)) is not None:
-                memo.results = {}  # a new dict: a reader of the old one keeps its consistent results
+            if memo.seq < 0:
+                memo.results = {}
+            elif stale is None:
+                if session.execute(since.limit(1)).first() is not None:
+                    memo.results = {}  # a new dict: a reader of the old one keeps its consistent results
+            else:
+                entries = [(e, i) for e, i in session.execute(since.limit(_MANY + 1)).all()]
+                drop = stale(session, entries) if entries and len(entries) <= _MANY else None
+                if entries and drop is None:
+                    memo.results = {}
+                elif drop:
+                    memo.results = {k: v for k, v in memo.results.items() if k not in drop}
             memo.seq = head
         if memo.seq == head:
             found = Memoised(memo, head, memo.results)
