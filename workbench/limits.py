@@ -10,9 +10,13 @@ bounds one line of imported text.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 
-__all__ = ["MAX_LINE_CHARS", "MAX_NESTING", "longest_line", "nesting_depth"]
+__all__ = ["MAX_LINE_CHARS", "MAX_NESTING", "MAX_SMALL_FILE", "longest_line", "nesting_depth",
+           "read_input"]
 
 #: deeper than any template, manifest or seal the workbench writes (they nest 4 levels or fewer)
 MAX_NESTING = 64
@@ -52,3 +56,21 @@ def longest_line(text: str) -> tuple[int, int]:
     if len(text) - start > best[1]:
         best = (number, len(text) - start)
     return best
+
+
+#: the most a small file the user names is read to (an anchor, a corrections or exclusions list,
+#: area rules, a template, a narrative): far above any real one
+MAX_SMALL_FILE = 16 * 1024 * 1024
+
+
+def read_input(path: str | os.PathLike[str], limit: int = MAX_SMALL_FILE) -> bytes:
+    """The bytes of a file the user named: a regular file (a pipe or a device would hang the read
+    or never end it), at most `limit` bytes. Raises OSError, with `strerror` saying why."""
+    info = os.stat(path)  # through a link, to what it names
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "it is not a regular file (a folder, pipe or device)", str(path))
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"it is larger than {limit:,} bytes", str(path))
+    return data

@@ -248,8 +248,9 @@ def cmd_actions_update(ctx: CliContext) -> int:
 def _narrative(a: argparse.Namespace) -> str:
     if a.narrative is not None:
         return str(a.narrative)
+    from workbench.limits import read_input
     try:
-        return Path(a.narrative_file).read_text(encoding="utf-8")
+        return read_input(a.narrative_file).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the narrative from {a.narrative_file}: {exc}",
                          "give a UTF-8 text file") from None

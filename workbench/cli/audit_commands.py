@@ -31,8 +31,9 @@ def _exclusions(a: Any) -> Exclusions:
     from workbench.services.population_exclusions import Exclusions, parse_exclusions_file
     rows: dict[int, str] = {}
     if a.exclusions is not None:
+        from workbench.limits import read_input
         try:
-            text = a.exclusions.read_text(encoding="utf-8-sig")
+            text = read_input(a.exclusions).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {a.exclusions}: {exc}", "give a UTF-8 CSV of ROW,REASON lines") from None
         rows = parse_exclusions_file(text, str(a.exclusions))

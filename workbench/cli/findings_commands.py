@@ -116,8 +116,9 @@ def _read_corrections(path: Path | None) -> list[findings.Correction]:
     from workbench.services import findings
     if path is None:
         return []
+    from workbench.limits import read_input
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_input(path).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path.name}: the corrections file does not exist", "check the path") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

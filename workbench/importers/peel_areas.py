@@ -17,6 +17,7 @@ from itertools import islice
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.limits import read_input
 
 PEEL_AREAS: tuple[str, ...] = (  # the 2023-25 framework's areas (also used for earlier programmes)
     "Police powers and public treatment",
@@ -127,8 +128,10 @@ def load_area_rules(path: str | Path | None = None) -> AreaRules:
         return shipped
     p = Path(path)
     try:
-        raw = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = read_input(p).decode("utf-8")
+    except OSError as exc:
+        raise AreaRulesError(p, f"cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
         raise AreaRulesError(p, f"cannot be read ({exc})") from None
     data = _parse(raw, p)
     user = _rules_from(data, p, shipped)

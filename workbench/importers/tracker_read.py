@@ -21,6 +21,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.importers.tracker_values import clean_text
+from workbench.limits import read_input
 from workbench.wording import counted
 
 MAX_BYTES = 50 * 1024 * 1024  # a tracker is a few hundred rows; a CSV over 50 MB is something else
@@ -80,7 +81,7 @@ def read_tracker(path: str | Path, sheet: str | None = None, encoding: str | Non
         if size > MAX_BYTES:
             raise TrackerError(f"the file is {size:,} bytes; a tracker is read up to {MAX_BYTES:,}", path,
                                hint="keep only the tracker's sheet, or save it as CSV")
-        data = path.read_bytes()
+        data = read_input(path, MAX_BYTES)
     except OSError as exc:
         raise TrackerError(f"cannot read the file ({exc.strerror or exc})", path,
                            hint="check the file name and that you may read it") from None

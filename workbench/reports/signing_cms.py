@@ -25,6 +25,7 @@ from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko_certvalidator import ValidationContext
 
 from workbench.errors import InputError
+from workbench.limits import read_input
 
 __all__ = ["CmsCheck", "TrustAnchors", "load_trust_file", "parse_trust_value", "sign_detached",
            "verify_detached"]
@@ -107,9 +108,7 @@ def load_trust_file(path: Path) -> TrustAnchors:
     """A certificate (PEM/DER) file, or a trust list: lines of SHA-256 fingerprints and/or PEM
     certificates, with ``#`` comments. Anything else is refused naming the file and line."""
     try:
-        if path.stat().st_size > MAX_TRUST_FILE:
-            raise InputError(f"trust file {path} is too large to be a certificate or trust list")
-        data = path.read_bytes()
+        data = read_input(path, MAX_TRUST_FILE)
     except OSError as exc:
         raise InputError(f"cannot read trust file {path}: {exc.strerror or exc}") from None
     if not data.strip():

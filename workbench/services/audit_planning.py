@@ -23,6 +23,7 @@ from workbench.errors import InputError, NotFoundError, WorkbenchError
 from workbench.importers.population import scan_population
 from workbench.importers.population_model import PopulationScan
 from workbench.importers.population_suggest import MappingSuggestion, suggest_columns
+from workbench.limits import read_input
 from workbench.progress import Progress
 from workbench.services import audits, fieldwork, population
 from workbench.services.access import require
@@ -359,7 +360,9 @@ def read_exclusions_file(path: str | Path) -> dict[int, str]:
     CSV of ROW,REASON lines (a header line allowed)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_input(path).decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path.name}: {exc.strerror or exc}", "give a UTF-8 CSV of ROW,REASON lines") from None
+    except UnicodeDecodeError as exc:
         raise InputError(f"cannot read {path.name}: {exc}", "give a UTF-8 CSV of ROW,REASON lines") from None
     return parse_exclusions_file(text, path.name)

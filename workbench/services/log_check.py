@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import InputError, WorkspaceError
+from workbench.limits import read_input
 from workbench.services.access import require
 from workbench.services.evidence import write_file_atomically
 from workbench.store import changelog, log_audit
@@ -233,11 +234,9 @@ def read_anchor_file(path: Path) -> list[Anchor]:
     where = f"anchor file {path}"
     hint = "give a file written by: workbench log anchor OUT"
     try:
-        raw = path.read_bytes()
+        raw = read_input(path, 1_000_000)
     except OSError as exc:
         raise InputError(f"cannot read {where}: {exc.strerror}", hint) from None
-    if len(raw) > 1_000_000:
-        raise InputError(f"{where} is {len(raw):,} bytes; an anchor is a few hundred", hint)
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

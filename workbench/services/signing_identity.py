@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
 from workbench.errors import InputError, NotFoundError, PermissionDeniedError
+from workbench.limits import read_input
 from workbench.reports.signing import SigningError, certificate_fingerprint, create_reviewer_material
 from workbench.reports.signing_keystore import (
     KeyMaterial,
@@ -316,9 +317,7 @@ def import_reviewer_certificate(uow: UnitOfWork, username: str, pkcs12_path: Pat
     confirm_passphrase(uow, signoff_passphrase, "certificate", username, "import")
     path = Path(pkcs12_path)
     try:
-        if path.stat().st_size > MAX_PKCS12_BYTES:
-            raise SigningError(f"{path} is too large to be a PKCS#12 certificate file", file=str(path))
-        data = path.read_bytes()
+        data = read_input(path, MAX_PKCS12_BYTES)
     except OSError as exc:
         raise SigningError(f"cannot read {path}: {exc.strerror}", file=str(path)) from None
     try:
@@ -341,7 +340,7 @@ def import_force_ca(uow: UnitOfWork, path: Path) -> CertificateInfo:
     """An admin imports the force's CA certificate (PEM/DER); logged and shown on later packs."""
     require(uow.actor, "users.manage")
     try:
-        data = Path(path).read_bytes()[: MAX_PKCS12_BYTES + 1]
+        data = read_input(path, MAX_PKCS12_BYTES)
     except OSError as exc:
         raise SigningError(f"cannot read {path}: {exc.strerror}", file=str(path)) from None
     try:

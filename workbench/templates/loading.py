@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.force_settings import NUMERIC_RULE_SETTINGS
-from workbench.limits import MAX_NESTING, nesting_depth
+from workbench.limits import MAX_NESTING, nesting_depth, read_input
 from workbench.templates.schema import (
     ANSWER_TYPES,
     FIELD_TYPES,
@@ -85,7 +85,7 @@ def load_template(path_or_text: str | Path) -> Template:
     ):
         path = Path(path_or_text)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_input(path).decode("utf-8-sig")
         except OSError as exc:
             raise TemplateError(str(path), "", f"cannot read the file ({exc.strerror or exc})") from None
         except UnicodeDecodeError:
