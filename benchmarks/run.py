@@ -97,15 +97,18 @@ def service_rows(ws_path: Path) -> list[Row]:
             from sqlalchemy import select
 
             from workbench.services import fieldwork
-            from workbench.store.models import Response, SampledCase
+            from workbench.services.templates import get_template
+            from workbench.store.models import Audit, Response, SampledCase
 
             with ws.unit_of_work(ADMIN) as uow:
                 first_round = min(a.id for a in audits.list_audits(uow))
+                template = get_template(uow, uow.session.get(Audit, first_round).template_id)
+                hand = [c.key for c in template.criteria if c.rule is None]
                 row = uow.session.execute(
                     select(Response.case_id, Response.criterion_key, Response.value)
                     .join(SampledCase, SampledCase.id == Response.case_id)
                     .where(SampledCase.audit_id == first_round, Response.role == "primary",
-                           Response.computed.is_(False), Response.value.in_(("yes", "no"))).limit(1)).one()
+                           Response.criterion_key.in_(hand), Response.value.in_(("yes", "no"))).limit(1)).one()
                 fieldwork.record_response(uow, row.case_id, row.criterion_key, "no" if row.value == "yes" else "yes")
 
         def rescore_after_an_answer() -> None:
