@@ -102,7 +102,7 @@ def service_rows(ws_path: Path) -> list[Row]:
 
             with ws.unit_of_work(ADMIN) as uow:
                 first_round = min(a.id for a in audits.list_audits(uow))
-                template = get_template(uow, uow.session.get(Audit, first_round).template_id)
+                template = get_template(uow, uow.session.get_one(Audit, first_round).template_id)
                 hand = [c.key for c in template.criteria if c.rule is None]
                 row = uow.session.execute(
                     select(Response.case_id, Response.criterion_key, Response.value)
