@@ -242,3 +242,17 @@ def test_a_fire_and_rescue_service_is_named_as_the_force_only_when_no_police_for
     police = ("Durham Constabulary works with Durham and Darlington Fire and Rescue Service.\n"
               "Areas for improvement\n\n- Durham Constabulary should improve its call answering.\n")
     assert parse_report(source(police)).force == "Durham Constabulary"
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("Cleveland Police: Causes of concern revisit letter", "revisit_letter"),
+    ("Kent Police: closure of cause of concern", "revisit_letter"),
+    ("Avon and Somerset Constabulary: accelerated cause of concern", "cause_of_concern_letter"),
+    ("Suffolk Constabulary: Crime Data Integrity inspection 2019", "cdi"),
+    ("Joint targeted inspection of the response to children in Leeds", "joint"),
+    ("PEEL 2023-25: Norfolk Constabulary", "peel"),
+    ("Police response to violence against women and girls", None),
+])
+def test_the_kind_of_publication_is_read_from_its_title(title, kind):
+    text = f"{title}\n\nAreas for improvement\n\n- The force should record crime accurately.\n"
+    assert parse_report(source(text)).source_type == kind

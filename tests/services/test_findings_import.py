@@ -165,3 +165,14 @@ def test_a_force_given_on_reimport_fills_an_inspection_that_named_none(workspace
         assert uow.session.scalars(select(Inspection.force_name)).all() == ["Norfolk Constabulary"]
         assert uow.session.scalar(select(func.count()).select_from(ChangeLogEntry).where(
             ChangeLogEntry.entity == "inspection", ChangeLogEntry.action == "set force")) == 1
+
+
+def test_a_revisit_letter_is_registered_as_one(workspace, tmp_path) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Cleveland Police: Causes of concern revisit letter\n\nCause of concern\n\n"
+                      "The force does not supervise investigations well enough.\n\nRecommendations\n\n"
+                      "- Within three months, the force should review open investigations.\n", encoding="utf-8")
+    result = _import(workspace, letter)
+    assert any("registered as a revisit letter" in w for w in result.warnings)
+    with workspace.unit_of_work(ADMIN, write=False) as uow:
+        assert uow.session.scalars(select(Inspection.source_type)).all() == ["revisit_letter"]

@@ -141,3 +141,27 @@ def declared_count(header: list[str], noun: str) -> int | None:
                 and header[i + 1].isdigit():
             return int(header[i + 1])
     return None
+
+
+#: what kind of publication a report is, from its title (first match wins); the register's
+#: source types (`services/register.SOURCE_TYPES`); None when the title does not say
+_SOURCE_KINDS = (
+    ("revisit_letter", re.compile(r"\b(?:revisit|progress|return|re-?inspection)\b.{0,40}\bletter\b|\bletter\b.{0,40}"
+                                  r"\b(?:revisit|progress)\b|\b(?:closure|discharge) of (?:the |a )?causes? of concern\b",
+                                  re.IGNORECASE)),
+    ("cause_of_concern_letter", re.compile(r"\b(?:accelerated )?causes? of concern\b.{0,40}\bletter\b|\baccelerated "
+                                           r"causes? of concern\b", re.IGNORECASE)),
+    ("cdi", re.compile(r"\bcrime data integrity\b", re.IGNORECASE)),
+    ("joint", re.compile(r"\bjoint (?:targeted |thematic )?inspection\b", re.IGNORECASE)),
+    ("peel", re.compile(r"\bPEEL\b|effectiveness, efficiency and legitimacy")),
+)
+
+
+def source_type(title: str | None, header: list[str]) -> str | None:
+    """The kind of publication its title (or first lines) names: a revisit or cause-of-concern
+    letter, a crime data integrity or joint inspection, a PEEL report; None when none says."""
+    for text in [title or "", *header[:6]]:
+        for kind, pattern in _SOURCE_KINDS:
+            if pattern.search(text):
+                return kind
+    return None

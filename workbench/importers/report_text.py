@@ -69,6 +69,8 @@ class ParsedReport:
     encoding: str | None = None
     sent: date | None = None
     missing: tuple[str, ...] = field(default=())  # metadata not found: "force", "programme", "published"
+    #: the register's source type the title names (a revisit letter, a CDI inspection ...); None: not said
+    source_type: str | None = None
 
 
 def report_blocks(source: SourceText, force: str | None = None) -> tuple[list[Block], list[str]]:
@@ -154,7 +156,8 @@ def parse_report(source: SourceText, force: str | None = None, inspection: str |
         force=force, programme=programme, title=meta.title(header),
         year=meta.year(programme, published or sent), published=published or sent, updated=updated,
         findings=tuple(findings), warnings=tuple(warnings), source_kind=source.kind,
-        encoding=source.encoding, sent=sent, missing=tuple(missing))
+        encoding=source.encoding, sent=sent, missing=tuple(missing),
+        source_type=meta.source_type(meta.title(header), header))
 
 
 def _build(raw: list[RawFinding], rules: AreaRules | None, warnings: list[str],

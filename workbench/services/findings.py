@@ -246,6 +246,12 @@ def import_report(
     elif fill_force:
         warnings.append(f"the registered inspection named no force: {named} "
                         + ("would be recorded as its force" if dry_run else "is now recorded as its force"))
+    if existing is None and parsed.source_type not in (None, "peel"):
+        from workbench.services.register import SOURCE_TYPES
+
+        warnings.append(f"{'would be' if dry_run else 'registered as'} a {SOURCE_TYPES[parsed.source_type].lower()}, "
+                        "as its title says (so no PCC response is due unless the register is told otherwise); "
+                        "change its source type in the register if that is wrong")
     described = tuple(c.describe() for c in corrections)
     earlier = _link_pool(uow, exclude_inspection=existing.id if existing else None)
     if dry_run:
@@ -277,6 +283,7 @@ def import_report(
     new_inspection = existing is None
     if existing is None:
         existing = Inspection(
+            source_type=parsed.source_type or "peel",
             programme=insp_info.programme, title=insp_info.title, force_name=insp_info.force,
             year=parsed.year, published=parsed.published, source_name=parsed.source_name,
             source_sha256=parsed.source_sha256, text_fingerprint=parsed.text_fingerprint,
