@@ -256,3 +256,8 @@ def test_a_fire_and_rescue_service_is_named_as_the_force_only_when_no_police_for
 def test_the_kind_of_publication_is_read_from_its_title(title, kind):
     text = f"{title}\n\nAreas for improvement\n\n- The force should record crime accurately.\n"
     assert parse_report(source(text)).source_type == kind
+
+
+def test_a_findings_heading_is_not_the_inspections_title():
+    r = parse_report(source("Cause of concern\n\nThe force's handling of 999 calls is not good enough.\n", "calls.txt"))
+    assert r.title != "Cause of concern"

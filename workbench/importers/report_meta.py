@@ -25,6 +25,8 @@ _NOT_FORCES = {"National", "College", "The", "Our", "Local", "Home", "Each", "Al
                "Assistant", "Acting", "Temporary", "Dear", "To", "From"}
 _GENERIC_TITLES = re.compile(r"^(PEEL (force )?inspection|source \W* hmicfrs|letter information|"
                              r"print this document|skip to (main )?content)$", re.IGNORECASE)
+#: a heading over findings: the title, if the text has one, comes before it
+_FINDINGS_HEADING = re.compile(r"^(areas? for improvement|causes? of concern|recommendations?)$", re.IGNORECASE)
 
 
 #: a fire and rescue service, named when the report names no police force (a police report may
@@ -82,7 +84,8 @@ def mentions_peel(header: list[str]) -> bool:
 
 
 def title(header: list[str]) -> str | None:
-    lines = [ln for ln in header if not _GENERIC_TITLES.match(ln)]
+    top = next((i for i, ln in enumerate(header) if _FINDINGS_HEADING.match(ln.strip())), len(header))
+    lines = [ln for ln in header[:top] if not _GENERIC_TITLES.match(ln)]
     for line in lines[:15]:
         if "PEEL" in line and len(line) < 150 and not re.search(r"\d+ (areas? for|recommendations)", line):
             return line
