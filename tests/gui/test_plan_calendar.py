@@ -64,8 +64,8 @@ def test_the_calendar_shows_the_year_and_starts_an_occurrence_as_the_next_round(
     cal = page.calendar
     qtmodeltester.check(cal.model)
     assert _cells(cal.model) == {
-        ("Attendance dip sample", 4): "overdue · Breckland", ("Attendance dip sample", 7): "planned · Norwich",
-        ("Attendance dip sample", 10): "planned · King's Lynn", ("DA risk grading", 5): "due"}
+        ("Attendance dip sample", 4): "overdue\nBreckland", ("Attendance dip sample", 7): "planned\nNorwich",
+        ("Attendance dip sample", 10): "planned\nKing's Lynn", ("DA risk grading", 5): "due"}
     assert cal.model.headerData(1, Qt.Orientation.Horizontal) == "Jan"
     row = next(r for r in range(cal.model.rowCount()) if cal.model.index(r, 0).data() == "Attendance dip sample")
     assert "rotates across district: Breckland, Norwich, King's Lynn" in cal.model.index(row, 0).data(
@@ -84,13 +84,13 @@ def test_the_calendar_shows_the_year_and_starts_an_occurrence_as_the_next_round(
         assert made.title == "Attendance dip sample — Breckland (Apr 2025)"
     assert boxes[-1].title.startswith("Audit started") and "round 2" in boxes[-1].text
     _settle(qtbot, page)  # the change re-read the page in a worker
-    assert cal.model.index(row, 4).data() == "started · Breckland"
+    assert cal.model.index(row, 4).data() == "started\nBreckland"
     assert cal.selected() is not None and cal.selected().key == "2025-04" and not cal.start.isEnabled()
     assert f"started as audit {started}" in cal.start.toolTip()
 
     cal.year.setValue(2026)
     _settle(qtbot, page)
-    assert _cells(cal.model) == {("Attendance dip sample", 1): "planned · Breckland"}
+    assert _cells(cal.model) == {("Attendance dip sample", 1): "planned\nBreckland"}
     cal.year.setValue(2027)
     _settle(qtbot, page)
     assert cal.model.rowCount() == 0 and "No audits are planned for 2027" in cal.empty.text()

@@ -8,6 +8,7 @@ started yet and pressing "Start as a new round" makes it an audit in one step
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,8 @@ from typing import Any
 from workbench.gui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QApplication,
+    QFont,
     QHBoxLayout,
     QHeaderView,
     QModelIndex,
@@ -25,6 +28,7 @@ from workbench.gui.qt import (
     QSpinBox,
     Qt,
     QTableView,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -153,7 +157,7 @@ class PlanCalendarModel(QAbstractTableModel):
         if c is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return c.state + (f" · {c.focus}" if c.focus else "")
+            return c.state + (f"\n{c.focus}" if c.focus else "")  # the turn below: a narrow month wraps at words
         if role == Qt.ItemDataRole.ToolTipRole:
             audit = f" as audit {c.audit_id}" if c.audit_id is not None else ""
             focus = f", focus {c.focus}" if c.focus else ""
@@ -164,7 +168,17 @@ class PlanCalendarModel(QAbstractTableModel):
             return f"{p.title}, {MONTHS[index.column() - 1]}: {c.state}" + (f", {c.focus}" if c.focus else "")
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             return tone_colour(TONE.get(c.state, "neutral"), role)
+        if role == Qt.ItemDataRole.FontRole:
+            return _month_font()
         return None
+
+
+@functools.cache
+def _month_font() -> QFont:
+    """A month cell's font: a point smaller than the table's, so a turn's name fits a month's width."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+    return font
 
 
 class PlanCalendar(QWidget):
@@ -191,8 +205,11 @@ class PlanCalendar(QWidget):
         self.view.setAccessibleName("Assurance plan calendar")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMaximumSectionSize(170)  # a long title wraps, leaving the months room for their turns
         for col in range(1, 13):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        # the month columns take their width after the view's resize: fit the rows again then
+        header.sectionResized.connect(lambda *_: QTimer.singleShot(0, self._fit))
         self.year = named(QSpinBox(minimum=2000, maximum=2100), "planYear")
         self.year.setValue(today().year)
         self.year.setAccessibleName("Plan year")
@@ -229,16 +246,22 @@ class PlanCalendar(QWidget):
                            "“Plan an audit…”: its template, findings, month due, recurrence and rotation.")
         self.empty.setVisible(not data.rows)
         self.view.setVisible(bool(data.rows))
-        rows = len(data.rows)
-        self.view.setFixedHeight(self.view.horizontalHeader().height() + 4
-                                 + sum(self.view.rowHeight(r) for r in range(rows)) if rows else 0)
+        self._fit()
         if keep is not None:
             self.select(keep.plan_id, keep.key)
         self._update()
 
+    def _fit(self) -> None:
+        """Rows as tall as their wrapped text at the columns' present widths, and the view as tall
+        as its rows (no inner scrolling, nothing cut off)."""
+        self.view.resizeRowsToContents()
+        rows = self.model.rowCount()
+        self.view.setFixedHeight(self.view.horizontalHeader().height() + 4
+                                 + sum(self.view.rowHeight(r) for r in range(rows)) if rows else 0)
+
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self.view.resizeRowsToContents()
+        self._fit()
 
     def selected(self) -> CalendarCell | None:
         return self.model.cell(self.view.selectionModel().currentIndex())

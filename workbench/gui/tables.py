@@ -13,6 +13,7 @@ from workbench.gui.qt import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTimer,
     named,
 )
 from workbench.gui.style import TONES
@@ -83,6 +84,19 @@ class TextTable(QTableWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == stretch
                                         else QHeaderView.ResizeMode.ResizeToContents)
         self._right = set(right)
+        self._refit = False
+        # a stretched column takes its width after the table's resize event: the rows are fitted
+        # again once it has (else a row keeps the height of the text wrapped at the old width)
+        header.sectionResized.connect(self._refit_soon)
+
+    def _refit_soon(self, *_: object) -> None:
+        if not self._refit:
+            self._refit = True
+            QTimer.singleShot(0, self._refit_now)
+
+    def _refit_now(self) -> None:
+        self._refit = False
+        self.fit_height()
 
     def set_rows(self, rows: Sequence[Sequence[str]], tones: dict[tuple[int, int], str] | None = None,
                  tips: dict[tuple[int, int], str] | None = None) -> None:
