@@ -158,9 +158,9 @@ class AuditsPage(ReadingPage):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(detail)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 4)
-        self.splitter.setSizes([150, 620])
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([250, 520])  # about eight rounds in view before the score
 
         bar = QHBoxLayout()
         bar.addWidget(label("Audits", "pageTitle"))
