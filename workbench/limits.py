@@ -66,11 +66,16 @@ MAX_SMALL_FILE = 16 * 1024 * 1024
 def read_input(path: str | os.PathLike[str], limit: int = MAX_SMALL_FILE) -> bytes:
     """The bytes of a file the user named: a regular file (a pipe or a device would hang the read
     or never end it), at most `limit` bytes. Raises OSError, with `strerror` saying why."""
-    info = os.stat(path)  # through a link, to what it names
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError(errno.EINVAL, "it is not a regular file (a folder, pipe or device)", str(path))
-    with open(path, "rb") as fh:
-        data = fh.read(limit + 1)
+    # opened without waiting (a pipe with no writer would block the open itself), then checked
+    # as what was opened, so nothing can be swapped in between
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file (a folder, pipe or device)", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"it is larger than {limit:,} bytes", str(path))
     return data

@@ -7,7 +7,7 @@ import argparse
 import pytest
 
 from workbench.cli import main as cli
-from workbench.cli.numbers import LARGEST, whole_number
+from workbench.cli.numbers import LARGEST, LARGEST_SEED, seed_number, whole_number
 
 
 @pytest.mark.parametrize("argv", [
@@ -24,7 +24,10 @@ def test_numbers_out_of_range_are_usage_errors(argv, capsys, tmp_path) -> None:
 
 
 def test_whole_number() -> None:
-    assert whole_number(" 42 ") == 42 and whole_number(str(LARGEST)) == LARGEST
+    assert whole_number(" 42 ") == 42 and whole_number(str(LARGEST)) == LARGEST == 2**31 - 1  # PostgreSQL INTEGER
+    assert seed_number(str(LARGEST_SEED)) == LARGEST_SEED
+    with pytest.raises(argparse.ArgumentTypeError):
+        whole_number(str(LARGEST + 1))
     for bad in ("1_000", "4.5", "", "x"):
         with pytest.raises(argparse.ArgumentTypeError):
             whole_number(bad)

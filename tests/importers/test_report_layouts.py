@@ -261,3 +261,36 @@ def test_the_kind_of_publication_is_read_from_its_title(title, kind):
 def test_a_findings_heading_is_not_the_inspections_title():
     r = parse_report(source("Cause of concern\n\nThe force's handling of 999 calls is not good enough.\n", "calls.txt"))
     assert r.title != "Cause of concern"
+
+
+def test_the_new_rules_leave_alone_what_they_should():
+    """An explanation line with a figure and no full stop is kept; a headline that ends in "cause of
+    concern" is a title, not a topic heading; bullets of what should have happened are evidence,
+    not recommendations; a list written without full stops is not "cut off"."""
+    explained = parse_report(source("Essex Police\nAreas for improvement\n\n"
+                                    "The force should improve how it supervises investigations\n\n"
+                                    "In 28 of the 40 files, there was no supervisory review\n"))
+    assert "28 of the 40" in explained.findings[0].text
+    headline = parse_report(source("Cleveland Police\nCause of concern\n\n"
+                                   "The force has not made enough progress against this cause of concern\n\n"
+                                   "It still does not supervise investigations. Delays remain.\n"))
+    assert headline.findings[0].title == "The force has not made enough progress against this cause of concern"
+    evidence = parse_report(source("Cleveland Police\nCause of concern\n\nThe force does not protect vulnerable "
+                                   "people well enough.\n\n\u2022 in 12 cases officers should have made a safeguarding "
+                                   "referral but did not.\n"))
+    assert [f.kind for f in evidence.findings] == ["cause_of_concern"]
+    bare = parse_report(source("Essex Police\nAreas for improvement\n\n- The force should improve crime recording\n"
+                               "- The force should review its use of bail\n"))
+    assert not any("cut off" in w for w in bare.warnings)
+
+
+@pytest.mark.parametrize("name", ["Hampshire and Isle of Wight Fire and Rescue Service", "London Fire Brigade"])
+def test_fire_services_with_longer_names(name):
+    text = f"{name}: inspection\n\nAreas for improvement\n\n- The service should improve its fire safety audits.\n"
+    assert parse_report(source(text)).force == name
+
+
+def test_a_letter_mentioned_in_the_prose_does_not_make_a_report_a_letter():
+    text = ("An inspection of Kent Police\n\nThe force has made progress since our last inspection. In our letter of "
+            "May we set out a revisit.\n\nAreas for improvement\n\n- The force should record crime accurately.\n")
+    assert parse_report(source(text)).source_type != "revisit_letter"

@@ -356,3 +356,16 @@ def test_a_changed_pdf_alone_is_named_not_the_listings_left_as_they_were(full, t
     edited = forge(full, tmp_path / "s.zip", replace={"SHA256SUMS": members["SHA256SUMS"] + b"0" * 64 + b"  x\n"},
                    fix_hashes=False)
     assert "SHA256SUMS" in named(verify_bundle(edited, [fp]))  # a listing changed on its own still is
+
+
+
+def test_listings_rewritten_round_a_genuine_pdf_are_named(full, tmp_path, fp):
+    """The signed PDF untouched, the listings rendered again for another hash: not "the PDF was
+    changed" alone; the problem names the listings too."""
+    from workbench.reports.bundle_manifest import render_generated
+
+    manifest = json.loads(members_of(full)["manifest.json"])
+    forged = forge(full, tmp_path / "l.zip", replace=render_generated(manifest, "ab" * 32), fix_hashes=False)
+    report = verify_bundle(forged, [fp])
+    assert report.verdict == BROKEN
+    assert any("SHA256SUMS" in p.what or p.path == "SHA256SUMS" for p in report.problems)

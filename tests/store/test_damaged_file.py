@@ -47,3 +47,13 @@ def test_a_damaged_workspace_is_said_to_be_damaged(sqlite_workspace: Workspace, 
         assert not out.exists()
     finally:
         ws.close()
+
+
+def test_a_number_the_database_cannot_hold_is_an_input_error(workspace) -> None:
+    """Record ids are 32-bit on PostgreSQL: a larger one from a caller is refused in words."""
+    from workbench.errors import InputError, NotFoundError
+    from workbench.services.audits import get_audit_row
+
+    with pytest.raises((InputError, NotFoundError)), workspace.unit_of_work(ADMIN, passphrase=ADMIN_PASS,
+                                                                             write=False) as uow:
+        get_audit_row(uow, 2**31)

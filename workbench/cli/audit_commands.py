@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.context import CliContext, LazyChoices, add_command, print_json, print_table
-from workbench.cli.numbers import whole_number
+from workbench.cli.numbers import seed_number, whole_number
 from workbench.cli.progress import progress_bar
 from workbench.errors import InputError
 from workbench.wording import counted
@@ -86,7 +86,7 @@ def register(sub: Any) -> None:
         p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="override the suggested mapping")
         p.add_argument("--stratify-by", metavar="FIELD")
         if verb == "draw":
-            p.add_argument("--seed", type=whole_number, help="a recorded seed (default: a fresh random one)")
+            p.add_argument("--seed", type=seed_number, help="a recorded seed (default: a fresh random one)")
         p.add_argument("--exclude-invalid", action="store_true",
                        help="leave every row that fails a check out of the population (needs --reason)")
         p.add_argument("--reason", default="", help="why the excluded rows are left out (recorded with the audit)")

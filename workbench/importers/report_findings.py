@@ -156,6 +156,11 @@ class _Parser:
             return
         last, end = self.found[-1], self.blocks[-1]
         tail = end.text.rstrip()
+        # only where the others of its kind end their sentences (a list written without full
+        # stops ends without one too)
+        peers = [f.text.rstrip() for f in self.found[:-1] if f.kind == last.kind]
+        if not peers or sum(_ends_sentence(t) for t in peers) * 2 <= len(peers):
+            return
         if last.line == end.line and tail[-1:].isalnum() and tail.rsplit(None, 1)[-1] in last.text:
             word = tail.rsplit(None, 1)[-1]
             self.warnings.append(f"line {end.line}: the text ends in the middle of the last {_KIND_WORDS[last.kind]} "
@@ -421,8 +426,9 @@ def _is_heading(text: str) -> bool:
 _KIND_WORDS = {"afi": "area for improvement", "cause_of_concern": "cause of concern",
                "recommendation": "recommendation"}
 #: "Prevention cause of concern": a sub-heading naming a cause of concern's topic, not its title
-_TOPIC_HEADING = re.compile(r"^[A-Z][\w ,'&-]{0,60}\bcauses? of concern$", re.IGNORECASE)
-_RECOMMENDS = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
+_TOPIC_HEADING = re.compile(r"^(?:(?!(?:the|this|that|a|an|has|have|had|is|are|was|not|no|made|against|of|"
+                            r"our|its|their)\b)[A-Za-z][\w'&-]*\s+){1,3}causes? of concern$", re.IGNORECASE)
+_RECOMMENDS = re.compile(r"\b(?:should|must)\b(?!\s+(?:not\s+)?have\b)|\bneeds? to\b", re.IGNORECASE)
 #: the report's signpost to the rest of it ("We set out our detailed findings below.")
 _SIGNPOST = re.compile(r"(?:^|(?<=[.!?]\s))(?:We (?:have )?set out (?:our|the) (?:detailed )?findings|The "
                        r"(?:rest|remainder) of this (?:report|letter) (?:sets out|explains|gives))", re.IGNORECASE)
@@ -436,9 +442,11 @@ def _before_signpost(text: str) -> str:
 
 def _section_break(text: str) -> bool:
     """Where a finding's explanation ends: the report's signpost to its detailed findings, or a
-    heading (a short line with no closing punctuation, such as "The service has an effective CRMP")."""
+    heading: a short line of a few words with no closing punctuation, comma or figure ("The
+    service has an effective CRMP"; not "In 28 of the 40 files, there was no review")."""
     t = text.strip()
-    return bool(_SIGNPOST.match(t)) or (len(t) < 100 and t[:1].isupper() and not _ends_sentence(t)
+    return bool(_SIGNPOST.match(t)) or (len(t) < 80 and len(t.split()) <= 9 and t[:1].isupper()
+                                        and not _ends_sentence(t) and not re.search(r"[\d,;]", t)
                                         and not is_lead_in(t))
 
 

@@ -26,7 +26,7 @@ _STATEMENT = re.compile(r"\b(should|must|needs? to|has to|have to|is required to
                         re.IGNORECASE)
 _LEAD_IN = re.compile(r"\b(should|must|recommend\w*|recommendations)\b", re.IGNORECASE)
 _FORCE_LINE = re.compile(r"^(?:(?:[A-Z][\w'&-]*|and|&)\s+){1,5}(Constabulary|Police|Police Service|"
-                         r"Police Force|Fire and Rescue Service|Fire & Rescue Service)$")
+                         r"Police Force|Fire and Rescue Service|Fire & Rescue Service|Fire Brigade)$")
 _TITLE_OPENER = re.compile(r"^(?:The|This|Its?) (?:force|constabulary|service|police|forces|"
                            r"constabularies)\b")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|no|st|mr|mrs|ms|dr|vs|approx|para|fig)\.$", re.IGNORECASE)

@@ -31,8 +31,8 @@ _FINDINGS_HEADING = re.compile(r"^(areas? for improvement|causes? of concern|rec
 
 #: a fire and rescue service, named when the report names no police force (a police report may
 #: name the service it works with)
-_SERVICE = re.compile(r"\b((?:[A-Z][a-z]+[ -](?:(?:and|&) )?){1,4})(Fire and Rescue Service|Fire & Rescue Service|"
-                      r"Fire and Rescue Authority)\b")
+_SERVICE = re.compile(r"\b((?:[A-Z][a-z]+[ -](?:(?:and|&|of) )?){1,5})(Fire and Rescue Service|Fire & Rescue Service|"
+                      r"Fire and Rescue Authority|Fire Brigade)\b")
 
 
 def detect_force(text: str) -> str | None:
@@ -163,7 +163,9 @@ _SOURCE_KINDS = (
 def source_type(title: str | None, header: list[str]) -> str | None:
     """The kind of publication its title (or first lines) names: a revisit or cause-of-concern
     letter, a crime data integrity or joint inspection, a PEEL report; None when none says."""
-    for text in [title or "", *header[:6]]:
+    # the title, or a title-like line at the top (short, not a sentence): never the prose below
+    lines = [ln for ln in header[:6] if len(ln) < 120 and not ln.rstrip().endswith((".", ":", ";"))]
+    for text in [title or "", *lines]:
         for kind, pattern in _SOURCE_KINDS:
             if pattern.search(text):
                 return kind

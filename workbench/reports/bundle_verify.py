@@ -284,7 +284,8 @@ class _Verifier:
         # the listing files name the signed PDF's hash, which the manifest cannot hold: they are
         # rendered with the PDF's hash as the bundle holds it; when they differ, they are rendered
         # again with the hash the bundle's SHA256SUMS lists, and if they then match, the listings
-        # are as sealed and the PDF is what changed (outside what its signature covers, or swapped)
+        # agree with each other: the PDF is named (alone when its own check failed; otherwise with
+        # the listings, as one of the two was changed and nothing signed says which)
         rendered = render_generated(manifest, pdf_sha or "0" * 64)
         got = {name: self.read(members[name], MAX_MANIFEST_BYTES) if name in members else None for name in rendered}
         listed_sha = self.listed_pdf_sha(members, entries) if pdf_sha else None
@@ -293,10 +294,11 @@ class _Verifier:
             as_sealed = render_generated(manifest, listed_sha)
             if all(got[n] is None or got[n] == d for n, d in as_sealed.items()):
                 rendered = as_sealed
-                if not pdf_faulted:
+                if not pdf_faulted:  # its signature holds: the PDF changed outside it, or the listings were rewritten
                     pdf_name = next(e["path"] for e in entries if e["role"] in PDF_ROLES and e["path"] in members)
-                    self.problems.append(Problem(pdf_name, f"SHA-256 is {pdf_sha}, but the bundle was sealed listing "
-                                                           f"{listed_sha}: the file was changed after sealing"))
+                    self.problems.append(Problem(pdf_name, f"SHA-256 is {pdf_sha}, but {SUMS_NAME} and index.html list "
+                                                           f"{listed_sha}: either this PDF (outside what its signature "
+                                                           "covers) or those listings were changed after sealing"))
         for name, data in rendered.items():
             listed.add(name)
             if name not in members:

@@ -136,28 +136,31 @@ def state_digest(state: dict[str, Any] | None) -> str | None:
     return _sha(_CANONICAL.encode(state).encode("utf-8"))
 
 
-def _fetch(session: Session, table: Table, ids: Sequence[Any]) -> list[Any]:
+def _fetch(session: Session, table: Table, ids: Sequence[Any], lock: bool = False) -> list[Any]:
     pk = _pk(table)
-    return list(session.execute(select(*table.columns).where(pk.in_(ids)).order_by(pk)).all())
+    stmt = select(*table.columns).where(pk.in_(ids)).order_by(pk)
+    return list(session.execute(stmt.with_for_update() if lock else stmt).all())
 
 
-def _select_rows(session: Session, table: Table, ids: Sequence[Any],
-                 tolerant: bool = False) -> Iterator[tuple[str, dict[str, Any] | None, str]]:
+def _select_rows(session: Session, table: Table, ids: Sequence[Any], tolerant: bool = False,
+                 lock: bool = False) -> Iterator[tuple[str, dict[str, Any] | None, str]]:
     """(row id, canonical state, "") for the rows of `table` with these ids, in id order.
 
     `tolerant`: a row whose stored value cannot be read (text in a date column, broken JSON)
-    comes back as (row id, None, why) instead of stopping the whole check.
+    comes back as (row id, None, why) instead of stopping the whole check. `lock`: the rows are
+    locked for this transaction as they are read (PostgreSQL's FOR UPDATE: a row another writer
+    holds is read once that writer has committed, as it committed it).
     """
     unreadable: dict[Any, str] = {}
     try:
-        rows = _fetch(session, table, ids)
+        rows = _fetch(session, table, ids, lock)
     except Exception:
         if not tolerant:
             raise
         rows = []
         for i in ids:
             try:
-                rows.extend(_fetch(session, table, [i]))
+                rows.extend(_fetch(session, table, [i], lock))
             except Exception as exc:  # the database holds a value no column type accepts
                 unreadable[i] = str(getattr(exc, "orig", None) or exc).splitlines()[0]
     index = list(table.columns).index(_pk(table))
@@ -206,14 +209,16 @@ class RowTracker:
         event.listen(self.session, "do_orm_execute", self._on_execute)
 
     def _found(self, session: Session, table: Table, ids: Iterable[Any]) -> None:
-        """The rows as the database holds them now, for those not yet written in this transaction."""
+        """The rows as the database holds them now, for those not yet written in this transaction:
+        locked as they are read, so a row another writer is changing is read as that writer
+        committed it (and logged it), not as it was before (which would read as changed outside)."""
         fresh = [i for i in ids if i not in self.touched.get(table.name, ()) and str(i) not in
                  self.before.get(table.name, {})]
         if not fresh:
             return
         found = self.before[table.name]
         for i in range(0, len(fresh), 500):
-            for row_id, state, _why in _select_rows(session, table, fresh[i:i + 500], tolerant=True):
+            for row_id, state, _why in _select_rows(session, table, fresh[i:i + 500], tolerant=True, lock=True):
                 found[row_id] = state_digest(state)
 
     def _before_flush(self, session: Session, _context: object, _instances: object) -> None:
@@ -251,7 +256,7 @@ class RowTracker:
             return self._inserted(state, table)
         where = getattr(state.statement, "whereclause", None)  # an UPDATE's or DELETE's WHERE
         stmt = select(_pk(table)) if where is None else select(_pk(table)).where(where)
-        ids = list(state.session.execute(stmt).scalars())
+        ids = list(state.session.execute(stmt.with_for_update()).scalars())  # see `_found`
         self._found(state.session, table, ids)
         self.touched[table.name].update(ids)
         return None

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, func, inspect, select, text
-from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.errors import ConflictError, PermissionDeniedError, UnknownUserError, WorkspaceError
+from workbench.errors import ConflictError, InputError, PermissionDeniedError, UnknownUserError, WorkspaceError
 from workbench.files import sweep_partial
 from workbench.store import migrate
 from workbench.store.backup import backup_sqlite, create_private_file
@@ -246,6 +246,9 @@ class Workspace:
                 raise busy_error(self.location.label, exc) from None
             if type(exc) is DatabaseError:  # the driver's plain DatabaseError: a damaged file (SQLite)
                 raise damaged_error(self.location.label, exc) from None
+            if isinstance(exc, DataError):  # a value the column cannot hold (a number out of range)
+                raise InputError(f"the database refused a value: {_reason(exc)}; nothing was saved",
+                                 "check the numbers and texts given (a record number is at most 2,147,483,647)") from None
             if not isinstance(exc, OperationalError):
                 raise
             raise WorkspaceError(f"database error on {self.location.label}: {exc.orig}",
