@@ -205,7 +205,6 @@ class PlanCalendar(QWidget):
         self.view.setAccessibleName("Assurance plan calendar")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMaximumSectionSize(170)  # a long title wraps, leaving the months room for their turns
         for col in range(1, 13):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         # the month columns take their width after the view's resize: fit the rows again then
@@ -253,7 +252,13 @@ class PlanCalendar(QWidget):
 
     def _fit(self) -> None:
         """Rows as tall as their wrapped text at the columns' present widths, and the view as tall
-        as its rows (no inner scrolling, nothing cut off)."""
+        as its rows (no inner scrolling, nothing cut off). A long plan title wraps past a fifth of
+        the width (at least 170 px), leaving the months room for their turns."""
+        header = self.view.horizontalHeader()
+        most = max(170, self.width() // 5)  # this widget has its new width in its resize event; the view not yet
+        if header.maximumSectionSize() != most:
+            header.setMaximumSectionSize(most)
+            self.view.resizeColumnToContents(0)  # the title's width is measured again under the new cap
         self.view.resizeRowsToContents()
         rows = self.model.rowCount()
         self.view.setFixedHeight(self.view.horizontalHeader().height() + 4
