@@ -44,3 +44,12 @@ def test_a_computed_working_stands_in_for_a_missing_comment():
                      {"form_exists": "uof_form_ref is not recorded"})
     assert notable_notes(case, _template()) == (
         "Not met: Is there a use-of-force form for this arrest \u2013 Use-of-force form reference is not recorded.")
+
+
+def test_field_keys_are_replaced_once_each_and_a_label_is_never_replaced_again() -> None:
+    from workbench.services.audit_facts import plain_words
+
+    labels = {"final_grade": "Final grade", "grade": "Grade", "grade_reason": "Reason for the grade"}
+    assert plain_words("final_grade differs from grade; grade_reason is not recorded", labels) == (
+        "Final grade differs from Grade; Reason for the grade is not recorded")
+    assert plain_words("regrade-grade grade", labels) == "Regrade-grade Grade"  # whole words only

@@ -6,6 +6,7 @@ questions) in place of internal keys.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -141,7 +142,14 @@ def _or(values: str) -> str:
 
 def plain_words(text: str, labels: Mapping[str, str]) -> str:
     """A computed rule's working or an auditor's note with field keys replaced by their labels:
-    "uof_form_ref is not recorded" -> "Use-of-force form reference is not recorded"."""
+    "uof_form_ref is not recorded" -> "Use-of-force form reference is not recorded". The same
+    working recurs across thousands of cases: each is worked out once."""
+    return _plain_words(text, tuple(labels.items()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_words(text: str, items: tuple[tuple[str, str], ...]) -> str:
+    labels = dict(items)
     text = _KEY_IN_BRACKETS.sub(lambda m: "" if m.group(1) in labels else m.group(0), text.strip())
     parts = []
     for part in text.split("; "):
@@ -154,9 +162,17 @@ def plain_words(text: str, labels: Mapping[str, str]) -> str:
                     f"{label} recorded as {value}, not {_or(m.group('allowed'))}")
         parts.append(part)
     text = "; ".join(parts)
-    for key in sorted(labels, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", labels[key], text)
+    if labels:
+        text = _keys_pattern(tuple(labels)).sub(lambda m: labels[m.group(0)], text)
     return text[:1].upper() + text[1:]
+
+
+@functools.lru_cache(maxsize=64)
+def _keys_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the field keys as a whole word, the longest first (a key inside a longer one is not
+    replaced on its own)."""
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 def notable_notes(case: CaseScore, template: Template) -> str:
