@@ -178,3 +178,15 @@ def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(qtbot, window, s
     assert page.detail.form.owner.text() == "Ch Insp Other"  # their version under the form
     assert page.detail.form.status.currentText() == "in progress"  # what was typed is kept on top of it
     assert "“awaiting allocation”" in page.detail.form.kept_note.text()  # and what they saved is said
+
+
+def test_the_detail_pane_fits_its_width_at_1024(qtbot, window) -> None:
+    """At 1024 × 700 nothing in a finding's detail is wider than the pane (it has no horizontal
+    scroll bar, so anything wider is cut off)."""
+    window.resize(1024, 700)
+    page = window.findings
+    assert page.select_ref("PEEL 2023-25", "AFI 5")
+    qtbot.waitUntil(lambda: "49 of 82 (59.8%)" in page.detail.text())
+    qtbot.wait(50)
+    body = page.detail.widget()
+    assert body.width() <= page.detail.viewport().width()

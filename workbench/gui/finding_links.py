@@ -30,7 +30,7 @@ class LinksPanel(QWidget):
     def show_links(self, links: Sequence[LinkInfo]) -> None:
         clear_layout(self._layout)
         if not links:
-            self._layout.addWidget(label("No related findings in other inspections.", "muted"))
+            self._layout.addWidget(label("No related findings in other inspections.", "muted", wrap=True))
             return
         for link in links:
             self._layout.addWidget(self._row(link))
