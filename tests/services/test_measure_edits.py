@@ -93,7 +93,10 @@ def test_a_proposed_measure_reads_which_way_is_better_from_the_report_s_words() 
         fig("Calls abandoned", "Of 101 calls, 21.9 percent were abandoned before they were answered."),
         fig("MASH referrals waiting", "There was a backlog of 400 referrals awaiting triage."),
         fig("Victim-based crimes (year ending 31 December 2023)"),
+        fig("Use of force incidents resulting in the subject being injured",
+            "8.1 percent of its use of force incidents resulted in the subject being injured."),
     ])}
     assert got == {"Use of force incidents: fewer than we estimate should have been recorded": "lower",
                    "Calls abandoned": "lower", "MASH referrals waiting": "lower",
-                   "Victim-based crimes (year ending 31 December 2023)": "higher"}
+                   "Victim-based crimes (year ending 31 December 2023)": "higher",
+                   "Use of force incidents resulting in the subject being injured": "lower"}

@@ -39,6 +39,7 @@ from workbench.gui.qt import (
 )
 from workbench.gui.recent_workspaces import RecentWorkspaces
 from workbench.gui.register_page import RegisterPage
+from workbench.gui.screen_fit import install_screen_fit
 from workbench.gui.sign_in_dialog import SignInDialog, identify
 from workbench.gui.style import STYLESHEET
 from workbench.gui.wheel_guard import install_wheel_guard
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.writer = writer_pool(self)  # background writes, one at a time
         self.setStyleSheet(STYLESHEET)
         install_wheel_guard()  # app-wide: the wheel never changes an unfocused input
+        install_screen_fit()  # app-wide: no dialog opens larger than its screen
         room = self.screen().availableGeometry()
         self.resize(min(1280, int(room.width() * 0.92)), min(820, int(room.height() * 0.92)))
         self._build_menus()

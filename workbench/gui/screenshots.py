@@ -108,6 +108,9 @@ def capture(out: Path, workspace_file: Path | None = None, demo_dir: Path | None
     settings = QSettings(str(Path(tempfile.mkdtemp(prefix="workbench-window-")) / "window.ini"),
                          QSettings.Format.IniFormat)
     window = MainWindow(ws, ws.sign_in(OFFICER, OFFICER_PASSPHRASE), settings)
+    from workbench.gui.screen_fit import remove_screen_fit
+
+    remove_screen_fit()  # the offscreen screen is 800 × 800: dialogs are pictured at their own size
     window.resize(*SIZE)
     window.show()
     settle(window)

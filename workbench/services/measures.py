@@ -89,7 +89,8 @@ _LOWER_IS_BETTER = re.compile(
     r"\b(backlog|abandon\w*|delay\w*|wait\w*|overdue|outstanding|late|missed|unrecorded|not recorded|"
     r"under-?record\w*|fewer than .{0,40}should|should have been recorded|repeat\w*|re-?offend\w*|"
     r"complaints?|withdraw\w*|cancell?ed|failed|failure\w*|breach\w*|errors?|no further action|"
-    r"outcome 1[4-6]|evidential difficulties|victims? did not support)\b", re.IGNORECASE)
+    r"outcome 1[4-6]|evidential difficulties|victims? did not support|injur\w*|harmed|deaths?|died|"
+    r"assault\w*|disproportionat\w*|outliers?|vacanc\w*|sickness|absences?|exceed\w*)\b", re.IGNORECASE)
 
 
 def _worse_when_higher(f: Figure) -> bool:
