@@ -16,6 +16,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -45,14 +46,36 @@ class FileWriteError(WorkbenchError, OSError):
     """A file could not be written; nothing was left in its place."""
 
 
+def _is_own_folder(private: Path) -> bool:
+    """Whether `private` is a real folder (not a link to one) of this user's: only then is it ours
+    to write partial files in and sweep (a link planted there would point the sweep elsewhere)."""
+    try:
+        info = os.lstat(private)
+    except OSError:
+        return False
+    owned = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISDIR(info.st_mode) and owned
+
+
 def _private_dir(folder: Path) -> Path:
     private = folder / PARTIAL_DIR
     try:
-        private.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(private, 0o700)  # whatever the umask, and an older folder too
+        if not os.path.lexists(private):
+            private.mkdir(mode=0o700)
+    except FileExistsError:
+        pass  # another writer made it meanwhile
     except OSError as exc:
         raise FileWriteError(f"cannot write into {folder}: {exc.strerror or exc}; nothing was written",
                              "choose a folder you can write to") from None
+    if not _is_own_folder(private):
+        raise FileWriteError(f"{private} is not the workbench's own folder (a link, a file, or another user's); "
+                             "nothing was written", f"remove {private} (the workbench makes its own), or choose "
+                             "another folder")
+    try:
+        os.chmod(private, 0o700, follow_symlinks=False)  # whatever the umask, and an older folder too
+    except (OSError, NotImplementedError):
+        with contextlib.suppress(OSError):
+            os.chmod(private, 0o700)
     return private
 
 
@@ -69,7 +92,7 @@ def _alive(pid: int) -> bool:
 def sweep_partial(folder: Path) -> int:
     """Remove partial files that no running writer owns; returns how many were removed."""
     private = Path(folder) / PARTIAL_DIR
-    if not private.is_dir():
+    if not _is_own_folder(private):  # absent, or a link or file planted there: never swept
         return 0
     removed = 0
     for entry in private.iterdir():
