@@ -208,7 +208,11 @@ class PlanCalendar(QWidget):
         for col in range(1, 13):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         # the month columns take their width after the view's resize: fit the rows again then
-        header.sectionResized.connect(lambda *_: QTimer.singleShot(0, self._fit))
+        self._refit = QTimer(self)  # the calendar's own timer: it goes with the calendar
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit)
+        header.sectionResized.connect(lambda *_: self._refit.start())
         self.year = named(QSpinBox(minimum=2000, maximum=2100), "planYear")
         self.year.setValue(today().year)
         self.year.setAccessibleName("Plan year")

@@ -84,19 +84,14 @@ class TextTable(QTableWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == stretch
                                         else QHeaderView.ResizeMode.ResizeToContents)
         self._right = set(right)
-        self._refit = False
         # a stretched column takes its width after the table's resize event: the rows are fitted
-        # again once it has (else a row keeps the height of the text wrapped at the old width)
-        header.sectionResized.connect(self._refit_soon)
-
-    def _refit_soon(self, *_: object) -> None:
-        if not self._refit:
-            self._refit = True
-            QTimer.singleShot(0, self._refit_now)
-
-    def _refit_now(self) -> None:
-        self._refit = False
-        self.fit_height()
+        # again once it has (else a row keeps the height of the text wrapped at the old width);
+        # the timer is the table's own, so it goes with the table
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit_height)
+        header.sectionResized.connect(lambda *_: self._refit.start())
 
     def set_rows(self, rows: Sequence[Sequence[str]], tones: dict[tuple[int, int], str] | None = None,
                  tips: dict[tuple[int, int], str] | None = None) -> None:
