@@ -15,6 +15,7 @@ from tests.services.assurance_setup import (  # noqa: F401 - fixture
     fast_passphrase_hashing,
     setup_register,
 )
+from workbench.errors import WorkspaceError
 from workbench.services import findings, log_watch
 from workbench.services.log_check import IncrementalLogReport, LogReport
 from workbench.services.log_checkpoints import LogCheckpoints
@@ -72,7 +73,8 @@ def test_the_checkpoint_entry_altered_is_broken_and_not_moved(sqlite_workspace, 
     last = _check(ws, memory).last
     with ws.engine.begin() as conn:
         conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == last.seq).values(actor="mallory"))
-    _edit_owner(ws, "DI One")
+    with pytest.raises(WorkspaceError, match="no longer has the hash of its own content"):
+        _edit_owner(ws, "DI One")  # nothing is written onto an altered newest entry
     again = _check(ws, memory)
     assert isinstance(again.report, IncrementalLogReport) and not again.report.ok
     assert "altered after the last check found it intact" in again.report.problem

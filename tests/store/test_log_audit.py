@@ -266,3 +266,21 @@ def test_nothing_is_chained_onto_a_head_changed_outside_the_application(workspac
         assert uow.session.scalar(select(User.role).where(User.username == "officer.one")) == "officer"
     report = _verify(workspace)
     assert not report.ok and "head" in report.problem
+
+
+def test_a_forged_newest_entry_is_not_written_onto_and_an_unreadable_entry_is_named(sqlite_workspace) -> None:
+    """The newest entry and the head both given a made-up hash: the next write is refused. An entry
+    whose stored JSON no longer parses is named by verify, not a traceback."""
+    from workbench.errors import WorkspaceError
+
+    ws = sqlite_workspace
+    with ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.add_user(uow, "officer.one", "officer")
+    _sql(ws, "update change_log set actor = 'mallory' where seq = (select max(seq) from change_log)")
+    with pytest.raises(WorkspaceError, match="changed outside the application"), \
+            ws.unit_of_work(ADMIN, passphrase=ADMIN_PASS) as uow:
+        users.set_role(uow, "officer.one", "viewer")
+    _sql(ws, "update change_log set actor = 'admin.user' where seq = (select max(seq) from change_log)")
+    _sql(ws, "update change_log set states = '{' where seq = 2")
+    report = _verify(ws)
+    assert not report.ok and report.broken_seq == 2 and "cannot be read" in report.problem

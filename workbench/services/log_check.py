@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from workbench.errors import InputError, WorkspaceError
 from workbench.limits import read_input
 from workbench.services.access import require
@@ -174,8 +176,17 @@ def verify_log_since(uow: UnitOfWork, checkpoint: LogCheckpoint | None) -> Incre
 
 
 def _logged(uow: UnitOfWork, seq: int | None) -> LoggedEntry | None:
-    e = uow.session.get(ChangeLogEntry, seq) if seq is not None else None
-    return LoggedEntry(e.seq, e.at, e.actor, e.entity, e.entity_id, e.action) if e is not None else None
+    """Who wrote entry `seq`, when and what: read as plain columns, so an entry whose other values
+    were made unreadable is still named (None when it is gone, or its own columns cannot be read)."""
+    if seq is None:
+        return None
+    try:
+        row = uow.session.execute(select(ChangeLogEntry.seq, ChangeLogEntry.at, ChangeLogEntry.actor,
+                                         ChangeLogEntry.entity, ChangeLogEntry.entity_id, ChangeLogEntry.action)
+                                  .where(ChangeLogEntry.seq == seq)).first()
+    except Exception:  # noqa: BLE001 - e.g. its date made unreadable: the problem text still names it
+        return None
+    return LoggedEntry(*row) if row is not None else None
 
 
 def signed_pack_anchors(uow: UnitOfWork) -> list[Anchor]:

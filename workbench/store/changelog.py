@@ -89,14 +89,35 @@ def _refuse_broken_head(session: Session, head: ChangeLogHead) -> None:
                              .order_by(ChangeLogEntry.seq.desc()).limit(1)).first()
     if newest is None and head.seq == 0:
         return
-    if newest is not None and newest.seq == head.seq and newest.hash == head.hash:
+    if newest is not None and newest.seq == head.seq and newest.hash == head.hash and _newest_intact(session, head.seq):
         return
-    where = "it holds no entry" if newest is None else f"its newest entry is {newest.seq}"
+    if newest is None:
+        what = f"the change log's head says entry {head.seq}, but the log holds no entry"
+    elif newest.seq != head.seq:
+        what = f"the change log's head says entry {head.seq}, but its newest entry is {newest.seq}"
+    elif newest.hash != head.hash:
+        what = f"the change log's head names another hash than its newest entry ({newest.seq})"
+    else:
+        what = f"the newest change-log entry ({newest.seq}) no longer has the hash of its own content"
     raise WorkspaceError(
-        f"the change log's head says entry {head.seq}, but {where} "
-        f"{'with another hash' if newest is not None and newest.seq == head.seq else ''}".rstrip()
-        + ": the log was changed outside the application, so nothing more is written to it; nothing was saved",
+        what + ": the log was changed outside the application, so nothing more is written to it; nothing was saved",
         "run workbench log verify to see what changed, then restore the workspace from a backup made before it")
+
+
+def _newest_intact(session: Session, seq: int) -> bool:
+    """Whether the newest entry still has the hash of its own content (a forged entry whose hash
+    and the head's were both set to a made-up value does not). Checked once per transaction."""
+    checked = session.info.setdefault("workbench.changelog.intact", set())
+    if seq in checked:
+        return True
+    try:
+        entry = session.get(ChangeLogEntry, seq)
+        intact = entry is not None and _hash_of(entry) == entry.hash
+    except Exception:  # noqa: BLE001 - an entry that cannot be read is not intact
+        return False
+    if intact:
+        checked.add(seq)
+    return intact
 
 
 def is_head(session: Session, entry: ChangeLogEntry) -> bool:
@@ -209,9 +230,15 @@ def _walk(
     expected_seq = last_seq + 1
     broken: tuple[int | None, str] | None = None
     while broken is None:
-        rows = session.execute(
-            select(ChangeLogEntry).where(ChangeLogEntry.seq > last_seq).order_by(ChangeLogEntry.seq).limit(batch)
-        ).scalars().all()
+        try:
+            rows = session.execute(
+                select(ChangeLogEntry).where(ChangeLogEntry.seq > last_seq).order_by(ChangeLogEntry.seq).limit(batch)
+            ).scalars().all()
+        except Exception:  # a value no column type reads (broken JSON, text for a date): find which entry
+            bad = _unreadable_entry(session, last_seq, batch)
+            broken = bad or (last_seq + 1, f"an entry after {last_seq} cannot be read: it was altered outside "
+                                           "the application")
+            break
         if not rows:
             break
         for e in rows:
@@ -246,6 +273,19 @@ def _walk(
             broken = (count, f"the change-log head's hash was altered: it no longer matches entry {count}, "
                              "the last entry")
     return count, prev, broken
+
+
+def _unreadable_entry(session: Session, last_seq: int, batch: int) -> tuple[int, str] | None:
+    """The first entry after `last_seq` (within a batch) whose stored values cannot be read."""
+    seqs = session.execute(select(ChangeLogEntry.seq).where(ChangeLogEntry.seq > last_seq)
+                           .order_by(ChangeLogEntry.seq).limit(batch)).scalars().all()
+    for seq in seqs:
+        try:
+            session.execute(select(ChangeLogEntry).where(ChangeLogEntry.seq == seq)).scalars().all()
+        except Exception as exc:  # noqa: BLE001 - its reason is reported
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+            return seq, f"entry {seq} cannot be read ({reason}): it was altered outside the application"
+    return None
 
 
 def verify_chain_since(session: Session, checkpoint: ChainHead, batch: int = 2000) -> ChainCheck:
