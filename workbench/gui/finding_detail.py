@@ -93,7 +93,6 @@ class FindingDetail(QScrollArea):
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(label(f"{info.ref} · {kind_long(info.kind)} · {info.inspection}", "muted", wrap=True), 1)
-        head.addStretch(1)
         head.addWidget(tag(info.status.capitalize(), STATUS_TONES.get(info.status, "neutral")), 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(head)
         lay.addWidget(label(info.title, "findingTitle", wrap=True, selectable=True))
