@@ -189,10 +189,10 @@ def test_oversized_file_is_refused_before_reading(tmp_path):
 def test_unreadable_file(tmp_path, monkeypatch):
     path = _write(tmp_path / "secret.txt", b"Areas for improvement")
 
-    def refuse(self, *args, **kwargs):
+    def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr("workbench.importers.report_source.read_input", refuse)  # the one reader of named files
     with pytest.raises(ReportImportError, match=r"secret\.txt: the file cannot be read \(Permission denied\)"):
         read_report(path)
 

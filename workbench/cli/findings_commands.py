@@ -116,12 +116,16 @@ def _read_corrections(path: Path | None) -> list[findings.Correction]:
     from workbench.services import findings
     if path is None:
         return []
-    from workbench.limits import read_input
+    from workbench.limits import MAX_NESTING, nesting_depth, read_input
     try:
-        data = json.loads(read_input(path).decode("utf-8"))
+        text = read_input(path).decode("utf-8")
+        if nesting_depth(text) > MAX_NESTING:
+            raise InputError(f"{path.name}: the corrections file nests more than {MAX_NESTING} levels deep",
+                             "give a JSON list of corrections, as --dry-run shows them")
+        data = json.loads(text)
     except FileNotFoundError:
         raise InputError(f"{path.name}: the corrections file does not exist", "check the path") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError(f"{path.name}: the corrections file cannot be read ({exc})",
                          "write it as a JSON list of {\"op\", \"key\", \"value\", \"other\"} objects") from None
     if not isinstance(data, list):

@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.limits import read_input
+from workbench.limits import MAX_NESTING, nesting_depth, read_input
 
 PEEL_AREAS: tuple[str, ...] = (  # the 2023-25 framework's areas (also used for earlier programmes)
     "Police powers and public treatment",
@@ -154,9 +154,11 @@ def _shipped_rules() -> AreaRules:
 
 
 def _parse(text: str, p: Path) -> dict:
+    if nesting_depth(text, toml=True) > MAX_NESTING:  # tomllib recurses: refused before it can
+        raise AreaRulesError(p, f"nests more than {MAX_NESTING} levels deep; area rules are a flat list of tables")
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise AreaRulesError(p, f"is not valid TOML ({exc})") from None
 
 

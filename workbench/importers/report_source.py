@@ -16,7 +16,7 @@ from typing import Literal
 
 from workbench.errors import WorkbenchError
 from workbench.importers.report_decode import Decoded, DecodeProblem, decode
-from workbench.limits import MAX_LINE_CHARS, longest_line
+from workbench.limits import MAX_LINE_CHARS, longest_line, read_input
 from workbench.progress import Progress
 
 MAX_REPORT_BYTES = 50 * 1024 * 1024
@@ -116,15 +116,10 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
             p, f"the file is {size / 1024 / 1024:.1f} MB, over the {max_bytes / 1024 / 1024:.0f} MB limit",
             "A PEEL report is far smaller; check that you chose the right file")
     try:
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        return read_input(p, max_bytes)  # a pipe or device is refused, not waited on
     except OSError as exc:
         raise ReportImportError(p, f"the file cannot be read ({exc.strerror or exc})",
-                                "Check the file's permissions") from None
-    if len(data) > max_bytes:  # grew while we looked
-        raise ReportImportError(p, f"the file is over the {max_bytes // 1024 // 1024} MB limit",
-                                "Check that you chose the right file")
-    return data
+                                "Choose the report file itself (a text, HTML or PDF file)") from None
 
 
 def _decode(p: Path, data: bytes, encoding: str | None) -> Decoded:

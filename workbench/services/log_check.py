@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workbench.errors import InputError, WorkspaceError
-from workbench.limits import read_input
+from workbench.limits import MAX_NESTING, nesting_depth, read_input
 from workbench.services.access import require
 from workbench.services.evidence import write_file_atomically
 from workbench.store import changelog, log_audit
@@ -249,8 +249,11 @@ def read_anchor_file(path: Path) -> list[Anchor]:
     except OSError as exc:
         raise InputError(f"cannot read {where}: {exc.strerror}", hint) from None
     try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = raw.decode("utf-8")
+        if nesting_depth(text) > MAX_NESTING:
+            raise InputError(f"{where} nests more than {MAX_NESTING} levels deep; an anchor nests two", hint)
+        doc = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError(f"{where} is not JSON ({exc})", hint) from None
     if not isinstance(doc, dict) or doc.get("format") != ANCHOR_FORMAT:
         raise InputError(f"{where} is not a change-log anchor (its \"format\" is not \"{ANCHOR_FORMAT}\")", hint)
