@@ -8,8 +8,7 @@ screen's available area, less a margin, and moves it wholly onto that screen.
 
 from __future__ import annotations
 
-from typing import cast
-
+from workbench.gui.app_filters import install_once, remove
 from workbench.gui.qt import QApplication, QDialog, QEvent, QObject
 
 #: room left around a dialog fitted to the screen (window frame, taskbar shadow)
@@ -41,20 +40,9 @@ class ScreenFit(QObject):
 
 def install_screen_fit(app: QApplication | None = None) -> ScreenFit:
     """Install the filter on the application once; later calls return the same filter."""
-    app = app or cast("QApplication | None", QApplication.instance())
-    if app is None:
-        raise RuntimeError("fitting dialogs to the screen needs a QApplication")
-    fit = app.findChild(ScreenFit, "screenFit")
-    if fit is None:
-        fit = ScreenFit(app)
-        fit.setObjectName("screenFit")
-        app.installEventFilter(fit)
-    return fit
+    return install_once(ScreenFit, "screenFit", app)
 
 
 def remove_screen_fit() -> None:
     """Take the filter off again (the screenshots picture dialogs at their own size)."""
-    app = QApplication.instance()
-    fit = app.findChild(ScreenFit, "screenFit") if app is not None else None
-    if app is not None and fit is not None:
-        app.removeEventFilter(fit)
+    remove(ScreenFit, "screenFit")

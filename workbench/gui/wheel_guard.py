@@ -8,8 +8,7 @@ from "signed off" into "superseded". A focused input still takes the wheel, as p
 
 from __future__ import annotations
 
-from typing import cast
-
+from workbench.gui.app_filters import install_once
 from workbench.gui.qt import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -48,12 +47,4 @@ class WheelGuard(QObject):
 
 def install_wheel_guard(app: QApplication | None = None) -> WheelGuard:
     """Install the guard on the application once; later calls return the same guard."""
-    app = app or cast("QApplication | None", QApplication.instance())  # the GUI's instance is a QApplication
-    if app is None:
-        raise RuntimeError("the wheel guard needs a QApplication")
-    guard = app.findChild(WheelGuard, "wheelGuard")
-    if guard is None:
-        guard = WheelGuard(app)
-        guard.setObjectName("wheelGuard")
-        app.installEventFilter(guard)
-    return guard
+    return install_once(WheelGuard, "wheelGuard", app)
